@@ -1,0 +1,249 @@
+//! Dependency graph (đồ thị điều kiện) over criteria and tiers, on petgraph.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+
+use super::{Catalog, Dependency, TierId};
+use crate::error::Diagnostic;
+use crate::text;
+
+/// A node: a criterion or a tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    /// Criterion by id.
+    Criterion(u8),
+    /// Tier.
+    Tier(TierId),
+}
+
+impl Node {
+    /// Parses `c7`, `standard`, `advanced`, `model`.
+    pub fn parse(text: &str) -> Option<Node> {
+        let t = text.trim();
+        if let Some(n) = t.strip_prefix('c').or_else(|| t.strip_prefix('C')) {
+            return n.parse().ok().map(Node::Criterion);
+        }
+        TierId::ALL
+            .into_iter()
+            .find(|tier| tier.as_str() == t)
+            .map(Node::Tier)
+    }
+
+    /// Display name: `c7` or a tier name.
+    pub fn label(&self) -> String {
+        match self {
+            Node::Criterion(id) => format!("c{id}"),
+            Node::Tier(t) => t.as_str().to_string(),
+        }
+    }
+}
+
+/// The catalog's dependencies as a directed acyclic graph.
+#[derive(Debug, Clone)]
+pub struct DependencyGraph {
+    graph: DiGraph<Node, Dependency>,
+    order: Vec<Node>,
+}
+
+impl DependencyGraph {
+    /// Builds the graph; unknown nodes and cycles are problems located in `text`.
+    pub fn build(
+        catalog: &Catalog,
+        text: &str,
+        path: &Path,
+    ) -> Result<DependencyGraph, Vec<Diagnostic>> {
+        let mut graph = DiGraph::new();
+        let mut index: BTreeMap<Node, NodeIndex> = BTreeMap::new();
+        for c in &catalog.criteria {
+            index.insert(Node::Criterion(c.id), graph.add_node(Node::Criterion(c.id)));
+        }
+        for t in &catalog.tiers {
+            index.insert(Node::Tier(t.id), graph.add_node(Node::Tier(t.id)));
+        }
+        let mut problems = Vec::new();
+        for dep in &catalog.dependencies {
+            let ends: Vec<Option<NodeIndex>> = [&dep.from, &dep.to]
+                .iter()
+                .map(|name| {
+                    let found = Node::parse(name).and_then(|n| index.get(&n).copied());
+                    if found.is_none() {
+                        problems.push(
+                            Diagnostic::new(
+                                path,
+                                text::line_of(text, &format!("\"{name}\"")),
+                                format!("dependency names unknown criterion or tier `{name}`"),
+                            )
+                            .hint("use c1..c19, standard, advanced or model"),
+                        );
+                    }
+                    found
+                })
+                .collect();
+            if let [Some(a), Some(b)] = ends[..] {
+                graph.add_edge(a, b, dep.clone());
+            }
+        }
+        let order = match toposort(&graph, None) {
+            Ok(order) => order.into_iter().map(|i| graph[i]).collect(),
+            Err(_) => {
+                for scc in tarjan_scc(&graph) {
+                    let cyclic = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
+                    if !cyclic {
+                        continue;
+                    }
+                    let mut names: Vec<Node> = scc.iter().map(|i| graph[*i]).collect();
+                    names.sort();
+                    let labels: Vec<String> = names.iter().map(Node::label).collect();
+                    let first = labels.first().cloned().unwrap_or_default();
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            text::line_of(text, &format!("from = \"{first}\"")),
+                            format!("dependency cycle among {}", labels.join(" → ")),
+                        )
+                        .hint("a criterion cannot depend on itself, directly or through others: remove one edge of the cycle"),
+                    );
+                }
+                Vec::new()
+            }
+        };
+        if problems.is_empty() {
+            Ok(DependencyGraph { graph, order })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Nodes in topological order (prerequisites first).
+    pub fn order(&self) -> &[Node] {
+        &self.order
+    }
+
+    /// Gating prerequisites of a node.
+    pub fn gates_of(&self, node: Node) -> Vec<Node> {
+        self.edges()
+            .filter(|(_, to, dep)| *to == node && dep.gate)
+            .map(|(from, _, _)| from)
+            .collect()
+    }
+
+    /// All edges as (from, to, dependency), in insertion order.
+    pub fn edges(&self) -> impl Iterator<Item = (Node, Node, &Dependency)> {
+        self.graph.edge_indices().filter_map(move |e| {
+            let (a, b) = self.graph.edge_endpoints(e)?;
+            Some((self.graph[a], self.graph[b], &self.graph[e]))
+        })
+    }
+
+    /// Graphviz DOT text; law edges solid, assumptions dashed, advice-only edges grey.
+    pub fn to_dot(&self, catalog: &Catalog) -> String {
+        let mut out = format!("digraph \"{}\" {{\n  rankdir=LR;\n", catalog.id);
+        for node in self.graph.node_weights() {
+            let label = match node {
+                Node::Criterion(id) => {
+                    let c = catalog.criterion(*id);
+                    format!(
+                        "c{id} {}\\n{}",
+                        c.map(|c| c.name_en.as_str()).unwrap_or(""),
+                        c.map(|c| c.name_vi.as_str()).unwrap_or("")
+                    )
+                }
+                Node::Tier(t) => {
+                    let tier = catalog.tier(*t);
+                    format!(
+                        "{}\\n{}",
+                        tier.map(|t| t.name_en.as_str()).unwrap_or(""),
+                        tier.map(|t| t.name_vi.as_str()).unwrap_or("")
+                    )
+                }
+            };
+            let shape = if matches!(node, Node::Tier(_)) {
+                "box"
+            } else {
+                "ellipse"
+            };
+            out.push_str(&format!(
+                "  \"{}\" [label=\"{}\", shape={shape}];\n",
+                node.label(),
+                label.replace('"', "'")
+            ));
+        }
+        for (from, to, dep) in self.edges() {
+            let style = match dep.basis {
+                super::Basis::Law => "solid",
+                super::Basis::Assumption => "dashed",
+            };
+            let color = if dep.gate { "black" } else { "grey50" };
+            out.push_str(&format!(
+                "  \"{}\" -> \"{}\" [style={style}, color={color}, tooltip=\"{}\"];\n",
+                from.label(),
+                to.label(),
+                dep.reason.replace('"', "'")
+            ));
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// JSON value: nodes in topological order and edges with reason and basis.
+    pub fn to_json(&self, catalog: &Catalog) -> serde_json::Value {
+        let edges: Vec<serde_json::Value> = self
+            .edges()
+            .map(|(from, to, dep)| {
+                serde_json::json!({
+                    "from": from.label(),
+                    "to": to.label(),
+                    "reason": dep.reason,
+                    "basis": dep.basis,
+                    "gate": dep.gate,
+                    "source": dep.source,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "catalog": catalog.id,
+            "order": self.order.iter().map(Node::label).collect::<Vec<_>>(),
+            "edges": edges,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    #[test]
+    fn shipped_graph_orders_criteria_before_tiers() {
+        let c = Catalog::load("qd318-2022", Path::new(".")).unwrap();
+        let g = c.graph();
+        let pos = |n: Node| g.order().iter().position(|x| *x == n).unwrap();
+        assert!(pos(Node::Criterion(1)) < pos(Node::Criterion(2)));
+        assert!(pos(Node::Criterion(19)) < pos(Node::Tier(TierId::Standard)));
+        assert!(pos(Node::Tier(TierId::Standard)) < pos(Node::Tier(TierId::Advanced)));
+        assert_eq!(g.gates_of(Node::Tier(TierId::Standard)).len(), 19);
+    }
+
+    #[test]
+    fn cycle_is_named() {
+        let mut text = include_str!("../../catalog/qd318-2022.toml").to_string();
+        text.push_str(
+            "[[dependencies]]\nfrom = \"c2\"\nto = \"c1\"\nreason = \"x\"\nbasis = \"assumption\"\ngate = true\n",
+        );
+        let Err(Error::Invalid(problems)) = Catalog::parse(&text, Path::new("cat.toml")) else {
+            panic!("cycle not detected")
+        };
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("c1 → c2"),
+            "{}",
+            problems[0].message
+        );
+        assert!(problems[0].line.is_some());
+    }
+}

@@ -1,0 +1,311 @@
+//! Evaluation (đánh giá): where each commune stands on the criteria, its band and tier, and
+//! the aggregates the plans report.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::catalog::{Catalog, Node, TierId};
+use crate::scenario::{Commune, CriteriaSet, Scenario};
+
+/// One commune's standing.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommuneStatus {
+    /// Id.
+    pub id: String,
+    /// Name as written.
+    pub name: String,
+    /// District, if any.
+    pub district: Option<String>,
+    /// Number of criteria met.
+    pub criteria_met: u32,
+    /// Criteria met (after gating dependencies).
+    pub met: CriteriaSet,
+    /// Band id.
+    pub band: String,
+    /// Highest tier reached.
+    pub tier: Option<TierId>,
+    /// The next tier, if any.
+    pub next_tier: Option<TierId>,
+    /// Criteria that block the next tier (at advanced level when the next tier is advanced).
+    pub blocking: Vec<u8>,
+    /// The next tier also needs QĐ 319 conditions (model only).
+    pub blocking_model_conditions: bool,
+    /// Advice from non-gating dependencies that do not hold.
+    pub advice: Vec<String>,
+}
+
+/// Counts for a group of communes (a province or a district).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Communes.
+    pub communes: usize,
+    /// At standard or higher.
+    pub standard: usize,
+    /// At advanced or higher.
+    pub advanced: usize,
+    /// At model.
+    pub model: usize,
+    /// Communes per band, in catalog order.
+    #[serde(serialize_with = "ordered_map")]
+    pub bands: Vec<(String, usize)>,
+    /// Average criteria met per commune.
+    #[serde(serialize_with = "two_decimals")]
+    pub average_criteria: Decimal,
+    /// Total criteria met.
+    pub total_criteria: u32,
+}
+
+/// Communes meeting one criterion.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionCount {
+    /// Criterion id.
+    pub id: u8,
+    /// English name.
+    pub name_en: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Communes meeting it.
+    pub met: usize,
+}
+
+/// A district's summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictSummary {
+    /// District name.
+    pub district: String,
+    /// Its counts.
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// Evaluation of all communes of a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// Present when the commune data is synthetic.
+    pub synthetic: Option<String>,
+    /// Catalog version.
+    pub catalog: String,
+    /// Province-level counts.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Per criterion.
+    pub criteria: Vec<CriterionCount>,
+    /// Per district (empty without districts).
+    pub districts: Vec<DistrictSummary>,
+    /// Per commune.
+    pub per_commune: Vec<CommuneStatus>,
+}
+
+fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+fn two_decimals<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(value.round_dp(2).to_f64().unwrap_or(0.0))
+}
+
+/// Evaluates one commune against the catalog, walking the dependency graph in order.
+pub fn evaluate_commune(
+    catalog: &Catalog,
+    order: &[Node],
+    gates: &Gates,
+    commune: &Commune,
+) -> CommuneStatus {
+    let mut met = CriteriaSet::EMPTY;
+    let mut tier = None;
+    for node in order {
+        let gates_hold = gates.of(*node).iter().all(|g| match g {
+            Node::Criterion(id) => met.contains(*id),
+            Node::Tier(t) => tier.is_some_and(|reached| reached >= *t),
+        });
+        match node {
+            Node::Criterion(id) => {
+                if gates_hold && commune.met.contains(*id) {
+                    met.insert(*id);
+                }
+            }
+            Node::Tier(t) => {
+                let own = match t {
+                    TierId::Standard => true,
+                    TierId::Advanced => catalog
+                        .criteria
+                        .iter()
+                        .all(|c| commune.advanced_met.contains(c.id)),
+                    TierId::Model => commune.model_conditions,
+                };
+                if gates_hold && own {
+                    tier = Some(*t);
+                }
+            }
+        }
+    }
+    let next_tier = match tier {
+        None => Some(TierId::Standard),
+        Some(TierId::Standard) => Some(TierId::Advanced),
+        Some(TierId::Advanced) => Some(TierId::Model),
+        Some(TierId::Model) => None,
+    };
+    let blocking = match next_tier {
+        Some(TierId::Standard) => catalog
+            .criteria
+            .iter()
+            .map(|c| c.id)
+            .filter(|id| !met.contains(*id))
+            .collect(),
+        Some(TierId::Advanced) => catalog
+            .criteria
+            .iter()
+            .map(|c| c.id)
+            .filter(|id| !commune.advanced_met.contains(*id))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let advice = gates
+        .advisory
+        .iter()
+        .filter(|(from, to, _)| met.contains(*to) && !met.contains(*from))
+        .map(|(from, to, reason)| format!("c{to} is met but c{from} is not: {reason}"))
+        .collect();
+    let count = met.count();
+    CommuneStatus {
+        id: commune.id.clone(),
+        name: commune.name.clone(),
+        district: commune.district.clone(),
+        criteria_met: count,
+        met,
+        band: catalog
+            .band_of(count)
+            .map(|b| b.id.clone())
+            .unwrap_or_default(),
+        tier,
+        next_tier,
+        blocking,
+        blocking_model_conditions: next_tier == Some(TierId::Model) && !commune.model_conditions,
+        advice,
+    }
+}
+
+/// Gating prerequisites per node and advisory criterion edges, precomputed once.
+#[derive(Debug, Clone)]
+pub struct Gates {
+    gating: BTreeMap<Node, Vec<Node>>,
+    advisory: Vec<(u8, u8, String)>,
+}
+
+impl Gates {
+    /// From the catalog's dependency graph.
+    pub fn new(catalog: &Catalog) -> Gates {
+        let graph = catalog.graph();
+        let mut gating: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
+        let mut advisory = Vec::new();
+        for (from, to, dep) in graph.edges() {
+            if dep.gate {
+                gating.entry(to).or_default().push(from);
+            } else if let (Node::Criterion(a), Node::Criterion(b)) = (from, to) {
+                advisory.push((a, b, dep.reason.clone()));
+            }
+        }
+        Gates { gating, advisory }
+    }
+
+    fn of(&self, node: Node) -> &[Node] {
+        self.gating.get(&node).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn summarize(catalog: &Catalog, statuses: &[&CommuneStatus]) -> Summary {
+    let at = |t: TierId| {
+        statuses
+            .iter()
+            .filter(|s| s.tier.is_some_and(|x| x >= t))
+            .count()
+    };
+    let total: u32 = statuses.iter().map(|s| s.criteria_met).sum();
+    let bands = catalog
+        .bands
+        .iter()
+        .map(|b| {
+            (
+                b.id.clone(),
+                statuses.iter().filter(|s| s.band == b.id).count(),
+            )
+        })
+        .collect();
+    let average = if statuses.is_empty() {
+        Decimal::ZERO
+    } else {
+        Decimal::from(total) / Decimal::from(statuses.len())
+    };
+    Summary {
+        communes: statuses.len(),
+        standard: at(TierId::Standard),
+        advanced: at(TierId::Advanced),
+        model: at(TierId::Model),
+        bands,
+        average_criteria: average,
+        total_criteria: total,
+    }
+}
+
+/// Evaluates a list of communes.
+pub fn evaluate_communes(
+    catalog: &Catalog,
+    communes: &[Commune],
+    synthetic: Option<String>,
+) -> Evaluation {
+    let graph = catalog.graph();
+    let gates = Gates::new(catalog);
+    let per_commune: Vec<CommuneStatus> = communes
+        .iter()
+        .map(|c| evaluate_commune(catalog, graph.order(), &gates, c))
+        .collect();
+    let all: Vec<&CommuneStatus> = per_commune.iter().collect();
+    let criteria = catalog
+        .criteria
+        .iter()
+        .map(|c| CriterionCount {
+            id: c.id,
+            name_en: c.name_en.clone(),
+            name_vi: c.name_vi.clone(),
+            met: per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
+        })
+        .collect();
+    let mut by_district: BTreeMap<&str, Vec<&CommuneStatus>> = BTreeMap::new();
+    for s in &per_commune {
+        if let Some(d) = &s.district {
+            by_district.entry(d.as_str()).or_default().push(s);
+        }
+    }
+    let districts = by_district
+        .into_iter()
+        .map(|(d, list)| DistrictSummary {
+            district: d.to_string(),
+            summary: summarize(catalog, &list),
+        })
+        .collect();
+    Evaluation {
+        synthetic,
+        catalog: catalog.id.clone(),
+        summary: summarize(catalog, &all),
+        criteria,
+        districts,
+        per_commune,
+    }
+}
+
+/// Evaluates a scenario's baseline.
+pub fn evaluate(scenario: &Scenario) -> Evaluation {
+    evaluate_communes(
+        &scenario.catalog,
+        &scenario.communes,
+        scenario.synthetic.clone(),
+    )
+}

@@ -1,0 +1,18 @@
+//! # ntm
+//!
+//! Rules engine and what-if planner for Vietnam's National Target Program on New Rural
+//! Development (Chương trình mục tiêu quốc gia xây dựng nông thôn mới, NTM).
+//!
+//! The library does the work; the `ntm` binary parses arguments and renders results.
+
+pub mod catalog;
+pub mod error;
+pub mod evaluate;
+pub mod number;
+pub mod outcome;
+pub mod plan;
+pub mod report;
+pub mod scenario;
+pub mod text;
+
+pub use error::{Diagnostic, Error, Result};

@@ -1,0 +1,302 @@
+//! Communes file (danh sách xã): one row per commune with its status on each criterion.
+//!
+//! Columns: `id`, `name`, `district` (when the hierarchy has districts), `c1`..`c19` (criterion
+//! met at standard level), optional `a1`..`a19` (met at advanced level), optional `model`
+//! (QĐ 319 extra conditions met), optional `attributes` (`;`-separated tags such as
+//! `difficult;border;atk`), optional `villages` and `villages_standard`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::CriteriaSet;
+use crate::catalog::Catalog;
+use crate::error::{Diagnostic, Error, Result};
+use crate::text;
+
+/// A commune (xã) and its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Commune {
+    /// Id, unique in the scenario.
+    pub id: String,
+    /// Name as written (NFC).
+    pub name: String,
+    /// District (huyện), when the hierarchy has one.
+    pub district: Option<String>,
+    /// Criteria met at standard level.
+    pub met: CriteriaSet,
+    /// Criteria met at advanced level, when known.
+    pub advanced_met: CriteriaSet,
+    /// QĐ 319 extra conditions for the model tier met.
+    pub model_conditions: bool,
+    /// Tags: `difficult`, `border`, `atk`, `ethnic` …
+    pub attributes: BTreeSet<String>,
+    /// Villages.
+    pub villages: Option<u32>,
+    /// Villages at standard.
+    pub villages_standard: Option<u32>,
+    /// Line in the file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// Reads a yes/no cell: `1`, `x`, `đạt`, `yes`, `true` or `0`, empty, `chưa`, `no`, `false`.
+pub fn parse_flag(cell: &str) -> Option<bool> {
+    match text::name(cell).to_lowercase().as_str() {
+        "1" | "x" | "đạt" | "yes" | "true" | "y" | "có" => Some(true),
+        "0" | "" | "-" | "chưa" | "chưa đạt" | "không đạt" | "no" | "false" | "n" | "không" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+enum Column {
+    Id,
+    Name,
+    District,
+    Criterion(u8),
+    Advanced(u8),
+    Model,
+    Attributes,
+    Villages,
+    VillagesStandard,
+}
+
+fn column_of(header: &str) -> Option<std::result::Result<Column, String>> {
+    let h = text::name(header).to_lowercase();
+    let numbered = |prefix: &str| -> Option<std::result::Result<u8, String>> {
+        let rest = h.strip_prefix(prefix)?;
+        if rest.is_empty() || !rest.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some(rest.parse::<u8>().map_err(|_| h.clone()))
+    };
+    Some(Ok(match h.as_str() {
+        "id" | "mã xã" | "ma_xa" => Column::Id,
+        "name" | "tên xã" | "ten_xa" | "commune" | "xã" => Column::Name,
+        "district" | "huyện" | "huyen" => Column::District,
+        "model" | "kiểu mẫu" => Column::Model,
+        "attributes" | "đặc điểm" => Column::Attributes,
+        "villages" | "số thôn" => Column::Villages,
+        "villages_standard" | "thôn đạt chuẩn" => Column::VillagesStandard,
+        _ => {
+            if let Some(n) = numbered("c") {
+                return Some(n.map(Column::Criterion));
+            }
+            if let Some(n) = numbered("a") {
+                return Some(n.map(Column::Advanced));
+            }
+            return None;
+        }
+    }))
+}
+
+/// Detects `;` as the separator (Excel with a Vietnamese locale), otherwise `,`.
+pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// Reads and validates a communes file.
+pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<Commune>> {
+    let text = text::read_to_string(path)?;
+    let mut reader = csv_reader(&text);
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
+        .clone();
+    let mut problems = Vec::new();
+    let mut columns = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        match column_of(h) {
+            Some(Ok(Column::Criterion(id) | Column::Advanced(id)))
+                if catalog.criterion(id).is_none() =>
+            {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        Some(1),
+                        format!("unknown criterion `{h}` in column {}", i + 1),
+                    )
+                    .column(Some(i + 1))
+                    .hint(format!(
+                        "catalog {} has criteria 1..={}",
+                        catalog.id,
+                        catalog.criteria_count()
+                    )),
+                );
+                columns.push(None);
+            }
+            Some(Ok(column)) => columns.push(Some(column)),
+            Some(Err(h)) => {
+                problems.push(Diagnostic::new(
+                    path,
+                    Some(1),
+                    format!("unknown criterion `{h}`"),
+                ));
+                columns.push(None);
+            }
+            None => {
+                problems.push(
+                    Diagnostic::new(path, Some(1), format!("unknown column `{h}`"))
+                        .column(Some(i + 1))
+                        .hint("columns are id, name, district, c1..c19, a1..a19, model, attributes, villages, villages_standard"),
+                );
+                columns.push(None);
+            }
+        }
+    }
+    let has = |f: &dyn Fn(&Column) -> bool| columns.iter().flatten().any(f);
+    if !has(&|c| matches!(c, Column::Name | Column::Id)) {
+        problems.push(
+            Diagnostic::new(path, Some(1), "no `id` or `name` column").hint("add a column `name`"),
+        );
+    }
+    for c in &catalog.criteria {
+        if !has(&|col| matches!(col, Column::Criterion(id) if *id == c.id)) {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    Some(1),
+                    format!("missing column `c{}` ({})", c.id, c.name_en),
+                )
+                .hint("every criterion of the catalog needs a column, 1 for met and 0 for not met"),
+            );
+        }
+    }
+    let with_districts = hierarchy.iter().any(|l| l == "district");
+    let mut communes = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize);
+                problems.push(Diagnostic::new(path, line, e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let mut commune = Commune {
+            id: String::new(),
+            name: String::new(),
+            district: None,
+            met: CriteriaSet::EMPTY,
+            advanced_met: CriteriaSet::EMPTY,
+            model_conditions: false,
+            attributes: BTreeSet::new(),
+            villages: None,
+            villages_standard: None,
+            line,
+        };
+        for (i, cell) in record.iter().enumerate() {
+            let Some(Some(column)) = columns.get(i) else {
+                continue;
+            };
+            let bad = |what: &str| {
+                Diagnostic::new(
+                    path,
+                    Some(line),
+                    format!("`{cell}` in column `{}` is not {what}", &headers[i]),
+                )
+                .column(Some(i + 1))
+            };
+            match column {
+                Column::Id => commune.id = text::name(cell),
+                Column::Name => commune.name = text::name(cell),
+                Column::District => {
+                    let d = text::name(cell);
+                    commune.district = (!d.is_empty()).then_some(d);
+                }
+                Column::Criterion(id) | Column::Advanced(id) => match parse_flag(cell) {
+                    Some(true) if matches!(column, Column::Criterion(_)) => commune.met.insert(*id),
+                    Some(true) => commune.advanced_met.insert(*id),
+                    Some(false) => {}
+                    None => problems.push(
+                        bad("met (1) or not met (0)").hint("write 1 or 0 (also x, đạt, chưa)"),
+                    ),
+                },
+                Column::Model => match parse_flag(cell) {
+                    Some(flag) => commune.model_conditions = flag,
+                    None => problems.push(bad("yes or no").hint("write 1 or 0")),
+                },
+                Column::Attributes => {
+                    commune.attributes = cell
+                        .split([';', '|'])
+                        .map(|a| text::name(a).to_lowercase())
+                        .filter(|a| !a.is_empty())
+                        .collect();
+                }
+                Column::Villages | Column::VillagesStandard => {
+                    if cell.trim().is_empty() {
+                        continue;
+                    }
+                    match crate::number::parse_non_negative(cell).ok().and_then(|d| {
+                        u32::try_from(d)
+                            .ok()
+                            .filter(|n| rust_decimal::Decimal::from(*n) == d)
+                    }) {
+                        Some(n) if matches!(column, Column::Villages) => commune.villages = Some(n),
+                        Some(n) => commune.villages_standard = Some(n),
+                        None => problems.push(bad("a whole number of villages")),
+                    }
+                }
+            }
+        }
+        if commune.id.is_empty() {
+            commune.id = commune.name.clone();
+        }
+        if commune.name.is_empty() {
+            commune.name = commune.id.clone();
+        }
+        if commune.id.is_empty() {
+            problems.push(Diagnostic::new(
+                path,
+                Some(line),
+                "commune has no id and no name",
+            ));
+            continue;
+        }
+        if with_districts && commune.district.is_none() && has(&|c| matches!(c, Column::District)) {
+            problems.push(
+                Diagnostic::new(path, Some(line), format!("commune `{}` has no district", commune.name))
+                    .hint("fill the district, or set hierarchy = [\"province\", \"commune\"] in scenario.toml"),
+            );
+        }
+        if let Some(first) = seen.insert(commune.id.to_lowercase(), line) {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    Some(line),
+                    format!("duplicate commune `{}` (first on line {first})", commune.id),
+                )
+                .hint("each commune appears once; give communes with the same name distinct ids"),
+            );
+            continue;
+        }
+        communes.push(commune);
+    }
+    if communes.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::new(path, None, "no communes in the file").hint("add one row per commune"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(communes)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}

@@ -1,0 +1,607 @@
+//! Scenario (kịch bản): a folder with `scenario.toml` and CSV files of communes and projects.
+//! The format is documented in `scenarios/README.md`.
+
+mod amount;
+mod communes;
+mod criteria_set;
+mod projects;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::catalog::{Catalog, TierId};
+use crate::error::{Diagnostic, Error, Result};
+use crate::text;
+
+pub use amount::Amount;
+pub use communes::{parse_flag, Commune};
+pub use criteria_set::CriteriaSet;
+pub use projects::{Gain, Must, Project};
+
+/// Kind of capital source (nguồn vốn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// Vốn đầu tư phát triển ngân sách trung ương.
+    CentralInvestment,
+    /// Vốn sự nghiệp ngân sách trung ương.
+    CentralRecurrent,
+    /// Vốn ngân sách trung ương chuyển nguồn năm trước.
+    CentralCarryover,
+    /// Vốn ngân sách địa phương (đối ứng).
+    Local,
+    /// Vốn lồng ghép từ các chương trình khác.
+    Integrated,
+    /// Vốn tín dụng.
+    Credit,
+    /// Vốn huy động doanh nghiệp.
+    Enterprise,
+    /// Vốn huy động cộng đồng, người dân.
+    Community,
+}
+
+impl SourceKind {
+    /// Whether the state budget pays (counts for `min-cost`).
+    pub fn is_state_budget(self) -> bool {
+        matches!(
+            self,
+            SourceKind::CentralInvestment
+                | SourceKind::CentralRecurrent
+                | SourceKind::CentralCarryover
+                | SourceKind::Local
+                | SourceKind::Integrated
+        )
+    }
+}
+
+/// A capital source with its budget per year and the project categories it may fund.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapitalSource {
+    /// Machine id, e.g. `central-investment`.
+    pub id: String,
+    /// Kind.
+    pub kind: SourceKind,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// English name.
+    pub name_en: String,
+    /// Budget per year, million VND (keys are years).
+    #[serde(default)]
+    pub budget: BTreeMap<String, Spanned<Amount>>,
+    /// Project categories it may fund; `["*"]` for all.
+    pub categories: Vec<String>,
+    /// Legal reference of the eligibility, or `assumption: …`.
+    pub eligibility: String,
+    /// Document and section of the budget figure.
+    pub source: String,
+}
+
+impl CapitalSource {
+    /// Budget in `year` (zero when none is given).
+    pub fn budget_in(&self, year: u16) -> Decimal {
+        self.budget
+            .get(&year.to_string())
+            .map_or(Decimal::ZERO, |a| a.get_ref().0)
+    }
+
+    /// Whether it may fund a project of `category`.
+    pub fn funds(&self, category: &str) -> bool {
+        self.categories.iter().any(|c| c == "*" || c == category)
+    }
+}
+
+/// Spending of `source` must be at least `ratio` × spending of the `of` sources (vốn đối ứng).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterpartRule {
+    /// The counterpart source, e.g. `local`.
+    pub source: String,
+    /// The sources it matches.
+    pub of: Vec<String>,
+    /// Minimum ratio.
+    pub ratio: Amount,
+    /// Legal reference or `assumption: …`.
+    pub basis: String,
+}
+
+/// What a target counts (chỉ tiêu).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum TargetKind {
+    /// Communes meeting a criterion.
+    Criterion {
+        /// Criterion id.
+        criterion: u8,
+    },
+    /// Communes at a tier or higher.
+    Tier {
+        /// Tier.
+        tier: TierId,
+    },
+    /// Communes in a band (số xã đạt từ … tiêu chí).
+    Band {
+        /// Band id, e.g. `15-18`.
+        band: String,
+    },
+    /// Average criteria per commune (bình quân tiêu chí/xã).
+    AverageCriteria,
+    /// No commune under this many criteria.
+    MinCriteria {
+        /// The floor.
+        min: u8,
+    },
+}
+
+/// A target for a year: at least `value`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    /// Year by whose end it should hold.
+    pub year: u16,
+    /// What it counts.
+    #[serde(flatten)]
+    pub kind: TargetKind,
+    /// Commune count, or criteria for `average-criteria`.
+    pub value: Decimal,
+    /// Document and section.
+    pub source: String,
+}
+
+impl Target {
+    /// Short English name, e.g. `c2 Transport`, `standard`, `band 15-18`.
+    pub fn name(&self, catalog: &Catalog) -> String {
+        match &self.kind {
+            TargetKind::Criterion { criterion } => format!(
+                "c{criterion} {}",
+                catalog
+                    .criterion(*criterion)
+                    .map_or("", |c| c.name_en.as_str())
+            ),
+            TargetKind::Tier { tier } => format!("communes at {}", tier.as_str()),
+            TargetKind::Band { band } => format!("communes with {band} criteria"),
+            TargetKind::AverageCriteria => "average criteria per commune".to_string(),
+            TargetKind::MinCriteria { min } => format!("communes with at least {min} criteria"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetFile {
+    #[serde(default)]
+    year: Option<u16>,
+    #[serde(default)]
+    criterion: Option<Spanned<u8>>,
+    #[serde(default)]
+    tier: Option<TierId>,
+    #[serde(default)]
+    band: Option<Spanned<String>>,
+    #[serde(default)]
+    average_criteria: Option<Amount>,
+    #[serde(default)]
+    min_criteria: Option<u8>,
+    #[serde(default)]
+    communes: Option<Spanned<Amount>>,
+    source: String,
+}
+
+/// A published funding figure, kept as published for the audit (số liệu vốn).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingFigure {
+    /// Id, e.g. `total`, `central`, `carryover`.
+    pub id: String,
+    /// Label as the document writes it.
+    pub label: String,
+    /// Amount as published, in `unit`.
+    pub amount: Amount,
+    /// `million` (default) or `billion` VND.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Ids of the figures that should add up to this one.
+    #[serde(default)]
+    pub parts: Vec<String>,
+    /// Published percentage of `share_of`.
+    #[serde(default)]
+    pub share_percent: Option<Amount>,
+    /// Id of the figure the percentage is of.
+    #[serde(default)]
+    pub share_of: Option<String>,
+    /// Our corrected reading, where the published one cannot be right.
+    #[serde(default)]
+    pub corrected_amount: Option<Amount>,
+    /// Document and section.
+    pub source: String,
+}
+
+/// Aggregates as a document publishes them (số liệu công bố), kept with their mistakes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Published {
+    /// Year the status figures describe (end of year).
+    #[serde(default)]
+    pub year: Option<u16>,
+    /// Number of communes.
+    #[serde(default)]
+    pub communes: Option<u32>,
+    /// Communes at standard.
+    #[serde(default)]
+    pub standard: Option<u32>,
+    /// Communes at advanced.
+    #[serde(default)]
+    pub advanced: Option<u32>,
+    /// Communes at model.
+    #[serde(default)]
+    pub model: Option<u32>,
+    /// Average criteria per commune.
+    #[serde(default)]
+    pub average_criteria: Option<Amount>,
+    /// Communes meeting each criterion, keyed `c1`..`c19`.
+    #[serde(default)]
+    pub criteria: BTreeMap<String, u32>,
+    /// Communes per band, keyed by band id.
+    #[serde(default)]
+    pub bands: BTreeMap<String, u32>,
+    /// Villages (thôn, bản).
+    #[serde(default)]
+    pub villages: Option<u32>,
+    /// Villages at standard.
+    #[serde(default)]
+    pub villages_standard: Option<u32>,
+    /// Funding figures.
+    #[serde(default)]
+    pub funding: Vec<FundingFigure>,
+}
+
+/// Inputs of `ntm synthesize` beyond the published aggregates.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynthesisSettings {
+    /// RNG seed.
+    #[serde(default)]
+    pub seed: u64,
+    /// Values chosen for illegible or unpublished per-criterion counts, keyed `c1`…
+    #[serde(default)]
+    pub assumed_criteria: BTreeMap<String, u32>,
+    /// Why those values.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Real commune names from the documents, in order.
+    #[serde(default)]
+    pub commune_names: Vec<String>,
+    /// Share of standard communes at advanced (for the synthetic matrix).
+    #[serde(default)]
+    pub advanced: Option<u32>,
+    /// Model communes (for the synthetic matrix).
+    #[serde(default)]
+    pub model: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: String,
+    province: String,
+    #[serde(default)]
+    region: Option<String>,
+    catalog: String,
+    baseline_year: u16,
+    years: Vec<u16>,
+    #[serde(default = "default_hierarchy")]
+    hierarchy: Vec<String>,
+    #[serde(default)]
+    synthetic: Option<String>,
+    #[serde(default = "default_communes")]
+    communes: String,
+    #[serde(default)]
+    projects: Option<String>,
+    #[serde(default)]
+    capital_sources: Vec<CapitalSource>,
+    #[serde(default)]
+    counterpart: Vec<CounterpartRule>,
+    #[serde(default)]
+    targets: Vec<TargetFile>,
+    #[serde(default)]
+    published: Published,
+    #[serde(default)]
+    synthesize: SynthesisSettings,
+    #[serde(default)]
+    sources: BTreeMap<String, String>,
+}
+
+fn default_hierarchy() -> Vec<String> {
+    vec!["province".into(), "district".into(), "commune".into()]
+}
+
+fn default_communes() -> String {
+    "communes.csv".into()
+}
+
+/// A loaded, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Folder it was loaded from.
+    pub dir: PathBuf,
+    /// Name.
+    pub name: String,
+    /// Province (tỉnh).
+    pub province: String,
+    /// Socio-economic region id.
+    pub region: Option<String>,
+    /// Year the commune status describes (end of year).
+    pub baseline_year: u16,
+    /// Planning years.
+    pub years: Vec<u16>,
+    /// Administrative levels, top down.
+    pub hierarchy: Vec<String>,
+    /// Set when commune or project data is synthetic: says so in every output.
+    pub synthetic: Option<String>,
+    /// Criteria catalog.
+    pub catalog: Catalog,
+    /// Communes with their status.
+    pub communes: Vec<Commune>,
+    /// Candidate projects.
+    pub projects: Vec<Project>,
+    /// Capital sources.
+    pub capital_sources: Vec<CapitalSource>,
+    /// Counterpart rules.
+    pub counterpart: Vec<CounterpartRule>,
+    /// Targets.
+    pub targets: Vec<Target>,
+    /// Published aggregates.
+    pub published: Published,
+    /// Synthesis inputs.
+    pub synthesize: SynthesisSettings,
+    /// Document and section of each published number, by field.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Scenario {
+    /// Whether the hierarchy has a district level (abolished in 2025).
+    pub fn has_districts(&self) -> bool {
+        self.hierarchy.iter().any(|l| l == "district")
+    }
+
+    /// Loads and validates a scenario folder (or its `scenario.toml`); all problems at once.
+    pub fn load(path: &Path) -> Result<Scenario> {
+        Scenario::load_with(path, LoadOptions::default())
+    }
+
+    /// Loads with options.
+    pub fn load_with(path: &Path, options: LoadOptions) -> Result<Scenario> {
+        let (dir, toml_path) = if path.is_dir() {
+            (path.to_path_buf(), path.join("scenario.toml"))
+        } else {
+            (
+                path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                path.to_path_buf(),
+            )
+        };
+        let text = text::read_to_string(&toml_path)?;
+        let file: ScenarioFile = text::parse_toml(&text, &toml_path)?;
+        let mut problems = Vec::new();
+        let catalog = load_catalog(&file.catalog, &dir, &mut problems)?;
+        let problem_at = |span: std::ops::Range<usize>, message: String, hint: &str| {
+            let (line, column) = text::line_column(&text, span.start);
+            Diagnostic::new(&toml_path, Some(line), message)
+                .column(Some(column))
+                .hint(hint)
+        };
+        let mut ids = BTreeSet::new();
+        for source in &file.capital_sources {
+            if !ids.insert(source.id.clone()) {
+                problems.push(Diagnostic::new(
+                    &toml_path,
+                    text::line_of(&text, &format!("id = \"{}\"", source.id)),
+                    format!("capital source `{}` is defined twice", source.id),
+                ));
+            }
+            for (year, amount) in &source.budget {
+                if amount.get_ref().0.is_sign_negative() && !amount.get_ref().0.is_zero() {
+                    problems.push(problem_at(
+                        amount.span(),
+                        format!(
+                            "budget of `{}` in {year} is negative ({})",
+                            source.id,
+                            amount.get_ref().0
+                        ),
+                        "budgets are million VND, zero or more",
+                    ));
+                }
+                if year.parse::<u16>().is_err() {
+                    problems.push(problem_at(
+                        amount.span(),
+                        format!("budget key `{year}` of `{}` is not a year", source.id),
+                        "write budgets as `2023 = \"66.550\"`",
+                    ));
+                }
+            }
+        }
+        for rule in &file.counterpart {
+            for id in std::iter::once(&rule.source).chain(&rule.of) {
+                if !ids.contains(id) {
+                    problems.push(
+                        Diagnostic::new(
+                            &toml_path,
+                            text::line_of(&text, &format!("\"{id}\"")),
+                            format!("counterpart rule names unknown capital source `{id}`"),
+                        )
+                        .hint("use an id from [[capital_sources]]"),
+                    );
+                }
+            }
+        }
+        let targets = read_targets(&file, &catalog, &text, &toml_path, &mut problems);
+        let communes_path = dir.join(&file.communes);
+        let communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
+            Ok(communes) => communes,
+            Err(Error::Invalid(mut more)) if !options.allow_missing_communes => {
+                problems.append(&mut more);
+                Vec::new()
+            }
+            Err(_) if options.allow_missing_communes => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let projects = match &file.projects {
+            Some(name) if !options.skip_projects => {
+                let projects_path = dir.join(name);
+                match projects::read(&projects_path, &catalog, &communes, &file.capital_sources) {
+                    Ok(projects) => projects,
+                    Err(Error::Invalid(mut more)) => {
+                        problems.append(&mut more);
+                        Vec::new()
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => Vec::new(),
+        };
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        Ok(Scenario {
+            dir,
+            name: file.name,
+            province: text::name(&file.province),
+            region: file.region,
+            baseline_year: file.baseline_year,
+            years: file.years,
+            hierarchy: file.hierarchy,
+            synthetic: file.synthetic,
+            catalog,
+            communes,
+            projects,
+            capital_sources: file.capital_sources,
+            counterpart: file.counterpart,
+            targets,
+            published: file.published,
+            synthesize: file.synthesize,
+            sources: file.sources,
+        })
+    }
+}
+
+/// What to tolerate while loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Load without a communes file (for `synthesize`, which writes it).
+    pub allow_missing_communes: bool,
+    /// Do not read the projects file.
+    pub skip_projects: bool,
+}
+
+fn load_catalog(reference: &str, dir: &Path, problems: &mut Vec<Diagnostic>) -> Result<Catalog> {
+    match Catalog::load(reference, dir) {
+        Ok(catalog) => Ok(catalog),
+        Err(Error::Invalid(mut more)) => {
+            // Keep going with the catalog's structure so the other files are checked too.
+            let path = dir.join(reference);
+            let lenient = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| toml::from_str::<Catalog>(&text::normalize(&t)).ok());
+            problems.append(&mut more);
+            lenient.ok_or_else(|| Error::Invalid(std::mem::take(problems)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn read_targets(
+    file: &ScenarioFile,
+    catalog: &Catalog,
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Target> {
+    let default_year = file.years.last().copied().unwrap_or(file.baseline_year);
+    let mut targets = Vec::new();
+    for t in &file.targets {
+        let at = |span: std::ops::Range<usize>| Some(text::line_column(text, span.start).0);
+        let communes = t.communes.as_ref().map(|c| c.get_ref().0);
+        let (kind, value) = match (
+            &t.criterion,
+            t.tier,
+            &t.band,
+            t.average_criteria,
+            t.min_criteria,
+        ) {
+            (Some(c), None, None, None, None) => {
+                let id = *c.get_ref();
+                if catalog.criterion(id).is_none() {
+                    problems.push(
+                        Diagnostic::new(path, at(c.span()), format!("unknown criterion {id}"))
+                            .hint(format!(
+                                "criteria are numbered 1..={}",
+                                catalog.criteria_count()
+                            )),
+                    );
+                    continue;
+                }
+                (TargetKind::Criterion { criterion: id }, communes)
+            }
+            (None, Some(tier), None, None, None) => (TargetKind::Tier { tier }, communes),
+            (None, None, Some(band), None, None) => {
+                if !catalog.bands.iter().any(|b| &b.id == band.get_ref()) {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at(band.span()),
+                            format!("unknown band `{}`", band.get_ref()),
+                        )
+                        .hint("bands are 19, 15-18, 10-14, 5-9, 0-4"),
+                    );
+                    continue;
+                }
+                (
+                    TargetKind::Band {
+                        band: band.get_ref().clone(),
+                    },
+                    communes,
+                )
+            }
+            (None, None, None, Some(avg), None) => (TargetKind::AverageCriteria, Some(avg.0)),
+            (None, None, None, None, Some(min)) => (
+                TargetKind::MinCriteria { min },
+                communes.or(file.published.communes.map(Decimal::from)),
+            ),
+            _ => {
+                problems.push(
+                    Diagnostic::new(path, text::line_of(text, &t.source), "a target needs exactly one of criterion, tier, band, average_criteria, min_criteria")
+                        .hint("split it into several [[targets]]"),
+                );
+                continue;
+            }
+        };
+        let Some(value) = value else {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    text::line_of(text, &t.source),
+                    "target has no `communes` count",
+                )
+                .hint("add `communes = N`"),
+            );
+            continue;
+        };
+        if value.is_sign_negative() && !value.is_zero() {
+            let line = t.communes.as_ref().and_then(|c| at(c.span()));
+            problems.push(Diagnostic::new(
+                path,
+                line,
+                format!("target is negative ({value})"),
+            ));
+            continue;
+        }
+        targets.push(Target {
+            year: t.year.unwrap_or(default_year),
+            kind,
+            value,
+            source: t.source.clone(),
+        });
+    }
+    targets
+}

@@ -1,0 +1,259 @@
+//! Projects file (danh mục dự án): candidate investment projects and the criterion gains they
+//! bring to their commune.
+//!
+//! Columns: `id`, `commune` (id or name), `category`, `cost` (million VND), `year_from`,
+//! `year_to` (or one `year`), `gains` (`c2:0.4;c5:1`: criterion and the fraction of its gap
+//! the project closes), optional `must` (`fund` or `skip`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::communes::csv_reader;
+use super::{CapitalSource, Commune};
+use crate::catalog::Catalog;
+use crate::error::{Diagnostic, Error, Result};
+use crate::number;
+use crate::text;
+
+/// Part of a criterion's gap a project closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Gain {
+    /// Criterion id.
+    pub criterion: u8,
+    /// Fraction of the gap in (0, 1].
+    pub fraction: Decimal,
+}
+
+/// A planner's decision fixed in advance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Must {
+    /// Must be funded (bắt buộc).
+    Fund,
+    /// Must not be funded.
+    Skip,
+}
+
+/// A candidate investment project (dự án).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Project {
+    /// Id, unique.
+    pub id: String,
+    /// Index of its commune in the scenario.
+    pub commune: usize,
+    /// Category, e.g. `transport`, `school`, `production`.
+    pub category: String,
+    /// Cost, million VND.
+    pub cost: Decimal,
+    /// First year it may be funded.
+    pub year_from: u16,
+    /// Last year it may be funded.
+    pub year_to: u16,
+    /// Criterion gains.
+    pub gains: Vec<Gain>,
+    /// Fixed decision, if any.
+    pub must: Option<Must>,
+    /// Line in the file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// Parses `c2:0.4;c5:1` (also `2:0,4`).
+pub fn parse_gains(cell: &str, catalog: &Catalog) -> std::result::Result<Vec<Gain>, String> {
+    let mut gains: Vec<Gain> = Vec::new();
+    for part in cell.split([';', '|', ' ']).filter(|p| !p.trim().is_empty()) {
+        let (crit, fraction) = part.split_once(':').unwrap_or((part, "1"));
+        let crit = crit.trim().trim_start_matches(['c', 'C']);
+        let id: u8 = crit
+            .parse()
+            .map_err(|_| format!("`{part}` does not name a criterion (write c2:0.5)"))?;
+        if catalog.criterion(id).is_none() {
+            return Err(format!("unknown criterion c{id}"));
+        }
+        let fraction = number::parse_decimal(fraction).map_err(|e| e.to_string())?;
+        if fraction <= Decimal::ZERO || fraction > Decimal::ONE {
+            return Err(format!("gain {fraction} for c{id} is outside (0, 1]"));
+        }
+        if gains.iter().any(|g| g.criterion == id) {
+            return Err(format!("c{id} appears twice"));
+        }
+        gains.push(Gain {
+            criterion: id,
+            fraction,
+        });
+    }
+    if gains.is_empty() {
+        return Err("no gains: a project must bring at least one criterion closer".into());
+    }
+    gains.sort_by_key(|g| g.criterion);
+    Ok(gains)
+}
+
+/// Reads and validates a projects file against the communes and capital sources.
+pub fn read(
+    path: &Path,
+    catalog: &Catalog,
+    communes: &[Commune],
+    sources: &[CapitalSource],
+) -> Result<Vec<Project>> {
+    let text = text::read_to_string(path)?;
+    let mut reader = csv_reader(&text);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
+        .iter()
+        .map(|h| text::name(h).to_lowercase())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let mut problems = Vec::new();
+    for required in ["id", "commune", "category", "cost", "gains"] {
+        if col(required).is_none() {
+            problems.push(Diagnostic::new(path, Some(1), format!("missing column `{required}`")).hint(
+                "columns are id, commune, category, cost, year_from, year_to (or year), gains, must",
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let by_key: BTreeMap<String, usize> = communes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| [(c.id.to_lowercase(), i), (c.name.to_lowercase(), i)])
+        .collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut projects = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    path,
+                    e.position().map(|p| p.line() as usize),
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |name: &str| {
+            col(name)
+                .and_then(|i| record.get(i))
+                .map(text::name)
+                .unwrap_or_default()
+        };
+        let mut problem = |message: String, hint: &str| {
+            problems.push(Diagnostic::new(path, Some(line), message).hint(hint));
+        };
+        let id = cell("id");
+        if id.is_empty() {
+            problem("project has no id".into(), "give every project an id");
+            continue;
+        }
+        if let Some(first) = seen.insert(id.to_lowercase(), line) {
+            problem(
+                format!("duplicate project `{id}` (first on line {first})"),
+                "project ids are unique",
+            );
+            continue;
+        }
+        let commune_name = cell("commune");
+        let commune = by_key.get(&commune_name.to_lowercase()).copied();
+        if commune.is_none() {
+            problem(
+                format!("project `{id}`: unknown commune `{commune_name}`"),
+                "use an id or name from the communes file",
+            );
+        }
+        let category = cell("category").to_lowercase();
+        if !sources.is_empty() && !sources.iter().any(|s| s.funds(&category)) {
+            problem(
+                format!("project `{id}`: no capital source may fund category `{category}`"),
+                "add the category to a source's `categories` in scenario.toml",
+            );
+        }
+        let cost = match number::parse_non_negative(&cell("cost")) {
+            Ok(c) if c > Decimal::ZERO => Some(c),
+            Ok(_) => {
+                problem(
+                    format!("project `{id}`: cost is zero"),
+                    "costs are million VND, more than zero",
+                );
+                None
+            }
+            Err(e) => {
+                problem(
+                    format!("project `{id}`: cost {e}"),
+                    "costs are million VND, e.g. 1.250 or 1250,5",
+                );
+                None
+            }
+        };
+        let year = |name: &str| -> Option<std::result::Result<u16, String>> {
+            let v = cell(name);
+            (!v.is_empty()).then(|| v.parse::<u16>().map_err(|_| v))
+        };
+        let (from, to) = match (
+            year("year_from").or_else(|| year("year")),
+            year("year_to").or_else(|| year("year")),
+        ) {
+            (Some(Ok(a)), Some(Ok(b))) if a <= b => (a, b),
+            (None, None) => (0, u16::MAX),
+            (Some(Ok(a)), None) => (a, u16::MAX),
+            (None, Some(Ok(b))) => (0, b),
+            _ => {
+                problem(
+                    format!("project `{id}`: bad year window"),
+                    "write year_from ≤ year_to, e.g. 2023 and 2025",
+                );
+                continue;
+            }
+        };
+        let gains = match parse_gains(&cell("gains"), catalog) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                problem(
+                    format!("project `{id}`: {e}"),
+                    "gains look like c2:0.4;c5:1",
+                );
+                None
+            }
+        };
+        let must = match cell("must").to_lowercase().as_str() {
+            "" => None,
+            "fund" | "bắt buộc" => Some(Must::Fund),
+            "skip" | "không" => Some(Must::Skip),
+            other => {
+                problem(
+                    format!("project `{id}`: must is `{other}`"),
+                    "write fund, skip or leave empty",
+                );
+                None
+            }
+        };
+        if let (Some(commune), Some(cost), Some(gains)) = (commune, cost, gains) {
+            projects.push(Project {
+                id,
+                commune,
+                category,
+                cost,
+                year_from: from,
+                year_to: to,
+                gains,
+                must,
+                line,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(projects)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
