@@ -5,7 +5,9 @@
 //!
 //! The library does the work; the `ntm` binary parses arguments and renders results.
 
+pub mod audit;
 pub mod catalog;
+pub mod consistency;
 pub mod error;
 pub mod evaluate;
 pub mod number;
@@ -14,5 +16,6 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod text;
+pub mod xlsx;
 
 pub use error::{Diagnostic, Error, Result};

@@ -1,0 +1,490 @@
+//! Counting test (kiểm tra tính khả thi): can ANY commune × criterion 0/1 matrix give both the
+//! published band counts (communes by number of criteria met) and the per-criterion counts
+//! (communes meeting each criterion)?
+//!
+//! The test is exact, not a heuristic:
+//! 1. Bands fix an interval of criteria met for each commune. Criteria whose count is not
+//!    published are free columns: each commune may meet any number of them, so a commune's
+//!    count over the `k` published criteria lies in `[max(lo − u, 0), min(hi, k)]` (`u`
+//!    unpublished criteria).
+//! 2. The total of the published counts must lie within the sums of those intervals; every
+//!    count must be at most the number of communes, and (exact counts only) at least the number
+//!    of communes whose interval is full (e.g. the 19-criteria band meets every criterion).
+//! 3. Gale–Ryser on the integer water-filled row sums: the most even integer vector within the
+//!    intervals with the published total. It is majorized by every other feasible row-sum
+//!    vector, so it gives the largest capacity `Σᵢ min(rᵢ, t)` for every `t`: if it fails the
+//!    test, every vector does.
+//!
+//! With `CountKind::AtLeast` (targets: "at least N communes meet c2") the counts are minimums:
+//! a matrix meeting them exists iff one exists with row sums at most the band maxima and the
+//! exact counts (drop extra ones; add ones to reach a band's minimum), so the lower ends drop
+//! to zero and the test stays exact.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Communes whose number of criteria met lies in `[min, max]` (a band, nhóm xã).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowGroup {
+    /// Label, e.g. `19`, `10-14`, or `unpublished bands`.
+    pub label: String,
+    /// Fewest criteria met.
+    pub min: u32,
+    /// Most criteria met.
+    pub max: u32,
+    /// Communes in the group.
+    pub communes: u32,
+}
+
+/// Whether per-criterion counts are exact (status) or minimums (targets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CountKind {
+    /// Exactly this many communes meet the criterion.
+    Exact,
+    /// At least this many communes meet the criterion.
+    AtLeast,
+}
+
+/// Input of the counting test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountingProblem {
+    /// Number of criteria in the catalog (19).
+    pub criteria: u32,
+    /// Groups covering every commune (communes of unpublished bands in one group spanning them).
+    pub groups: Vec<RowGroup>,
+    /// Published count per criterion id; criteria missing here are free.
+    pub counts: BTreeMap<u8, u32>,
+    /// Exact or minimum counts.
+    pub kind: CountKind,
+}
+
+/// Why no matrix exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Obstruction {
+    /// A criterion is met by more communes than there are.
+    CountAboveCommunes {
+        /// Criterion id.
+        criterion: u8,
+        /// Its count.
+        count: u32,
+        /// Communes.
+        communes: u32,
+    },
+    /// Communes that meet every criterion (e.g. band 19) outnumber a criterion's count.
+    CountBelowFullRows {
+        /// Criterion id.
+        criterion: u8,
+        /// Its count.
+        count: u32,
+        /// Communes meeting every criterion.
+        full: u32,
+    },
+    /// The published counts add up to a total outside what the bands allow.
+    TotalOutsideBands {
+        /// Sum of the published counts.
+        total: u32,
+        /// Least total the bands allow over the published criteria.
+        min: u32,
+        /// Largest total the bands allow over the published criteria.
+        max: u32,
+    },
+    /// The `top` criteria with the most communes need more (commune, criterion) pairs than the
+    /// communes can hold (Gale–Ryser).
+    GaleRyser {
+        /// Number of criteria considered.
+        top: u32,
+        /// Those criteria, most communes first.
+        criteria: Vec<u8>,
+        /// Sum of their counts.
+        demand: u32,
+        /// `Σᵢ min(rᵢ, top)` over the water-filled row sums.
+        capacity: u32,
+    },
+}
+
+/// Result of the counting test, with the arithmetic that decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// A matrix exists.
+    pub feasible: bool,
+    /// The arithmetic, one step per line.
+    pub steps: Vec<String>,
+    /// What rules it out, when infeasible.
+    pub obstruction: Option<Obstruction>,
+    /// Water-filled criteria met per commune over the published criteria, in group order
+    /// (empty when the test stopped before computing them).
+    pub row_sums: Vec<u32>,
+}
+
+impl Verdict {
+    fn infeasible(mut steps: Vec<String>, obstruction: Obstruction) -> Verdict {
+        steps.push(obstruction.explain());
+        Verdict {
+            feasible: false,
+            steps,
+            obstruction: Some(obstruction),
+            row_sums: Vec::new(),
+        }
+    }
+}
+
+impl Obstruction {
+    /// One-line arithmetic of the obstruction.
+    pub fn explain(&self) -> String {
+        match self {
+            Obstruction::CountAboveCommunes {
+                criterion,
+                count,
+                communes,
+            } => format!("c{criterion}: {count} communes > {communes} communes in all"),
+            Obstruction::CountBelowFullRows {
+                criterion,
+                count,
+                full,
+            } => format!(
+                "c{criterion}: {count} communes < {full} communes that meet every criterion"
+            ),
+            Obstruction::TotalOutsideBands { total, min, max } => format!(
+                "published counts total {total}, outside the {min}..={max} the bands allow"
+            ),
+            Obstruction::GaleRyser {
+                top,
+                criteria,
+                demand,
+                capacity,
+            } => {
+                let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                format!(
+                    "the {top} most-met criteria ({}) need {demand} commune-criterion pairs, but the communes hold at most Σ min(criteria met, {top}) = {capacity} (Gale–Ryser)",
+                    names.join(", ")
+                )
+            }
+        }
+    }
+
+    /// What would make the figures consistent.
+    pub fn fix(&self) -> String {
+        match self {
+            Obstruction::CountAboveCommunes {
+                criterion,
+                communes,
+                ..
+            } => format!("c{criterion} can be at most {communes}"),
+            Obstruction::CountBelowFullRows {
+                criterion, full, ..
+            } => format!(
+                "c{criterion} must be at least {full}, or fewer communes meet every criterion"
+            ),
+            Obstruction::TotalOutsideBands { total, min, max } if total < min => format!(
+                "raise the per-criterion counts by {} in all, or move communes to lower bands",
+                min - total
+            ),
+            Obstruction::TotalOutsideBands { total, max, .. } => format!(
+                "lower the per-criterion counts by {} in all, or move communes to higher bands",
+                total - max
+            ),
+            Obstruction::GaleRyser {
+                demand, capacity, ..
+            } => format!(
+                "lower those criteria by {} in all, or move communes to higher bands",
+                demand - capacity
+            ),
+        }
+    }
+}
+
+/// Integer water-filling: the most even vector `r` with `bounds[i].0 ≤ rᵢ ≤ bounds[i].1` and
+/// `Σ r = total`, or `None` when the total is outside the bounds. Lower levels are raised
+/// first; ties go to the earlier entries.
+pub fn water_fill(bounds: &[(u32, u32)], total: u32) -> Option<Vec<u32>> {
+    let sum_at = |level: u32| -> u64 {
+        bounds
+            .iter()
+            .map(|&(lo, hi)| u64::from(level.clamp(lo, hi.max(lo))))
+            .sum()
+    };
+    let top = bounds.iter().map(|b| b.1.max(b.0)).max().unwrap_or(0);
+    let total = u64::from(total);
+    if total < sum_at(0) || total > sum_at(top) {
+        return None;
+    }
+    // Highest level whose clamped sum does not exceed the total.
+    let (mut low, mut high) = (0u32, top);
+    while low < high {
+        let mid = low + (high - low).div_ceil(2);
+        if sum_at(mid) <= total {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    let mut rows: Vec<u32> = bounds
+        .iter()
+        .map(|&(lo, hi)| low.clamp(lo, hi.max(lo)))
+        .collect();
+    let mut rest = total - sum_at(low);
+    for (r, &(_, hi)) in rows.iter_mut().zip(bounds) {
+        if rest == 0 {
+            break;
+        }
+        if *r == low && low < hi {
+            *r += 1;
+            rest -= 1;
+        }
+    }
+    Some(rows)
+}
+
+/// Runs the counting test.
+pub fn check(problem: &CountingProblem) -> Verdict {
+    let communes: u32 = problem.groups.iter().map(|g| g.communes).sum();
+    let known = u32::try_from(problem.counts.len()).unwrap_or(u32::MAX);
+    let free = problem.criteria.saturating_sub(known);
+    let mut steps = Vec::new();
+    let counts = match problem.kind {
+        CountKind::Exact => "counts",
+        CountKind::AtLeast => "minimum counts",
+    };
+    steps.push(format!(
+        "{communes} communes; {known} of {} criteria have published {counts}{}",
+        problem.criteria,
+        if free > 0 {
+            format!(" ({free} free)")
+        } else {
+            String::new()
+        }
+    ));
+    for (&criterion, &count) in &problem.counts {
+        if count > communes {
+            return Verdict::infeasible(
+                steps,
+                Obstruction::CountAboveCommunes {
+                    criterion,
+                    count,
+                    communes,
+                },
+            );
+        }
+    }
+    // Bounds over the published criteria: free criteria absorb up to `free` of a commune's count.
+    let bounds: Vec<(u32, u32)> = problem
+        .groups
+        .iter()
+        .flat_map(|g| {
+            let lo = match problem.kind {
+                CountKind::Exact => g.min.saturating_sub(free).min(known),
+                CountKind::AtLeast => 0,
+            };
+            let hi = g.max.min(known).max(lo);
+            std::iter::repeat_n((lo, hi), g.communes as usize)
+        })
+        .collect();
+    if problem.kind == CountKind::Exact {
+        let full: u32 = problem
+            .groups
+            .iter()
+            .filter(|g| g.min >= problem.criteria)
+            .map(|g| g.communes)
+            .sum();
+        if full > 0 {
+            steps.push(format!(
+                "{full} communes meet every criterion, so every count is at least {full}"
+            ));
+            for (&criterion, &count) in &problem.counts {
+                if count < full {
+                    return Verdict::infeasible(
+                        steps,
+                        Obstruction::CountBelowFullRows {
+                            criterion,
+                            count,
+                            full,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    let total: u32 = problem.counts.values().sum();
+    let min: u32 = bounds.iter().map(|b| b.0).sum();
+    let max: u32 = bounds.iter().map(|b| b.1).sum();
+    let ranges: Vec<String> = problem
+        .groups
+        .iter()
+        .filter(|g| g.communes > 0)
+        .map(|g| {
+            let lo = match problem.kind {
+                CountKind::Exact => g.min.saturating_sub(free).min(known),
+                CountKind::AtLeast => 0,
+            };
+            format!(
+                "{} × [{lo}, {}] ({})",
+                g.communes,
+                g.max.min(known).max(lo),
+                g.label
+            )
+        })
+        .collect();
+    steps.push(format!(
+        "criteria met per commune over the published criteria: {} → total {min}..={max}",
+        ranges.join(" + ")
+    ));
+    steps.push(format!("published {counts} total {total}"));
+    let in_range = match problem.kind {
+        CountKind::Exact => (min..=max).contains(&total),
+        CountKind::AtLeast => total <= max,
+    };
+    if !in_range {
+        return Verdict::infeasible(steps, Obstruction::TotalOutsideBands { total, min, max });
+    }
+    let Some(rows) = water_fill(&bounds, total) else {
+        return Verdict::infeasible(steps, Obstruction::TotalOutsideBands { total, min, max });
+    };
+    let mut levels: BTreeMap<u32, u32> = BTreeMap::new();
+    for r in &rows {
+        *levels.entry(*r).or_default() += 1;
+    }
+    let spread: Vec<String> = levels
+        .iter()
+        .rev()
+        .map(|(level, n)| format!("{n} × {level}"))
+        .collect();
+    steps.push(format!(
+        "most even row sums with that total (water-filling): {}",
+        spread.join(" + ")
+    ));
+    let mut sorted: Vec<(u8, u32)> = problem.counts.iter().map(|(&c, &n)| (c, n)).collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut demand = 0u32;
+    for (t, &(_, count)) in sorted.iter().enumerate() {
+        let top = u32::try_from(t + 1).unwrap_or(u32::MAX);
+        demand += count;
+        let capacity: u32 = rows.iter().map(|r| (*r).min(top)).sum();
+        if demand > capacity {
+            return Verdict::infeasible(
+                steps,
+                Obstruction::GaleRyser {
+                    top,
+                    criteria: sorted[..=t].iter().map(|(c, _)| *c).collect(),
+                    demand,
+                    capacity,
+                },
+            );
+        }
+    }
+    steps.push(format!(
+        "Gale–Ryser holds for every t = 1..={known}: Σ of the t largest counts ≤ Σ min(row sum, t)"
+    ));
+    Verdict {
+        feasible: true,
+        steps,
+        obstruction: None,
+        row_sums: rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(label: &str, min: u32, max: u32, communes: u32) -> RowGroup {
+        RowGroup {
+            label: label.into(),
+            min,
+            max,
+            communes,
+        }
+    }
+
+    /// Brute force over all 0/1 matrices of a tiny problem.
+    fn brute(groups: &[RowGroup], criteria: u32, counts: &BTreeMap<u8, u32>, kind: CountKind) -> bool {
+        let rows: Vec<(u32, u32)> = groups
+            .iter()
+            .flat_map(|g| std::iter::repeat_n((g.min, g.max), g.communes as usize))
+            .collect();
+        let cells = rows.len() as u32 * criteria;
+        (0u32..1 << cells).any(|m| {
+            let bit = |i: usize, j: u32| m >> (i as u32 * criteria + j) & 1;
+            rows.iter().enumerate().all(|(i, &(lo, hi))| {
+                let s: u32 = (0..criteria).map(|j| bit(i, j)).sum();
+                lo <= s && s <= hi
+            }) && counts.iter().all(|(&c, &n)| {
+                let met: u32 = (0..rows.len()).map(|i| bit(i, u32::from(c) - 1)).sum();
+                match kind {
+                    CountKind::Exact => met == n,
+                    CountKind::AtLeast => met >= n,
+                }
+            })
+        })
+    }
+
+    #[test]
+    fn water_fill_is_most_even() {
+        assert_eq!(
+            water_fill(&[(0, 5), (2, 2), (0, 1)], 6),
+            Some(vec![3, 2, 1])
+        );
+        assert_eq!(water_fill(&[(0, 3), (0, 3)], 5), Some(vec![3, 2]));
+        assert_eq!(water_fill(&[(0, 3), (0, 3)], 7), None);
+        assert_eq!(water_fill(&[(2, 3)], 1), None);
+    }
+
+    #[test]
+    fn gale_ryser_catches_what_totals_miss() {
+        // Two communes meet exactly 2 of 3 criteria, one meets none: row sums (2, 2, 0), total 4.
+        // Counts (2, 2, 0) fit. Counts (3, 1, 0) also total 4 and are each ≤ 3 communes, but c1
+        // alone needs 3 pairs while Σ min(rᵢ, 1) = 1 + 1 + 0 = 2.
+        let g = vec![group("a", 2, 2, 2), group("b", 0, 0, 1)];
+        let counts = BTreeMap::from([(1, 2), (2, 2), (3, 0)]);
+        let v = check(&CountingProblem {
+            criteria: 3,
+            groups: g.clone(),
+            counts,
+            kind: CountKind::Exact,
+        });
+        assert!(v.feasible, "{:?}", v.steps);
+        let counts = BTreeMap::from([(1, 3), (2, 1), (3, 0)]);
+        let v = check(&CountingProblem {
+            criteria: 3,
+            groups: g,
+            counts,
+            kind: CountKind::Exact,
+        });
+        assert!(!v.feasible);
+        assert_eq!(
+            v.obstruction,
+            Some(Obstruction::GaleRyser {
+                top: 1,
+                criteria: vec![1],
+                demand: 3,
+                capacity: 2
+            })
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_brute_force(
+            bands in proptest::collection::vec((0u32..=3, 0u32..=3, 0u32..=2), 1..=3),
+            counts in proptest::collection::vec(proptest::option::of(0u32..=4), 3),
+            at_least: bool,
+        ) {
+            let kind = if at_least { CountKind::AtLeast } else { CountKind::Exact };
+            let groups: Vec<RowGroup> = bands
+                .iter()
+                .map(|&(a, b, n)| group("g", a.min(b), a.max(b), n))
+                .collect();
+            let n: u32 = groups.iter().map(|g| g.communes).sum();
+            proptest::prop_assume!(n * 3 <= 15);
+            let counts: BTreeMap<u8, u32> = counts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.map(|c| (i as u8 + 1, c)))
+                .collect();
+            let v = check(&CountingProblem { criteria: 3, groups: groups.clone(), counts: counts.clone(), kind });
+            proptest::prop_assert_eq!(v.feasible, brute(&groups, 3, &counts, kind), "{:?}", v.steps);
+        }
+    }
+}
