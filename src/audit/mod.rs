@@ -1,1 +1,301 @@
-//! Audit.
+//! Audit (kiểm tra số liệu công bố): checks every figure a plan publishes against the others it
+//! must agree with, before anyone plans on them. Each finding names the figures with their
+//! sources, shows the arithmetic and says what would make the figures consistent.
+//!
+//! Families of checks: [`funding`] (parts vs totals, stated shares), [`status`] (communes,
+//! bands, tiers, averages, per-criterion counts, the counting test of
+//! [`crate::consistency`], villages, commune data vs published figures) and [`targets`]
+//! (baseline, commune count, averages, bands, feasibility). A scenario that lacks some
+//! figures is audited on what it has.
+
+mod funding;
+mod status;
+mod targets;
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::consistency::RowGroup;
+use crate::scenario::Scenario;
+
+/// How serious a finding is (mức độ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The figures cannot all be right (lỗi).
+    Error,
+    /// Possible, but probably not meant (cảnh báo).
+    Warning,
+    /// Worth knowing, e.g. what an unpublished figure must be (thông tin).
+    Info,
+}
+
+impl Severity {
+    /// Machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A published figure a check used, with where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// Field path, e.g. `published.funding.carryover`, `published.criteria.c2`, `target.2023.c2`.
+    pub name: String,
+    /// Label as the document writes it, or an English description.
+    pub label: String,
+    /// Value as published.
+    pub value: String,
+    /// Unit, e.g. `million VND`, `communes`.
+    pub unit: String,
+    /// Document and section (empty when the scenario gives none).
+    pub source: String,
+}
+
+/// A check that failed or has something to say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Check id, e.g. `funding-parts`.
+    pub check: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The figures involved.
+    pub figures: Vec<Figure>,
+    /// The arithmetic, one step per line.
+    pub arithmetic: Vec<String>,
+    /// What would make the figures consistent.
+    pub fix: Option<String>,
+}
+
+/// A check that holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Passed {
+    /// Check id.
+    pub check: &'static str,
+    /// What holds.
+    pub message: String,
+    /// The figures involved.
+    pub figures: Vec<Figure>,
+    /// The arithmetic.
+    pub arithmetic: Vec<String>,
+}
+
+/// Counts of the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AuditSummary {
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub infos: usize,
+    /// Checks that hold.
+    pub passed: usize,
+}
+
+/// Result of `ntm audit`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    /// Scenario name.
+    pub scenario: String,
+    /// Present when the scenario's commune data is synthetic.
+    pub synthetic: Option<String>,
+    /// Counts.
+    pub summary: AuditSummary,
+    /// Findings, errors first, then in check order.
+    pub findings: Vec<Finding>,
+    /// Checks that hold.
+    pub passed: Vec<Passed>,
+}
+
+/// Collects findings and passed checks while the families run.
+#[derive(Debug, Default)]
+struct Recorder {
+    findings: Vec<Finding>,
+    passed: Vec<Passed>,
+}
+
+impl Recorder {
+    fn find(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn pass(
+        &mut self,
+        check: &'static str,
+        message: String,
+        figures: Vec<Figure>,
+        arithmetic: Vec<String>,
+    ) {
+        self.passed.push(Passed {
+            check,
+            message,
+            figures,
+            arithmetic,
+        });
+    }
+}
+
+/// Audits the published figures and targets of a scenario (communes and projects optional).
+pub fn audit(scenario: &Scenario) -> Audit {
+    let mut r = Recorder::default();
+    funding::check(scenario, &mut r);
+    status::check(scenario, &mut r);
+    targets::check(scenario, &mut r);
+    let mut findings = r.findings;
+    findings.sort_by_key(|f| f.severity);
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    Audit {
+        scenario: scenario.name.clone(),
+        synthetic: scenario.synthetic.clone(),
+        summary: AuditSummary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            passed: r.passed.len(),
+        },
+        findings,
+        passed: r.passed,
+    }
+}
+
+/// Source of a published field: the longest matching key of `scenario.sources`
+/// (`published.criteria.c2`, then `published.criteria`, then `criteria`, then `published`).
+fn source_of(scenario: &Scenario, key: &str) -> String {
+    let mut candidates = Vec::new();
+    let mut k = key;
+    loop {
+        candidates.push(k);
+        if let Some(short) = k.strip_prefix("published.") {
+            candidates.push(short);
+        }
+        match k.rfind('.') {
+            Some(i) => k = &k[..i],
+            None => break,
+        }
+    }
+    candidates
+        .iter()
+        .find_map(|k| scenario.sources.get(*k))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A published count as a figure.
+fn count_figure(scenario: &Scenario, name: &str, label: &str, value: impl ToString) -> Figure {
+    Figure {
+        name: name.to_string(),
+        label: label.to_string(),
+        value: value.to_string(),
+        unit: "communes".into(),
+        source: source_of(scenario, name),
+    }
+}
+
+/// A decimal with `,` thousands separators and `.` decimals: `4916475` → `4,916,475`.
+fn group_digits(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// Half a unit of the last published decimal: `12.5` → 0.05, `13` → 0.5 (the rounding slack).
+fn rounding_slack(value: Decimal) -> Decimal {
+    Decimal::new(5, value.scale() + 1)
+}
+
+/// Row groups for the counting test from band counts: known bands, then the remaining
+/// communes in one group spanning the unpublished bands. `None` when the bands hold more
+/// communes than there are, or the rest fit no band.
+fn row_groups(catalog: &Catalog, communes: u32, bands: &BTreeMap<String, u32>) -> Option<Vec<RowGroup>> {
+    let mut groups = Vec::new();
+    let mut banded = 0u32;
+    let mut rest_min = u32::MAX;
+    let mut rest_max = 0u32;
+    for band in &catalog.bands {
+        match bands.get(&band.id) {
+            Some(&n) => {
+                banded += n;
+                groups.push(RowGroup {
+                    label: format!("band {}", band.id),
+                    min: u32::from(band.min),
+                    max: u32::from(band.max),
+                    communes: n,
+                });
+            }
+            None => {
+                rest_min = rest_min.min(u32::from(band.min));
+                rest_max = rest_max.max(u32::from(band.max));
+            }
+        }
+    }
+    let rest = communes.checked_sub(banded)?;
+    if rest > 0 {
+        if rest_min > rest_max {
+            return None;
+        }
+        groups.push(RowGroup {
+            label: "unpublished bands".into(),
+            min: rest_min,
+            max: rest_max,
+            communes: rest,
+        });
+    }
+    Some(groups)
+}
+
+/// Criterion id of a `c2`-style key.
+fn criterion_key(key: &str) -> Option<u8> {
+    key.trim().strip_prefix(['c', 'C'])?.parse().ok()
+}
+
+/// `c1, c12` for a list of ids.
+fn criteria_list(ids: &[u8]) -> String {
+    ids.iter()
+        .map(|c| format!("c{c}"))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(Decimal::from(4_916_475)), "4,916,475");
+        assert_eq!(group_digits(Decimal::new(-40769, 0)), "-40,769");
+        assert_eq!(group_digits(Decimal::new(1225, 1)), "122.5");
+        assert_eq!(group_digits(Decimal::new(100, 0)), "100");
+    }
+
+    #[test]
+    fn slack_follows_the_published_decimals() {
+        assert_eq!(rounding_slack(Decimal::new(125, 1)), Decimal::new(5, 2));
+        assert_eq!(rounding_slack(Decimal::from(13)), Decimal::new(5, 1));
+    }
+}

@@ -1,0 +1,267 @@
+//! Funding checks (kiểm tra số liệu vốn): parts add up to their total at every level, and a
+//! stated share matches amount ÷ total at the document's rounding.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{group_digits, rounding_slack, Figure, Finding, Recorder, Severity};
+use crate::scenario::{FundingFigure, Scenario};
+
+/// Million VND per unit of a figure, and the unit's name; `None` for an unknown unit.
+fn unit_of(figure: &FundingFigure) -> Option<(Decimal, &'static str)> {
+    match figure.unit.as_deref().map(str::to_lowercase).as_deref() {
+        None | Some("million" | "million vnd" | "triệu" | "triệu đồng") => {
+            Some((Decimal::ONE, "million VND"))
+        }
+        Some("billion" | "billion vnd" | "tỷ" | "tỷ đồng") => {
+            Some((Decimal::from(1000), "billion VND"))
+        }
+        _ => None,
+    }
+}
+
+fn unit_name(figure: &FundingFigure) -> &'static str {
+    unit_of(figure).map_or("million VND", |u| u.1)
+}
+
+/// Amount of `figure` expressed in the unit of `base`.
+fn in_unit_of(figure: &FundingFigure, amount: Decimal, base: &FundingFigure) -> Decimal {
+    let factor = |f: &FundingFigure| unit_of(f).map_or(Decimal::ONE, |u| u.0);
+    amount * factor(figure) / factor(base)
+}
+
+fn figure(f: &FundingFigure) -> Figure {
+    Figure {
+        name: format!("published.funding.{}", f.id),
+        label: f.label.clone(),
+        value: group_digits(f.amount.0),
+        unit: unit_name(f).into(),
+        source: f.source.clone(),
+    }
+}
+
+fn share_figure(f: &FundingFigure, share: Decimal) -> Figure {
+    Figure {
+        name: format!("published.funding.{}.share_percent", f.id),
+        label: format!("share of {}", f.label),
+        value: share.normalize().to_string(),
+        unit: "%".into(),
+        source: f.source.clone(),
+    }
+}
+
+/// Runs the funding checks.
+pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
+    let funding = &scenario.published.funding;
+    let by_id: BTreeMap<&str, &FundingFigure> =
+        funding.iter().map(|f| (f.id.as_str(), f)).collect();
+    for f in funding {
+        if unit_of(f).is_none() {
+            r.find(Finding {
+                check: "funding-unit",
+                severity: Severity::Warning,
+                message: format!(
+                    "`{}` has unit `{}`, read as million VND",
+                    f.id,
+                    f.unit.as_deref().unwrap_or_default()
+                ),
+                figures: vec![figure(f)],
+                arithmetic: Vec::new(),
+                fix: Some("write unit = \"million\" or \"billion\"".into()),
+            });
+        }
+        let references = f.parts.iter().chain(f.share_of.as_ref());
+        for missing in references.filter(|id| !by_id.contains_key(id.as_str())) {
+            r.find(Finding {
+                check: "funding-reference",
+                severity: Severity::Warning,
+                message: format!("`{}` refers to `{missing}`, which is not a funding figure", f.id),
+                figures: vec![figure(f)],
+                arithmetic: Vec::new(),
+                fix: Some(format!("add a [[published.funding]] with id = \"{missing}\"")),
+            });
+        }
+        let parts: Vec<&FundingFigure> = f
+            .parts
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .collect();
+        if !parts.is_empty() && parts.len() == f.parts.len() {
+            parts_add_up(f, &parts, r);
+        }
+        if let (Some(share), Some(of)) = (f.share_percent, f.share_of.as_ref()) {
+            if let Some(base) = by_id.get(of.as_str()) {
+                share_matches(f, share.0, base, r);
+            }
+        }
+    }
+}
+
+fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorder) {
+    let unit = unit_name(total);
+    let sum: Decimal = parts
+        .iter()
+        .map(|p| in_unit_of(p, p.amount.0, total))
+        .sum();
+    let terms: Vec<String> = parts
+        .iter()
+        .map(|p| group_digits(in_unit_of(p, p.amount.0, total)))
+        .collect();
+    let mut figures = vec![figure(total)];
+    figures.extend(parts.iter().map(|p| figure(p)));
+    let published = total.amount.0;
+    if sum == published {
+        r.pass(
+            "funding-parts",
+            format!(
+                "the parts of {} ({}) add up to {} {unit}",
+                total.id,
+                total.label,
+                group_digits(published)
+            ),
+            figures,
+            vec![format!(
+                "{} = {} {unit}",
+                terms.join(" + "),
+                group_digits(sum)
+            )],
+        );
+        return;
+    }
+    let difference = published - sum;
+    let mut arithmetic = vec![format!(
+        "{} = {} ≠ {} {unit} (difference {})",
+        terms.join(" + "),
+        group_digits(sum),
+        group_digits(published),
+        group_digits(difference)
+    )];
+    let corrected_parts: Decimal = parts
+        .iter()
+        .map(|p| in_unit_of(p, p.corrected_amount.unwrap_or(p.amount).0, total))
+        .sum();
+    if corrected_parts != sum {
+        arithmetic.push(format!(
+            "with the scenario's corrected readings of the parts: {} {unit}",
+            group_digits(corrected_parts)
+        ));
+    }
+    if let Some(corrected) = total.corrected_amount {
+        arithmetic.push(format!(
+            "the scenario reads the total as {} {unit} (corrected_amount){}",
+            group_digits(corrected.0),
+            if corrected.0 == sum || corrected.0 == corrected_parts {
+                ", which the parts match"
+            } else {
+                ""
+            }
+        ));
+    }
+    let names: Vec<&str> = parts.iter().map(|p| p.id.as_str()).collect();
+    r.find(Finding {
+        check: "funding-parts",
+        severity: Severity::Error,
+        message: format!(
+            "the parts of {} ({}) add up to {}, not {} {unit}",
+            total.id,
+            total.label,
+            group_digits(sum),
+            group_digits(published)
+        ),
+        figures,
+        arithmetic,
+        fix: Some(format!(
+            "either the total is {} {unit}, or the parts ({}) are {} {} in all (a part may be misread or missing)",
+            group_digits(sum),
+            names.join(", "),
+            group_digits(difference.abs()),
+            if difference > Decimal::ZERO { "more" } else { "less" }
+        )),
+    });
+}
+
+fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r: &mut Recorder) {
+    let amount = in_unit_of(part, part.amount.0, base);
+    let unit = unit_name(base);
+    let figures = vec![share_figure(part, stated), figure(part), figure(base)];
+    if base.amount.0.is_zero() {
+        r.find(Finding {
+            check: "funding-share",
+            severity: Severity::Error,
+            message: format!("{} is a share of {}, which is zero", part.id, base.id),
+            figures,
+            arithmetic: Vec::new(),
+            fix: Some(format!("give {} its published amount", base.id)),
+        });
+        return;
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    let actual = amount / base.amount.0 * hundred;
+    let slack = rounding_slack(stated);
+    let shown = actual.round_dp(stated.scale() + 1);
+    let rounded = actual.round_dp(stated.scale());
+    let mut arithmetic = vec![format!(
+        "{} ÷ {} × 100 = {} % → {} % at {} decimal(s); stated {} %",
+        group_digits(amount),
+        group_digits(base.amount.0),
+        shown.normalize(),
+        rounded.normalize(),
+        stated.scale(),
+        stated.normalize()
+    )];
+    if (actual - stated).abs() <= slack {
+        r.pass(
+            "funding-share",
+            format!(
+                "{} ({}) is {} % of {} as stated",
+                part.id,
+                part.label,
+                stated.normalize(),
+                base.id
+            ),
+            figures,
+            arithmetic,
+        );
+        return;
+    }
+    if let Some(corrected) = base.corrected_amount.filter(|c| !c.0.is_zero()) {
+        let against = amount / corrected.0 * hundred;
+        arithmetic.push(format!(
+            "against the corrected total {}: {} %",
+            group_digits(corrected.0),
+            against.round_dp(stated.scale() + 1).normalize()
+        ));
+    }
+    let low = (stated - slack) * base.amount.0 / hundred;
+    let high = (stated + slack) * base.amount.0 / hundred;
+    let implied_base = if stated.is_zero() {
+        String::new()
+    } else {
+        format!(
+            ", or the total about {} {unit}",
+            group_digits((amount * hundred / stated).round_dp(1))
+        )
+    };
+    r.find(Finding {
+        check: "funding-share",
+        severity: Severity::Error,
+        message: format!(
+            "{} {unit} ({}) is {} % of {}, not {} %",
+            group_digits(amount),
+            part.label,
+            rounded.normalize(),
+            group_digits(base.amount.0),
+            stated.normalize()
+        ),
+        figures,
+        arithmetic,
+        fix: Some(format!(
+            "the share would be {} %; or, for {} %, the amount would be {}..{} {unit}{implied_base}",
+            rounded.normalize(),
+            stated.normalize(),
+            group_digits(low.round_dp(2)),
+            group_digits(high.round_dp(2)),
+        )),
+    });
+}

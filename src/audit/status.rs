@@ -1,0 +1,748 @@
+//! Status checks (kiểm tra số liệu hiện trạng): communes, bands, tiers, the average, the
+//! per-criterion counts, whether a commune × criterion matrix can give them all, villages, and
+//! the commune data against the published figures.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{
+    count_figure, criteria_list, criterion_key, rounding_slack, row_groups,
+    source_of, Figure, Finding, Recorder, Severity,
+};
+use crate::consistency::{self, CountKind, CountingProblem};
+use crate::evaluate::evaluate;
+use crate::scenario::Scenario;
+
+/// Published per-criterion counts keyed by criterion id; unknown keys are reported.
+fn criterion_counts(scenario: &Scenario, r: &mut Recorder) -> BTreeMap<u8, u32> {
+    let mut counts = BTreeMap::new();
+    for (key, &n) in &scenario.published.criteria {
+        match criterion_key(key).filter(|id| scenario.catalog.criterion(*id).is_some()) {
+            Some(id) => {
+                counts.insert(id, n);
+            }
+            None => r.find(Finding {
+                check: "criterion-count",
+                severity: Severity::Warning,
+                message: format!(
+                    "`{key}` in published.criteria is not a criterion of {}",
+                    scenario.catalog.id
+                ),
+                figures: vec![count_figure(
+                    scenario,
+                    &format!("published.criteria.{key}"),
+                    key,
+                    n,
+                )],
+                arithmetic: Vec::new(),
+                fix: Some(format!(
+                    "keys are c1..c{}",
+                    scenario.catalog.criteria_count()
+                )),
+            }),
+        }
+    }
+    counts
+}
+
+/// Id of the band of communes meeting every criterion (`19`).
+fn top_band(scenario: &Scenario) -> Option<String> {
+    let all = u32::try_from(scenario.catalog.criteria_count()).ok()?;
+    scenario.catalog.band_of(all).map(|b| b.id.clone())
+}
+
+/// Band counts, with the standard count standing in for the top band when it is missing.
+fn bands_with_standard(scenario: &Scenario) -> BTreeMap<String, u32> {
+    let mut bands = scenario.published.bands.clone();
+    if let (Some(top), Some(standard)) = (top_band(scenario), scenario.published.standard) {
+        bands.entry(top).or_insert(standard);
+    }
+    bands
+}
+
+/// Integer interval `[ceil(low), floor(high)]`, if not empty.
+fn integers_within(low: Decimal, high: Decimal) -> Option<(u32, u32)> {
+    let lo = u32::try_from(low.ceil().max(Decimal::ZERO)).ok()?;
+    let hi = u32::try_from(high.floor()).ok()?;
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Runs the status checks.
+pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
+    let p = &scenario.published;
+    let counts = criterion_counts(scenario, r);
+    let communes = p.communes;
+    bands_fit(scenario, r);
+    tiers_ordered(scenario, r);
+    if let Some(n) = communes {
+        counts_in_range(scenario, &counts, n, r);
+        if let Some(average) = p.average_criteria {
+            average_matches_counts(scenario, &counts, n, average.0, r);
+            average_fits_bands(scenario, n, average.0, r);
+        }
+        matrix_feasible(scenario, &counts, n, r);
+    }
+    villages(scenario, r);
+    data_vs_published(scenario, &counts, r);
+}
+
+fn band_figures(scenario: &Scenario) -> Vec<Figure> {
+    scenario
+        .published
+        .bands
+        .iter()
+        .map(|(band, n)| {
+            count_figure(
+                scenario,
+                &format!("published.bands.{band}"),
+                &format!("communes with {band} criteria"),
+                n,
+            )
+        })
+        .collect()
+}
+
+fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
+    let p = &scenario.published;
+    if p.bands.is_empty() {
+        return;
+    }
+    for band in p.bands.keys() {
+        if !scenario.catalog.bands.iter().any(|b| &b.id == band) {
+            r.find(Finding {
+                check: "communes-bands",
+                severity: Severity::Warning,
+                message: format!("band `{band}` is not a band of {}", scenario.catalog.id),
+                figures: band_figures(scenario),
+                arithmetic: Vec::new(),
+                fix: Some("bands are 19, 15-18, 10-14, 5-9, 0-4".into()),
+            });
+        }
+    }
+    if let (Some(top), Some(standard)) = (top_band(scenario), p.standard) {
+        if let Some(&at_top) = p.bands.get(&top) {
+            let mut figures = band_figures(scenario);
+            figures.push(count_figure(
+                scenario,
+                "published.standard",
+                "communes at standard",
+                standard,
+            ));
+            let arithmetic = vec![format!("band {top}: {at_top}; at standard: {standard}")];
+            if at_top == standard {
+                r.pass(
+                    "communes-standard",
+                    format!("{standard} communes at standard, as in band {top}"),
+                    figures,
+                    arithmetic,
+                );
+            } else {
+                r.find(Finding {
+                    check: "communes-standard",
+                    severity: Severity::Error,
+                    message: format!(
+                        "{at_top} communes meet all criteria but {standard} are at standard"
+                    ),
+                    figures,
+                    arithmetic,
+                    fix: Some(
+                        "a commune is at standard exactly when it meets every criterion: the two counts are equal"
+                            .into(),
+                    ),
+                });
+            }
+        }
+    }
+    let Some(n) = p.communes else {
+        return;
+    };
+    let sum: u32 = p.bands.values().sum();
+    let all_bands = scenario
+        .catalog
+        .bands
+        .iter()
+        .all(|b| p.bands.contains_key(&b.id));
+    let terms: Vec<String> = p.bands.values().map(u32::to_string).collect();
+    let mut figures = band_figures(scenario);
+    figures.push(count_figure(
+        scenario,
+        "published.communes",
+        "communes",
+        n,
+    ));
+    let arithmetic = vec![format!("{} = {sum}; communes: {n}", terms.join(" + "))];
+    let (ok, message) = if sum > n {
+        (false, format!("the bands hold {sum} communes, more than the {n} communes"))
+    } else if sum == n {
+        (true, format!("the bands hold all {n} communes"))
+    } else if all_bands {
+        (false, format!("the bands hold {sum} communes, not {n}"))
+    } else {
+        (
+            true,
+            format!(
+                "the published bands hold {sum} of {n} communes; the other {} are in unpublished bands",
+                n - sum
+            ),
+        )
+    };
+    if ok {
+        r.pass("communes-bands", message, figures, arithmetic);
+    } else {
+        r.find(Finding {
+            check: "communes-bands",
+            severity: Severity::Error,
+            message,
+            figures,
+            arithmetic,
+            fix: Some(format!(
+                "the band counts must add up to {n} (or the commune count is {sum})"
+            )),
+        });
+    }
+}
+
+fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
+    let p = &scenario.published;
+    let chain: Vec<(&str, &str, Option<u32>)> = vec![
+        ("published.model", "communes at model", p.model),
+        ("published.advanced", "communes at advanced", p.advanced),
+        ("published.standard", "communes at standard", p.standard),
+        ("published.communes", "communes", p.communes),
+    ];
+    let present: Vec<&(&str, &str, Option<u32>)> =
+        chain.iter().filter(|(_, _, v)| v.is_some()).collect();
+    if present.len() < 2 {
+        return;
+    }
+    let figures: Vec<Figure> = present
+        .iter()
+        .map(|(name, label, v)| count_figure(scenario, name, label, v.unwrap_or_default()))
+        .collect();
+    let values: Vec<String> = present
+        .iter()
+        .map(|(_, label, v)| format!("{} {}", label, v.unwrap_or_default()))
+        .collect();
+    let arithmetic = vec![values.join(" ≤ ")];
+    let broken: Vec<String> = present
+        .windows(2)
+        .filter(|w| w[0].2 > w[1].2)
+        .map(|w| format!("{} ({}) > {} ({})", w[0].1, w[0].2.unwrap_or_default(), w[1].1, w[1].2.unwrap_or_default()))
+        .collect();
+    if broken.is_empty() {
+        r.pass(
+            "communes-tiers",
+            "tiers nest: model ≤ advanced ≤ standard ≤ communes".into(),
+            figures,
+            arithmetic,
+        );
+    } else {
+        r.find(Finding {
+            check: "communes-tiers",
+            severity: Severity::Error,
+            message: format!("tiers do not nest: {}", broken.join("; ")),
+            figures,
+            arithmetic,
+            fix: Some(
+                "every model commune is advanced and every advanced commune is at standard".into(),
+            ),
+        });
+    }
+}
+
+fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &mut Recorder) {
+    if counts.is_empty() {
+        return;
+    }
+    let standard = bands_with_standard(scenario)
+        .get(&top_band(scenario).unwrap_or_default())
+        .copied();
+    let mut bad = false;
+    for (&id, &count) in counts {
+        let name = format!("published.criteria.c{id}");
+        let mut figures = vec![
+            count_figure(scenario, &name, &format!("communes meeting c{id}"), count),
+            count_figure(scenario, "published.communes", "communes", n),
+        ];
+        if count > n {
+            bad = true;
+            r.find(Finding {
+                check: "criterion-count",
+                severity: Severity::Error,
+                message: format!("{count} communes meet c{id}, but there are only {n}"),
+                figures,
+                arithmetic: vec![format!("{count} > {n}")],
+                fix: Some(format!("c{id} is at most {n}")),
+            });
+        } else if let Some(standard) = standard.filter(|s| count < *s) {
+            bad = true;
+            figures.push(count_figure(
+                scenario,
+                "published.standard",
+                "communes at standard",
+                standard,
+            ));
+            r.find(Finding {
+                check: "criterion-count",
+                severity: Severity::Error,
+                message: format!(
+                    "{count} communes meet c{id}, fewer than the {standard} communes at standard (which meet every criterion)"
+                ),
+                figures,
+                arithmetic: vec![format!("{count} < {standard}")],
+                fix: Some(format!("c{id} is at least {standard}")),
+            });
+        }
+    }
+    if !bad {
+        let floor = standard.map_or(String::new(), |s| format!("{s} (at standard) ≤ "));
+        r.pass(
+            "criterion-count",
+            format!(
+                "every published criterion count lies within {floor}count ≤ {n} communes"
+            ),
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+}
+
+fn average_figure(scenario: &Scenario, average: Decimal) -> Figure {
+    Figure {
+        name: "published.average_criteria".into(),
+        label: "average criteria per commune".into(),
+        value: average.normalize().to_string(),
+        unit: "criteria per commune".into(),
+        source: source_of(scenario, "published.average_criteria"),
+    }
+}
+
+fn average_matches_counts(
+    scenario: &Scenario,
+    counts: &BTreeMap<u8, u32>,
+    n: u32,
+    average: Decimal,
+    r: &mut Recorder,
+) {
+    if counts.is_empty() || n == 0 {
+        return;
+    }
+    let slack = rounding_slack(average);
+    let nd = Decimal::from(n);
+    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd)
+    else {
+        return;
+    };
+    let sum: u32 = counts.values().sum();
+    let missing: Vec<u8> = scenario
+        .catalog
+        .criteria
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| !counts.contains_key(id))
+        .collect();
+    let figures = vec![
+        average_figure(scenario, average),
+        count_figure(scenario, "published.communes", "communes", n),
+        count_figure(
+            scenario,
+            "published.criteria",
+            "communes meeting each criterion (sum)",
+            sum,
+        ),
+    ];
+    let implied = format!(
+        "average {} ± {} × {n} communes → total criteria met {low}..={high}",
+        average.normalize(),
+        slack.normalize()
+    );
+    if missing.is_empty() {
+        let exact = Decimal::from(sum) / nd;
+        let arithmetic = vec![
+            format!(
+                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {} at {} decimal(s)",
+                exact.round_dp(average.scale() + 2).normalize(),
+                exact.round_dp(average.scale()).normalize(),
+                average.scale()
+            ),
+            implied,
+        ];
+        if (low..=high).contains(&sum) {
+            r.pass(
+                "average-criteria",
+                format!(
+                    "the average {} matches the per-criterion counts",
+                    average.normalize()
+                ),
+                figures,
+                arithmetic,
+            );
+        } else {
+            r.find(Finding {
+                check: "average-criteria",
+                severity: Severity::Error,
+                message: format!(
+                    "the per-criterion counts give an average of {}, not {}",
+                    exact.round_dp(average.scale()).normalize(),
+                    average.normalize()
+                ),
+                figures,
+                arithmetic,
+                fix: Some(format!(
+                    "the average would be {}, or the counts would total {low}..={high} ({} {})",
+                    exact.round_dp(average.scale()).normalize(),
+                    if sum < low { "raise by at least" } else { "lower by at least" },
+                    if sum < low { low - sum } else { sum - high }
+                )),
+            });
+        }
+        return;
+    }
+    // Unpublished criteria: each lies between the communes at standard and all communes.
+    let floor = bands_with_standard(scenario)
+        .get(&top_band(scenario).unwrap_or_default())
+        .copied()
+        .unwrap_or(0);
+    let k = u32::try_from(missing.len()).unwrap_or(u32::MAX);
+    let need_low = low.saturating_sub(sum).max(floor * k);
+    let need_high = high.checked_sub(sum).map(|h| h.min(n * k));
+    let names = criteria_list(&missing);
+    let mut arithmetic = vec![
+        implied,
+        format!(
+            "published counts without {names} total {sum}; each unpublished count lies in {floor}..={n}"
+        ),
+    ];
+    match need_high.filter(|h| need_low <= *h) {
+        Some(need_high) => {
+            arithmetic.push(format!(
+                "so {names} = {need_low}..={need_high}"
+            ));
+            let assumed: Option<Vec<u32>> = missing
+                .iter()
+                .map(|id| {
+                    scenario
+                        .synthesize
+                        .assumed_criteria
+                        .get(&format!("c{id}"))
+                        .copied()
+                })
+                .collect();
+            match assumed {
+                Some(values) => {
+                    let total: u32 = values.iter().sum();
+                    let shown: Vec<String> = missing
+                        .iter()
+                        .zip(&values)
+                        .map(|(id, v)| format!("c{id} = {v}"))
+                        .collect();
+                    arithmetic.push(format!(
+                        "the scenario assumes {} (total {total})",
+                        shown.join(", ")
+                    ));
+                    if (need_low..=need_high).contains(&total) {
+                        r.pass(
+                            "average-criteria",
+                            format!(
+                                "the assumed {names} fit the published average {}",
+                                average.normalize()
+                            ),
+                            figures,
+                            arithmetic,
+                        );
+                    } else {
+                        r.find(Finding {
+                            check: "average-criteria",
+                            severity: Severity::Warning,
+                            message: format!(
+                                "the assumed values of {names} do not fit the published average {}",
+                                average.normalize()
+                            ),
+                            figures,
+                            arithmetic,
+                            fix: Some(format!(
+                                "choose {names} totalling {need_low}..={need_high} in synthesize.assumed_criteria"
+                            )),
+                        });
+                    }
+                }
+                None => r.find(Finding {
+                    check: "average-criteria",
+                    severity: Severity::Info,
+                    message: format!(
+                        "{names} not published; the average {} implies {names} = {need_low}..={need_high}",
+                        average.normalize()
+                    ),
+                    figures,
+                    arithmetic,
+                    fix: None,
+                }),
+            }
+        }
+        None => {
+            arithmetic.push(format!(
+                "{names} would need to total {}..={} but can total only {}..={}",
+                low.saturating_sub(sum),
+                high.saturating_sub(sum),
+                floor * k,
+                n * k
+            ));
+            r.find(Finding {
+                check: "average-criteria",
+                severity: Severity::Error,
+                message: format!(
+                    "no values of the unpublished {names} give the average {}",
+                    average.normalize()
+                ),
+                figures,
+                arithmetic,
+                fix: Some("one of the average or the per-criterion counts is wrong".into()),
+            });
+        }
+    }
+}
+
+fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Recorder) {
+    let bands = bands_with_standard(scenario);
+    if bands.is_empty() || n == 0 {
+        return;
+    }
+    let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
+        return;
+    };
+    let slack = rounding_slack(average);
+    let nd = Decimal::from(n);
+    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd)
+    else {
+        return;
+    };
+    let min: u32 = groups.iter().map(|g| g.min * g.communes).sum();
+    let max: u32 = groups.iter().map(|g| g.max * g.communes).sum();
+    let terms: Vec<String> = groups
+        .iter()
+        .filter(|g| g.communes > 0)
+        .map(|g| format!("{} × [{}, {}]", g.communes, g.min, g.max))
+        .collect();
+    let mut figures = vec![average_figure(scenario, average)];
+    figures.extend(band_figures(scenario));
+    let arithmetic = vec![
+        format!(
+            "average {} ± {} × {n} → total {low}..={high}",
+            average.normalize(),
+            slack.normalize()
+        ),
+        format!("bands: {} → total {min}..={max}", terms.join(" + ")),
+    ];
+    if low <= max && min <= high {
+        r.pass(
+            "average-bands",
+            format!(
+                "the average {} is possible with the band counts",
+                average.normalize()
+            ),
+            figures,
+            arithmetic,
+        );
+    } else {
+        let reachable = |total: u32| (Decimal::from(total) / nd).round_dp(average.scale() + 1);
+        r.find(Finding {
+            check: "average-bands",
+            severity: Severity::Error,
+            message: format!(
+                "the band counts allow an average of {}..{}, not {}",
+                reachable(min).normalize(),
+                reachable(max).normalize(),
+                average.normalize()
+            ),
+            figures,
+            arithmetic,
+            fix: Some("the average or the band counts are wrong".into()),
+        });
+    }
+}
+
+fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &mut Recorder) {
+    let bands = bands_with_standard(scenario);
+    if counts.is_empty() || bands.is_empty() {
+        return;
+    }
+    let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
+        return;
+    };
+    let verdict = consistency::check(&CountingProblem {
+        criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
+        groups,
+        counts: counts.clone(),
+        kind: CountKind::Exact,
+    });
+    let mut figures = band_figures(scenario);
+    figures.push(count_figure(
+        scenario,
+        "published.criteria",
+        "communes meeting each criterion",
+        counts
+            .iter()
+            .map(|(c, n)| format!("c{c} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    match &verdict.obstruction {
+        None => r.pass(
+            "matrix-feasibility",
+            "a commune × criterion matrix exists with these band and per-criterion counts".into(),
+            figures,
+            verdict.steps,
+        ),
+        Some(obstruction) => r.find(Finding {
+            check: "matrix-feasibility",
+            severity: Severity::Error,
+            message: format!(
+                "no commune × criterion matrix gives both the band counts and the per-criterion counts: {}",
+                obstruction.explain()
+            ),
+            figures,
+            arithmetic: verdict.steps.clone(),
+            fix: Some(obstruction.fix()),
+        }),
+    }
+}
+
+fn villages(scenario: &Scenario, r: &mut Recorder) {
+    let p = &scenario.published;
+    let (Some(villages), Some(standard)) = (p.villages, p.villages_standard) else {
+        return;
+    };
+    let figures = vec![
+        Figure {
+            unit: "villages".into(),
+            ..count_figure(scenario, "published.villages", "villages", villages)
+        },
+        Figure {
+            unit: "villages".into(),
+            ..count_figure(
+                scenario,
+                "published.villages_standard",
+                "villages at standard",
+                standard,
+            )
+        },
+    ];
+    let arithmetic = vec![format!("{standard} at standard of {villages} villages")];
+    if standard <= villages {
+        r.pass(
+            "villages",
+            "villages at standard do not exceed villages".into(),
+            figures,
+            arithmetic,
+        );
+    } else {
+        r.find(Finding {
+            check: "villages",
+            severity: Severity::Error,
+            message: format!("{standard} villages at standard, but only {villages} villages"),
+            figures,
+            arithmetic,
+            fix: Some(format!("at most {villages} villages can be at standard")),
+        });
+    }
+}
+
+fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Recorder) {
+    let p = &scenario.published;
+    if scenario.communes.is_empty() || p.year.is_some_and(|y| y != scenario.baseline_year) {
+        return;
+    }
+    let e = evaluate(scenario);
+    let s = &e.summary;
+    let mut compared = Vec::new();
+    let mut differ = Vec::new();
+    let mut compare = |what: String, published: Option<u32>, data: usize| {
+        if let Some(published) = published {
+            let line = format!("{what}: published {published}, communes file {data}");
+            if usize::try_from(published).ok() != Some(data) {
+                differ.push(line.clone());
+            }
+            compared.push(line);
+        }
+    };
+    compare("communes".into(), p.communes, s.communes);
+    compare("at standard".into(), p.standard, s.standard);
+    compare("at advanced".into(), p.advanced, s.advanced);
+    compare("at model".into(), p.model, s.model);
+    for (band, n) in &s.bands {
+        compare(format!("band {band}"), p.bands.get(band).copied(), *n);
+    }
+    for c in &e.criteria {
+        compare(format!("c{}", c.id), counts.get(&c.id).copied(), c.met);
+    }
+    let villages: u32 = scenario.communes.iter().filter_map(|c| c.villages).sum();
+    if scenario.communes.iter().any(|c| c.villages.is_some()) {
+        compare("villages".into(), p.villages, villages as usize);
+    }
+    if let Some(average) = p.average_criteria {
+        let data = s.average_criteria.round_dp(average.0.scale());
+        let line = format!(
+            "average: published {}, communes file {}",
+            average.0.normalize(),
+            s.average_criteria.round_dp(2).normalize()
+        );
+        if (s.average_criteria - average.0).abs() > rounding_slack(average.0) && data != average.0 {
+            differ.push(line.clone());
+        }
+        compared.push(line);
+    }
+    if compared.is_empty() {
+        return;
+    }
+    let file = Figure {
+        name: "communes".into(),
+        label: "communes file".into(),
+        value: format!("{} communes", s.communes),
+        unit: "communes".into(),
+        source: scenario
+            .synthetic
+            .as_ref()
+            .map_or("user data".into(), |note| format!("synthetic: {note}")),
+    };
+    if differ.is_empty() {
+        r.pass(
+            "data-vs-published",
+            format!(
+                "the communes file agrees with the {} published figures it can be compared with",
+                compared.len()
+            ),
+            vec![file],
+            compared,
+        );
+    } else {
+        r.find(Finding {
+            check: "data-vs-published",
+            severity: Severity::Warning,
+            message: format!(
+                "the communes file disagrees with {} published figure(s) of {}",
+                differ.len(),
+                scenario.baseline_year
+            ),
+            figures: vec![file],
+            arithmetic: differ,
+            fix: Some(
+                "correct the communes file, or the published figures if they were typed wrong"
+                    .into(),
+            ),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_window() {
+        // 12.5 ± 0.05 × 94 = 1170.3..1179.7 → 1171..=1179.
+        let (lo, hi) = integers_within(Decimal::new(117_030, 2), Decimal::new(117_970, 2)).unwrap();
+        assert_eq!((lo, hi), (1171, 1179));
+        assert_eq!(integers_within(Decimal::new(15, 1), Decimal::new(18, 1)), None);
+    }
+}

@@ -1,0 +1,527 @@
+//! Target checks (kiểm tra chỉ tiêu): no target below the baseline, none above the commune
+//! count, an average target the per-criterion targets can give, band targets that fit the
+//! communes, and a commune × criterion matrix that meets all targets of a year at once.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{
+    count_figure, criteria_list, criterion_key, group_digits, row_groups, Figure, Finding,
+    Recorder, Severity,
+};
+use crate::catalog::TierId;
+use crate::consistency::{self, CountKind, CountingProblem};
+use crate::evaluate::evaluate;
+use crate::scenario::{Scenario, Target, TargetKind};
+
+/// What targets are compared with: the published status or the communes file.
+struct Baseline {
+    /// Where the numbers come from.
+    label: String,
+    year: u16,
+    criteria: BTreeMap<u8, u32>,
+    tiers: BTreeMap<TierId, u32>,
+    average: Option<Decimal>,
+}
+
+fn baseline(scenario: &Scenario) -> Option<Baseline> {
+    let p = &scenario.published;
+    let criteria: BTreeMap<u8, u32> = p
+        .criteria
+        .iter()
+        .filter_map(|(k, v)| criterion_key(k).map(|id| (id, *v)))
+        .collect();
+    let tiers: BTreeMap<TierId, u32> = [
+        (TierId::Standard, p.standard),
+        (TierId::Advanced, p.advanced),
+        (TierId::Model, p.model),
+    ]
+    .into_iter()
+    .filter_map(|(t, v)| v.map(|v| (t, v)))
+    .collect();
+    let average = p.average_criteria.map(|a| a.0);
+    if !criteria.is_empty() || !tiers.is_empty() || average.is_some() {
+        let year = p.year.unwrap_or(scenario.baseline_year);
+        return Some(Baseline {
+            label: format!("published status {year}"),
+            year,
+            criteria,
+            tiers,
+            average,
+        });
+    }
+    if scenario.communes.is_empty() {
+        return None;
+    }
+    let e = evaluate(scenario);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Some(Baseline {
+        label: format!("communes file {}", scenario.baseline_year),
+        year: scenario.baseline_year,
+        criteria: e.criteria.iter().map(|c| (c.id, count(c.met))).collect(),
+        tiers: BTreeMap::from([
+            (TierId::Standard, count(e.summary.standard)),
+            (TierId::Advanced, count(e.summary.advanced)),
+            (TierId::Model, count(e.summary.model)),
+        ]),
+        average: Some(e.summary.average_criteria.round_dp(2)),
+    })
+}
+
+fn figure(scenario: &Scenario, t: &Target) -> Figure {
+    let key = match &t.kind {
+        TargetKind::Criterion { criterion } => format!("c{criterion}"),
+        TargetKind::Tier { tier } => tier.as_str().to_string(),
+        TargetKind::Band { band } => format!("band.{band}"),
+        TargetKind::AverageCriteria => "average_criteria".into(),
+        TargetKind::MinCriteria { min } => format!("min_criteria.{min}"),
+    };
+    Figure {
+        name: format!("targets.{}.{key}", t.year),
+        label: format!("target {}: {}", t.year, t.name(&scenario.catalog)),
+        value: t.value.normalize().to_string(),
+        unit: match t.kind {
+            TargetKind::AverageCriteria => "criteria per commune".into(),
+            _ => "communes".into(),
+        },
+        source: t.source.clone(),
+    }
+}
+
+/// A count target as a whole number of communes (rounded up).
+fn whole(value: Decimal) -> u32 {
+    u32::try_from(value.ceil()).unwrap_or(u32::MAX)
+}
+
+/// Runs the target checks.
+pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
+    if scenario.targets.is_empty() {
+        return;
+    }
+    let communes = scenario.published.communes.or_else(|| {
+        (!scenario.communes.is_empty()).then(|| u32::try_from(scenario.communes.len()).unwrap_or(0))
+    });
+    let base = baseline(scenario);
+    let mut by_year: BTreeMap<u16, Vec<&Target>> = BTreeMap::new();
+    for t in &scenario.targets {
+        by_year.entry(t.year).or_default().push(t);
+    }
+    for (year, targets) in by_year {
+        if let Some(b) = base.as_ref().filter(|b| b.year < year) {
+            above_baseline(scenario, year, &targets, b, r);
+        }
+        if let Some(n) = communes {
+            within_communes(scenario, year, &targets, n, r);
+            average_reachable(scenario, year, &targets, n, base.as_ref(), r);
+            bands_fit(scenario, year, &targets, n, r);
+            feasible(scenario, year, &targets, n, r);
+        }
+    }
+}
+
+fn above_baseline(
+    scenario: &Scenario,
+    year: u16,
+    targets: &[&Target],
+    base: &Baseline,
+    r: &mut Recorder,
+) {
+    let mut compared = 0;
+    let mut below = false;
+    for t in targets {
+        let baseline = match &t.kind {
+            TargetKind::Criterion { criterion } => {
+                base.criteria.get(criterion).map(|v| Decimal::from(*v))
+            }
+            TargetKind::Tier { tier } => base.tiers.get(tier).map(|v| Decimal::from(*v)),
+            TargetKind::AverageCriteria => base.average,
+            _ => None,
+        };
+        let Some(baseline) = baseline else {
+            continue;
+        };
+        compared += 1;
+        if t.value < baseline {
+            below = true;
+            let name = t.name(&scenario.catalog);
+            r.find(Finding {
+                check: "target-baseline",
+                severity: Severity::Warning,
+                message: format!(
+                    "target {year} for {name} ({}) is below the {} ({})",
+                    t.value.normalize(),
+                    base.label,
+                    baseline.normalize()
+                ),
+                figures: vec![figure(scenario, t)],
+                arithmetic: vec![format!(
+                    "{} < {} (baseline {}, {})",
+                    t.value.normalize(),
+                    baseline.normalize(),
+                    base.year,
+                    base.label
+                )],
+                fix: Some(format!(
+                    "a target keeps at least the baseline: {} or more, unless a loss is planned",
+                    baseline.normalize()
+                )),
+            });
+        }
+    }
+    if compared > 0 && !below {
+        r.pass(
+            "target-baseline",
+            format!(
+                "the {compared} targets for {year} that have a baseline are at or above the {}",
+                base.label
+            ),
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+}
+
+fn within_communes(
+    scenario: &Scenario,
+    year: u16,
+    targets: &[&Target],
+    n: u32,
+    r: &mut Recorder,
+) {
+    let mut counted = 0;
+    let mut above = false;
+    for t in targets {
+        if matches!(t.kind, TargetKind::AverageCriteria) {
+            continue;
+        }
+        counted += 1;
+        if t.value > Decimal::from(n) {
+            above = true;
+            r.find(Finding {
+                check: "target-communes",
+                severity: Severity::Error,
+                message: format!(
+                    "target {year} for {} is {} communes, but there are {n}",
+                    t.name(&scenario.catalog),
+                    t.value.normalize()
+                ),
+                figures: vec![
+                    figure(scenario, t),
+                    count_figure(scenario, "published.communes", "communes", n),
+                ],
+                arithmetic: vec![format!("{} > {n}", t.value.normalize())],
+                fix: Some(format!("at most {n}")),
+            });
+        }
+    }
+    if counted > 0 && !above {
+        r.pass(
+            "target-communes",
+            format!("no target for {year} exceeds the {n} communes"),
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+}
+
+fn average_reachable(
+    scenario: &Scenario,
+    year: u16,
+    targets: &[&Target],
+    n: u32,
+    base: Option<&Baseline>,
+    r: &mut Recorder,
+) {
+    let Some(average) = targets
+        .iter()
+        .find(|t| t.kind == TargetKind::AverageCriteria)
+    else {
+        return;
+    };
+    let criteria: BTreeMap<u8, u32> = targets
+        .iter()
+        .filter_map(|t| match t.kind {
+            TargetKind::Criterion { criterion } => Some((criterion, whole(t.value))),
+            _ => None,
+        })
+        .collect();
+    if criteria.is_empty() || n == 0 {
+        return;
+    }
+    // The average is a floor: the criteria met must total at least average × communes.
+    let needed = whole(average.value * Decimal::from(n));
+    let sum: u32 = criteria.values().sum();
+    let missing: Vec<u8> = scenario
+        .catalog
+        .criteria
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| !criteria.contains_key(id))
+        .collect();
+    let mut figures = vec![figure(scenario, average)];
+    figures.extend(
+        targets
+            .iter()
+            .filter(|t| matches!(t.kind, TargetKind::Criterion { .. }))
+            .map(|t| figure(scenario, t)),
+    );
+    let terms: Vec<String> = criteria.values().map(u32::to_string).collect();
+    let mut arithmetic = vec![
+        format!(
+            "average {} × {n} communes = {} → at least {needed} criteria met",
+            average.value.normalize(),
+            group_digits(average.value * Decimal::from(n))
+        ),
+        format!("Σ per-criterion targets = {} = {sum}", terms.join(" + ")),
+    ];
+    if missing.is_empty() {
+        let given = Decimal::from(sum) / Decimal::from(n);
+        arithmetic.push(format!(
+            "{sum} ÷ {n} = {}",
+            given.round_dp(average.value.scale() + 2).normalize()
+        ));
+        if sum >= needed {
+            r.pass(
+                "target-average",
+                format!(
+                    "the per-criterion targets for {year} give the average target {}",
+                    average.value.normalize()
+                ),
+                figures,
+                arithmetic,
+            );
+        } else {
+            r.find(Finding {
+                check: "target-average",
+                severity: Severity::Warning,
+                message: format!(
+                    "the per-criterion targets for {year} give an average of {}, below the average target {}",
+                    given.round_dp(average.value.scale() + 2).normalize(),
+                    average.value.normalize()
+                ),
+                figures,
+                arithmetic,
+                fix: Some(format!(
+                    "raise the per-criterion targets by {} in all, or lower the average target to {}",
+                    needed - sum,
+                    given.round_dp_with_strategy(
+                        average.value.scale(),
+                        rust_decimal::RoundingStrategy::ToZero
+                    )
+                    .normalize()
+                )),
+            });
+        }
+        return;
+    }
+    let names = criteria_list(&missing);
+    let k = u32::try_from(missing.len()).unwrap_or(u32::MAX);
+    let most = n * k;
+    let short = needed.saturating_sub(sum);
+    if short > most {
+        arithmetic.push(format!(
+            "{names} have no target; even with all {n} communes meeting them: {sum} + {most} = {} < {needed}",
+            sum + most
+        ));
+        r.find(Finding {
+            check: "target-average",
+            severity: Severity::Error,
+            message: format!(
+                "the average target {} for {year} needs more criteria than all communes meeting {names} can add",
+                average.value.normalize()
+            ),
+            figures,
+            arithmetic,
+            fix: Some(format!(
+                "raise the per-criterion targets by {} in all, or lower the average target",
+                short - most
+            )),
+        });
+        return;
+    }
+    let baseline_note = base
+        .map(|b| {
+            let known: Vec<String> = missing
+                .iter()
+                .filter_map(|id| b.criteria.get(id).map(|v| format!("c{id} {v}")))
+                .collect();
+            if known.is_empty() {
+                String::new()
+            } else {
+                format!(" (baseline: {})", known.join(", "))
+            }
+        })
+        .unwrap_or_default();
+    arithmetic.push(format!(
+        "{names} have no target, so {names} ≥ {needed} − {sum} = {short}{baseline_note}"
+    ));
+    r.find(Finding {
+        check: "target-average",
+        severity: Severity::Info,
+        message: format!(
+            "the average target {} for {year} needs {names} ≥ {short}, which has no target",
+            average.value.normalize()
+        ),
+        figures,
+        arithmetic,
+        fix: Some(format!("add a target of at least {short} for {names}")),
+    });
+}
+
+/// Band targets of a year, with the standard tier target standing in for the top band.
+fn band_targets(scenario: &Scenario, targets: &[&Target]) -> BTreeMap<String, u32> {
+    let mut bands: BTreeMap<String, u32> = targets
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TargetKind::Band { band } => Some((band.clone(), whole(t.value))),
+            _ => None,
+        })
+        .collect();
+    let top = u32::try_from(scenario.catalog.criteria_count())
+        .ok()
+        .and_then(|all| scenario.catalog.band_of(all))
+        .map(|b| b.id.clone());
+    let standard = targets.iter().find(|t| {
+        t.kind
+            == TargetKind::Tier {
+                tier: TierId::Standard,
+            }
+    });
+    if let (Some(top), Some(standard), false) = (top, standard, bands.is_empty()) {
+        bands.entry(top).or_insert(whole(standard.value));
+    }
+    bands
+}
+
+fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut Recorder) {
+    let band_targets: Vec<&&Target> = targets
+        .iter()
+        .filter(|t| matches!(t.kind, TargetKind::Band { .. }))
+        .collect();
+    if band_targets.is_empty() {
+        return;
+    }
+    let bands = band_targets_only(&band_targets);
+    let sum: u32 = bands.values().sum();
+    let all = scenario
+        .catalog
+        .bands
+        .iter()
+        .all(|b| bands.contains_key(&b.id));
+    let mut figures: Vec<Figure> = band_targets.iter().map(|t| figure(scenario, t)).collect();
+    figures.push(count_figure(scenario, "published.communes", "communes", n));
+    let terms: Vec<String> = bands.values().map(u32::to_string).collect();
+    let mut arithmetic = vec![format!("{} = {sum}; communes {n}", terms.join(" + "))];
+    let top = u32::try_from(scenario.catalog.criteria_count())
+        .ok()
+        .and_then(|all| scenario.catalog.band_of(all))
+        .map(|b| b.id.clone())
+        .unwrap_or_default();
+    let standard = targets.iter().find(|t| {
+        t.kind
+            == TargetKind::Tier {
+                tier: TierId::Standard,
+            }
+    });
+    let mut problems = Vec::new();
+    if sum > n {
+        problems.push(format!("the band targets hold {sum} communes, more than {n}"));
+    } else if all && sum < n {
+        problems.push(format!("the band targets hold {sum} communes, not {n}"));
+    }
+    if let (Some(&at_top), Some(standard)) = (bands.get(&top), standard) {
+        arithmetic.push(format!(
+            "band {top}: {at_top}; standard target: {}",
+            standard.value.normalize()
+        ));
+        figures.push(figure(scenario, standard));
+        if Decimal::from(at_top) != standard.value {
+            problems.push(format!(
+                "band {top} target is {at_top} but the standard target is {}",
+                standard.value.normalize()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        r.pass(
+            "target-bands",
+            format!("the band targets for {year} fit the {n} communes"),
+            figures,
+            arithmetic,
+        );
+    } else {
+        r.find(Finding {
+            check: "target-bands",
+            severity: Severity::Error,
+            message: format!("band targets for {year}: {}", problems.join("; ")),
+            figures,
+            arithmetic,
+            fix: Some(format!(
+                "band targets add up to {n} (all bands) or less, and band {top} equals the standard target"
+            )),
+        });
+    }
+}
+
+fn band_targets_only(targets: &[&&Target]) -> BTreeMap<String, u32> {
+    targets
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TargetKind::Band { band } => Some((band.clone(), whole(t.value))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut Recorder) {
+    let bands = band_targets(scenario, targets);
+    let criteria: BTreeMap<u8, u32> = targets
+        .iter()
+        .filter_map(|t| match t.kind {
+            TargetKind::Criterion { criterion } => Some((criterion, whole(t.value))),
+            _ => None,
+        })
+        .collect();
+    if bands.is_empty() || criteria.is_empty() {
+        return;
+    }
+    let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
+        return;
+    };
+    let verdict = consistency::check(&CountingProblem {
+        criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
+        groups,
+        counts: criteria,
+        kind: CountKind::AtLeast,
+    });
+    let figures: Vec<Figure> = targets
+        .iter()
+        .filter(|t| {
+            matches!(
+                t.kind,
+                TargetKind::Band { .. } | TargetKind::Criterion { .. }
+            )
+        })
+        .map(|t| figure(scenario, t))
+        .collect();
+    match &verdict.obstruction {
+        None => r.pass(
+            "target-feasibility",
+            format!("the band and per-criterion targets for {year} can hold together"),
+            figures,
+            verdict.steps,
+        ),
+        Some(obstruction) => r.find(Finding {
+            check: "target-feasibility",
+            severity: Severity::Error,
+            message: format!(
+                "no commune × criterion matrix meets the band and per-criterion targets for {year}: {}",
+                obstruction.explain()
+            ),
+            figures,
+            arithmetic: verdict.steps.clone(),
+            fix: Some(obstruction.fix()),
+        }),
+    }
+}
