@@ -157,6 +157,12 @@ impl Obstruction {
                 capacity,
             } => {
                 let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                if *top == 1 {
+                    return format!(
+                        "{} needs {demand} communes, but the communes can give it at most Σ min(criteria met, 1) = {capacity} (Gale–Ryser)",
+                        names.join("")
+                    );
+                }
                 format!(
                     "the {top} most-met criteria ({}) need {demand} commune-criterion pairs, but the communes hold at most Σ min(criteria met, {top}) = {capacity} (Gale–Ryser)",
                     names.join(", ")

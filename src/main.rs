@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use ntm::catalog::Catalog;
 use ntm::error::{Diagnostic, Error};
-use ntm::scenario::Scenario;
+use ntm::scenario::{LoadOptions, Scenario};
 
 /// Rules engine and what-if planner for Vietnam's New Rural Development program (nông thôn mới).
 #[derive(Parser)]
@@ -40,6 +40,41 @@ enum Command {
         /// Also list every commune.
         #[arg(long)]
         communes: bool,
+        /// Also write the tables to this Excel workbook (with the commune data in import format).
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+    },
+    /// Check the published figures and targets against each other (kiểm tra số liệu công bố).
+    Audit {
+        /// Scenario folder (communes.csv and projects.csv are optional).
+        scenario: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write the findings to this Excel workbook.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+    },
+    /// Read commune status and projects from an Excel workbook into a scenario folder (nhập Excel).
+    ImportXlsx {
+        /// Workbook (.xlsx, .xls, .ods) with Vietnamese or English headers.
+        workbook: PathBuf,
+        /// Scenario folder to write communes.csv / projects.csv into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Year the status describes; needed only when the folder has no scenario.toml.
+        #[arg(long)]
+        year: Option<u16>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a scenario's communes and projects as an Excel workbook in import format (xuất Excel).
+    ExportXlsx {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Workbook to write.
+        file: PathBuf,
     },
     /// Print the criteria dependency graph (đồ thị điều kiện).
     Graph {
@@ -97,14 +132,69 @@ fn run(cli: Cli) -> Result<(), Error> {
             scenario,
             json,
             communes,
+            xlsx,
         } => {
             let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);
+            if let Some(path) = xlsx {
+                ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
+            }
             if json {
                 print_json(&evaluation)?;
             } else {
                 print!("{}", ntm::report::render_evaluation(&evaluation, communes));
             }
+        }
+        Command::Audit {
+            scenario,
+            json,
+            xlsx,
+        } => {
+            let options = LoadOptions {
+                allow_missing_communes: true,
+                skip_projects: true,
+            };
+            let s = Scenario::load_with(&scenario, options)?;
+            let audit = ntm::audit::audit(&s);
+            if let Some(path) = xlsx {
+                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit))?;
+            }
+            if json {
+                print_json(&audit)?;
+            } else {
+                print!("{}", ntm::report::render_audit(&audit));
+            }
+        }
+        Command::ImportXlsx {
+            workbook,
+            out,
+            year,
+            json,
+        } => {
+            let report = ntm::xlsx::import_workbook(&workbook, &out, year)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                for (what, sheet, n) in [
+                    ("communes (xã)", &report.communes_sheet, report.communes),
+                    ("projects (dự án)", &report.projects_sheet, report.projects),
+                ] {
+                    if let Some(sheet) = sheet {
+                        println!("{n} {what} from sheet `{sheet}`");
+                    }
+                }
+                for column in &report.ignored_columns {
+                    println!("ignored column (bỏ qua cột): {column}");
+                }
+                for file in &report.files {
+                    println!("wrote {}", file.display());
+                }
+            }
+        }
+        Command::ExportXlsx { scenario, file } => {
+            let s = Scenario::load(&scenario)?;
+            ntm::xlsx::write_workbook(&file, &ntm::xlsx::scenario_sheets(&s))?;
+            println!("wrote {}", file.display());
         }
         Command::Graph {
             catalog,

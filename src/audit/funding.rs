@@ -45,7 +45,7 @@ fn share_figure(f: &FundingFigure, share: Decimal) -> Figure {
     Figure {
         name: format!("published.funding.{}.share_percent", f.id),
         label: format!("share of {}", f.label),
-        value: share.normalize().to_string(),
+        value: share.to_string(),
         unit: "%".into(),
         source: f.source.clone(),
     }
@@ -131,11 +131,12 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
     }
     let difference = published - sum;
     let mut arithmetic = vec![format!(
-        "{} = {} ≠ {} {unit} (difference {})",
+        "{} = {} ≠ {} {unit} (the parts are {} {} than the total)",
         terms.join(" + "),
         group_digits(sum),
         group_digits(published),
-        group_digits(difference)
+        group_digits(difference.abs()),
+        if difference > Decimal::ZERO { "less" } else { "more" }
     )];
     let corrected_parts: Decimal = parts
         .iter()
@@ -199,16 +200,16 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
     let hundred = Decimal::ONE_HUNDRED;
     let actual = amount / base.amount.0 * hundred;
     let slack = rounding_slack(stated);
-    let shown = actual.round_dp(stated.scale() + 1);
+    let shown = actual.round_dp(stated.scale() + 2);
     let rounded = actual.round_dp(stated.scale());
     let mut arithmetic = vec![format!(
         "{} ÷ {} × 100 = {} % → {} % at {} decimal(s); stated {} %",
         group_digits(amount),
         group_digits(base.amount.0),
         shown.normalize(),
-        rounded.normalize(),
+        rounded,
         stated.scale(),
-        stated.normalize()
+        stated
     )];
     if (actual - stated).abs() <= slack {
         r.pass(
@@ -217,7 +218,7 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
                 "{} ({}) is {} % of {} as stated",
                 part.id,
                 part.label,
-                stated.normalize(),
+                stated,
                 base.id
             ),
             figures,
@@ -230,7 +231,7 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         arithmetic.push(format!(
             "against the corrected total {}: {} %",
             group_digits(corrected.0),
-            against.round_dp(stated.scale() + 1).normalize()
+            against.round_dp(stated.scale() + 2).normalize()
         ));
     }
     let low = (stated - slack) * base.amount.0 / hundred;
@@ -250,16 +251,16 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             "{} {unit} ({}) is {} % of {}, not {} %",
             group_digits(amount),
             part.label,
-            rounded.normalize(),
+            rounded,
             group_digits(base.amount.0),
-            stated.normalize()
+            stated
         ),
         figures,
         arithmetic,
         fix: Some(format!(
             "the share would be {} %; or, for {} %, the amount would be {}..{} {unit}{implied_base}",
-            rounded.normalize(),
-            stated.normalize(),
+            rounded,
+            stated,
             group_digits(low.round_dp(2)),
             group_digits(high.round_dp(2)),
         )),

@@ -268,6 +268,21 @@ fn row_groups(catalog: &Catalog, communes: u32, bands: &BTreeMap<String, u32>) -
     Some(groups)
 }
 
+/// Band counts in catalog order (highest band first), then bands the catalog does not know.
+fn bands_in_order<'a>(catalog: &Catalog, bands: &'a BTreeMap<String, u32>) -> Vec<(&'a str, u32)> {
+    let known = catalog
+        .bands
+        .iter()
+        .filter_map(|b| bands.get_key_value(&b.id));
+    let unknown = bands
+        .iter()
+        .filter(|(id, _)| !catalog.bands.iter().any(|b| &b.id == *id));
+    known
+        .chain(unknown)
+        .map(|(id, n)| (id.as_str(), *n))
+        .collect()
+}
+
 /// Criterion id of a `c2`-style key.
 fn criterion_key(key: &str) -> Option<u8> {
     key.trim().strip_prefix(['c', 'C'])?.parse().ok()

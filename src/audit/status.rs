@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    count_figure, criteria_list, criterion_key, rounding_slack, row_groups,
+    bands_in_order, count_figure, criteria_list, criterion_key, rounding_slack, row_groups,
     source_of, Figure, Finding, Recorder, Severity,
 };
 use crate::consistency::{self, CountKind, CountingProblem};
@@ -88,10 +88,8 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
 }
 
 fn band_figures(scenario: &Scenario) -> Vec<Figure> {
-    scenario
-        .published
-        .bands
-        .iter()
+    bands_in_order(&scenario.catalog, &scenario.published.bands)
+        .into_iter()
         .map(|(band, n)| {
             count_figure(
                 scenario,
@@ -163,7 +161,10 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
         .bands
         .iter()
         .all(|b| p.bands.contains_key(&b.id));
-    let terms: Vec<String> = p.bands.values().map(u32::to_string).collect();
+    let terms: Vec<String> = bands_in_order(&scenario.catalog, &p.bands)
+        .iter()
+        .map(|(_, n)| n.to_string())
+        .collect();
     let mut figures = band_figures(scenario);
     figures.push(count_figure(
         scenario,
@@ -312,7 +313,7 @@ fn average_figure(scenario: &Scenario, average: Decimal) -> Figure {
     Figure {
         name: "published.average_criteria".into(),
         label: "average criteria per commune".into(),
-        value: average.normalize().to_string(),
+        value: average.to_string(),
         unit: "criteria per commune".into(),
         source: source_of(scenario, "published.average_criteria"),
     }
@@ -354,7 +355,7 @@ fn average_matches_counts(
     ];
     let implied = format!(
         "average {} ± {} × {n} communes → total criteria met {low}..={high}",
-        average.normalize(),
+        average,
         slack.normalize()
     );
     if missing.is_empty() {
@@ -363,7 +364,7 @@ fn average_matches_counts(
             format!(
                 "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {} at {} decimal(s)",
                 exact.round_dp(average.scale() + 2).normalize(),
-                exact.round_dp(average.scale()).normalize(),
+                exact.round_dp(average.scale()),
                 average.scale()
             ),
             implied,
@@ -373,7 +374,7 @@ fn average_matches_counts(
                 "average-criteria",
                 format!(
                     "the average {} matches the per-criterion counts",
-                    average.normalize()
+                    average
                 ),
                 figures,
                 arithmetic,
@@ -384,14 +385,14 @@ fn average_matches_counts(
                 severity: Severity::Error,
                 message: format!(
                     "the per-criterion counts give an average of {}, not {}",
-                    exact.round_dp(average.scale()).normalize(),
-                    average.normalize()
+                    exact.round_dp(average.scale()),
+                    average
                 ),
                 figures,
                 arithmetic,
                 fix: Some(format!(
                     "the average would be {}, or the counts would total {low}..={high} ({} {})",
-                    exact.round_dp(average.scale()).normalize(),
+                    exact.round_dp(average.scale()),
                     if sum < low { "raise by at least" } else { "lower by at least" },
                     if sum < low { low - sum } else { sum - high }
                 )),
@@ -446,7 +447,7 @@ fn average_matches_counts(
                             "average-criteria",
                             format!(
                                 "the assumed {names} fit the published average {}",
-                                average.normalize()
+                                average
                             ),
                             figures,
                             arithmetic,
@@ -457,7 +458,7 @@ fn average_matches_counts(
                             severity: Severity::Warning,
                             message: format!(
                                 "the assumed values of {names} do not fit the published average {}",
-                                average.normalize()
+                                average
                             ),
                             figures,
                             arithmetic,
@@ -472,7 +473,7 @@ fn average_matches_counts(
                     severity: Severity::Info,
                     message: format!(
                         "{names} not published; the average {} implies {names} = {need_low}..={need_high}",
-                        average.normalize()
+                        average
                     ),
                     figures,
                     arithmetic,
@@ -493,7 +494,7 @@ fn average_matches_counts(
                 severity: Severity::Error,
                 message: format!(
                     "no values of the unpublished {names} give the average {}",
-                    average.normalize()
+                    average
                 ),
                 figures,
                 arithmetic,
@@ -529,7 +530,7 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
     let arithmetic = vec![
         format!(
             "average {} ± {} × {n} → total {low}..={high}",
-            average.normalize(),
+            average,
             slack.normalize()
         ),
         format!("bands: {} → total {min}..={max}", terms.join(" + ")),
@@ -539,7 +540,7 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
             "average-bands",
             format!(
                 "the average {} is possible with the band counts",
-                average.normalize()
+                average
             ),
             figures,
             arithmetic,
@@ -553,7 +554,7 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
                 "the band counts allow an average of {}..{}, not {}",
                 reachable(min).normalize(),
                 reachable(max).normalize(),
-                average.normalize()
+                average
             ),
             figures,
             arithmetic,
@@ -684,7 +685,7 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
         let data = s.average_criteria.round_dp(average.0.scale());
         let line = format!(
             "average: published {}, communes file {}",
-            average.0.normalize(),
+            average.0,
             s.average_criteria.round_dp(2).normalize()
         );
         if (s.average_criteria - average.0).abs() > rounding_slack(average.0) && data != average.0 {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    count_figure, criteria_list, criterion_key, group_digits, row_groups, Figure, Finding,
+    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, row_groups, Figure, Finding,
     Recorder, Severity,
 };
 use crate::catalog::TierId;
@@ -270,7 +270,7 @@ fn average_reachable(
     let mut arithmetic = vec![
         format!(
             "average {} × {n} communes = {} → at least {needed} criteria met",
-            average.value.normalize(),
+            average.value,
             group_digits(average.value * Decimal::from(n))
         ),
         format!("Σ per-criterion targets = {} = {sum}", terms.join(" + ")),
@@ -286,7 +286,7 @@ fn average_reachable(
                 "target-average",
                 format!(
                     "the per-criterion targets for {year} give the average target {}",
-                    average.value.normalize()
+                    average.value
                 ),
                 figures,
                 arithmetic,
@@ -298,7 +298,7 @@ fn average_reachable(
                 message: format!(
                     "the per-criterion targets for {year} give an average of {}, below the average target {}",
                     given.round_dp(average.value.scale() + 2).normalize(),
-                    average.value.normalize()
+                    average.value
                 ),
                 figures,
                 arithmetic,
@@ -321,7 +321,7 @@ fn average_reachable(
     let short = needed.saturating_sub(sum);
     if short > most {
         arithmetic.push(format!(
-            "{names} have no target; even with all {n} communes meeting them: {sum} + {most} = {} < {needed}",
+            "no target for {names}; even with all {n} communes meeting them: {sum} + {most} = {} < {needed}",
             sum + most
         ));
         r.find(Finding {
@@ -329,7 +329,7 @@ fn average_reachable(
             severity: Severity::Error,
             message: format!(
                 "the average target {} for {year} needs more criteria than all communes meeting {names} can add",
-                average.value.normalize()
+                average.value
             ),
             figures,
             arithmetic,
@@ -354,14 +354,14 @@ fn average_reachable(
         })
         .unwrap_or_default();
     arithmetic.push(format!(
-        "{names} have no target, so {names} ≥ {needed} − {sum} = {short}{baseline_note}"
+        "no target for {names}, so {names} ≥ {needed} − {sum} = {short}{baseline_note}"
     ));
     r.find(Finding {
         check: "target-average",
         severity: Severity::Info,
         message: format!(
             "the average target {} for {year} needs {names} ≥ {short}, which has no target",
-            average.value.normalize()
+            average.value
         ),
         figures,
         arithmetic,
@@ -411,7 +411,10 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
         .all(|b| bands.contains_key(&b.id));
     let mut figures: Vec<Figure> = band_targets.iter().map(|t| figure(scenario, t)).collect();
     figures.push(count_figure(scenario, "published.communes", "communes", n));
-    let terms: Vec<String> = bands.values().map(u32::to_string).collect();
+    let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
+        .iter()
+        .map(|(_, n)| n.to_string())
+        .collect();
     let mut arithmetic = vec![format!("{} = {sum}; communes {n}", terms.join(" + "))];
     let top = u32::try_from(scenario.catalog.criteria_count())
         .ok()

@@ -1,7 +1,9 @@
 //! Human-readable reports (báo cáo): tables rendered from the same values `--json` prints.
 
+mod audit;
 mod evaluation;
 
+pub use audit::{audit_sheets, render_audit};
 pub use evaluation::render_evaluation;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;

@@ -20,7 +20,7 @@ use crate::text;
 pub use amount::Amount;
 pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
-pub use projects::{Gain, Must, Project};
+pub use projects::{parse_gains, Gain, Must, Project};
 
 /// Kind of capital source (nguồn vốn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,0 +1,631 @@
+//! `ntm import-xlsx`: commune status and project lists from a workbook with Vietnamese headers
+//! into `communes.csv` and `projects.csv`.
+//!
+//! A sheet is a commune sheet when a header row (within its first 10 rows) names the commune
+//! (`Tên xã`, `Xã`, `Mã xã`, `name`) and at least one criterion (`TC1`, `Tiêu chí 1`, `c1`);
+//! a project sheet when it names a project id (`Mã dự án`, `id` with `Tổng mức đầu tư`/`cost`).
+//! A header cell may hold Vietnamese and English on two lines; either is read. Flags are
+//! read with [`crate::scenario::parse_flag`] (1/0, x, Đạt/Chưa đạt), money with
+//! [`crate::number::parse_non_negative`], gains with [`crate::scenario::parse_gains`].
+
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Range, Reader};
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::error::{Diagnostic, Error, Result};
+use crate::number;
+use crate::scenario::{parse_flag, parse_gains, LoadOptions, Scenario};
+use crate::text;
+use super::decimal_text;
+
+/// What an import wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// Sheet the communes came from.
+    pub communes_sheet: Option<String>,
+    /// Communes written.
+    pub communes: usize,
+    /// Sheet the projects came from.
+    pub projects_sheet: Option<String>,
+    /// Projects written.
+    pub projects: usize,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+    /// Header cells that were not recognised and were skipped (`sheet: header`).
+    pub ignored_columns: Vec<String>,
+    /// Whether a minimal `scenario.toml` was written (none existed).
+    pub wrote_scenario: bool,
+}
+
+/// Canonical column of the communes file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CommuneColumn {
+    Id,
+    Name,
+    District,
+    Criterion(u8),
+    Advanced(u8),
+    Model,
+    Attributes,
+    Villages,
+    VillagesStandard,
+}
+
+/// Canonical column of the projects file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProjectColumn {
+    Id,
+    Commune,
+    Category,
+    Cost,
+    Year,
+    YearFrom,
+    YearTo,
+    Gains,
+    Must,
+}
+
+impl ProjectColumn {
+    const ALL: [ProjectColumn; 9] = [
+        ProjectColumn::Id,
+        ProjectColumn::Commune,
+        ProjectColumn::Category,
+        ProjectColumn::Cost,
+        ProjectColumn::Year,
+        ProjectColumn::YearFrom,
+        ProjectColumn::YearTo,
+        ProjectColumn::Gains,
+        ProjectColumn::Must,
+    ];
+
+    fn csv_name(self) -> &'static str {
+        match self {
+            ProjectColumn::Id => "id",
+            ProjectColumn::Commune => "commune",
+            ProjectColumn::Category => "category",
+            ProjectColumn::Cost => "cost",
+            ProjectColumn::Year => "year",
+            ProjectColumn::YearFrom => "year_from",
+            ProjectColumn::YearTo => "year_to",
+            ProjectColumn::Gains => "gains",
+            ProjectColumn::Must => "must",
+        }
+    }
+}
+
+/// The readings of a header cell: each line, without a trailing `(…)`, lowercase, NFC.
+fn header_variants(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in cell.lines() {
+        let line = text::name(line).to_lowercase();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((before, after)) = line.split_once('(') {
+            out.push(before.trim().to_string());
+            out.push(after.trim_end_matches(')').trim().to_string());
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Number at the end of `h` after one of `prefixes`: `tc5`, `tiêu chí 5`, `c5`.
+fn numbered(h: &str, prefixes: &[&str]) -> Option<u8> {
+    prefixes.iter().find_map(|p| {
+        let rest = h.strip_prefix(p)?.trim().trim_start_matches(['.', '#', ' ']);
+        (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
+            .then(|| rest.parse().ok())
+            .flatten()
+    })
+}
+
+fn commune_column(cell: &str) -> Option<CommuneColumn> {
+    header_variants(cell).iter().find_map(|h| {
+        Some(match h.as_str() {
+            "id" | "mã xã" | "ma_xa" | "mã" => CommuneColumn::Id,
+            "name" | "tên xã" | "ten_xa" | "commune" | "xã" | "tên" | "tên đơn vị" => {
+                CommuneColumn::Name
+            }
+            "district" | "huyện" | "huyen" | "tên huyện" => CommuneColumn::District,
+            "model" | "kiểu mẫu" => CommuneColumn::Model,
+            "attributes" | "đặc điểm" => CommuneColumn::Attributes,
+            "villages" | "số thôn" | "số thôn, bản" => CommuneColumn::Villages,
+            "villages_standard" | "villages at standard" | "thôn đạt chuẩn"
+            | "số thôn đạt chuẩn" => CommuneColumn::VillagesStandard,
+            _ => {
+                if let Some(n) = numbered(h, &["tiêu chí số", "tiêu chí", "tc", "c"]) {
+                    CommuneColumn::Criterion(n)
+                } else if let Some(n) = numbered(h, &["nâng cao", "tcnc", "nc", "a"]) {
+                    CommuneColumn::Advanced(n)
+                } else {
+                    return None;
+                }
+            }
+        })
+    })
+}
+
+fn project_column(cell: &str) -> Option<ProjectColumn> {
+    header_variants(cell).iter().find_map(|h| {
+        Some(match h.as_str() {
+            "id" | "mã dự án" | "mã" => ProjectColumn::Id,
+            "commune" | "xã" | "tên xã" | "địa điểm" => ProjectColumn::Commune,
+            "category" | "loại" | "loại dự án" | "lĩnh vực" => ProjectColumn::Category,
+            "cost" | "tổng mức đầu tư" | "kinh phí" | "vốn" => ProjectColumn::Cost,
+            "year" | "năm" => ProjectColumn::Year,
+            "year_from" | "từ năm" => ProjectColumn::YearFrom,
+            "year_to" | "đến năm" => ProjectColumn::YearTo,
+            "gains" | "tiêu chí" => ProjectColumn::Gains,
+            "must" | "bắt buộc" => ProjectColumn::Must,
+            _ => return None,
+        })
+    })
+}
+
+/// A cell as text: whole numbers without decimals, other numbers in shortest form.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        // A decimal comma, which `number::parse_decimal` never reads as a thousands separator.
+        Data::Float(f) => f.to_string().replace('.', ","),
+        Data::String(s) => text::name(s),
+        Data::Bool(b) => u8::from(*b).to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `C5`-style reference of a zero-based cell.
+fn cell_ref(row: u32, col: u32) -> String {
+    let mut letters = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.insert(0, char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+/// A sheet's cells with absolute positions.
+struct Grid {
+    name: String,
+    start: (u32, u32),
+    rows: Vec<Vec<String>>,
+}
+
+impl Grid {
+    fn new(name: &str, range: &Range<Data>) -> Grid {
+        Grid {
+            name: name.to_string(),
+            start: range.start().unwrap_or((0, 0)),
+            rows: range
+                .rows()
+                .map(|r| r.iter().map(cell_text).collect())
+                .collect(),
+        }
+    }
+
+    /// 1-based Excel row and `C5` reference of a cell in `rows`.
+    fn at(&self, row: usize, col: usize) -> (usize, String) {
+        let r = self.start.0 + u32::try_from(row).unwrap_or(0);
+        let c = self.start.1 + u32::try_from(col).unwrap_or(0);
+        (r as usize + 1, cell_ref(r, c))
+    }
+
+    /// First row (of the first 10) where `classify` recognises a header row.
+    fn header_row<T>(&self, classify: impl Fn(&[String]) -> Option<T>) -> Option<(usize, T)> {
+        self.rows
+            .iter()
+            .take(10)
+            .enumerate()
+            .find_map(|(i, r)| classify(r).map(|t| (i, t)))
+    }
+}
+
+fn communes_header(row: &[String]) -> Option<Vec<Option<CommuneColumn>>> {
+    let columns: Vec<Option<CommuneColumn>> = row.iter().map(|h| commune_column(h)).collect();
+    let named = columns
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, CommuneColumn::Name | CommuneColumn::Id));
+    let criteria = columns
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, CommuneColumn::Criterion(_)));
+    (named && criteria).then_some(columns)
+}
+
+fn projects_header(row: &[String]) -> Option<Vec<Option<ProjectColumn>>> {
+    let columns: Vec<Option<ProjectColumn>> = row.iter().map(|h| project_column(h)).collect();
+    let has = |c: ProjectColumn| columns.iter().flatten().any(|x| *x == c);
+    (has(ProjectColumn::Id) && has(ProjectColumn::Cost) && has(ProjectColumn::Commune))
+        .then_some(columns)
+}
+
+/// Whether a row is a total line (`Tổng cộng`, `Cộng`, `Total`) rather than a commune.
+fn is_total_row(row: &[String]) -> bool {
+    row.iter().find(|c| !c.is_empty()).is_some_and(|c| {
+        let c = c.to_lowercase();
+        c.starts_with("tổng") || c.starts_with("cộng") || c.starts_with("total")
+    })
+}
+
+struct Csv {
+    text: Vec<u8>,
+    rows: usize,
+}
+
+fn to_csv(header: &[String], rows: &[Vec<String>], path: &Path) -> Result<Csv> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| Error::io(path, std::io::Error::other(e.to_string()));
+    writer.write_record(header).map_err(io)?;
+    for row in rows {
+        writer.write_record(row).map_err(io)?;
+    }
+    let text = writer
+        .into_inner()
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    Ok(Csv {
+        text,
+        rows: rows.len(),
+    })
+}
+
+fn read_communes(
+    grid: &Grid,
+    header: usize,
+    columns: &[Option<CommuneColumn>],
+    catalog: &Catalog,
+    workbook: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    // Canonical order: id, name, district, c…, a…, model, attributes, villages, villages_standard.
+    let mut order: Vec<CommuneColumn> = vec![CommuneColumn::Id, CommuneColumn::Name];
+    let present = |c: &CommuneColumn| columns.iter().flatten().any(|x| x == c);
+    if present(&CommuneColumn::District) {
+        order.push(CommuneColumn::District);
+    }
+    for c in &catalog.criteria {
+        order.push(CommuneColumn::Criterion(c.id));
+    }
+    let advanced = columns
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, CommuneColumn::Advanced(_)));
+    if advanced {
+        order.extend(catalog.criteria.iter().map(|c| CommuneColumn::Advanced(c.id)));
+    }
+    for c in [
+        CommuneColumn::Model,
+        CommuneColumn::Attributes,
+        CommuneColumn::Villages,
+        CommuneColumn::VillagesStandard,
+    ] {
+        if present(&c) {
+            order.push(c);
+        }
+    }
+    for (i, c) in columns.iter().enumerate() {
+        if let Some(CommuneColumn::Criterion(id) | CommuneColumn::Advanced(id)) = c {
+            if catalog.criterion(*id).is_none() {
+                let (line, at) = grid.at(header, i);
+                problems.push(
+                    Diagnostic::new(
+                        workbook,
+                        Some(line),
+                        format!("sheet `{}`, cell {at}: unknown criterion {id}", grid.name),
+                    )
+                    .column(Some(i + 1))
+                    .hint(format!("catalog {} has criteria 1..={}", catalog.id, catalog.criteria_count())),
+                );
+            }
+        }
+    }
+    for c in &catalog.criteria {
+        if !present(&CommuneColumn::Criterion(c.id)) {
+            let (line, _) = grid.at(header, 0);
+            problems.push(
+                Diagnostic::new(
+                    workbook,
+                    Some(line),
+                    format!(
+                        "sheet `{}` has no column for criterion {} ({})",
+                        grid.name, c.id, c.name_vi
+                    ),
+                )
+                .hint(format!("add a column `TC{}` with 1 (đạt) or 0 (chưa đạt)", c.id)),
+            );
+        }
+    }
+    let names: Vec<String> = order
+        .iter()
+        .map(|c| match c {
+            CommuneColumn::Id => "id".to_string(),
+            CommuneColumn::Name => "name".into(),
+            CommuneColumn::District => "district".into(),
+            CommuneColumn::Criterion(id) => format!("c{id}"),
+            CommuneColumn::Advanced(id) => format!("a{id}"),
+            CommuneColumn::Model => "model".into(),
+            CommuneColumn::Attributes => "attributes".into(),
+            CommuneColumn::Villages => "villages".into(),
+            CommuneColumn::VillagesStandard => "villages_standard".into(),
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (r, row) in grid.rows.iter().enumerate().skip(header + 1) {
+        if row.iter().all(String::is_empty) || is_total_row(row) {
+            continue;
+        }
+        let mut out = vec![String::new(); order.len()];
+        for (i, column) in columns.iter().enumerate() {
+            let (Some(column), Some(cell)) = (column, row.get(i)) else {
+                continue;
+            };
+            let Some(slot) = order.iter().position(|c| c == column) else {
+                continue;
+            };
+            let value = match column {
+                CommuneColumn::Criterion(_) | CommuneColumn::Advanced(_) | CommuneColumn::Model => {
+                    match parse_flag(cell) {
+                        Some(b) => u8::from(b).to_string(),
+                        None => {
+                            let (line, at) = grid.at(r, i);
+                            problems.push(
+                                Diagnostic::new(
+                                    workbook,
+                                    Some(line),
+                                    format!(
+                                        "sheet `{}`, cell {at}: `{cell}` is not met (1) or not met (0)",
+                                        grid.name
+                                    ),
+                                )
+                                .column(Some(i + 1))
+                                .hint("write 1 or 0 (also x, Đạt, Chưa đạt)"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                _ => cell.clone(),
+            };
+            out[slot] = value;
+        }
+        rows.push(out);
+    }
+    (names, rows)
+}
+
+fn read_projects(
+    grid: &Grid,
+    header: usize,
+    columns: &[Option<ProjectColumn>],
+    catalog: &Catalog,
+    workbook: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let order: Vec<ProjectColumn> = ProjectColumn::ALL
+        .into_iter()
+        .filter(|c| columns.iter().flatten().any(|x| x == c))
+        .collect();
+    let mut rows = Vec::new();
+    for (r, row) in grid.rows.iter().enumerate().skip(header + 1) {
+        if row.iter().all(String::is_empty) || is_total_row(row) {
+            continue;
+        }
+        let mut out = vec![String::new(); order.len()];
+        for (i, column) in columns.iter().enumerate() {
+            let (Some(column), Some(cell)) = (column, row.get(i)) else {
+                continue;
+            };
+            let Some(slot) = order.iter().position(|c| c == column) else {
+                continue;
+            };
+            let (line, at) = grid.at(r, i);
+            let problem = |message: String, hint: &str| {
+                Diagnostic::new(
+                    workbook,
+                    Some(line),
+                    format!("sheet `{}`, cell {at}: {message}", grid.name),
+                )
+                .column(Some(i + 1))
+                .hint(hint)
+            };
+            out[slot] = match column {
+                ProjectColumn::Cost => match number::parse_non_negative(cell) {
+                    Ok(d) => decimal_text(d),
+                    Err(e) => {
+                        problems.push(problem(e.to_string(), "costs are million VND, e.g. 1.250 or 1250,5"));
+                        continue;
+                    }
+                },
+                ProjectColumn::Gains => match parse_gains(cell, catalog) {
+                    Ok(gains) => gains
+                        .iter()
+                        .map(|g| format!("c{}:{}", g.criterion, decimal_text(g.fraction)))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    Err(e) => {
+                        problems.push(problem(e, "gains look like c2:0.4;c5:1"));
+                        continue;
+                    }
+                },
+                _ => cell.clone(),
+            };
+        }
+        rows.push(out);
+    }
+    (order.iter().map(|c| c.csv_name().to_string()).collect(), rows)
+}
+
+/// Minimal `scenario.toml` for an imported folder that has none.
+fn minimal_scenario(name: &str, year: u16, projects: bool) -> String {
+    let mut s = format!(
+        "# Written by `ntm import-xlsx`; add capital sources, targets and published figures.\nname = {}\nprovince = {}\ncatalog = \"qd318-2022\"\nbaseline_year = {year}\nyears = [{}]\n",
+        toml_string(name),
+        toml_string(name),
+        year + 1
+    );
+    if projects {
+        s.push_str("projects = \"projects.csv\"\n");
+    }
+    s
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Reads `workbook` and writes `communes.csv` (and `projects.csv` when a sheet has projects)
+/// into `out`, atomically. Uses the catalog of `out/scenario.toml` when there is one (and
+/// validates the result by loading it); otherwise writes a minimal `scenario.toml` with
+/// `baseline_year = year` (which is then required).
+pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result<ImportReport> {
+    let scenario_path = out.join("scenario.toml");
+    let existing = scenario_path.is_file();
+    if !existing && year.is_none() {
+        return Err(Error::Unsupported {
+            message: format!("{} has no scenario.toml", out.display()),
+            hint: "pass --year YEAR (the year the status describes) to write a minimal one, or import into a scenario folder".into(),
+        });
+    }
+    let catalog = if existing {
+        Scenario::load_with(
+            out,
+            LoadOptions {
+                allow_missing_communes: true,
+                skip_projects: true,
+            },
+        )?
+        .catalog
+    } else {
+        Catalog::load("qd318-2022", out)?
+    };
+    let mut book = open_workbook_auto(workbook).map_err(|e| {
+        Error::invalid(
+            Diagnostic::new(workbook, None, format!("cannot read the workbook: {e}"))
+                .hint("save it as .xlsx (Excel 2007 or later), .xls or .ods"),
+        )
+    })?;
+    let mut problems = Vec::new();
+    let mut report = ImportReport {
+        communes_sheet: None,
+        communes: 0,
+        projects_sheet: None,
+        projects: 0,
+        files: Vec::new(),
+        ignored_columns: Vec::new(),
+        wrote_scenario: false,
+    };
+    let mut communes_csv = None;
+    let mut projects_csv = None;
+    for name in book.sheet_names() {
+        let range = match book.worksheet_range(&name) {
+            Ok(range) => range,
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    workbook,
+                    None,
+                    format!("sheet `{name}` cannot be read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let grid = Grid::new(&name, &range);
+        let mut ignored = |header: &[String], known: &dyn Fn(usize) -> bool| {
+            for (i, h) in header.iter().enumerate() {
+                if !h.is_empty() && !known(i) {
+                    report
+                        .ignored_columns
+                        .push(format!("{name}: {}", h.replace('\n', " / ")));
+                }
+            }
+        };
+        if projects_csv.is_none() {
+            if let Some((header, columns)) = grid.header_row(projects_header) {
+                ignored(&grid.rows[header], &|i| columns.get(i).is_some_and(Option::is_some));
+                let (names, rows) =
+                    read_projects(&grid, header, &columns, &catalog, workbook, &mut problems);
+                projects_csv = Some(to_csv(&names, &rows, workbook)?);
+                report.projects_sheet = Some(name.clone());
+                continue;
+            }
+        }
+        if communes_csv.is_none() {
+            if let Some((header, columns)) = grid.header_row(communes_header) {
+                ignored(&grid.rows[header], &|i| columns.get(i).is_some_and(Option::is_some));
+                let (names, rows) =
+                    read_communes(&grid, header, &columns, &catalog, workbook, &mut problems);
+                communes_csv = Some(to_csv(&names, &rows, workbook)?);
+                report.communes_sheet = Some(name.clone());
+            }
+        }
+    }
+    if communes_csv.is_none() && projects_csv.is_none() {
+        problems.push(
+            Diagnostic::new(workbook, None, "no sheet with communes or projects").hint(
+                "a commune sheet has headers such as `Tên xã`, `Huyện`, `TC1`..`TC19`; a project sheet `Mã dự án`, `Xã`, `Loại`, `Tổng mức đầu tư`, `Năm`, `Tiêu chí`",
+            ),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    if let Some(csv) = communes_csv {
+        let path = out.join("communes.csv");
+        text::write_atomic(&path, &csv.text)?;
+        report.communes = csv.rows;
+        report.files.push(path);
+    }
+    if let Some(csv) = &projects_csv {
+        let path = out.join("projects.csv");
+        text::write_atomic(&path, &csv.text)?;
+        report.projects = csv.rows;
+        report.files.push(path);
+    }
+    if !existing {
+        let name = workbook
+            .file_stem()
+            .map_or("imported".into(), |s| s.to_string_lossy().to_string());
+        let toml = minimal_scenario(&name, year.unwrap_or_default(), projects_csv.is_some());
+        text::write_atomic(&scenario_path, toml.as_bytes())?;
+        report.files.push(scenario_path);
+        report.wrote_scenario = true;
+    }
+    Scenario::load(out)?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_both_languages() {
+        assert_eq!(commune_column("Tên xã"), Some(CommuneColumn::Name));
+        assert_eq!(commune_column("Tên xã\nCommune"), Some(CommuneColumn::Name));
+        assert_eq!(commune_column("TC12"), Some(CommuneColumn::Criterion(12)));
+        assert_eq!(commune_column("Tiêu chí 3"), Some(CommuneColumn::Criterion(3)));
+        assert_eq!(commune_column("Tiêu chí số 19"), Some(CommuneColumn::Criterion(19)));
+        assert_eq!(commune_column("c7"), Some(CommuneColumn::Criterion(7)));
+        assert_eq!(commune_column("NC7\na7"), Some(CommuneColumn::Advanced(7)));
+        assert_eq!(commune_column("STT"), None);
+        assert_eq!(project_column("Tổng mức đầu tư"), Some(ProjectColumn::Cost));
+        assert_eq!(project_column("Kinh phí (triệu đồng)"), Some(ProjectColumn::Cost));
+        assert_eq!(project_column("Mã dự án"), Some(ProjectColumn::Id));
+    }
+
+    #[test]
+    fn cell_references() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(4, 2), "C5");
+        assert_eq!(cell_ref(0, 26), "AA1");
+        assert_eq!(cell_text(&Data::Float(1.0)), "1");
+        assert_eq!(cell_text(&Data::Float(1250.5)), "1250,5");
+        assert_eq!(cell_text(&Data::Float(4.916)), "4,916");
+    }
+}
