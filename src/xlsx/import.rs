@@ -481,8 +481,9 @@ fn toml_string(s: &str) -> String {
 }
 
 /// Reads `workbook` and writes `communes.csv` (and `projects.csv` when a sheet has projects)
-/// into `out`, atomically. Uses the catalog of `out/scenario.toml` when there is one (and
-/// validates the result by loading it); otherwise writes a minimal `scenario.toml` with
+/// into `out`, atomically. Uses the catalog of `out/scenario.toml` when there is one, and
+/// validates the result by loading the scenario (projects only when a project sheet was read);
+/// otherwise writes a minimal `scenario.toml` with
 /// `baseline_year = year` (which is then required).
 pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result<ImportReport> {
     let scenario_path = out.join("scenario.toml");
@@ -575,6 +576,11 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    // Validate what was written, as the loader reads it.
+    let validate = LoadOptions {
+        allow_missing_communes: communes_csv.is_none(),
+        skip_projects: projects_csv.is_none(),
+    };
     if let Some(csv) = communes_csv {
         let path = out.join("communes.csv");
         text::write_atomic(&path, &csv.text)?;
@@ -596,7 +602,7 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         report.files.push(scenario_path);
         report.wrote_scenario = true;
     }
-    Scenario::load(out)?;
+    Scenario::load_with(out, validate)?;
     Ok(report)
 }
 

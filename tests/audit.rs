@@ -1,0 +1,237 @@
+//! `ntm audit` on fixtures mirroring the seed scenarios and on hand-made provinces.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ntm::audit::{audit, Audit, Severity};
+use ntm::scenario::{LoadOptions, Scenario};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn run(name: &str) -> Audit {
+    let options = LoadOptions {
+        allow_missing_communes: true,
+        skip_projects: true,
+    };
+    let s = Scenario::load_with(&fixture(name), options).expect("fixture loads");
+    audit(&s)
+}
+
+#[test]
+fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
+    let a = run("audit-lai-chau");
+    // 29,969 + 10,800 = 40,769, not the published 46,539.
+    let carryover: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.check == "funding-parts")
+        .collect();
+    assert_eq!(carryover.len(), 1, "{carryover:#?}");
+    let f = carryover[0];
+    assert_eq!(f.severity, Severity::Error);
+    assert!(f.message.contains("40,769") && f.message.contains("46,539"));
+    assert_eq!(
+        f.arithmetic[0],
+        "29,969 + 10,800 = 40,769 ≠ 46,539 million VND (the parts are 5,770 less than the total)"
+    );
+    assert!(f.figures.iter().all(|fig| !fig.source.is_empty()));
+    // 90,254 + 46,539 + 39,106 + 1,622,146 + 3,000,000 + 118,430 = 4,916,475.
+    let total = a
+        .passed
+        .iter()
+        .find(|p| p.check == "funding-parts" && p.message.contains("4,916,475"))
+        .expect("the source total adds up");
+    assert_eq!(
+        total.arithmetic[0],
+        "90,254 + 46,539 + 39,106 + 1,622,146 + 3,000,000 + 118,430 = 4,916,475 million VND"
+    );
+    // c1 and c12 are illegible: 12.5 ± 0.05 × 94 = 1171..=1179 criteria, the other 17 sum
+    // to 1,049, so c1 + c12 = 122..=130.
+    let avg = a
+        .findings
+        .iter()
+        .find(|f| f.check == "average-criteria")
+        .expect("average finding");
+    assert_eq!(avg.severity, Severity::Info);
+    assert!(avg.message.ends_with("c1 + c12 = 122..=130"), "{}", avg.message);
+    // The 2022 bands and counts can hold together; so can the 2023 targets (1,309 / 94 = 13.93).
+    for check in ["matrix-feasibility", "target-feasibility", "target-average"] {
+        assert!(a.passed.iter().any(|p| p.check == check), "{check} passes");
+    }
+    assert_eq!(a.summary.errors, 1);
+}
+
+#[test]
+fn lang_son_sources_and_shares() {
+    let a = run("audit-lang-son");
+    // 640 + 580 + 80 + 3,200 + 270 = 4,770 ≠ 4,760 (billion VND).
+    let parts = a
+        .findings
+        .iter()
+        .find(|f| f.check == "funding-parts")
+        .expect("parts finding");
+    assert_eq!(
+        parts.message,
+        "the parts of total (Tổng nguồn vốn) add up to 4,770, not 4,760 billion VND"
+    );
+    // 80 / 4,760 = 1.68 % → 1.7 %, not the stated 1.4 %.
+    let shares: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.check == "funding-share")
+        .collect();
+    assert!(shares
+        .iter()
+        .any(|f| f.message == "80 billion VND (Vốn doanh nghiệp) is 1.7 % of 4,760, not 1.4 %"));
+    assert!(shares.iter().any(|f| f.arithmetic[0]
+        == "80 ÷ 4,760 × 100 = 1.681 % → 1.7 % at 1 decimal(s); stated 1.4 %"));
+    // 3,200 / 4,760 = 67.23 % is also outside 67.3 ± 0.05.
+    assert!(shares.iter().any(|f| f.message.contains("67.2 % of 4,760, not 67.3 %")));
+    // 640 / 4,760 = 13.445 % → 13.4 % holds (within the 0.05 rounding slack).
+    assert!(a
+        .passed
+        .iter()
+        .any(|p| p.check == "funding-share" && p.message.starts_with("direct")));
+    // Targets sum to 2,467 without c1; average 14.5 × 181 = 2,624.5 → c1 ≥ 158.
+    let avg = a
+        .findings
+        .iter()
+        .find(|f| f.check == "target-average")
+        .expect("target average");
+    assert_eq!(avg.severity, Severity::Info);
+    assert!(avg.message.contains("c1 ≥ 158"), "{}", avg.message);
+}
+
+#[test]
+fn infeasible_bands_are_flagged_with_the_arithmetic() {
+    let a = run("audit-infeasible");
+    assert_eq!(a.findings.len(), 1, "{:#?}", a.findings);
+    let f = &a.findings[0];
+    assert_eq!(f.check, "matrix-feasibility");
+    assert_eq!(f.severity, Severity::Error);
+    // Rows 3 × [10, 14] + 2 × [0, 4] with total 30 water-fill to 10, 10, 10, 0, 0; c1 = 5 needs
+    // 5 communes, Σ min(rᵢ, 1) = 3.
+    assert!(f
+        .arithmetic
+        .iter()
+        .any(|l| l.contains("3 × [10, 14] (band 10-14) + 2 × [0, 4] (band 0-4) → total 30..=50")));
+    assert!(f
+        .arithmetic
+        .iter()
+        .any(|l| l.ends_with("(water-filling): 3 × 10 + 2 × 0")));
+    assert!(f.message.contains("c1 needs 5 communes"), "{}", f.message);
+    assert!(f.fix.is_some());
+    // The simpler checks cannot see it.
+    for check in ["communes-bands", "average-criteria", "average-bands", "criterion-count"] {
+        assert!(a.passed.iter().any(|p| p.check == check), "{check} passes");
+    }
+}
+
+#[test]
+fn consistent_scenario_gives_no_finding() {
+    let a = run("audit-consistent");
+    assert!(a.findings.is_empty(), "{:#?}", a.findings);
+    for check in [
+        "funding-parts",
+        "funding-share",
+        "communes-bands",
+        "average-criteria",
+        "matrix-feasibility",
+        "data-vs-published",
+        "target-baseline",
+        "target-average",
+        "target-bands",
+        "target-feasibility",
+    ] {
+        assert!(a.passed.iter().any(|p| p.check == check), "{check} passes");
+    }
+}
+
+#[test]
+fn a_scenario_without_figures_audits_to_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        "name = \"bare\"\nprovince = \"X\"\ncatalog = \"qd318-2022\"\nbaseline_year = 2023\nyears = [2024]\n",
+    )
+    .unwrap();
+    let s = Scenario::load_with(
+        dir.path(),
+        LoadOptions {
+            allow_missing_communes: true,
+            skip_projects: true,
+        },
+    )
+    .unwrap();
+    let a = audit(&s);
+    assert!(a.findings.is_empty() && a.passed.is_empty());
+}
+
+#[test]
+fn human_report_snapshot() {
+    insta::assert_snapshot!(
+        "lai_chau",
+        ntm::report::render_audit(&run("audit-lai-chau"))
+    );
+    insta::assert_snapshot!(
+        "infeasible",
+        ntm::report::render_audit(&run("audit-infeasible"))
+    );
+}
+
+#[test]
+fn json_shape() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args(["audit", "--json"])
+        .arg(fixture("audit-lang-son"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 3);
+    let findings = v["findings"].as_array().unwrap();
+    for f in findings {
+        for key in ["check", "severity", "message", "figures", "arithmetic", "fix"] {
+            assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
+        }
+        for fig in f["figures"].as_array().unwrap() {
+            for key in ["name", "label", "value", "unit", "source"] {
+                assert!(fig[key].is_string(), "figure lacks `{key}`: {fig}");
+            }
+        }
+    }
+    assert_eq!(findings[0]["check"], "funding-parts");
+    assert_eq!(findings[0]["severity"], "error");
+    assert_eq!(findings[0]["figures"][0]["name"], "published.funding.total");
+    assert_eq!(findings[0]["figures"][0]["value"], "4,760");
+    assert_eq!(findings[0]["figures"][0]["unit"], "billion VND");
+    insta::assert_json_snapshot!("lang_son_json", v);
+}
+
+#[test]
+fn audit_writes_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.xlsx");
+    let out = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args(["audit"])
+        .arg(fixture("audit-lai-chau"))
+        .arg("--xlsx")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["Phát hiện (findings)", "Đạt (passed)"]);
+    let findings = book.worksheet_range("Phát hiện (findings)").unwrap();
+    // Header + 2 findings (carry-over split, c1 + c12).
+    assert_eq!(findings.height(), 3);
+    assert_eq!(
+        findings.get((0, 0)).unwrap().to_string(),
+        "Mức\nSeverity"
+    );
+}

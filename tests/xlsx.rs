@@ -1,0 +1,306 @@
+//! Excel in and out: round trips through a workbook, and imports of planners' own workbooks
+//! with Vietnamese headers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ntm::scenario::Scenario;
+use rust_xlsxwriter::Workbook;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn ntm(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ntm {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn evaluate_json(dir: &Path) -> String {
+    String::from_utf8(ntm(&["evaluate".as_ref(), "--json".as_ref(), dir.as_os_str()]).stdout)
+        .unwrap()
+}
+
+/// A copy of the round-trip scenario's `scenario.toml` alone, for import to fill.
+fn empty_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("xlsx-roundtrip/scenario.toml"),
+        dir.path().join("scenario.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn export_then_import_gives_the_same_scenario() {
+    let source = fixture("xlsx-roundtrip");
+    let out = empty_copy();
+    let book = out.path().join("scenario.xlsx");
+    ntm(&["export-xlsx".as_ref(), source.as_os_str(), book.as_os_str()]);
+    ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        out.path().as_os_str(),
+    ]);
+    assert_eq!(evaluate_json(&source), evaluate_json(out.path()));
+    let (a, b) = (
+        Scenario::load(&source).unwrap(),
+        Scenario::load(out.path()).unwrap(),
+    );
+    // Advanced flags, model conditions, attributes, villages, project costs with decimals
+    // (1.250,5 and 4.916 million VND), fractional gains (0,125) and open year windows survive.
+    assert_eq!(a.communes, b.communes);
+    assert_eq!(a.projects, b.projects);
+}
+
+#[test]
+fn evaluate_workbook_imports_back() {
+    let source = fixture("xlsx-roundtrip");
+    let out = empty_copy();
+    let book = out.path().join("evaluation.xlsx");
+    ntm(&[
+        "evaluate".as_ref(),
+        source.as_os_str(),
+        "--xlsx".as_ref(),
+        book.as_os_str(),
+    ]);
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&book).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Tổng hợp (summary)",
+            "Nhóm tiêu chí (bands)",
+            "Tiêu chí (criteria)",
+            "Huyện (districts)",
+            "Đánh giá xã (evaluation)",
+            "Dữ liệu xã (communes)"
+        ]
+    );
+    let criteria = wb.worksheet_range("Tiêu chí (criteria)").unwrap();
+    assert_eq!(
+        criteria.get((0, 3)).unwrap().to_string(),
+        "Số xã đạt\nCommunes meeting"
+    );
+    ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        out.path().as_os_str(),
+    ]);
+    // The evaluate workbook carries communes only; drop projects for the comparison.
+    let without_projects = |dir: &Path| {
+        let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+        std::fs::write(
+            dir.join("scenario.toml"),
+            toml.replace("projects = \"projects.csv\"\n", ""),
+        )
+        .unwrap();
+    };
+    without_projects(out.path());
+    let copy = tempfile::tempdir().unwrap();
+    for f in ["scenario.toml", "communes.csv"] {
+        std::fs::copy(source.join(f), copy.path().join(f)).unwrap();
+    }
+    without_projects(copy.path());
+    assert_eq!(evaluate_json(copy.path()), evaluate_json(out.path()));
+}
+
+/// A workbook as a province office might keep it: a title row, `STT`, `Tên xã`, `Huyện`,
+/// `Tiêu chí 1`…`Tiêu chí 19` with 1/0/x/Đạt/Chưa đạt, a total row; and a project sheet.
+fn planners_workbook(path: &Path, bad_cell: Option<&str>) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Hiện trạng 2023").unwrap();
+    ws.write_string(0, 0, "DANH SÁCH XÃ VÀ TIÊU CHÍ ĐẠT").unwrap();
+    ws.write_string(1, 0, "STT").unwrap();
+    ws.write_string(1, 1, "Tên xã").unwrap();
+    ws.write_string(1, 2, "Huyện").unwrap();
+    for c in 1..=19u16 {
+        ws.write_string(1, 2 + c, format!("Tiêu chí {c}")).unwrap();
+    }
+    // Xã A meets all 19 (numbers); Xã B all but c10 ("x" and "Đạt" marks); Xã C only c1..c5.
+    let communes: [(&str, &str, Box<dyn Fn(u16) -> &'static str>); 3] = [
+        ("Xã A", "Huyện Một", Box::new(|_| "1")),
+        (
+            "Xã B",
+            "Huyện Một",
+            Box::new(|c| match c {
+                10 => "Chưa đạt",
+                c if c % 2 == 0 => "x",
+                _ => "Đạt",
+            }),
+        ),
+        (
+            "Xã C",
+            "Huyện Hai",
+            Box::new(|c| if c <= 5 { "1" } else { "0" }),
+        ),
+    ];
+    for (i, (name, district, mark)) in communes.iter().enumerate() {
+        let row = 2 + i as u32;
+        ws.write_number(row, 0, (i + 1) as f64).unwrap();
+        ws.write_string(row, 1, *name).unwrap();
+        ws.write_string(row, 2, *district).unwrap();
+        for c in 1..=19u16 {
+            match mark(c) {
+                "1" => ws.write_number(row, 2 + c, 1.0),
+                "0" => ws.write_number(row, 2 + c, 0.0),
+                text => ws.write_string(row, 2 + c, text),
+            }
+            .unwrap();
+        }
+    }
+    if let Some(bad) = bad_cell {
+        ws.write_string(4, 9, bad).unwrap();
+    }
+    ws.write_string(5, 1, "Tổng cộng").unwrap();
+    ws.write_number(5, 3, 3.0).unwrap();
+    let ps = wb.add_worksheet();
+    ps.set_name("Danh mục dự án").unwrap();
+    for (c, h) in [
+        "Mã dự án",
+        "Xã",
+        "Loại",
+        "Kinh phí (triệu đồng)",
+        "Năm",
+        "Tiêu chí",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ps.write_string(0, c as u16, *h).unwrap();
+    }
+    ps.write_string(1, 0, "DA-01").unwrap();
+    ps.write_string(1, 1, "Xã C").unwrap();
+    ps.write_string(1, 2, "transport").unwrap();
+    ps.write_number(1, 3, 2500.75).unwrap();
+    ps.write_number(1, 4, 2024.0).unwrap();
+    ps.write_string(1, 5, "c2:0,5;c6:1").unwrap();
+    ps.write_string(2, 0, "DA-02").unwrap();
+    ps.write_string(2, 1, "Xã B").unwrap();
+    ps.write_string(2, 2, "production").unwrap();
+    ps.write_string(2, 3, "1.200").unwrap();
+    ps.write_number(2, 4, 2025.0).unwrap();
+    ps.write_string(2, 5, "c10").unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn imports_a_planners_workbook_with_vietnamese_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("hien-trang.xlsx");
+    planners_workbook(&book, None);
+    let out = dir.path().join("scenario");
+    let stdout = ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+        "--json".as_ref(),
+    ])
+    .stdout;
+    let report: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(report["communes"], 3);
+    assert_eq!(report["projects"], 2);
+    assert_eq!(report["communes_sheet"], "Hiện trạng 2023");
+    assert_eq!(report["ignored_columns"][0], "Hiện trạng 2023: STT");
+    assert_eq!(report["wrote_scenario"], true);
+    let s = Scenario::load(&out).unwrap();
+    let met: Vec<u32> = s.communes.iter().map(|c| c.met.count()).collect();
+    assert_eq!(met, [19, 18, 5]);
+    assert!(!s.communes[1].met.contains(10));
+    assert_eq!(s.communes[2].district.as_deref(), Some("Huyện Hai"));
+    // 2500.75 as an Excel number, "1.200" as Vietnamese text (1,200 million VND).
+    let costs: Vec<String> = s.projects.iter().map(|p| p.cost.to_string()).collect();
+    assert_eq!(costs, ["2500.75", "1200"]);
+    assert_eq!(s.projects[0].gains.len(), 2);
+    assert_eq!((s.projects[1].year_from, s.projects[1].year_to), (2025, 2025));
+}
+
+#[test]
+fn a_bad_cell_is_reported_with_its_sheet_and_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("hien-trang.xlsx");
+    planners_workbook(&book, Some("có lẽ"));
+    let err = ntm::xlsx::import_workbook(&book, &dir.path().join("out"), Some(2023)).unwrap_err();
+    let ntm::Error::Invalid(problems) = err else {
+        panic!("expected input problems, got {err}");
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(5));
+    assert!(
+        problems[0]
+            .message
+            .starts_with("sheet `Hiện trạng 2023`, cell J5: `có lẽ`"),
+        "{}",
+        problems[0].message
+    );
+    // Nothing was written.
+    assert!(!dir.path().join("out/communes.csv").exists());
+}
+
+#[test]
+fn no_scenario_and_no_year_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b.xlsx");
+    planners_workbook(&book, None);
+    let err = ntm::xlsx::import_workbook(&book, dir.path(), None).unwrap_err();
+    assert!(matches!(err, ntm::Error::Unsupported { .. }));
+}
+
+#[test]
+fn money_columns_carry_a_number_format() {
+    use ntm::xlsx::{CellValue, Column, ColumnKind, Sheet};
+    let sheet = Sheet {
+        name: "Vốn (funding)".into(),
+        columns: vec![
+            Column::new("Source", "Nguồn vốn", ColumnKind::Text),
+            Column::new("Amount", "Số tiền (triệu đồng)", ColumnKind::Money),
+        ],
+        rows: vec![vec![
+            "Vốn tín dụng".into(),
+            CellValue::Number("3000000.5".parse().unwrap()),
+        ]],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.xlsx");
+    ntm::xlsx::write_workbook(&path, &[sheet]).unwrap();
+    // The styles part of the package holds the money format.
+    let bytes = std::fs::read(&path).unwrap();
+    let mut zip = zip_entry(&bytes, "xl/styles.xml");
+    zip.retain(|c| *c != b'\n');
+    let styles = String::from_utf8_lossy(&zip);
+    assert!(styles.contains("#,##0.000"), "{styles}");
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&path).unwrap();
+    let range = wb.worksheet_range("Vốn (funding)").unwrap();
+    assert_eq!(range.get((1, 1)), Some(&calamine::Data::Float(3000000.5)));
+}
+
+/// One file of the workbook's zip package.
+fn zip_entry(bytes: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = Vec::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
