@@ -193,11 +193,18 @@ impl Obstruction {
                 total - max
             ),
             Obstruction::GaleRyser {
-                demand, capacity, ..
-            } => format!(
-                "lower those criteria by {} in all, or move communes to higher bands",
-                demand - capacity
-            ),
+                criteria,
+                demand,
+                capacity,
+                ..
+            } => {
+                let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                format!(
+                    "lower {} by {} in all, or move communes to higher bands",
+                    names.join(" + "),
+                    demand - capacity
+                )
+            }
         }
     }
 }

@@ -362,9 +362,10 @@ fn average_matches_counts(
         let exact = Decimal::from(sum) / nd;
         let arithmetic = vec![
             format!(
-                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {} at {} decimal(s)",
+                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {:.*} at {} decimal(s)",
                 exact.round_dp(average.scale() + 2).normalize(),
-                exact.round_dp(average.scale()),
+                average.scale() as usize,
+                exact,
                 average.scale()
             ),
             implied,
@@ -384,15 +385,16 @@ fn average_matches_counts(
                 check: "average-criteria",
                 severity: Severity::Error,
                 message: format!(
-                    "the per-criterion counts give an average of {}, not {}",
-                    exact.round_dp(average.scale()),
-                    average
+                    "the per-criterion counts give an average of {:.*}, not {average}",
+                    average.scale() as usize,
+                    exact,
                 ),
                 figures,
                 arithmetic,
                 fix: Some(format!(
-                    "the average would be {}, or the counts would total {low}..={high} ({} {})",
-                    exact.round_dp(average.scale()),
+                    "the average would be {:.*}, or the counts would total {low}..={high} ({} {})",
+                    average.scale() as usize,
+                    exact,
                     if sum < low { "raise by at least" } else { "lower by at least" },
                     if sum < low { low - sum } else { sum - high }
                 )),
