@@ -317,10 +317,16 @@ pub fn ryser_fill(rows: &[u32], columns: &[u32], rng: &mut ChaCha8Rng) -> Option
 fn average_range(average: Decimal, n: u32) -> (u32, u32) {
     let half = Decimal::new(5, average.scale() + 1);
     let n = Decimal::from(n);
-    let low = ((average - half) * n).ceil().max(Decimal::ZERO);
+    let low = ((average - half) * n).ceil();
     // Upper end exclusive: a value at `average + half` rounds up.
     let high_exclusive = ((average + half) * n).ceil();
-    let to_u32 = |d: Decimal| d.to_u32().unwrap_or(u32::MAX);
+    let to_u32 = |d: Decimal| {
+        if d <= Decimal::ZERO {
+            0
+        } else {
+            d.to_u32().unwrap_or(u32::MAX)
+        }
+    };
     (to_u32(low), to_u32(high_exclusive).saturating_sub(1))
 }
 
