@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod synthesize;
 pub mod text;
 pub mod xlsx;
 

@@ -2,9 +2,11 @@
 
 mod audit;
 mod evaluation;
+mod synthesize;
 
 pub use audit::{audit_sheets, render_audit};
 pub use evaluation::render_evaluation;
+pub use synthesize::render_synthesis;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
