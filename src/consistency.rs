@@ -147,9 +147,9 @@ impl Obstruction {
             } => format!(
                 "c{criterion}: {count} communes < {full} communes that meet every criterion"
             ),
-            Obstruction::TotalOutsideBands { total, min, max } => format!(
-                "published counts total {total}, outside the {min}..={max} the bands allow"
-            ),
+            Obstruction::TotalOutsideBands { total, min, max } => {
+                format!("published counts total {total}, outside the {min}..={max} the bands allow")
+            }
             Obstruction::GaleRyser {
                 top,
                 criteria,
@@ -412,7 +412,12 @@ mod tests {
     }
 
     /// Brute force over all 0/1 matrices of a tiny problem.
-    fn brute(groups: &[RowGroup], criteria: u32, counts: &BTreeMap<u8, u32>, kind: CountKind) -> bool {
+    fn brute(
+        groups: &[RowGroup],
+        criteria: u32,
+        counts: &BTreeMap<u8, u32>,
+        kind: CountKind,
+    ) -> bool {
         let rows: Vec<(u32, u32)> = groups
             .iter()
             .flat_map(|g| std::iter::repeat_n((g.min, g.max), g.communes as usize))

@@ -57,7 +57,11 @@ fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
         .find(|f| f.check == "average-criteria")
         .expect("average finding");
     assert_eq!(avg.severity, Severity::Info);
-    assert!(avg.message.ends_with("c1 + c12 = 122..=130"), "{}", avg.message);
+    assert!(
+        avg.message.ends_with("c1 + c12 = 122..=130"),
+        "{}",
+        avg.message
+    );
     // The 2022 bands and counts can hold together; so can the 2023 targets (1,309 / 94 = 13.93).
     for check in ["matrix-feasibility", "target-feasibility", "target-average"] {
         assert!(a.passed.iter().any(|p| p.check == check), "{check} passes");
@@ -87,10 +91,14 @@ fn lang_son_sources_and_shares() {
     assert!(shares
         .iter()
         .any(|f| f.message == "80 billion VND (Vốn doanh nghiệp) is 1.7 % of 4,760, not 1.4 %"));
-    assert!(shares.iter().any(|f| f.arithmetic[0]
-        == "80 ÷ 4,760 × 100 = 1.681 % → 1.7 % at 1 decimal(s); stated 1.4 %"));
+    assert!(shares
+        .iter()
+        .any(|f| f.arithmetic[0]
+            == "80 ÷ 4,760 × 100 = 1.681 % → 1.7 % at 1 decimal(s); stated 1.4 %"));
     // 3,200 / 4,760 = 67.23 % is also outside 67.3 ± 0.05.
-    assert!(shares.iter().any(|f| f.message.contains("67.2 % of 4,760, not 67.3 %")));
+    assert!(shares
+        .iter()
+        .any(|f| f.message.contains("67.2 % of 4,760, not 67.3 %")));
     // 640 / 4,760 = 13.445 % → 13.4 % holds (within the 0.05 rounding slack).
     assert!(a
         .passed
@@ -126,7 +134,12 @@ fn infeasible_bands_are_flagged_with_the_arithmetic() {
     assert!(f.message.contains("c1 needs 5 communes"), "{}", f.message);
     assert!(f.fix.is_some());
     // The simpler checks cannot see it.
-    for check in ["communes-bands", "average-criteria", "average-bands", "criterion-count"] {
+    for check in [
+        "communes-bands",
+        "average-criteria",
+        "average-bands",
+        "criterion-count",
+    ] {
         assert!(a.passed.iter().any(|p| p.check == check), "{check} passes");
     }
 }
@@ -190,12 +203,23 @@ fn json_shape() {
         .arg(fixture("audit-lang-son"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 3);
     let findings = v["findings"].as_array().unwrap();
     for f in findings {
-        for key in ["check", "severity", "message", "figures", "arithmetic", "fix"] {
+        for key in [
+            "check",
+            "severity",
+            "message",
+            "figures",
+            "arithmetic",
+            "fix",
+        ] {
             assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
         }
         for fig in f["figures"].as_array().unwrap() {
@@ -223,15 +247,74 @@ fn audit_writes_a_workbook() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     use calamine::Reader;
     let mut book = calamine::open_workbook_auto(&path).unwrap();
     assert_eq!(book.sheet_names(), ["Phát hiện (findings)", "Đạt (passed)"]);
     let findings = book.worksheet_range("Phát hiện (findings)").unwrap();
     // Header + 2 findings (carry-over split, c1 + c12).
     assert_eq!(findings.height(), 3);
-    assert_eq!(
-        findings.get((0, 0)).unwrap().to_string(),
-        "Mức\nSeverity"
-    );
+    assert_eq!(findings.get((0, 0)).unwrap().to_string(), "Mức\nSeverity");
+}
+
+/// The seed scenarios (branch `seeds`), audited as shipped, with their synthetic communes.
+fn seed(name: &str) -> Audit {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    audit(&Scenario::load(&dir).expect("seed loads"))
+}
+
+#[test]
+fn seed_lai_chau_2023_acceptance() {
+    let a = seed("lai-chau-2023");
+    assert!(a.findings.iter().any(|f| f.check == "funding-parts"
+        && f.severity == Severity::Error
+        && f.arithmetic[0].starts_with("29,969 + 10,800 = 40,769 ≠ 46,539")));
+    assert!(a
+        .passed
+        .iter()
+        .any(|p| p.check == "funding-parts" && p.message.contains("4,916,475")));
+    // The synthetic communes reproduce the published 2022 figures.
+    assert!(a.passed.iter().any(|p| p.check == "data-vs-published"));
+}
+
+#[test]
+fn seed_lang_son_2022_acceptance() {
+    let a = seed("lang-son-2022");
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| f.check == "funding-parts" && f.message.contains("add up to 4,770, not 4,760")));
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| f.check == "funding-share" && f.message.contains("is 1.7 % of 4,760, not 1.4 %")));
+}
+
+#[test]
+fn every_seed_audits_without_failing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.join("scenario.toml").is_file() {
+            let s = Scenario::load_with(
+                &dir,
+                LoadOptions {
+                    allow_missing_communes: true,
+                    skip_projects: true,
+                },
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+            let a = audit(&s);
+            assert_eq!(
+                a.summary.errors + a.summary.warnings + a.summary.infos,
+                a.findings.len()
+            );
+        }
+    }
 }

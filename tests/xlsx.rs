@@ -124,7 +124,8 @@ fn planners_workbook(path: &Path, bad_cell: Option<&str>) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Hiện trạng 2023").unwrap();
-    ws.write_string(0, 0, "DANH SÁCH XÃ VÀ TIÊU CHÍ ĐẠT").unwrap();
+    ws.write_string(0, 0, "DANH SÁCH XÃ VÀ TIÊU CHÍ ĐẠT")
+        .unwrap();
     ws.write_string(1, 0, "STT").unwrap();
     ws.write_string(1, 1, "Tên xã").unwrap();
     ws.write_string(1, 2, "Huyện").unwrap();
@@ -229,7 +230,10 @@ fn imports_a_planners_workbook_with_vietnamese_headers() {
     let costs: Vec<String> = s.projects.iter().map(|p| p.cost.to_string()).collect();
     assert_eq!(costs, ["2500.75", "1200"]);
     assert_eq!(s.projects[0].gains.len(), 2);
-    assert_eq!((s.projects[1].year_from, s.projects[1].year_to), (2025, 2025));
+    assert_eq!(
+        (s.projects[1].year_from, s.projects[1].year_to),
+        (2025, 2025)
+    );
 }
 
 #[test]

@@ -76,10 +76,15 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             r.find(Finding {
                 check: "funding-reference",
                 severity: Severity::Warning,
-                message: format!("`{}` refers to `{missing}`, which is not a funding figure", f.id),
+                message: format!(
+                    "`{}` refers to `{missing}`, which is not a funding figure",
+                    f.id
+                ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
-                fix: Some(format!("add a [[published.funding]] with id = \"{missing}\"")),
+                fix: Some(format!(
+                    "add a [[published.funding]] with id = \"{missing}\""
+                )),
             });
         }
         let parts: Vec<&FundingFigure> = f
@@ -100,10 +105,7 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
 
 fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorder) {
     let unit = unit_name(total);
-    let sum: Decimal = parts
-        .iter()
-        .map(|p| in_unit_of(p, p.amount.0, total))
-        .sum();
+    let sum: Decimal = parts.iter().map(|p| in_unit_of(p, p.amount.0, total)).sum();
     let terms: Vec<String> = parts
         .iter()
         .map(|p| group_digits(in_unit_of(p, p.amount.0, total)))
@@ -136,7 +138,11 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
         group_digits(sum),
         group_digits(published),
         group_digits(difference.abs()),
-        if difference > Decimal::ZERO { "less" } else { "more" }
+        if difference > Decimal::ZERO {
+            "less"
+        } else {
+            "more"
+        }
     )];
     let corrected_parts: Decimal = parts
         .iter()
@@ -216,10 +222,7 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             "funding-share",
             format!(
                 "{} ({}) is {} % of {} as stated",
-                part.id,
-                part.label,
-                stated,
-                base.id
+                part.id, part.label, stated, base.id
             ),
             figures,
             arithmetic,

@@ -231,7 +231,11 @@ fn rounding_slack(value: Decimal) -> Decimal {
 /// Row groups for the counting test from band counts: known bands, then the remaining
 /// communes in one group spanning the unpublished bands. `None` when the bands hold more
 /// communes than there are, or the rest fit no band.
-fn row_groups(catalog: &Catalog, communes: u32, bands: &BTreeMap<String, u32>) -> Option<Vec<RowGroup>> {
+fn row_groups(
+    catalog: &Catalog,
+    communes: u32,
+    bands: &BTreeMap<String, u32>,
+) -> Option<Vec<RowGroup>> {
     let mut groups = Vec::new();
     let mut banded = 0u32;
     let mut rest_min = u32::MAX;

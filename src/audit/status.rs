@@ -155,26 +155,42 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
     let Some(n) = p.communes else {
         return;
     };
-    let sum: u32 = p.bands.values().sum();
-    let all_bands = scenario
+    // The standard count stands in for band 19 when that band is not published.
+    let bands = bands_with_standard(scenario);
+    let sum: u32 = bands.values().sum();
+    let unpublished: Vec<&str> = scenario
         .catalog
         .bands
         .iter()
-        .all(|b| p.bands.contains_key(&b.id));
-    let terms: Vec<String> = bands_in_order(&scenario.catalog, &p.bands)
+        .filter(|b| !bands.contains_key(&b.id))
+        .map(|b| b.id.as_str())
+        .collect();
+    let all_bands = unpublished.is_empty();
+    let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
-        .map(|(_, n)| n.to_string())
+        .map(|(band, n)| format!("{n} ({band})"))
         .collect();
     let mut figures = band_figures(scenario);
-    figures.push(count_figure(
-        scenario,
-        "published.communes",
-        "communes",
-        n,
-    ));
+    if !p
+        .bands
+        .contains_key(&top_band(scenario).unwrap_or_default())
+    {
+        if let Some(standard) = p.standard {
+            figures.push(count_figure(
+                scenario,
+                "published.standard",
+                "communes at standard",
+                standard,
+            ));
+        }
+    }
+    figures.push(count_figure(scenario, "published.communes", "communes", n));
     let arithmetic = vec![format!("{} = {sum}; communes: {n}", terms.join(" + "))];
     let (ok, message) = if sum > n {
-        (false, format!("the bands hold {sum} communes, more than the {n} communes"))
+        (
+            false,
+            format!("the bands hold {sum} communes, more than the {n} communes"),
+        )
     } else if sum == n {
         (true, format!("the bands hold all {n} communes"))
     } else if all_bands {
@@ -183,8 +199,9 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
         (
             true,
             format!(
-                "the published bands hold {sum} of {n} communes; the other {} are in unpublished bands",
-                n - sum
+                "the published bands hold {sum} of {n} communes; the other {} are in the unpublished bands ({})",
+                n - sum,
+                unpublished.join(", ")
             ),
         )
     };
@@ -229,7 +246,15 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
     let broken: Vec<String> = present
         .windows(2)
         .filter(|w| w[0].2 > w[1].2)
-        .map(|w| format!("{} ({}) > {} ({})", w[0].1, w[0].2.unwrap_or_default(), w[1].1, w[1].2.unwrap_or_default()))
+        .map(|w| {
+            format!(
+                "{} ({}) > {} ({})",
+                w[0].1,
+                w[0].2.unwrap_or_default(),
+                w[1].1,
+                w[1].2.unwrap_or_default()
+            )
+        })
         .collect();
     if broken.is_empty() {
         r.pass(
@@ -300,9 +325,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
         let floor = standard.map_or(String::new(), |s| format!("{s} (at standard) ≤ "));
         r.pass(
             "criterion-count",
-            format!(
-                "every published criterion count lies within {floor}count ≤ {n} communes"
-            ),
+            format!("every published criterion count lies within {floor}count ≤ {n} communes"),
             Vec::new(),
             Vec::new(),
         );
@@ -331,8 +354,7 @@ fn average_matches_counts(
     }
     let slack = rounding_slack(average);
     let nd = Decimal::from(n);
-    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd)
-    else {
+    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd) else {
         return;
     };
     let sum: u32 = counts.values().sum();
@@ -373,10 +395,7 @@ fn average_matches_counts(
         if (low..=high).contains(&sum) {
             r.pass(
                 "average-criteria",
-                format!(
-                    "the average {} matches the per-criterion counts",
-                    average
-                ),
+                format!("the average {} matches the per-criterion counts", average),
                 figures,
                 arithmetic,
             );
@@ -395,7 +414,11 @@ fn average_matches_counts(
                     "the average would be {:.*}, or the counts would total {low}..={high} ({} {})",
                     average.scale() as usize,
                     exact,
-                    if sum < low { "raise by at least" } else { "lower by at least" },
+                    if sum < low {
+                        "raise by at least"
+                    } else {
+                        "lower by at least"
+                    },
                     if sum < low { low - sum } else { sum - high }
                 )),
             });
@@ -419,9 +442,7 @@ fn average_matches_counts(
     ];
     match need_high.filter(|h| need_low <= *h) {
         Some(need_high) => {
-            arithmetic.push(format!(
-                "so {names} = {need_low}..={need_high}"
-            ));
+            arithmetic.push(format!("so {names} = {need_low}..={need_high}"));
             let assumed: Option<Vec<u32>> = missing
                 .iter()
                 .map(|id| {
@@ -516,8 +537,7 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
     };
     let slack = rounding_slack(average);
     let nd = Decimal::from(n);
-    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd)
-    else {
+    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd) else {
         return;
     };
     let min: u32 = groups.iter().map(|g| g.min * g.communes).sum();
@@ -540,10 +560,7 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
     if low <= max && min <= high {
         r.pass(
             "average-bands",
-            format!(
-                "the average {} is possible with the band counts",
-                average
-            ),
+            format!("the average {} is possible with the band counts", average),
             figures,
             arithmetic,
         );
@@ -746,6 +763,9 @@ mod tests {
         // 12.5 ± 0.05 × 94 = 1170.3..1179.7 → 1171..=1179.
         let (lo, hi) = integers_within(Decimal::new(117_030, 2), Decimal::new(117_970, 2)).unwrap();
         assert_eq!((lo, hi), (1171, 1179));
-        assert_eq!(integers_within(Decimal::new(15, 1), Decimal::new(18, 1)), None);
+        assert_eq!(
+            integers_within(Decimal::new(15, 1), Decimal::new(18, 1)),
+            None
+        );
     }
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, row_groups, Figure, Finding,
-    Recorder, Severity,
+    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, row_groups, Figure,
+    Finding, Recorder, Severity,
 };
 use crate::catalog::TierId;
 use crate::consistency::{self, CountKind, CountingProblem};
@@ -182,13 +182,7 @@ fn above_baseline(
     }
 }
 
-fn within_communes(
-    scenario: &Scenario,
-    year: u16,
-    targets: &[&Target],
-    n: u32,
-    r: &mut Recorder,
-) {
+fn within_communes(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut Recorder) {
     let mut counted = 0;
     let mut above = false;
     for t in targets {
@@ -429,7 +423,9 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
     });
     let mut problems = Vec::new();
     if sum > n {
-        problems.push(format!("the band targets hold {sum} communes, more than {n}"));
+        problems.push(format!(
+            "the band targets hold {sum} communes, more than {n}"
+        ));
     } else if all && sum < n {
         problems.push(format!("the band targets hold {sum} communes, not {n}"));
     }

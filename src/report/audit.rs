@@ -36,7 +36,12 @@ pub fn render_audit(a: &Audit) -> String {
     if !a.findings.is_empty() {
         out.push('\n');
         out.push_str(&table(
-            &["#", "Severity (mức)", "Check (kiểm tra)", "Finding (phát hiện)"],
+            &[
+                "#",
+                "Severity (mức)",
+                "Check (kiểm tra)",
+                "Finding (phát hiện)",
+            ],
             a.findings
                 .iter()
                 .enumerate()
@@ -91,12 +96,7 @@ pub fn render_audit(a: &Audit) -> String {
 /// The audit as workbook sheets: findings, then passed checks.
 pub fn audit_sheets(a: &Audit) -> Vec<Sheet> {
     let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
-    let figures = |list: &[Figure]| {
-        list.iter()
-            .map(figure_line)
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let figures = |list: &[Figure]| list.iter().map(figure_line).collect::<Vec<_>>().join("\n");
     let findings = Sheet {
         name: "Phát hiện (findings)".into(),
         columns: vec![

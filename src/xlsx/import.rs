@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_auto, Data, Range, Reader};
 use serde::Serialize;
 
+use super::decimal_text;
 use crate::catalog::Catalog;
 use crate::error::{Diagnostic, Error, Result};
 use crate::number;
 use crate::scenario::{parse_flag, parse_gains, LoadOptions, Scenario};
 use crate::text;
-use super::decimal_text;
 
 /// What an import wrote.
 #[derive(Debug, Clone, Serialize)]
@@ -115,7 +115,10 @@ fn header_variants(cell: &str) -> Vec<String> {
 /// Number at the end of `h` after one of `prefixes`: `tc5`, `tiêu chí 5`, `c5`.
 fn numbered(h: &str, prefixes: &[&str]) -> Option<u8> {
     prefixes.iter().find_map(|p| {
-        let rest = h.strip_prefix(p)?.trim().trim_start_matches(['.', '#', ' ']);
+        let rest = h
+            .strip_prefix(p)?
+            .trim()
+            .trim_start_matches(['.', '#', ' ']);
         (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
             .then(|| rest.parse().ok())
             .flatten()
@@ -133,7 +136,9 @@ fn commune_column(cell: &str) -> Option<CommuneColumn> {
             "model" | "kiểu mẫu" => CommuneColumn::Model,
             "attributes" | "đặc điểm" => CommuneColumn::Attributes,
             "villages" | "số thôn" | "số thôn, bản" => CommuneColumn::Villages,
-            "villages_standard" | "villages at standard" | "thôn đạt chuẩn"
+            "villages_standard"
+            | "villages at standard"
+            | "thôn đạt chuẩn"
             | "số thôn đạt chuẩn" => CommuneColumn::VillagesStandard,
             _ => {
                 if let Some(n) = numbered(h, &["tiêu chí số", "tiêu chí", "tc", "c"]) {
@@ -298,7 +303,12 @@ fn read_communes(
         .flatten()
         .any(|c| matches!(c, CommuneColumn::Advanced(_)));
     if advanced {
-        order.extend(catalog.criteria.iter().map(|c| CommuneColumn::Advanced(c.id)));
+        order.extend(
+            catalog
+                .criteria
+                .iter()
+                .map(|c| CommuneColumn::Advanced(c.id)),
+        );
     }
     for c in [
         CommuneColumn::Model,
@@ -321,7 +331,11 @@ fn read_communes(
                         format!("sheet `{}`, cell {at}: unknown criterion {id}", grid.name),
                     )
                     .column(Some(i + 1))
-                    .hint(format!("catalog {} has criteria 1..={}", catalog.id, catalog.criteria_count())),
+                    .hint(format!(
+                        "catalog {} has criteria 1..={}",
+                        catalog.id,
+                        catalog.criteria_count()
+                    )),
                 );
             }
         }
@@ -338,7 +352,10 @@ fn read_communes(
                         grid.name, c.id, c.name_vi
                     ),
                 )
-                .hint(format!("add a column `TC{}` with 1 (đạt) or 0 (chưa đạt)", c.id)),
+                .hint(format!(
+                    "add a column `TC{}` with 1 (đạt) or 0 (chưa đạt)",
+                    c.id
+                )),
             );
         }
     }
@@ -439,7 +456,10 @@ fn read_projects(
                 ProjectColumn::Cost => match number::parse_non_negative(cell) {
                     Ok(d) => decimal_text(d),
                     Err(e) => {
-                        problems.push(problem(e.to_string(), "costs are million VND, e.g. 1.250 or 1250,5"));
+                        problems.push(problem(
+                            e.to_string(),
+                            "costs are million VND, e.g. 1.250 or 1250,5",
+                        ));
                         continue;
                     }
                 },
@@ -459,7 +479,10 @@ fn read_projects(
         }
         rows.push(out);
     }
-    (order.iter().map(|c| c.csv_name().to_string()).collect(), rows)
+    (
+        order.iter().map(|c| c.csv_name().to_string()).collect(),
+        rows,
+    )
 }
 
 /// Minimal `scenario.toml` for an imported folder that has none.
@@ -548,7 +571,9 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         };
         if projects_csv.is_none() {
             if let Some((header, columns)) = grid.header_row(projects_header) {
-                ignored(&grid.rows[header], &|i| columns.get(i).is_some_and(Option::is_some));
+                ignored(&grid.rows[header], &|i| {
+                    columns.get(i).is_some_and(Option::is_some)
+                });
                 let (names, rows) =
                     read_projects(&grid, header, &columns, &catalog, workbook, &mut problems);
                 projects_csv = Some(to_csv(&names, &rows, workbook)?);
@@ -558,7 +583,9 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         }
         if communes_csv.is_none() {
             if let Some((header, columns)) = grid.header_row(communes_header) {
-                ignored(&grid.rows[header], &|i| columns.get(i).is_some_and(Option::is_some));
+                ignored(&grid.rows[header], &|i| {
+                    columns.get(i).is_some_and(Option::is_some)
+                });
                 let (names, rows) =
                     read_communes(&grid, header, &columns, &catalog, workbook, &mut problems);
                 communes_csv = Some(to_csv(&names, &rows, workbook)?);
@@ -615,13 +642,22 @@ mod tests {
         assert_eq!(commune_column("Tên xã"), Some(CommuneColumn::Name));
         assert_eq!(commune_column("Tên xã\nCommune"), Some(CommuneColumn::Name));
         assert_eq!(commune_column("TC12"), Some(CommuneColumn::Criterion(12)));
-        assert_eq!(commune_column("Tiêu chí 3"), Some(CommuneColumn::Criterion(3)));
-        assert_eq!(commune_column("Tiêu chí số 19"), Some(CommuneColumn::Criterion(19)));
+        assert_eq!(
+            commune_column("Tiêu chí 3"),
+            Some(CommuneColumn::Criterion(3))
+        );
+        assert_eq!(
+            commune_column("Tiêu chí số 19"),
+            Some(CommuneColumn::Criterion(19))
+        );
         assert_eq!(commune_column("c7"), Some(CommuneColumn::Criterion(7)));
         assert_eq!(commune_column("NC7\na7"), Some(CommuneColumn::Advanced(7)));
         assert_eq!(commune_column("STT"), None);
         assert_eq!(project_column("Tổng mức đầu tư"), Some(ProjectColumn::Cost));
-        assert_eq!(project_column("Kinh phí (triệu đồng)"), Some(ProjectColumn::Cost));
+        assert_eq!(
+            project_column("Kinh phí (triệu đồng)"),
+            Some(ProjectColumn::Cost)
+        );
         assert_eq!(project_column("Mã dự án"), Some(ProjectColumn::Id));
     }
 

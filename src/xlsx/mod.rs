@@ -148,7 +148,10 @@ fn sheet_name(name: &str, taken: &mut Vec<String>) -> String {
         .collect();
     let mut candidate = base.clone();
     let mut n = 2;
-    while taken.iter().any(|t| t.to_lowercase() == candidate.to_lowercase()) {
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == candidate.to_lowercase())
+    {
         let suffix = format!(" {n}");
         candidate = base
             .chars()
@@ -168,7 +171,10 @@ fn xlsx_error(path: &Path, e: rust_xlsxwriter::XlsxError) -> Error {
 /// The workbook's bytes (`path` names it in errors).
 pub fn workbook_bytes(sheets: &[Sheet], path: &Path) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
-    let header = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let mut taken = Vec::new();
     for sheet in sheets {
@@ -178,11 +184,18 @@ pub fn workbook_bytes(sheets: &[Sheet], path: &Path) -> Result<Vec<u8>> {
         let formats: Vec<Option<Format>> = sheet
             .columns
             .iter()
-            .map(|c| c.kind.number_format().map(|f| Format::new().set_num_format(f)))
+            .map(|c| {
+                c.kind
+                    .number_format()
+                    .map(|f| Format::new().set_num_format(f))
+            })
             .collect();
         for (col, column) in sheet.columns.iter().enumerate() {
             let col = u16::try_from(col).map_err(|_| {
-                xlsx_error(path, rust_xlsxwriter::XlsxError::ParameterError("too many columns".into()))
+                xlsx_error(
+                    path,
+                    rust_xlsxwriter::XlsxError::ParameterError("too many columns".into()),
+                )
             })?;
             ws.write_string_with_format(0, col, column.header(), &header)
                 .map_err(|e| xlsx_error(path, e))?;

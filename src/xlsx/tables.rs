@@ -36,11 +36,19 @@ pub fn communes_sheet(scenario: &Scenario) -> Sheet {
         columns.push(Column::new("district", "Huyện", ColumnKind::Text));
     }
     for id in &criteria {
-        columns.push(Column::new(&format!("c{id}"), &format!("TC{id}"), ColumnKind::Count));
+        columns.push(Column::new(
+            &format!("c{id}"),
+            &format!("TC{id}"),
+            ColumnKind::Count,
+        ));
     }
     if advanced {
         for id in &criteria {
-            columns.push(Column::new(&format!("a{id}"), &format!("NC{id}"), ColumnKind::Count));
+            columns.push(Column::new(
+                &format!("a{id}"),
+                &format!("NC{id}"),
+                ColumnKind::Count,
+            ));
         }
     }
     if model {
@@ -175,7 +183,11 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
             "Đạt chuẩn NTM".into(),
             s.standard.into(),
         ],
-        vec!["At advanced".into(), "NTM nâng cao".into(), s.advanced.into()],
+        vec![
+            "At advanced".into(),
+            "NTM nâng cao".into(),
+            s.advanced.into(),
+        ],
         vec!["At model".into(), "NTM kiểu mẫu".into(), s.model.into()],
         vec![
             "Average criteria per commune".into(),
@@ -252,7 +264,11 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
                 text("District", "Huyện"),
                 Column::new("Communes", "Số xã", ColumnKind::Count),
                 Column::new("At standard", "Đạt chuẩn", ColumnKind::Count),
-                Column::new("Average criteria", "Bình quân tiêu chí", ColumnKind::Decimal),
+                Column::new(
+                    "Average criteria",
+                    "Bình quân tiêu chí",
+                    ColumnKind::Decimal,
+                ),
             ],
             rows: e
                 .districts
