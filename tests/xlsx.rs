@@ -133,22 +133,14 @@ fn planners_workbook(path: &Path, bad_cell: Option<&str>) {
         ws.write_string(1, 2 + c, format!("Tiêu chí {c}")).unwrap();
     }
     // Xã A meets all 19 (numbers); Xã B all but c10 ("x" and "Đạt" marks); Xã C only c1..c5.
-    let communes: [(&str, &str, Box<dyn Fn(u16) -> &'static str>); 3] = [
-        ("Xã A", "Huyện Một", Box::new(|_| "1")),
-        (
-            "Xã B",
-            "Huyện Một",
-            Box::new(|c| match c {
-                10 => "Chưa đạt",
-                c if c % 2 == 0 => "x",
-                _ => "Đạt",
-            }),
-        ),
-        (
-            "Xã C",
-            "Huyện Hai",
-            Box::new(|c| if c <= 5 { "1" } else { "0" }),
-        ),
+    let communes: [(&str, &str, fn(u16) -> &'static str); 3] = [
+        ("Xã A", "Huyện Một", |_| "1"),
+        ("Xã B", "Huyện Một", |c| match c {
+            10 => "Chưa đạt",
+            c if c % 2 == 0 => "x",
+            _ => "Đạt",
+        }),
+        ("Xã C", "Huyện Hai", |c| if c <= 5 { "1" } else { "0" }),
     ];
     for (i, (name, district, mark)) in communes.iter().enumerate() {
         let row = 2 + i as u32;
