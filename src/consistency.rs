@@ -71,7 +71,7 @@ pub enum Obstruction {
         /// Its count.
         count: u32,
         /// Communes.
-        communes: u32,
+        communes: u64,
     },
     /// Communes that meet every criterion (e.g. band 19) outnumber a criterion's count.
     CountBelowFullRows {
@@ -80,16 +80,16 @@ pub enum Obstruction {
         /// Its count.
         count: u32,
         /// Communes meeting every criterion.
-        full: u32,
+        full: u64,
     },
     /// The published counts add up to a total outside what the bands allow.
     TotalOutsideBands {
         /// Sum of the published counts.
-        total: u32,
+        total: u64,
         /// Least total the bands allow over the published criteria.
-        min: u32,
+        min: u64,
         /// Largest total the bands allow over the published criteria.
-        max: u32,
+        max: u64,
     },
     /// The `top` criteria with the most communes need more (commune, criterion) pairs than the
     /// communes can hold (Gale–Ryser).
@@ -99,9 +99,9 @@ pub enum Obstruction {
         /// Those criteria, most communes first.
         criteria: Vec<u8>,
         /// Sum of their counts.
-        demand: u32,
+        demand: u64,
         /// `Σᵢ min(rᵢ, top)` over the water-filled row sums.
-        capacity: u32,
+        capacity: u64,
     },
 }
 
@@ -114,9 +114,10 @@ pub struct Verdict {
     pub steps: Vec<String>,
     /// What rules it out, when infeasible.
     pub obstruction: Option<Obstruction>,
-    /// Water-filled criteria met per commune over the published criteria, in group order
-    /// (empty when the test stopped before computing them).
-    pub row_sums: Vec<u32>,
+    /// Water-filled criteria met per commune over the published criteria, as
+    /// `(criteria met, communes)` runs in group order (empty when the test stopped before
+    /// computing them).
+    pub row_sums: Vec<(u32, u32)>,
 }
 
 impl Verdict {
@@ -209,22 +210,25 @@ impl Obstruction {
     }
 }
 
-/// Integer water-filling: the most even vector `r` with `bounds[i].0 ≤ rᵢ ≤ bounds[i].1` and
-/// `Σ r = total`, or `None` when the total is outside the bounds. Lower levels are raised
-/// first; ties go to the earlier entries.
-pub fn water_fill(bounds: &[(u32, u32)], total: u32) -> Option<Vec<u32>> {
-    let sum_at = |level: u32| -> u64 {
-        bounds
-            .iter()
-            .map(|&(lo, hi)| u64::from(level.clamp(lo, hi.max(lo))))
+/// Integer water-filling over runs of communes: `runs[i] = (lo, hi, communes)` says that many
+/// communes meet between `lo` and `hi` criteria. Returns the most even row sums with total
+/// `total` as `(criteria met, communes)` runs in input order (a run may split in two: the
+/// rows raised one level above the water line come first), or `None` when the total is
+/// outside the bounds. The result is majorized by every integer vector within the bounds with
+/// that total.
+pub fn water_fill(runs: &[(u32, u32, u32)], total: u64) -> Option<Vec<(u32, u32)>> {
+    let clamp = |level: u32, lo: u32, hi: u32| level.clamp(lo, hi.max(lo));
+    let sum_at = |level: u32| -> u128 {
+        runs.iter()
+            .map(|&(lo, hi, n)| u128::from(clamp(level, lo, hi)) * u128::from(n))
             .sum()
     };
-    let top = bounds.iter().map(|b| b.1.max(b.0)).max().unwrap_or(0);
-    let total = u64::from(total);
+    let top = runs.iter().map(|r| r.1.max(r.0)).max().unwrap_or(0);
+    let total = u128::from(total);
     if total < sum_at(0) || total > sum_at(top) {
         return None;
     }
-    // Highest level whose clamped sum does not exceed the total.
+    // Highest level whose clamped sum does not exceed the total (the water line).
     let (mut low, mut high) = (0u32, top);
     while low < high {
         let mid = low + (high - low).div_ceil(2);
@@ -234,26 +238,27 @@ pub fn water_fill(bounds: &[(u32, u32)], total: u32) -> Option<Vec<u32>> {
             high = mid - 1;
         }
     }
-    let mut rows: Vec<u32> = bounds
-        .iter()
-        .map(|&(lo, hi)| low.clamp(lo, hi.max(lo)))
-        .collect();
+    // Fewer rows than can rise are left over: raise the earliest ones by one.
     let mut rest = total - sum_at(low);
-    for (r, &(_, hi)) in rows.iter_mut().zip(bounds) {
-        if rest == 0 {
-            break;
-        }
-        if *r == low && low < hi {
-            *r += 1;
-            rest -= 1;
+    let mut out = Vec::new();
+    for &(lo, hi, n) in runs {
+        if lo <= low && low < hi && rest > 0 {
+            let raised = u32::try_from(rest.min(u128::from(n))).unwrap_or(n);
+            rest -= u128::from(raised);
+            out.push((low + 1, raised));
+            if raised < n {
+                out.push((low, n - raised));
+            }
+        } else if n > 0 {
+            out.push((clamp(low, lo, hi), n));
         }
     }
-    Some(rows)
+    Some(out)
 }
 
 /// Runs the counting test.
 pub fn check(problem: &CountingProblem) -> Verdict {
-    let communes: u32 = problem.groups.iter().map(|g| g.communes).sum();
+    let communes: u64 = problem.groups.iter().map(|g| u64::from(g.communes)).sum();
     let known = u32::try_from(problem.counts.len()).unwrap_or(u32::MAX);
     let free = problem.criteria.saturating_sub(known);
     let mut steps = Vec::new();
@@ -271,7 +276,7 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         }
     ));
     for (&criterion, &count) in &problem.counts {
-        if count > communes {
+        if u64::from(count) > communes {
             return Verdict::infeasible(
                 steps,
                 Obstruction::CountAboveCommunes {
@@ -283,31 +288,30 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         }
     }
     // Bounds over the published criteria: free criteria absorb up to `free` of a commune's count.
-    let bounds: Vec<(u32, u32)> = problem
+    let runs: Vec<(u32, u32, u32)> = problem
         .groups
         .iter()
-        .flat_map(|g| {
+        .map(|g| {
             let lo = match problem.kind {
                 CountKind::Exact => g.min.saturating_sub(free).min(known),
                 CountKind::AtLeast => 0,
             };
-            let hi = g.max.min(known).max(lo);
-            std::iter::repeat_n((lo, hi), g.communes as usize)
+            (lo, g.max.min(known).max(lo), g.communes)
         })
         .collect();
     if problem.kind == CountKind::Exact {
-        let full: u32 = problem
+        let full: u64 = problem
             .groups
             .iter()
             .filter(|g| g.min >= problem.criteria)
-            .map(|g| g.communes)
+            .map(|g| u64::from(g.communes))
             .sum();
         if full > 0 {
             steps.push(format!(
                 "{full} communes meet every criterion, so every count is at least {full}"
             ));
             for (&criterion, &count) in &problem.counts {
-                if count < full {
+                if u64::from(count) < full {
                     return Verdict::infeasible(
                         steps,
                         Obstruction::CountBelowFullRows {
@@ -320,25 +324,19 @@ pub fn check(problem: &CountingProblem) -> Verdict {
             }
         }
     }
-    let total: u32 = problem.counts.values().sum();
-    let min: u32 = bounds.iter().map(|b| b.0).sum();
-    let max: u32 = bounds.iter().map(|b| b.1).sum();
+    let total: u64 = problem.counts.values().map(|&c| u64::from(c)).sum();
+    let sum_of = |f: fn(&(u32, u32, u32)) -> u32| -> u64 {
+        runs.iter()
+            .map(|r| u64::from(f(r)).saturating_mul(u64::from(r.2)))
+            .fold(0u64, u64::saturating_add)
+    };
+    let (min, max) = (sum_of(|r| r.0), sum_of(|r| r.1));
     let ranges: Vec<String> = problem
         .groups
         .iter()
-        .filter(|g| g.communes > 0)
-        .map(|g| {
-            let lo = match problem.kind {
-                CountKind::Exact => g.min.saturating_sub(free).min(known),
-                CountKind::AtLeast => 0,
-            };
-            format!(
-                "{} × [{lo}, {}] ({})",
-                g.communes,
-                g.max.min(known).max(lo),
-                g.label
-            )
-        })
+        .zip(&runs)
+        .filter(|(g, _)| g.communes > 0)
+        .map(|(g, (lo, hi, n))| format!("{n} × [{lo}, {hi}] ({})", g.label))
         .collect();
     steps.push(format!(
         "criteria met per commune over the published criteria: {} → total {min}..={max}",
@@ -349,15 +347,17 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         CountKind::Exact => (min..=max).contains(&total),
         CountKind::AtLeast => total <= max,
     };
-    if !in_range {
-        return Verdict::infeasible(steps, Obstruction::TotalOutsideBands { total, min, max });
-    }
-    let Some(rows) = water_fill(&bounds, total) else {
+    let filled = if in_range {
+        water_fill(&runs, total)
+    } else {
+        None
+    };
+    let Some(rows) = filled else {
         return Verdict::infeasible(steps, Obstruction::TotalOutsideBands { total, min, max });
     };
-    let mut levels: BTreeMap<u32, u32> = BTreeMap::new();
-    for r in &rows {
-        *levels.entry(*r).or_default() += 1;
+    let mut levels: BTreeMap<u32, u64> = BTreeMap::new();
+    for &(level, n) in &rows {
+        *levels.entry(level).or_default() += u64::from(n);
     }
     let spread: Vec<String> = levels
         .iter()
@@ -370,11 +370,14 @@ pub fn check(problem: &CountingProblem) -> Verdict {
     ));
     let mut sorted: Vec<(u8, u32)> = problem.counts.iter().map(|(&c, &n)| (c, n)).collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut demand = 0u32;
+    let mut demand = 0u64;
     for (t, &(_, count)) in sorted.iter().enumerate() {
         let top = u32::try_from(t + 1).unwrap_or(u32::MAX);
-        demand += count;
-        let capacity: u32 = rows.iter().map(|r| (*r).min(top)).sum();
+        demand += u64::from(count);
+        let capacity: u64 = levels
+            .iter()
+            .map(|(level, n)| u64::from((*level).min(top)).saturating_mul(*n))
+            .fold(0u64, u64::saturating_add);
         if demand > capacity {
             return Verdict::infeasible(
                 steps,
@@ -441,12 +444,18 @@ mod tests {
     #[test]
     fn water_fill_is_most_even() {
         assert_eq!(
-            water_fill(&[(0, 5), (2, 2), (0, 1)], 6),
-            Some(vec![3, 2, 1])
+            water_fill(&[(0, 5, 1), (2, 2, 1), (0, 1, 1)], 6),
+            Some(vec![(3, 1), (2, 1), (1, 1)])
         );
-        assert_eq!(water_fill(&[(0, 3), (0, 3)], 5), Some(vec![3, 2]));
-        assert_eq!(water_fill(&[(0, 3), (0, 3)], 7), None);
-        assert_eq!(water_fill(&[(2, 3)], 1), None);
+        // Two rows in [0, 3] with total 5: one at 3, one at 2.
+        assert_eq!(water_fill(&[(0, 3, 2)], 5), Some(vec![(3, 1), (2, 1)]));
+        assert_eq!(water_fill(&[(0, 3, 2)], 7), None);
+        assert_eq!(water_fill(&[(2, 3, 1)], 1), None);
+        // Huge counts do not overflow.
+        assert_eq!(
+            water_fill(&[(0, 19, u32::MAX)], 19 * u64::from(u32::MAX)),
+            Some(vec![(19, u32::MAX)])
+        );
     }
 
     #[test]

@@ -318,3 +318,52 @@ fn every_seed_audits_without_failing() {
         }
     }
 }
+
+/// Any decimal rust_decimal can hold, from tiny to huge.
+fn any_decimal() -> impl proptest::strategy::Strategy<Value = rust_decimal::Decimal> {
+    use proptest::prelude::*;
+    (any::<i64>(), 0u32..=28).prop_map(|(m, scale)| rust_decimal::Decimal::new(m, scale))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Audit never panics, whatever the published figures and targets say.
+    #[test]
+    fn audit_never_panics(
+        communes in proptest::option::of(proptest::prelude::any::<u32>()),
+        standard in proptest::option::of(proptest::prelude::any::<u32>()),
+        bands in proptest::collection::vec(proptest::prelude::any::<u32>(), 5),
+        criteria in proptest::collection::vec(proptest::option::of(proptest::prelude::any::<u32>()), 19),
+        average in proptest::option::of(any_decimal()),
+        amounts in proptest::collection::vec(any_decimal(), 5),
+        share in proptest::option::of(any_decimal()),
+        targets in proptest::collection::vec(any_decimal(), 25),
+    ) {
+        let mut s = Scenario::load(&fixture("audit-consistent")).unwrap();
+        let p = &mut s.published;
+        p.communes = communes;
+        p.standard = standard;
+        for (band, n) in ["19", "15-18", "10-14", "5-9", "0-4"].iter().zip(&bands) {
+            p.bands.insert(band.to_string(), *n);
+        }
+        p.criteria = criteria
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (format!("c{}", i + 1), c)))
+            .collect();
+        p.average_criteria = average.map(ntm::scenario::Amount);
+        for (f, a) in p.funding.iter_mut().zip(&amounts) {
+            f.amount = ntm::scenario::Amount(*a);
+            if f.share_percent.is_some() {
+                f.share_percent = share.map(ntm::scenario::Amount);
+            }
+        }
+        for (t, v) in s.targets.iter_mut().zip(&targets) {
+            t.value = v.abs();
+        }
+        let a = audit(&s);
+        let _ = ntm::report::render_audit(&a);
+        let _ = serde_json::to_string(&a).unwrap();
+    }
+}

@@ -25,10 +25,33 @@ fn unit_name(figure: &FundingFigure) -> &'static str {
     unit_of(figure).map_or("million VND", |u| u.1)
 }
 
-/// Amount of `figure` expressed in the unit of `base`.
-fn in_unit_of(figure: &FundingFigure, amount: Decimal, base: &FundingFigure) -> Decimal {
+/// Amount of `figure` expressed in the unit of `base` (`None` on overflow).
+fn in_unit_of(figure: &FundingFigure, amount: Decimal, base: &FundingFigure) -> Option<Decimal> {
     let factor = |f: &FundingFigure| unit_of(f).map_or(Decimal::ONE, |u| u.0);
-    amount * factor(figure) / factor(base)
+    amount
+        .checked_mul(factor(figure))?
+        .checked_div(factor(base))
+}
+
+/// Sum of the parts' amounts (or corrected amounts) in the unit of `total`; `None` on overflow.
+fn parts_sum(
+    total: &FundingFigure,
+    parts: &[&FundingFigure],
+    corrected: bool,
+) -> Option<(Decimal, Vec<Decimal>)> {
+    let mut sum = Decimal::ZERO;
+    let mut terms = Vec::new();
+    for p in parts {
+        let amount = if corrected {
+            p.corrected_amount.unwrap_or(p.amount).0
+        } else {
+            p.amount.0
+        };
+        let a = in_unit_of(p, amount, total)?;
+        sum = sum.checked_add(a)?;
+        terms.push(a);
+    }
+    Some((sum, terms))
 }
 
 fn figure(f: &FundingFigure) -> Figure {
@@ -105,11 +128,10 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
 
 fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorder) {
     let unit = unit_name(total);
-    let sum: Decimal = parts.iter().map(|p| in_unit_of(p, p.amount.0, total)).sum();
-    let terms: Vec<String> = parts
-        .iter()
-        .map(|p| group_digits(in_unit_of(p, p.amount.0, total)))
-        .collect();
+    let Some((sum, terms)) = parts_sum(total, parts, false) else {
+        return;
+    };
+    let terms: Vec<String> = terms.into_iter().map(group_digits).collect();
     let mut figures = vec![figure(total)];
     figures.extend(parts.iter().map(|p| figure(p)));
     let published = total.amount.0;
@@ -131,7 +153,9 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
         );
         return;
     }
-    let difference = published - sum;
+    let Some(difference) = published.checked_sub(sum) else {
+        return;
+    };
     let mut arithmetic = vec![format!(
         "{} = {} ≠ {} {unit} (the parts are {} {} than the total)",
         terms.join(" + "),
@@ -144,10 +168,7 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
             "more"
         }
     )];
-    let corrected_parts: Decimal = parts
-        .iter()
-        .map(|p| in_unit_of(p, p.corrected_amount.unwrap_or(p.amount).0, total))
-        .sum();
+    let corrected_parts = parts_sum(total, parts, true).map_or(sum, |c| c.0);
     if corrected_parts != sum {
         arithmetic.push(format!(
             "with the scenario's corrected readings of the parts: {} {unit}",
@@ -189,7 +210,9 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
 }
 
 fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r: &mut Recorder) {
-    let amount = in_unit_of(part, part.amount.0, base);
+    let Some(amount) = in_unit_of(part, part.amount.0, base) else {
+        return;
+    };
     let unit = unit_name(base);
     let figures = vec![share_figure(part, stated), figure(part), figure(base)];
     if base.amount.0.is_zero() {
@@ -204,7 +227,10 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         return;
     }
     let hundred = Decimal::ONE_HUNDRED;
-    let actual = amount / base.amount.0 * hundred;
+    let percent = |a: Decimal, of: Decimal| a.checked_div(of)?.checked_mul(hundred);
+    let Some(actual) = percent(amount, base.amount.0) else {
+        return;
+    };
     let slack = rounding_slack(stated);
     let shown = actual.round_dp(stated.scale() + 2);
     let rounded = actual.round_dp(stated.scale());
@@ -217,7 +243,7 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         stated.scale(),
         stated
     )];
-    if (actual - stated).abs() <= slack {
+    if actual.checked_sub(stated).is_some_and(|d| d.abs() <= slack) {
         r.pass(
             "funding-share",
             format!(
@@ -229,24 +255,36 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         );
         return;
     }
-    if let Some(corrected) = base.corrected_amount.filter(|c| !c.0.is_zero()) {
-        let against = amount / corrected.0 * hundred;
+    let against = base
+        .corrected_amount
+        .filter(|c| !c.0.is_zero())
+        .and_then(|c| Some((c.0, percent(amount, c.0)?)));
+    if let Some((corrected, against)) = against {
         arithmetic.push(format!(
             "against the corrected total {}: {} %",
-            group_digits(corrected.0),
+            group_digits(corrected),
             against.round_dp(stated.scale() + 2).normalize()
         ));
     }
-    let low = (stated - slack) * base.amount.0 / hundred;
-    let high = (stated + slack) * base.amount.0 / hundred;
-    let implied_base = if stated.is_zero() {
-        String::new()
-    } else {
-        format!(
-            ", or the total about {} {unit}",
-            group_digits((amount * hundred / stated).round_dp(1))
-        )
+    let bound = |share: Decimal| share.checked_mul(base.amount.0)?.checked_div(hundred);
+    let range = || {
+        Some((
+            bound(stated.checked_sub(slack)?)?,
+            bound(stated.checked_add(slack)?)?,
+        ))
     };
+    let Some((low, high)) = range() else {
+        return;
+    };
+    let implied_base = amount
+        .checked_mul(hundred)
+        .and_then(|a| a.checked_div(stated))
+        .map_or(String::new(), |total| {
+            format!(
+                ", or the total about {} {unit}",
+                group_digits(total.round_dp(1))
+            )
+        });
     r.find(Finding {
         check: "funding-share",
         severity: Severity::Error,

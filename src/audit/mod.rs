@@ -225,7 +225,7 @@ fn group_digits(value: Decimal) -> String {
 
 /// Half a unit of the last published decimal: `12.5` → 0.05, `13` → 0.5 (the rounding slack).
 fn rounding_slack(value: Decimal) -> Decimal {
-    Decimal::new(5, value.scale() + 1)
+    Decimal::try_new(5, value.scale() + 1).unwrap_or(Decimal::new(5, 28))
 }
 
 /// Row groups for the counting test from band counts: known bands, then the remaining
@@ -237,13 +237,13 @@ fn row_groups(
     bands: &BTreeMap<String, u32>,
 ) -> Option<Vec<RowGroup>> {
     let mut groups = Vec::new();
-    let mut banded = 0u32;
+    let mut banded = 0u64;
     let mut rest_min = u32::MAX;
     let mut rest_max = 0u32;
     for band in &catalog.bands {
         match bands.get(&band.id) {
             Some(&n) => {
-                banded += n;
+                banded += u64::from(n);
                 groups.push(RowGroup {
                     label: format!("band {}", band.id),
                     min: u32::from(band.min),
@@ -257,7 +257,7 @@ fn row_groups(
             }
         }
     }
-    let rest = communes.checked_sub(banded)?;
+    let rest = u32::try_from(u64::from(communes).checked_sub(banded)?).ok()?;
     if rest > 0 {
         if rest_min > rest_max {
             return None;

@@ -61,10 +61,14 @@ fn bands_with_standard(scenario: &Scenario) -> BTreeMap<String, u32> {
     bands
 }
 
-/// Integer interval `[ceil(low), floor(high)]`, if not empty.
-fn integers_within(low: Decimal, high: Decimal) -> Option<(u32, u32)> {
-    let lo = u32::try_from(low.ceil().max(Decimal::ZERO)).ok()?;
-    let hi = u32::try_from(high.floor()).ok()?;
+/// Totals of criteria met that round to `average` over `n` communes:
+/// `[ceil((a − slack)·n), floor((a + slack)·n)]`; `None` when empty or out of range.
+fn average_window(average: Decimal, n: u32) -> Option<(u64, u64)> {
+    let slack = rounding_slack(average);
+    let low = average.checked_sub(slack)?.checked_mul(Decimal::from(n))?;
+    let high = average.checked_add(slack)?.checked_mul(Decimal::from(n))?;
+    let lo = u64::try_from(low.ceil().max(Decimal::ZERO)).ok()?;
+    let hi = u64::try_from(high.floor()).ok()?;
     (lo <= hi).then_some((lo, hi))
 }
 
@@ -157,7 +161,8 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
     };
     // The standard count stands in for band 19 when that band is not published.
     let bands = bands_with_standard(scenario);
-    let sum: u32 = bands.values().sum();
+    let sum: u64 = bands.values().map(|&b| u64::from(b)).sum();
+    let n = u64::from(n);
     let unpublished: Vec<&str> = scenario
         .catalog
         .bands
@@ -353,11 +358,10 @@ fn average_matches_counts(
         return;
     }
     let slack = rounding_slack(average);
-    let nd = Decimal::from(n);
-    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd) else {
+    let Some((low, high)) = average_window(average, n) else {
         return;
     };
-    let sum: u32 = counts.values().sum();
+    let sum: u64 = counts.values().map(|&c| u64::from(c)).sum();
     let missing: Vec<u8> = scenario
         .catalog
         .criteria
@@ -381,7 +385,7 @@ fn average_matches_counts(
         slack.normalize()
     );
     if missing.is_empty() {
-        let exact = Decimal::from(sum) / nd;
+        let exact = Decimal::from(sum) / Decimal::from(n);
         let arithmetic = vec![
             format!(
                 "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {:.*} at {} decimal(s)",
@@ -430,7 +434,8 @@ fn average_matches_counts(
         .get(&top_band(scenario).unwrap_or_default())
         .copied()
         .unwrap_or(0);
-    let k = u32::try_from(missing.len()).unwrap_or(u32::MAX);
+    let k = missing.len() as u64;
+    let (floor, n) = (u64::from(floor), u64::from(n));
     let need_low = low.saturating_sub(sum).max(floor * k);
     let need_high = high.checked_sub(sum).map(|h| h.min(n * k));
     let names = criteria_list(&missing);
@@ -455,7 +460,7 @@ fn average_matches_counts(
                 .collect();
             match assumed {
                 Some(values) => {
-                    let total: u32 = values.iter().sum();
+                    let total: u64 = values.iter().map(|&v| u64::from(v)).sum();
                     let shown: Vec<String> = missing
                         .iter()
                         .zip(&values)
@@ -536,12 +541,16 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
         return;
     };
     let slack = rounding_slack(average);
-    let nd = Decimal::from(n);
-    let Some((low, high)) = integers_within((average - slack) * nd, (average + slack) * nd) else {
+    let Some((low, high)) = average_window(average, n) else {
         return;
     };
-    let min: u32 = groups.iter().map(|g| g.min * g.communes).sum();
-    let max: u32 = groups.iter().map(|g| g.max * g.communes).sum();
+    let total_at = |f: fn(&crate::consistency::RowGroup) -> u32| -> u64 {
+        groups
+            .iter()
+            .map(|g| u64::from(f(g)) * u64::from(g.communes))
+            .sum()
+    };
+    let (min, max) = (total_at(|g| g.min), total_at(|g| g.max));
     let terms: Vec<String> = groups
         .iter()
         .filter(|g| g.communes > 0)
@@ -565,7 +574,8 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
             arithmetic,
         );
     } else {
-        let reachable = |total: u32| (Decimal::from(total) / nd).round_dp(average.scale() + 1);
+        let reachable =
+            |total: u64| (Decimal::from(total) / Decimal::from(n)).round_dp(average.scale() + 1);
         r.find(Finding {
             check: "average-bands",
             severity: Severity::Error,
@@ -696,7 +706,11 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
     for c in &e.criteria {
         compare(format!("c{}", c.id), counts.get(&c.id).copied(), c.met);
     }
-    let villages: u32 = scenario.communes.iter().filter_map(|c| c.villages).sum();
+    let villages: u64 = scenario
+        .communes
+        .iter()
+        .filter_map(|c| c.villages.map(u64::from))
+        .sum();
     if scenario.communes.iter().any(|c| c.villages.is_some()) {
         compare("villages".into(), p.villages, villages as usize);
     }
@@ -759,13 +773,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn integer_window() {
+    fn average_window_follows_the_published_rounding() {
         // 12.5 ± 0.05 × 94 = 1170.3..1179.7 → 1171..=1179.
-        let (lo, hi) = integers_within(Decimal::new(117_030, 2), Decimal::new(117_970, 2)).unwrap();
-        assert_eq!((lo, hi), (1171, 1179));
-        assert_eq!(
-            integers_within(Decimal::new(15, 1), Decimal::new(18, 1)),
-            None
-        );
+        assert_eq!(average_window(Decimal::new(125, 1), 94), Some((1171, 1179)));
+        // 6.0 ± 0.05 × 5 = 29.75..30.25 → exactly 30.
+        assert_eq!(average_window(Decimal::new(60, 1), 5), Some((30, 30)));
+        // 1.7 ± 0.05 × 2 = 3.3..3.5 holds no whole number.
+        assert_eq!(average_window(Decimal::new(17, 1), 2), None);
+        assert_eq!(average_window(Decimal::MAX, 5), None);
     }
 }

@@ -244,8 +244,13 @@ fn average_reachable(
         return;
     }
     // The average is a floor: the criteria met must total at least average × communes.
-    let needed = whole(average.value * Decimal::from(n));
-    let sum: u32 = criteria.values().sum();
+    let Some(product) = average.value.checked_mul(Decimal::from(n)) else {
+        return;
+    };
+    let Ok(needed) = u64::try_from(product.ceil()) else {
+        return;
+    };
+    let sum: u64 = criteria.values().map(|&c| u64::from(c)).sum();
     let missing: Vec<u8> = scenario
         .catalog
         .criteria
@@ -265,7 +270,7 @@ fn average_reachable(
         format!(
             "average {} × {n} communes = {} → at least {needed} criteria met",
             average.value,
-            group_digits(average.value * Decimal::from(n))
+            group_digits(product)
         ),
         format!("Σ per-criterion targets = {} = {sum}", terms.join(" + ")),
     ];
@@ -310,8 +315,7 @@ fn average_reachable(
         return;
     }
     let names = criteria_list(&missing);
-    let k = u32::try_from(missing.len()).unwrap_or(u32::MAX);
-    let most = n * k;
+    let most = u64::from(n) * missing.len() as u64;
     let short = needed.saturating_sub(sum);
     if short > most {
         arithmetic.push(format!(
@@ -397,7 +401,7 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
         return;
     }
     let bands = band_targets_only(&band_targets);
-    let sum: u32 = bands.values().sum();
+    let sum: u64 = bands.values().map(|&b| u64::from(b)).sum();
     let all = scenario
         .catalog
         .bands
@@ -422,11 +426,11 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
             }
     });
     let mut problems = Vec::new();
-    if sum > n {
+    if sum > u64::from(n) {
         problems.push(format!(
             "the band targets hold {sum} communes, more than {n}"
         ));
-    } else if all && sum < n {
+    } else if all && sum < u64::from(n) {
         problems.push(format!("the band targets hold {sum} communes, not {n}"));
     }
     if let (Some(&at_top), Some(standard)) = (bands.get(&top), standard) {
