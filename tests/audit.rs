@@ -294,6 +294,11 @@ fn seed_lang_son_2022_acceptance() {
         .findings
         .iter()
         .any(|f| f.check == "funding-share" && f.message.contains("is 1.7 % of 4,760, not 1.4 %")));
+    // The planner's budgets follow the parts (4,770 billion), not the published total.
+    assert!(a.findings.iter().any(|f| f.check == "funding-budget"
+        && f.severity == Severity::Warning
+        && f.message
+            .contains("4,770,000 million VND, but the published total is 4,760,000")));
 }
 
 #[test]

@@ -124,6 +124,115 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             }
         }
     }
+    budgets_match(scenario, &by_id, r);
+}
+
+/// Million VND of a figure as published and, where the scenario corrects it, as corrected.
+fn in_million(f: &FundingFigure) -> Option<(Decimal, Option<Decimal>)> {
+    let factor = unit_of(f).map_or(Decimal::ONE, |u| u.0);
+    let published = f.amount.0.checked_mul(factor)?;
+    let corrected = f.corrected_amount.and_then(|c| c.0.checked_mul(factor));
+    Some((published, corrected))
+}
+
+/// The planner's budgets (`capital_sources`, all years) against the published figures: a
+/// source against the figure with its id, and all sources against the one top-level total.
+fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r: &mut Recorder) {
+    let budget = |source: &crate::scenario::CapitalSource| -> Option<Decimal> {
+        source
+            .budget
+            .values()
+            .try_fold(Decimal::ZERO, |acc, b| acc.checked_add(b.get_ref().0))
+    };
+    // Ok(arithmetic) when the budget matches the figure (as published or as corrected).
+    let compare = |what: String, planned: Decimal, figure: &FundingFigure| {
+        let (published, corrected) = in_million(figure)?;
+        let line = format!(
+            "{what}: {} million VND; published {} {} {} = {} million VND",
+            group_digits(planned),
+            figure.id,
+            group_digits(figure.amount.0),
+            unit_name(figure),
+            group_digits(published)
+        );
+        if planned == published {
+            return Some(Ok(line));
+        }
+        if corrected == Some(planned) {
+            return Some(Ok(format!(
+                "{line}, corrected reading {}",
+                group_digits(planned)
+            )));
+        }
+        Some(Err(Finding {
+            check: "funding-budget",
+            severity: Severity::Warning,
+            message: format!(
+                "{what} is {} million VND, but the published {} is {} million VND",
+                group_digits(planned),
+                figure.id,
+                group_digits(published)
+            ),
+            figures: vec![self::figure(figure)],
+            arithmetic: vec![line],
+            fix: Some(
+                "plans use the capital_sources budgets: make them equal the published figure, or set corrected_amount on the figure to record the reading used"
+                    .into(),
+            ),
+        }))
+    };
+    let mut matched = Vec::new();
+    let mut figures = Vec::new();
+    let mut record = |outcome: Option<std::result::Result<String, Finding>>,
+                      figure: &FundingFigure| {
+        match outcome {
+            Some(Ok(line)) => {
+                matched.push(line);
+                figures.push(self::figure(figure));
+            }
+            Some(Err(finding)) => r.find(finding),
+            None => {}
+        }
+    };
+    let mut all = Some(Decimal::ZERO);
+    for source in &scenario.capital_sources {
+        let planned = budget(source);
+        all = all.zip(planned).and_then(|(a, b)| a.checked_add(b));
+        if let (Some(planned), Some(figure)) = (planned, by_id.get(source.id.as_str())) {
+            record(
+                compare(format!("budget of `{}`", source.id), planned, figure),
+                figure,
+            );
+        }
+    }
+    let in_parts: Vec<&str> = by_id
+        .values()
+        .flat_map(|f| f.parts.iter().map(String::as_str))
+        .collect();
+    let roots: Vec<&&FundingFigure> = by_id
+        .values()
+        .filter(|f| !f.parts.is_empty() && !in_parts.contains(&f.id.as_str()))
+        .collect();
+    if let (Some(all), [root], false) = (all, roots.as_slice(), scenario.capital_sources.is_empty())
+    {
+        if !scenario.capital_sources.iter().any(|s| s.id == root.id) {
+            record(
+                compare("sum of all capital_sources budgets".into(), all, root),
+                root,
+            );
+        }
+    }
+    if !matched.is_empty() {
+        r.pass(
+            "funding-budget",
+            format!(
+                "{} capital_sources budget(s) equal the published figures they stand for",
+                matched.len()
+            ),
+            figures,
+            matched,
+        );
+    }
 }
 
 fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorder) {
