@@ -287,6 +287,12 @@ fn bands_in_order<'a>(catalog: &Catalog, bands: &'a BTreeMap<String, u32>) -> Ve
         .collect()
 }
 
+/// Id of the band of communes meeting every criterion (`19`).
+fn top_band(catalog: &Catalog) -> Option<String> {
+    let all = u32::try_from(catalog.criteria_count()).ok()?;
+    catalog.band_of(all).map(|b| b.id.clone())
+}
+
 /// Criterion id of a `c2`-style key.
 fn criterion_key(key: &str) -> Option<u8> {
     key.trim().strip_prefix(['c', 'C'])?.parse().ok()

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{
     bands_in_order, count_figure, criteria_list, criterion_key, rounding_slack, row_groups,
-    source_of, Figure, Finding, Recorder, Severity,
+    source_of, top_band, Figure, Finding, Recorder, Severity,
 };
 use crate::consistency::{self, CountKind, CountingProblem};
 use crate::evaluate::evaluate;
@@ -46,16 +46,11 @@ fn criterion_counts(scenario: &Scenario, r: &mut Recorder) -> BTreeMap<u8, u32> 
     counts
 }
 
-/// Id of the band of communes meeting every criterion (`19`).
-fn top_band(scenario: &Scenario) -> Option<String> {
-    let all = u32::try_from(scenario.catalog.criteria_count()).ok()?;
-    scenario.catalog.band_of(all).map(|b| b.id.clone())
-}
-
 /// Band counts, with the standard count standing in for the top band when it is missing.
 fn bands_with_standard(scenario: &Scenario) -> BTreeMap<String, u32> {
     let mut bands = scenario.published.bands.clone();
-    if let (Some(top), Some(standard)) = (top_band(scenario), scenario.published.standard) {
+    if let (Some(top), Some(standard)) = (top_band(&scenario.catalog), scenario.published.standard)
+    {
         bands.entry(top).or_insert(standard);
     }
     bands
@@ -122,7 +117,7 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
             });
         }
     }
-    if let (Some(top), Some(standard)) = (top_band(scenario), p.standard) {
+    if let (Some(top), Some(standard)) = (top_band(&scenario.catalog), p.standard) {
         if let Some(&at_top) = p.bands.get(&top) {
             let mut figures = band_figures(scenario);
             figures.push(count_figure(
@@ -178,7 +173,7 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
     let mut figures = band_figures(scenario);
     if !p
         .bands
-        .contains_key(&top_band(scenario).unwrap_or_default())
+        .contains_key(&top_band(&scenario.catalog).unwrap_or_default())
     {
         if let Some(standard) = p.standard {
             figures.push(count_figure(
@@ -287,7 +282,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
         return;
     }
     let standard = bands_with_standard(scenario)
-        .get(&top_band(scenario).unwrap_or_default())
+        .get(&top_band(&scenario.catalog).unwrap_or_default())
         .copied();
     let mut bad = false;
     for (&id, &count) in counts {
@@ -431,7 +426,7 @@ fn average_matches_counts(
     }
     // Unpublished criteria: each lies between the communes at standard and all communes.
     let floor = bands_with_standard(scenario)
-        .get(&top_band(scenario).unwrap_or_default())
+        .get(&top_band(&scenario.catalog).unwrap_or_default())
         .copied()
         .unwrap_or(0);
     let k = missing.len() as u64;

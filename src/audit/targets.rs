@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, row_groups, Figure,
-    Finding, Recorder, Severity,
+    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, row_groups, top_band,
+    Figure, Finding, Recorder, Severity,
 };
 use crate::catalog::TierId;
 use crate::consistency::{self, CountKind, CountingProblem};
@@ -367,7 +367,18 @@ fn average_reachable(
     });
 }
 
-/// Band targets of a year, with the standard tier target standing in for the top band.
+/// The standard tier target of a year, if any.
+fn standard_target<'a>(targets: &[&'a Target]) -> Option<&'a Target> {
+    targets.iter().copied().find(|t| {
+        t.kind
+            == TargetKind::Tier {
+                tier: TierId::Standard,
+            }
+    })
+}
+
+/// Band targets of a year, with the standard tier target standing in for the top band when
+/// that band has no target of its own (only when some band has a target).
 fn band_targets(scenario: &Scenario, targets: &[&Target]) -> BTreeMap<String, u32> {
     let mut bands: BTreeMap<String, u32> = targets
         .iter()
@@ -376,55 +387,41 @@ fn band_targets(scenario: &Scenario, targets: &[&Target]) -> BTreeMap<String, u3
             _ => None,
         })
         .collect();
-    let top = u32::try_from(scenario.catalog.criteria_count())
-        .ok()
-        .and_then(|all| scenario.catalog.band_of(all))
-        .map(|b| b.id.clone());
-    let standard = targets.iter().find(|t| {
-        t.kind
-            == TargetKind::Tier {
-                tier: TierId::Standard,
-            }
-    });
-    if let (Some(top), Some(standard), false) = (top, standard, bands.is_empty()) {
+    if let (Some(top), Some(standard), false) = (
+        top_band(&scenario.catalog),
+        standard_target(targets),
+        bands.is_empty(),
+    ) {
         bands.entry(top).or_insert(whole(standard.value));
     }
     bands
 }
 
 fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut Recorder) {
-    let band_targets: Vec<&&Target> = targets
-        .iter()
-        .filter(|t| matches!(t.kind, TargetKind::Band { .. }))
-        .collect();
-    if band_targets.is_empty() {
+    let bands = band_targets(scenario, targets);
+    if bands.is_empty() {
         return;
     }
-    let bands = band_targets_only(&band_targets);
     let sum: u64 = bands.values().map(|&b| u64::from(b)).sum();
     let all = scenario
         .catalog
         .bands
         .iter()
         .all(|b| bands.contains_key(&b.id));
-    let mut figures: Vec<Figure> = band_targets.iter().map(|t| figure(scenario, t)).collect();
+    let mut figures: Vec<Figure> = targets
+        .iter()
+        .filter(|t| matches!(t.kind, TargetKind::Band { .. }))
+        .map(|t| figure(scenario, t))
+        .collect();
+    let standard = standard_target(targets);
+    figures.extend(standard.map(|t| figure(scenario, t)));
     figures.push(count_figure(scenario, "published.communes", "communes", n));
     let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
-        .map(|(_, n)| n.to_string())
+        .map(|(band, n)| format!("{n} ({band})"))
         .collect();
     let mut arithmetic = vec![format!("{} = {sum}; communes {n}", terms.join(" + "))];
-    let top = u32::try_from(scenario.catalog.criteria_count())
-        .ok()
-        .and_then(|all| scenario.catalog.band_of(all))
-        .map(|b| b.id.clone())
-        .unwrap_or_default();
-    let standard = targets.iter().find(|t| {
-        t.kind
-            == TargetKind::Tier {
-                tier: TierId::Standard,
-            }
-    });
+    let top = top_band(&scenario.catalog).unwrap_or_default();
     let mut problems = Vec::new();
     if sum > u64::from(n) {
         problems.push(format!(
@@ -433,12 +430,14 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
     } else if all && sum < u64::from(n) {
         problems.push(format!("the band targets hold {sum} communes, not {n}"));
     }
-    if let (Some(&at_top), Some(standard)) = (bands.get(&top), standard) {
+    let own_top = targets
+        .iter()
+        .find(|t| matches!(&t.kind, TargetKind::Band { band } if *band == top));
+    if let (Some(at_top), Some(standard)) = (own_top.map(|t| whole(t.value)), standard) {
         arithmetic.push(format!(
             "band {top}: {at_top}; standard target: {}",
             standard.value.normalize()
         ));
-        figures.push(figure(scenario, standard));
         if Decimal::from(at_top) != standard.value {
             problems.push(format!(
                 "band {top} target is {at_top} but the standard target is {}",
@@ -465,16 +464,6 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
             )),
         });
     }
-}
-
-fn band_targets_only(targets: &[&&Target]) -> BTreeMap<String, u32> {
-    targets
-        .iter()
-        .filter_map(|t| match &t.kind {
-            TargetKind::Band { band } => Some((band.clone(), whole(t.value))),
-            _ => None,
-        })
-        .collect()
 }
 
 fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut Recorder) {
