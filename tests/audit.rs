@@ -372,3 +372,54 @@ proptest::proptest! {
         let _ = serde_json::to_string(&a).unwrap();
     }
 }
+
+#[test]
+fn targets_against_baseline_communes_and_each_other() {
+    let a = run("audit-targets");
+    let find = |check: &str| {
+        a.findings
+            .iter()
+            .filter(|f| f.check == check)
+            .collect::<Vec<_>>()
+    };
+    // c2: target 5 < baseline 6.
+    let below = find("target-baseline");
+    assert_eq!(below.len(), 1);
+    assert_eq!(below[0].severity, Severity::Warning);
+    assert_eq!(
+        below[0].arithmetic[0],
+        "5 < 6 (baseline 2023, published status 2023)"
+    );
+    assert_eq!(below[0].figures[1].name, "published.criteria.c2");
+    // c3: 12 communes of 10.
+    let above = find("target-communes");
+    assert_eq!(above.len(), 1);
+    assert_eq!(above[0].arithmetic[0], "12 > 10");
+    // 17 × 7 + 5 + 12 = 136 criteria, 136 / 10 = 13.6 < 15.
+    let average = find("target-average");
+    assert_eq!(average.len(), 1);
+    assert_eq!(average[0].severity, Severity::Warning);
+    assert!(
+        average[0].message.contains("13.6"),
+        "{}",
+        average[0].message
+    );
+    assert_eq!(
+        average[0].fix.as_deref(),
+        Some("raise the per-criterion targets by 14 in all, or lower the average target to 13")
+    );
+    // 3 + 5 + 4 = 12 communes of 10; band 19 (3) ≠ standard target (2).
+    let bands = find("target-bands");
+    assert_eq!(bands.len(), 1);
+    assert!(bands[0].message.contains("more than 10"));
+    assert!(bands[0]
+        .message
+        .contains("band 19 target is 3 but the standard target is 2"));
+    // 2025: every commune in 5-9 yet c1..c10 at 10 each: 100 > 10 × 9 = 90.
+    let infeasible = find("target-feasibility");
+    assert_eq!(infeasible.len(), 1);
+    assert!(infeasible[0]
+        .arithmetic
+        .iter()
+        .any(|l| l == "criteria met per commune over the published criteria: 10 × [0, 9] (band 5-9) → total 0..=90"));
+}

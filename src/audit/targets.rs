@@ -19,6 +19,8 @@ use crate::scenario::{Scenario, Target, TargetKind};
 struct Baseline {
     /// Where the numbers come from.
     label: String,
+    /// From the published figures (else from the communes file).
+    published: bool,
     year: u16,
     criteria: BTreeMap<u8, u32>,
     tiers: BTreeMap<TierId, u32>,
@@ -45,6 +47,7 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
         let year = p.year.unwrap_or(scenario.baseline_year);
         return Some(Baseline {
             label: format!("published status {year}"),
+            published: true,
             year,
             criteria,
             tiers,
@@ -58,6 +61,7 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Some(Baseline {
         label: format!("communes file {}", scenario.baseline_year),
+        published: false,
         year: scenario.baseline_year,
         criteria: e.criteria.iter().map(|c| (c.id, count(c.met))).collect(),
         tiers: BTreeMap::from([
@@ -86,6 +90,35 @@ fn figure(scenario: &Scenario, t: &Target) -> Figure {
             _ => "communes".into(),
         },
         source: t.source.clone(),
+    }
+}
+
+/// The baseline figure a target is compared with.
+fn baseline_figure(scenario: &Scenario, base: &Baseline, t: &Target, value: Decimal) -> Figure {
+    let field = match &t.kind {
+        TargetKind::Criterion { criterion } => format!("criteria.c{criterion}"),
+        TargetKind::Tier { tier } => tier.as_str().to_string(),
+        _ => "average_criteria".into(),
+    };
+    let (name, source) = if base.published {
+        let name = format!("published.{field}");
+        let source = super::source_of(scenario, &name);
+        (name, source)
+    } else {
+        (
+            format!("communes.{field}"),
+            scenario
+                .synthetic
+                .as_ref()
+                .map_or("communes file".into(), |note| format!("synthetic: {note}")),
+        )
+    };
+    Figure {
+        name,
+        label: format!("baseline {}: {}", base.year, t.name(&scenario.catalog)),
+        value: value.normalize().to_string(),
+        unit: figure(scenario, t).unit,
+        source,
     }
 }
 
@@ -154,7 +187,10 @@ fn above_baseline(
                     base.label,
                     baseline.normalize()
                 ),
-                figures: vec![figure(scenario, t)],
+                figures: vec![
+                    figure(scenario, t),
+                    baseline_figure(scenario, base, t, baseline),
+                ],
                 arithmetic: vec![format!(
                     "{} < {} (baseline {}, {})",
                     t.value.normalize(),
