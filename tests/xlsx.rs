@@ -300,3 +300,37 @@ fn zip_entry(bytes: &[u8], name: &str) -> Vec<u8> {
         .unwrap();
     out
 }
+
+#[test]
+fn imports_a_merged_two_row_header() {
+    // Row 1: STT | Tên xã | Tiêu chí (merged over the next 19 columns); row 2: 1..19.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("hai-dong.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "STT").unwrap();
+    ws.write_string(0, 1, "Tên xã").unwrap();
+    ws.merge_range(0, 2, 0, 20, "Tiêu chí", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    for c in 1..=19u16 {
+        ws.write_number(1, 1 + c, f64::from(c)).unwrap();
+    }
+    // Xã Một meets c1..c12, Xã Hai meets everything.
+    for (r, (name, met)) in [("Xã Một", 12u16), ("Xã Hai", 19)].iter().enumerate() {
+        let row = 2 + r as u32;
+        ws.write_number(row, 0, (r + 1) as f64).unwrap();
+        ws.write_string(row, 1, *name).unwrap();
+        for c in 1..=19u16 {
+            ws.write_string(row, 1 + c, if c <= *met { "x" } else { "" })
+                .unwrap();
+        }
+    }
+    wb.save(&book).unwrap();
+    let out = dir.path().join("s");
+    let report = ntm::xlsx::import_workbook(&book, &out, Some(2024)).unwrap();
+    assert_eq!(report.communes, 2);
+    let s = Scenario::load(&out).unwrap();
+    let met: Vec<u32> = s.communes.iter().map(|c| c.met.count()).collect();
+    assert_eq!(met, [12, 19]);
+    assert_eq!(s.communes[0].name, "Xã Một");
+}

@@ -4,7 +4,10 @@
 //! A sheet is a commune sheet when a header row (within its first 10 rows) names the commune
 //! (`Tên xã`, `Xã`, `Mã xã`, `name`) and at least one criterion (`TC1`, `Tiêu chí 1`, `c1`);
 //! a project sheet when it names a project id (`Mã dự án`, `id` with `Tổng mức đầu tư`/`cost`).
-//! A header cell may hold Vietnamese and English on two lines; either is read. Flags are
+//! A header cell may hold Vietnamese and English on two lines; either is read. A header may
+//! also span two rows, a merged group title over numbered columns (`Tiêu chí` over `1`..`19`).
+//! Unrecognised columns (`STT`, notes) are skipped and listed; total rows (`Tổng cộng`) are
+//! skipped. Flags are
 //! read with [`crate::scenario::parse_flag`] (1/0, x, Đạt/Chưa đạt), money with
 //! [`crate::number::parse_non_negative`], gains with [`crate::scenario::parse_gains`].
 
@@ -222,14 +225,49 @@ impl Grid {
         (r as usize + 1, cell_ref(r, c))
     }
 
-    /// First row (of the first 10) where `classify` recognises a header row.
-    fn header_row<T>(&self, classify: impl Fn(&[String]) -> Option<T>) -> Option<(usize, T)> {
-        self.rows
-            .iter()
-            .take(10)
-            .enumerate()
-            .find_map(|(i, r)| classify(r).map(|t| (i, t)))
+    /// The header (within the first 10 rows) that `classify` recognises: one row, or two rows
+    /// where a merged group title sits above numbered columns (`Tiêu chí` over `1`..`19`).
+    fn header<T>(&self, classify: impl Fn(&[String]) -> Option<T>) -> Option<Header<T>> {
+        let rows = &self.rows;
+        (0..rows.len().min(10)).find_map(|i| {
+            if let Some(columns) = classify(&rows[i]) {
+                return Some(Header {
+                    row: i,
+                    data: i + 1,
+                    cells: rows[i].clone(),
+                    columns,
+                });
+            }
+            let below = rows.get(i + 1)?;
+            let mut title = String::new();
+            let cells: Vec<String> = (0..rows[i].len().max(below.len()))
+                .map(|c| {
+                    let top = rows[i].get(c).cloned().unwrap_or_default();
+                    if !top.is_empty() {
+                        title = top.clone();
+                    }
+                    match below.get(c).filter(|b| !b.is_empty()) {
+                        Some(b) => format!("{title} {b}"),
+                        None => top,
+                    }
+                })
+                .collect();
+            classify(&cells).map(|columns| Header {
+                row: i + 1,
+                data: i + 2,
+                cells,
+                columns,
+            })
+        })
     }
+}
+
+/// A recognised header: its (last) row, the first data row, the header texts and columns.
+struct Header<T> {
+    row: usize,
+    data: usize,
+    cells: Vec<String>,
+    columns: T,
 }
 
 fn communes_header(row: &[String]) -> Option<Vec<Option<CommuneColumn>>> {
@@ -283,12 +321,12 @@ fn to_csv(header: &[String], rows: &[Vec<String>], path: &Path) -> Result<Csv> {
 
 fn read_communes(
     grid: &Grid,
-    header: usize,
-    columns: &[Option<CommuneColumn>],
+    header: &Header<Vec<Option<CommuneColumn>>>,
     catalog: &Catalog,
     workbook: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<String>, Vec<Vec<String>>) {
+    let columns = &header.columns;
     // Canonical order: id, name, district, c…, a…, model, attributes, villages, villages_standard.
     let mut order: Vec<CommuneColumn> = vec![CommuneColumn::Id, CommuneColumn::Name];
     let present = |c: &CommuneColumn| columns.iter().flatten().any(|x| x == c);
@@ -323,7 +361,7 @@ fn read_communes(
     for (i, c) in columns.iter().enumerate() {
         if let Some(CommuneColumn::Criterion(id) | CommuneColumn::Advanced(id)) = c {
             if catalog.criterion(*id).is_none() {
-                let (line, at) = grid.at(header, i);
+                let (line, at) = grid.at(header.row, i);
                 problems.push(
                     Diagnostic::new(
                         workbook,
@@ -342,7 +380,7 @@ fn read_communes(
     }
     for c in &catalog.criteria {
         if !present(&CommuneColumn::Criterion(c.id)) {
-            let (line, _) = grid.at(header, 0);
+            let (line, _) = grid.at(header.row, 0);
             problems.push(
                 Diagnostic::new(
                     workbook,
@@ -374,7 +412,7 @@ fn read_communes(
         })
         .collect();
     let mut rows = Vec::new();
-    for (r, row) in grid.rows.iter().enumerate().skip(header + 1) {
+    for (r, row) in grid.rows.iter().enumerate().skip(header.data) {
         if row.iter().all(String::is_empty) || is_total_row(row) {
             continue;
         }
@@ -419,18 +457,18 @@ fn read_communes(
 
 fn read_projects(
     grid: &Grid,
-    header: usize,
-    columns: &[Option<ProjectColumn>],
+    header: &Header<Vec<Option<ProjectColumn>>>,
     catalog: &Catalog,
     workbook: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<String>, Vec<Vec<String>>) {
+    let columns = &header.columns;
     let order: Vec<ProjectColumn> = ProjectColumn::ALL
         .into_iter()
         .filter(|c| columns.iter().flatten().any(|x| x == c))
         .collect();
     let mut rows = Vec::new();
-    for (r, row) in grid.rows.iter().enumerate().skip(header + 1) {
+    for (r, row) in grid.rows.iter().enumerate().skip(header.data) {
         if row.iter().all(String::is_empty) || is_total_row(row) {
             continue;
         }
@@ -570,24 +608,24 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
             }
         };
         if projects_csv.is_none() {
-            if let Some((header, columns)) = grid.header_row(projects_header) {
-                ignored(&grid.rows[header], &|i| {
-                    columns.get(i).is_some_and(Option::is_some)
+            if let Some(header) = grid.header(projects_header) {
+                ignored(&header.cells, &|i| {
+                    header.columns.get(i).is_some_and(Option::is_some)
                 });
                 let (names, rows) =
-                    read_projects(&grid, header, &columns, &catalog, workbook, &mut problems);
+                    read_projects(&grid, &header, &catalog, workbook, &mut problems);
                 projects_csv = Some(to_csv(&names, &rows, workbook)?);
                 report.projects_sheet = Some(name.clone());
                 continue;
             }
         }
         if communes_csv.is_none() {
-            if let Some((header, columns)) = grid.header_row(communes_header) {
-                ignored(&grid.rows[header], &|i| {
-                    columns.get(i).is_some_and(Option::is_some)
+            if let Some(header) = grid.header(communes_header) {
+                ignored(&header.cells, &|i| {
+                    header.columns.get(i).is_some_and(Option::is_some)
                 });
                 let (names, rows) =
-                    read_communes(&grid, header, &columns, &catalog, workbook, &mut problems);
+                    read_communes(&grid, &header, &catalog, workbook, &mut problems);
                 communes_csv = Some(to_csv(&names, &rows, workbook)?);
                 report.communes_sheet = Some(name.clone());
             }
