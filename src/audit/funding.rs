@@ -147,13 +147,17 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
     // Ok(arithmetic) when the budget matches the figure (as published or as corrected).
     let compare = |what: String, planned: Decimal, figure: &FundingFigure| {
         let (published, corrected) = in_million(figure)?;
+        let converted = if published == figure.amount.0 {
+            String::new()
+        } else {
+            format!(" = {} million VND", group_digits(published))
+        };
         let line = format!(
-            "{what}: {} million VND; published {} {} {} = {} million VND",
+            "{what}: {} million VND; published {} {} {}{converted}",
             group_digits(planned),
             figure.id,
             group_digits(figure.amount.0),
             unit_name(figure),
-            group_digits(published)
         );
         if planned == published {
             return Some(Ok(line));
