@@ -140,7 +140,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
-            let path = scenario.join("communes.csv");
+            let path = ntm::synthesize::communes_file(&scenario);
             if write {
                 synthesis.write(&path)?;
             }
