@@ -75,9 +75,22 @@ enum GraphFormat {
     Json,
 }
 
+/// Writes to standard output; a closed pipe (`ntm … | head`) ends the program quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
-    println!("{text}");
+    emit(&format!("{text}\n"));
     Ok(())
 }
 
@@ -97,8 +110,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&summary)?;
             } else {
-                println!(
-                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)",
+                emit(&format!(
+                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)\n",
                     s.name,
                     s.communes.len(),
                     s.projects.len(),
@@ -117,7 +130,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&evaluation)?;
             } else {
-                print!("{}", ntm::report::render_evaluation(&evaluation, communes));
+                emit(&ntm::report::render_evaluation(&evaluation, communes));
             }
         }
         Command::Graph {
@@ -129,7 +142,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let graph = c.graph();
             match (format, json) {
                 (GraphFormat::Json, _) | (_, true) => print_json(&graph.to_json(&c))?,
-                (GraphFormat::Dot, false) => print!("{}", graph.to_dot(&c)),
+                (GraphFormat::Dot, false) => emit(&graph.to_dot(&c)),
             }
         }
         Command::Synthesize {
@@ -148,7 +161,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&synthesis)?;
             } else {
-                print!("{}", ntm::report::render_synthesis(&synthesis, written));
+                emit(&ntm::report::render_synthesis(&synthesis, written));
             }
         }
     }
