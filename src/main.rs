@@ -117,7 +117,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     s.projects.len(),
                     s.capital_sources.len(),
                     s.targets.len()
-                );
+                ));
             }
         }
         Command::Evaluate {
