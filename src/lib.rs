@@ -13,6 +13,7 @@ pub mod outcome;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod synthesize;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

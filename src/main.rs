@@ -53,6 +53,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Synthetic candidate projects for every unmet criterion (dự án giả lập).
+    SynthesizeProjects {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// RNG seed (default: the scenario's `[synthesize] seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write projects.csv into the scenario folder.
+        #[arg(long)]
+        write: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -116,6 +130,32 @@ fn run(cli: Cli) -> Result<(), Error> {
             match (format, json) {
                 (GraphFormat::Json, _) | (_, true) => print_json(&graph.to_json(&c))?,
                 (GraphFormat::Dot, false) => print!("{}", graph.to_dot(&c)),
+            }
+        }
+        Command::SynthesizeProjects {
+            scenario,
+            seed,
+            write,
+            json,
+        } => {
+            use ntm::synthesize::projects;
+            let options = ntm::scenario::LoadOptions {
+                skip_projects: true,
+                ..Default::default()
+            };
+            let s = Scenario::load_with(&scenario, options)?;
+            let seed = seed.unwrap_or(s.synthesize.seed);
+            let costs = projects::UnitCosts::built_in()?;
+            let list =
+                projects::synthesize(&s, &costs, &projects::ProjectOptions::with_seed(seed))?;
+            let mut summary = projects::summarize(&s, &list, seed);
+            if write {
+                summary.written = Some(projects::write(&s, &list)?);
+            }
+            if json {
+                print_json(&summary)?;
+            } else {
+                print!("{}", ntm::report::render_projects_summary(&summary));
             }
         }
     }

@@ -1,8 +1,10 @@
 //! Human-readable reports (báo cáo): tables rendered from the same values `--json` prints.
 
 mod evaluation;
+mod synthetic_projects;
 
 pub use evaluation::render_evaluation;
+pub use synthetic_projects::render_projects_summary;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};

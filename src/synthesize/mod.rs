@@ -1,0 +1,3 @@
+//! Synthesis (dữ liệu giả lập): deterministic, seeded demo data, always labelled synthetic.
+
+pub mod projects;
