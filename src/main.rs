@@ -53,14 +53,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Synthetic candidate projects for every unmet criterion (dự án giả lập).
-    SynthesizeProjects {
+    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
+    /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
+    Synthesize {
         /// Scenario folder.
         scenario: PathBuf,
-        /// RNG seed (default: the scenario's `[synthesize] seed`).
+        /// Seed of the tie-breaks (default: `[synthesize] seed` of the scenario).
         #[arg(long)]
         seed: Option<u64>,
-        /// Write projects.csv into the scenario folder.
+        /// Synthesize projects.csv from the communes instead of communes.csv.
+        #[arg(long)]
+        projects: bool,
+        /// Write communes.csv (projects.csv with `--projects`) into the scenario folder.
         #[arg(long)]
         write: bool,
         /// Print JSON.
@@ -132,9 +136,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 (GraphFormat::Dot, false) => print!("{}", graph.to_dot(&c)),
             }
         }
-        Command::SynthesizeProjects {
+        Command::Synthesize {
             scenario,
             seed,
+            projects: true,
             write,
             json,
         } => {
@@ -156,6 +161,26 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&summary)?;
             } else {
                 print!("{}", ntm::report::render_projects_summary(&summary));
+            }
+        }
+        Command::Synthesize {
+            scenario,
+            seed,
+            projects: false,
+            write,
+            json,
+        } => {
+            let options = ntm::synthesize::SynthesisOptions { seed };
+            let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
+            let path = scenario.join("communes.csv");
+            if write {
+                synthesis.write(&path)?;
+            }
+            let written = write.then_some(path.as_path());
+            if json {
+                print_json(&synthesis)?;
+            } else {
+                print!("{}", ntm::report::render_synthesis(&synthesis, written));
             }
         }
     }

@@ -1,4 +1,4 @@
-//! Report of `ntm synthesize-projects`.
+//! Report of `ntm synthesize --projects`.
 
 use rust_decimal::Decimal;
 
@@ -93,7 +93,7 @@ fn money(amount: Decimal) -> String {
     let digits = amount.round_dp(0).abs().to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);

@@ -766,7 +766,7 @@ pub struct CategoryTotal {
     pub cost: Decimal,
 }
 
-/// What `ntm synthesize-projects` reports.
+/// What `ntm synthesize --projects` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectsSummary {
     /// The synthetic label.
