@@ -262,6 +262,34 @@ pub fn gale_ryser(rows: &[u32], columns: &[u32]) -> Option<Violation> {
     None
 }
 
+/// Spreads water-filled row sums by seeded random moves of one criterion from one commune to
+/// another, kept only when the bounds and the Gale–Ryser condition still hold: the most even
+/// vector proves feasibility, but real provinces are not that even.
+fn spread(
+    mut rows: Vec<u32>,
+    bounds: &[(u32, u32)],
+    columns: &[u32],
+    rng: &mut ChaCha8Rng,
+) -> Vec<u32> {
+    let n = rows.len();
+    if n < 2 {
+        return rows;
+    }
+    for _ in 0..4 * n {
+        let (up, down) = (rng.random_range(0..n), rng.random_range(0..n));
+        if up == down || rows[up] >= bounds[up].1 || rows[down] <= bounds[down].0 {
+            continue;
+        }
+        rows[up] += 1;
+        rows[down] -= 1;
+        if gale_ryser(&rows, columns).is_some() {
+            rows[up] -= 1;
+            rows[down] += 1;
+        }
+    }
+    rows
+}
+
 /// Ryser's greedy construction: columns in descending order, each filled into the rows with the
 /// most ones still to place; ties broken by `rng`. `None` if the margins are not realizable.
 pub fn ryser_fill(rows: &[u32], columns: &[u32], rng: &mut ChaCha8Rng) -> Option<Vec<Vec<bool>>> {
@@ -435,6 +463,7 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
             continue;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let rows = spread(rows, &row_bounds, &columns, &mut rng);
         return match ryser_fill(&rows, &columns, &mut rng) {
             Some(cells) => Ok(Matrix {
                 rows,
@@ -576,7 +605,9 @@ mod tests {
         };
         let x = solve(&m, 3, 7).unwrap();
         assert_eq!(x.total, 7);
-        assert_eq!(x.rows, vec![3, 2, 1, 1]);
+        assert_eq!(x.rows[0], 3);
+        assert_eq!(x.rows.iter().sum::<u32>(), 7);
+        assert!(x.rows[1..].iter().all(|r| (1..=2).contains(r)));
         for (j, want) in [3, 2, 2].iter().enumerate() {
             assert_eq!(x.cells.iter().filter(|r| r[j]).count(), *want);
         }
