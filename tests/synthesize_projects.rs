@@ -464,3 +464,28 @@ fn lai_chau_calibration_is_within_the_documented_band() {
     assert!(!c.criteria.is_empty(), "has criterion targets");
     assert!(c.within_band, "{c:?}");
 }
+
+/// Each seed scenario ships exactly the list its seed generates (regenerate with
+/// `ntm synthesize <dir> --projects --write` after the communes change).
+#[test]
+fn shipped_project_lists_are_what_their_seeds_generate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for (name, count) in [
+        ("lai-chau-2023", 1002),
+        ("lang-son-2022", 1523),
+        ("muong-te-2021-2025", 50),
+        ("lam-dong-2025", 0),
+    ] {
+        let s = Scenario::load(&root.join(name)).expect("seed scenario loads");
+        assert!(
+            s.synthetic
+                .as_deref()
+                .is_some_and(|t| t.contains("projects.csv is synthetic")),
+            "{name} labels its projects synthetic"
+        );
+        let projects = generate(&s, s.synthesize.seed);
+        assert_eq!(projects, s.projects, "{name}: shipped list is the seed's");
+        assert_eq!(projects.len(), count, "{name}");
+        check_invariants(&s, &projects, &costs());
+    }
+}

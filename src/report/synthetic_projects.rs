@@ -34,6 +34,10 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
     let c = &s.calibration;
     if c.criteria.is_empty() {
         out.push_str("Calibration (hiệu chỉnh): the scenario has no criterion targets.\n");
+    } else if c.criteria.iter().all(|e| e.needed == 0) {
+        out.push_str(
+            "Calibration (hiệu chỉnh): the communes already meet every criterion target; nothing to calibrate.\n",
+        );
     } else {
         out.push_str(&format!(
             "Calibration (hiệu chỉnh): cheapest way to the {} criterion targets, greedy estimate\n",
