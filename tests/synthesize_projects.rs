@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use ntm::scenario::{CriteriaSet, Gain, LoadOptions, Project, Scenario};
+use ntm::catalog::TierId;
+use ntm::scenario::{CriteriaSet, Gain, LoadOptions, Project, Scenario, Target, TargetKind};
 use ntm::synthesize::projects::{
     calibrate, summarize, synthesize, to_csv, ProjectOptions, UnitCosts, CATEGORIES,
 };
@@ -335,6 +336,31 @@ fn calibration_picks_the_cheapest_closures_and_checks_eligibility() {
     assert_eq!(c.fundable, d("110"));
     assert_eq!(c.ratio, Some(d("0.00")));
     assert!(!c.within_band);
+    assert!(c.floors.is_empty());
+    assert!(c
+        .targets_after
+        .iter()
+        .any(|t| t.name == "c14 Education & training"
+            && t.achieved == d("5")
+            && t.shortfall == d("1")));
+
+    // Add "2 communes at standard": only X01 is. After phase 1, X02 lacks only c2 (J closed
+    // c5 and half of c14, K the other half, G c9): B + C = 85. X04 lacks c17 and X06 six
+    // criteria with no projects, so X02 it is: 110 + 85 = 195.
+    s.targets.push(Target {
+        year: 2024,
+        kind: TargetKind::Tier {
+            tier: TierId::Standard,
+        },
+        value: d("2"),
+        source: "test".into(),
+    });
+    let c = calibrate(&s, &projects);
+    assert_eq!(c.floors.len(), 1);
+    let f = &c.floors[0];
+    assert_eq!((f.min, f.needed, f.closed, f.cost), (19, 1, 1, d("85")));
+    assert_eq!(c.greedy_cost, d("195"));
+    s.targets.pop();
 
     // Only credit and a tiny local budget: transport 60 + school 20 can use only local (50).
     s.capital_sources

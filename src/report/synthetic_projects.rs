@@ -40,7 +40,7 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
         );
     } else {
         out.push_str(&format!(
-            "Calibration (hiệu chỉnh): cheapest way to the {} criterion targets, greedy estimate\n",
+            "Calibration (hiệu chỉnh): cheapest way to the {} targets, greedy estimate (criteria first, then floors)\n",
             c.year.map_or(String::new(), |y| y.to_string())
         ));
         out.push_str(&table(
@@ -67,6 +67,30 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
                 .collect(),
         ));
         out.push('\n');
+        if !c.floors.is_empty() {
+            out.push_str(&table(
+                &[
+                    "Floor target (chỉ tiêu số xã)",
+                    "Min criteria",
+                    "Needed (cần thêm)",
+                    "Closed (đạt được)",
+                    "Cost, million VND",
+                ],
+                c.floors
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            f.target.clone(),
+                            f.min.to_string(),
+                            f.needed.to_string(),
+                            f.closed.to_string(),
+                            money(f.cost),
+                        ]
+                    })
+                    .collect(),
+            ));
+            out.push('\n');
+        }
         out.push_str(&format!(
             "Greedy cost (chi phí ước tính): {} million VND in {} projects; fundable by eligible sources: {}\n",
             money(c.greedy_cost),
@@ -84,6 +108,27 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
                 "OUTSIDE the calibration band"
             }
         ));
+        out.push_str("All targets after the greedy picks:\n");
+        out.push_str(&table(
+            &[
+                "Target (chỉ tiêu)",
+                "Target (mục tiêu)",
+                "Achieved (đạt)",
+                "Shortfall (thiếu)",
+            ],
+            c.targets_after
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.name.clone(),
+                        t.target.normalize().to_string(),
+                        t.achieved.normalize().to_string(),
+                        t.shortfall.normalize().to_string(),
+                    ]
+                })
+                .collect(),
+        ));
+        out.push('\n');
     }
     match &s.written {
         Some(path) => out.push_str(&format!("Wrote (đã ghi) {}\n", path.display())),

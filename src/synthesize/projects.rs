@@ -11,8 +11,13 @@ use rand_chacha::ChaCha8Rng;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::TierId;
 use crate::error::{Diagnostic, Error, Result};
-use crate::scenario::{Amount, CapitalSource, Commune, Gain, Must, Project, Scenario, TargetKind};
+use crate::evaluate::evaluate_communes;
+use crate::outcome::{apply_projects, cumulative_band_target, target_outcomes, TargetOutcome};
+use crate::scenario::{
+    Amount, CapitalSource, Commune, Gain, Must, Project, Scenario, Target, TargetKind,
+};
 use crate::text;
 
 /// Project categories shared by every part of ntm (nhóm dự án).
@@ -519,14 +524,32 @@ pub struct CriterionEstimate {
     pub cost: Decimal,
 }
 
-/// The calibration check: what the cheapest way to the criterion targets costs against the
-/// budget (hiệu chỉnh chi phí).
+/// How the greedy estimate reaches a floor target: communes at standard, in a band or above a
+/// minimum number of criteria.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FloorEstimate {
+    /// Target name.
+    pub target: String,
+    /// Criteria a commune needs to count.
+    pub min: u32,
+    /// Communes that must newly reach `min` (band targets read cumulatively).
+    pub needed: u32,
+    /// Communes the estimate lifts.
+    pub closed: u32,
+    /// Extra cost, million VND.
+    pub cost: Decimal,
+}
+
+/// The calibration check: what the cheapest way to the targets costs against the budget
+/// (hiệu chỉnh chi phí).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Calibration {
     /// Year of the targets.
     pub year: Option<u16>,
-    /// Per criterion target.
+    /// Phase 1, per criterion target.
     pub criteria: Vec<CriterionEstimate>,
+    /// Phase 2, per standard, band and minimum-criteria target.
+    pub floors: Vec<FloorEstimate>,
     /// Projects the estimate picks.
     pub projects: usize,
     /// Their cost, million VND.
@@ -543,65 +566,161 @@ pub struct Calibration {
     pub ratio: Option<Decimal>,
     /// Whether the ratio lies in [`CALIBRATION_BAND`] and the greedy cost is fully fundable.
     pub within_band: bool,
+    /// Every target of the year against the communes after the greedy picks.
+    pub targets_after: Vec<TargetOutcome>,
 }
 
-/// Greedy estimate of reaching the scenario's criterion targets with `projects`.
+/// Indices of the projects of commune `commune` with a gain on `criterion`.
+fn own_projects(projects: &[Project], commune: usize, criterion: u8) -> Vec<usize> {
+    projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.commune == commune && p.gains.iter().any(|g| g.criterion == criterion))
+        .map(|(j, _)| j)
+        .collect()
+}
+
+/// Takes the `count` cheapest options (cost, commune, projects) into `picked`; returns how
+/// many were taken and their cost.
+fn take_cheapest(
+    mut options: Vec<(Decimal, usize, Vec<usize>)>,
+    count: u32,
+    picked: &mut BTreeSet<usize>,
+) -> (u32, Decimal) {
+    options.sort();
+    let mut taken = (0, Decimal::ZERO);
+    for (cost, _, set) in options.into_iter().take(count as usize) {
+        taken = (taken.0 + 1, taken.1 + cost);
+        picked.extend(set);
+    }
+    taken
+}
+
+/// Greedy estimate of reaching the scenario's targets with `projects` (latest year with a
+/// criterion target).
 ///
-/// For each criterion target (latest target year; criteria in order), every commune not meeting
-/// it is priced at its cheapest set of its projects whose gains close the gap, counting projects
-/// already picked as free; the cheapest `needed` communes are taken. Dependencies, band and tier
-/// targets are ignored, so a real plan costs more.
+/// Phase 1, criterion targets in file order: every commune not meeting the criterion is priced
+/// at its cheapest set of its projects whose gains close the gap, projects already picked being
+/// free; the cheapest `needed` communes are taken. Phase 2, floor targets (standard, bands read
+/// cumulatively, minimum criteria) from the highest floor down: every commune below the floor
+/// is priced at its cheapest closures of as many unmet criteria as it lacks; the cheapest are
+/// taken. Sources are not split: `fundable` checks afterwards that the eligible sources can pay.
 pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
+    let catalog = &scenario.catalog;
     let year = scenario
         .targets
         .iter()
         .filter(|t| matches!(t.kind, TargetKind::Criterion { .. }))
         .map(|t| t.year)
         .max();
+    let year_targets: Vec<Target> = scenario
+        .targets
+        .iter()
+        .filter(|t| Some(t.year) == year)
+        .cloned()
+        .collect();
+    let status = |picked: &BTreeSet<usize>| {
+        let after = apply_projects(&scenario.communes, picked.iter().map(|&j| &projects[j]));
+        evaluate_communes(catalog, &after, None)
+    };
     let mut picked: BTreeSet<usize> = BTreeSet::new();
+    let baseline = status(&picked);
     let mut criteria = Vec::new();
-    for target in scenario.targets.iter().filter(|t| Some(t.year) == year) {
+    for target in &year_targets {
         let TargetKind::Criterion { criterion } = target.kind else {
             continue;
         };
-        let met = scenario
-            .communes
-            .iter()
-            .filter(|c| c.met.contains(criterion))
-            .count() as u32;
-        let wanted = target.value.ceil();
-        let needed =
-            u32::try_from((wanted - Decimal::from(met)).max(Decimal::ZERO)).unwrap_or(u32::MAX);
-        let mut options: Vec<(Decimal, usize, Vec<usize>)> = scenario
-            .communes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.met.contains(criterion))
-            .filter_map(|(i, _)| {
-                let own: Vec<usize> = projects
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| {
-                        p.commune == i && p.gains.iter().any(|g| g.criterion == criterion)
-                    })
-                    .map(|(j, _)| j)
-                    .collect();
-                cheapest_closure(projects, &own, criterion, &picked)
-                    .map(|(cost, set)| (cost, i, set))
+        let lacking = |i: &usize| !baseline.per_commune[*i].met.contains(criterion);
+        let met =
+            (scenario.communes.len() - (0..scenario.communes.len()).filter(lacking).count()) as u32;
+        let needed = missing(target.value, met);
+        let options = (0..scenario.communes.len())
+            .filter(lacking)
+            .filter_map(|i| {
+                cheapest_closure(
+                    projects,
+                    &own_projects(projects, i, criterion),
+                    criterion,
+                    &picked,
+                )
+                .map(|(cost, set)| (cost, i, set))
             })
             .collect();
-        options.sort();
-        let mut cost = Decimal::ZERO;
-        let mut closed = 0;
-        for (c, _, set) in options.into_iter().take(needed as usize) {
-            cost += c;
-            closed += 1;
-            picked.extend(set);
-        }
+        let (closed, cost) = take_cheapest(options, needed, &mut picked);
         criteria.push(CriterionEstimate {
             criterion,
             met,
             target: target.value,
+            needed,
+            closed,
+            cost,
+        });
+    }
+    let mut floor_targets: Vec<(u32, &Target)> = year_targets
+        .iter()
+        .filter_map(|t| {
+            let min = match &t.kind {
+                TargetKind::Tier {
+                    tier: TierId::Standard,
+                } => catalog.criteria_count() as u32,
+                TargetKind::Band { band } => {
+                    catalog.bands.iter().find(|b| &b.id == band)?.min.into()
+                }
+                TargetKind::MinCriteria { min } => (*min).into(),
+                _ => return None,
+            };
+            Some((min, t))
+        })
+        .collect();
+    floor_targets.sort_by_key(|t| std::cmp::Reverse(t.0));
+    let mut floors = Vec::new();
+    for (min, target) in floor_targets {
+        let now = status(&picked);
+        let count = now
+            .per_commune
+            .iter()
+            .filter(|c| c.criteria_met >= min)
+            .count() as u32;
+        let needed = missing(
+            cumulative_band_target(target, &year_targets, catalog),
+            count,
+        );
+        let options = now
+            .per_commune
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.criteria_met < min)
+            .filter_map(|(i, c)| {
+                let lacks = (min - c.criteria_met) as usize;
+                let mut closures: Vec<(Decimal, Vec<usize>)> = catalog
+                    .criteria
+                    .iter()
+                    .filter(|k| !c.met.contains(k.id))
+                    .filter_map(|k| {
+                        cheapest_closure(projects, &own_projects(projects, i, k.id), k.id, &picked)
+                    })
+                    .collect();
+                closures.sort();
+                if closures.len() < lacks {
+                    return None;
+                }
+                let set: BTreeSet<usize> = closures
+                    .into_iter()
+                    .take(lacks)
+                    .flat_map(|(_, s)| s)
+                    .collect();
+                let cost = set
+                    .iter()
+                    .filter(|j| !picked.contains(j))
+                    .map(|&j| projects[j].cost)
+                    .sum();
+                Some((cost, i, set.into_iter().collect()))
+            })
+            .collect();
+        let (closed, cost) = take_cheapest(options, needed, &mut picked);
+        floors.push(FloorEstimate {
+            target: target.name(catalog),
+            min,
             needed,
             closed,
             cost,
@@ -638,9 +757,11 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
     let ratio = (state_budget > Decimal::ZERO).then(|| (greedy_cost / state_budget).round_dp(2));
     let within_band = ratio.is_some_and(|r| r >= CALIBRATION_BAND.0 && r <= CALIBRATION_BAND.1)
         && fundable == greedy_cost;
+    let targets_after = target_outcomes(&year_targets, &status(&picked), catalog);
     Calibration {
         year,
         criteria,
+        floors,
         projects: picked.len(),
         greedy_cost,
         by_category,
@@ -649,7 +770,13 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
         fundable,
         ratio,
         within_band,
+        targets_after,
     }
+}
+
+/// Communes still to add to reach `target` from `have`.
+fn missing(target: Decimal, have: u32) -> u32 {
+    u32::try_from((target.ceil() - Decimal::from(have)).max(Decimal::ZERO)).unwrap_or(u32::MAX)
 }
 
 /// Cheapest set of `own` projects (indices into `projects`) whose gains on `criterion` add up
