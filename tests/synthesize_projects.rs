@@ -497,9 +497,9 @@ fn lai_chau_calibration_is_within_the_documented_band() {
 fn shipped_project_lists_are_what_their_seeds_generate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     for (name, count) in [
-        ("lai-chau-2023", 1002),
-        ("lang-son-2022", 1523),
-        ("muong-te-2021-2025", 50),
+        ("lai-chau-2023", 1019),
+        ("lang-son-2022", 1519),
+        ("muong-te-2021-2025", 55),
         ("lam-dong-2025", 0),
     ] {
         let s = Scenario::load(&root.join(name)).expect("seed scenario loads");
@@ -514,4 +514,34 @@ fn shipped_project_lists_are_what_their_seeds_generate() {
         assert_eq!(projects.len(), count, "{name}");
         check_invariants(&s, &projects, &costs());
     }
+}
+
+#[test]
+fn higher_density_only_adds_alternatives() {
+    let s = scenario();
+    let key = |p: &Project| {
+        (
+            p.commune,
+            p.category.clone(),
+            p.cost,
+            p.year_from,
+            p.year_to,
+            p.gains.clone(),
+        )
+    };
+    let costs = costs();
+    let sparse = synthesize(&s, &costs, &ProjectOptions::with_seed(7)).expect("synthesizes");
+    let dense = synthesize(
+        &s,
+        &costs,
+        &ProjectOptions {
+            seed: 7,
+            density_percent: 300,
+        },
+    )
+    .expect("synthesizes");
+    assert!(dense.len() > sparse.len());
+    let dense_keys: Vec<_> = dense.iter().map(key).collect();
+    assert!(sparse.iter().all(|p| dense_keys.contains(&key(p))));
+    check_invariants(&s, &dense, &costs);
 }

@@ -385,7 +385,16 @@ pub fn synthesize(
             let quantity = rng.random_range(c.quantity[0]..=c.quantity[1]);
             let gap = Decimal::from(quantity) * c.unit_cost.0 * multiplier;
             for a in &c.approaches {
+                // Every draw is made whether or not the alternative is offered, so a higher
+                // density only adds projects and leaves the others as they are.
                 let draw = rng.random_range(0..100u32);
+                let windows = year_windows(&years, a.parts.len(), &mut rng);
+                let v = i64::from(costs.variation_percent);
+                let percents: Vec<Decimal> = a
+                    .parts
+                    .iter()
+                    .map(|_| Decimal::from(rng.random_range(-v..=v)))
+                    .collect();
                 let chance = u64::from(a.probability) * u64::from(options.density_percent) / 100;
                 let also_open = a.also.as_ref().is_none_or(|also| {
                     criteria.contains(&also.criterion) && !commune.met.contains(also.criterion)
@@ -393,10 +402,7 @@ pub fn synthesize(
                 if u64::from(draw) >= chance || !also_open {
                     continue;
                 }
-                let windows = year_windows(&years, a.parts.len(), &mut rng);
-                for (part, window) in a.parts.iter().zip(windows) {
-                    let v = i64::from(costs.variation_percent);
-                    let percent = Decimal::from(rng.random_range(-v..=v));
+                for ((part, window), percent) in a.parts.iter().zip(windows).zip(percents) {
                     let mut gains = vec![Gain {
                         criterion: id,
                         fraction: part.0.normalize(),
