@@ -489,6 +489,16 @@ fn lai_chau_calibration_is_within_the_documented_band() {
     assert!(c.criteria.iter().all(|e| e.closed == e.needed));
     assert!(!c.criteria.is_empty(), "has criterion targets");
     assert!(c.within_band, "{c:?}");
+    // The figures docs/synthetic-projects.md quotes (update both together).
+    assert_eq!(c.greedy_cost, d("845573"));
+    assert_eq!(c.ratio, Some(d("0.47")));
+    assert_eq!(c.fundable, c.greedy_cost);
+    assert_eq!(c.state_budget, d("1798045"));
+    assert!(
+        c.targets_after.iter().all(|t| t.shortfall.is_zero()),
+        "the greedy picks reach every 2023 target: {:?}",
+        c.targets_after
+    );
 }
 
 /// Each seed scenario ships exactly the list its seed generates (regenerate with
