@@ -172,7 +172,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
-            let path = scenario.join("communes.csv");
+            let path = ntm::synthesize::communes_file(&scenario);
             if write {
                 synthesis.write(&path)?;
             }
@@ -193,10 +193,7 @@ fn report_of(d: &Diagnostic) -> Report {
     if let Some(hint) = &d.hint {
         diagnostic = diagnostic.with_help(hint.clone());
     }
-    let title = match d.line {
-        Some(line) => format!("{}:{line}", d.file.display()),
-        None => d.file.display().to_string(),
-    };
+    let title = d.file.display().to_string();
     let source = std::fs::read_to_string(&d.file).ok();
     if let (Some(source), Some(line)) = (source, d.line) {
         let start: usize = source
