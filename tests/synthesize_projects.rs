@@ -555,3 +555,43 @@ fn higher_density_only_adds_alternatives() {
     assert!(sparse.iter().all(|p| dense_keys.contains(&key(p))));
     check_invariants(&s, &dense, &costs);
 }
+
+#[test]
+fn writes_the_file_scenario_toml_names_and_notes_when_none_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        fixture().join("communes.csv"),
+        dir.path().join("communes.csv"),
+    )
+    .expect("copy");
+    let toml = std::fs::read_to_string(fixture().join("scenario.toml")).expect("read");
+    let renamed = toml.replace(
+        "projects = \"projects.csv\"",
+        "projects = \"candidates.csv\"",
+    );
+    std::fs::write(dir.path().join("scenario.toml"), &renamed).expect("write");
+    let s = Scenario::load_with(
+        dir.path(),
+        LoadOptions {
+            skip_projects: true,
+            ..Default::default()
+        },
+    )
+    .expect("loads");
+    let projects = generate(&s, 7);
+    let path = ntm::synthesize::projects::write(&s, &projects).expect("writes");
+    assert_eq!(path, dir.path().join("candidates.csv"));
+    assert!(summarize(&s, &projects, 7).listed);
+    assert_eq!(
+        Scenario::load(dir.path()).expect("loads").projects,
+        projects
+    );
+
+    let unlisted = toml.replace("projects = \"projects.csv\"\n", "");
+    std::fs::write(dir.path().join("scenario.toml"), unlisted).expect("write");
+    let s = Scenario::load(dir.path()).expect("loads");
+    let summary = summarize(&s, &projects, 7);
+    assert!(!summary.listed);
+    assert!(ntm::report::render_projects_summary(&summary)
+        .contains("scenario.toml lists no projects file"));
+}

@@ -134,6 +134,11 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
         Some(path) => out.push_str(&format!("Wrote (đã ghi) {}\n", path.display())),
         None => out.push_str("Dry run: add --write to write projects.csv.\n"),
     }
+    if !s.listed {
+        out.push_str(
+            "Note: scenario.toml lists no projects file; add `projects = \"projects.csv\"` so that check and plan read it.\n",
+        );
+    }
     out
 }
 

@@ -506,9 +506,18 @@ pub fn synthetic_note(seed: u64) -> String {
     )
 }
 
-/// Writes `projects.csv` into the scenario folder atomically; returns its path.
+/// The projects file `scenario.toml` names (its `projects` field), if it names one.
+pub fn listed_file(scenario: &Scenario) -> Option<PathBuf> {
+    let toml = std::fs::read_to_string(scenario.dir.join("scenario.toml")).ok()?;
+    let table = toml.parse::<toml::Table>().ok()?;
+    let name = table.get("projects")?.as_str()?;
+    Some(scenario.dir.join(name))
+}
+
+/// Writes the projects file atomically, where `scenario.toml` names it (`projects.csv` in the
+/// scenario folder otherwise); returns its path.
 pub fn write(scenario: &Scenario, projects: &[Project]) -> Result<PathBuf> {
-    let path = scenario.dir.join("projects.csv");
+    let path = listed_file(scenario).unwrap_or_else(|| scenario.dir.join("projects.csv"));
     text::write_atomic(&path, to_csv(projects, &scenario.communes).as_bytes())?;
     Ok(path)
 }
@@ -922,6 +931,8 @@ pub struct ProjectsSummary {
     pub calibration: Calibration,
     /// File written, if any.
     pub written: Option<PathBuf>,
+    /// Whether `scenario.toml` lists a projects file (otherwise the loader ignores it).
+    pub listed: bool,
 }
 
 /// Summarises generated projects for output.
@@ -963,5 +974,6 @@ pub fn summarize(scenario: &Scenario, projects: &[Project], seed: u64) -> Projec
             .collect(),
         calibration: calibrate(scenario, projects),
         written: None,
+        listed: listed_file(scenario).is_some(),
     }
 }
