@@ -595,3 +595,31 @@ fn writes_the_file_scenario_toml_names_and_notes_when_none_is_named() {
     assert!(ntm::report::render_projects_summary(&summary)
         .contains("scenario.toml lists no projects file"));
 }
+
+/// Bench-size input (2,000 communes, Lai Châu's statuses repeated) stays quick, even in debug.
+#[test]
+fn a_large_province_synthesizes_and_calibrates_quickly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lai-chau-2023");
+    let mut s = Scenario::load(&dir).expect("loads");
+    let base = s.communes.clone();
+    s.communes = (0..2000)
+        .map(|i| {
+            let mut c = base[i % base.len()].clone();
+            c.id = format!("L{i:04}");
+            c
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let projects = generate(&s, 1);
+    let summary = summarize(&s, &projects, 1);
+    let elapsed = started.elapsed();
+    assert!(projects.len() >= 15_000, "{} projects", projects.len());
+    assert_eq!(
+        projects.last().map(|p| p.id.len()),
+        Some(6),
+        "P followed by five digits"
+    );
+    assert_eq!(summary.projects, projects.len());
+    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
+    eprintln!("2,000 communes: {} projects in {elapsed:?}", projects.len());
+}

@@ -585,14 +585,15 @@ pub struct Calibration {
     pub targets_after: Vec<TargetOutcome>,
 }
 
-/// Indices of the projects of commune `commune` with a gain on `criterion`.
-fn own_projects(projects: &[Project], commune: usize, criterion: u8) -> Vec<usize> {
-    projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.commune == commune && p.gains.iter().any(|g| g.criterion == criterion))
-        .map(|(j, _)| j)
-        .collect()
+/// Indices of the projects with a gain on each (commune, criterion).
+fn index_projects(projects: &[Project]) -> BTreeMap<(usize, u8), Vec<usize>> {
+    let mut index: BTreeMap<(usize, u8), Vec<usize>> = BTreeMap::new();
+    for (j, p) in projects.iter().enumerate() {
+        for g in &p.gains {
+            index.entry((p.commune, g.criterion)).or_default().push(j);
+        }
+    }
+    index
 }
 
 /// Takes the `count` cheapest options (cost, commune, projects) into `picked`; returns how
@@ -638,6 +639,10 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
         let after = apply_projects(&scenario.communes, picked.iter().map(|&j| &projects[j]));
         evaluate_communes(catalog, &after, None)
     };
+    let index = index_projects(projects);
+    let own = |commune: usize, criterion: u8| -> &[usize] {
+        index.get(&(commune, criterion)).map_or(&[], Vec::as_slice)
+    };
     let mut picked: BTreeSet<usize> = BTreeSet::new();
     let baseline = status(&picked);
     let mut criteria = Vec::new();
@@ -652,13 +657,8 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
         let options = (0..scenario.communes.len())
             .filter(lacking)
             .filter_map(|i| {
-                cheapest_closure(
-                    projects,
-                    &own_projects(projects, i, criterion),
-                    criterion,
-                    &picked,
-                )
-                .map(|(cost, set)| (cost, i, set))
+                cheapest_closure(projects, own(i, criterion), criterion, &picked)
+                    .map(|(cost, set)| (cost, i, set))
             })
             .collect();
         let (closed, cost) = take_cheapest(options, needed, &mut picked);
@@ -711,9 +711,7 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
                     .criteria
                     .iter()
                     .filter(|k| !c.met.contains(k.id))
-                    .filter_map(|k| {
-                        cheapest_closure(projects, &own_projects(projects, i, k.id), k.id, &picked)
-                    })
+                    .filter_map(|k| cheapest_closure(projects, own(i, k.id), k.id, &picked))
                     .collect();
                 closures.sort();
                 if closures.len() < lacks {
