@@ -187,8 +187,8 @@ parts = [0.4, 0.4]
         messages,
         [
             "c2: unknown category `roads`",
-            "c2: quantity range [4, 2] is not 1 ≤ min ≤ max",
-            "c2 `too little`: parts must be in (0, 1] and add up to at least 1",
+            "c2: quantity range [4, 2] is not 1 ≤ min ≤ max ≤ 1000000",
+            "c2 `too little`: parts must be in (0, 1] with at most two decimals and add up to at least 1",
         ]
     );
     assert_eq!(problems[0].line, Some(9), "points at `criterion = 2`");
@@ -622,4 +622,19 @@ fn a_large_province_synthesizes_and_calibrates_quickly() {
     assert_eq!(summary.projects, projects.len());
     assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
     eprintln!("2,000 communes: {} projects in {elapsed:?}", projects.len());
+}
+
+#[test]
+fn a_category_no_source_funds_is_an_error_not_an_unloadable_file() {
+    let mut s = scenario();
+    s.capital_sources.retain(|src| src.id == "credit");
+    let Err(ntm::Error::Unsupported { message, .. }) =
+        synthesize(&s, &costs(), &ProjectOptions::with_seed(7))
+    else {
+        panic!("must fail");
+    };
+    assert_eq!(
+        message,
+        "no capital source of projects-small may fund category `transport`, which its synthetic projects need"
+    );
 }

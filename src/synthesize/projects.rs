@@ -45,6 +45,9 @@ pub const CATEGORIES: [&str; 17] = [
 pub const CALIBRATION_BAND: (Decimal, Decimal) =
     (Decimal::from_parts(3, 0, 0, false, 1), Decimal::ONE);
 
+/// Largest quantity and unit cost accepted.
+const MAX_AMOUNT: u32 = 1_000_000;
+
 const BUILT_IN: &str = include_str!("../../catalog/unit-costs-assumption.toml");
 const BUILT_IN_NAME: &str = "catalog/unit-costs-assumption.toml";
 
@@ -156,8 +159,12 @@ impl UnitCosts {
         let mut problem = |needle: String, message: String, hint: &str| {
             problems.push(Diagnostic::new(path, text::line_of(text, &needle), message).hint(hint));
         };
-        let positive = |a: &Amount| a.0 > Decimal::ZERO;
-        let fraction = |a: &Amount| a.0 > Decimal::ZERO && a.0 <= Decimal::ONE;
+        // Bounds keep exact arithmetic far from overflow; two decimals keep fractions such as
+        // 0.125 from being read back as 125 (Vietnamese thousands separator).
+        let positive = |a: &Amount| a.0 > Decimal::ZERO && a.0 <= Decimal::from(MAX_AMOUNT);
+        let factor = |a: &Amount| a.0 > Decimal::ZERO && a.0 <= Decimal::TEN;
+        let fraction =
+            |a: &Amount| a.0 > Decimal::ZERO && a.0 <= Decimal::ONE && a.0.normalize().scale() <= 2;
         if self.basis != "assumption" {
             problem(
                 "basis".into(),
@@ -173,10 +180,10 @@ impl UnitCosts {
             );
         }
         for m in &self.multipliers {
-            if !positive(&m.factor) {
+            if !factor(&m.factor) {
                 problem(
                     format!("\"{}\"", m.attribute),
-                    format!("multiplier for `{}` is not positive", m.attribute),
+                    format!("multiplier for `{}` is not in (0, 10]", m.attribute),
                     "factors are more than zero, e.g. 1.25",
                 );
             }
@@ -199,11 +206,11 @@ impl UnitCosts {
                     "use a category of the shared vocabulary (docs/synthetic-projects.md)",
                 );
             }
-            if c.quantity[0] == 0 || c.quantity[0] > c.quantity[1] {
+            if c.quantity[0] == 0 || c.quantity[0] > c.quantity[1] || c.quantity[1] > MAX_AMOUNT {
                 problem(
                     at.clone(),
                     format!(
-                        "c{id}: quantity range {:?} is not 1 ≤ min ≤ max",
+                        "c{id}: quantity range {:?} is not 1 ≤ min ≤ max ≤ {MAX_AMOUNT}",
                         c.quantity
                     ),
                     "write quantity = [min, max]",
@@ -212,7 +219,7 @@ impl UnitCosts {
             if !positive(&c.unit_cost) {
                 problem(
                     at.clone(),
-                    format!("c{id}: unit_cost is not positive"),
+                    format!("c{id}: unit_cost is not in (0, {MAX_AMOUNT}]"),
                     "million VND per unit, more than zero",
                 );
             }
@@ -233,17 +240,17 @@ impl UnitCosts {
                     problem(
                         format!("name = \"{}\"", a.name),
                         format!(
-                            "c{id} `{}`: parts must be in (0, 1] and add up to at least 1",
+                            "c{id} `{}`: parts must be in (0, 1] with at most two decimals and add up to at least 1",
                             a.name
                         ),
                         "e.g. parts = [0.5, 0.5]",
                     );
                 }
-                if !positive(&a.factor) || a.probability > 100 {
+                if !factor(&a.factor) || a.probability > 100 {
                     problem(
                         format!("name = \"{}\"", a.name),
                         format!(
-                            "c{id} `{}`: factor must be positive and probability at most 100",
+                            "c{id} `{}`: factor must be in (0, 10] and probability at most 100",
                             a.name
                         ),
                         "factor = 1.05, probability = 40",
@@ -382,7 +389,7 @@ pub fn synthesize(
             let Some(c) = costs.criterion(id) else {
                 continue;
             };
-            let quantity = rng.random_range(c.quantity[0]..=c.quantity[1]);
+            let quantity = rng.random_range(c.quantity[0]..=c.quantity[1].max(c.quantity[0]));
             let gap = Decimal::from(quantity) * c.unit_cost.0 * multiplier;
             for a in &c.approaches {
                 // Every draw is made whether or not the alternative is offered, so a higher
@@ -424,6 +431,19 @@ pub fn synthesize(
                 }
             }
         }
+    }
+    let sources = &scenario.capital_sources;
+    if let Some(d) = drafts
+        .iter()
+        .find(|d| !sources.is_empty() && !sources.iter().any(|s| s.funds(&d.category)))
+    {
+        return Err(Error::Unsupported {
+            message: format!(
+                "no capital source of {} may fund category `{}`, which its synthetic projects need",
+                scenario.name, d.category
+            ),
+            hint: "add the category to a source's `categories` in scenario.toml (`local` usually funds \"*\")".into(),
+        });
     }
     let width = drafts.len().to_string().len().max(4);
     Ok(drafts
