@@ -53,14 +53,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã).
+    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
+    /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
         /// Scenario folder.
         scenario: PathBuf,
         /// Seed of the tie-breaks (default: `[synthesize] seed` of the scenario).
         #[arg(long)]
         seed: Option<u64>,
-        /// Write communes.csv into the scenario folder.
+        /// Synthesize projects.csv from the communes instead of communes.csv.
+        #[arg(long)]
+        projects: bool,
+        /// Write communes.csv (projects.csv with `--projects`) into the scenario folder.
         #[arg(long)]
         write: bool,
         /// Print JSON.
@@ -148,6 +152,34 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Synthesize {
             scenario,
             seed,
+            projects: true,
+            write,
+            json,
+        } => {
+            use ntm::synthesize::projects;
+            let options = ntm::scenario::LoadOptions {
+                skip_projects: true,
+                ..Default::default()
+            };
+            let s = Scenario::load_with(&scenario, options)?;
+            let seed = seed.unwrap_or(s.synthesize.seed);
+            let costs = projects::UnitCosts::built_in()?;
+            let list =
+                projects::synthesize(&s, &costs, &projects::ProjectOptions::with_seed(seed))?;
+            let mut summary = projects::summarize(&s, &list, seed);
+            if write {
+                summary.written = Some(projects::write(&s, &list)?);
+            }
+            if json {
+                print_json(&summary)?;
+            } else {
+                print!("{}", ntm::report::render_projects_summary(&summary));
+            }
+        }
+        Command::Synthesize {
+            scenario,
+            seed,
+            projects: false,
             write,
             json,
         } => {

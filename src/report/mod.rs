@@ -2,9 +2,11 @@
 
 mod evaluation;
 mod synthesize;
+mod synthetic_projects;
 
 pub use evaluation::render_evaluation;
 pub use synthesize::render_synthesis;
+pub use synthetic_projects::render_projects_summary;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};

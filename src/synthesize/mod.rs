@@ -4,6 +4,7 @@
 //! Its output is always labelled synthetic.
 
 pub mod matrix;
+pub mod projects;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
