@@ -185,11 +185,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
-            let path = ntm::synthesize::communes_file(&scenario);
             if write {
-                synthesis.write(&path)?;
+                synthesis.write()?;
             }
-            let written = write.then_some(path.as_path());
+            let written = write.then_some(synthesis.communes_file.as_path());
             if json {
                 print_json(&synthesis)?;
             } else {

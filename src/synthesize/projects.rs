@@ -526,18 +526,13 @@ pub fn synthetic_note(seed: u64) -> String {
     )
 }
 
-/// The projects file `scenario.toml` names (its `projects` field), if it names one.
-pub fn listed_file(scenario: &Scenario) -> Option<PathBuf> {
-    let toml = std::fs::read_to_string(scenario.dir.join("scenario.toml")).ok()?;
-    let table = toml.parse::<toml::Table>().ok()?;
-    let name = table.get("projects")?.as_str()?;
-    Some(scenario.dir.join(name))
-}
-
 /// Writes the projects file atomically, where `scenario.toml` names it (`projects.csv` in the
 /// scenario folder otherwise); returns its path.
 pub fn write(scenario: &Scenario, projects: &[Project]) -> Result<PathBuf> {
-    let path = listed_file(scenario).unwrap_or_else(|| scenario.dir.join("projects.csv"));
+    let path = scenario
+        .projects_file
+        .clone()
+        .unwrap_or_else(|| scenario.dir.join("projects.csv"));
     text::write_atomic(&path, to_csv(projects, &scenario.communes).as_bytes())?;
     Ok(path)
 }
@@ -992,6 +987,6 @@ pub fn summarize(scenario: &Scenario, projects: &[Project], seed: u64) -> Projec
             .collect(),
         calibration: calibrate(scenario, projects),
         written: None,
-        listed: listed_file(scenario).is_some(),
+        listed: scenario.projects_file.is_some(),
     }
 }
