@@ -88,14 +88,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã).
+    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
+    /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
         /// Scenario folder.
         scenario: PathBuf,
         /// Seed of the tie-breaks (default: `[synthesize] seed` of the scenario).
         #[arg(long)]
         seed: Option<u64>,
-        /// Write communes.csv into the scenario folder.
+        /// Synthesize projects.csv from the communes instead of communes.csv.
+        #[arg(long)]
+        projects: bool,
+        /// Write communes.csv (projects.csv with `--projects`) into the scenario folder.
         #[arg(long)]
         write: bool,
         /// Print JSON.
@@ -110,9 +114,22 @@ enum GraphFormat {
     Json,
 }
 
+/// Writes to standard output; a closed pipe (`ntm … | head`) ends the program quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
-    println!("{text}");
+    emit(&format!("{text}\n"));
     Ok(())
 }
 
@@ -132,14 +149,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&summary)?;
             } else {
-                println!(
-                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)",
+                emit(&format!(
+                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)\n",
                     s.name,
                     s.communes.len(),
                     s.projects.len(),
                     s.capital_sources.len(),
                     s.targets.len()
-                );
+                ));
             }
         }
         Command::Evaluate {
@@ -156,7 +173,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&evaluation)?;
             } else {
-                print!("{}", ntm::report::render_evaluation(&evaluation, communes));
+                emit(&ntm::report::render_evaluation(&evaluation, communes));
             }
         }
         Command::Audit {
@@ -219,26 +236,53 @@ fn run(cli: Cli) -> Result<(), Error> {
             let graph = c.graph();
             match (format, json) {
                 (GraphFormat::Json, _) | (_, true) => print_json(&graph.to_json(&c))?,
-                (GraphFormat::Dot, false) => print!("{}", graph.to_dot(&c)),
+                (GraphFormat::Dot, false) => emit(&graph.to_dot(&c)),
             }
         }
         Command::Synthesize {
             scenario,
             seed,
+            projects: true,
+            write,
+            json,
+        } => {
+            use ntm::synthesize::projects;
+            let options = ntm::scenario::LoadOptions {
+                skip_projects: true,
+                ..Default::default()
+            };
+            let s = Scenario::load_with(&scenario, options)?;
+            let seed = seed.unwrap_or(s.synthesize.seed);
+            let costs = projects::UnitCosts::built_in()?;
+            let list =
+                projects::synthesize(&s, &costs, &projects::ProjectOptions::with_seed(seed))?;
+            let mut summary = projects::summarize(&s, &list, seed);
+            if write {
+                summary.written = Some(projects::write(&s, &list)?);
+            }
+            if json {
+                print_json(&summary)?;
+            } else {
+                print!("{}", ntm::report::render_projects_summary(&summary));
+            }
+        }
+        Command::Synthesize {
+            scenario,
+            seed,
+            projects: false,
             write,
             json,
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
-            let path = ntm::synthesize::communes_file(&scenario);
             if write {
-                synthesis.write(&path)?;
+                synthesis.write()?;
             }
-            let written = write.then_some(path.as_path());
+            let written = write.then_some(synthesis.communes_file.as_path());
             if json {
                 print_json(&synthesis)?;
             } else {
-                print!("{}", ntm::report::render_synthesis(&synthesis, written));
+                emit(&ntm::report::render_synthesis(&synthesis, written));
             }
         }
     }

@@ -4,7 +4,8 @@
 //! - spaces (also non-breaking) are thousands separators;
 //! - with both `.` and `,`, the one that comes last is the decimal separator;
 //! - dots only: if every group after the first has three digits, they separate thousands
-//!   (`4.916.475`, `4.916`), otherwise a single dot is the decimal point (`12.5`);
+//!   and the first group does not start with 0 (`4.916.475`, `4.916`), otherwise a single dot is
+//!   the decimal point (`12.5`, `0.125`);
 //! - commas only: one comma is the Vietnamese decimal comma (`13,9`, `1,500` = 1.5); several
 //!   commas with three-digit groups separate thousands (`4,916,475`).
 
@@ -29,6 +30,7 @@ fn all_groups_of_three(groups: &[&str]) -> bool {
     groups.len() > 1
         && !groups[0].is_empty()
         && groups[0].len() <= 3
+        && !groups[0].starts_with('0')
         && groups[1..].iter().all(|g| g.len() == 3)
 }
 
@@ -126,6 +128,7 @@ mod tests {
         assert_eq!(parse_decimal("13,9").unwrap(), d("13.9"));
         assert_eq!(parse_decimal("12.5").unwrap(), d("12.5"));
         assert_eq!(parse_decimal("4.916").unwrap(), d("4916"));
+        assert_eq!(parse_decimal("0.125").unwrap(), d("0.125"));
         assert_eq!(parse_decimal("4,916,475").unwrap(), d("4916475"));
         assert_eq!(parse_decimal("1.622.146,5").unwrap(), d("1622146.5"));
         assert_eq!(parse_decimal("1,622,146.5").unwrap(), d("1622146.5"));

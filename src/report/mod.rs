@@ -3,10 +3,12 @@
 mod audit;
 mod evaluation;
 mod synthesize;
+mod synthetic_projects;
 
 pub use audit::{audit_sheets, render_audit};
 pub use evaluation::render_evaluation;
 pub use synthesize::render_synthesis;
+pub use synthetic_projects::render_projects_summary;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};

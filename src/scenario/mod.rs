@@ -340,6 +340,10 @@ pub struct Scenario {
     pub hierarchy: Vec<String>,
     /// Set when commune or project data is synthetic: says so in every output.
     pub synthetic: Option<String>,
+    /// The communes file `scenario.toml` names (it may not exist yet, for `synthesize`).
+    pub communes_file: PathBuf,
+    /// The projects file `scenario.toml` names, if any.
+    pub projects_file: Option<PathBuf>,
     /// Criteria catalog.
     pub catalog: Catalog,
     /// Communes with their status.
@@ -464,6 +468,8 @@ impl Scenario {
             return Err(Error::Invalid(problems));
         }
         Ok(Scenario {
+            communes_file: communes_path,
+            projects_file: file.projects.as_ref().map(|name| dir.join(name)),
             dir,
             name: file.name,
             province: text::name(&file.province),

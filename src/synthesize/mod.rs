@@ -4,6 +4,7 @@
 //! Its output is always labelled synthetic.
 
 pub mod matrix;
+pub mod projects;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,9 @@ pub struct Synthesis {
     /// Whether village columns are written.
     #[serde(skip)]
     pub villages: bool,
+    /// The communes file the scenario names (where `write` puts the matrix).
+    #[serde(skip)]
+    pub communes_file: PathBuf,
 }
 
 /// Options of a synthesis run.
@@ -406,6 +410,7 @@ pub fn synthesize(scenario: &Scenario, options: SynthesisOptions) -> Result<Synt
         tiers: advanced > 0 || model > 0,
         villages: p.villages.is_some(),
         communes,
+        communes_file: scenario.communes_file.clone(),
     };
     if let Some(bad) = synthesis.checks.iter().find(|c| !c.holds) {
         return Err(Error::Unsupported {
@@ -587,33 +592,14 @@ impl Synthesis {
     }
 
     /// Writes the communes file atomically to `path`.
-    pub fn write(&self, path: &Path) -> Result<()> {
-        text::write_atomic(path, &self.to_csv()?)
+    pub fn write(&self) -> Result<()> {
+        text::write_atomic(&self.communes_file, &self.to_csv()?)
     }
 
     /// Whether every published figure is reproduced.
     pub fn reproduces_all(&self) -> bool {
         self.checks.iter().all(|c| c.holds)
     }
-}
-
-/// The communes file of the scenario at `path` (a folder or its `scenario.toml`): the
-/// `communes` field of `scenario.toml`, `communes.csv` by default.
-pub fn communes_file(path: &Path) -> PathBuf {
-    let (dir, toml_path) = if path.is_dir() {
-        (path.to_path_buf(), path.join("scenario.toml"))
-    } else {
-        (
-            path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-            path.to_path_buf(),
-        )
-    };
-    let name = std::fs::read_to_string(toml_path)
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("communes").and_then(|v| v.as_str()).map(String::from))
-        .unwrap_or_else(|| "communes.csv".into());
-    dir.join(name)
 }
 
 #[cfg(test)]
