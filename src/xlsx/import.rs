@@ -541,8 +541,9 @@ fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Reads `workbook` and writes `communes.csv` (and `projects.csv` when a sheet has projects)
-/// into `out`, atomically. Uses the catalog of `out/scenario.toml` when there is one, and
+/// Reads `workbook` and writes the communes file (and the projects file when a sheet has
+/// projects) into `out`, atomically, under the names `out/scenario.toml` gives (default
+/// `communes.csv`, `projects.csv`). Uses the catalog of `out/scenario.toml` when there is one, and
 /// validates the result by loading the scenario (projects only when a project sheet was read);
 /// otherwise writes a minimal `scenario.toml` with
 /// `baseline_year = year` (which is then required).
@@ -555,17 +556,23 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
             hint: "pass --year YEAR (the year the status describes) to write a minimal one, or import into a scenario folder".into(),
         });
     }
-    let catalog = if existing {
-        Scenario::load_with(
+    // Write where scenario.toml says the files are (communes.csv, projects.csv by default).
+    let (catalog, communes_path, projects_path) = if existing {
+        let s = Scenario::load_with(
             out,
             LoadOptions {
                 allow_missing_communes: true,
                 skip_projects: true,
             },
-        )?
-        .catalog
+        )?;
+        let projects = s.projects_file.unwrap_or_else(|| out.join("projects.csv"));
+        (s.catalog, s.communes_file, projects)
     } else {
-        Catalog::load("qd318-2022", out)?
+        (
+            Catalog::load("qd318-2022", out)?,
+            out.join("communes.csv"),
+            out.join("projects.csv"),
+        )
     };
     let mut book = open_workbook_auto(workbook).map_err(|e| {
         Error::invalid(
@@ -647,16 +654,14 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         skip_projects: projects_csv.is_none(),
     };
     if let Some(csv) = communes_csv {
-        let path = out.join("communes.csv");
-        text::write_atomic(&path, &csv.text)?;
+        text::write_atomic(&communes_path, &csv.text)?;
         report.communes = csv.rows;
-        report.files.push(path);
+        report.files.push(communes_path);
     }
     if let Some(csv) = &projects_csv {
-        let path = out.join("projects.csv");
-        text::write_atomic(&path, &csv.text)?;
+        text::write_atomic(&projects_path, &csv.text)?;
         report.projects = csv.rows;
-        report.files.push(path);
+        report.files.push(projects_path);
     }
     if !existing {
         let name = workbook
