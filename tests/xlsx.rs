@@ -133,7 +133,9 @@ fn planners_workbook(path: &Path, bad_cell: Option<&str>) {
         ws.write_string(1, 2 + c, format!("Tiêu chí {c}")).unwrap();
     }
     // Xã A meets all 19 (numbers); Xã B all but c10 ("x" and "Đạt" marks); Xã C only c1..c5.
-    let communes: [(&str, &str, fn(u16) -> &'static str); 3] = [
+    // The mark written for criterion c of each commune.
+    type Mark = fn(u16) -> &'static str;
+    let communes: [(&str, &str, Mark); 3] = [
         ("Xã A", "Huyện Một", |_| "1"),
         ("Xã B", "Huyện Một", |c| match c {
             10 => "Chưa đạt",
