@@ -415,6 +415,19 @@ fn targets_against_baseline_communes_and_each_other() {
     assert!(bands[0]
         .message
         .contains("band 19 target is 3 but the standard target is 2"));
+    // 2024: model 2 > advanced 1.
+    let tiers = find("target-tiers");
+    assert_eq!(tiers.len(), 1);
+    assert!(tiers[0]
+        .message
+        .contains("communes at model (2) > communes at advanced (1)"));
+    // 2025: "no commune under 10 criteria", yet all 10 communes are in band 5-9.
+    let floor = find("target-min-criteria");
+    assert_eq!(floor.len(), 1);
+    assert_eq!(
+        floor[0].arithmetic[0],
+        "band targets 2025 under 10 criteria: band 5-9: 10"
+    );
     // 2025: every commune in 5-9 yet c1..c10 at 10 each: 100 > 10 × 9 = 90.
     let infeasible = find("target-feasibility");
     assert_eq!(infeasible.len(), 1);

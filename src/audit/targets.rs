@@ -144,10 +144,12 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
         if let Some(b) = base.as_ref().filter(|b| b.year < year) {
             above_baseline(scenario, year, &targets, b, r);
         }
+        tiers_nest(scenario, year, &targets, r);
         if let Some(n) = communes {
             within_communes(scenario, year, &targets, n, r);
             average_reachable(scenario, year, &targets, n, base.as_ref(), r);
             bands_fit(scenario, year, &targets, n, r);
+            floor_fits_bands(scenario, year, &targets, r);
             feasible(scenario, year, &targets, n, r);
         }
     }
@@ -497,6 +499,119 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
             arithmetic,
             fix: Some(format!(
                 "band targets add up to {n} (all bands) or less, and band {top} equals the standard target"
+            )),
+        });
+    }
+}
+
+fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recorder) {
+    let tier = |tier: TierId| {
+        targets
+            .iter()
+            .copied()
+            .find(|t| t.kind == TargetKind::Tier { tier })
+    };
+    let chain: Vec<&Target> = [TierId::Model, TierId::Advanced, TierId::Standard]
+        .into_iter()
+        .filter_map(tier)
+        .collect();
+    if chain.len() < 2 {
+        return;
+    }
+    let shown: Vec<String> = chain
+        .iter()
+        .map(|t| format!("{} {}", t.name(&scenario.catalog), t.value.normalize()))
+        .collect();
+    let arithmetic = vec![shown.join(" ≤ ")];
+    let figures: Vec<Figure> = chain.iter().map(|t| figure(scenario, t)).collect();
+    let broken: Vec<String> = chain
+        .windows(2)
+        .filter(|w| w[0].value > w[1].value)
+        .map(|w| {
+            format!(
+                "{} ({}) > {} ({})",
+                w[0].name(&scenario.catalog),
+                w[0].value.normalize(),
+                w[1].name(&scenario.catalog),
+                w[1].value.normalize()
+            )
+        })
+        .collect();
+    if broken.is_empty() {
+        r.pass(
+            "target-tiers",
+            format!("the tier targets for {year} nest: model ≤ advanced ≤ standard"),
+            figures,
+            arithmetic,
+        );
+    } else {
+        r.find(Finding {
+            check: "target-tiers",
+            severity: Severity::Error,
+            message: format!("tier targets for {year} do not nest: {}", broken.join("; ")),
+            figures,
+            arithmetic,
+            fix: Some(
+                "every model commune is advanced and every advanced commune is at standard".into(),
+            ),
+        });
+    }
+}
+
+/// "No commune under `min` criteria" against the band counts of that year (band targets, or
+/// the published bands when they describe that year).
+fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recorder) {
+    let Some((floor, min)) = targets.iter().find_map(|t| match t.kind {
+        TargetKind::MinCriteria { min } => Some((*t, min)),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut bands = band_targets(scenario, targets);
+    let mut from = "band targets";
+    if bands.is_empty() && scenario.published.year == Some(year) {
+        bands = scenario.published.bands.clone();
+        from = "published bands";
+    }
+    let below: Vec<(String, u32)> = scenario
+        .catalog
+        .bands
+        .iter()
+        .filter(|b| b.max < min)
+        .filter_map(|b| bands.get(&b.id).map(|n| (b.id.clone(), *n)))
+        .collect();
+    if below.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = below
+        .iter()
+        .map(|(band, n)| format!("band {band}: {n}"))
+        .collect();
+    let arithmetic = vec![format!(
+        "{from} {year} under {min} criteria: {}",
+        shown.join(", ")
+    )];
+    let figures = vec![figure(scenario, floor)];
+    let crowded: Vec<&(String, u32)> = below.iter().filter(|(_, n)| *n > 0).collect();
+    if crowded.is_empty() {
+        r.pass(
+            "target-min-criteria",
+            format!("no commune is under {min} criteria in the {from} for {year}"),
+            figures,
+            arithmetic,
+        );
+    } else {
+        let n: u64 = crowded.iter().map(|(_, n)| u64::from(*n)).sum();
+        r.find(Finding {
+            check: "target-min-criteria",
+            severity: Severity::Error,
+            message: format!(
+                "the {from} for {year} put {n} commune(s) under {min} criteria, but the target is that none is"
+            ),
+            figures,
+            arithmetic,
+            fix: Some(format!(
+                "move those communes to bands of {min} or more criteria, or lower the floor"
             )),
         });
     }
