@@ -491,6 +491,26 @@ mod tests {
         );
     }
 
+    #[test]
+    fn national_scale_is_instant() {
+        // 7,669 communes, 6,084 at standard (mid-2025): runs keep the test O(groups × levels).
+        let groups = vec![
+            group("19", 19, 19, 6084),
+            group("15-18", 15, 18, 1200),
+            group("10-14", 10, 14, 385),
+        ];
+        let counts: BTreeMap<u8, u32> = (1..=19).map(|c| (c, 7000 + u32::from(c) * 30)).collect();
+        let v = check(&CountingProblem {
+            criteria: 19,
+            groups,
+            counts,
+            kind: CountKind::Exact,
+        });
+        assert!(v.feasible, "{:?}", v.steps);
+        let communes: u32 = v.row_sums.iter().map(|r| r.1).sum();
+        assert_eq!(communes, 7669);
+    }
+
     proptest::proptest! {
         #[test]
         fn agrees_with_brute_force(
