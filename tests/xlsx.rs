@@ -86,7 +86,8 @@ fn evaluate_workbook_imports_back() {
             "Tiêu chí (criteria)",
             "Huyện (districts)",
             "Đánh giá xã (evaluation)",
-            "Dữ liệu xã (communes)"
+            "Dữ liệu xã (communes)",
+            "Dự án (projects)"
         ]
     );
     let criteria = wb.worksheet_range("Tiêu chí (criteria)").unwrap();
@@ -100,22 +101,11 @@ fn evaluate_workbook_imports_back() {
         "--out".as_ref(),
         out.path().as_os_str(),
     ]);
-    // The evaluate workbook carries communes only; drop projects for the comparison.
-    let without_projects = |dir: &Path| {
-        let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
-        std::fs::write(
-            dir.join("scenario.toml"),
-            toml.replace("projects = \"projects.csv\"\n", ""),
-        )
-        .unwrap();
-    };
-    without_projects(out.path());
-    let copy = tempfile::tempdir().unwrap();
-    for f in ["scenario.toml", "communes.csv"] {
-        std::fs::copy(source.join(f), copy.path().join(f)).unwrap();
-    }
-    without_projects(copy.path());
-    assert_eq!(evaluate_json(copy.path()), evaluate_json(out.path()));
+    assert_eq!(evaluate_json(&source), evaluate_json(out.path()));
+    assert_eq!(
+        Scenario::load(&source).unwrap().projects,
+        Scenario::load(out.path()).unwrap().projects
+    );
 }
 
 /// A workbook as a province office might keep it: a title row, `STT`, `Tên xã`, `Huyện`,
@@ -335,4 +325,28 @@ fn imports_a_merged_two_row_header() {
     let met: Vec<u32> = s.communes.iter().map(|c| c.met.count()).collect();
     assert_eq!(met, [12, 19]);
     assert_eq!(s.communes[0].name, "Xã Một");
+}
+
+#[test]
+fn every_seed_round_trips_through_a_workbook() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let source = entry.unwrap().path();
+        if !source.join("scenario.toml").is_file() {
+            continue;
+        }
+        let a = Scenario::load(&source).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            source.join("scenario.toml"),
+            out.path().join("scenario.toml"),
+        )
+        .unwrap();
+        let book = out.path().join("w.xlsx");
+        ntm::xlsx::write_workbook(&book, &ntm::xlsx::scenario_sheets(&a)).unwrap();
+        ntm::xlsx::import_workbook(&book, out.path(), None).unwrap();
+        let b = Scenario::load(out.path()).unwrap();
+        assert_eq!(a.communes, b.communes, "{}", source.display());
+        assert_eq!(a.projects, b.projects, "{}", source.display());
+    }
 }

@@ -106,9 +106,10 @@ pub fn communes_sheet(scenario: &Scenario) -> Sheet {
 }
 
 /// The candidate projects, headers `Mã dự án`, `Xã`, `Loại`, `Tổng mức đầu tư` (million
-/// VND), `Từ năm`, `Đến năm`, `Tiêu chí` (`c2:0.4;c5:1`), `Bắt buộc`; `None` without projects.
+/// VND), `Từ năm`, `Đến năm`, `Tiêu chí` (`c2:0,4;c5:1`), `Bắt buộc`; `None` when the scenario
+/// has no projects and names no projects file.
 pub fn projects_sheet(scenario: &Scenario) -> Option<Sheet> {
-    if scenario.projects.is_empty() {
+    if scenario.projects.is_empty() && scenario.projects_file.is_none() {
         return None;
     }
     let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
@@ -172,7 +173,7 @@ pub fn scenario_sheets(scenario: &Scenario) -> Vec<Sheet> {
 }
 
 /// The tables of `ntm evaluate`: summary, bands, criteria, districts (if any), communes, and the
-/// commune data in import format (so the workbook can be edited and imported back).
+/// commune data and projects in import format (so the workbook can be edited and imported back).
 pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
     let s = &e.summary;
     let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
@@ -311,6 +312,6 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
             })
             .collect(),
     });
-    sheets.push(communes_sheet(scenario));
+    sheets.extend(scenario_sheets(scenario));
     sheets
 }
