@@ -256,6 +256,33 @@ pub fn water_fill(runs: &[(u32, u32, u32)], total: u64) -> Option<Vec<(u32, u32)
     Some(out)
 }
 
+/// Gale–Ryser test of row sums, given as `(criteria met, communes)` runs, against
+/// `(criterion, count)` column sums (both totals assumed equal): the first `t` whose `t` largest
+/// counts (ties by criterion id) need more pairs than `Σᵢ min(rᵢ, t)`, as an
+/// [`Obstruction::GaleRyser`]; `None` when a 0/1 matrix with those margins exists.
+pub fn gale_ryser(row_sums: &[(u32, u32)], counts: &[(u8, u32)]) -> Option<Obstruction> {
+    let mut sorted = counts.to_vec();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut demand = 0u64;
+    for (t, &(_, count)) in sorted.iter().enumerate() {
+        let top = u32::try_from(t + 1).unwrap_or(u32::MAX);
+        demand += u64::from(count);
+        let capacity: u64 = row_sums
+            .iter()
+            .map(|&(level, n)| u64::from(level.min(top)).saturating_mul(u64::from(n)))
+            .fold(0u64, u64::saturating_add);
+        if demand > capacity {
+            return Some(Obstruction::GaleRyser {
+                top,
+                criteria: sorted[..=t].iter().map(|(c, _)| *c).collect(),
+                demand,
+                capacity,
+            });
+        }
+    }
+    None
+}
+
 /// Runs the counting test.
 pub fn check(problem: &CountingProblem) -> Verdict {
     let communes: u64 = problem.groups.iter().map(|g| u64::from(g.communes)).sum();
@@ -368,27 +395,9 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         "most even row sums with that total (water-filling): {}",
         spread.join(" + ")
     ));
-    let mut sorted: Vec<(u8, u32)> = problem.counts.iter().map(|(&c, &n)| (c, n)).collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut demand = 0u64;
-    for (t, &(_, count)) in sorted.iter().enumerate() {
-        let top = u32::try_from(t + 1).unwrap_or(u32::MAX);
-        demand += u64::from(count);
-        let capacity: u64 = levels
-            .iter()
-            .map(|(level, n)| u64::from((*level).min(top)).saturating_mul(*n))
-            .fold(0u64, u64::saturating_add);
-        if demand > capacity {
-            return Verdict::infeasible(
-                steps,
-                Obstruction::GaleRyser {
-                    top,
-                    criteria: sorted[..=t].iter().map(|(c, _)| *c).collect(),
-                    demand,
-                    capacity,
-                },
-            );
-        }
+    let counts: Vec<(u8, u32)> = problem.counts.iter().map(|(&c, &n)| (c, n)).collect();
+    if let Some(obstruction) = gale_ryser(&rows, &counts) {
+        return Verdict::infeasible(steps, obstruction);
     }
     steps.push(format!(
         "Gale–Ryser holds for every t = 1..={known}: Σ of the t largest counts ≤ Σ min(row sum, t)"
@@ -455,6 +464,37 @@ mod tests {
         assert_eq!(
             water_fill(&[(0, 19, u32::MAX)], 19 * u64::from(u32::MAX)),
             Some(vec![(19, u32::MAX)])
+        );
+    }
+
+    #[test]
+    fn water_fill_is_as_even_as_the_bounds_allow() {
+        // 3 rows in [0,5], [2,2], [4,9] summing to 12: level 5 gives 5+2+5 = 12.
+        let rows = [(0, 5, 1), (2, 2, 1), (4, 9, 1)];
+        assert_eq!(water_fill(&rows, 12), Some(vec![(5, 1), (2, 1), (5, 1)]));
+        // Sum 13: level 5 gives 12, one more goes to the first row that can grow (the third).
+        assert_eq!(water_fill(&rows, 13), Some(vec![(5, 1), (2, 1), (6, 1)]));
+        // Out of range: at most 5 + 2 + 9 = 16.
+        assert_eq!(water_fill(&rows, 17), None);
+        assert_eq!(
+            water_fill(&[(3, 3, 1), (3, 3, 1)], 6),
+            Some(vec![(3, 1), (3, 1)])
+        );
+    }
+
+    #[test]
+    fn gale_ryser_by_hand() {
+        // Rows 2,1 and columns 2,1: [[1,1],[1,0]] exists.
+        assert_eq!(gale_ryser(&[(2, 1), (1, 1)], &[(1, 2), (2, 1)]), None);
+        // Rows 2,0 and columns 2,0: column 1 needs both rows but row 2 has no ones.
+        assert_eq!(
+            gale_ryser(&[(2, 1), (0, 1)], &[(1, 2), (2, 0)]),
+            Some(Obstruction::GaleRyser {
+                top: 1,
+                criteria: vec![1],
+                demand: 2,
+                capacity: 1
+            })
         );
     }
 

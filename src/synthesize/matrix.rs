@@ -6,21 +6,25 @@
 //! 1. every commune gets an interval of criteria met from its band (standard = all criteria);
 //! 2. the total number of criteria met `T` comes from the per-criterion counts, or from the
 //!    average (within the rounding of the published figure) when some counts are unknown;
-//! 3. row sums are chosen by integer water-filling inside the intervals: this vector is
-//!    majorized by every other feasible one, so its conjugate dominates theirs and the
-//!    Gale–Ryser condition on it is an exact feasibility test; unknown criterion counts are
-//!    water-filled between "communes at standard" and "all communes" for the same reason;
+//! 3. unknown criterion counts are water-filled between "communes at standard" and "all
+//!    communes" ([`consistency::water_fill`]), then the counting test ([`consistency::check`])
+//!    water-fills the row sums inside the intervals and applies Gale–Ryser to them, an exact
+//!    feasibility test since the most even row sums are majorized by every feasible vector;
 //! 4. Ryser's greedy builds the matrix: criteria in descending order of count, each filled into
 //!    the communes with the most criteria still to place, ties broken by a seeded RNG.
 //!
 //! When no matrix exists the result lists which published figures cannot hold together, with
 //! the arithmetic.
 
+use std::collections::BTreeMap;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
+
+use crate::consistency::{self, CountKind, CountingProblem, Obstruction, RowGroup};
 
 /// A band of communes by criteria met, with its published count if any (nhóm xã).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,14 +110,6 @@ fn criterion_figure(id: u8) -> Figure {
     Figure::new("published.criteria", &format!("c{id}"))
 }
 
-/// Communes sharing an interval of criteria met.
-#[derive(Debug, Clone, Copy)]
-struct RowGroup {
-    min: u32,
-    max: u32,
-    count: u32,
-}
-
 /// Rows grouped by interval from the bands; also the number of communes at standard.
 fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Conflict>> {
     let mut conflicts = Vec::new();
@@ -161,13 +157,14 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Confl
     let mut groups: Vec<RowGroup> = bands
         .iter()
         .filter_map(|b| {
-            b.count.map(|count| RowGroup {
+            b.count.map(|communes| RowGroup {
+                label: b.id.clone(),
                 min: b.min.min(width),
                 max: b.max.min(width),
-                count,
+                communes,
             })
         })
-        .filter(|g| g.count > 0)
+        .filter(|g| g.communes > 0)
         .collect();
     let rest = n.saturating_sub(known);
     if rest > 0 && !unknown.is_empty() {
@@ -191,15 +188,16 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Confl
             ));
         }
         groups.push(RowGroup {
+            label: "unpublished bands".into(),
             min: lo,
             max: hi,
-            count: rest,
+            communes: rest,
         });
     }
     let standard = groups
         .iter()
         .filter(|g| g.min == width)
-        .map(|g| g.count)
+        .map(|g| g.communes)
         .sum::<u32>();
     groups.sort_by(|a, b| b.max.cmp(&a.max).then(b.min.cmp(&a.min)));
     if conflicts.is_empty() {
@@ -209,75 +207,11 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Confl
     }
 }
 
-/// Integer water-filling: values `v_i` in `[lo_i, hi_i]` summing to `total`, as equal as the
-/// bounds allow (the least element in the majorization order). `None` when the sum is out of
-/// range.
-pub fn water_fill(bounds: &[(u32, u32)], total: u32) -> Option<Vec<u32>> {
-    let lo_sum: u64 = bounds.iter().map(|b| u64::from(b.0)).sum();
-    let hi_sum: u64 = bounds.iter().map(|b| u64::from(b.1)).sum();
-    if bounds.iter().any(|b| b.0 > b.1) || u64::from(total) < lo_sum || u64::from(total) > hi_sum {
-        return None;
-    }
-    let filled = |level: u32| -> u64 {
-        bounds
-            .iter()
-            .map(|&(lo, hi)| u64::from(level.clamp(lo, hi)))
-            .sum()
-    };
-    // Largest level whose fill does not exceed the total.
-    let (mut low, mut high) = (0u32, bounds.iter().map(|b| b.1).max().unwrap_or(0));
-    while low < high {
-        let mid = low + (high - low).div_ceil(2);
-        if filled(mid) <= u64::from(total) {
-            low = mid;
-        } else {
-            high = mid - 1;
-        }
-    }
-    let mut values: Vec<u32> = bounds.iter().map(|&(lo, hi)| low.clamp(lo, hi)).collect();
-    let mut left = u64::from(total) - filled(low);
-    for (value, &(lo, hi)) in values.iter_mut().zip(bounds) {
-        if left == 0 {
-            break;
-        }
-        if *value == low && low >= lo && low < hi {
-            *value += 1;
-            left -= 1;
-        }
-    }
-    (left == 0).then_some(values)
-}
-
-/// Where the Gale–Ryser condition fails: the `k` largest column sums add up to `columns`, but
-/// rows can hold at most `rows` ones in any `k` columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Violation {
-    /// Number of columns.
-    pub k: usize,
-    /// Sum of the `k` largest column sums.
-    pub columns: u64,
-    /// Σ min(row sum, k).
-    pub rows: u64,
-}
-
-/// Checks the Gale–Ryser condition (sums assumed equal); `None` when a matrix exists.
-pub fn gale_ryser(rows: &[u32], columns: &[u32]) -> Option<Violation> {
-    let mut sorted = columns.to_vec();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    let mut column_sum = 0u64;
-    for (i, c) in sorted.iter().enumerate() {
-        let k = i + 1;
-        column_sum += u64::from(*c);
-        let row_sum: u64 = rows.iter().map(|r| u64::from(*r).min(k as u64)).sum();
-        if column_sum > row_sum {
-            return Some(Violation {
-                k,
-                columns: column_sum,
-                rows: row_sum,
-            });
-        }
-    }
-    None
+/// Values from `(value, repeats)` runs, in run order.
+fn expand(runs: &[(u32, u32)]) -> Vec<u32> {
+    runs.iter()
+        .flat_map(|&(value, n)| std::iter::repeat_n(value, n as usize))
+        .collect()
 }
 
 /// Spreads water-filled row sums by seeded random moves of one criterion from one commune to
@@ -286,7 +220,7 @@ pub fn gale_ryser(rows: &[u32], columns: &[u32]) -> Option<Violation> {
 fn spread(
     mut rows: Vec<u32>,
     bounds: &[(u32, u32)],
-    columns: &[u32],
+    counts: &[(u8, u32)],
     rng: &mut ChaCha8Rng,
 ) -> Vec<u32> {
     let n = rows.len();
@@ -300,7 +234,8 @@ fn spread(
         }
         rows[up] += 1;
         rows[down] -= 1;
-        if gale_ryser(&rows, columns).is_some() {
+        let runs: Vec<(u32, u32)> = rows.iter().map(|&r| (r, 1)).collect();
+        if consistency::gale_ryser(&runs, counts).is_some() {
             rows[up] -= 1;
             rows[down] += 1;
         }
@@ -388,8 +323,8 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
     if !conflicts.is_empty() {
         return Err(conflicts);
     }
-    let row_low: u32 = groups.iter().map(|g| g.min * g.count).sum();
-    let row_high: u32 = groups.iter().map(|g| g.max * g.count).sum();
+    let row_low: u32 = groups.iter().map(|g| g.min * g.communes).sum();
+    let row_high: u32 = groups.iter().map(|g| g.max * g.communes).sum();
     let known: u32 = margins.criteria.iter().filter_map(|c| c.1).sum();
     let unknown = margins.criteria.iter().filter(|c| c.1.is_none()).count() as u32;
     let (col_low, col_high) = (known + unknown * standard, known + unknown * n);
@@ -444,13 +379,13 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
             ));
         } else if a_high < col_low || a_low > col_high {
             conflicts.push(conflict(
-                [vec![average_figure.clone()], column_figures].concat(),
+                [vec![average_figure.clone()], column_figures.clone()].concat(),
                 format!("{average_say}, but {columns_say}"),
             ));
         }
         if a_low <= a_high && (a_high < row_low || a_low > row_high) {
             conflicts.push(conflict(
-                [vec![average_figure], band_figures].concat(),
+                [vec![average_figure], band_figures.clone()].concat(),
                 format!("{average_say}, but {bands_say}"),
             ));
         }
@@ -465,29 +400,49 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
     totals.sort_by_key(|t| ((Decimal::from(*t) - aim).abs(), *t));
     let row_bounds: Vec<(u32, u32)> = groups
         .iter()
-        .flat_map(|g| std::iter::repeat_n((g.min, g.max), g.count as usize))
+        .flat_map(|g| std::iter::repeat_n((g.min, g.max), g.communes as usize))
         .collect();
     let mut first_violation = None;
     for total in totals {
-        let Some(rows) = water_fill(&row_bounds, total) else {
+        let unknown_runs = [(standard, n, unknown)];
+        let Some(filled) = consistency::water_fill(&unknown_runs, u64::from(total - known)) else {
             continue;
         };
-        let unknown_bounds = vec![(standard, n); unknown as usize];
-        let Some(filled) = water_fill(&unknown_bounds, total - known) else {
-            continue;
-        };
-        let mut filled = filled.into_iter();
+        let mut filled = expand(&filled).into_iter();
         let columns: Vec<u32> = margins
             .criteria
             .iter()
             .map(|c| c.1.or_else(|| filled.next()).unwrap_or(0))
             .collect();
-        if let Some(v) = gale_ryser(&rows, &columns) {
-            first_violation.get_or_insert((v, columns));
-            continue;
-        }
+        let counts: Vec<(u8, u32)> = margins
+            .criteria
+            .iter()
+            .map(|c| c.0)
+            .zip(columns.iter().copied())
+            .collect();
+        let verdict = consistency::check(&CountingProblem {
+            criteria: width,
+            groups: groups.clone(),
+            counts: counts.iter().copied().collect(),
+            kind: CountKind::Exact,
+        });
+        let rows = match verdict.obstruction {
+            None => expand(&verdict.row_sums),
+            Some(Obstruction::GaleRyser {
+                top,
+                criteria,
+                demand,
+                capacity,
+            }) => {
+                first_violation.get_or_insert((top, criteria, demand, capacity, counts));
+                continue;
+            }
+            // The counts were checked against the communes above: only a total outside the
+            // bands' range is left, and that total does not fit.
+            Some(_) => continue,
+        };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let rows = spread(rows, &row_bounds, &columns, &mut rng);
+        let rows = spread(rows, &row_bounds, &counts, &mut rng);
         return match ryser_fill(&rows, &columns, &mut rng) {
             Some(cells) => Ok(Matrix {
                 rows,
@@ -502,44 +457,26 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
         };
     }
     let message = match first_violation {
-        Some((v, columns)) => {
-            let mut ranked: Vec<(u8, u32)> =
-                margins.criteria.iter().map(|c| c.0).zip(columns).collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let top: Vec<String> = ranked[..v.k]
+        Some((top, criteria, demand, capacity, counts)) => {
+            let count_of: BTreeMap<u8, u32> = counts.into_iter().collect();
+            let named: Vec<String> = criteria
                 .iter()
-                .map(|(id, c)| format!("c{id} {c}"))
+                .map(|id| format!("c{id} {}", count_of.get(id).copied().unwrap_or(0)))
                 .collect();
             format!(
-                "the {} criteria met most often ({}) are met {} times in total, but with the band counts \
-                 the communes can meet at most {} of them (each commune at most min(its criteria, {}))",
-                v.k,
-                top.join(", "),
-                v.columns,
-                v.rows,
-                v.k
+                "the {top} criteria met most often ({}) are met {demand} times in total, but with the band counts \
+                 the communes can meet at most {capacity} of them (each commune at most min(its criteria, {top}))",
+                named.join(", "),
             )
         }
         None => format!(
             "no total of criteria met fits the bands ({row_low}..{row_high}) and the counts"
         ),
     };
-    let figures = [
-        margins
-            .bands
-            .iter()
-            .filter(|b| b.count.is_some())
-            .map(|b| band_figure(&b.id))
-            .collect::<Vec<_>>(),
-        margins
-            .criteria
-            .iter()
-            .filter(|c| c.1.is_some())
-            .map(|c| criterion_figure(c.0))
-            .collect(),
-    ]
-    .concat();
-    Err(vec![conflict(figures, message)])
+    Err(vec![conflict(
+        [band_figures, column_figures].concat(),
+        message,
+    )])
 }
 
 #[cfg(test)]
@@ -563,38 +500,6 @@ mod tests {
                 count,
             })
             .collect()
-    }
-
-    #[test]
-    fn water_fill_is_as_even_as_the_bounds_allow() {
-        // 3 rows in [0,5], [2,2], [4,9] summing to 12: level 5 gives 5+2+5 = 12.
-        assert_eq!(
-            water_fill(&[(0, 5), (2, 2), (4, 9)], 12),
-            Some(vec![5, 2, 5])
-        );
-        // Sum 13: level 5 gives 12, one more goes to the first row that can grow (the third).
-        assert_eq!(
-            water_fill(&[(0, 5), (2, 2), (4, 9)], 13),
-            Some(vec![5, 2, 6])
-        );
-        // Out of range: at most 5 + 2 + 9 = 16.
-        assert_eq!(water_fill(&[(0, 5), (2, 2), (4, 9)], 17), None);
-        assert_eq!(water_fill(&[(3, 3), (3, 3)], 6), Some(vec![3, 3]));
-    }
-
-    #[test]
-    fn gale_ryser_by_hand() {
-        // Rows 2,1 and columns 2,1: [[1,1],[1,0]] exists.
-        assert_eq!(gale_ryser(&[2, 1], &[2, 1]), None);
-        // Rows 2,0 and columns 2,0: column 1 needs both rows but row 2 has no ones.
-        assert_eq!(
-            gale_ryser(&[2, 0], &[2, 0]),
-            Some(Violation {
-                k: 1,
-                columns: 2,
-                rows: 1
-            })
-        );
     }
 
     #[test]
