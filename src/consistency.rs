@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// Communes whose number of criteria met lies in `[min, max]` (a band, nhóm xã).
@@ -208,6 +209,25 @@ impl Obstruction {
             }
         }
     }
+}
+
+/// Totals of criteria met over `n` communes whose average rounds (half up) to the published
+/// `average` at its published decimals: `ceil((a − h)·n) ..= ceil((a + h)·n) − 1` with `h` half
+/// a unit of the last decimal. `None` when no whole total does, or on overflow.
+pub fn average_window(average: Decimal, n: u32) -> Option<(u64, u64)> {
+    let half = Decimal::try_new(5, average.scale() + 1).ok()?;
+    let n = Decimal::from(n);
+    let low = average.checked_sub(half)?.checked_mul(n)?.ceil();
+    // `ceil(-0.5)` is a negative zero, which does not convert to u64.
+    let low = if low.is_sign_negative() {
+        Decimal::ZERO
+    } else {
+        low
+    };
+    let high_exclusive = average.checked_add(half)?.checked_mul(n)?.ceil();
+    let low = u64::try_from(low).ok()?;
+    let high = u64::try_from(high_exclusive).ok()?.checked_sub(1)?;
+    (low <= high).then_some((low, high))
 }
 
 /// Integer water-filling over runs of communes: `runs[i] = (lo, hi, communes)` says that many

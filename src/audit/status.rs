@@ -56,17 +56,6 @@ fn bands_with_standard(scenario: &Scenario) -> BTreeMap<String, u32> {
     bands
 }
 
-/// Totals of criteria met that round to `average` over `n` communes:
-/// `[ceil((a − slack)·n), floor((a + slack)·n)]`; `None` when empty or out of range.
-fn average_window(average: Decimal, n: u32) -> Option<(u64, u64)> {
-    let slack = rounding_slack(average);
-    let low = average.checked_sub(slack)?.checked_mul(Decimal::from(n))?;
-    let high = average.checked_add(slack)?.checked_mul(Decimal::from(n))?;
-    let lo = u64::try_from(low.ceil().max(Decimal::ZERO)).ok()?;
-    let hi = u64::try_from(high.floor()).ok()?;
-    (lo <= hi).then_some((lo, hi))
-}
-
 /// Runs the status checks.
 pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
     let p = &scenario.published;
@@ -353,7 +342,7 @@ fn average_matches_counts(
         return;
     }
     let slack = rounding_slack(average);
-    let Some((low, high)) = average_window(average, n) else {
+    let Some((low, high)) = consistency::average_window(average, n) else {
         return;
     };
     let sum: u64 = counts.values().map(|&c| u64::from(c)).sum();
@@ -536,7 +525,7 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
         return;
     };
     let slack = rounding_slack(average);
-    let Some((low, high)) = average_window(average, n) else {
+    let Some((low, high)) = consistency::average_window(average, n) else {
         return;
     };
     let total_at = |f: fn(&crate::consistency::RowGroup) -> u32| -> u64 {
@@ -770,11 +759,17 @@ mod tests {
     #[test]
     fn average_window_follows_the_published_rounding() {
         // 12.5 ± 0.05 × 94 = 1170.3..1179.7 → 1171..=1179.
-        assert_eq!(average_window(Decimal::new(125, 1), 94), Some((1171, 1179)));
+        assert_eq!(
+            consistency::average_window(Decimal::new(125, 1), 94),
+            Some((1171, 1179))
+        );
         // 6.0 ± 0.05 × 5 = 29.75..30.25 → exactly 30.
-        assert_eq!(average_window(Decimal::new(60, 1), 5), Some((30, 30)));
+        assert_eq!(
+            consistency::average_window(Decimal::new(60, 1), 5),
+            Some((30, 30))
+        );
         // 1.7 ± 0.05 × 2 = 3.3..3.5 holds no whole number.
-        assert_eq!(average_window(Decimal::new(17, 1), 2), None);
-        assert_eq!(average_window(Decimal::MAX, 5), None);
+        assert_eq!(consistency::average_window(Decimal::new(17, 1), 2), None);
+        assert_eq!(consistency::average_window(Decimal::MAX, 5), None);
     }
 }

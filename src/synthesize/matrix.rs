@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -270,23 +269,6 @@ pub fn ryser_fill(rows: &[u32], columns: &[u32], rng: &mut ChaCha8Rng) -> Option
     remaining.iter().all(|r| *r == 0).then_some(cells)
 }
 
-/// Range of totals `T` with `T / n` rounding to `average` at its published precision.
-fn average_range(average: Decimal, n: u32) -> (u32, u32) {
-    let half = Decimal::new(5, average.scale() + 1);
-    let n = Decimal::from(n);
-    let low = ((average - half) * n).ceil();
-    // Upper end exclusive: a value at `average + half` rounds up.
-    let high_exclusive = ((average + half) * n).ceil();
-    let to_u32 = |d: Decimal| {
-        if d <= Decimal::ZERO {
-            0
-        } else {
-            d.to_u32().unwrap_or(u32::MAX)
-        }
-    };
-    (to_u32(low), to_u32(high_exclusive).saturating_sub(1))
-}
-
 fn show(average: Decimal) -> String {
     average.to_string().replace('.', ",")
 }
@@ -358,7 +340,10 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
     let mut high = row_high.min(col_high);
     let mut aim = Decimal::from(low + high) / Decimal::TWO;
     if let Some(average) = margins.average {
-        let (a_low, a_high) = average_range(average, n);
+        // An empty window shows as 1..0 and is reported below.
+        let (a_low, a_high) = consistency::average_window(average, n).map_or((1, 0), |(l, h)| {
+            (l as u32, h.min(u64::from(u32::MAX)) as u32)
+        });
         let exact = average * Decimal::from(n);
         let average_say = format!(
             "average {} × {n} communes = {} ({a_low}..{a_high} within the rounding of {})",
