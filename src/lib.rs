@@ -6,12 +6,14 @@
 //! The library does the work; the `ntm` binary parses arguments and renders results.
 
 pub mod catalog;
+pub mod compare;
 pub mod error;
 pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
 pub mod report;
+pub mod rules;
 pub mod scenario;
 pub mod text;
 

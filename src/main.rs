@@ -41,6 +41,43 @@ enum Command {
         #[arg(long)]
         communes: bool,
     },
+    /// Divide capital among communes by a rule, then simulate what they do with it (phân bổ vốn).
+    Allocate {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Rule id (qd07-2022, equal, lai-chau-nq14-2022) or rule file.
+        #[arg(long)]
+        rule: String,
+        /// Divide these capital sources instead of the rule's own.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Budget year (default: the first planning year).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare allocation rules side by side, with the optimal plan and each rule's price (so sánh).
+    Compare {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Rule ids or files (repeat).
+        #[arg(long = "rule", required = true)]
+        rules: Vec<String>,
+        /// Add the optimal plan and each rule's price.
+        #[arg(long)]
+        optimal: bool,
+        /// Compare with another variant of the scenario: what changed in inputs and results.
+        #[arg(long)]
+        with: Option<PathBuf>,
+        /// Budget year (default: the first planning year).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the criteria dependency graph (đồ thị điều kiện).
     Graph {
         /// Catalog id or file.
@@ -65,6 +102,13 @@ fn print_json(value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
+    references
+        .iter()
+        .map(|r| ntm::rules::Rule::load(r))
+        .collect()
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -104,6 +148,65 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&evaluation)?;
             } else {
                 print!("{}", ntm::report::render_evaluation(&evaluation, communes));
+            }
+        }
+        Command::Allocate {
+            scenario,
+            rule,
+            sources,
+            year,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let rule = ntm::rules::Rule::load(&rule)?;
+            let options = ntm::rules::AllocateOptions { year, sources };
+            let allocation = ntm::rules::allocate(&s, &rule, &options)?;
+            let simulation = ntm::rules::simulate(&s, &allocation);
+            if json {
+                print_json(&serde_json::json!({
+                    "allocation": allocation,
+                    "simulation": simulation,
+                }))?;
+            } else {
+                print!(
+                    "{}",
+                    ntm::report::render_allocation(&allocation, &simulation)
+                );
+            }
+        }
+        Command::Compare {
+            scenario,
+            rules,
+            optimal,
+            with,
+            year,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let rules = load_rules(&rules)?;
+            let options = ntm::compare::CompareOptions {
+                year,
+                optimal,
+                ..Default::default()
+            };
+            match with {
+                Some(other) => {
+                    let other = Scenario::load(&other)?;
+                    let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
+                    if json {
+                        print_json(&v)?;
+                    } else {
+                        print!("{}", ntm::report::render_variants(&v));
+                    }
+                }
+                None => {
+                    let c = ntm::compare::compare(&s, &rules, &options)?;
+                    if json {
+                        print_json(&c)?;
+                    } else {
+                        print!("{}", ntm::report::render_comparison(&c));
+                    }
+                }
             }
         }
         Command::Graph {

@@ -1,7 +1,11 @@
 //! Human-readable reports (báo cáo): tables rendered from the same values `--json` prints.
 
+mod allocate;
+mod compare;
 mod evaluation;
 
+pub use allocate::{render_allocation, render_simulation};
+pub use compare::{render_comparison, render_variants};
 pub use evaluation::render_evaluation;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
