@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod compare;
+pub mod drafting;
 pub mod error;
 pub mod evaluate;
 pub mod number;
@@ -15,6 +16,7 @@ pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod sweep;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

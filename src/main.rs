@@ -1,6 +1,7 @@
 //! `ntm`: the command-line face of the library. Parses arguments, calls the library, renders
 //! results as tables or JSON, and errors with file, line and hint.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -74,6 +75,49 @@ enum Command {
         /// Budget year (default: the first planning year).
         #[arg(long)]
         year: Option<u16>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Budget–outcome curve for the optimal plan and rules, as CSV and SVG (đường cong vốn).
+    Sweep {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Budget range FROM..TO (multipliers, or amounts with --by amount).
+        #[arg(long)]
+        budget: String,
+        /// Points on the curve.
+        #[arg(long, default_value_t = 20)]
+        steps: usize,
+        /// What the range is given in.
+        #[arg(long, value_enum, default_value = "multiplier")]
+        by: ntm::sweep::BudgetAxis,
+        /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
+        #[arg(long = "rule")]
+        rules: Vec<String>,
+        /// Scale only these sources (default: all in play).
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Budget year (default: the first planning year).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Folder for sweep.csv and sweep.svg.
+        #[arg(long, default_value = "sweep")]
+        out: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draft the year's achievable targets, in both languages and as [[targets]] TOML (dự thảo chỉ tiêu).
+    Targets {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Year the targets are for (default: the first planning year).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Write the [[targets]] TOML to this file (otherwise it is printed).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -206,6 +250,78 @@ fn run(cli: Cli) -> Result<(), Error> {
                     } else {
                         print!("{}", ntm::report::render_comparison(&c));
                     }
+                }
+            }
+        }
+        Command::Sweep {
+            scenario,
+            budget,
+            steps,
+            by,
+            rules,
+            sources,
+            year,
+            out,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let rules = if rules.is_empty() {
+                load_rules(&["qd07-2022".into(), "equal".into()])?
+            } else {
+                load_rules(&rules)?
+            };
+            let (from, to) = ntm::sweep::parse_range(&budget)?;
+            let options = ntm::sweep::SweepOptions {
+                year,
+                from,
+                to,
+                steps,
+                axis: by,
+                scaled: sources,
+                plan: Default::default(),
+            };
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(steps as u64),
+                if json || !std::io::stderr().is_terminal() {
+                    indicatif::ProgressDrawTarget::hidden()
+                } else {
+                    indicatif::ProgressDrawTarget::stderr()
+                },
+            );
+            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let written = ntm::sweep::write_sweep(&curve, &out)?;
+            if json {
+                print_json(&curve)?;
+            } else {
+                print!("{}", ntm::report::render_sweep(&curve));
+                for path in written {
+                    println!("wrote {}", path.display());
+                }
+            }
+        }
+        Command::Targets {
+            scenario,
+            year,
+            out,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let options = ntm::drafting::DraftOptions {
+                year,
+                ..Default::default()
+            };
+            let drafting = ntm::drafting::draft(&s, &options)?;
+            if let Some(path) = &out {
+                ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
+            }
+            if json {
+                print_json(&drafting)?;
+            } else {
+                print!("{}", ntm::report::render_drafting(&drafting));
+                match &out {
+                    Some(path) => println!("\nwrote {}", path.display()),
+                    None => print!("\n{}", drafting.toml),
                 }
             }
         }

@@ -1,0 +1,311 @@
+//! Drafting next year's targets (dự thảo chỉ tiêu): what the year's money can reach, in the
+//! documents' own phrasing, and as `[[targets]]` ready to paste into a scenario.toml.
+//!
+//! The achievable counts are those of one optimal plan (objective max-standard) on the year's
+//! whole budget, so they hold together. Trade-offs: a plan that maximises criteria met instead
+//! may reach more communes on some criteria; for those criteria we ask the planner whether both
+//! counts fit in the budget together (objective min-cost with both as targets), and report the
+//! pairs that do not.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::catalog::TierId;
+use crate::compare::{budget_in, comparison_scenario, year_of};
+use crate::error::Result;
+use crate::evaluate::{self, Evaluation};
+use crate::plan::{self, Objective, PlanOptions, PlanStatus};
+use crate::scenario::{Scenario, Target, TargetKind};
+
+/// Criteria whose trade-off with the standard count is checked, largest differences first.
+pub const TRADE_OFF_CHECKS: usize = 5;
+
+/// One drafted target.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftTarget {
+    /// What it counts.
+    #[serde(flatten)]
+    pub kind: TargetKind,
+    /// Now (end of the baseline year).
+    pub baseline: Decimal,
+    /// Achievable by the end of the year.
+    pub achievable: Decimal,
+    /// English phrasing.
+    pub phrase_en: String,
+    /// Vietnamese phrasing, as the plans write it.
+    pub phrase_vi: String,
+}
+
+/// Two targets that cannot both be reached with the money (đánh đổi).
+#[derive(Debug, Clone, Serialize)]
+pub struct TradeOff {
+    /// First target, e.g. `communes at standard ≥ 45`.
+    pub first: String,
+    /// Second target, e.g. `c14 ≥ 60`.
+    pub second: String,
+    /// Why.
+    pub explanation: String,
+}
+
+/// Drafted targets for a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drafting {
+    /// Present when the data is synthetic.
+    pub synthetic: Option<String>,
+    /// Scenario name.
+    pub scenario: String,
+    /// Year the targets are for (end of year).
+    pub year: u16,
+    /// Communes.
+    pub communes: usize,
+    /// Money of the year, million VND.
+    pub budget: Decimal,
+    /// Status of the plan behind the counts.
+    pub plan_status: PlanStatus,
+    /// Targets.
+    pub targets: Vec<DraftTarget>,
+    /// Targets that trade off against each other.
+    pub trade_offs: Vec<TradeOff>,
+    /// The `[[targets]]` TOML.
+    pub toml: String,
+}
+
+/// How to draft.
+#[derive(Debug, Clone, Default)]
+pub struct DraftOptions {
+    /// Year (default: the first planning year).
+    pub year: Option<u16>,
+    /// Planner options (the objective is set per solve).
+    pub plan: PlanOptions,
+}
+
+/// `60/94` in English, `60/94` in Vietnamese; decimals with a comma in Vietnamese.
+fn vi_decimal(value: Decimal) -> String {
+    value.normalize().to_string().replace('.', ",")
+}
+
+fn phrases(name_en: &str, name_vi: &str, baseline: usize, after: usize, total: usize) -> (String, String) {
+    let more = after.saturating_sub(baseline);
+    if more == 0 {
+        (
+            format!("{name_en}: kept at {after}/{total} communes"),
+            format!("{name_vi}: giữ vững {after}/{total} xã"),
+        )
+    } else {
+        (
+            format!("{name_en}: {more} more communes, {after}/{total} in total"),
+            format!("{name_vi}: thêm {more} xã, nâng tổng số lên {after}/{total} xã"),
+        )
+    }
+}
+
+fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -> Vec<DraftTarget> {
+    let total = after.summary.communes;
+    let d = |n: usize| Decimal::from(n);
+    let mut targets = Vec::new();
+    let (en, vi) = phrases(
+        "Communes at standard",
+        "Số xã đạt chuẩn nông thôn mới",
+        before.summary.standard,
+        after.summary.standard,
+        total,
+    );
+    targets.push(DraftTarget {
+        kind: TargetKind::Tier {
+            tier: TierId::Standard,
+        },
+        baseline: d(before.summary.standard),
+        achievable: d(after.summary.standard),
+        phrase_en: en,
+        phrase_vi: vi,
+    });
+    for (b, a) in before.criteria.iter().zip(&after.criteria) {
+        let (en, vi) = phrases(
+            &format!("Criterion {} ({})", a.id, a.name_en),
+            &format!("Tiêu chí số {} ({})", a.id, a.name_vi),
+            b.met,
+            a.met,
+            total,
+        );
+        targets.push(DraftTarget {
+            kind: TargetKind::Criterion { criterion: a.id },
+            baseline: d(b.met),
+            achievable: d(a.met),
+            phrase_en: en,
+            phrase_vi: vi,
+        });
+    }
+    // Bands as the plans publish them: between the top band (= standard) and the bottom band
+    // (which every commune is "at least" in).
+    let bands = &scenario.catalog.bands;
+    for band in bands.iter().skip(1).take(bands.len().saturating_sub(2)) {
+        let count = |e: &Evaluation| {
+            e.summary
+                .bands
+                .iter()
+                .find(|(id, _)| *id == band.id)
+                .map_or(0, |(_, n)| *n)
+        };
+        let (b, a) = (count(before), count(after));
+        targets.push(DraftTarget {
+            kind: TargetKind::Band {
+                band: band.id.clone(),
+            },
+            baseline: d(b),
+            achievable: d(a),
+            phrase_en: format!("Communes with {} criteria: {a} communes (now {b})", band.id),
+            phrase_vi: format!("Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)", band.id),
+        });
+    }
+    let average = (after.summary.average_criteria * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED;
+    let average_before = before.summary.average_criteria.round_dp(2);
+    targets.push(DraftTarget {
+        kind: TargetKind::AverageCriteria,
+        baseline: average_before,
+        achievable: average,
+        phrase_en: format!(
+            "Average criteria per commune: {} (now {})",
+            average.normalize(),
+            average_before.normalize()
+        ),
+        phrase_vi: format!(
+            "Bình quân đạt {} tiêu chí/xã (hiện nay {})",
+            vi_decimal(average),
+            vi_decimal(average_before)
+        ),
+    });
+    targets
+}
+
+/// The `[[targets]]` TOML of drafted targets.
+pub fn targets_toml(d: &Drafting) -> String {
+    let mut out = format!(
+        "# Targets for end-{} drafted by `ntm targets` from scenario {} ({} million VND in {}).\n# Reachable together by one optimal plan (max-standard); a draft, not an official target.\n",
+        d.year,
+        d.scenario,
+        d.budget.normalize(),
+        d.year
+    );
+    if let Some(note) = &d.synthetic {
+        out.push_str(&format!("# SYNTHETIC DATA: {note}\n"));
+    }
+    let source = format!(
+        "drafted by ntm targets from scenario {}{}",
+        d.scenario,
+        if d.synthetic.is_some() {
+            " (synthetic data)"
+        } else {
+            ""
+        }
+    );
+    for t in &d.targets {
+        out.push_str(&format!("\n[[targets]]\nyear = {}\n", d.year));
+        match &t.kind {
+            TargetKind::Criterion { criterion } => {
+                out.push_str(&format!("criterion = {criterion}\ncommunes = {}\n", t.achievable))
+            }
+            TargetKind::Tier { tier } => out.push_str(&format!(
+                "tier = \"{}\"\ncommunes = {}\n",
+                tier.as_str(),
+                t.achievable
+            )),
+            TargetKind::Band { band } => {
+                out.push_str(&format!("band = \"{band}\"\ncommunes = {}\n", t.achievable))
+            }
+            TargetKind::AverageCriteria => out.push_str(&format!(
+                "average_criteria = \"{}\"\n",
+                t.achievable.normalize()
+            )),
+            TargetKind::MinCriteria { min } => {
+                out.push_str(&format!("min_criteria = {min}\ncommunes = {}\n", t.achievable))
+            }
+        }
+        out.push_str(&format!("source = \"{source}: {}\"\n", t.phrase_en.replace('"', "'")));
+    }
+    out
+}
+
+/// Drafts the year's targets from the scenario's whole budget of that year.
+pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
+    let year = year_of(scenario, options.year);
+    let all: Vec<String> = scenario.capital_sources.iter().map(|s| s.id.clone()).collect();
+    let mut base = comparison_scenario(scenario, year, &all, &[], Decimal::ONE);
+    base.targets.clear();
+    let with = |objective| PlanOptions {
+        objective,
+        ..options.plan.clone()
+    };
+    let best = plan::plan(&base, &with(Objective::MaxStandard))?;
+    let broad = plan::plan(&base, &with(Objective::MaxCriteria))?;
+    let before = evaluate::evaluate(&base);
+    let targets = draft_targets(&base, &before, &best.after);
+    let standard = best.after.summary.standard;
+    let mut trade_offs = Vec::new();
+    if broad.after.summary.standard < standard
+        && broad.after.summary.total_criteria > best.after.summary.total_criteria
+    {
+        trade_offs.push(TradeOff {
+            first: format!("communes at standard ≥ {standard}"),
+            second: format!(
+                "criteria met ≥ {} in all",
+                broad.after.summary.total_criteria
+            ),
+            explanation: format!(
+                "the plan with most communes at standard meets {} criteria in all; the plan with most criteria met reaches {} communes at standard",
+                best.after.summary.total_criteria, broad.after.summary.standard
+            ),
+        });
+    }
+    let mut gaps: Vec<(usize, u8, usize)> = best
+        .after
+        .criteria
+        .iter()
+        .zip(&broad.after.criteria)
+        .filter(|(a, b)| b.met > a.met)
+        .map(|(a, b)| (b.met - a.met, a.id, b.met))
+        .collect();
+    gaps.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    for (_, criterion, count) in gaps.into_iter().take(TRADE_OFF_CHECKS) {
+        let mut both = base.clone();
+        for (kind, value) in [
+            (
+                TargetKind::Tier {
+                    tier: TierId::Standard,
+                },
+                standard,
+            ),
+            (TargetKind::Criterion { criterion }, count),
+        ] {
+            both.targets.push(Target {
+                year,
+                kind,
+                value: Decimal::from(value),
+                source: "trade-off check".into(),
+            });
+        }
+        let joint = plan::plan(&both, &with(Objective::MinCost))?;
+        if joint.status == PlanStatus::Infeasible {
+            trade_offs.push(TradeOff {
+                first: format!("communes at standard ≥ {standard}"),
+                second: format!("c{criterion} ≥ {count}"),
+                explanation: format!(
+                    "each is reachable alone, both together need more than the {} million VND of {year}",
+                    budget_in(&base, year).normalize()
+                ),
+            });
+        }
+    }
+    let mut drafting = Drafting {
+        synthetic: scenario.synthetic.clone(),
+        scenario: scenario.name.clone(),
+        year,
+        communes: base.communes.len(),
+        budget: budget_in(&base, year),
+        plan_status: best.status,
+        targets,
+        trade_offs,
+        toml: String::new(),
+    };
+    drafting.toml = targets_toml(&drafting);
+    Ok(drafting)
+}
