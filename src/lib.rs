@@ -17,6 +17,7 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod sweep;
+pub mod synthesize;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

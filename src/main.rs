@@ -134,6 +134,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã).
+    Synthesize {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Seed of the tie-breaks (default: `[synthesize] seed` of the scenario).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write communes.csv into the scenario folder.
+        #[arg(long)]
+        write: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -335,6 +349,25 @@ fn run(cli: Cli) -> Result<(), Error> {
             match (format, json) {
                 (GraphFormat::Json, _) | (_, true) => print_json(&graph.to_json(&c))?,
                 (GraphFormat::Dot, false) => print!("{}", graph.to_dot(&c)),
+            }
+        }
+        Command::Synthesize {
+            scenario,
+            seed,
+            write,
+            json,
+        } => {
+            let options = ntm::synthesize::SynthesisOptions { seed };
+            let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
+            let path = scenario.join("communes.csv");
+            if write {
+                synthesis.write(&path)?;
+            }
+            let written = write.then_some(path.as_path());
+            if json {
+                print_json(&synthesis)?;
+            } else {
+                print!("{}", ntm::report::render_synthesis(&synthesis, written));
             }
         }
     }

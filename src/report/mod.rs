@@ -5,12 +5,14 @@ mod compare;
 mod drafting;
 mod evaluation;
 mod sweep;
+mod synthesize;
 
 pub use allocate::{render_allocation, render_simulation};
 pub use compare::{render_comparison, render_variants};
 pub use drafting::render_drafting;
 pub use evaluation::render_evaluation;
 pub use sweep::{render_sweep, sweep_csv, sweep_svg};
+pub use synthesize::render_synthesis;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
