@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -59,7 +58,11 @@ pub fn year_of(scenario: &Scenario, year: Option<u16>) -> u16 {
 pub fn sources_of(scenario: &Scenario, rules: &[Rule]) -> Vec<String> {
     let wanted: Vec<&String> = rules
         .iter()
-        .flat_map(|r| r.sources.iter().chain(r.counterpart.as_ref().map(|c| &c.source)))
+        .flat_map(|r| {
+            r.sources
+                .iter()
+                .chain(r.counterpart.as_ref().map(|c| &c.source))
+        })
         .collect();
     scenario
         .capital_sources
@@ -268,7 +271,11 @@ fn spread(
 }
 
 /// Compares rules (and the optimal plan) on the same money.
-pub fn compare(scenario: &Scenario, rules: &[Rule], options: &CompareOptions) -> Result<Comparison> {
+pub fn compare(
+    scenario: &Scenario,
+    rules: &[Rule],
+    options: &CompareOptions,
+) -> Result<Comparison> {
     let year = year_of(scenario, options.year);
     let sources = sources_of(scenario, rules);
     let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
@@ -287,9 +294,8 @@ pub fn compare(scenario: &Scenario, rules: &[Rule], options: &CompareOptions) ->
         .collect();
     let budget = budget_in(&base, year);
     let standard_before = before.summary.standard;
-    let cost_per = |spent: Decimal, new: usize| {
-        (new > 0).then(|| (spent / Decimal::from(new)).round_dp(1))
-    };
+    let cost_per =
+        |spent: Decimal, new: usize| (new > 0).then(|| (spent / Decimal::from(new)).round_dp(1));
     let mut columns = Vec::new();
     for rule in rules {
         let sim = rule_outcome(&base, rule, year)?;
@@ -478,10 +484,26 @@ pub fn compare_variants(
             continue;
         };
         let measures = [
-            ("communes at standard", x.standard.to_string(), y.standard.to_string()),
-            ("criteria met", x.criteria_met.to_string(), y.criteria_met.to_string()),
-            ("spent", x.spent.normalize().to_string(), y.spent.normalize().to_string()),
-            ("unused", x.unused.normalize().to_string(), y.unused.normalize().to_string()),
+            (
+                "communes at standard",
+                x.standard.to_string(),
+                y.standard.to_string(),
+            ),
+            (
+                "criteria met",
+                x.criteria_met.to_string(),
+                y.criteria_met.to_string(),
+            ),
+            (
+                "spent",
+                x.spent.normalize().to_string(),
+                y.spent.normalize().to_string(),
+            ),
+            (
+                "unused",
+                x.unused.normalize().to_string(),
+                y.unused.normalize().to_string(),
+            ),
         ];
         for (measure, before, after) in measures {
             if before != after {
@@ -501,9 +523,4 @@ pub fn compare_variants(
         results,
         comparisons: [one, two],
     })
-}
-
-/// A decimal as f64 for charts.
-pub fn to_f64(value: Decimal) -> f64 {
-    value.to_f64().unwrap_or(0.0)
 }

@@ -84,7 +84,13 @@ fn vi_decimal(value: Decimal) -> String {
     value.normalize().to_string().replace('.', ",")
 }
 
-fn phrases(name_en: &str, name_vi: &str, baseline: usize, after: usize, total: usize) -> (String, String) {
+fn phrases(
+    name_en: &str,
+    name_vi: &str,
+    baseline: usize,
+    after: usize,
+    total: usize,
+) -> (String, String) {
     let more = after.saturating_sub(baseline);
     if more == 0 {
         (
@@ -154,10 +160,14 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             baseline: d(b),
             achievable: d(a),
             phrase_en: format!("Communes with {} criteria: {a} communes (now {b})", band.id),
-            phrase_vi: format!("Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)", band.id),
+            phrase_vi: format!(
+                "Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)",
+                band.id
+            ),
         });
     }
-    let average = (after.summary.average_criteria * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED;
+    let average =
+        (after.summary.average_criteria * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED;
     let average_before = before.summary.average_criteria.round_dp(2);
     targets.push(DraftTarget {
         kind: TargetKind::AverageCriteria,
@@ -201,9 +211,10 @@ pub fn targets_toml(d: &Drafting) -> String {
     for t in &d.targets {
         out.push_str(&format!("\n[[targets]]\nyear = {}\n", d.year));
         match &t.kind {
-            TargetKind::Criterion { criterion } => {
-                out.push_str(&format!("criterion = {criterion}\ncommunes = {}\n", t.achievable))
-            }
+            TargetKind::Criterion { criterion } => out.push_str(&format!(
+                "criterion = {criterion}\ncommunes = {}\n",
+                t.achievable
+            )),
             TargetKind::Tier { tier } => out.push_str(&format!(
                 "tier = \"{}\"\ncommunes = {}\n",
                 tier.as_str(),
@@ -216,11 +227,15 @@ pub fn targets_toml(d: &Drafting) -> String {
                 "average_criteria = \"{}\"\n",
                 t.achievable.normalize()
             )),
-            TargetKind::MinCriteria { min } => {
-                out.push_str(&format!("min_criteria = {min}\ncommunes = {}\n", t.achievable))
-            }
+            TargetKind::MinCriteria { min } => out.push_str(&format!(
+                "min_criteria = {min}\ncommunes = {}\n",
+                t.achievable
+            )),
         }
-        out.push_str(&format!("source = \"{source}: {}\"\n", t.phrase_en.replace('"', "'")));
+        out.push_str(&format!(
+            "source = \"{source}: {}\"\n",
+            t.phrase_en.replace('"', "'")
+        ));
     }
     out
 }
@@ -228,7 +243,11 @@ pub fn targets_toml(d: &Drafting) -> String {
 /// Drafts the year's targets from the scenario's whole budget of that year.
 pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
     let year = year_of(scenario, options.year);
-    let all: Vec<String> = scenario.capital_sources.iter().map(|s| s.id.clone()).collect();
+    let all: Vec<String> = scenario
+        .capital_sources
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
     let mut base = comparison_scenario(scenario, year, &all, &[], Decimal::ONE);
     base.targets.clear();
     let with = |objective| PlanOptions {

@@ -39,7 +39,10 @@ fn rules_side_by_side() {
     assert_eq!(c.columns.len(), 2);
     let qd07 = &c.columns[0];
     // See tests/rules.rs: QĐ 07 spends 535 and reaches 80 criteria, still 1 commune at standard.
-    assert_eq!((qd07.standard, qd07.criteria_met, qd07.spent), (1, 80, d("535")));
+    assert_eq!(
+        (qd07.standard, qd07.criteria_met, qd07.spent),
+        (1, 80, d("535"))
+    );
     assert_eq!(qd07.unused, d("665"));
     assert_eq!(qd07.cost_per_new_standard, None);
     // Poorest band 5-9 is E alone: QĐ 07 gives it 316 of 1200 = 26.3 %; equal gives 240 = 20 %.
@@ -84,7 +87,11 @@ fn optimal_is_never_worse_and_rules_have_a_price() {
 #[test]
 fn optimal_never_worse_on_seed_scenarios_with_projects() {
     // Seed scenarios gain projects.csv from the `projects` branch; those without are skipped.
-    for entry in std::fs::read_dir("scenarios").into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir("scenarios")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let s = Scenario::load(&entry.path()).unwrap();
         if s.projects.is_empty() {
             continue;
@@ -98,7 +105,12 @@ fn optimal_never_worse_on_seed_scenarios_with_projects() {
         let c = compare::compare(&s, &rules(), &options).unwrap();
         let optimal = c.columns.last().unwrap();
         for rule in &c.columns[..c.columns.len() - 1] {
-            assert!(optimal.standard >= rule.standard, "{} {}", s.name, rule.name);
+            assert!(
+                optimal.standard >= rule.standard,
+                "{} {}",
+                s.name,
+                rule.name
+            );
         }
     }
 }
@@ -110,14 +122,20 @@ fn two_variants() {
     let v = compare::compare_variants(&a, &b, &rules(), &CompareOptions::default()).unwrap();
     assert_eq!(v.inputs.len(), 1);
     assert_eq!(v.inputs[0].what, "budget central-investment 2023");
-    assert_eq!((v.inputs[0].before.as_str(), v.inputs[0].after.as_str()), ("1000", "2000"));
+    assert_eq!(
+        (v.inputs[0].before.as_str(), v.inputs[0].after.as_str()),
+        ("1000", "2000")
+    );
     // With 2000, QĐ 07 gives B 316 ≥ 300 and D 526: both reach standard. 1 → 3.
     let standard = v
         .results
         .iter()
         .find(|r| r.column == "qd07-2022" && r.measure == "communes at standard")
         .unwrap();
-    assert_eq!((standard.before.as_str(), standard.after.as_str()), ("1", "3"));
+    assert_eq!(
+        (standard.before.as_str(), standard.after.as_str()),
+        ("1", "3")
+    );
     insta::assert_snapshot!("compare-variants", ntm::report::render_variants(&v));
     insta::assert_json_snapshot!("compare-variants-json", serde_json::to_value(&v).unwrap());
 }

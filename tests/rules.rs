@@ -18,7 +18,10 @@ fn fixture() -> Scenario {
 }
 
 fn amounts(a: &rules::Allocation, source: &str) -> Vec<Decimal> {
-    a.communes.iter().map(|c| c.amounts[source].amount).collect()
+    a.communes
+        .iter()
+        .map(|c| c.amounts[source].amount)
+        .collect()
 }
 
 #[test]
@@ -49,7 +52,10 @@ fn qd07_on_five_communes_by_hand() {
     assert_eq!(a.budget, d("1200"));
     assert_eq!(a.set_aside + a.unallocated, Decimal::ZERO);
     assert_eq!(a.skipped_sources, vec!["central-carryover".to_string()]);
-    assert_eq!(a.communes.iter().map(|c| c.total).sum::<Decimal>(), d("1200"));
+    assert_eq!(
+        a.communes.iter().map(|c| c.total).sum::<Decimal>(),
+        d("1200")
+    );
 }
 
 #[test]
@@ -68,15 +74,24 @@ fn set_asides_floors_and_counterpart_by_hand() {
         amounts(&a, "central-investment"),
         vec![d("100"), d("170"), d("213"), d("212"), d("255")]
     );
-    assert_eq!(a.communes[0].amounts["central-investment"].limited, Some("floor"));
+    assert_eq!(
+        a.communes[0].amounts["central-investment"].limited,
+        Some("floor")
+    );
     // Budget 1200 = allocated 1140 + set aside 50 + 10.
     assert_eq!(a.allocated + a.set_aside + a.unallocated, d("1200"));
     assert_eq!(a.set_aside, d("60"));
     // Counterpart: 10 % of 1140 = 114 required, 100 available: granted 100 in proportion.
     let c = a.counterpart.as_ref().unwrap();
-    assert_eq!((c.required, c.available, c.granted), (d("114"), d("100"), d("100")));
+    assert_eq!(
+        (c.required, c.available, c.granted),
+        (d("114"), d("100"), d("100"))
+    );
     assert_eq!(c.shortfall, d("14"));
-    assert_eq!(a.communes.iter().map(|c| c.counterpart).sum::<Decimal>(), d("100"));
+    assert_eq!(
+        a.communes.iter().map(|c| c.counterpart).sum::<Decimal>(),
+        d("100")
+    );
 }
 
 #[test]

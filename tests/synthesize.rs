@@ -92,8 +92,16 @@ fn committed_communes_files_are_the_synthesizer_output_byte_for_byte() {
 
 #[test]
 fn another_seed_gives_another_matrix_with_the_same_aggregates() {
-    let a = synthesize_path(&seed_dir("lai-chau-2023"), SynthesisOptions { seed: Some(1) }).unwrap();
-    let b = synthesize_path(&seed_dir("lai-chau-2023"), SynthesisOptions { seed: Some(2) }).unwrap();
+    let a = synthesize_path(
+        &seed_dir("lai-chau-2023"),
+        SynthesisOptions { seed: Some(1) },
+    )
+    .unwrap();
+    let b = synthesize_path(
+        &seed_dir("lai-chau-2023"),
+        SynthesisOptions { seed: Some(2) },
+    )
+    .unwrap();
     assert_ne!(a.to_csv().unwrap(), b.to_csv().unwrap());
     assert!(a.reproduces_all() && b.reproduces_all());
 }
@@ -160,7 +168,9 @@ fn impossible_figures_are_reported_with_their_arithmetic() {
 
     // With c10 fixed, the total is the problem: 1.395 against the bands' 1.091..1.311.
     let path = dir.path().join("scenario.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replace("c10 = 30", "c10 = 39");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("c10 = 30", "c10 = 39");
     std::fs::write(&path, text).unwrap();
     let Err(Error::Invalid(problems)) = synthesize_path(dir.path(), SynthesisOptions::default())
     else {
@@ -187,7 +197,10 @@ fn the_binary_reports_and_writes_nothing_when_figures_conflict() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("c10 = 30 but 39 communes are at"), "{stderr}");
+    assert!(
+        stderr.contains("c10 = 30 but 39 communes are at"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("communes.csv").exists());
 }
 
@@ -219,7 +232,10 @@ fn aggregates(
     average_places: Option<u32>,
 ) -> Margins {
     let n = cells.len() as u32;
-    let rows: Vec<u32> = cells.iter().map(|r| r.iter().filter(|c| **c).count() as u32).collect();
+    let rows: Vec<u32> = cells
+        .iter()
+        .map(|r| r.iter().filter(|c| **c).count() as u32)
+        .collect();
     let total: u32 = rows.iter().sum();
     Margins {
         communes: n,
@@ -257,7 +273,9 @@ fn meets(m: &Margins, rows: &[u32], columns: &[u32], width: u32) -> bool {
     if n != m.communes {
         return false;
     }
-    if m.standard.is_some_and(|s| s != rows.iter().filter(|r| **r == width).count() as u32) {
+    if m.standard
+        .is_some_and(|s| s != rows.iter().filter(|r| **r == width).count() as u32)
+    {
         return false;
     }
     for b in &m.bands {
@@ -284,8 +302,13 @@ fn meets(m: &Margins, rows: &[u32], columns: &[u32], width: u32) -> bool {
 }
 
 fn sums(cells: &[Vec<bool>], width: usize) -> (Vec<u32>, Vec<u32>) {
-    let rows = cells.iter().map(|r| r.iter().filter(|c| **c).count() as u32).collect();
-    let columns = (0..width).map(|j| cells.iter().filter(|r| r[j]).count() as u32).collect();
+    let rows = cells
+        .iter()
+        .map(|r| r.iter().filter(|c| **c).count() as u32)
+        .collect();
+    let columns = (0..width)
+        .map(|j| cells.iter().filter(|r| r[j]).count() as u32)
+        .collect();
     (rows, columns)
 }
 
@@ -293,7 +316,8 @@ fn matrix_strategy(max_rows: usize, width: usize) -> impl Strategy<Value = Vec<V
     // Rows biased towards many criteria met, as in the documents.
     (1..=max_rows).prop_flat_map(move |n| {
         prop::collection::vec(
-            (0.0f64..1.0).prop_flat_map(move |p| prop::collection::vec(prop::bool::weighted(p), width)),
+            (0.0f64..1.0)
+                .prop_flat_map(move |p| prop::collection::vec(prop::bool::weighted(p), width)),
             n,
         )
     })

@@ -44,7 +44,9 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
         a.rule, a.rule_title, a.rule_source
     ));
     if a.rule_has_assumptions {
-        out.push_str("Some values of this rule are ASSUMPTIONS (giả định), not law: see the rule file.\n");
+        out.push_str(
+            "Some values of this rule are ASSUMPTIONS (giả định), not law: see the rule file.\n",
+        );
     }
     out.push_str(&format!(
         "Year (năm): {}   rounding unit (đơn vị làm tròn): {} million VND ({})\nMethod: {}\n",
@@ -106,7 +108,11 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
         "Criteria".to_string(),
         "Coefficient (hệ số)".to_string(),
     ];
-    headers.extend(a.sources.iter().map(|s| format!("{} (coefficient × per point)", s.id)));
+    headers.extend(
+        a.sources
+            .iter()
+            .map(|s| format!("{} (coefficient × per point)", s.id)),
+    );
     headers.push("Total (tổng)".into());
     if let Some(c) = &a.counterpart {
         headers.push(format!("Counterpart {} (đối ứng)", c.source));

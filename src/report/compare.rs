@@ -35,19 +35,23 @@ pub fn render_comparison(c: &Comparison) -> String {
     ];
     if let Some(first) = c.columns.first() {
         for (i, t) in first.targets.iter().enumerate() {
-            rows.push(row(&format!("Target: {} ≥ {}", t.name, num(t.target)), &|x| {
-                x.targets
-                    .get(i)
-                    .map_or("-".into(), |o| format!("{}/{}", num(o.achieved), num(o.target)))
-            }));
+            rows.push(row(
+                &format!("Target: {} ≥ {}", t.name, num(t.target)),
+                &|x| {
+                    x.targets.get(i).map_or("-".into(), |o| {
+                        format!("{}/{}", num(o.achieved), num(o.target))
+                    })
+                },
+            ));
         }
     }
     rows.extend([
         row("Spent (đã chi)", &|x| num(x.spent)),
         row("Money unused (vốn chưa sử dụng)", &|x| num(x.unused)),
-        row("Cost per commune newly at standard (chi phí/xã mới đạt chuẩn)", &|x| {
-            opt(x.cost_per_new_standard)
-        }),
+        row(
+            "Cost per commune newly at standard (chi phí/xã mới đạt chuẩn)",
+            &|x| opt(x.cost_per_new_standard),
+        ),
         row(
             &format!(
                 "% of money to the poorest band {} (tỷ lệ vốn cho nhóm thấp nhất)",
@@ -55,7 +59,9 @@ pub fn render_comparison(c: &Comparison) -> String {
             ),
             &|x| opt(x.poorest_band_share),
         ),
-        row("Gini of money per commune (hệ số Gini)", &|x| opt(x.gini)),
+        row("Gini of money per commune (hệ số Gini)", &|x| {
+            opt(x.gini)
+        }),
     ]);
     if c.columns.iter().any(|x| x.price.is_some()) {
         rows.push(row(

@@ -17,7 +17,12 @@ pub fn render_drafting(d: &Drafting) -> String {
         format!("{:?}", d.plan_status).to_lowercase()
     ));
     out.push_str(&table(
-        &["Now (hiện nay)", "Achievable (có thể đạt)", "Target", "Chỉ tiêu"],
+        &[
+            "Now (hiện nay)",
+            "Achievable (có thể đạt)",
+            "Target",
+            "Chỉ tiêu",
+        ],
         d.targets
             .iter()
             .map(|t| {

@@ -17,7 +17,10 @@ pub fn render_sweep(s: &Sweep) -> String {
         s.scaled.join(", "),
         num(s.base_budget)
     ));
-    let mut headers = vec!["Multiplier (hệ số)".to_string(), "Budget (tổng vốn)".to_string()];
+    let mut headers = vec![
+        "Multiplier (hệ số)".to_string(),
+        "Budget (tổng vốn)".to_string(),
+    ];
     headers.extend(s.series.iter().cloned());
     let rows = s
         .points
@@ -149,9 +152,17 @@ fn panel(
             .points
             .iter()
             .zip(&budgets)
-            .filter_map(|(p, b)| p.values.get(i).map(|v| format!("{:.1},{:.1}", x(*b), y(value(v)))))
+            .filter_map(|(p, b)| {
+                p.values
+                    .get(i)
+                    .map(|v| format!("{:.1},{:.1}", x(*b), y(value(v))))
+            })
             .collect();
-        let dash = if i == 0 { "" } else { " stroke-dasharray=\"6 3\"" };
+        let dash = if i == 0 {
+            ""
+        } else {
+            " stroke-dasharray=\"6 3\""
+        };
         out.push_str(&format!(
             "<polyline class=\"series\" data-series=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\"{}\"/>\n",
             xml(name),

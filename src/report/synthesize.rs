@@ -15,7 +15,9 @@ pub fn render_synthesis(s: &Synthesis, written: Option<&std::path::Path>) -> Str
         s.total_criteria
     ));
     if let Some(year) = s.year {
-        out.push_str(&format!("Figures for end of {year} (số liệu cuối năm {year})\n"));
+        out.push_str(&format!(
+            "Figures for end of {year} (số liệu cuối năm {year})\n"
+        ));
     }
     if !s.assumed_criteria.is_empty() {
         let values: Vec<String> = s
@@ -57,7 +59,8 @@ pub fn render_synthesis(s: &Synthesis, written: Option<&std::path::Path>) -> Str
     out.push('\n');
     match written {
         Some(path) => out.push_str(&format!("Wrote (đã ghi) {}\n", path.display())),
-        None => out.push_str("Not written: add --write to save communes.csv (thêm --write để ghi tệp).\n"),
+        None => out
+            .push_str("Not written: add --write to save communes.csv (thêm --write để ghi tệp).\n"),
     }
     out
 }

@@ -480,10 +480,16 @@ mod tests {
     fn largest_remainder_is_exact() {
         // 10 into thirds: 3.33.. each, floors 3+3+3 = 9, one unit to the first (tie).
         let q = vec![d("10") / d("3"); 3];
-        assert_eq!(largest_remainder(d("10"), &q, d("1")), vec![d("4"), d("3"), d("3")]);
+        assert_eq!(
+            largest_remainder(d("10"), &q, d("1")),
+            vec![d("4"), d("3"), d("3")]
+        );
         // 100 at 5/9/1 weights with unit 10: quotas 33.3, 60, 6.7 → 30, 60, 0 + one unit to 6.7.
         let q = vec![d("100") * d("5") / d("15"), d("60"), d("100") / d("15")];
-        assert_eq!(largest_remainder(d("100"), &q, d("10")), vec![d("30"), d("60"), d("10")]);
+        assert_eq!(
+            largest_remainder(d("100"), &q, d("10")),
+            vec![d("30"), d("60"), d("10")]
+        );
     }
 
     #[test]

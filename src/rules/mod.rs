@@ -313,7 +313,10 @@ impl Rule {
                     Diagnostic::new(
                         path,
                         text::line_of(text, "[counterpart]"),
-                        format!("counterpart source `{}` is also divided by the rule", c.source),
+                        format!(
+                            "counterpart source `{}` is also divided by the rule",
+                            c.source
+                        ),
                     )
                     .hint("the counterpart comes from a source the rule does not divide"),
                 );
@@ -351,8 +354,12 @@ impl Rule {
         }
         if file.sources.is_empty() {
             problems.push(
-                Diagnostic::new(path, text::line_of(text, "sources"), "the rule divides no source")
-                    .hint("list capital source ids, e.g. sources = [\"central-investment\"]"),
+                Diagnostic::new(
+                    path,
+                    text::line_of(text, "sources"),
+                    "the rule divides no source",
+                )
+                .hint("list capital source ids, e.g. sources = [\"central-investment\"]"),
             );
         }
         problems.extend(coverage_problems(&file.coefficients, text, path));
@@ -365,7 +372,10 @@ impl Rule {
             || file.coefficients.iter().any(|c| assumption(&c.source))
             || file.extras.iter().any(|e| assumption(&e.source))
             || file.set_asides.iter().any(|s| assumption(&s.source))
-            || file.counterpart.as_ref().is_some_and(|c| assumption(&c.basis))
+            || file
+                .counterpart
+                .as_ref()
+                .is_some_and(|c| assumption(&c.basis))
             || file.limits.values().any(|l| assumption(&l.basis));
         Ok(Rule {
             id: file.id,
@@ -412,12 +422,17 @@ impl Rule {
             Some(tier) => status.tier.is_some_and(|t| t >= tier),
             None => {
                 !at_standard
-                    && c.min_criteria.is_none_or(|m| status.criteria_met >= u32::from(m))
-                    && c.max_criteria.is_none_or(|m| status.criteria_met <= u32::from(m))
+                    && c.min_criteria
+                        .is_none_or(|m| status.criteria_met >= u32::from(m))
+                    && c.max_criteria
+                        .is_none_or(|m| status.criteria_met <= u32::from(m))
             }
         });
         let (mut value, mut why) = match base {
-            Some(c) => (c.value.get_ref().0, format!("{} {}", c.id, c.value.get_ref().0)),
+            Some(c) => (
+                c.value.get_ref().0,
+                format!("{} {}", c.id, c.value.get_ref().0),
+            ),
             None => (Decimal::ZERO, "no coefficient 0".to_string()),
         };
         for extra in &self.extras {
@@ -452,8 +467,12 @@ fn coverage_problems(coefficients: &[Coefficient], text: &str, path: &Path) -> V
                 let (min, max) = (min.unwrap_or(0), max.unwrap_or(18));
                 if min > max {
                     problems.push(
-                        Diagnostic::new(path, line, format!("coefficient `{}`: min_criteria is above max_criteria", c.id))
-                            .hint("write min_criteria ≤ max_criteria"),
+                        Diagnostic::new(
+                            path,
+                            line,
+                            format!("coefficient `{}`: min_criteria is above max_criteria", c.id),
+                        )
+                        .hint("write min_criteria ≤ max_criteria"),
                     );
                 }
                 covered.extend(min..=max);
@@ -462,7 +481,10 @@ fn coverage_problems(coefficients: &[Coefficient], text: &str, path: &Path) -> V
                 Diagnostic::new(
                     path,
                     line,
-                    format!("coefficient `{}` has both a tier and a criteria range", c.id),
+                    format!(
+                        "coefficient `{}` has both a tier and a criteria range",
+                        c.id
+                    ),
                 )
                 .hint("a coefficient applies to a tier or to a range of criteria below standard"),
             ),

@@ -108,8 +108,8 @@ fn pay(pots: &mut [Pot], category: &str, cost: Decimal) -> Option<BTreeMap<Strin
 }
 
 /// The cheapest bundle of `candidates` closing the gap on `criterion` given `progress`.
-fn bundle<'a>(
-    candidates: &[&'a Project],
+fn bundle(
+    candidates: &[&Project],
     funded: &[bool],
     criterion: u8,
     progress: Decimal,
@@ -215,10 +215,11 @@ pub fn simulate(scenario: &Scenario, allocation: &Allocation) -> Simulation {
                 None => false,
             }
         };
-        for i in 0..candidates.len() {
-            if candidates[i].must == Some(Must::Fund) {
-                fund(i, &mut pots, &mut funded, &mut progress);
-            }
+        let must: Vec<usize> = (0..candidates.len())
+            .filter(|i| candidates[*i].must == Some(Must::Fund))
+            .collect();
+        for i in must {
+            fund(i, &mut pots, &mut funded, &mut progress);
         }
         loop {
             let mut best: Option<(Decimal, u8, Vec<usize>)> = None;
@@ -231,9 +232,9 @@ pub fn simulate(scenario: &Scenario, allocation: &Allocation) -> Simulation {
                     continue;
                 };
                 let mut trial = pots.clone();
-                let affordable = chosen
-                    .iter()
-                    .all(|i| pay(&mut trial, &candidates[*i].category, candidates[*i].cost).is_some());
+                let affordable = chosen.iter().all(|i| {
+                    pay(&mut trial, &candidates[*i].category, candidates[*i].cost).is_some()
+                });
                 if affordable && best.as_ref().is_none_or(|(b, _, _)| cost < *b) {
                     best = Some((cost, c.id, chosen));
                 }

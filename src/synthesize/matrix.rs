@@ -158,7 +158,12 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<(u32, u32, u32)>, u32), Ve
     let rest = n.saturating_sub(known);
     if rest > 0 && !unknown.is_empty() {
         let lo = unknown.iter().map(|b| b.min).min().unwrap_or(0);
-        let hi = unknown.iter().map(|b| b.max).max().unwrap_or(width).min(width);
+        let hi = unknown
+            .iter()
+            .map(|b| b.max)
+            .max()
+            .unwrap_or(width)
+            .min(width);
         let covered: u32 = unknown.iter().map(|b| b.max.min(width) + 1 - b.min).sum();
         if covered != hi + 1 - lo {
             let ids: Vec<&str> = unknown.iter().map(|b| b.id.as_str()).collect();
@@ -192,8 +197,7 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<(u32, u32, u32)>, u32), Ve
 pub fn water_fill(bounds: &[(u32, u32)], total: u32) -> Option<Vec<u32>> {
     let lo_sum: u64 = bounds.iter().map(|b| u64::from(b.0)).sum();
     let hi_sum: u64 = bounds.iter().map(|b| u64::from(b.1)).sum();
-    if bounds.iter().any(|b| b.0 > b.1) || u64::from(total) < lo_sum || u64::from(total) > hi_sum
-    {
+    if bounds.iter().any(|b| b.0 > b.1) || u64::from(total) < lo_sum || u64::from(total) > hi_sum {
         return None;
     }
     let filled = |level: u32| -> u64 {
@@ -475,12 +479,8 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
     }
     let message = match first_violation {
         Some((v, columns)) => {
-            let mut ranked: Vec<(u8, u32)> = margins
-                .criteria
-                .iter()
-                .map(|c| c.0)
-                .zip(columns)
-                .collect();
+            let mut ranked: Vec<(u8, u32)> =
+                margins.criteria.iter().map(|c| c.0).zip(columns).collect();
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let top: Vec<String> = ranked[..v.k]
                 .iter()
@@ -496,7 +496,9 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
                 v.k
             )
         }
-        None => format!("no total of criteria met fits the bands ({row_low}..{row_high}) and the counts"),
+        None => format!(
+            "no total of criteria met fits the bands ({row_low}..{row_high}) and the counts"
+        ),
     };
     let figures = [
         margins
@@ -542,9 +544,15 @@ mod tests {
     #[test]
     fn water_fill_is_as_even_as_the_bounds_allow() {
         // 3 rows in [0,5], [2,2], [4,9] summing to 12: level 5 gives 5+2+5 = 12.
-        assert_eq!(water_fill(&[(0, 5), (2, 2), (4, 9)], 12), Some(vec![5, 2, 5]));
+        assert_eq!(
+            water_fill(&[(0, 5), (2, 2), (4, 9)], 12),
+            Some(vec![5, 2, 5])
+        );
         // Sum 13: level 5 gives 12, one more goes to the first row that can grow (the third).
-        assert_eq!(water_fill(&[(0, 5), (2, 2), (4, 9)], 13), Some(vec![5, 2, 6]));
+        assert_eq!(
+            water_fill(&[(0, 5), (2, 2), (4, 9)], 13),
+            Some(vec![5, 2, 6])
+        );
         // Out of range: at most 5 + 2 + 9 = 16.
         assert_eq!(water_fill(&[(0, 5), (2, 2), (4, 9)], 17), None);
         assert_eq!(water_fill(&[(3, 3), (3, 3)], 6), Some(vec![3, 3]));
@@ -609,7 +617,9 @@ mod tests {
     #[test]
     fn unknown_counts_follow_the_average() {
         // Lai Châu 2022 shape: 94 communes, bands 39/0/15/40/0, average 12,5; c1 and c12 unknown.
-        let known = [52, 91, 79, 54, 56, 94, 72, 49, 39, 39, 45, 39, 46, 81, 40, 81, 92];
+        let known = [
+            52, 91, 79, 54, 56, 94, 72, 49, 39, 39, 45, 39, 46, 81, 40, 81, 92,
+        ];
         let mut criteria: Vec<(u8, Option<u32>)> = vec![(1, None)];
         criteria.extend((2..=11).zip(known[..10].iter().map(|c| Some(*c))));
         criteria.push((12, None));

@@ -113,7 +113,12 @@ fn line_in_section(text: &str, section: &str, key: &str) -> Option<usize> {
         .skip(1)
         .take_while(|(_, line)| !line.trim_start().starts_with('['))
         .find(|(_, line)| {
-            let k = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+            let k = line
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
             k == key
         })
         .map(|(here, _)| here)?;
@@ -173,7 +178,10 @@ fn margins(scenario: &Scenario) -> std::result::Result<Margins, Vec<Conflict>> {
     }
     for (section, map) in [
         ("published.criteria", &p.criteria),
-        ("synthesize.assumed_criteria", &scenario.synthesize.assumed_criteria),
+        (
+            "synthesize.assumed_criteria",
+            &scenario.synthesize.assumed_criteria,
+        ),
     ] {
         for key in map.keys() {
             let known = key
@@ -183,7 +191,10 @@ fn margins(scenario: &Scenario) -> std::result::Result<Margins, Vec<Conflict>> {
             if !known {
                 conflicts.push(Conflict {
                     figures: vec![figure(section, key)],
-                    message: format!("unknown criterion `{key}` (write c1..c{})", catalog.criteria_count()),
+                    message: format!(
+                        "unknown criterion `{key}` (write c1..c{})",
+                        catalog.criteria_count()
+                    ),
                 });
             }
         }
@@ -211,7 +222,12 @@ fn margins(scenario: &Scenario) -> std::result::Result<Margins, Vec<Conflict>> {
     let standard = p.standard.or(p
         .bands
         .iter()
-        .find(|(id, _)| catalog.bands.iter().any(|b| &b.id == *id && usize::from(b.min) == catalog.criteria_count()))
+        .find(|(id, _)| {
+            catalog
+                .bands
+                .iter()
+                .any(|b| &b.id == *id && usize::from(b.min) == catalog.criteria_count())
+        })
         .map(|(_, c)| *c));
     if let (Some(a), Some(s)) = (advanced, standard) {
         if a > s {
@@ -224,15 +240,23 @@ fn margins(scenario: &Scenario) -> std::result::Result<Margins, Vec<Conflict>> {
     if let (Some(m), Some(a)) = (model, advanced.or(standard)) {
         if m > a {
             conflicts.push(Conflict {
-                figures: vec![figure("published", "model"), figure("published", "advanced")],
-                message: format!("{m} model communes but only {a} at advanced (model requires advanced)"),
+                figures: vec![
+                    figure("published", "model"),
+                    figure("published", "advanced"),
+                ],
+                message: format!(
+                    "{m} model communes but only {a} at advanced (model requires advanced)"
+                ),
             });
         }
     }
     if let Some(v) = p.villages_standard {
         if p.villages.is_some_and(|all| v > all) {
             conflicts.push(Conflict {
-                figures: vec![figure("published", "villages_standard"), figure("published", "villages")],
+                figures: vec![
+                    figure("published", "villages_standard"),
+                    figure("published", "villages"),
+                ],
                 message: format!(
                     "{v} villages at standard but only {} villages",
                     p.villages.unwrap_or(0)
@@ -306,7 +330,11 @@ pub fn synthesize(scenario: &Scenario, options: SynthesisOptions) -> Result<Synt
     let mut listing: Vec<usize> = (0..n).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     listing.shuffle(&mut rng);
-    let position: BTreeMap<usize, usize> = listing.iter().enumerate().map(|(pos, row)| (*row, pos)).collect();
+    let position: BTreeMap<usize, usize> = listing
+        .iter()
+        .enumerate()
+        .map(|(pos, row)| (*row, pos))
+        .collect();
     let names = &scenario.synthesize.commune_names;
     if names.len() > n {
         return Err(Error::invalid(
@@ -336,10 +364,16 @@ pub fn synthesize(scenario: &Scenario, options: SynthesisOptions) -> Result<Synt
         let is_standard = solved.rows[row] == width;
         communes[pos] = Some(Commune {
             id: format!("x{:0w$}", pos + 1, w = n.to_string().len().max(2)),
-            name: names.get(rank).map_or_else(|| placeholder(pos, n), |s| text::name(s)),
+            name: names
+                .get(rank)
+                .map_or_else(|| placeholder(pos, n), |s| text::name(s)),
             district: None,
             met,
-            advanced_met: if is_standard && rank < advanced { all } else { CriteriaSet::EMPTY },
+            advanced_met: if is_standard && rank < advanced {
+                all
+            } else {
+                CriteriaSet::EMPTY
+            },
             model_conditions: is_standard && rank < model,
             attributes: Default::default(),
             villages: None,
@@ -358,7 +392,10 @@ pub fn synthesize(scenario: &Scenario, options: SynthesisOptions) -> Result<Synt
     }
     let synthesis = Synthesis {
         scenario: scenario.name.clone(),
-        synthetic: scenario.synthetic.clone().unwrap_or_else(|| DEFAULT_LABEL.into()),
+        synthetic: scenario
+            .synthetic
+            .clone()
+            .unwrap_or_else(|| DEFAULT_LABEL.into()),
         seed,
         year: p.year,
         total_criteria: solved.total,
@@ -397,29 +434,62 @@ fn checks(scenario: &Scenario, margins: &Margins, communes: &[Commune]) -> Vec<F
             basis: basis.into(),
         });
     };
-    push("communes".into(), margins.communes.to_string(), e.summary.communes.to_string(), "published");
+    push(
+        "communes".into(),
+        margins.communes.to_string(),
+        e.summary.communes.to_string(),
+        "published",
+    );
     if let Some(s) = p.standard {
-        push("standard".into(), s.to_string(), e.summary.standard.to_string(), "published");
+        push(
+            "standard".into(),
+            s.to_string(),
+            e.summary.standard.to_string(),
+            "published",
+        );
     }
     if let Some(a) = p.advanced.or(scenario.synthesize.advanced) {
-        let basis = if p.advanced.is_some() { "published" } else { "assumed" };
-        push("advanced".into(), a.to_string(), e.summary.advanced.to_string(), basis);
+        let basis = if p.advanced.is_some() {
+            "published"
+        } else {
+            "assumed"
+        };
+        push(
+            "advanced".into(),
+            a.to_string(),
+            e.summary.advanced.to_string(),
+            basis,
+        );
     }
     if let Some(m) = p.model.or(scenario.synthesize.model) {
-        let basis = if p.model.is_some() { "published" } else { "assumed" };
-        push("model".into(), m.to_string(), e.summary.model.to_string(), basis);
+        let basis = if p.model.is_some() {
+            "published"
+        } else {
+            "assumed"
+        };
+        push(
+            "model".into(),
+            m.to_string(),
+            e.summary.model.to_string(),
+            basis,
+        );
     }
     for (band, count) in &e.summary.bands {
         if let Some(published) = p.bands.get(band) {
-            push(format!("band {band}"), published.to_string(), count.to_string(), "published");
+            push(
+                format!("band {band}"),
+                published.to_string(),
+                count.to_string(),
+                "published",
+            );
         }
     }
     if let Some(average) = p.average_criteria {
         let scale = average.0.scale();
-        let got = e.summary.average_criteria.round_dp_with_strategy(
-            scale,
-            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-        );
+        let got = e
+            .summary
+            .average_criteria
+            .round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         // Shown as published; equal when the matrix's average rounds to it.
         let shown = if got == average.0 {
             average.0.to_string()
@@ -435,7 +505,10 @@ fn checks(scenario: &Scenario, margins: &Margins, communes: &[Commune]) -> Vec<F
     }
     for c in &e.criteria {
         let key = criterion_key(c.id);
-        let (value, basis) = match (p.criteria.get(&key), scenario.synthesize.assumed_criteria.get(&key)) {
+        let (value, basis) = match (
+            p.criteria.get(&key),
+            scenario.synthesize.assumed_criteria.get(&key),
+        ) {
             (Some(v), _) => (Some(*v), "published"),
             (None, Some(v)) => (Some(*v), "assumed"),
             _ => (None, "derived"),
@@ -448,11 +521,21 @@ fn checks(scenario: &Scenario, margins: &Margins, communes: &[Commune]) -> Vec<F
     }
     if let Some(v) = p.villages {
         let sum: u32 = communes.iter().filter_map(|c| c.villages).sum();
-        push("villages".into(), v.to_string(), sum.to_string(), "published");
+        push(
+            "villages".into(),
+            v.to_string(),
+            sum.to_string(),
+            "published",
+        );
     }
     if let Some(v) = p.villages_standard {
         let sum: u32 = communes.iter().filter_map(|c| c.villages_standard).sum();
-        push("villages at standard".into(), v.to_string(), sum.to_string(), "published");
+        push(
+            "villages at standard".into(),
+            v.to_string(),
+            sum.to_string(),
+            "published",
+        );
     }
     out
 }
@@ -472,7 +555,9 @@ impl Synthesis {
             header.push("villages_standard".into());
         }
         let flag = |b: bool| if b { "1" } else { "0" }.to_string();
-        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
         let fail = |e: csv::Error| Error::Unsupported {
             message: format!("cannot write CSV: {e}"),
             hint: "please report this".into(),
@@ -482,7 +567,11 @@ impl Synthesis {
             let mut record = vec![c.id.clone(), c.name.clone()];
             record.extend(self.criteria.iter().map(|id| flag(c.met.contains(*id))));
             if self.tiers {
-                record.extend(self.criteria.iter().map(|id| flag(c.advanced_met.contains(*id))));
+                record.extend(
+                    self.criteria
+                        .iter()
+                        .map(|id| flag(c.advanced_met.contains(*id))),
+                );
                 record.push(flag(c.model_conditions));
             }
             if self.villages {
@@ -532,7 +621,10 @@ mod tests {
     fn lines_are_found_in_their_section() {
         let text = "[synthesize.assumed_criteria]\nc1 = 3\n[published.criteria]\nc2 = 4\nc1 = 5\n";
         assert_eq!(line_in_section(text, "published.criteria", "c1"), Some(5));
-        assert_eq!(line_in_section(text, "synthesize.assumed_criteria", "c1"), Some(2));
+        assert_eq!(
+            line_in_section(text, "synthesize.assumed_criteria", "c1"),
+            Some(2)
+        );
         assert_eq!(line_in_section(text, "published.criteria", "c9"), None);
     }
 }
