@@ -112,112 +112,119 @@ fn two_decimals<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error>
     s.serialize_f64(value.round_dp(2).to_f64().unwrap_or(0.0))
 }
 
-/// Evaluates one commune against the catalog, walking the dependency graph in order.
-pub fn evaluate_commune(
-    catalog: &Catalog,
-    order: &[Node],
-    gates: &Gates,
-    commune: &Commune,
-) -> CommuneStatus {
-    let mut met = CriteriaSet::EMPTY;
-    let mut tier = None;
-    for node in order {
-        let gates_hold = gates.of(*node).iter().all(|g| match g {
-            Node::Criterion(id) => met.contains(*id),
-            Node::Tier(t) => tier.is_some_and(|reached| reached >= *t),
-        });
-        match node {
-            Node::Criterion(id) => {
-                if gates_hold && commune.met.contains(*id) {
-                    met.insert(*id);
-                }
-            }
-            Node::Tier(t) => {
-                let own = match t {
-                    TierId::Standard => true,
-                    TierId::Advanced => catalog
-                        .criteria
-                        .iter()
-                        .all(|c| commune.advanced_met.contains(c.id)),
-                    TierId::Model => commune.model_conditions,
-                };
-                if gates_hold && own {
-                    tier = Some(*t);
-                }
-            }
-        }
-    }
-    let next_tier = match tier {
-        None => Some(TierId::Standard),
-        Some(TierId::Standard) => Some(TierId::Advanced),
-        Some(TierId::Advanced) => Some(TierId::Model),
-        Some(TierId::Model) => None,
-    };
-    let blocking = match next_tier {
-        Some(TierId::Standard) => catalog
-            .criteria
-            .iter()
-            .map(|c| c.id)
-            .filter(|id| !met.contains(*id))
-            .collect(),
-        Some(TierId::Advanced) => catalog
-            .criteria
-            .iter()
-            .map(|c| c.id)
-            .filter(|id| !commune.advanced_met.contains(*id))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let advice = gates
-        .advisory
-        .iter()
-        .filter(|(from, to, _)| met.contains(*to) && !met.contains(*from))
-        .map(|(from, to, reason)| format!("c{to} is met but c{from} is not: {reason}"))
-        .collect();
-    let count = met.count();
-    CommuneStatus {
-        id: commune.id.clone(),
-        name: commune.name.clone(),
-        district: commune.district.clone(),
-        criteria_met: count,
-        met,
-        band: catalog
-            .band_of(count)
-            .map(|b| b.id.clone())
-            .unwrap_or_default(),
-        tier,
-        next_tier,
-        blocking,
-        blocking_model_conditions: next_tier == Some(TierId::Model) && !commune.model_conditions,
-        advice,
-    }
-}
-
-/// Gating prerequisites per node and advisory criterion edges, precomputed once.
+/// Evaluates communes against a catalog: the dependency graph is walked once at construction
+/// into bit masks, so each commune costs a few bit operations.
 #[derive(Debug, Clone)]
-pub struct Gates {
-    gating: BTreeMap<Node, Vec<Node>>,
+pub struct Evaluator<'a> {
+    catalog: &'a Catalog,
+    /// Nodes in topological order with their gating criteria and gating tier.
+    steps: Vec<(Node, CriteriaSet, Option<TierId>)>,
+    /// Non-gating criterion edges (from, to, reason): advice only.
     advisory: Vec<(u8, u8, String)>,
+    all_criteria: CriteriaSet,
 }
 
-impl Gates {
-    /// From the catalog's dependency graph.
-    pub fn new(catalog: &Catalog) -> Gates {
+impl<'a> Evaluator<'a> {
+    /// Prepares the catalog's dependency graph.
+    pub fn new(catalog: &'a Catalog) -> Evaluator<'a> {
         let graph = catalog.graph();
-        let mut gating: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
         let mut advisory = Vec::new();
+        let mut steps: Vec<(Node, CriteriaSet, Option<TierId>)> = graph
+            .order()
+            .iter()
+            .map(|n| (*n, CriteriaSet::EMPTY, None))
+            .collect();
         for (from, to, dep) in graph.edges() {
-            if dep.gate {
-                gating.entry(to).or_default().push(from);
-            } else if let (Node::Criterion(a), Node::Criterion(b)) = (from, to) {
+            if let (false, Node::Criterion(a), Node::Criterion(b)) = (dep.gate, from, to) {
                 advisory.push((a, b, dep.reason.clone()));
             }
+            if !dep.gate {
+                continue;
+            }
+            if let Some(step) = steps.iter_mut().find(|(n, _, _)| *n == to) {
+                match from {
+                    Node::Criterion(id) => step.1.insert(id),
+                    Node::Tier(t) => step.2 = step.2.max(Some(t)),
+                }
+            }
         }
-        Gates { gating, advisory }
+        let all_criteria = CriteriaSet::from_ids(catalog.criteria.iter().map(|c| c.id));
+        Evaluator {
+            catalog,
+            steps,
+            advisory,
+            all_criteria,
+        }
     }
 
-    fn of(&self, node: Node) -> &[Node] {
-        self.gating.get(&node).map_or(&[], Vec::as_slice)
+    /// Evaluates one commune, walking the dependency graph in topological order.
+    pub fn commune(&self, commune: &Commune) -> CommuneStatus {
+        let mut met = CriteriaSet::EMPTY;
+        let mut tier: Option<TierId> = None;
+        for (node, criteria, required_tier) in &self.steps {
+            let gates_hold = met.contains_all(*criteria) && tier >= *required_tier;
+            match node {
+                Node::Criterion(id) => {
+                    if gates_hold && commune.met.contains(*id) {
+                        met.insert(*id);
+                    }
+                }
+                Node::Tier(t) => {
+                    let own = match t {
+                        TierId::Standard => true,
+                        TierId::Advanced => commune.advanced_met.contains_all(self.all_criteria),
+                        TierId::Model => commune.model_conditions,
+                    };
+                    if gates_hold && own {
+                        tier = Some(*t);
+                    }
+                }
+            }
+        }
+        let next_tier = match tier {
+            None => Some(TierId::Standard),
+            Some(TierId::Standard) => Some(TierId::Advanced),
+            Some(TierId::Advanced) => Some(TierId::Model),
+            Some(TierId::Model) => None,
+        };
+        let blocking = match next_tier {
+            Some(TierId::Standard) => self
+                .all_criteria
+                .ids()
+                .filter(|id| !met.contains(*id))
+                .collect(),
+            Some(TierId::Advanced) => self
+                .all_criteria
+                .ids()
+                .filter(|id| !commune.advanced_met.contains(*id))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let advice = self
+            .advisory
+            .iter()
+            .filter(|(from, to, _)| met.contains(*to) && !met.contains(*from))
+            .map(|(from, to, reason)| format!("c{to} is met but c{from} is not: {reason}"))
+            .collect();
+        let count = met.count();
+        CommuneStatus {
+            id: commune.id.clone(),
+            name: commune.name.clone(),
+            district: commune.district.clone(),
+            criteria_met: count,
+            met,
+            band: self
+                .catalog
+                .band_of(count)
+                .map(|b| b.id.clone())
+                .unwrap_or_default(),
+            tier,
+            next_tier,
+            blocking,
+            blocking_model_conditions: next_tier == Some(TierId::Model)
+                && !commune.model_conditions,
+            advice,
+        }
     }
 }
 
@@ -261,12 +268,8 @@ pub fn evaluate_communes(
     communes: &[Commune],
     synthetic: Option<String>,
 ) -> Evaluation {
-    let graph = catalog.graph();
-    let gates = Gates::new(catalog);
-    let per_commune: Vec<CommuneStatus> = communes
-        .iter()
-        .map(|c| evaluate_commune(catalog, graph.order(), &gates, c))
-        .collect();
+    let evaluator = Evaluator::new(catalog);
+    let per_commune: Vec<CommuneStatus> = communes.iter().map(|c| evaluator.commune(c)).collect();
     let all: Vec<&CommuneStatus> = per_commune.iter().collect();
     let criteria = catalog
         .criteria

@@ -134,14 +134,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã).
+    /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
+    /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
         /// Scenario folder.
         scenario: PathBuf,
         /// Seed of the tie-breaks (default: `[synthesize] seed` of the scenario).
         #[arg(long)]
         seed: Option<u64>,
-        /// Write communes.csv into the scenario folder.
+        /// Synthesize projects.csv from the communes instead of communes.csv.
+        #[arg(long)]
+        projects: bool,
+        /// Write communes.csv (projects.csv with `--projects`) into the scenario folder.
         #[arg(long)]
         write: bool,
         /// Print JSON.
@@ -354,12 +358,40 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Synthesize {
             scenario,
             seed,
+            projects: true,
+            write,
+            json,
+        } => {
+            use ntm::synthesize::projects;
+            let options = ntm::scenario::LoadOptions {
+                skip_projects: true,
+                ..Default::default()
+            };
+            let s = Scenario::load_with(&scenario, options)?;
+            let seed = seed.unwrap_or(s.synthesize.seed);
+            let costs = projects::UnitCosts::built_in()?;
+            let list =
+                projects::synthesize(&s, &costs, &projects::ProjectOptions::with_seed(seed))?;
+            let mut summary = projects::summarize(&s, &list, seed);
+            if write {
+                summary.written = Some(projects::write(&s, &list)?);
+            }
+            if json {
+                print_json(&summary)?;
+            } else {
+                print!("{}", ntm::report::render_projects_summary(&summary));
+            }
+        }
+        Command::Synthesize {
+            scenario,
+            seed,
+            projects: false,
             write,
             json,
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
-            let path = scenario.join("communes.csv");
+            let path = ntm::synthesize::communes_file(&scenario);
             if write {
                 synthesis.write(&path)?;
             }
@@ -380,10 +412,7 @@ fn report_of(d: &Diagnostic) -> Report {
     if let Some(hint) = &d.hint {
         diagnostic = diagnostic.with_help(hint.clone());
     }
-    let title = match d.line {
-        Some(line) => format!("{}:{line}", d.file.display()),
-        None => d.file.display().to_string(),
-    };
+    let title = d.file.display().to_string();
     let source = std::fs::read_to_string(&d.file).ok();
     if let (Some(source), Some(line)) = (source, d.line) {
         let start: usize = source

@@ -187,6 +187,59 @@ fn impossible_figures_are_reported_with_their_arithmetic() {
 }
 
 #[test]
+fn tiers_and_keys_that_cannot_hold_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = r#"name = "tiers"
+province = "Test"
+catalog = "qd318-2022"
+baseline_year = 2025
+years = [2025]
+hierarchy = ["province", "commune"]
+communes = "status.csv"
+
+[published]
+communes = 10
+standard = 4
+advanced = 5
+model = 1
+
+[published.bands]
+"12-13" = 1
+
+[published.criteria]
+c1 = 10
+
+[synthesize.assumed_criteria]
+c1 = 9
+c20 = 3
+"#;
+    std::fs::write(dir.path().join("scenario.toml"), toml).unwrap();
+    let Err(Error::Invalid(problems)) = synthesize_path(dir.path(), SynthesisOptions::default())
+    else {
+        panic!("expected the figures to be reported");
+    };
+    let messages: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
+    let prefix = "published figures cannot hold together: ";
+    assert_eq!(
+        messages,
+        [
+            format!("{prefix}unknown band `12-13` (bands are 19, 15-18, 10-14, 5-9, 0-4)"),
+            format!("{prefix}unknown criterion `c20` (write c1..c19)"),
+            format!("{prefix}c1 is both published and assumed; keep one"),
+            format!("{prefix}5 communes at advanced but only 4 at standard (advanced requires standard)"),
+        ]
+    );
+    // Lines: "12-13" on 16, c20 on 23, c1 of the assumed table on 22, advanced on 12.
+    let lines: Vec<Option<usize>> = problems.iter().map(|d| d.line).collect();
+    assert_eq!(lines, [Some(16), Some(23), Some(22), Some(12)]);
+    // The file `--write` would use is the one scenario.toml names.
+    assert_eq!(
+        ntm::synthesize::communes_file(dir.path()),
+        dir.path().join("status.csv")
+    );
+}
+
+#[test]
 fn the_binary_reports_and_writes_nothing_when_figures_conflict() {
     let dir = tempfile::tempdir().unwrap();
     impossible_scenario(dir.path());

@@ -8,12 +8,12 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
     let mut out = synthetic_banner(e.synthetic.as_deref());
     let s = &e.summary;
     out.push_str(&format!(
-        "Communes (số xã): {}   standard (đạt chuẩn NTM): {}   advanced (nâng cao): {}   model (kiểu mẫu): {}\nAverage criteria per commune (bình quân tiêu chí/xã): {}\n\n",
+        "Communes (số xã): {}   standard (đạt chuẩn NTM): {}   advanced (nâng cao): {}   model (kiểu mẫu): {}\nAverage criteria per commune (bình quân tiêu chí/xã): {:.2}\n\n",
         s.communes,
         s.standard,
         s.advanced,
         s.model,
-        s.average_criteria.round_dp(2)
+        s.average_criteria
     ));
     out.push_str(&table(
         &["Band (nhóm tiêu chí)", "Communes (số xã)"],
@@ -53,7 +53,7 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
                         d.district.clone(),
                         d.summary.communes.to_string(),
                         d.summary.standard.to_string(),
-                        d.summary.average_criteria.round_dp(2).to_string(),
+                        format!("{:.2}", d.summary.average_criteria),
                     ]
                 })
                 .collect(),

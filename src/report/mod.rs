@@ -6,6 +6,7 @@ mod drafting;
 mod evaluation;
 mod sweep;
 mod synthesize;
+mod synthetic_projects;
 
 pub use allocate::{render_allocation, render_simulation};
 pub use compare::{render_comparison, render_variants};
@@ -13,6 +14,7 @@ pub use drafting::render_drafting;
 pub use evaluation::render_evaluation;
 pub use sweep::{render_sweep, sweep_csv, sweep_svg};
 pub use synthesize::render_synthesis;
+pub use synthetic_projects::render_projects_summary;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};

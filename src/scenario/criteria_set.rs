@@ -29,6 +29,11 @@ impl CriteriaSet {
         }
     }
 
+    /// Whether every criterion of `other` is in the set.
+    pub fn contains_all(self, other: CriteriaSet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
     /// Number of criteria in the set.
     pub fn count(self) -> u32 {
         self.0.count_ones()

@@ -106,8 +106,16 @@ fn criterion_figure(id: u8) -> Figure {
     Figure::new("published.criteria", &format!("c{id}"))
 }
 
-/// Rows as `(min, max, count)` groups from the bands; also the number of communes at standard.
-fn row_groups(m: &Margins, width: u32) -> Result<(Vec<(u32, u32, u32)>, u32), Vec<Conflict>> {
+/// Communes sharing an interval of criteria met.
+#[derive(Debug, Clone, Copy)]
+struct RowGroup {
+    min: u32,
+    max: u32,
+    count: u32,
+}
+
+/// Rows grouped by interval from the bands; also the number of communes at standard.
+fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Conflict>> {
     let mut conflicts = Vec::new();
     let mut bands = m.bands.clone();
     if let Some(standard) = m.standard {
@@ -150,10 +158,16 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<(u32, u32, u32)>, u32), Ve
             format!("the bands count {listing} = {known} communes, but there are {n} communes"),
         ));
     }
-    let mut groups: Vec<(u32, u32, u32)> = bands
+    let mut groups: Vec<RowGroup> = bands
         .iter()
-        .filter_map(|b| b.count.map(|c| (b.min.min(width), b.max.min(width), c)))
-        .filter(|g| g.2 > 0)
+        .filter_map(|b| {
+            b.count.map(|count| RowGroup {
+                min: b.min.min(width),
+                max: b.max.min(width),
+                count,
+            })
+        })
+        .filter(|g| g.count > 0)
         .collect();
     let rest = n.saturating_sub(known);
     if rest > 0 && !unknown.is_empty() {
@@ -176,14 +190,18 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<(u32, u32, u32)>, u32), Ve
                 ),
             ));
         }
-        groups.push((lo, hi, rest));
+        groups.push(RowGroup {
+            min: lo,
+            max: hi,
+            count: rest,
+        });
     }
     let standard = groups
         .iter()
-        .filter(|g| g.0 == width)
-        .map(|g| g.2)
+        .filter(|g| g.min == width)
+        .map(|g| g.count)
         .sum::<u32>();
-    groups.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    groups.sort_by(|a, b| b.max.cmp(&a.max).then(b.min.cmp(&a.min)));
     if conflicts.is_empty() {
         Ok((groups, standard))
     } else {
@@ -321,10 +339,16 @@ pub fn ryser_fill(rows: &[u32], columns: &[u32], rng: &mut ChaCha8Rng) -> Option
 fn average_range(average: Decimal, n: u32) -> (u32, u32) {
     let half = Decimal::new(5, average.scale() + 1);
     let n = Decimal::from(n);
-    let low = ((average - half) * n).ceil().max(Decimal::ZERO);
+    let low = ((average - half) * n).ceil();
     // Upper end exclusive: a value at `average + half` rounds up.
     let high_exclusive = ((average + half) * n).ceil();
-    let to_u32 = |d: Decimal| d.to_u32().unwrap_or(u32::MAX);
+    let to_u32 = |d: Decimal| {
+        if d <= Decimal::ZERO {
+            0
+        } else {
+            d.to_u32().unwrap_or(u32::MAX)
+        }
+    };
     (to_u32(low), to_u32(high_exclusive).saturating_sub(1))
 }
 
@@ -364,8 +388,8 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
     if !conflicts.is_empty() {
         return Err(conflicts);
     }
-    let row_low: u32 = groups.iter().map(|g| g.0 * g.2).sum();
-    let row_high: u32 = groups.iter().map(|g| g.1 * g.2).sum();
+    let row_low: u32 = groups.iter().map(|g| g.min * g.count).sum();
+    let row_high: u32 = groups.iter().map(|g| g.max * g.count).sum();
     let known: u32 = margins.criteria.iter().filter_map(|c| c.1).sum();
     let unknown = margins.criteria.iter().filter(|c| c.1.is_none()).count() as u32;
     let (col_low, col_high) = (known + unknown * standard, known + unknown * n);
@@ -441,7 +465,7 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
     totals.sort_by_key(|t| ((Decimal::from(*t) - aim).abs(), *t));
     let row_bounds: Vec<(u32, u32)> = groups
         .iter()
-        .flat_map(|g| std::iter::repeat_n((g.0, g.1), g.2 as usize))
+        .flat_map(|g| std::iter::repeat_n((g.min, g.max), g.count as usize))
         .collect();
     let mut first_violation = None;
     for total in totals {

@@ -4,6 +4,7 @@
 //! Its output is always labelled synthetic.
 
 pub mod matrix;
+pub mod projects;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -597,9 +598,23 @@ impl Synthesis {
     }
 }
 
-/// Where `ntm synthesize --write` puts the communes file of a scenario.
-pub fn communes_path(scenario: &Scenario) -> PathBuf {
-    scenario.dir.join("communes.csv")
+/// The communes file of the scenario at `path` (a folder or its `scenario.toml`): the
+/// `communes` field of `scenario.toml`, `communes.csv` by default.
+pub fn communes_file(path: &Path) -> PathBuf {
+    let (dir, toml_path) = if path.is_dir() {
+        (path.to_path_buf(), path.join("scenario.toml"))
+    } else {
+        (
+            path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            path.to_path_buf(),
+        )
+    };
+    let name = std::fs::read_to_string(toml_path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("communes").and_then(|v| v.as_str()).map(String::from))
+        .unwrap_or_else(|| "communes.csv".into());
+    dir.join(name)
 }
 
 #[cfg(test)]
