@@ -48,20 +48,18 @@ pub fn comparison_scenario(
     s
 }
 
-/// The year a command works on: the one asked for, else the first planning year.
-pub fn year_of(scenario: &Scenario, year: Option<u16>) -> u16 {
-    year.or_else(|| scenario.years.first().copied())
-        .unwrap_or(scenario.baseline_year + 1)
-}
-
-/// Sources divided by any of the rules, plus their counterpart sources, as the scenario has them.
-pub fn sources_of(scenario: &Scenario, rules: &[Rule]) -> Vec<String> {
+/// Sources divided by any of the rules (or `divided`, when given), plus the rules' counterpart
+/// sources, as the scenario has them.
+pub fn sources_of(scenario: &Scenario, rules: &[Rule], divided: &[String]) -> Vec<String> {
     let wanted: Vec<&String> = rules
         .iter()
         .flat_map(|r| {
-            r.sources
-                .iter()
-                .chain(r.counterpart.as_ref().map(|c| &c.source))
+            let own = if divided.is_empty() {
+                r.sources.iter()
+            } else {
+                divided.iter()
+            };
+            own.chain(r.counterpart.as_ref().map(|c| &c.source))
         })
         .collect();
     scenario
@@ -167,8 +165,10 @@ pub struct Comparison {
 /// How to compare.
 #[derive(Debug, Clone, Default)]
 pub struct CompareOptions {
-    /// Year (default: first planning year).
+    /// Year (default: [`rules::budget_year`]).
     pub year: Option<u16>,
+    /// Sources the rules divide instead of their own.
+    pub divided: Vec<String>,
     /// Add the optimal plan and each rule's price.
     pub optimal: bool,
     /// Planner options for the optimal column.
@@ -192,11 +192,16 @@ pub fn gini(amounts: &[Decimal]) -> Option<Decimal> {
     Some((Decimal::TWO * weighted / (n * total) - (n + Decimal::ONE) / n).round_dp(3))
 }
 
-/// Outcome of one rule on a comparison scenario.
-fn rule_outcome(scenario: &Scenario, rule: &Rule, year: u16) -> Result<rules::Simulation> {
+/// Outcome of one rule on a scenario: allocation, then the communes' spending.
+pub fn rule_outcome(
+    scenario: &Scenario,
+    rule: &Rule,
+    year: u16,
+    divided: &[String],
+) -> Result<rules::Simulation> {
     let options = AllocateOptions {
         year: Some(year),
-        sources: Vec::new(),
+        sources: divided.to_vec(),
     };
     let allocation = rules::allocate(scenario, rule, &options)?;
     Ok(rules::simulate(scenario, &allocation))
@@ -208,13 +213,14 @@ fn price(
     rule: &Rule,
     year: u16,
     sources: &[String],
+    divided: &[String],
     standard: usize,
     reached_at_one: bool,
 ) -> Result<Price> {
     let budget = budget_in(scenario, year);
     let reaches = |m: Decimal| -> Result<bool> {
         let s = comparison_scenario(scenario, year, sources, &[], m);
-        Ok(rule_outcome(&s, rule, year)?.standard >= standard)
+        Ok(rule_outcome(&s, rule, year, divided)?.standard >= standard)
     };
     let found = |m: Decimal| Price {
         standard_to_reach: standard,
@@ -276,8 +282,8 @@ pub fn compare(
     rules: &[Rule],
     options: &CompareOptions,
 ) -> Result<Comparison> {
-    let year = year_of(scenario, options.year);
-    let sources = sources_of(scenario, rules);
+    let year = rules::budget_year(scenario, options.year);
+    let sources = sources_of(scenario, rules, &options.divided);
     let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
     let before = crate::evaluate::evaluate(&base);
     let poorest_band = base
@@ -298,7 +304,7 @@ pub fn compare(
         |spent: Decimal, new: usize| (new > 0).then(|| (spent / Decimal::from(new)).round_dp(1));
     let mut columns = Vec::new();
     for rule in rules {
-        let sim = rule_outcome(&base, rule, year)?;
+        let sim = rule_outcome(&base, rule, year, &options.divided)?;
         let money: BTreeMap<&str, Decimal> = sim
             .per_commune
             .iter()
@@ -338,6 +344,7 @@ pub fn compare(
                 rule,
                 year,
                 &sources,
+                &options.divided,
                 standard,
                 column.standard >= standard,
             )?);
@@ -456,7 +463,7 @@ pub fn compare_variants(
     rules: &[Rule],
     options: &CompareOptions,
 ) -> Result<VariantComparison> {
-    let year = year_of(first, options.year);
+    let year = rules::budget_year(first, options.year);
     let options = CompareOptions {
         year: Some(year),
         ..options.clone()

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::catalog::TierId;
-use crate::compare::{budget_in, comparison_scenario, year_of};
+use crate::compare::{budget_in, comparison_scenario};
 use crate::error::Result;
 use crate::evaluate::{self, Evaluation};
 use crate::plan::{self, Objective, PlanOptions, PlanStatus};
@@ -73,7 +73,7 @@ pub struct Drafting {
 /// How to draft.
 #[derive(Debug, Clone, Default)]
 pub struct DraftOptions {
-    /// Year (default: the first planning year).
+    /// Year (default: [`crate::rules::budget_year`]).
     pub year: Option<u16>,
     /// Planner options (the objective is set per solve).
     pub plan: PlanOptions,
@@ -242,7 +242,7 @@ pub fn targets_toml(d: &Drafting) -> String {
 
 /// Drafts the year's targets from the scenario's whole budget of that year.
 pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
-    let year = year_of(scenario, options.year);
+    let year = crate::rules::budget_year(scenario, options.year);
     let all: Vec<String> = scenario
         .capital_sources
         .iter()

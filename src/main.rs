@@ -52,7 +52,7 @@ enum Command {
         /// Divide these capital sources instead of the rule's own.
         #[arg(long = "source")]
         sources: Vec<String>,
-        /// Budget year (default: the first planning year).
+        /// Budget year (default: the first planning year with a budget).
         #[arg(long)]
         year: Option<u16>,
         /// Print JSON.
@@ -66,13 +66,16 @@ enum Command {
         /// Rule ids or files (repeat).
         #[arg(long = "rule", required = true)]
         rules: Vec<String>,
+        /// Divide these capital sources instead of the rules' own.
+        #[arg(long = "source")]
+        sources: Vec<String>,
         /// Add the optimal plan and each rule's price.
         #[arg(long)]
         optimal: bool,
         /// Compare with another variant of the scenario: what changed in inputs and results.
         #[arg(long)]
         with: Option<PathBuf>,
-        /// Budget year (default: the first planning year).
+        /// Budget year (default: the first planning year with a budget).
         #[arg(long)]
         year: Option<u16>,
         /// Print JSON.
@@ -95,10 +98,13 @@ enum Command {
         /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
         #[arg(long = "rule")]
         rules: Vec<String>,
-        /// Scale only these sources (default: all in play).
+        /// Divide these capital sources instead of the rules' own.
         #[arg(long = "source")]
         sources: Vec<String>,
-        /// Budget year (default: the first planning year).
+        /// Scale only these sources (default: all in play).
+        #[arg(long = "scale")]
+        scale: Vec<String>,
+        /// Budget year (default: the first planning year with a budget).
         #[arg(long)]
         year: Option<u16>,
         /// Folder for sweep.csv and sweep.svg.
@@ -112,7 +118,7 @@ enum Command {
     Targets {
         /// Scenario folder.
         scenario: PathBuf,
-        /// Year the targets are for (default: the first planning year).
+        /// Year the targets are for (default: the first planning year with a budget).
         #[arg(long)]
         year: Option<u16>,
         /// Write the [[targets]] TOML to this file (otherwise it is printed).
@@ -239,6 +245,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare {
             scenario,
             rules,
+            sources,
             optimal,
             with,
             year,
@@ -248,6 +255,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let rules = load_rules(&rules)?;
             let options = ntm::compare::CompareOptions {
                 year,
+                divided: sources,
                 optimal,
                 ..Default::default()
             };
@@ -278,6 +286,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             by,
             rules,
             sources,
+            scale,
             year,
             out,
             json,
@@ -295,7 +304,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 to,
                 steps,
                 axis: by,
-                scaled: sources,
+                divided: sources,
+                scaled: scale,
                 plan: Default::default(),
             };
             let bar = indicatif::ProgressBar::with_draw_target(

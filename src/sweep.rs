@@ -12,10 +12,10 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::compare::{budget_in, comparison_scenario, sources_of, year_of};
+use crate::compare::{budget_in, comparison_scenario, rule_outcome, sources_of};
 use crate::error::{Error, Result};
 use crate::plan::{self, PlanOptions};
-use crate::rules::{self, AllocateOptions, Rule};
+use crate::rules::{self, Rule};
 use crate::scenario::Scenario;
 use crate::text;
 
@@ -32,7 +32,7 @@ pub enum BudgetAxis {
 /// How to sweep.
 #[derive(Debug, Clone)]
 pub struct SweepOptions {
-    /// Year (default: first planning year).
+    /// Year (default: [`rules::budget_year`]).
     pub year: Option<u16>,
     /// Start of the range.
     pub from: Decimal,
@@ -42,6 +42,8 @@ pub struct SweepOptions {
     pub steps: usize,
     /// What `from` and `to` are.
     pub axis: BudgetAxis,
+    /// Sources the rules divide instead of their own.
+    pub divided: Vec<String>,
     /// Sources whose budget is scaled (empty: all in play).
     pub scaled: Vec<String>,
     /// Planner options for the optimal curve.
@@ -121,8 +123,8 @@ pub fn sweep(
             hint: "use --steps 2 or more".into(),
         });
     }
-    let year = year_of(scenario, options.year);
-    let sources = sources_of(scenario, rules);
+    let year = rules::budget_year(scenario, options.year);
+    let sources = sources_of(scenario, rules, &options.divided);
     let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
     let base_budget = budget_in(&base, year);
     let scaled: Vec<String> = if options.scaled.is_empty() {
@@ -167,15 +169,7 @@ pub fn sweep(
                 carried: false,
             }];
             for rule in rules {
-                let allocation = rules::allocate(
-                    &s,
-                    rule,
-                    &AllocateOptions {
-                        year: Some(year),
-                        sources: Vec::new(),
-                    },
-                )?;
-                let sim = rules::simulate(&s, &allocation);
+                let sim = rule_outcome(&s, rule, year, &options.divided)?;
                 values.push(SeriesValue {
                     series: rule.id.clone(),
                     standard: sim.standard,

@@ -26,6 +26,7 @@ fn options(from: &str, to: &str, steps: usize) -> SweepOptions {
         to: d(to),
         steps,
         axis: BudgetAxis::Multiplier,
+        divided: Vec::new(),
         scaled: Vec::new(),
         plan: PlanOptions::default(),
     }

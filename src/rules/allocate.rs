@@ -28,7 +28,7 @@ use crate::scenario::Scenario;
 /// What to allocate.
 #[derive(Debug, Clone, Default)]
 pub struct AllocateOptions {
-    /// Budget year (default: the scenario's first planning year).
+    /// Budget year (default: [`super::budget_year`]).
     pub year: Option<u16>,
     /// Sources to divide instead of the rule's own list.
     pub sources: Vec<String>,
@@ -267,10 +267,7 @@ fn quotas(
 
 /// Divides the year's budget of the rule's sources among the scenario's communes.
 pub fn allocate(scenario: &Scenario, rule: &Rule, options: &AllocateOptions) -> Result<Allocation> {
-    let year = options
-        .year
-        .or_else(|| scenario.years.first().copied())
-        .unwrap_or(scenario.baseline_year + 1);
+    let year = super::budget_year(scenario, options.year);
     if !rule.in_force(year) {
         return Err(Error::Unsupported {
             message: format!(

@@ -19,7 +19,7 @@ use toml::Spanned;
 use crate::catalog::TierId;
 use crate::error::{Diagnostic, Error, Result};
 use crate::evaluate::CommuneStatus;
-use crate::scenario::{Amount, Commune};
+use crate::scenario::{Amount, Commune, Scenario};
 use crate::text;
 
 pub use allocate::{
@@ -37,6 +37,21 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../rules/lai-chau-nq14-2022.toml"),
     ),
 ];
+
+/// The budget year a command works on: the one asked for, else the first planning year in which
+/// some capital source has a budget (a multi-year plan may book its whole budget in one year),
+/// else the first planning year.
+pub fn budget_year(scenario: &Scenario, year: Option<u16>) -> u16 {
+    let has_budget = |y: &u16| {
+        scenario
+            .capital_sources
+            .iter()
+            .any(|s| s.budget_in(*y) > Decimal::ZERO)
+    };
+    year.or_else(|| scenario.years.iter().copied().find(has_budget))
+        .or_else(|| scenario.years.first().copied())
+        .unwrap_or(scenario.baseline_year + 1)
+}
 
 /// A status coefficient (hệ số theo mức đạt chuẩn): communes at `tier` or higher, or communes
 /// below standard with `min_criteria..=max_criteria` criteria met.
