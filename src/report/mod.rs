@@ -1,8 +1,10 @@
 //! Human-readable reports (báo cáo): tables rendered from the same values `--json` prints.
 
 mod evaluation;
+mod plan;
 
 pub use evaluation::render_evaluation;
+pub use plan::{plan_csv, render_plan, PlanReport};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
