@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use ntm::catalog::Catalog;
 use ntm::error::{Diagnostic, Error};
+use ntm::plan::{Backend, Objective, PlanOptions};
 use ntm::scenario::Scenario;
 
 /// Rules engine and what-if planner for Vietnam's New Rural Development program (nông thôn mới).
@@ -124,6 +125,35 @@ enum Command {
         /// Write the [[targets]] TOML to this file (otherwise it is printed).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fund projects from capital sources to reach the targets (lập kế hoạch vốn).
+    Plan {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// What to optimise.
+        #[arg(long, value_enum, default_value = "max-standard")]
+        objective: Objective,
+        /// Solver backend (`highs` needs a build with `--features highs`).
+        #[arg(long, value_enum, default_value = "microlp")]
+        solver: Backend,
+        /// Stop the search after this many seconds (the best plan found is returned).
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Stop when the proven relative gap is at most this (0.01 = 1 %).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Also write the model to this file in LP format.
+        #[arg(long)]
+        export_lp: Option<PathBuf>,
+        /// Also compute marginal costs (one more commune at standard / meeting a criterion).
+        #[arg(long)]
+        marginal: bool,
+        /// Write the tables as CSV files into this folder.
+        #[arg(long)]
+        csv: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -351,6 +381,45 @@ fn run(cli: Cli) -> Result<(), Error> {
                     Some(path) => println!("\nwrote {}", path.display()),
                     None => print!("\n{}", drafting.toml),
                 }
+            }
+        }
+        Command::Plan {
+            scenario,
+            objective,
+            solver,
+            time_limit,
+            gap,
+            export_lp,
+            marginal,
+            csv,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let options = PlanOptions {
+                objective,
+                backend: solver,
+                time_limit: Some(time_limit),
+                gap,
+                export_lp,
+            };
+            let plan = ntm::plan::plan(&s, &options)?;
+            let marginal = if marginal {
+                Some(ntm::plan::marginal(&s, &options, &plan)?)
+            } else {
+                None
+            };
+            if let Some(dir) = csv {
+                for (name, contents) in ntm::report::plan_csv(&plan) {
+                    ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
+                }
+            }
+            if json {
+                print_json(&ntm::report::PlanReport {
+                    plan: &plan,
+                    marginal: marginal.as_deref(),
+                })?;
+            } else {
+                print!("{}", ntm::report::render_plan(&plan, marginal.as_deref()));
             }
         }
         Command::Graph {
