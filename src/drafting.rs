@@ -98,8 +98,9 @@ fn phrases(
             format!("{name_vi}: giữ vững {after}/{total} xã"),
         )
     } else {
+        let communes = if more == 1 { "commune" } else { "communes" };
         (
-            format!("{name_en}: {more} more communes, {after}/{total} in total"),
+            format!("{name_en}: {more} more {communes}, {after}/{total} in total"),
             format!("{name_vi}: thêm {more} xã, nâng tổng số lên {after}/{total} xã"),
         )
     }
@@ -159,7 +160,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             },
             baseline: d(b),
             achievable: d(a),
-            phrase_en: format!("Communes with {} criteria: {a} communes (now {b})", band.id),
+            phrase_en: format!("Communes with {} criteria: {a} (now {b})", band.id),
             phrase_vi: format!(
                 "Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)",
                 band.id

@@ -79,6 +79,9 @@ enum Command {
         /// Budget year (default: the first planning year with a budget).
         #[arg(long)]
         year: Option<u16>,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -111,6 +114,9 @@ enum Command {
         /// Folder for sweep.csv and sweep.svg.
         #[arg(long, default_value = "sweep")]
         out: PathBuf,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -125,6 +131,9 @@ enum Command {
         /// Write the [[targets]] TOML to this file (otherwise it is printed).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -200,6 +209,14 @@ fn print_json(value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+/// Planner options with a time limit (the objective is the command's own).
+fn plan_options(time_limit: f64) -> PlanOptions {
+    PlanOptions {
+        time_limit: Some(time_limit),
+        ..Default::default()
+    }
 }
 
 fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
@@ -279,6 +296,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             optimal,
             with,
             year,
+            time_limit,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
@@ -287,7 +305,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 year,
                 divided: sources,
                 optimal,
-                ..Default::default()
+                plan: plan_options(time_limit),
             };
             match with {
                 Some(other) => {
@@ -319,6 +337,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             scale,
             year,
             out,
+            time_limit,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
@@ -336,7 +355,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 axis: by,
                 divided: sources,
                 scaled: scale,
-                plan: Default::default(),
+                plan: plan_options(time_limit),
             };
             let bar = indicatif::ProgressBar::with_draw_target(
                 Some(steps as u64),
@@ -362,12 +381,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             scenario,
             year,
             out,
+            time_limit,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
             let options = ntm::drafting::DraftOptions {
                 year,
-                ..Default::default()
+                plan: plan_options(time_limit),
             };
             let drafting = ntm::drafting::draft(&s, &options)?;
             if let Some(path) = &out {

@@ -145,3 +145,40 @@ fn amounts_and_one_source() {
     assert_eq!(budgets, vec![d("700"), d("1200"), d("1700"), d("2200")]);
     assert!(sweep::sweep(&s, &rules(), &options("1", "2", 1), &|| {}).is_err());
 }
+
+/// Slow in debug builds (20 plans over 1,019 projects): run with
+/// `cargo test --release -- --ignored`. The fixture test above covers the same path.
+#[test]
+#[ignore]
+fn lai_chau_2023_twenty_steps() {
+    let Ok(s) = Scenario::load(Path::new("scenarios/lai-chau-2023")) else {
+        return; // the seed scenario comes from the `seeds` branch
+    };
+    let mut o = options("0.5", "3", 20);
+    o.plan.time_limit = Some(10.0);
+    let curve = sweep::sweep(&s, &rules(), &o, &|| {}).unwrap();
+    for pair in curve.points.windows(2) {
+        assert!(pair[1].values[0].standard >= pair[0].values[0].standard);
+    }
+    for p in &curve.points {
+        eprintln!(
+            "{} {}: {:?}",
+            p.multiplier,
+            p.budget,
+            p.values
+                .iter()
+                .map(|v| (v.standard, v.criteria_met, v.carried))
+                .collect::<Vec<_>>()
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let written = sweep::write_sweep(&curve, dir.path()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&written[0])
+            .unwrap()
+            .lines()
+            .count(),
+        21
+    );
+    check_svg(&std::fs::read_to_string(&written[1]).unwrap(), 3);
+}

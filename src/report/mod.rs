@@ -4,19 +4,19 @@ mod allocate;
 mod compare;
 mod drafting;
 mod evaluation;
+mod plan;
 mod sweep;
 mod synthesize;
 mod synthetic_projects;
-mod plan;
 
 pub use allocate::{render_allocation, render_simulation};
 pub use compare::{render_comparison, render_variants};
 pub use drafting::render_drafting;
 pub use evaluation::render_evaluation;
+pub use plan::{plan_csv, render_plan, PlanReport};
 pub use sweep::{render_sweep, sweep_csv, sweep_svg};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;
-pub use plan::{plan_csv, render_plan, PlanReport};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
