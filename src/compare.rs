@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::outcome::TargetOutcome;
+use crate::outcome::{target_outcomes, TargetOutcome};
 use crate::plan::{self, PlanOptions, PlanStatus};
 use crate::rules::{self, AllocateOptions, Rule};
 use crate::scenario::Scenario;
@@ -329,7 +329,10 @@ pub fn compare(
         });
     }
     if options.optimal {
-        let plan = plan::plan(&base, &options.plan)?;
+        // Targets are hard requirements of the planner: plan without them, report against them.
+        let mut free = base.clone();
+        free.targets.clear();
+        let plan = plan::plan(&free, &options.plan)?;
         let spent: Decimal = plan.spend_by_source.values().sum();
         let mut money: BTreeMap<&str, Decimal> = BTreeMap::new();
         for p in &plan.projects {
@@ -356,7 +359,7 @@ pub fn compare(
             standard,
             newly_standard: newly,
             criteria_met: plan.after.summary.total_criteria,
-            targets: plan.targets.clone(),
+            targets: target_outcomes(&base.targets, &plan.after, &base.catalog),
             spent,
             unused: budget - spent,
             cost_per_new_standard: cost_per(spent, newly),

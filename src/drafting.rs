@@ -1,11 +1,12 @@
 //! Drafting next year's targets (dự thảo chỉ tiêu): what the year's money can reach, in the
 //! documents' own phrasing, and as `[[targets]]` ready to paste into a scenario.toml.
 //!
-//! The achievable counts are those of one optimal plan (objective max-standard) on the year's
-//! whole budget, so they hold together. Trade-offs: a plan that maximises criteria met instead
-//! may reach more communes on some criteria; for those criteria we ask the planner whether both
-//! counts fit in the budget together (objective min-cost with both as targets), and report the
-//! pairs that do not.
+//! The achievable counts are those of one plan on the year's whole budget, so they hold
+//! together: the most communes at standard (objective max-standard), and, when the money allows
+//! it too, the criterion counts of the plan with most criteria met (checked with objective
+//! min-cost and all those counts as targets). When it does not, the draft keeps the max-standard
+//! plan and, for the criteria that differ most, asks whether the standard count and that
+//! criterion's count fit together: the pairs that do not are the trade-offs.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -258,8 +259,23 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
     let best = plan::plan(&base, &with(Objective::MaxStandard))?;
     let broad = plan::plan(&base, &with(Objective::MaxCriteria))?;
     let before = evaluate::evaluate(&base);
-    let targets = draft_targets(&base, &before, &best.after);
     let standard = best.after.summary.standard;
+    let standard_kind = TargetKind::Tier {
+        tier: TierId::Standard,
+    };
+    let with_targets = |wanted: &[(TargetKind, usize)]| {
+        let mut s = base.clone();
+        s.targets = wanted
+            .iter()
+            .map(|(kind, value)| Target {
+                year,
+                kind: kind.clone(),
+                value: Decimal::from(*value),
+                source: "ntm targets: joint check".into(),
+            })
+            .collect();
+        s
+    };
     let mut trade_offs = Vec::new();
     if broad.after.summary.standard < standard
         && broad.after.summary.total_criteria > best.after.summary.total_criteria
@@ -285,25 +301,31 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
         .map(|(a, b)| (b.met - a.met, a.id, b.met))
         .collect();
     gaps.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-    for (_, criterion, count) in gaps.into_iter().take(TRADE_OFF_CHECKS) {
-        let mut both = base.clone();
-        for (kind, value) in [
+    // The best plan's standard count with every criterion count of the broad plan: when the
+    // money allows all of it together, the draft takes that plan.
+    let mut chosen = best;
+    if !gaps.is_empty() {
+        let mut wanted = vec![(standard_kind.clone(), standard)];
+        wanted.extend(gaps.iter().map(|(_, criterion, count)| {
             (
-                TargetKind::Tier {
-                    tier: TierId::Standard,
+                TargetKind::Criterion {
+                    criterion: *criterion,
                 },
-                standard,
-            ),
-            (TargetKind::Criterion { criterion }, count),
-        ] {
-            both.targets.push(Target {
-                year,
-                kind,
-                value: Decimal::from(value),
-                source: "trade-off check".into(),
-            });
+                *count,
+            )
+        }));
+        let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
+        if joint.status != PlanStatus::Infeasible {
+            chosen = joint;
+            gaps.clear();
         }
-        let joint = plan::plan(&both, &with(Objective::MinCost))?;
+    }
+    for (_, criterion, count) in gaps.into_iter().take(TRADE_OFF_CHECKS) {
+        let wanted = [
+            (standard_kind.clone(), standard),
+            (TargetKind::Criterion { criterion }, count),
+        ];
+        let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
         if joint.status == PlanStatus::Infeasible {
             trade_offs.push(TradeOff {
                 first: format!("communes at standard ≥ {standard}"),
@@ -315,13 +337,14 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
             });
         }
     }
+    let targets = draft_targets(&base, &before, &chosen.after);
     let mut drafting = Drafting {
         synthetic: scenario.synthetic.clone(),
         scenario: scenario.name.clone(),
         year,
         communes: base.communes.len(),
         budget: budget_in(&base, year),
-        plan_status: best.status,
+        plan_status: chosen.status,
         targets,
         trade_offs,
         toml: String::new(),

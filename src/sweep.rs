@@ -160,7 +160,9 @@ pub fn sweep(
     let mut points = multipliers
         .par_iter()
         .map(|m| {
-            let s = comparison_scenario(&base, year, &sources, &scaled, *m);
+            // Without targets: the planner would treat them as hard requirements.
+            let mut s = comparison_scenario(&base, year, &sources, &scaled, *m);
+            s.targets.clear();
             let plan = plan::plan(&s, &options.plan)?;
             let mut values = vec![SeriesValue {
                 series: "optimal".into(),

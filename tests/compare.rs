@@ -91,14 +91,19 @@ fn optimal_is_never_worse_and_rules_have_a_price() {
     insta::assert_json_snapshot!("compare-optimal-json", json);
 }
 
+/// Slow in debug builds (1,000-1,500 projects per province): run with
+/// `cargo test --release -- --ignored`. The fast fixture test above checks the same property.
 #[test]
+#[ignore]
 fn optimal_never_worse_on_seed_scenarios_with_projects() {
-    // Seed scenarios gain projects.csv from the `projects` branch; those without are skipped.
     for entry in std::fs::read_dir("scenarios")
         .into_iter()
         .flatten()
         .flatten()
     {
+        if !entry.path().join("scenario.toml").is_file() {
+            continue;
+        }
         let s = Scenario::load(&entry.path()).unwrap();
         if s.projects.is_empty() {
             continue;
@@ -116,11 +121,19 @@ fn optimal_never_worse_on_seed_scenarios_with_projects() {
         let options = CompareOptions {
             optimal: true,
             divided,
+            plan: ntm::plan::PlanOptions {
+                time_limit: Some(10.0),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let c = compare::compare(&s, &rules(), &options).unwrap();
         let optimal = c.columns.last().unwrap();
         for rule in &c.columns[..c.columns.len() - 1] {
+            eprintln!(
+                "{}: {} {} at standard, optimal {} ({:?})",
+                s.name, rule.name, rule.standard, optimal.standard, optimal.status
+            );
             assert!(
                 optimal.standard >= rule.standard,
                 "{} {}",
