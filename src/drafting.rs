@@ -192,7 +192,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
 /// The `[[targets]]` TOML of drafted targets.
 pub fn targets_toml(d: &Drafting) -> String {
     let mut out = format!(
-        "# Targets for end-{} drafted by `ntm targets` from scenario {} ({} million VND in {}).\n# Reachable together by one optimal plan (max-standard); a draft, not an official target.\n",
+        "# Targets for end-{} drafted by `ntm targets` from scenario {} ({} million VND in {}).\n# Reachable together by one plan (most communes at standard; criterion counts of the plan with\n# most criteria met where the money allows both); a draft, not an official target.\n",
         d.year,
         d.scenario,
         d.budget.normalize(),
