@@ -95,6 +95,9 @@ pub struct Sweep {
     pub points: Vec<SweepPoint>,
 }
 
+/// Largest budget multiplier a sweep goes to.
+pub const MAX_MULTIPLIER: u32 = 100;
+
 /// Parses `FROM..TO` (numbers as planners write them).
 pub fn parse_range(text: &str) -> Result<(Decimal, Decimal)> {
     let bad = || Error::Unsupported {
@@ -153,6 +156,12 @@ pub fn sweep(
         }),
     };
     let (from, to) = (to_multiplier(options.from)?, to_multiplier(options.to)?);
+    if to > Decimal::from(MAX_MULTIPLIER) {
+        return Err(Error::Unsupported {
+            message: format!("a budget multiplier of {} is out of range", to.round_dp(3)),
+            hint: format!("sweep up to {MAX_MULTIPLIER} times the year's budget"),
+        });
+    }
     let last = Decimal::from(options.steps - 1);
     let multipliers: Vec<Decimal> = (0..options.steps)
         .map(|i| (from + (to - from) * Decimal::from(i) / last).round_dp(6))

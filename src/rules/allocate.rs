@@ -156,6 +156,11 @@ pub struct Allocation {
     pub unallocated: Decimal,
 }
 
+/// Largest budget of one source in one year, million VND (far above any province's).
+pub const LIMIT_BUDGET: u64 = 1_000_000_000_000;
+/// Largest coefficient after extras.
+pub const LIMIT_COEFFICIENT: u64 = 1_000_000;
+
 /// The method, as printed in reports.
 pub const METHOD: &str = "amount = coefficient × (distributable ÷ Σ coefficients), floors then caps, largest remainder at the rounding unit; budget = allocated + set-aside + unallocated exactly";
 
@@ -337,6 +342,22 @@ pub fn allocate(scenario: &Scenario, rule: &Rule, options: &AllocateOptions) -> 
         .map(|(status, commune)| rule.coefficient_of(status, commune))
         .collect();
     let weights: Vec<Decimal> = coefficients.iter().map(|(w, _)| *w).collect();
+    // Exact decimals hold 28 digits: keep products of money and weights well inside them.
+    let too_large = weights.iter().any(|w| *w > Decimal::from(LIMIT_COEFFICIENT))
+        || divided.iter().any(|id| {
+            scenario
+                .capital_sources
+                .iter()
+                .any(|s| &s.id == id && s.budget_in(year) > Decimal::from(LIMIT_BUDGET))
+        });
+    if too_large {
+        return Err(Error::Unsupported {
+            message: format!(
+                "budgets above {LIMIT_BUDGET} million VND or coefficients above {LIMIT_COEFFICIENT} are out of range"
+            ),
+            hint: "check the units: budgets are million VND, coefficients are small weights".into(),
+        });
+    }
     let total_weight: Decimal = weights.iter().sum();
     let mut communes: Vec<CommuneAllocation> = evaluation
         .per_commune

@@ -459,8 +459,8 @@ impl Rule {
             let v = extra.value.get_ref().0;
             let (next, sign) = match extra.mode {
                 ExtraMode::AtLeast => (value.max(v), "≥"),
-                ExtraMode::Add => (value + v, "+"),
-                ExtraMode::Multiply => (value * v, "×"),
+                ExtraMode::Add => (value.checked_add(v).unwrap_or(Decimal::MAX), "+"),
+                ExtraMode::Multiply => (value.checked_mul(v).unwrap_or(Decimal::MAX), "×"),
             };
             value = next;
             why.push_str(&format!(", {} {sign} {v}", extra.attribute));
