@@ -20,7 +20,7 @@ use crate::scenario::Scenario;
 
 /// The scenario restricted to `year` and the capital sources `sources`, with their budgets
 /// multiplied by `multiplier` (sources in `scaled`, or all of them when `scaled` is empty),
-/// without counterpart constraints, and with the targets of that year only.
+/// without counterpart constraints, and with the targets and candidate projects of that year only.
 pub fn comparison_scenario(
     scenario: &Scenario,
     year: u16,
@@ -33,6 +33,9 @@ pub fn comparison_scenario(
     s.years = vec![year];
     s.counterpart.clear();
     s.targets.retain(|t| t.year == year);
+    // Projects that cannot be funded in the year are out (also their `must`).
+    s.projects
+        .retain(|p| p.year_from <= year && year <= p.year_to);
     s.capital_sources.retain(|c| sources.contains(&c.id));
     for source in &mut s.capital_sources {
         let factor = if scaled.is_empty() || scaled.contains(&source.id) {
