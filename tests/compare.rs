@@ -66,6 +66,9 @@ fn optimal_is_never_worse_and_rules_have_a_price() {
     // Pooling the money: B (c2 300 + c14 30) and D (c2 120 + c5 100 + c17 60) reach standard
     // with 610 of 1200; C and E have no projects for some of their gaps. 1 + 2 = 3.
     assert_eq!(optimal.standard, 3);
+    // The planner drops projects that serve no objective: 330 + 280 = 610, 305 per commune.
+    assert_eq!(optimal.spent, d("610"));
+    assert_eq!(optimal.cost_per_new_standard, Some(d("305")));
     for rule in &c.columns[..c.columns.len() - 1] {
         assert!(optimal.standard >= rule.standard, "{}", rule.name);
         let price = rule.price.as_ref().unwrap();
