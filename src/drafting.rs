@@ -6,7 +6,8 @@
 //! it too, the criterion counts of the plan with most criteria met (checked with objective
 //! min-cost and all those counts as targets). When it does not, the draft keeps the max-standard
 //! plan and, for the criteria that differ most, asks whether the standard count and that
-//! criterion's count fit together: the pairs that do not are the trade-offs.
+//! criterion's count fit together: the pairs that do not are the trade-offs, the pairs that do
+//! are shown as a stretch (reachable one at a time, not all together).
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -29,8 +30,11 @@ pub struct DraftTarget {
     pub kind: TargetKind,
     /// Now (end of the baseline year).
     pub baseline: Decimal,
-    /// Achievable by the end of the year.
+    /// Achievable by the end of the year, together with every other drafted target.
     pub achievable: Decimal,
+    /// More that this criterion alone can reach without lowering the standard count (but not
+    /// together with every other criterion's stretch).
+    pub stretch: Option<Decimal>,
     /// English phrasing.
     pub phrase_en: String,
     /// Vietnamese phrasing, as the plans write it.
@@ -124,6 +128,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
         },
         baseline: d(before.summary.standard),
         achievable: d(after.summary.standard),
+        stretch: None,
         phrase_en: en,
         phrase_vi: vi,
     });
@@ -139,6 +144,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             kind: TargetKind::Criterion { criterion: a.id },
             baseline: d(b.met),
             achievable: d(a.met),
+            stretch: None,
             phrase_en: en,
             phrase_vi: vi,
         });
@@ -161,6 +167,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             },
             baseline: d(b),
             achievable: d(a),
+            stretch: None,
             phrase_en: format!("Communes with {} criteria: {a} (now {b})", band.id),
             phrase_vi: format!(
                 "Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)",
@@ -175,6 +182,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
         kind: TargetKind::AverageCriteria,
         baseline: average_before,
         achievable: average,
+        stretch: None,
         phrase_en: format!(
             "Average criteria per commune: {} (now {})",
             average.normalize(),
@@ -320,13 +328,16 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
             gaps.clear();
         }
     }
+    let mut stretches = Vec::new();
     for (_, criterion, count) in gaps.into_iter().take(TRADE_OFF_CHECKS) {
         let wanted = [
             (standard_kind.clone(), standard),
             (TargetKind::Criterion { criterion }, count),
         ];
         let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
-        if joint.status == PlanStatus::Infeasible {
+        if joint.status != PlanStatus::Infeasible {
+            stretches.push((criterion, count));
+        } else {
             trade_offs.push(TradeOff {
                 first: format!("communes at standard ≥ {standard}"),
                 second: format!("c{criterion} ≥ {count}"),
@@ -337,7 +348,15 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
             });
         }
     }
-    let targets = draft_targets(&base, &before, &chosen.after);
+    let mut targets = draft_targets(&base, &before, &chosen.after);
+    for (criterion, count) in stretches {
+        if let Some(t) = targets
+            .iter_mut()
+            .find(|t| t.kind == TargetKind::Criterion { criterion })
+        {
+            t.stretch = Some(Decimal::from(count));
+        }
+    }
     let mut drafting = Drafting {
         synthetic: scenario.synthetic.clone(),
         scenario: scenario.name.clone(),

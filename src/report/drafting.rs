@@ -20,6 +20,7 @@ pub fn render_drafting(d: &Drafting) -> String {
         &[
             "Now (hiện nay)",
             "Achievable (có thể đạt)",
+            "Stretch* (phấn đấu)",
             "Target",
             "Chỉ tiêu",
         ],
@@ -29,13 +30,14 @@ pub fn render_drafting(d: &Drafting) -> String {
                 vec![
                     num(t.baseline),
                     num(t.achievable),
+                    t.stretch.map_or(String::new(), num),
                     t.phrase_en.clone(),
                     t.phrase_vi.clone(),
                 ]
             })
             .collect(),
     ));
-    out.push_str("\n\nTrade-offs (chỉ tiêu đánh đổi nhau):\n");
+    out.push_str("\n* reachable for that criterion alone with the standard count, not for all criteria together (chỉ đạt được riêng lẻ)\n\nTrade-offs (chỉ tiêu đánh đổi nhau):\n");
     if d.trade_offs.is_empty() {
         out.push_str("none found: the targets above are reachable together (không có)\n");
     } else {

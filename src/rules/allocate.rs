@@ -343,7 +343,9 @@ pub fn allocate(scenario: &Scenario, rule: &Rule, options: &AllocateOptions) -> 
         .collect();
     let weights: Vec<Decimal> = coefficients.iter().map(|(w, _)| *w).collect();
     // Exact decimals hold 28 digits: keep products of money and weights well inside them.
-    let too_large = weights.iter().any(|w| *w > Decimal::from(LIMIT_COEFFICIENT))
+    let too_large = weights
+        .iter()
+        .any(|w| *w > Decimal::from(LIMIT_COEFFICIENT))
         || divided.iter().any(|id| {
             scenario
                 .capital_sources
