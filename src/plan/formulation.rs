@@ -76,6 +76,33 @@ pub(crate) struct FundVar {
     pub var: Var,
 }
 
+/// Candidate projects above which a criterion keeps per-project variables (2^n subsets).
+const MAX_COVER_CANDIDATES: usize = 10;
+
+/// A minimal set of single-criterion projects that closes a criterion in a commune, funded in
+/// one year (bộ dự án tối thiểu).
+#[derive(Debug, Clone)]
+pub(crate) struct Cover {
+    pub year: u16,
+    pub projects: Vec<usize>,
+    /// Cost per eligible-source group, solver units.
+    pub by_group: BTreeMap<usize, f64>,
+    pub var: Var,
+}
+
+impl Cover {
+    /// Total cost, solver units.
+    pub fn cost(&self) -> f64 {
+        self.by_group.values().sum()
+    }
+
+    fn dominates(&self, other: &Cover) -> bool {
+        self.by_group
+            .iter()
+            .all(|(g, c)| other.by_group.get(g).is_some_and(|o| *c <= *o + 1e-12))
+    }
+}
+
 /// A requirement's row: Σ `terms` (+ shortfall) ≥ `need`.
 #[derive(Debug, Clone)]
 pub(crate) struct RequirementRow {
@@ -95,6 +122,10 @@ pub(crate) struct Formulation {
     /// Eligible-source group of each project.
     pub group_of: Vec<usize>,
     pub groups: Vec<Group>,
+    /// Project sets that close a criterion, each with its own variable.
+    pub covers: Vec<Cover>,
+    /// Covers per (commune, criterion), cheapest first.
+    pub covers_of: BTreeMap<(usize, u8), Vec<usize>>,
     pub f: Vec<FundVar>,
     /// Extra money per (source, year) (goal `MinExtra`).
     pub extra: Vec<(usize, u16, Var)>,
@@ -394,10 +425,132 @@ impl Formulation {
                 })
             })
         };
+        // Eligible-source groups.
+        let sources = &scenario.capital_sources;
+        let mut group_index: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_of = vec![usize::MAX; scenario.projects.len()];
+        for (p, proj) in scenario.projects.iter().enumerate() {
+            let eligible: Vec<usize> = sources
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.funds(&proj.category))
+                .map(|(i, _)| i)
+                .collect();
+            let g = *group_index.entry(eligible.clone()).or_insert_with(|| {
+                groups.push(Group { sources: eligible });
+                groups.len() - 1
+            });
+            group_of[p] = g;
+        }
+        // Criteria closed only by single-criterion projects: the minimal project sets that close
+        // them (covers), cheapest per group mix, replace the projects' own variables.
+        let mut cover_pairs: BTreeSet<(usize, u8)> = BTreeSet::new();
+        for &(c, node, _) in &needed {
+            if let Node::Criterion(k) = node {
+                let list = candidates.get(&(c, k)).map_or(&[][..], Vec::as_slice);
+                let simple = !list.is_empty()
+                    && list.len() <= MAX_COVER_CANDIDATES
+                    && list.iter().all(|(p, _)| {
+                        scenario.projects[*p].gains.len() == 1
+                            && scenario.projects[*p].must.is_none()
+                    });
+                if simple {
+                    cover_pairs.insert((c, k));
+                }
+            }
+        }
+        let in_cover_pair = |p: usize| {
+            let proj = &scenario.projects[p];
+            proj.gains.len() == 1 && cover_pairs.contains(&(proj.commune, proj.gains[0].criterion))
+        };
+        let mut covers: Vec<Cover> = Vec::new();
+        let mut covers_of: BTreeMap<(usize, u8), Vec<usize>> = BTreeMap::new();
+        for &(c, k) in &cover_pairs {
+            let list = &candidates[&(c, k)];
+            let mut found: Vec<Cover> = Vec::new();
+            for &t in years.iter().filter(|t| **t <= max_needed_year) {
+                let open: Vec<(usize, f64)> = list
+                    .iter()
+                    .copied()
+                    .filter(|(p, _)| windows[*p].contains(&t))
+                    .collect();
+                let mut here: Vec<Cover> = Vec::new();
+                for mask in 1u32..(1u32 << open.len()) {
+                    let members: Vec<(usize, f64)> = (0..open.len())
+                        .filter(|i| mask & (1 << i) != 0)
+                        .map(|i| open[i])
+                        .collect();
+                    let sum: f64 = members.iter().map(|(_, g)| g).sum();
+                    let least = members
+                        .iter()
+                        .map(|(_, g)| *g)
+                        .fold(f64::INFINITY, f64::min);
+                    // A minimal cover: closes the gap, and would not without any one member.
+                    if sum < 1.0 - 1e-9 || sum - least >= 1.0 - 1e-9 {
+                        continue;
+                    }
+                    let mut by_group: BTreeMap<usize, f64> = BTreeMap::new();
+                    for (p, _) in &members {
+                        *by_group.entry(group_of[*p]).or_default() +=
+                            scenario.projects[*p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
+                    }
+                    here.push(Cover {
+                        year: t,
+                        projects: members.iter().map(|(p, _)| *p).collect(),
+                        by_group,
+                        var: Var(usize::MAX),
+                    });
+                }
+                // Drop covers another one beats in every group (ties: the earlier kept).
+                let mut kept: Vec<Cover> = Vec::new();
+                here.sort_by(|a, b| {
+                    a.cost()
+                        .total_cmp(&b.cost())
+                        .then(a.projects.cmp(&b.projects))
+                });
+                for cover in here {
+                    if !kept.iter().any(|k| k.dominates(&cover)) {
+                        kept.push(cover);
+                    }
+                }
+                found.extend(kept);
+            }
+            let mut once = Vec::new();
+            for mut cover in found {
+                let name = format!(
+                    "o{c}_{}_c{k}_{}_{}",
+                    lp_name(&scenario.communes[c].id),
+                    cover.year,
+                    covers_of.get(&(c, k)).map_or(0, Vec::len)
+                );
+                cover.var = model.binary(name);
+                once.push((cover.var, 1.0));
+                covers_of.entry((c, k)).or_default().push(covers.len());
+                covers.push(cover);
+            }
+            if let Some(list) = covers_of.get_mut(&(c, k)) {
+                list.sort_by(|a, b| {
+                    covers[*a]
+                        .cost()
+                        .total_cmp(&covers[*b].cost())
+                        .then(covers[*a].year.cmp(&covers[*b].year))
+                        .then(a.cmp(b))
+                });
+            }
+            if once.len() > 1 {
+                model.row(
+                    format!("cover_once{c}_{}_c{k}", lp_name(&scenario.communes[c].id)),
+                    once,
+                    0.0,
+                    1.0,
+                );
+            }
+        }
         let mut x: Vec<Vec<(u16, Var)>> = vec![Vec::new(); scenario.projects.len()];
         for (p, proj) in scenario.projects.iter().enumerate() {
             let must = proj.must == Some(Must::Fund);
-            if !must && !touches_needed(p) {
+            if !must && (!touches_needed(p) || in_cover_pair(p)) {
                 continue;
             }
             for &t in &windows[p] {
@@ -437,6 +590,11 @@ impl Formulation {
                         if !scenario.communes[c].met.contains(*k) {
                             // Gains funded by year t close the gap: y ≤ Σ gain · x.
                             let mut terms = vec![(v, 1.0)];
+                            for i in covers_of.get(&(c, *k)).into_iter().flatten() {
+                                if covers[*i].year <= t {
+                                    terms.push((covers[*i].var, -1.0));
+                                }
+                            }
                             for (p, g) in candidates.get(&(c, *k)).into_iter().flatten() {
                                 for (year, xv) in &x[*p] {
                                     if *year <= t {
@@ -477,30 +635,13 @@ impl Formulation {
         }
 
         // Funding per (eligible-source group, source, year).
-        let sources = &scenario.capital_sources;
-        let mut group_index: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
-        let mut groups: Vec<Group> = Vec::new();
-        let mut group_of = vec![usize::MAX; scenario.projects.len()];
-        for (p, proj) in scenario.projects.iter().enumerate() {
-            let eligible: Vec<usize> = sources
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.funds(&proj.category))
-                .map(|(i, _)| i)
-                .collect();
-            let g = *group_index.entry(eligible.clone()).or_insert_with(|| {
-                groups.push(Group { sources: eligible });
-                groups.len() - 1
-            });
-            group_of[p] = g;
-        }
         let mut f: Vec<FundVar> = Vec::new();
         let mut extra: Vec<(usize, u16, Var)> = Vec::new();
         let budget =
             |s: usize, t: u16| sources[s].budget_in(t).to_f64().unwrap_or(0.0) * MONEY_SCALE;
         for &t in &years {
             for (gi, group) in groups.iter().enumerate() {
-                let members: Vec<(Var, f64)> = (0..scenario.projects.len())
+                let mut members: Vec<(Var, f64)> = (0..scenario.projects.len())
                     .filter(|p| group_of[*p] == gi)
                     .flat_map(|p| {
                         let cost = scenario.projects[p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
@@ -509,6 +650,12 @@ impl Formulation {
                             .map(move |(_, v)| (*v, cost))
                     })
                     .collect();
+                members.extend(
+                    covers
+                        .iter()
+                        .filter(|cv| cv.year == t)
+                        .filter_map(|cv| cv.by_group.get(&gi).map(|cost| (cv.var, *cost))),
+                );
                 if members.is_empty() {
                     continue;
                 }
@@ -675,6 +822,8 @@ impl Formulation {
             x,
             group_of,
             groups,
+            covers,
+            covers_of,
             f,
             extra,
             requirements: rows,
@@ -693,7 +842,38 @@ impl Formulation {
                 }
             }
         }
+        for cover in &self.covers {
+            if values[cover.var.0] > 0.5 {
+                for p in &cover.projects {
+                    chosen.insert(*p, cover.year);
+                }
+            }
+        }
         chosen
+    }
+
+    /// The part of a selection the model can represent: projects with their own variable in
+    /// the chosen year, and for each covered criterion the cheapest cover fully selected.
+    pub fn normalize(&self, chosen: &BTreeMap<usize, u16>) -> BTreeMap<usize, u16> {
+        let mut out: BTreeMap<usize, u16> = chosen
+            .iter()
+            .filter(|(p, t)| self.x[**p].iter().any(|(year, _)| year == *t))
+            .map(|(p, t)| (*p, *t))
+            .collect();
+        for list in self.covers_of.values() {
+            let best = list.iter().map(|i| &self.covers[*i]).find(|cover| {
+                cover
+                    .projects
+                    .iter()
+                    .all(|p| chosen.get(p) == Some(&cover.year))
+            });
+            if let Some(cover) = best {
+                for p in &cover.projects {
+                    out.insert(*p, cover.year);
+                }
+            }
+        }
+        out
     }
 }
 
@@ -713,6 +893,17 @@ impl Formulation {
                 if chosen.get(&p) == Some(t) {
                     values[v.0] = 1.0;
                 }
+            }
+        }
+        for list in self.covers_of.values() {
+            let best = list.iter().map(|i| &self.covers[*i]).find(|cover| {
+                cover
+                    .projects
+                    .iter()
+                    .all(|p| chosen.get(p) == Some(&cover.year))
+            });
+            if let Some(cover) = best {
+                values[cover.var.0] = 1.0;
             }
         }
         let node_years: BTreeSet<u16> = self

@@ -17,6 +17,9 @@ use crate::catalog::{Node, TierId};
 use crate::evaluate::{CommuneStatus, Evaluator};
 use crate::scenario::{Commune, Scenario};
 
+/// Projects and the year each is funded in.
+type Bundle = Vec<(usize, u16)>;
+
 /// Consecutive unaffordable bundles after which a pass gives up.
 const MAX_MISSES: usize = 40;
 
@@ -50,6 +53,13 @@ pub(crate) fn initial_plan(
             continue;
         }
         let proj = &scenario.projects[p];
+        if form
+            .covers_of
+            .contains_key(&(proj.commune, proj.gains[0].criterion))
+            && proj.gains.len() == 1
+        {
+            continue;
+        }
         for g in &proj.gains {
             candidates
                 .entry((proj.commune, g.criterion))
@@ -110,10 +120,10 @@ pub(crate) fn initial_plan(
 }
 
 impl Greedy<'_> {
-    fn cost(&self, bundle: &[usize]) -> f64 {
+    fn cost(&self, bundle: &[(usize, u16)]) -> f64 {
         bundle
             .iter()
-            .map(|p| self.scenario.projects[*p].cost.to_f64().unwrap_or(0.0))
+            .map(|(p, _)| self.scenario.projects[*p].cost.to_f64().unwrap_or(0.0))
             .sum()
     }
 
@@ -154,16 +164,32 @@ impl Greedy<'_> {
 
     /// Adds the cheapest projects closing `k` in commune `c` to `bundle`; false when they
     /// cannot.
-    fn close(&self, c: usize, k: u8, bundle: &mut Vec<usize>) -> bool {
-        if self.raw_met(c, k, bundle) {
+    fn close(&self, c: usize, k: u8, bundle: &mut Vec<(usize, u16)>) -> bool {
+        let projects: Vec<usize> = bundle.iter().map(|(p, _)| *p).collect();
+        if self.raw_met(c, k, &projects) {
             return true;
         }
+        if let Some(list) = self.form.covers_of.get(&(c, k)) {
+            // The cheapest cover (projects of covered criteria have no other use).
+            return match list.first().map(|i| &self.form.covers[*i]) {
+                Some(cover) => {
+                    bundle.extend(cover.projects.iter().map(|p| (*p, cover.year)));
+                    true
+                }
+                None => false,
+            };
+        }
+        let mut projects = projects;
         for (p, _) in self.candidates.get(&(c, k)).into_iter().flatten() {
-            if self.chosen.contains_key(p) || bundle.contains(p) {
+            if self.chosen.contains_key(p) || projects.contains(p) {
                 continue;
             }
-            bundle.push(*p);
-            if self.raw_met(c, k, bundle) {
+            let Some((t, _)) = self.form.x[*p].first() else {
+                continue;
+            };
+            bundle.push((*p, *t));
+            projects.push(*p);
+            if self.raw_met(c, k, &projects) {
                 return true;
             }
         }
@@ -182,7 +208,7 @@ impl Greedy<'_> {
         }
     }
 
-    fn node_bundle(&self, c: usize, node: Node) -> Option<Vec<usize>> {
+    fn node_bundle(&self, c: usize, node: Node) -> Option<Bundle> {
         let mut criteria = Vec::new();
         self.prerequisites(node, &mut criteria);
         let mut bundle = Vec::new();
@@ -194,7 +220,7 @@ impl Greedy<'_> {
         Some(bundle)
     }
 
-    fn criterion_bundle(&self, c: usize, k: u8) -> Option<Vec<usize>> {
+    fn criterion_bundle(&self, c: usize, k: u8) -> Option<Bundle> {
         if self.status[c].met.contains(k) {
             return None;
         }
@@ -202,7 +228,7 @@ impl Greedy<'_> {
             .filter(|b| !b.is_empty())
     }
 
-    fn standard_bundle(&self, c: usize) -> Option<Vec<usize>> {
+    fn standard_bundle(&self, c: usize) -> Option<Bundle> {
         if self.status[c].tier.is_some() {
             return None;
         }
@@ -226,10 +252,10 @@ impl Greedy<'_> {
     }
 
     /// Bundles that raise a requirement's count, cheapest first.
-    fn bundles_for(&self, m: &Measure) -> Vec<(f64, usize, Vec<usize>)> {
+    fn bundles_for(&self, m: &Measure) -> Vec<(f64, usize, Bundle)> {
         let mut out = Vec::new();
         for c in 0..self.status.len() {
-            let bundles: Vec<Vec<usize>> = match m {
+            let bundles: Vec<Bundle> = match m {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
                 Measure::Tier(t) => {
@@ -251,7 +277,7 @@ impl Greedy<'_> {
                     if lack <= 0 {
                         continue;
                     }
-                    let mut options: Vec<(f64, Vec<usize>)> = self
+                    let mut options: Vec<(f64, Bundle)> = self
                         .scenario
                         .catalog
                         .criteria
@@ -260,11 +286,11 @@ impl Greedy<'_> {
                         .map(|b| (self.cost(&b), b))
                         .collect();
                     options.sort_by(|a, b| a.0.total_cmp(&b.0));
-                    let mut bundle: Vec<usize> = Vec::new();
+                    let mut bundle: Bundle = Vec::new();
                     for (_, b) in options.into_iter().take(lack as usize) {
-                        for p in b {
-                            if !bundle.contains(&p) {
-                                bundle.push(p);
+                        for (p, t) in b {
+                            if !bundle.iter().any(|(q, _)| *q == p) {
+                                bundle.push((p, t));
                             }
                         }
                     }
@@ -287,14 +313,10 @@ impl Greedy<'_> {
     }
 
     /// Adds a bundle at each project's earliest year if the budgets can pay; true if added.
-    fn try_add(&mut self, bundle: &[usize]) -> bool {
+    fn try_add(&mut self, bundle: &[(usize, u16)]) -> bool {
         let mut trial = self.chosen.clone();
-        for p in bundle {
-            if let Some((t, _)) = self.form.x[*p].first() {
-                trial.insert(*p, *t);
-            } else {
-                return false;
-            }
+        for (p, t) in bundle {
+            trial.insert(*p, *t);
         }
         let totals = totals_of(self.scenario, &self.form.group_of, &trial);
         if fund(self.scenario, &self.form.groups, &totals, self.allow_extra).is_none() {
@@ -302,7 +324,7 @@ impl Greedy<'_> {
         }
         self.chosen = trial;
         let mut touched = BTreeSet::new();
-        for p in bundle {
+        for (p, _) in bundle {
             self.add_progress(*p);
             touched.insert(self.scenario.projects[*p].commune);
         }
@@ -327,8 +349,8 @@ impl Greedy<'_> {
         }
     }
 
-    fn fill(&mut self, bundles_of: impl Fn(&Self, usize) -> Option<Vec<Vec<usize>>>) {
-        let mut all: Vec<(f64, usize, Vec<usize>)> = Vec::new();
+    fn fill(&mut self, bundles_of: impl Fn(&Self, usize) -> Option<Vec<Bundle>>) {
+        let mut all: Vec<(f64, usize, Bundle)> = Vec::new();
         for c in 0..self.status.len() {
             for b in bundles_of(self, c).into_iter().flatten() {
                 all.push((self.cost(&b), c, b));
@@ -337,7 +359,7 @@ impl Greedy<'_> {
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut misses = 0;
         for (_, _, bundle) in all {
-            if bundle.iter().any(|p| self.chosen.contains_key(p)) {
+            if bundle.iter().any(|(p, _)| self.chosen.contains_key(p)) {
                 continue;
             }
             if self.try_add(&bundle) {

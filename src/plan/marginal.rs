@@ -1,6 +1,6 @@
 //! Marginal analysis (chi phí cận biên), by re-solving: the least extra money, beyond the
 //! budgets, for one more commune at standard and for one more commune meeting each lagging
-//! criterion, keeping every target at what the plan reaches. (The duals of a mixed-integer
+//! criterion, keeping every target and the objective at what the plan reaches. (The duals of a mixed-integer
 //! model's relaxation do not measure this; a re-solve does.)
 
 use std::collections::BTreeMap;
@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::formulation::{planning_years, requirements_of, Measure, Requirement};
-use super::{least_extra, settings_of, Plan, PlanOptions};
+use super::{least_extra, settings_of, Objective, Plan, PlanOptions};
 use crate::catalog::TierId;
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -44,7 +44,21 @@ pub fn marginal(
     for (target, outcome) in kept.targets.iter_mut().zip(&plan.targets) {
         target.value = target.value.min(outcome.achieved.max(Decimal::ZERO));
     }
-    let base = requirements_of(&kept, &years);
+    let mut base = requirements_of(&kept, &years);
+    // Keep what the objective reached, too.
+    match plan.objective_kind {
+        Objective::MaxStandard => base.push(Requirement {
+            year: last,
+            measure: Measure::Tier(TierId::Standard),
+            at_least: plan.after.summary.standard as i64,
+        }),
+        Objective::MaxCriteria => base.push(Requirement {
+            year: last,
+            measure: Measure::TotalCriteria,
+            at_least: i64::from(plan.after.summary.total_criteria),
+        }),
+        Objective::MinCost => {}
+    }
     let n = plan.after.summary.communes;
     let mut asks: Vec<(String, usize, Measure)> = vec![(
         "one more commune at standard".into(),

@@ -269,11 +269,12 @@ fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
 
 /// Whether a selection meets every requirement of a formulation (with hard requirements).
 fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
-    let totals = funding::totals_of(scenario, &form.group_of, chosen);
+    let chosen = form.normalize(chosen);
+    let totals = funding::totals_of(scenario, &form.group_of, &chosen);
     let Some(money) = funding::fund(scenario, &form.groups, &totals, false) else {
         return false;
     };
-    let values = form.values_for(scenario, chosen, &money);
+    let values = form.values_for(scenario, &chosen, &money);
     form.requirements
         .iter()
         .all(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() >= r.need - 1e-6)
@@ -288,9 +289,10 @@ fn run(
     start: &BTreeMap<usize, u16>,
 ) -> Result<(Solved, Option<Vec<f64>>)> {
     let allow_extra = form.goal == Goal::MinExtra;
-    let totals = funding::totals_of(scenario, &form.group_of, start);
+    let start = form.normalize(start);
+    let totals = funding::totals_of(scenario, &form.group_of, &start);
     let hint = funding::fund(scenario, &form.groups, &totals, allow_extra)
-        .map(|money| form.values_for(scenario, start, &money))
+        .map(|money| form.values_for(scenario, &start, &money))
         .filter(|values| form.model.is_feasible(values, 1e-6));
     match solve(&form.model, settings, hint.as_deref()) {
         Ok(solved) => Ok((solved, hint)),
@@ -560,11 +562,17 @@ fn infeasible_plan(
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
     // What every project together reaches caps what money can buy.
     let everything = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let all: BTreeMap<usize, u16> = everything
-        .x
+    let all: BTreeMap<usize, u16> = scenario
+        .projects
         .iter()
         .enumerate()
-        .filter_map(|(p, xs)| xs.first().map(|(t, _)| (p, *t)))
+        .filter(|(_, p)| p.must != Some(crate::scenario::Must::Skip))
+        .filter_map(|(i, p)| {
+            years
+                .iter()
+                .find(|t| p.year_from <= **t && **t <= p.year_to)
+                .map(|t| (i, *t))
+        })
         .collect();
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
     let reach: Vec<f64> = match funding::fund(scenario, &everything.groups, &totals, true) {

@@ -160,7 +160,7 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
             "Criteria before",
             "Criteria after (số tiêu chí)",
             "Tier after (mức)",
-            "Still missing (còn thiếu)",
+            "Missing for standard (còn thiếu)",
         ],
         plan.before
             .per_commune
@@ -172,18 +172,14 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
                     b.criteria_met.to_string(),
                     a.criteria_met.to_string(),
                     a.tier.map_or("-".into(), |t| t.as_str().to_string()),
-                    a.blocking
-                        .iter()
-                        .map(|k| format!("c{k}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    missing(a),
                 ]
             })
             .collect(),
     ));
     out.push('\n');
     if let Some(marginal) = marginal {
-        out.push_str("\nMarginal cost (chi phí cận biên): least extra money beyond the budgets, targets kept at what the plan reaches\n");
+        out.push_str("\nMarginal cost (chi phí cận biên): least extra money beyond the budgets, targets and objective kept at what the plan reaches\n");
         out.push_str(&table(
             &[
                 "One more … (thêm một xã)",
@@ -206,6 +202,19 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Criteria a commune still lacks for standard (empty once at standard).
+fn missing(status: &crate::evaluate::CommuneStatus) -> String {
+    if status.tier.is_some() {
+        return String::new();
+    }
+    status
+        .blocking
+        .iter()
+        .map(|k| format!("c{k}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn serde_plain(value: &impl Serialize) -> String {
@@ -271,11 +280,7 @@ pub fn plan_csv(plan: &Plan) -> Vec<(String, String)> {
             b.criteria_met,
             a.criteria_met,
             a.tier.map_or("", |t| t.as_str()),
-            a.blocking
-                .iter()
-                .map(|k| format!("c{k}"))
-                .collect::<Vec<_>>()
-                .join(";")
+            missing(a).replace(' ', ";")
         ));
     }
     vec![
