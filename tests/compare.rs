@@ -171,3 +171,31 @@ fn two_variants() {
     insta::assert_snapshot!("compare-variants", ntm::report::render_variants(&v));
     insta::assert_json_snapshot!("compare-variants-json", serde_json::to_value(&v).unwrap());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+    /// Whatever the budgets, the optimal plan brings at least as many communes to standard as
+    /// any rule, and no column spends more than the money compared.
+    #[test]
+    fn optimal_never_worse_for_any_budget(inv in 0u64..3000, rec in 0u64..400) {
+        let mut s = load("rules-5");
+        for source in &mut s.capital_sources {
+            let value = match source.id.as_str() {
+                "central-investment" => inv,
+                "central-recurrent" => rec,
+                _ => continue,
+            };
+            for amount in source.budget.values_mut() {
+                amount.get_mut().0 = Decimal::from(value);
+            }
+        }
+        let options = CompareOptions { optimal: true, ..Default::default() };
+        let c = compare::compare(&s, &rules(), &options).unwrap();
+        let optimal = c.columns.last().unwrap();
+        for column in &c.columns {
+            proptest::prop_assert!(optimal.standard >= column.standard);
+            proptest::prop_assert!(column.spent <= c.budget);
+            proptest::prop_assert_eq!(column.spent + column.unused, c.budget);
+        }
+    }
+}
