@@ -7,14 +7,18 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod compare;
 pub mod consistency;
+pub mod drafting;
 pub mod error;
 pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
 pub mod report;
+pub mod rules;
 pub mod scenario;
+pub mod sweep;
 pub mod synthesize;
 pub mod text;
 pub mod xlsx;

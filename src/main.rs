@@ -1,6 +1,7 @@
 //! `ntm`: the command-line face of the library. Parses arguments, calls the library, renders
 //! results as tables or JSON, and errors with file, line and hint.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 use ntm::catalog::Catalog;
 use ntm::error::{Diagnostic, Error};
+use ntm::plan::{Backend, Objective, PlanOptions};
 use ntm::scenario::{LoadOptions, Scenario};
 
 /// Rules engine and what-if planner for Vietnam's New Rural Development program (nông thôn mới).
@@ -76,6 +78,130 @@ enum Command {
         /// Workbook to write.
         file: PathBuf,
     },
+    /// Divide capital among communes by a rule, then simulate what they do with it (phân bổ vốn).
+    Allocate {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Rule id (qd07-2022, equal, lai-chau-nq14-2022) or rule file.
+        #[arg(long)]
+        rule: String,
+        /// Divide these capital sources instead of the rule's own.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Budget year (default: the first planning year with a budget).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare allocation rules side by side, with the optimal plan and each rule's price (so sánh).
+    Compare {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Rule ids or files (repeat).
+        #[arg(long = "rule", required = true)]
+        rules: Vec<String>,
+        /// Divide these capital sources instead of the rules' own.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Add the optimal plan and each rule's price.
+        #[arg(long)]
+        optimal: bool,
+        /// Compare with another variant of the scenario: what changed in inputs and results.
+        #[arg(long)]
+        with: Option<PathBuf>,
+        /// Budget year (default: the first planning year with a budget).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Budget–outcome curve for the optimal plan and rules, as CSV and SVG (đường cong vốn).
+    Sweep {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Budget range FROM..TO (multipliers, or amounts with --by amount).
+        #[arg(long)]
+        budget: String,
+        /// Points on the curve.
+        #[arg(long, default_value_t = 20)]
+        steps: usize,
+        /// What the range is given in.
+        #[arg(long, value_enum, default_value = "multiplier")]
+        by: ntm::sweep::BudgetAxis,
+        /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
+        #[arg(long = "rule")]
+        rules: Vec<String>,
+        /// Divide these capital sources instead of the rules' own.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Scale only these sources (default: all in play).
+        #[arg(long = "scale")]
+        scale: Vec<String>,
+        /// Budget year (default: the first planning year with a budget).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Folder for sweep.csv and sweep.svg.
+        #[arg(long, default_value = "sweep")]
+        out: PathBuf,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draft the year's achievable targets, in both languages and as [[targets]] TOML (dự thảo chỉ tiêu).
+    Targets {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Year the targets are for (default: the first planning year with a budget).
+        #[arg(long)]
+        year: Option<u16>,
+        /// Write the [[targets]] TOML to this file (otherwise it is printed).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fund projects from capital sources to reach the targets (lập kế hoạch vốn).
+    Plan {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// What to optimise.
+        #[arg(long, value_enum, default_value = "max-standard")]
+        objective: Objective,
+        /// Solver backend (`highs` needs a build with `--features highs`).
+        #[arg(long, value_enum, default_value = "microlp")]
+        solver: Backend,
+        /// Stop the search after this many seconds (the best plan found is returned).
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Stop when the proven relative gap is at most this (0.01 = 1 %).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Also write the model to this file in LP format.
+        #[arg(long)]
+        export_lp: Option<PathBuf>,
+        /// Also compute marginal costs (one more commune at standard / meeting a criterion).
+        #[arg(long)]
+        marginal: bool,
+        /// Write the tables as CSV files into this folder.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the criteria dependency graph (đồ thị điều kiện).
     Graph {
         /// Catalog id or file.
@@ -131,6 +257,21 @@ fn print_json(value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
     emit(&format!("{text}\n"));
     Ok(())
+}
+
+/// Planner options with a time limit (the objective is the command's own).
+fn plan_options(time_limit: f64) -> PlanOptions {
+    PlanOptions {
+        time_limit: Some(time_limit),
+        ..Default::default()
+    }
+}
+
+fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
+    references
+        .iter()
+        .map(|r| ntm::rules::Rule::load(r))
+        .collect()
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -193,7 +334,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&audit)?;
             } else {
-                print!("{}", ntm::report::render_audit(&audit));
+                emit(&ntm::report::render_audit(&audit));
             }
         }
         Command::ImportXlsx {
@@ -211,21 +352,195 @@ fn run(cli: Cli) -> Result<(), Error> {
                     ("projects (dự án)", &report.projects_sheet, report.projects),
                 ] {
                     if let Some(sheet) = sheet {
-                        println!("{n} {what} from sheet `{sheet}`");
+                        emit(&format!("{n} {what} from sheet `{sheet}`\n"));
                     }
                 }
                 for column in &report.ignored_columns {
-                    println!("ignored column (bỏ qua cột): {column}");
+                    emit(&format!("ignored column (bỏ qua cột): {column}\n"));
                 }
                 for file in &report.files {
-                    println!("wrote {}", file.display());
+                    emit(&format!("wrote {}\n", file.display()));
                 }
             }
         }
         Command::ExportXlsx { scenario, file } => {
             let s = Scenario::load(&scenario)?;
             ntm::xlsx::write_workbook(&file, &ntm::xlsx::scenario_sheets(&s))?;
-            println!("wrote {}", file.display());
+            emit(&format!("wrote {}\n", file.display()));
+        }
+        Command::Allocate {
+            scenario,
+            rule,
+            sources,
+            year,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let rule = ntm::rules::Rule::load(&rule)?;
+            let options = ntm::rules::AllocateOptions { year, sources };
+            let allocation = ntm::rules::allocate(&s, &rule, &options)?;
+            let simulation = ntm::rules::simulate(&s, &allocation);
+            if json {
+                print_json(&serde_json::json!({
+                    "allocation": allocation,
+                    "simulation": simulation,
+                }))?;
+            } else {
+                emit(&ntm::report::render_allocation(&allocation, &simulation));
+            }
+        }
+        Command::Compare {
+            scenario,
+            rules,
+            sources,
+            optimal,
+            with,
+            year,
+            time_limit,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let rules = load_rules(&rules)?;
+            let options = ntm::compare::CompareOptions {
+                year,
+                divided: sources,
+                optimal,
+                plan: plan_options(time_limit),
+            };
+            match with {
+                Some(other) => {
+                    let other = Scenario::load(&other)?;
+                    let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
+                    if json {
+                        print_json(&v)?;
+                    } else {
+                        emit(&ntm::report::render_variants(&v));
+                    }
+                }
+                None => {
+                    let c = ntm::compare::compare(&s, &rules, &options)?;
+                    if json {
+                        print_json(&c)?;
+                    } else {
+                        emit(&ntm::report::render_comparison(&c));
+                    }
+                }
+            }
+        }
+        Command::Sweep {
+            scenario,
+            budget,
+            steps,
+            by,
+            rules,
+            sources,
+            scale,
+            year,
+            out,
+            time_limit,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let rules = if rules.is_empty() {
+                load_rules(&["qd07-2022".into(), "equal".into()])?
+            } else {
+                load_rules(&rules)?
+            };
+            let (from, to) = ntm::sweep::parse_range(&budget)?;
+            let options = ntm::sweep::SweepOptions {
+                year,
+                from,
+                to,
+                steps,
+                axis: by,
+                divided: sources,
+                scaled: scale,
+                plan: plan_options(time_limit),
+            };
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(steps as u64),
+                if json || !std::io::stderr().is_terminal() {
+                    indicatif::ProgressDrawTarget::hidden()
+                } else {
+                    indicatif::ProgressDrawTarget::stderr()
+                },
+            );
+            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let written = ntm::sweep::write_sweep(&curve, &out)?;
+            if json {
+                print_json(&curve)?;
+            } else {
+                emit(&ntm::report::render_sweep(&curve));
+                for path in written {
+                    emit(&format!("wrote {}\n", path.display()));
+                }
+            }
+        }
+        Command::Targets {
+            scenario,
+            year,
+            out,
+            time_limit,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let options = ntm::drafting::DraftOptions {
+                year,
+                plan: plan_options(time_limit),
+            };
+            let drafting = ntm::drafting::draft(&s, &options)?;
+            if let Some(path) = &out {
+                ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
+            }
+            if json {
+                print_json(&drafting)?;
+            } else {
+                emit(&ntm::report::render_drafting(&drafting));
+                match &out {
+                    Some(path) => emit(&format!("\nwrote {}\n", path.display())),
+                    None => emit(&format!("\n{}", drafting.toml)),
+                }
+            }
+        }
+        Command::Plan {
+            scenario,
+            objective,
+            solver,
+            time_limit,
+            gap,
+            export_lp,
+            marginal,
+            csv,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let options = PlanOptions {
+                objective,
+                backend: solver,
+                time_limit: Some(time_limit),
+                gap,
+                export_lp,
+            };
+            let plan = ntm::plan::plan(&s, &options)?;
+            let marginal = if marginal {
+                Some(ntm::plan::marginal(&s, &options, &plan)?)
+            } else {
+                None
+            };
+            if let Some(dir) = csv {
+                for (name, contents) in ntm::report::plan_csv(&plan) {
+                    ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
+                }
+            }
+            if json {
+                print_json(&ntm::report::PlanReport {
+                    plan: &plan,
+                    marginal: marginal.as_deref(),
+                })?;
+            } else {
+                emit(&ntm::report::render_plan(&plan, marginal.as_deref()));
+            }
         }
         Command::Graph {
             catalog,
@@ -263,7 +578,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&summary)?;
             } else {
-                print!("{}", ntm::report::render_projects_summary(&summary));
+                emit(&ntm::report::render_projects_summary(&summary));
             }
         }
         Command::Synthesize {

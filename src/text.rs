@@ -76,6 +76,15 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
+    // A temporary file is private (0600); an output file gets the usual permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io(path, e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
@@ -90,6 +99,23 @@ mod tests {
         assert_ne!(nfd, "Mường Tè");
         assert_eq!(name(&nfd), "Mường Tè");
         assert_eq!(normalize("\u{feff}abc"), "abc");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_gives_readable_files_and_keeps_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"a").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&path, b"b").unwrap();
+        assert_eq!(
+            (mode(&path), std::fs::read(&path).unwrap()),
+            (0o600, b"b".to_vec())
+        );
     }
 
     #[test]

@@ -1,15 +1,32 @@
 //! The planner (lập kế hoạch phân bổ vốn): a mixed-integer model that funds projects from
 //! capital sources to reach commune-count targets under budget limits. See `docs/model.md`.
 
-use std::collections::BTreeMap;
+mod formulation;
+mod funding;
+mod heuristic;
+mod marginal;
+mod model;
+mod reconcile;
+mod solve;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::evaluate::Evaluation;
-use crate::outcome::TargetOutcome;
+use crate::evaluate::{evaluate, evaluate_communes, Evaluation};
+use crate::outcome::{apply_projects, target_outcomes, TargetOutcome};
 use crate::scenario::Scenario;
+use crate::text;
+
+use formulation::{
+    planning_years, requirements_of, year_of_target, Formulation, Goal, Requirement,
+};
+use solve::{check_backend, relaxation_bound, solve, Failure, Settings, Solved};
+
+pub use marginal::{marginal, MarginalCost};
 
 /// What the plan optimises (mục tiêu tối ưu).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -44,6 +61,8 @@ pub struct PlanOptions {
     pub time_limit: Option<f64>,
     /// Relative MIP gap at which to stop.
     pub gap: Option<f64>,
+    /// Write the model in LP format to this file before solving.
+    pub export_lp: Option<std::path::PathBuf>,
 }
 
 impl Default for PlanOptions {
@@ -53,6 +72,7 @@ impl Default for PlanOptions {
             backend: Backend::Microlp,
             time_limit: Some(30.0),
             gap: None,
+            export_lp: None,
         }
     }
 }
@@ -87,11 +107,23 @@ pub struct FundedProject {
 /// A plan and its outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
+    /// Scenario name.
+    pub scenario: String,
+    /// Present when the scenario's data is synthetic.
+    pub synthetic: Option<String>,
+    /// What was optimised.
+    pub objective_kind: Objective,
+    /// Backend that solved it.
+    pub solver: Backend,
     /// Optimal, feasible or infeasible.
     pub status: PlanStatus,
-    /// Objective value.
+    /// Objective value: communes at standard (`max-standard`), criteria met (`max-criteria`) or
+    /// state-budget spend in million VND (`min-cost`); for an infeasible plan, the total
+    /// shortfall.
     pub objective: f64,
-    /// Proven relative gap (0 when optimal).
+    /// Best proven bound on the objective, in the same unit.
+    pub bound: Option<f64>,
+    /// Proven relative gap |bound − objective| / max(|objective|, 1) (0 when optimal).
     pub gap: Option<f64>,
     /// Spend per source id, million VND.
     pub spend_by_source: BTreeMap<String, Decimal>,
@@ -99,17 +131,502 @@ pub struct Plan {
     pub budget_by_source: BTreeMap<String, Decimal>,
     /// Targets against the outcome.
     pub targets: Vec<TargetOutcome>,
+    /// Least extra money per source that makes every reachable target hold (infeasible
+    /// plans only), million VND.
+    pub extra_budget: BTreeMap<String, Decimal>,
+    /// Targets no amount of money reaches with these projects.
+    pub unreachable: Vec<String>,
+    /// Communes at standard after the plan that were not before.
+    pub newly_standard: Vec<String>,
     /// Funded projects.
     pub projects: Vec<FundedProject>,
+    /// Status of the communes before the plan.
+    #[serde(skip)]
+    pub before: Evaluation,
     /// Status of the communes after the plan.
     #[serde(skip)]
     pub after: Evaluation,
 }
 
 /// Plans a scenario.
-pub fn plan(_scenario: &Scenario, _options: &PlanOptions) -> Result<Plan> {
-    Err(Error::Unsupported {
-        message: "the planner is not built yet".into(),
-        hint: "see issue 4".into(),
+pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
+    let settings = settings_of(options)?;
+    let years = planning_years(scenario)?;
+    let requirements = requirements_of(scenario, &years);
+    let goal = match options.objective {
+        Objective::MinCost => Goal::MinCost,
+        Objective::MaxStandard => Goal::MaxStandard,
+        Objective::MaxCriteria => Goal::MaxCriteria,
+    };
+    let form = Formulation::build(scenario, goal, &requirements)?;
+    if let Some(path) = &options.export_lp {
+        text::write_atomic(path, form.model.to_lp().as_bytes())?;
+    }
+    let mut start = heuristic::initial_plan(scenario, &form, &requirements, false);
+    if !meets(scenario, &form, &start) {
+        // Elastic requirements: the least total shortfall with the money there is.
+        let elastic = Formulation::build(scenario, Goal::MinShortfall, &requirements)?;
+        let hint = heuristic::initial_plan(scenario, &elastic, &requirements, false);
+        let (solved, _) = run(scenario, &elastic, settings, &hint)?;
+        let chosen = elastic.selection(&solved.values);
+        if elastic.model.objective_of(&solved.values) > 0.5 {
+            return infeasible_plan(
+                scenario,
+                options,
+                settings,
+                &years,
+                &requirements,
+                &elastic,
+                solved,
+            );
+        }
+        start = chosen;
+    }
+    let (solved, _) = match run(scenario, &form, settings, &start) {
+        Ok(done) => done,
+        Err(Error::Unsupported { .. }) => {
+            let elastic = Formulation::build(scenario, Goal::MinShortfall, &requirements)?;
+            let hint = heuristic::initial_plan(scenario, &elastic, &requirements, false);
+            let (solved, _) = run(scenario, &elastic, settings, &hint)?;
+            return infeasible_plan(
+                scenario,
+                options,
+                settings,
+                &years,
+                &requirements,
+                &elastic,
+                solved,
+            );
+        }
+        Err(e) => return Err(e),
+    };
+    let mut chosen = form.selection(&solved.values);
+    if matches!(goal, Goal::MaxStandard | Goal::MaxCriteria) {
+        chosen = prune(scenario, &form, chosen);
+    }
+    let objective = form.model.objective_of(&solved.values);
+    let (objective, bound) = match goal {
+        Goal::MinCost => (
+            objective / formulation::MONEY_SCALE,
+            solved.bound.map(|b| b / formulation::MONEY_SCALE),
+        ),
+        _ => (objective, solved.bound),
+    };
+    let status = if solved.optimal {
+        PlanStatus::Optimal
+    } else {
+        PlanStatus::Feasible
+    };
+    let mut plan = assemble(
+        scenario,
+        options,
+        &years,
+        &form,
+        &chosen,
+        budgets(scenario, &years),
+        false,
+    )?;
+    plan.status = status;
+    plan.objective = match goal {
+        Goal::MinCost => state_spend(scenario, &plan).to_f64().unwrap_or(objective),
+        _ => objective,
+    };
+    plan.bound = bound;
+    plan.gap = gap_of(plan.objective, bound, solved.optimal);
+    Ok(plan)
+}
+
+fn settings_of(options: &PlanOptions) -> Result<Settings> {
+    check_backend(options.backend)?;
+    if options.gap.is_some_and(|g| !(0.0..1.0).contains(&g)) {
+        return Err(Error::Unsupported {
+            message: "the gap must be at least 0 and below 1".into(),
+            hint: "write it as a fraction: `--gap 0.01` for 1 %".into(),
+        });
+    }
+    if options
+        .time_limit
+        .is_some_and(|t| !(t > 0.0 && t.is_finite()))
+    {
+        return Err(Error::Unsupported {
+            message: "the time limit must be a positive number of seconds".into(),
+            hint: "e.g. `--time-limit 30`".into(),
+        });
+    }
+    Ok(Settings {
+        backend: options.backend,
+        time_limit: options.time_limit,
+        gap: options.gap,
     })
+}
+
+fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
+    if optimal {
+        return Some(0.0);
+    }
+    bound.map(|b| ((b - objective).abs() / objective.abs().max(1.0)).max(0.0))
+}
+
+/// Whether a selection meets every requirement of a formulation (with hard requirements).
+fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
+    let chosen = form.normalize(chosen);
+    let totals = funding::totals_of(scenario, &form.group_of, &chosen);
+    let Some(money) = funding::fund(scenario, &form.groups, &totals, false) else {
+        return false;
+    };
+    let values = form.values_for(scenario, &chosen, &money);
+    form.requirements
+        .iter()
+        .all(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() >= r.need - 1e-6)
+}
+
+/// Solves a formulation from a starting selection; the start stands in when time runs out
+/// before the solver finds anything. An infeasible model is `Error::Unsupported`.
+fn run(
+    scenario: &Scenario,
+    form: &Formulation,
+    settings: Settings,
+    start: &BTreeMap<usize, u16>,
+) -> Result<(Solved, Option<Vec<f64>>)> {
+    let allow_extra = form.goal == Goal::MinExtra;
+    let start = form.normalize(start);
+    let totals = funding::totals_of(scenario, &form.group_of, &start);
+    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra)
+        .map(|money| form.values_for(scenario, &start, &money))
+        .filter(|values| form.model.is_feasible(values, 1e-6));
+    match solve(&form.model, settings, hint.as_deref()) {
+        Ok(solved) => Ok((solved, hint)),
+        Err(Failure::Infeasible) => Err(Error::Unsupported {
+            message: "the targets cannot all be met".into(),
+            hint: "see the shortfall report".into(),
+        }),
+        Err(Failure::Other(message)) => match hint {
+            Some(values) => Ok((
+                Solved {
+                    bound: relaxation_bound(&form.model, settings),
+                    values: values.clone(),
+                    optimal: false,
+                },
+                Some(values),
+            )),
+            None => Err(Error::Solver(message)),
+        },
+    }
+}
+
+/// Drops funded projects that change no indicator of their commune (they serve neither the
+/// objective nor a target), so ties resolve to the cheaper plan.
+fn prune(
+    scenario: &Scenario,
+    form: &Formulation,
+    chosen: BTreeMap<usize, u16>,
+) -> BTreeMap<usize, u16> {
+    let mut chosen = chosen;
+    let communes: BTreeSet<usize> = chosen
+        .keys()
+        .map(|p| scenario.projects[*p].commune)
+        .collect();
+    for c in communes {
+        let local = |sel: &BTreeMap<usize, u16>| -> Vec<bool> {
+            form.years
+                .iter()
+                .flat_map(|t| {
+                    let projects: Vec<crate::scenario::Project> = sel
+                        .iter()
+                        .filter(|(p, y)| scenario.projects[**p].commune == c && **y <= *t)
+                        .map(|(p, _)| {
+                            let mut proj = scenario.projects[*p].clone();
+                            proj.commune = 0;
+                            proj
+                        })
+                        .collect();
+                    let after =
+                        apply_projects(std::slice::from_ref(&scenario.communes[c]), &projects);
+                    let e = evaluate_communes(&scenario.catalog, &after, None);
+                    let s = &e.per_commune[0];
+                    let mut flags: Vec<bool> = scenario
+                        .catalog
+                        .criteria
+                        .iter()
+                        .map(|k| s.met.contains(k.id))
+                        .collect();
+                    flags.push(s.tier.is_some());
+                    flags.push(s.criteria_met > 0);
+                    flags.extend(
+                        (0..=scenario.catalog.criteria.len() as u32).map(|m| s.criteria_met >= m),
+                    );
+                    flags
+                })
+                .collect()
+        };
+        let reference = local(&chosen);
+        let mut members: Vec<usize> = chosen
+            .keys()
+            .copied()
+            .filter(|p| scenario.projects[*p].commune == c && scenario.projects[*p].must.is_none())
+            .collect();
+        // Most expensive first, then the last listed.
+        members.sort_by(|a, b| {
+            scenario.projects[*b]
+                .cost
+                .cmp(&scenario.projects[*a].cost)
+                .then(b.cmp(a))
+        });
+        for p in members {
+            let year = chosen[&p];
+            chosen.remove(&p);
+            if local(&chosen) != reference {
+                chosen.insert(p, year);
+            }
+        }
+    }
+    chosen
+}
+
+/// Budget per (source, year), million VND.
+fn budgets(scenario: &Scenario, years: &[u16]) -> BTreeMap<(usize, u16), Decimal> {
+    let mut out = BTreeMap::new();
+    for (s, source) in scenario.capital_sources.iter().enumerate() {
+        for &t in years {
+            out.insert((s, t), source.budget_in(t));
+        }
+    }
+    out
+}
+
+fn state_spend(scenario: &Scenario, plan: &Plan) -> Decimal {
+    scenario
+        .capital_sources
+        .iter()
+        .filter(|s| s.kind.is_state_budget())
+        .filter_map(|s| plan.spend_by_source.get(&s.id))
+        .sum()
+}
+
+/// Builds the reported plan from a selection: exact money, outcome, targets.
+fn assemble(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    years: &[u16],
+    form: &Formulation,
+    chosen: &BTreeMap<usize, u16>,
+    limits: BTreeMap<(usize, u16), Decimal>,
+    allow_extra: bool,
+) -> Result<Plan> {
+    let totals = funding::totals_of(scenario, &form.group_of, chosen);
+    let money = funding::fund(scenario, &form.groups, &totals, allow_extra).ok_or_else(|| {
+        Error::Solver("the selected projects cannot be funded within the budgets".into())
+    })?;
+    let mut limits = limits;
+    if allow_extra {
+        for ((s, t), e) in &money.extra {
+            let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
+                .unwrap_or(Decimal::ZERO)
+                .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
+            *limits.entry((*s, *t)).or_default() += extra + Decimal::new(1, 6);
+        }
+    }
+    let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
+    let projects = reconcile::reconcile(
+        scenario,
+        &form.group_of,
+        &group_sources,
+        chosen,
+        &money,
+        &limits,
+    )?;
+    let sources = &scenario.capital_sources;
+    let mut spend_by_source: BTreeMap<String, Decimal> = sources
+        .iter()
+        .map(|s| (s.id.clone(), Decimal::ZERO))
+        .collect();
+    let mut spend_by_year: BTreeMap<(String, u16), Decimal> = BTreeMap::new();
+    for fp in &projects {
+        for (id, amount) in &fp.funding {
+            *spend_by_source.entry(id.clone()).or_default() += *amount;
+            *spend_by_year.entry((id.clone(), fp.year)).or_default() += *amount;
+        }
+    }
+    let budget_by_source: BTreeMap<String, Decimal> = sources
+        .iter()
+        .map(|s| (s.id.clone(), years.iter().map(|t| s.budget_in(*t)).sum()))
+        .collect();
+    let extra_budget = if allow_extra {
+        let mut extra: BTreeMap<String, Decimal> = BTreeMap::new();
+        for ((id, t), amount) in &spend_by_year {
+            let budget = sources
+                .iter()
+                .find(|s| s.id == *id)
+                .map_or(Decimal::ZERO, |s| s.budget_in(*t));
+            if *amount > budget {
+                *extra.entry(id.clone()).or_default() += *amount - budget;
+            }
+        }
+        extra
+    } else {
+        BTreeMap::new()
+    };
+    let funded_projects: Vec<(usize, u16)> = chosen.iter().map(|(p, t)| (*p, *t)).collect();
+    let after_year = |t: u16| {
+        let funded = funded_projects
+            .iter()
+            .filter(|(_, y)| *y <= t)
+            .map(|(p, _)| &scenario.projects[*p]);
+        evaluate_communes(
+            &scenario.catalog,
+            &apply_projects(&scenario.communes, funded),
+            scenario.synthetic.clone(),
+        )
+    };
+    let last = *years.last().unwrap_or(&0);
+    let after = after_year(last);
+    // Each target against the communes at the end of its year.
+    let mut targets: Vec<Option<TargetOutcome>> = vec![None; scenario.targets.len()];
+    let target_years: BTreeSet<u16> = scenario
+        .targets
+        .iter()
+        .map(|t| year_of_target(years, t.year))
+        .collect();
+    for t in target_years {
+        let evaluation = if t == last {
+            after.clone()
+        } else {
+            after_year(t)
+        };
+        let same: Vec<usize> = (0..scenario.targets.len())
+            .filter(|i| year_of_target(years, scenario.targets[*i].year) == t)
+            .collect();
+        let list: Vec<crate::scenario::Target> =
+            same.iter().map(|i| scenario.targets[*i].clone()).collect();
+        for (i, outcome) in same
+            .iter()
+            .zip(target_outcomes(&list, &evaluation, &scenario.catalog))
+        {
+            targets[*i] = Some(outcome);
+        }
+    }
+    let before = evaluate(scenario);
+    let newly_standard = before
+        .per_commune
+        .iter()
+        .zip(&after.per_commune)
+        .filter(|(b, a)| b.tier.is_none() && a.tier.is_some())
+        .map(|(_, a)| a.id.clone())
+        .collect();
+    Ok(Plan {
+        scenario: scenario.name.clone(),
+        synthetic: scenario.synthetic.clone(),
+        objective_kind: options.objective,
+        solver: options.backend,
+        status: PlanStatus::Feasible,
+        objective: 0.0,
+        bound: None,
+        gap: None,
+        spend_by_source,
+        budget_by_source,
+        targets: targets.into_iter().flatten().collect(),
+        extra_budget,
+        unreachable: Vec::new(),
+        newly_standard,
+        projects,
+        before,
+        after,
+    })
+}
+
+/// The best plan when the targets cannot all be met: least total shortfall, with the least
+/// extra money per source that makes every reachable target hold.
+fn infeasible_plan(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    settings: Settings,
+    years: &[u16],
+    requirements: &[Requirement],
+    elastic: &Formulation,
+    solved: Solved,
+) -> Result<Plan> {
+    let chosen = elastic.selection(&solved.values);
+    let shortfall = elastic.model.objective_of(&solved.values);
+    let mut plan = assemble(
+        scenario,
+        options,
+        years,
+        elastic,
+        &chosen,
+        budgets(scenario, years),
+        false,
+    )?;
+    plan.status = PlanStatus::Infeasible;
+    plan.objective = shortfall;
+    plan.bound = solved.bound;
+    plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
+    // What every project together reaches caps what money can buy.
+    let everything = Formulation::build(scenario, Goal::MinExtra, requirements)?;
+    let all: BTreeMap<usize, u16> = scenario
+        .projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.must != Some(crate::scenario::Must::Skip))
+        .filter_map(|(i, p)| {
+            years
+                .iter()
+                .find(|t| p.year_from <= **t && **t <= p.year_to)
+                .map(|t| (i, *t))
+        })
+        .collect();
+    let totals = funding::totals_of(scenario, &everything.group_of, &all);
+    let reach: Vec<f64> = match funding::fund(scenario, &everything.groups, &totals, true) {
+        Some(money) => {
+            let values = everything.values_for(scenario, &all, &money);
+            everything
+                .requirements
+                .iter()
+                .map(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() - r.need)
+                .collect()
+        }
+        None => vec![f64::NEG_INFINITY; requirements.len()],
+    };
+    let mut capped: Vec<Requirement> = Vec::new();
+    for ((req, slack), target) in requirements.iter().zip(&reach).zip(&scenario.targets) {
+        let mut req = req.clone();
+        if *slack < -1e-6 {
+            plan.unreachable.push(target.name(&scenario.catalog));
+            req.at_least += slack.floor() as i64;
+        }
+        capped.push(req);
+    }
+    if let Some((extra, _)) = least_extra(scenario, options, settings, years, &capped)? {
+        plan.extra_budget = extra;
+    }
+    Ok(plan)
+}
+
+/// The least extra money per source (million VND) beyond the budgets that makes every
+/// requirement hold, and whether that least is proven; `None` when no money reaches them.
+fn least_extra(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    settings: Settings,
+    years: &[u16],
+    requirements: &[Requirement],
+) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
+    let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
+    let start = heuristic::initial_plan(scenario, &extra, requirements, true);
+    match run(scenario, &extra, settings, &start) {
+        Ok((solved, _)) => {
+            let chosen = extra.selection(&solved.values);
+            let plan = assemble(
+                scenario,
+                options,
+                years,
+                &extra,
+                &chosen,
+                budgets(scenario, years),
+                true,
+            )?;
+            Ok(Some((plan.extra_budget, solved.optimal)))
+        }
+        Err(Error::Unsupported { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

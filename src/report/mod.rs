@@ -1,12 +1,22 @@
 //! Human-readable reports (báo cáo): tables rendered from the same values `--json` prints.
 
+mod allocate;
 mod audit;
+mod compare;
+mod drafting;
 mod evaluation;
+mod plan;
+mod sweep;
 mod synthesize;
 mod synthetic_projects;
 
+pub use allocate::{render_allocation, render_simulation};
 pub use audit::{audit_sheets, render_audit};
+pub use compare::{render_comparison, render_variants};
+pub use drafting::render_drafting;
 pub use evaluation::render_evaluation;
+pub use plan::{plan_csv, render_plan, PlanReport};
+pub use sweep::{render_sweep, sweep_csv, sweep_svg};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;
 

@@ -1,0 +1,539 @@
+//! Comparing allocation rules with each other and with the optimal plan (so sánh phương án
+//! phân bổ), and comparing two variants of a scenario.
+//!
+//! Every column gets the same money: the year's budget of the sources the rules divide (plus a
+//! counterpart source a rule names), in a copy of the scenario restricted to that year and those
+//! sources ([`comparison_scenario`]). The copy has no counterpart constraints of its own, so the
+//! optimal plan may spend the money any way a rule could: it is never worse than a rule on its
+//! own objective (communes at standard).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::outcome::{target_outcomes, TargetOutcome};
+use crate::plan::{self, PlanOptions, PlanStatus};
+use crate::rules::{self, AllocateOptions, Rule};
+use crate::scenario::Scenario;
+
+/// The scenario restricted to `year` and the capital sources `sources`, with their budgets
+/// multiplied by `multiplier` (sources in `scaled`, or all of them when `scaled` is empty),
+/// without counterpart constraints, and with the targets and candidate projects of that year only.
+pub fn comparison_scenario(
+    scenario: &Scenario,
+    year: u16,
+    sources: &[String],
+    scaled: &[String],
+    multiplier: Decimal,
+) -> Scenario {
+    let mut s = scenario.clone();
+    let key = year.to_string();
+    s.years = vec![year];
+    s.counterpart.clear();
+    s.targets.retain(|t| t.year == year);
+    // Projects that cannot be funded in the year are out (also their `must`).
+    s.projects
+        .retain(|p| p.year_from <= year && year <= p.year_to);
+    s.capital_sources.retain(|c| sources.contains(&c.id));
+    for source in &mut s.capital_sources {
+        let factor = if scaled.is_empty() || scaled.contains(&source.id) {
+            multiplier
+        } else {
+            Decimal::ONE
+        };
+        source.budget.retain(|y, _| *y == key);
+        for amount in source.budget.values_mut() {
+            amount.get_mut().0 *= factor;
+        }
+    }
+    s
+}
+
+/// Sources divided by any of the rules (or `divided`, when given), plus the rules' counterpart
+/// sources, as the scenario has them.
+pub fn sources_of(scenario: &Scenario, rules: &[Rule], divided: &[String]) -> Vec<String> {
+    let wanted: Vec<&String> = rules
+        .iter()
+        .flat_map(|r| {
+            let own = if divided.is_empty() {
+                r.sources.iter()
+            } else {
+                divided.iter()
+            };
+            own.chain(r.counterpart.as_ref().map(|c| &c.source))
+        })
+        .collect();
+    scenario
+        .capital_sources
+        .iter()
+        .filter(|c| wanted.contains(&&c.id))
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// Total budget of a scenario's sources in a year.
+pub fn budget_in(scenario: &Scenario, year: u16) -> Decimal {
+    scenario
+        .capital_sources
+        .iter()
+        .map(|s| s.budget_in(year))
+        .sum()
+}
+
+/// What a column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnKind {
+    /// An allocation rule followed by the communes' own spending.
+    Rule,
+    /// The optimal plan (objective max-standard).
+    Optimal,
+}
+
+/// The extra money a rule needs to reach what the optimal plan reaches (giá của quy tắc).
+#[derive(Debug, Clone, Serialize)]
+pub struct Price {
+    /// Communes at standard to reach (the optimal plan's count).
+    pub standard_to_reach: usize,
+    /// Smallest budget multiplier found that reaches it (bisection, 0.001); none when even
+    /// `MAX_MULTIPLIER` × the budget does not.
+    pub multiplier: Option<Decimal>,
+    /// Extra money, million VND: (multiplier − 1) × budget, rounded up.
+    pub extra: Option<Decimal>,
+}
+
+/// Largest budget multiplier the price search tries.
+pub const MAX_MULTIPLIER: u32 = 16;
+
+/// One column of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    /// Rule id or `optimal`.
+    pub name: String,
+    /// Rule or optimal plan.
+    pub kind: ColumnKind,
+    /// Plan status, for the optimal column.
+    pub status: Option<PlanStatus>,
+    /// Communes at standard after.
+    pub standard: usize,
+    /// Newly at standard.
+    pub newly_standard: usize,
+    /// Criteria met after, all communes.
+    pub criteria_met: u32,
+    /// Targets of the year.
+    pub targets: Vec<TargetOutcome>,
+    /// Spent on projects, million VND.
+    pub spent: Decimal,
+    /// Budget not spent (set-asides, unallocated, unspent allocations), million VND.
+    pub unused: Decimal,
+    /// Spent ÷ communes newly at standard.
+    pub cost_per_new_standard: Option<Decimal>,
+    /// Percent of the money reaching communes that goes to the poorest band.
+    pub poorest_band_share: Option<Decimal>,
+    /// Gini coefficient of the money reaching communes (0 equal … 1 all to one).
+    pub gini: Option<Decimal>,
+    /// The rule's price against the optimal plan.
+    pub price: Option<Price>,
+}
+
+/// A side-by-side comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Present when the data is synthetic.
+    pub synthetic: Option<String>,
+    /// Scenario name.
+    pub scenario: String,
+    /// Year.
+    pub year: u16,
+    /// Capital sources in play.
+    pub sources: Vec<String>,
+    /// Their budget in the year, million VND.
+    pub budget: Decimal,
+    /// Communes.
+    pub communes: usize,
+    /// Communes at standard before.
+    pub standard_before: usize,
+    /// Criteria met before.
+    pub criteria_before: u32,
+    /// The lowest band with communes at baseline (for the spread).
+    pub poorest_band: Option<String>,
+    /// How money reaching communes is counted for the spread.
+    pub spread_basis: &'static str,
+    /// Columns: rules in the order given, then the optimal plan.
+    pub columns: Vec<Column>,
+}
+
+/// How to compare.
+#[derive(Debug, Clone, Default)]
+pub struct CompareOptions {
+    /// Year (default: [`rules::budget_year`]).
+    pub year: Option<u16>,
+    /// Sources the rules divide instead of their own.
+    pub divided: Vec<String>,
+    /// Add the optimal plan and each rule's price.
+    pub optimal: bool,
+    /// Planner options for the optimal column.
+    pub plan: PlanOptions,
+}
+
+/// Gini coefficient of non-negative amounts (sorted formula), 3 decimals.
+pub fn gini(amounts: &[Decimal]) -> Option<Decimal> {
+    let total: Decimal = amounts.iter().sum();
+    if amounts.is_empty() || total <= Decimal::ZERO {
+        return None;
+    }
+    let mut sorted = amounts.to_vec();
+    sorted.sort();
+    let n = Decimal::from(sorted.len());
+    let weighted: Decimal = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, x)| Decimal::from(i + 1) * x)
+        .sum();
+    Some((Decimal::TWO * weighted / (n * total) - (n + Decimal::ONE) / n).round_dp(3))
+}
+
+/// Outcome of one rule on a scenario: allocation, then the communes' spending.
+pub fn rule_outcome(
+    scenario: &Scenario,
+    rule: &Rule,
+    year: u16,
+    divided: &[String],
+) -> Result<rules::Simulation> {
+    let options = AllocateOptions {
+        year: Some(year),
+        sources: divided.to_vec(),
+    };
+    let allocation = rules::allocate(scenario, rule, &options)?;
+    Ok(rules::simulate(scenario, &allocation))
+}
+
+/// Smallest multiplier with which `rule` brings `standard` communes to standard.
+fn price(
+    scenario: &Scenario,
+    rule: &Rule,
+    year: u16,
+    sources: &[String],
+    divided: &[String],
+    standard: usize,
+    reached_at_one: bool,
+) -> Result<Price> {
+    let budget = budget_in(scenario, year);
+    let reaches = |m: Decimal| -> Result<bool> {
+        let s = comparison_scenario(scenario, year, sources, &[], m);
+        Ok(rule_outcome(&s, rule, year, divided)?.standard >= standard)
+    };
+    let found = |m: Decimal| Price {
+        standard_to_reach: standard,
+        multiplier: Some(m),
+        extra: Some(((m - Decimal::ONE) * budget).ceil()),
+    };
+    if reached_at_one {
+        return Ok(found(Decimal::ONE));
+    }
+    let mut lo = Decimal::ONE;
+    let mut hi = Decimal::TWO;
+    while !reaches(hi)? {
+        lo = hi;
+        hi *= Decimal::TWO;
+        if hi > Decimal::from(MAX_MULTIPLIER) {
+            return Ok(Price {
+                standard_to_reach: standard,
+                multiplier: None,
+                extra: None,
+            });
+        }
+    }
+    let precision = Decimal::new(1, 3);
+    while hi - lo > precision {
+        let mid = (lo + hi) / Decimal::TWO;
+        if reaches(mid)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(found((hi / precision).ceil() * precision))
+}
+
+fn spread(
+    money: &BTreeMap<&str, Decimal>,
+    scenario: &Scenario,
+    poorest: &[bool],
+) -> (Option<Decimal>, Option<Decimal>) {
+    let amounts: Vec<Decimal> = scenario
+        .communes
+        .iter()
+        .map(|c| money.get(c.id.as_str()).copied().unwrap_or(Decimal::ZERO))
+        .collect();
+    let total: Decimal = amounts.iter().sum();
+    let poor: Decimal = amounts
+        .iter()
+        .zip(poorest)
+        .filter(|(_, p)| **p)
+        .map(|(a, _)| *a)
+        .sum();
+    let share = (total > Decimal::ZERO).then(|| (poor * Decimal::ONE_HUNDRED / total).round_dp(1));
+    (share, gini(&amounts))
+}
+
+/// Compares rules (and the optimal plan) on the same money.
+pub fn compare(
+    scenario: &Scenario,
+    rules: &[Rule],
+    options: &CompareOptions,
+) -> Result<Comparison> {
+    let year = rules::budget_year(scenario, options.year);
+    let sources = sources_of(scenario, rules, &options.divided);
+    let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
+    let before = crate::evaluate::evaluate(&base);
+    let poorest_band = base
+        .catalog
+        .bands
+        .iter()
+        .rev()
+        .find(|b| before.per_commune.iter().any(|c| c.band == b.id))
+        .map(|b| b.id.clone());
+    let poorest: Vec<bool> = before
+        .per_commune
+        .iter()
+        .map(|c| Some(&c.band) == poorest_band.as_ref())
+        .collect();
+    let budget = budget_in(&base, year);
+    let standard_before = before.summary.standard;
+    let cost_per =
+        |spent: Decimal, new: usize| (new > 0).then(|| (spent / Decimal::from(new)).round_dp(1));
+    let mut columns = Vec::new();
+    for rule in rules {
+        let sim = rule_outcome(&base, rule, year, &options.divided)?;
+        let money: BTreeMap<&str, Decimal> = sim
+            .per_commune
+            .iter()
+            .map(|c| (c.id.as_str(), c.available))
+            .collect();
+        let (share, g) = spread(&money, &base, &poorest);
+        let newly = sim.standard.saturating_sub(standard_before);
+        columns.push(Column {
+            name: rule.id.clone(),
+            kind: ColumnKind::Rule,
+            status: None,
+            standard: sim.standard,
+            newly_standard: newly,
+            criteria_met: sim.criteria_met,
+            targets: sim.targets.clone(),
+            spent: sim.spent,
+            unused: budget - sim.spent,
+            cost_per_new_standard: cost_per(sim.spent, newly),
+            poorest_band_share: share,
+            gini: g,
+            price: None,
+        });
+    }
+    if options.optimal {
+        // Targets are hard requirements of the planner: plan without them, report against them.
+        let mut free = base.clone();
+        free.targets.clear();
+        let plan = plan::plan(&free, &options.plan)?;
+        let spent: Decimal = plan.spend_by_source.values().sum();
+        let mut money: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for p in &plan.projects {
+            *money.entry(p.commune.as_str()).or_insert(Decimal::ZERO) += p.cost;
+        }
+        let (share, g) = spread(&money, &base, &poorest);
+        let standard = plan.after.summary.standard;
+        let newly = standard.saturating_sub(standard_before);
+        for (column, rule) in columns.iter_mut().zip(rules) {
+            column.price = Some(price(
+                &base,
+                rule,
+                year,
+                &sources,
+                &options.divided,
+                standard,
+                column.standard >= standard,
+            )?);
+        }
+        columns.push(Column {
+            name: "optimal".into(),
+            kind: ColumnKind::Optimal,
+            status: Some(plan.status),
+            standard,
+            newly_standard: newly,
+            criteria_met: plan.after.summary.total_criteria,
+            targets: target_outcomes(&base.targets, &plan.after, &base.catalog),
+            spent,
+            unused: budget - spent,
+            cost_per_new_standard: cost_per(spent, newly),
+            poorest_band_share: share,
+            gini: g,
+            price: None,
+        });
+    }
+    Ok(Comparison {
+        synthetic: scenario.synthetic.clone(),
+        scenario: scenario.name.clone(),
+        year,
+        sources,
+        budget,
+        communes: base.communes.len(),
+        standard_before,
+        criteria_before: before.summary.total_criteria,
+        poorest_band,
+        spread_basis: "rules: allocation + counterpart per commune; optimal: cost of its funded projects per commune",
+        columns,
+    })
+}
+
+/// One input that differs between two scenario variants.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputChange {
+    /// What.
+    pub what: String,
+    /// In the first variant.
+    pub before: String,
+    /// In the second.
+    pub after: String,
+}
+
+/// One result that differs between two variants.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultChange {
+    /// Column (rule id or `optimal`).
+    pub column: String,
+    /// Measure.
+    pub measure: String,
+    /// In the first variant.
+    pub before: String,
+    /// In the second.
+    pub after: String,
+}
+
+/// What changed between two scenario variants, in inputs and results (so sánh hai phương án).
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantComparison {
+    /// First variant's name.
+    pub first: String,
+    /// Second variant's name.
+    pub second: String,
+    /// Inputs that differ.
+    pub inputs: Vec<InputChange>,
+    /// Results that differ.
+    pub results: Vec<ResultChange>,
+    /// Both comparisons in full.
+    pub comparisons: [Comparison; 2],
+}
+
+fn inputs_of(s: &Scenario, year: u16) -> BTreeMap<String, String> {
+    let evaluation = crate::evaluate::evaluate(s);
+    let mut m = BTreeMap::new();
+    m.insert("communes".to_string(), s.communes.len().to_string());
+    m.insert(
+        "communes at standard (baseline)".into(),
+        evaluation.summary.standard.to_string(),
+    );
+    m.insert(
+        "criteria met (baseline)".into(),
+        evaluation.summary.total_criteria.to_string(),
+    );
+    m.insert("projects".into(), s.projects.len().to_string());
+    m.insert(
+        "projects' total cost".into(),
+        s.projects
+            .iter()
+            .map(|p| p.cost)
+            .sum::<Decimal>()
+            .normalize()
+            .to_string(),
+    );
+    for c in &s.capital_sources {
+        m.insert(
+            format!("budget {} {year}", c.id),
+            c.budget_in(year).normalize().to_string(),
+        );
+    }
+    for t in s.targets.iter().filter(|t| t.year == year) {
+        m.insert(
+            format!("target {}", t.name(&s.catalog)),
+            t.value.normalize().to_string(),
+        );
+    }
+    m
+}
+
+/// Compares the same rules on two variants of a scenario.
+pub fn compare_variants(
+    first: &Scenario,
+    second: &Scenario,
+    rules: &[Rule],
+    options: &CompareOptions,
+) -> Result<VariantComparison> {
+    let year = rules::budget_year(first, options.year);
+    let options = CompareOptions {
+        year: Some(year),
+        ..options.clone()
+    };
+    let a = inputs_of(first, year);
+    let b = inputs_of(second, year);
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let none = || "-".to_string();
+    let inputs = keys
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| InputChange {
+            what: k.clone(),
+            before: a.get(k).cloned().unwrap_or_else(none),
+            after: b.get(k).cloned().unwrap_or_else(none),
+        })
+        .collect();
+    let one = compare(first, rules, &options)?;
+    let two = compare(second, rules, &options)?;
+    let mut results = Vec::new();
+    for x in &one.columns {
+        let Some(y) = two.columns.iter().find(|c| c.name == x.name) else {
+            continue;
+        };
+        let measures = [
+            (
+                "communes at standard",
+                x.standard.to_string(),
+                y.standard.to_string(),
+            ),
+            (
+                "criteria met",
+                x.criteria_met.to_string(),
+                y.criteria_met.to_string(),
+            ),
+            (
+                "spent",
+                x.spent.normalize().to_string(),
+                y.spent.normalize().to_string(),
+            ),
+            (
+                "unused",
+                x.unused.normalize().to_string(),
+                y.unused.normalize().to_string(),
+            ),
+        ];
+        for (measure, before, after) in measures {
+            if before != after {
+                results.push(ResultChange {
+                    column: x.name.clone(),
+                    measure: measure.into(),
+                    before,
+                    after,
+                });
+            }
+        }
+    }
+    Ok(VariantComparison {
+        first: first.name.clone(),
+        second: second.name.clone(),
+        inputs,
+        results,
+        comparisons: [one, two],
+    })
+}

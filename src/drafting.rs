@@ -1,0 +1,373 @@
+//! Drafting next year's targets (dự thảo chỉ tiêu): what the year's money can reach, in the
+//! documents' own phrasing, and as `[[targets]]` ready to paste into a scenario.toml.
+//!
+//! The achievable counts are those of one plan on the year's whole budget, so they hold
+//! together: the most communes at standard (objective max-standard), and, when the money allows
+//! it too, the criterion counts of the plan with most criteria met (checked with objective
+//! min-cost and all those counts as targets). When it does not, the draft keeps the max-standard
+//! plan and, for the criteria that differ most, asks whether the standard count and that
+//! criterion's count fit together: the pairs that do not are the trade-offs, the pairs that do
+//! are shown as a stretch (reachable one at a time, not all together).
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::catalog::TierId;
+use crate::compare::{budget_in, comparison_scenario};
+use crate::error::Result;
+use crate::evaluate::{self, Evaluation};
+use crate::plan::{self, Objective, PlanOptions, PlanStatus};
+use crate::scenario::{Scenario, Target, TargetKind};
+
+/// Criteria whose trade-off with the standard count is checked, largest differences first.
+pub const TRADE_OFF_CHECKS: usize = 5;
+
+/// One drafted target.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftTarget {
+    /// What it counts.
+    #[serde(flatten)]
+    pub kind: TargetKind,
+    /// Now (end of the baseline year).
+    pub baseline: Decimal,
+    /// Achievable by the end of the year, together with every other drafted target.
+    pub achievable: Decimal,
+    /// More that this criterion alone can reach without lowering the standard count (but not
+    /// together with every other criterion's stretch).
+    pub stretch: Option<Decimal>,
+    /// English phrasing.
+    pub phrase_en: String,
+    /// Vietnamese phrasing, as the plans write it.
+    pub phrase_vi: String,
+}
+
+/// Two targets that cannot both be reached with the money (đánh đổi).
+#[derive(Debug, Clone, Serialize)]
+pub struct TradeOff {
+    /// First target, e.g. `communes at standard ≥ 45`.
+    pub first: String,
+    /// Second target, e.g. `c14 ≥ 60`.
+    pub second: String,
+    /// Why.
+    pub explanation: String,
+}
+
+/// Drafted targets for a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drafting {
+    /// Present when the data is synthetic.
+    pub synthetic: Option<String>,
+    /// Scenario name.
+    pub scenario: String,
+    /// Year the targets are for (end of year).
+    pub year: u16,
+    /// Communes.
+    pub communes: usize,
+    /// Money of the year, million VND.
+    pub budget: Decimal,
+    /// Status of the plan behind the counts.
+    pub plan_status: PlanStatus,
+    /// Targets.
+    pub targets: Vec<DraftTarget>,
+    /// Targets that trade off against each other.
+    pub trade_offs: Vec<TradeOff>,
+    /// The `[[targets]]` TOML.
+    pub toml: String,
+}
+
+/// How to draft.
+#[derive(Debug, Clone, Default)]
+pub struct DraftOptions {
+    /// Year (default: [`crate::rules::budget_year`]).
+    pub year: Option<u16>,
+    /// Planner options (the objective is set per solve).
+    pub plan: PlanOptions,
+}
+
+/// `60/94` in English, `60/94` in Vietnamese; decimals with a comma in Vietnamese.
+fn vi_decimal(value: Decimal) -> String {
+    value.normalize().to_string().replace('.', ",")
+}
+
+fn phrases(
+    name_en: &str,
+    name_vi: &str,
+    baseline: usize,
+    after: usize,
+    total: usize,
+) -> (String, String) {
+    let more = after.saturating_sub(baseline);
+    if more == 0 {
+        (
+            format!("{name_en}: kept at {after}/{total} communes"),
+            format!("{name_vi}: giữ vững {after}/{total} xã"),
+        )
+    } else {
+        let communes = if more == 1 { "commune" } else { "communes" };
+        (
+            format!("{name_en}: {more} more {communes}, {after}/{total} in total"),
+            format!("{name_vi}: thêm {more} xã, nâng tổng số lên {after}/{total} xã"),
+        )
+    }
+}
+
+fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -> Vec<DraftTarget> {
+    let total = after.summary.communes;
+    let d = |n: usize| Decimal::from(n);
+    let mut targets = Vec::new();
+    let (en, vi) = phrases(
+        "Communes at standard",
+        "Số xã đạt chuẩn nông thôn mới",
+        before.summary.standard,
+        after.summary.standard,
+        total,
+    );
+    targets.push(DraftTarget {
+        kind: TargetKind::Tier {
+            tier: TierId::Standard,
+        },
+        baseline: d(before.summary.standard),
+        achievable: d(after.summary.standard),
+        stretch: None,
+        phrase_en: en,
+        phrase_vi: vi,
+    });
+    for (b, a) in before.criteria.iter().zip(&after.criteria) {
+        let (en, vi) = phrases(
+            &format!("Criterion {} ({})", a.id, a.name_en),
+            &format!("Tiêu chí số {} ({})", a.id, a.name_vi),
+            b.met,
+            a.met,
+            total,
+        );
+        targets.push(DraftTarget {
+            kind: TargetKind::Criterion { criterion: a.id },
+            baseline: d(b.met),
+            achievable: d(a.met),
+            stretch: None,
+            phrase_en: en,
+            phrase_vi: vi,
+        });
+    }
+    // Bands as the plans publish them: between the top band (= standard) and the bottom band
+    // (which every commune is "at least" in).
+    let bands = &scenario.catalog.bands;
+    for band in bands.iter().skip(1).take(bands.len().saturating_sub(2)) {
+        let count = |e: &Evaluation| {
+            e.summary
+                .bands
+                .iter()
+                .find(|(id, _)| *id == band.id)
+                .map_or(0, |(_, n)| *n)
+        };
+        let (b, a) = (count(before), count(after));
+        targets.push(DraftTarget {
+            kind: TargetKind::Band {
+                band: band.id.clone(),
+            },
+            baseline: d(b),
+            achievable: d(a),
+            stretch: None,
+            phrase_en: format!("Communes with {} criteria: {a} (now {b})", band.id),
+            phrase_vi: format!(
+                "Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)",
+                band.id
+            ),
+        });
+    }
+    let average =
+        (after.summary.average_criteria * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED;
+    let average_before = before.summary.average_criteria.round_dp(2);
+    targets.push(DraftTarget {
+        kind: TargetKind::AverageCriteria,
+        baseline: average_before,
+        achievable: average,
+        stretch: None,
+        phrase_en: format!(
+            "Average criteria per commune: {} (now {})",
+            average.normalize(),
+            average_before.normalize()
+        ),
+        phrase_vi: format!(
+            "Bình quân đạt {} tiêu chí/xã (hiện nay {})",
+            vi_decimal(average),
+            vi_decimal(average_before)
+        ),
+    });
+    targets
+}
+
+/// The `[[targets]]` TOML of drafted targets.
+pub fn targets_toml(d: &Drafting) -> String {
+    let mut out = format!(
+        "# Targets for end-{} drafted by `ntm targets` from scenario {} ({} million VND in {}).\n# Reachable together by one plan (most communes at standard; criterion counts of the plan with\n# most criteria met where the money allows both); a draft, not an official target.\n",
+        d.year,
+        d.scenario,
+        d.budget.normalize(),
+        d.year
+    );
+    if let Some(note) = &d.synthetic {
+        out.push_str(&format!("# SYNTHETIC DATA: {note}\n"));
+    }
+    let source = format!(
+        "drafted by ntm targets from scenario {}{}",
+        d.scenario,
+        if d.synthetic.is_some() {
+            " (synthetic data)"
+        } else {
+            ""
+        }
+    );
+    for t in &d.targets {
+        out.push_str(&format!("\n[[targets]]\nyear = {}\n", d.year));
+        match &t.kind {
+            TargetKind::Criterion { criterion } => out.push_str(&format!(
+                "criterion = {criterion}\ncommunes = {}\n",
+                t.achievable
+            )),
+            TargetKind::Tier { tier } => out.push_str(&format!(
+                "tier = \"{}\"\ncommunes = {}\n",
+                tier.as_str(),
+                t.achievable
+            )),
+            TargetKind::Band { band } => {
+                out.push_str(&format!("band = \"{band}\"\ncommunes = {}\n", t.achievable))
+            }
+            TargetKind::AverageCriteria => out.push_str(&format!(
+                "average_criteria = \"{}\"\n",
+                t.achievable.normalize()
+            )),
+            TargetKind::MinCriteria { min } => out.push_str(&format!(
+                "min_criteria = {min}\ncommunes = {}\n",
+                t.achievable
+            )),
+        }
+        out.push_str(&format!(
+            "source = \"{source}: {}\"\n",
+            t.phrase_en.replace('"', "'")
+        ));
+    }
+    out
+}
+
+/// Drafts the year's targets from the scenario's whole budget of that year.
+pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
+    let year = crate::rules::budget_year(scenario, options.year);
+    let all: Vec<String> = scenario
+        .capital_sources
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    let mut base = comparison_scenario(scenario, year, &all, &[], Decimal::ONE);
+    base.targets.clear();
+    let with = |objective| PlanOptions {
+        objective,
+        ..options.plan.clone()
+    };
+    let best = plan::plan(&base, &with(Objective::MaxStandard))?;
+    let broad = plan::plan(&base, &with(Objective::MaxCriteria))?;
+    let before = evaluate::evaluate(&base);
+    let standard = best.after.summary.standard;
+    let standard_kind = TargetKind::Tier {
+        tier: TierId::Standard,
+    };
+    let with_targets = |wanted: &[(TargetKind, usize)]| {
+        let mut s = base.clone();
+        s.targets = wanted
+            .iter()
+            .map(|(kind, value)| Target {
+                year,
+                kind: kind.clone(),
+                value: Decimal::from(*value),
+                source: "ntm targets: joint check".into(),
+            })
+            .collect();
+        s
+    };
+    let mut trade_offs = Vec::new();
+    if broad.after.summary.standard < standard
+        && broad.after.summary.total_criteria > best.after.summary.total_criteria
+    {
+        trade_offs.push(TradeOff {
+            first: format!("communes at standard ≥ {standard}"),
+            second: format!(
+                "criteria met ≥ {} in all",
+                broad.after.summary.total_criteria
+            ),
+            explanation: format!(
+                "the plan with most communes at standard meets {} criteria in all; the plan with most criteria met reaches {} communes at standard",
+                best.after.summary.total_criteria, broad.after.summary.standard
+            ),
+        });
+    }
+    let mut gaps: Vec<(usize, u8, usize)> = best
+        .after
+        .criteria
+        .iter()
+        .zip(&broad.after.criteria)
+        .filter(|(a, b)| b.met > a.met)
+        .map(|(a, b)| (b.met - a.met, a.id, b.met))
+        .collect();
+    gaps.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    // The best plan's standard count with every criterion count of the broad plan: when the
+    // money allows all of it together, the draft takes that plan.
+    let mut chosen = best;
+    if !gaps.is_empty() {
+        let mut wanted = vec![(standard_kind.clone(), standard)];
+        wanted.extend(gaps.iter().map(|(_, criterion, count)| {
+            (
+                TargetKind::Criterion {
+                    criterion: *criterion,
+                },
+                *count,
+            )
+        }));
+        let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
+        if joint.status != PlanStatus::Infeasible {
+            chosen = joint;
+            gaps.clear();
+        }
+    }
+    let mut stretches = Vec::new();
+    for (_, criterion, count) in gaps.into_iter().take(TRADE_OFF_CHECKS) {
+        let wanted = [
+            (standard_kind.clone(), standard),
+            (TargetKind::Criterion { criterion }, count),
+        ];
+        let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
+        if joint.status != PlanStatus::Infeasible {
+            stretches.push((criterion, count));
+        } else {
+            trade_offs.push(TradeOff {
+                first: format!("communes at standard ≥ {standard}"),
+                second: format!("c{criterion} ≥ {count}"),
+                explanation: format!(
+                    "each is reachable alone, both together need more than the {} million VND of {year}",
+                    budget_in(&base, year).normalize()
+                ),
+            });
+        }
+    }
+    let mut targets = draft_targets(&base, &before, &chosen.after);
+    for (criterion, count) in stretches {
+        if let Some(t) = targets
+            .iter_mut()
+            .find(|t| t.kind == TargetKind::Criterion { criterion })
+        {
+            t.stretch = Some(Decimal::from(count));
+        }
+    }
+    let mut drafting = Drafting {
+        synthetic: scenario.synthetic.clone(),
+        scenario: scenario.name.clone(),
+        year,
+        communes: base.communes.len(),
+        budget: budget_in(&base, year),
+        plan_status: chosen.status,
+        targets,
+        trade_offs,
+        toml: String::new(),
+    };
+    drafting.toml = targets_toml(&drafting);
+    Ok(drafting)
+}

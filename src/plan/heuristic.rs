@@ -1,0 +1,375 @@
+//! The starting plan (phương án ban đầu): a greedy, cheapest-first selection handed to the
+//! solver as its initial solution, so a time limit always returns a plan.
+//!
+//! A *bundle* is the cheapest set of projects (by cost per unit of gain) that closes a
+//! criterion in a commune, with its gating prerequisites; a commune's bundle to standard closes
+//! every criterion it lacks. Requirements are served first (cheapest bundle that raises the
+//! lagging count), then the objective (communes to standard, or criteria, cheapest first). Every
+//! addition is kept only if the budgets can pay for it ([`funding::fund`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::prelude::ToPrimitive;
+
+use super::formulation::{Formulation, Goal, Measure, Requirement};
+use super::funding::{fund, totals_of};
+use crate::catalog::{Node, TierId};
+use crate::evaluate::{CommuneStatus, Evaluator};
+use crate::scenario::{Commune, Scenario};
+
+/// Projects and the year each is funded in.
+type Bundle = Vec<(usize, u16)>;
+
+/// Consecutive unaffordable bundles after which a pass gives up.
+const MAX_MISSES: usize = 40;
+
+struct Greedy<'a> {
+    scenario: &'a Scenario,
+    form: &'a Formulation,
+    allow_extra: bool,
+    evaluator: Evaluator<'a>,
+    gate_lists: BTreeMap<Node, Vec<Node>>,
+    /// Candidate projects per (commune, criterion): (project, gain), cheapest per gain first.
+    candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>>,
+    chosen: BTreeMap<usize, u16>,
+    progress: Vec<BTreeMap<u8, f64>>,
+    status: Vec<CommuneStatus>,
+}
+
+/// A greedy selection: project → year.
+pub(crate) fn initial_plan(
+    scenario: &Scenario,
+    form: &Formulation,
+    requirements: &[Requirement],
+    allow_extra: bool,
+) -> BTreeMap<usize, u16> {
+    let catalog = &scenario.catalog;
+    let graph = catalog.graph();
+    let order = graph.order().to_vec();
+    let gate_lists = order.iter().map(|n| (*n, graph.gates_of(*n))).collect();
+    let mut candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>> = BTreeMap::new();
+    for (p, xs) in form.x.iter().enumerate() {
+        if xs.is_empty() {
+            continue;
+        }
+        let proj = &scenario.projects[p];
+        if form
+            .covers_of
+            .contains_key(&(proj.commune, proj.gains[0].criterion))
+            && proj.gains.len() == 1
+        {
+            continue;
+        }
+        for g in &proj.gains {
+            candidates
+                .entry((proj.commune, g.criterion))
+                .or_default()
+                .push((p, g.fraction.to_f64().unwrap_or(0.0)));
+        }
+    }
+    for list in candidates.values_mut() {
+        list.sort_by(|a, b| {
+            let ca = scenario.projects[a.0].cost.to_f64().unwrap_or(0.0) / a.1;
+            let cb = scenario.projects[b.0].cost.to_f64().unwrap_or(0.0) / b.1;
+            ca.total_cmp(&cb).then(a.0.cmp(&b.0))
+        });
+    }
+    let mut greedy = Greedy {
+        scenario,
+        form,
+        allow_extra,
+        evaluator: Evaluator::new(catalog),
+        gate_lists,
+        candidates,
+        chosen: BTreeMap::new(),
+        progress: vec![BTreeMap::new(); scenario.communes.len()],
+        status: Vec::new(),
+    };
+    // Projects that must be funded come first, at their earliest year.
+    for (p, xs) in form.x.iter().enumerate() {
+        if scenario.projects[p].must == Some(crate::scenario::Must::Fund) {
+            if let Some((t, _)) = xs.first() {
+                greedy.chosen.insert(p, *t);
+                greedy.add_progress(p);
+            }
+        }
+    }
+    greedy.status = (0..scenario.communes.len())
+        .map(|c| greedy.evaluate(c))
+        .collect();
+    for _ in 0..2 {
+        for r in requirements {
+            greedy.serve(r);
+        }
+    }
+    match form.goal {
+        Goal::MaxStandard => greedy.fill(|g, c| g.standard_bundle(c).map(|b| vec![b])),
+        Goal::MaxCriteria => greedy.fill(|g, c| {
+            Some(
+                g.scenario
+                    .catalog
+                    .criteria
+                    .iter()
+                    .filter_map(|k| g.criterion_bundle(c, k.id))
+                    .collect(),
+            )
+        }),
+        _ => {}
+    }
+    greedy.chosen
+}
+
+impl Greedy<'_> {
+    fn cost(&self, bundle: &[(usize, u16)]) -> f64 {
+        bundle
+            .iter()
+            .map(|(p, _)| self.scenario.projects[*p].cost.to_f64().unwrap_or(0.0))
+            .sum()
+    }
+
+    fn add_progress(&mut self, p: usize) {
+        let proj = &self.scenario.projects[p];
+        for g in &proj.gains {
+            *self.progress[proj.commune].entry(g.criterion).or_default() +=
+                g.fraction.to_f64().unwrap_or(0.0);
+        }
+    }
+
+    fn raw_met(&self, c: usize, k: u8, extra: &[usize]) -> bool {
+        if self.scenario.communes[c].met.contains(k) {
+            return true;
+        }
+        let mut have = self.progress[c].get(&k).copied().unwrap_or(0.0);
+        for p in extra {
+            let proj = &self.scenario.projects[*p];
+            have += proj
+                .gains
+                .iter()
+                .filter(|g| g.criterion == k)
+                .map(|g| g.fraction.to_f64().unwrap_or(0.0))
+                .sum::<f64>();
+        }
+        have >= 1.0 - 1e-9
+    }
+
+    fn evaluate(&self, c: usize) -> CommuneStatus {
+        let mut commune: Commune = self.scenario.communes[c].clone();
+        for k in &self.scenario.catalog.criteria {
+            if self.raw_met(c, k.id, &[]) {
+                commune.met.insert(k.id);
+            }
+        }
+        self.evaluator.commune(&commune)
+    }
+
+    /// Adds the cheapest projects closing `k` in commune `c` to `bundle`; false when they
+    /// cannot.
+    fn close(&self, c: usize, k: u8, bundle: &mut Vec<(usize, u16)>) -> bool {
+        let projects: Vec<usize> = bundle.iter().map(|(p, _)| *p).collect();
+        if self.raw_met(c, k, &projects) {
+            return true;
+        }
+        if let Some(list) = self.form.covers_of.get(&(c, k)) {
+            // The cheapest cover (projects of covered criteria have no other use).
+            return match list.first().map(|i| &self.form.covers[*i]) {
+                Some(cover) => {
+                    bundle.extend(cover.projects.iter().map(|p| (*p, cover.year)));
+                    true
+                }
+                None => false,
+            };
+        }
+        let mut projects = projects;
+        for (p, _) in self.candidates.get(&(c, k)).into_iter().flatten() {
+            if self.chosen.contains_key(p) || projects.contains(p) {
+                continue;
+            }
+            let Some((t, _)) = self.form.x[*p].first() else {
+                continue;
+            };
+            bundle.push((*p, *t));
+            projects.push(*p);
+            if self.raw_met(c, k, &projects) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Criteria a node needs raw-met, prerequisites first.
+    fn prerequisites(&self, node: Node, into: &mut Vec<u8>) {
+        for g in self.gate_lists.get(&node).into_iter().flatten() {
+            self.prerequisites(*g, into);
+        }
+        if let Node::Criterion(k) = node {
+            if !into.contains(&k) {
+                into.push(k);
+            }
+        }
+    }
+
+    fn node_bundle(&self, c: usize, node: Node) -> Option<Bundle> {
+        let mut criteria = Vec::new();
+        self.prerequisites(node, &mut criteria);
+        let mut bundle = Vec::new();
+        for k in criteria {
+            if !self.close(c, k, &mut bundle) {
+                return None;
+            }
+        }
+        Some(bundle)
+    }
+
+    fn criterion_bundle(&self, c: usize, k: u8) -> Option<Bundle> {
+        if self.status[c].met.contains(k) {
+            return None;
+        }
+        self.node_bundle(c, Node::Criterion(k))
+            .filter(|b| !b.is_empty())
+    }
+
+    fn standard_bundle(&self, c: usize) -> Option<Bundle> {
+        if self.status[c].tier.is_some() {
+            return None;
+        }
+        self.node_bundle(c, Node::Tier(TierId::Standard))
+            .filter(|b| !b.is_empty())
+    }
+
+    fn tier_reached(&self, c: usize, tier: TierId) -> bool {
+        self.status[c].tier.is_some_and(|t| t >= tier)
+    }
+
+    fn measure(&self, m: &Measure) -> i64 {
+        let n = self.status.len();
+        let count = |f: &dyn Fn(usize) -> bool| (0..n).filter(|c| f(*c)).count() as i64;
+        match m {
+            Measure::Criterion(k) => count(&|c| self.status[c].met.contains(*k)),
+            Measure::Tier(t) => count(&|c| self.tier_reached(c, *t)),
+            Measure::AtLeast(min) => count(&|c| self.status[c].criteria_met >= u32::from(*min)),
+            Measure::TotalCriteria => self.status.iter().map(|s| i64::from(s.criteria_met)).sum(),
+        }
+    }
+
+    /// Bundles that raise a requirement's count, cheapest first.
+    fn bundles_for(&self, m: &Measure) -> Vec<(f64, usize, Bundle)> {
+        let mut out = Vec::new();
+        for c in 0..self.status.len() {
+            let bundles: Vec<Bundle> = match m {
+                Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
+                Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
+                Measure::Tier(t) => {
+                    // Higher tiers hinge on conditions projects do not change: only communes
+                    // whose own conditions hold can climb, through standard.
+                    let mut commune = self.scenario.communes[c].clone();
+                    commune.met = crate::scenario::CriteriaSet::from_ids(
+                        self.scenario.catalog.criteria.iter().map(|k| k.id),
+                    );
+                    let best = self.evaluator.commune(&commune);
+                    if best.tier.is_some_and(|r| r >= *t) {
+                        self.standard_bundle(c).into_iter().collect()
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Measure::AtLeast(min) => {
+                    let lack = i64::from(*min) - i64::from(self.status[c].criteria_met);
+                    if lack <= 0 {
+                        continue;
+                    }
+                    let mut options: Vec<(f64, Bundle)> = self
+                        .scenario
+                        .catalog
+                        .criteria
+                        .iter()
+                        .filter_map(|k| self.criterion_bundle(c, k.id))
+                        .map(|b| (self.cost(&b), b))
+                        .collect();
+                    options.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    let mut bundle: Bundle = Vec::new();
+                    for (_, b) in options.into_iter().take(lack as usize) {
+                        for (p, t) in b {
+                            if !bundle.iter().any(|(q, _)| *q == p) {
+                                bundle.push((p, t));
+                            }
+                        }
+                    }
+                    vec![bundle]
+                }
+                Measure::TotalCriteria => self
+                    .scenario
+                    .catalog
+                    .criteria
+                    .iter()
+                    .filter_map(|k| self.criterion_bundle(c, k.id))
+                    .collect(),
+            };
+            for b in bundles.into_iter().filter(|b| !b.is_empty()) {
+                out.push((self.cost(&b), c, b));
+            }
+        }
+        out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        out
+    }
+
+    /// Adds a bundle at each project's earliest year if the budgets can pay; true if added.
+    fn try_add(&mut self, bundle: &[(usize, u16)]) -> bool {
+        let mut trial = self.chosen.clone();
+        for (p, t) in bundle {
+            trial.insert(*p, *t);
+        }
+        let totals = totals_of(self.scenario, &self.form.group_of, &trial);
+        if fund(self.scenario, &self.form.groups, &totals, self.allow_extra).is_none() {
+            return false;
+        }
+        self.chosen = trial;
+        let mut touched = BTreeSet::new();
+        for (p, _) in bundle {
+            self.add_progress(*p);
+            touched.insert(self.scenario.projects[*p].commune);
+        }
+        for c in touched {
+            self.status[c] = self.evaluate(c);
+        }
+        true
+    }
+
+    fn serve(&mut self, r: &Requirement) {
+        while self.measure(&r.measure) < r.at_least {
+            let mut added = false;
+            for (_, _, bundle) in self.bundles_for(&r.measure).into_iter().take(MAX_MISSES) {
+                if self.try_add(&bundle) {
+                    added = true;
+                    break;
+                }
+            }
+            if !added {
+                return;
+            }
+        }
+    }
+
+    fn fill(&mut self, bundles_of: impl Fn(&Self, usize) -> Option<Vec<Bundle>>) {
+        let mut all: Vec<(f64, usize, Bundle)> = Vec::new();
+        for c in 0..self.status.len() {
+            for b in bundles_of(self, c).into_iter().flatten() {
+                all.push((self.cost(&b), c, b));
+            }
+        }
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut misses = 0;
+        for (_, _, bundle) in all {
+            if bundle.iter().any(|(p, _)| self.chosen.contains_key(p)) {
+                continue;
+            }
+            if self.try_add(&bundle) {
+                misses = 0;
+            } else {
+                misses += 1;
+                if misses >= MAX_MISSES {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Solver backends (bộ giải): translate a [`Model`] to good_lp and solve it with microlp or,
+//! when compiled in, HiGHS. The only solver-specific code of the planner.
+
+use good_lp::{
+    variable, Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable,
+    WithInitialSolution, WithMipGap, WithTimeLimit,
+};
+
+use super::model::{Model, Sense, Var};
+use super::Backend;
+use crate::error::{Error, Result};
+
+/// How a solve ended.
+#[derive(Debug, Clone)]
+pub(crate) struct Solved {
+    /// Value of every model variable.
+    pub values: Vec<f64>,
+    /// Proven optimal (within the solver's default tolerance).
+    pub optimal: bool,
+    /// Best proven bound on the objective, where the solver reports one.
+    pub bound: Option<f64>,
+}
+
+/// Why a solve gave no values.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The model has no solution.
+    Infeasible,
+    /// Time ran out before any solution, or the solver failed.
+    Other(String),
+}
+
+/// Solver settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub backend: Backend,
+    pub time_limit: Option<f64>,
+    pub gap: Option<f64>,
+}
+
+/// Whether a backend is compiled into this build; an error with a hint if not.
+pub(crate) fn check_backend(backend: Backend) -> Result<()> {
+    match backend {
+        Backend::Microlp => Ok(()),
+        Backend::Highs if cfg!(feature = "highs") => Ok(()),
+        Backend::Highs => Err(Error::Unsupported {
+            message: "this build has no HiGHS backend".into(),
+            hint: "rebuild with `cargo build --release --features highs` (needs cmake and libclang-dev), or use `--solver microlp`".into(),
+        }),
+    }
+}
+
+/// Solves `model`, starting from `hint` when given (a full or partial assignment).
+pub(crate) fn solve(
+    model: &Model,
+    settings: Settings,
+    hint: Option<&[f64]>,
+) -> std::result::Result<Solved, Failure> {
+    if model.vars.is_empty() {
+        return Ok(Solved {
+            values: Vec::new(),
+            optimal: true,
+            bound: Some(model.obj_constant),
+        });
+    }
+    let run = || match settings.backend {
+        Backend::Microlp => solve_microlp(model, settings, hint),
+        Backend::Highs => solve_highs(model, settings, hint),
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(result) => result,
+        Err(_) => Err(Failure::Other("the solver stopped unexpectedly".into())),
+    }
+}
+
+/// The model with every variable continuous: its optimum bounds the integer optimum.
+pub(crate) fn relaxation_bound(model: &Model, settings: Settings) -> Option<f64> {
+    let mut relaxed = model.clone();
+    for v in &mut relaxed.vars {
+        v.integer = false;
+    }
+    solve(&relaxed, settings, None)
+        .ok()
+        .map(|s| relaxed.objective_of(&s.values))
+}
+
+struct Translated {
+    problem: ProblemVariables,
+    vars: Vec<Variable>,
+    objective: Expression,
+}
+
+fn translate(model: &Model) -> Translated {
+    let mut problem = ProblemVariables::new();
+    let mut vars = Vec::with_capacity(model.vars.len());
+    let mut objective = Expression::from(model.obj_constant);
+    for v in &model.vars {
+        let mut def = variable().min(v.lo);
+        if v.hi.is_finite() {
+            def = def.max(v.hi);
+        }
+        if v.integer {
+            def = def.integer();
+        }
+        let var = problem.add(def);
+        if v.obj != 0.0 {
+            objective.add_mul(v.obj, var);
+        }
+        vars.push(var);
+    }
+    Translated {
+        problem,
+        vars,
+        objective,
+    }
+}
+
+fn constraints(model: &Model, vars: &[Variable]) -> Vec<good_lp::Constraint> {
+    let mut out = Vec::with_capacity(model.rows.len());
+    for row in &model.rows {
+        let mut expr = Expression::with_capacity(row.terms.len());
+        for (Var(i), c) in &row.terms {
+            expr.add_mul(*c, vars[*i]);
+        }
+        if row.lo == row.hi {
+            out.push(expr.eq(row.lo));
+            continue;
+        }
+        if row.lo.is_finite() {
+            out.push(expr.clone().geq(row.lo));
+        }
+        if row.hi.is_finite() {
+            out.push(expr.leq(row.hi));
+        }
+    }
+    out
+}
+
+fn hint_pairs(vars: &[Variable], hint: Option<&[f64]>) -> Option<Vec<(Variable, f64)>> {
+    hint.map(|h| vars.iter().copied().zip(h.iter().copied()).collect())
+}
+
+fn failure(e: ResolutionError) -> Failure {
+    match e {
+        ResolutionError::Infeasible => Failure::Infeasible,
+        other => Failure::Other(other.to_string()),
+    }
+}
+
+fn solve_microlp(
+    model: &Model,
+    settings: Settings,
+    hint: Option<&[f64]>,
+) -> std::result::Result<Solved, Failure> {
+    let t = translate(model);
+    let unsolved = match model.sense {
+        Sense::Maximize => t.problem.maximise(t.objective),
+        Sense::Minimize => t.problem.minimise(t.objective),
+    };
+    let mut problem = unsolved.using(good_lp::microlp);
+    for c in constraints(model, &t.vars) {
+        problem.add_constraint(c);
+    }
+    if let Some(limit) = settings.time_limit {
+        problem = problem.with_time_limit(limit);
+    }
+    if let Some(gap) = settings.gap {
+        problem = problem
+            .with_mip_gap(gap as f32)
+            .map_err(|e| Failure::Other(e.to_string()))?;
+    }
+    if let Some(pairs) = hint_pairs(&t.vars, hint) {
+        problem = problem.with_initial_solution(pairs);
+    }
+    let solution = problem.solve().map_err(failure)?;
+    let values: Vec<f64> = t.vars.iter().map(|v| solution.value(*v)).collect();
+    let inner = solution.into_inner();
+    let stats = inner.stats();
+    let optimal = inner.gap() == Some(0.0);
+    // microlp does not see the objective's constant term.
+    Ok(Solved {
+        values,
+        optimal,
+        bound: stats.best_bound.map(|b| b + model.obj_constant),
+    })
+}
+
+#[cfg(feature = "highs")]
+fn solve_highs(
+    model: &Model,
+    settings: Settings,
+    hint: Option<&[f64]>,
+) -> std::result::Result<Solved, Failure> {
+    let t = translate(model);
+    let unsolved = match model.sense {
+        Sense::Maximize => t.problem.maximise(t.objective),
+        Sense::Minimize => t.problem.minimise(t.objective),
+    };
+    let mut problem = unsolved
+        .using(good_lp::highs)
+        .set_threads(1)
+        .set_option("random_seed", 0);
+    for c in constraints(model, &t.vars) {
+        problem.add_constraint(c);
+    }
+    if let Some(limit) = settings.time_limit {
+        problem = problem.with_time_limit(limit);
+    }
+    if let Some(gap) = settings.gap {
+        problem = problem
+            .with_mip_gap(gap as f32)
+            .map_err(|e| Failure::Other(e.to_string()))?;
+    }
+    if let Some(pairs) = hint_pairs(&t.vars, hint) {
+        problem = problem.with_initial_solution(pairs);
+    }
+    let solution = problem.solve().map_err(failure)?;
+    let optimal = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
+    let values: Vec<f64> = t.vars.iter().map(|v| solution.value(*v)).collect();
+    let objective = model.objective_of(&values);
+    Ok(Solved {
+        values,
+        optimal,
+        bound: optimal.then_some(objective),
+    })
+}
+
+#[cfg(not(feature = "highs"))]
+fn solve_highs(
+    _model: &Model,
+    _settings: Settings,
+    _hint: Option<&[f64]>,
+) -> std::result::Result<Solved, Failure> {
+    Err(Failure::Other("this build has no HiGHS backend".into()))
+}

@@ -1,0 +1,233 @@
+//! Budget–outcome curve (đường cong vốn – kết quả): communes at standard and criteria met as the
+//! budget grows, for the optimal plan and each rule, solved in parallel.
+//!
+//! Each point is the scenario restricted as in [`crate::compare`] with the budgets multiplied.
+//! A plan found for less money is still feasible with more, so the optimal curve keeps the best
+//! plan of the smaller budgets where the solver (stopped by its time limit) found a worse one;
+//! such points are marked `carried`.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::compare::{budget_in, comparison_scenario, rule_outcome, sources_of};
+use crate::error::{Error, Result};
+use crate::plan::{self, PlanOptions};
+use crate::rules::{self, Rule};
+use crate::scenario::Scenario;
+use crate::text;
+
+/// What the budget range is given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum BudgetAxis {
+    /// Multipliers of the year's budget (1 = as planned).
+    Multiplier,
+    /// Total budget of the scaled sources, million VND.
+    Amount,
+}
+
+/// How to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    /// Year (default: [`rules::budget_year`]).
+    pub year: Option<u16>,
+    /// Start of the range.
+    pub from: Decimal,
+    /// End of the range.
+    pub to: Decimal,
+    /// Points, at least 2.
+    pub steps: usize,
+    /// What `from` and `to` are.
+    pub axis: BudgetAxis,
+    /// Sources the rules divide instead of their own.
+    pub divided: Vec<String>,
+    /// Sources whose budget is scaled (empty: all in play).
+    pub scaled: Vec<String>,
+    /// Planner options for the optimal curve.
+    pub plan: PlanOptions,
+}
+
+/// One series' value at a point.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesValue {
+    /// `optimal` or a rule id.
+    pub series: String,
+    /// Communes at standard.
+    pub standard: usize,
+    /// Criteria met, all communes.
+    pub criteria_met: u32,
+    /// Taken from a smaller budget's plan (optimal only).
+    pub carried: bool,
+}
+
+/// One budget level.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepPoint {
+    /// Budget multiplier of the scaled sources.
+    pub multiplier: Decimal,
+    /// Total budget of the sources in play, million VND.
+    pub budget: Decimal,
+    /// One value per series.
+    pub values: Vec<SeriesValue>,
+}
+
+/// A budget–outcome curve.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sweep {
+    /// Present when the data is synthetic.
+    pub synthetic: Option<String>,
+    /// Scenario name.
+    pub scenario: String,
+    /// Year.
+    pub year: u16,
+    /// Sources in play.
+    pub sources: Vec<String>,
+    /// Sources scaled.
+    pub scaled: Vec<String>,
+    /// Budget of the sources in play at multiplier 1.
+    pub base_budget: Decimal,
+    /// Series names: `optimal`, then the rules.
+    pub series: Vec<String>,
+    /// Points, by increasing budget.
+    pub points: Vec<SweepPoint>,
+}
+
+/// Largest budget multiplier a sweep goes to.
+pub const MAX_MULTIPLIER: u32 = 100;
+
+/// Parses `FROM..TO` (numbers as planners write them).
+pub fn parse_range(text: &str) -> Result<(Decimal, Decimal)> {
+    let bad = || Error::Unsupported {
+        message: format!("`{text}` is not a budget range"),
+        hint: "write FROM..TO, e.g. 0.5..2 (multipliers) or 50000..200000 with --by amount".into(),
+    };
+    let (from, to) = text.split_once("..").ok_or_else(bad)?;
+    let from = crate::number::parse_non_negative(from).map_err(|_| bad())?;
+    let to = crate::number::parse_non_negative(to).map_err(|_| bad())?;
+    if from > to {
+        return Err(bad());
+    }
+    Ok((from, to))
+}
+
+/// Computes the curve; `progress` is called once per finished point (from any thread).
+pub fn sweep(
+    scenario: &Scenario,
+    rules: &[Rule],
+    options: &SweepOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Sweep> {
+    if options.steps < 2 {
+        return Err(Error::Unsupported {
+            message: format!("{} steps make no curve", options.steps),
+            hint: "use --steps 2 or more".into(),
+        });
+    }
+    let year = rules::budget_year(scenario, options.year);
+    let sources = sources_of(scenario, rules, &options.divided);
+    let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
+    let base_budget = budget_in(&base, year);
+    let scaled: Vec<String> = if options.scaled.is_empty() {
+        sources.clone()
+    } else {
+        options.scaled.clone()
+    };
+    if let Some(unknown) = scaled.iter().find(|s| !sources.contains(s)) {
+        return Err(Error::Unsupported {
+            message: format!("source `{unknown}` is not among the sources in play"),
+            hint: format!("sources in play: {}", sources.join(", ")),
+        });
+    }
+    let scaled_budget: Decimal = base
+        .capital_sources
+        .iter()
+        .filter(|s| scaled.contains(&s.id))
+        .map(|s| s.budget_in(year))
+        .sum();
+    let to_multiplier = |v: Decimal| match options.axis {
+        BudgetAxis::Multiplier => Ok(v),
+        BudgetAxis::Amount if scaled_budget > Decimal::ZERO => Ok(v / scaled_budget),
+        BudgetAxis::Amount => Err(Error::Unsupported {
+            message: "the scaled sources have no budget to scale to an amount".into(),
+            hint: "use --by multiplier, or scale sources with a budget".into(),
+        }),
+    };
+    let (from, to) = (to_multiplier(options.from)?, to_multiplier(options.to)?);
+    if to > Decimal::from(MAX_MULTIPLIER) {
+        return Err(Error::Unsupported {
+            message: format!("a budget multiplier of {} is out of range", to.round_dp(3)),
+            hint: format!("sweep up to {MAX_MULTIPLIER} times the year's budget"),
+        });
+    }
+    let last = Decimal::from(options.steps - 1);
+    let multipliers: Vec<Decimal> = (0..options.steps)
+        .map(|i| (from + (to - from) * Decimal::from(i) / last).round_dp(6))
+        .collect();
+    let mut points = multipliers
+        .par_iter()
+        .map(|m| {
+            // Without targets: the planner would treat them as hard requirements.
+            let mut s = comparison_scenario(&base, year, &sources, &scaled, *m);
+            s.targets.clear();
+            let plan = plan::plan(&s, &options.plan)?;
+            let mut values = vec![SeriesValue {
+                series: "optimal".into(),
+                standard: plan.after.summary.standard,
+                criteria_met: plan.after.summary.total_criteria,
+                carried: false,
+            }];
+            for rule in rules {
+                let sim = rule_outcome(&s, rule, year, &options.divided)?;
+                values.push(SeriesValue {
+                    series: rule.id.clone(),
+                    standard: sim.standard,
+                    criteria_met: sim.criteria_met,
+                    carried: false,
+                });
+            }
+            progress();
+            Ok(SweepPoint {
+                multiplier: *m,
+                budget: budget_in(&s, year),
+                values,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut best: Option<SeriesValue> = None;
+    for point in &mut points {
+        let optimal = &mut point.values[0];
+        match &best {
+            Some(b) if b.standard > optimal.standard => {
+                *optimal = SeriesValue {
+                    carried: true,
+                    ..b.clone()
+                };
+            }
+            _ => best = Some(optimal.clone()),
+        }
+    }
+    let mut series = vec!["optimal".to_string()];
+    series.extend(rules.iter().map(|r| r.id.clone()));
+    Ok(Sweep {
+        synthetic: scenario.synthetic.clone(),
+        scenario: scenario.name.clone(),
+        year,
+        sources,
+        scaled,
+        base_budget,
+        series,
+        points,
+    })
+}
+
+/// Writes `sweep.csv` and `sweep.svg` into `dir`, atomically; returns their paths.
+pub fn write_sweep(sweep: &Sweep, dir: &Path) -> Result<Vec<PathBuf>> {
+    let csv = dir.join("sweep.csv");
+    let svg = dir.join("sweep.svg");
+    text::write_atomic(&csv, crate::report::sweep_csv(sweep).as_bytes())?;
+    text::write_atomic(&svg, crate::report::sweep_svg(sweep).as_bytes())?;
+    Ok(vec![csv, svg])
+}

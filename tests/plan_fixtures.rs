@@ -1,0 +1,252 @@
+//! Hand-solvable planning scenarios (tests/fixtures/plan-*): each optimum is worked out in
+//! the comments and asserted exactly.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use ntm::plan::{plan, Objective, Plan, PlanOptions, PlanStatus};
+use ntm::scenario::Scenario;
+
+fn load(name: &str) -> Scenario {
+    Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap()
+}
+
+fn run(name: &str, objective: Objective) -> Plan {
+    let options = PlanOptions {
+        objective,
+        ..PlanOptions::default()
+    };
+    plan(&load(name), &options).unwrap()
+}
+
+fn ids(plan: &Plan) -> Vec<&str> {
+    plan.projects.iter().map(|p| p.id.as_str()).collect()
+}
+
+fn money(pairs: &[(&str, i64)]) -> BTreeMap<String, Decimal> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), Decimal::from(*v)))
+        .collect()
+}
+
+// plan-objectives: one source `local` (all categories), 100 in 2023; target: 2 communes at
+// standard. A lacks c2 (pa 30); B lacks c2 and c5 (pb1 20 + pb2 25 = 45); C lacks c9 (pc 80);
+// D is at standard.
+
+#[test]
+fn max_standard_funds_the_two_cheapest_communes() {
+    // A + B = 75 ≤ 100 → D, A, B at standard (3). A + C = 110 and B + C = 125 do not fit.
+    let p = run("plan-objectives", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 3.0);
+    assert_eq!(p.gap, Some(0.0));
+    assert_eq!(ids(&p), ["pa", "pb1", "pb2"]);
+    assert_eq!(p.spend_by_source, money(&[("local", 75)]));
+    assert_eq!(p.newly_standard, ["a", "b"]);
+}
+
+#[test]
+fn max_criteria_closes_the_three_cheapest_gaps() {
+    // Baseline 4 × 19 − 4 = 72 criteria. Closing costs 30, 20, 25, 80: the three cheapest
+    // (75) fit, all four (155) do not → 75 criteria.
+    let p = run("plan-objectives", Objective::MaxCriteria);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 75.0);
+    assert_eq!(ids(&p), ["pa", "pb1", "pb2"]);
+}
+
+#[test]
+fn min_cost_reaches_the_target_at_least_cost() {
+    // Two communes at standard: D plus the cheapest other commune, A (30).
+    let p = run("plan-objectives", Objective::MinCost);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 30.0);
+    assert_eq!(ids(&p), ["pa"]);
+    assert_eq!(p.targets[0].achieved, Decimal::from(2));
+    assert_eq!(p.targets[0].shortfall, Decimal::ZERO);
+}
+
+#[test]
+fn partial_gains_add_up() {
+    // A lacks c2: r1 0.4 (10), r2 0.4 (12), r3 0.3 (15), r4 1.0 (40). Cheapest closing set:
+    // r1 + r2 + r3 = 1.1 for 37 (r4 costs 40; r1 + r2 = 0.8 falls short). B lacks c2: r5 0.5
+    // (5) + r6 0.5 (6) = 11. Budget 50 ≥ 37 + 11 = 48 → both at standard.
+    let p = run("plan-partial", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["r1", "r2", "r3", "r5", "r6"]);
+    assert_eq!(p.spend_by_source, money(&[("local", 48)]));
+}
+
+#[test]
+fn gating_dependency_counts_the_gated_criterion() {
+    // Scenario catalog adds a gate c1 → c2. A meets c2 but lacks c1, so c2 does not count
+    // (17 criteria); B lacks c2 (18). Budget 10: p1 (planning, 10) gives A c1 and releases its
+    // c2 (+2); p2 (transport, 8) gives B +1. Max criteria: p1 → 17 + 2 + 18 = 37.
+    let p = run("plan-gate", Objective::MaxCriteria);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 37.0);
+    assert_eq!(ids(&p), ["p1"]);
+    assert_eq!(p.after.per_commune[0].criteria_met, 19);
+}
+
+#[test]
+fn counterpart_rule_limits_central_spend() {
+    // Local ≥ 0.5 × central investment, local budget 10 → central ≤ 20 → at most 30 in all:
+    // one 30 project, funded central 20 + local 10 (the only split).
+    let p = run("plan-counterpart", Objective::MaxStandard);
+    assert_eq!(p.objective, 1.0);
+    assert_eq!(p.projects.len(), 1);
+    assert_eq!(
+        p.projects[0].funding,
+        money(&[("central-investment", 20), ("local", 10)])
+    );
+}
+
+#[test]
+fn eligibility_decides_which_source_pays() {
+    // Credit (100) funds housing only; central investment (20) construction only. A's housing
+    // (50) → credit; B's transport (50) exceeds 20 → not funded; C's school (15) → central.
+    let p = run("plan-eligibility", Objective::MaxStandard);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["ha", "sc"]);
+    assert_eq!(p.projects[0].funding, money(&[("credit", 50)]));
+    assert_eq!(p.projects[1].funding, money(&[("central-investment", 15)]));
+}
+
+#[test]
+fn multi_year_status_carries_forward() {
+    // A lacks c2 and c5 (25 each, window 2023-2024); 30 a year. Both cannot be paid in one
+    // year; the 2023 target c2 ≥ 2 puts p1 (c2) in 2023, p2 (c5) follows in 2024 and A is at
+    // standard at the end of 2024 with c2 carried forward.
+    let p = run("plan-multiyear", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    let years: Vec<(&str, u16)> = p.projects.iter().map(|f| (f.id.as_str(), f.year)).collect();
+    assert_eq!(years, [("p1", 2023), ("p2", 2024)]);
+    assert_eq!(p.targets[0].achieved, Decimal::from(2));
+    assert_eq!(p.newly_standard, ["a"]);
+}
+
+#[test]
+fn infeasible_targets_report_shortfall_and_least_extra_money() {
+    // Budget 50. Targets: c2 in 3 communes (A 30 + B 40 needed), c5 in 3 (C's school 20), c9
+    // in 3 (C lacks c9 and no project closes it: out of reach). Least shortfall: A + C = 50 →
+    // c2 short 1, c9 short 1 (total 2); B + C = 60 does not fit, B alone leaves 3.
+    // Least extra money for every reachable target: 30 + 40 + 20 − 50 = 40 from `local`.
+    let p = run("plan-infeasible", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Infeasible);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["ta", "sc"]);
+    let short: Vec<(String, Decimal)> = p
+        .targets
+        .iter()
+        .map(|t| (t.name.clone(), t.shortfall))
+        .collect();
+    assert_eq!(
+        short,
+        [
+            ("c2 Transport".to_string(), Decimal::ONE),
+            ("c5 Schools".to_string(), Decimal::ZERO),
+            ("c9 Residential housing".to_string(), Decimal::ONE),
+        ]
+    );
+    assert_eq!(p.extra_budget, money(&[("local", 40)]));
+    assert_eq!(p.unreachable, ["c9 Residential housing"]);
+}
+
+#[test]
+fn marginal_costs_keep_what_the_plan_reached() {
+    // After max-standard (A, B, D at standard, 25 left): one more commune at standard is C
+    // (80), keeping A and B: 155 − 100 = 55 extra. c9 in C (80) makes C standard too, so
+    // keeping 3 at standard needs only the cheapest other commune, A (30): 110 − 100 = 10.
+    let s = load("plan-objectives");
+    let options = PlanOptions::default();
+    let p = plan(&s, &options).unwrap();
+    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    let costs: Vec<(&str, Option<Decimal>)> =
+        m.iter().map(|c| (c.what.as_str(), c.extra_total)).collect();
+    assert_eq!(
+        costs,
+        [
+            ("one more commune at standard", Some(Decimal::from(55))),
+            (
+                "one more commune meeting c9 Residential housing",
+                Some(Decimal::from(10))
+            ),
+        ]
+    );
+}
+
+#[test]
+fn json_is_byte_identical_twice() {
+    let s = load("plan-objectives");
+    let options = PlanOptions::default();
+    let json = |p: &Plan| {
+        serde_json::to_string_pretty(&ntm::report::PlanReport {
+            plan: p,
+            marginal: None,
+        })
+        .unwrap()
+    };
+    let a = json(&plan(&s, &options).unwrap());
+    let b = json(&plan(&s, &options).unwrap());
+    assert_eq!(a, b);
+    let value: serde_json::Value = serde_json::from_str(&a).unwrap();
+    for key in [
+        "status",
+        "objective",
+        "gap",
+        "spend_by_source",
+        "budget_by_source",
+        "targets",
+        "projects",
+    ] {
+        assert!(value.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(value["spend_by_source"]["local"], "75");
+    assert_eq!(value["projects"][0]["funding"]["local"], "30");
+    assert_eq!(value["targets"][0]["shortfall"], "0");
+}
+
+#[test]
+fn human_output_snapshot() {
+    let p = run("plan-objectives", Objective::MaxStandard);
+    insta::assert_snapshot!(ntm::report::render_plan(&p, None));
+}
+
+#[test]
+fn lp_export_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.lp");
+    let options = PlanOptions {
+        export_lp: Some(path.clone()),
+        ..PlanOptions::default()
+    };
+    plan(&load("plan-objectives"), &options).unwrap();
+    let lp = std::fs::read_to_string(&path).unwrap();
+    assert!(lp.starts_with("Maximize\n"));
+    assert!(lp.contains("Subject To\n") && lp.contains("Binaries\n") && lp.ends_with("End\n"));
+}
+
+#[test]
+fn highs_is_refused_with_a_hint_when_not_compiled_in() {
+    let options = PlanOptions {
+        backend: ntm::plan::Backend::Highs,
+        ..PlanOptions::default()
+    };
+    let result = plan(&load("plan-objectives"), &options);
+    if cfg!(feature = "highs") {
+        let p = result.unwrap();
+        assert_eq!(p.objective, 3.0);
+        assert_eq!(p.status, PlanStatus::Optimal);
+    } else {
+        let Err(ntm::Error::Unsupported { hint, .. }) = result else {
+            panic!("expected an error")
+        };
+        assert!(hint.contains("--features highs"));
+    }
+}
