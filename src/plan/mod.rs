@@ -271,7 +271,7 @@ fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
 fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
     let chosen = form.normalize(chosen);
     let totals = funding::totals_of(scenario, &form.group_of, &chosen);
-    let Some(money) = funding::fund(scenario, &form.groups, &totals, false) else {
+    let Some(money) = funding::fund(scenario, &form.groups, &totals, false, false) else {
         return false;
     };
     let values = form.values_for(scenario, &chosen, &money);
@@ -291,7 +291,7 @@ fn run(
     let allow_extra = form.goal == Goal::MinExtra;
     let start = form.normalize(start);
     let totals = funding::totals_of(scenario, &form.group_of, &start);
-    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra)
+    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra, false)
         .map(|money| form.values_for(scenario, &start, &money))
         .filter(|values| form.model.is_feasible(values, 1e-6));
     match solve(&form.model, settings, hint.as_deref()) {
@@ -414,27 +414,38 @@ fn assemble(
     allow_extra: bool,
 ) -> Result<Plan> {
     let totals = funding::totals_of(scenario, &form.group_of, chosen);
-    let money = funding::fund(scenario, &form.groups, &totals, allow_extra).ok_or_else(|| {
-        Error::Solver("the selected projects cannot be funded within the budgets".into())
-    })?;
-    let mut limits = limits;
-    if allow_extra {
-        for ((s, t), e) in &money.extra {
-            let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
-                .unwrap_or(Decimal::ZERO)
-                .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
-            *limits.entry((*s, *t)).or_default() += extra + Decimal::new(1, 6);
+    let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
+    // First with a little room held back for rounding to the VND, then without.
+    let mut outcome = Err(Error::Solver(
+        "the selected projects cannot be funded within the budgets".into(),
+    ));
+    for margin in [!allow_extra, false] {
+        let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, margin)
+        else {
+            continue;
+        };
+        let mut limits = limits.clone();
+        if allow_extra {
+            for ((s, t), e) in &money.extra {
+                let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
+                    .unwrap_or(Decimal::ZERO)
+                    .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
+                *limits.entry((*s, *t)).or_default() += extra + Decimal::new(1, 6);
+            }
+        }
+        outcome = reconcile::reconcile(
+            scenario,
+            &form.group_of,
+            &group_sources,
+            chosen,
+            &money,
+            &limits,
+        );
+        if outcome.is_ok() {
+            break;
         }
     }
-    let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
-    let projects = reconcile::reconcile(
-        scenario,
-        &form.group_of,
-        &group_sources,
-        chosen,
-        &money,
-        &limits,
-    )?;
+    let projects = outcome?;
     let sources = &scenario.capital_sources;
     let mut spend_by_source: BTreeMap<String, Decimal> = sources
         .iter()
@@ -575,7 +586,7 @@ fn infeasible_plan(
         })
         .collect();
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
-    let reach: Vec<f64> = match funding::fund(scenario, &everything.groups, &totals, true) {
+    let reach: Vec<f64> = match funding::fund(scenario, &everything.groups, &totals, true, false) {
         Some(money) => {
             let values = everything.values_for(scenario, &all, &money);
             everything
