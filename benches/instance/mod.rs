@@ -78,7 +78,7 @@ pub fn write(dir: &Path, communes: usize, seed: u64, share: f64) -> Scenario {
             let category = CATEGORY[usize::from(k - 1)];
             // Alternatives: one whole project, two halves, sometimes a second whole one.
             let mut cheapest = f64::INFINITY;
-            let mut emit = |projects: &mut String, cost: f64, gain: &str, id: &mut usize| {
+            let emit = |projects: &mut String, cost: f64, gain: &str, id: &mut usize| {
                 *id += 1;
                 let _ = writeln!(
                     projects,
