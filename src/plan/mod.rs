@@ -152,7 +152,10 @@ pub struct Plan {
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let settings = settings_of(options)?;
     let years = planning_years(scenario)?;
-    let requirements = requirements_of(scenario, &years);
+    // Targets no money reaches with these projects are capped at what funding everything
+    // reaches, and reported.
+    let (requirements, unreachable) =
+        reachable(scenario, &years, &requirements_of(scenario, &years))?;
     let goal = match options.objective {
         Objective::MinCost => Goal::MinCost,
         Objective::MaxStandard => Goal::MaxStandard,
@@ -176,6 +179,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 settings,
                 &years,
                 &requirements,
+                unreachable,
                 &elastic,
                 solved,
             );
@@ -194,6 +198,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 settings,
                 &years,
                 &requirements,
+                unreachable,
                 &elastic,
                 solved,
             );
@@ -233,6 +238,10 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     };
     plan.bound = bound;
     plan.gap = gap_of(plan.objective, bound, solved.optimal);
+    if !unreachable.is_empty() {
+        plan.status = PlanStatus::Infeasible;
+        plan.unreachable = unreachable;
+    }
     Ok(plan)
 }
 
@@ -419,18 +428,25 @@ fn assemble(
     let mut outcome = Err(Error::Solver(
         "the selected projects cannot be funded within the budgets".into(),
     ));
-    for margin in [!allow_extra, false] {
+    // Within budgets: first with a little room held back for rounding to the VND, then
+    // without. With extra money: the extra rounded up to the VND, then one VND more.
+    let attempts: [(bool, i64); 2] = if allow_extra {
+        [(false, 0), (false, 1)]
+    } else {
+        [(true, 0), (false, 0)]
+    };
+    for (margin, slack) in attempts {
         let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, margin)
         else {
             continue;
         };
         let mut limits = limits.clone();
-        if allow_extra {
-            for ((s, t), e) in &money.extra {
-                let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
-                    .unwrap_or(Decimal::ZERO)
-                    .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
-                *limits.entry((*s, *t)).or_default() += extra + Decimal::new(1, 6);
+        for ((s, t), e) in &money.extra {
+            let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
+                .unwrap_or(Decimal::ZERO)
+                .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
+            if extra > Decimal::ZERO {
+                *limits.entry((*s, *t)).or_default() += extra + Decimal::new(slack, 6);
             }
         }
         outcome = reconcile::reconcile(
@@ -553,11 +569,13 @@ fn infeasible_plan(
     settings: Settings,
     years: &[u16],
     requirements: &[Requirement],
+    unreachable: Vec<String>,
     elastic: &Formulation,
     solved: Solved,
 ) -> Result<Plan> {
     let chosen = elastic.selection(&solved.values);
-    let shortfall = elastic.model.objective_of(&solved.values);
+    // Shortfalls are whole counts.
+    let shortfall = elastic.model.objective_of(&solved.values).round();
     let mut plan = assemble(
         scenario,
         options,
@@ -571,7 +589,20 @@ fn infeasible_plan(
     plan.objective = shortfall;
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
-    // What every project together reaches caps what money can buy.
+    plan.unreachable = unreachable;
+    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements)? {
+        plan.extra_budget = extra;
+    }
+    Ok(plan)
+}
+
+/// Requirements capped at what funding every candidate project reaches, and the names of the
+/// targets that capping lowered (out of reach with any money).
+fn reachable(
+    scenario: &Scenario,
+    years: &[u16],
+    requirements: &[Requirement],
+) -> Result<(Vec<Requirement>, Vec<String>)> {
     let everything = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let all: BTreeMap<usize, u16> = scenario
         .projects
@@ -585,31 +616,28 @@ fn infeasible_plan(
                 .map(|t| (i, *t))
         })
         .collect();
+    let all = everything.normalize(&all);
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
-    let reach: Vec<f64> = match funding::fund(scenario, &everything.groups, &totals, true, false) {
-        Some(money) => {
-            let values = everything.values_for(scenario, &all, &money);
-            everything
-                .requirements
-                .iter()
-                .map(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() - r.need)
-                .collect()
-        }
-        None => vec![f64::NEG_INFINITY; requirements.len()],
+    let Some(money) = funding::fund(scenario, &everything.groups, &totals, true, false) else {
+        return Ok((requirements.to_vec(), Vec::new()));
     };
-    let mut capped: Vec<Requirement> = Vec::new();
-    for ((req, slack), target) in requirements.iter().zip(&reach).zip(&scenario.targets) {
+    let values = everything.values_for(scenario, &all, &money);
+    let mut capped = Vec::new();
+    let mut unreachable = Vec::new();
+    for ((req, row), target) in requirements
+        .iter()
+        .zip(&everything.requirements)
+        .zip(&scenario.targets)
+    {
         let mut req = req.clone();
-        if *slack < -1e-6 {
-            plan.unreachable.push(target.name(&scenario.catalog));
+        let slack = row.terms.iter().map(|v| values[v.0]).sum::<f64>() - row.need;
+        if slack < -1e-6 {
+            unreachable.push(target.name(&scenario.catalog));
             req.at_least += slack.floor() as i64;
         }
         capped.push(req);
     }
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, &capped)? {
-        plan.extra_budget = extra;
-    }
-    Ok(plan)
+    Ok((capped, unreachable))
 }
 
 /// The least extra money per source (million VND) beyond the budgets that makes every
