@@ -1,6 +1,7 @@
 //! Planner benches on seeded synthetic instances: `plan_province` (94 communes, ≥ 1,000
 //! candidate projects, 8 sources, max-standard, default backend) and `plan_large` (2,000
-//! communes, ≥ 15,000 projects, HiGHS; only with `--features highs`). Each bench first prints
+//! communes, ≥ 15,000 projects, 1 % gap, 60 s limit; microlp, and HiGHS with
+//! `--features highs`). Each bench first prints
 //! one solve's status, gap and time. Run with short settings, e.g.
 //! `cargo bench --bench plan -- --sample-size 10 --measurement-time 5`.
 
@@ -43,10 +44,6 @@ fn plan_province(c: &mut Criterion) {
 }
 
 fn plan_large(c: &mut Criterion) {
-    if !cfg!(feature = "highs") {
-        eprintln!("plan_large: skipped (build with --features highs)");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let scenario = instance::write(dir.path(), 2000, 2025, 0.35);
     assert!(
@@ -54,18 +51,24 @@ fn plan_large(c: &mut Criterion) {
         "{}",
         scenario.projects.len()
     );
-    let options = PlanOptions {
-        backend: Backend::Highs,
-        time_limit: Some(60.0),
-        gap: Some(0.01),
-        ..PlanOptions::default()
-    };
-    report("plan_large", &scenario, &options);
+    let mut backends = vec![("plan_large_microlp", Backend::Microlp)];
+    if cfg!(feature = "highs") {
+        backends.push(("plan_large_highs", Backend::Highs));
+    }
     let mut group = c.benchmark_group("large");
     group.sample_size(10);
-    group.bench_function("plan_large", |b| {
-        b.iter(|| plan(&scenario, &options).expect("plan"))
-    });
+    for (name, backend) in backends {
+        let options = PlanOptions {
+            backend,
+            time_limit: Some(60.0),
+            gap: Some(0.01),
+            ..PlanOptions::default()
+        };
+        report(name, &scenario, &options);
+        group.bench_function(name, |b| {
+            b.iter(|| plan(&scenario, &options).expect("plan"))
+        });
+    }
     group.finish();
 }
 

@@ -268,3 +268,43 @@ fn highs_is_refused_with_a_hint_when_not_compiled_in() {
         assert!(hint.contains("--features highs"));
     }
 }
+
+#[cfg(feature = "highs")]
+#[test]
+fn both_backends_agree_on_every_fixture() {
+    let fixtures = [
+        "plan-objectives",
+        "plan-partial",
+        "plan-gate",
+        "plan-counterpart",
+        "plan-eligibility",
+        "plan-multiyear",
+        "plan-infeasible",
+    ];
+    for name in fixtures {
+        for objective in [
+            Objective::MaxStandard,
+            Objective::MaxCriteria,
+            Objective::MinCost,
+        ] {
+            let s = load(name);
+            let solve = |backend| {
+                let options = PlanOptions {
+                    objective,
+                    backend,
+                    ..PlanOptions::default()
+                };
+                plan(&s, &options).unwrap()
+            };
+            let a = solve(ntm::plan::Backend::Microlp);
+            let b = solve(ntm::plan::Backend::Highs);
+            assert_eq!(a.status, b.status, "{name} {objective:?}");
+            assert!(
+                (a.objective - b.objective).abs() < 1e-6,
+                "{name} {objective:?}: {} vs {}",
+                a.objective,
+                b.objective
+            );
+        }
+    }
+}

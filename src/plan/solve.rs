@@ -79,6 +79,9 @@ pub(crate) fn solve(
         Ok(result) => result?,
         Err(_) => return Err(Failure::Other("the solver stopped unexpectedly".into())),
     };
+    if !solved.optimal && solved.bound.is_none() {
+        solved.bound = relaxation_bound(model, settings);
+    }
     if steps.is_some() {
         let objective = model.objective_of(&solved.values);
         solved.bound = solved.bound.map(|b| match model.sense {
