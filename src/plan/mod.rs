@@ -179,10 +179,13 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 settings,
                 &years,
                 &requirements,
-                unreachable,
                 &elastic,
                 solved,
-            );
+            )
+            .map(|plan| Plan {
+                unreachable,
+                ..plan
+            });
         }
         start = chosen;
     }
@@ -198,10 +201,13 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 settings,
                 &years,
                 &requirements,
-                unreachable,
                 &elastic,
                 solved,
-            );
+            )
+            .map(|plan| Plan {
+                unreachable,
+                ..plan
+            });
         }
         Err(e) => return Err(e),
     };
@@ -569,7 +575,6 @@ fn infeasible_plan(
     settings: Settings,
     years: &[u16],
     requirements: &[Requirement],
-    unreachable: Vec<String>,
     elastic: &Formulation,
     solved: Solved,
 ) -> Result<Plan> {
@@ -589,7 +594,6 @@ fn infeasible_plan(
     plan.objective = shortfall;
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
-    plan.unreachable = unreachable;
     if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements)? {
         plan.extra_budget = extra;
     }
