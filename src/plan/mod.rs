@@ -448,9 +448,10 @@ fn assemble(
         };
         let mut limits = limits.clone();
         for ((s, t), e) in &money.extra {
+            // Nearest VND (the float carries noise below it); one VND more on the retry.
             let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
                 .unwrap_or(Decimal::ZERO)
-                .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
+                .round_dp(6);
             if extra > Decimal::ZERO {
                 *limits.entry((*s, *t)).or_default() += extra + Decimal::new(slack, 6);
             }
