@@ -134,12 +134,13 @@ fn multi_year_status_carries_forward() {
 #[test]
 fn infeasible_targets_report_shortfall_and_least_extra_money() {
     // Budget 50. Targets: c2 in 3 communes (A 30 + B 40 needed), c5 in 3 (C's school 20), c9
-    // in 3 (C lacks c9 and no project closes it: out of reach). Least shortfall: A + C = 50 →
-    // c2 short 1, c9 short 1 (total 2); B + C = 60 does not fit, B alone leaves 3.
+    // in 3 (C lacks c9 and no project closes it: out of reach, capped at 2). Least shortfall
+    // of the reachable targets: A + C = 50 → c2 short 1 (objective 1); B + C = 60 does not
+    // fit, B alone leaves 2. Reported shortfalls: c2 1, c5 0, c9 1.
     // Least extra money for every reachable target: 30 + 40 + 20 − 50 = 40 from `local`.
     let p = run("plan-infeasible", Objective::MaxStandard);
     assert_eq!(p.status, PlanStatus::Infeasible);
-    assert_eq!(p.objective, 2.0);
+    assert_eq!(p.objective, 1.0);
     assert_eq!(ids(&p), ["ta", "sc"]);
     let short: Vec<(String, Decimal)> = p
         .targets
@@ -156,6 +157,23 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
     );
     assert_eq!(p.extra_budget, money(&[("local", 40)]));
     assert_eq!(p.unreachable, ["c9 Residential housing"]);
+}
+
+#[test]
+fn unreachable_targets_do_not_stop_the_objective() {
+    // plan-objectives with an extra target no project reaches (advanced tier needs a1..a19):
+    // the plan still maximises communes at standard (3) and names the target.
+    let mut s = load("plan-objectives");
+    let mut advanced = s.targets[0].clone();
+    advanced.kind = ntm::scenario::TargetKind::Tier {
+        tier: ntm::catalog::TierId::Advanced,
+    };
+    s.targets.push(advanced);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Infeasible);
+    assert_eq!(p.objective, 3.0);
+    assert_eq!(p.unreachable, ["communes at advanced"]);
+    assert!(p.extra_budget.is_empty());
 }
 
 #[test]
@@ -248,5 +266,45 @@ fn highs_is_refused_with_a_hint_when_not_compiled_in() {
             panic!("expected an error")
         };
         assert!(hint.contains("--features highs"));
+    }
+}
+
+#[cfg(feature = "highs")]
+#[test]
+fn both_backends_agree_on_every_fixture() {
+    let fixtures = [
+        "plan-objectives",
+        "plan-partial",
+        "plan-gate",
+        "plan-counterpart",
+        "plan-eligibility",
+        "plan-multiyear",
+        "plan-infeasible",
+    ];
+    for name in fixtures {
+        for objective in [
+            Objective::MaxStandard,
+            Objective::MaxCriteria,
+            Objective::MinCost,
+        ] {
+            let s = load(name);
+            let solve = |backend| {
+                let options = PlanOptions {
+                    objective,
+                    backend,
+                    ..PlanOptions::default()
+                };
+                plan(&s, &options).unwrap()
+            };
+            let a = solve(ntm::plan::Backend::Microlp);
+            let b = solve(ntm::plan::Backend::Highs);
+            assert_eq!(a.status, b.status, "{name} {objective:?}");
+            assert!(
+                (a.objective - b.objective).abs() < 1e-6,
+                "{name} {objective:?}: {} vs {}",
+                a.objective,
+                b.objective
+            );
+        }
     }
 }

@@ -771,7 +771,7 @@ impl Formulation {
             }
             let need = (req.at_least - have) as f64;
             let shortfall = if goal == Goal::MinShortfall && need > 0.0 {
-                let u = model.var(format!("short_{r}"), 0.0, need, false);
+                let u = model.var(format!("short_{r}"), 0.0, need, true);
                 model.add_obj(u, 1.0);
                 Some(u)
             } else {

@@ -22,15 +22,21 @@ pub(crate) struct Funding {
 /// Splits the money each (group, year) needs (`totals`, solver units) over the eligible
 /// sources: state budgets last (non-state money first, then sources in scenario order, so the
 /// split is deterministic); with `allow_extra`, budgets may be exceeded at the least total
-/// excess. `None` when the budgets cannot pay.
+/// excess. With `margin`, each budget is held back by a millionth plus 10 VND, room for
+/// rounding to the VND. `None` when the budgets cannot pay.
 pub(crate) fn fund(
     scenario: &Scenario,
     groups: &[Group],
     totals: &BTreeMap<(usize, u16), f64>,
     allow_extra: bool,
+    margin: bool,
 ) -> Option<Funding> {
     let sources = &scenario.capital_sources;
-    let budget = |s: usize, t: u16| sources[s].budget_in(t).to_f64().unwrap_or(0.0) * MONEY_SCALE;
+    let budget = |s: usize, t: u16| {
+        let b = sources[s].budget_in(t).to_f64().unwrap_or(0.0);
+        let held = if margin { b * 1e-6 + 1e-5 } else { 0.0 };
+        (b - held).max(0.0) * MONEY_SCALE
+    };
     let mut model = Model::new(Sense::Minimize);
     let mut vars: BTreeMap<(usize, usize, u16), Var> = BTreeMap::new();
     let mut years: Vec<u16> = totals.keys().map(|(_, t)| *t).collect();

@@ -319,7 +319,15 @@ impl Greedy<'_> {
             trial.insert(*p, *t);
         }
         let totals = totals_of(self.scenario, &self.form.group_of, &trial);
-        if fund(self.scenario, &self.form.groups, &totals, self.allow_extra).is_none() {
+        if fund(
+            self.scenario,
+            &self.form.groups,
+            &totals,
+            self.allow_extra,
+            false,
+        )
+        .is_none()
+        {
             return false;
         }
         self.chosen = trial;

@@ -152,7 +152,10 @@ pub struct Plan {
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let settings = settings_of(options)?;
     let years = planning_years(scenario)?;
-    let requirements = requirements_of(scenario, &years);
+    // Targets no money reaches with these projects are capped at what funding everything
+    // reaches, and reported.
+    let (requirements, unreachable) =
+        reachable(scenario, &years, &requirements_of(scenario, &years))?;
     let goal = match options.objective {
         Objective::MinCost => Goal::MinCost,
         Objective::MaxStandard => Goal::MaxStandard,
@@ -178,7 +181,11 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 &requirements,
                 &elastic,
                 solved,
-            );
+            )
+            .map(|plan| Plan {
+                unreachable,
+                ..plan
+            });
         }
         start = chosen;
     }
@@ -196,7 +203,11 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 &requirements,
                 &elastic,
                 solved,
-            );
+            )
+            .map(|plan| Plan {
+                unreachable,
+                ..plan
+            });
         }
         Err(e) => return Err(e),
     };
@@ -233,6 +244,10 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     };
     plan.bound = bound;
     plan.gap = gap_of(plan.objective, bound, solved.optimal);
+    if !unreachable.is_empty() {
+        plan.status = PlanStatus::Infeasible;
+        plan.unreachable = unreachable;
+    }
     Ok(plan)
 }
 
@@ -271,7 +286,7 @@ fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
 fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
     let chosen = form.normalize(chosen);
     let totals = funding::totals_of(scenario, &form.group_of, &chosen);
-    let Some(money) = funding::fund(scenario, &form.groups, &totals, false) else {
+    let Some(money) = funding::fund(scenario, &form.groups, &totals, false, false) else {
         return false;
     };
     let values = form.values_for(scenario, &chosen, &money);
@@ -291,7 +306,7 @@ fn run(
     let allow_extra = form.goal == Goal::MinExtra;
     let start = form.normalize(start);
     let totals = funding::totals_of(scenario, &form.group_of, &start);
-    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra)
+    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra, false)
         .map(|money| form.values_for(scenario, &start, &money))
         .filter(|values| form.model.is_feasible(values, 1e-6));
     match solve(&form.model, settings, hint.as_deref()) {
@@ -414,27 +429,46 @@ fn assemble(
     allow_extra: bool,
 ) -> Result<Plan> {
     let totals = funding::totals_of(scenario, &form.group_of, chosen);
-    let money = funding::fund(scenario, &form.groups, &totals, allow_extra).ok_or_else(|| {
-        Error::Solver("the selected projects cannot be funded within the budgets".into())
-    })?;
-    let mut limits = limits;
-    if allow_extra {
+    let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
+    // First with a little room held back for rounding to the VND, then without.
+    let mut outcome = Err(Error::Solver(
+        "the selected projects cannot be funded within the budgets".into(),
+    ));
+    // Within budgets: first with a little room held back for rounding to the VND, then
+    // without. With extra money: the extra rounded up to the VND, then one VND more.
+    let attempts: [(bool, i64); 2] = if allow_extra {
+        [(false, 0), (false, 1)]
+    } else {
+        [(true, 0), (false, 0)]
+    };
+    for (margin, slack) in attempts {
+        let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, margin)
+        else {
+            continue;
+        };
+        let mut limits = limits.clone();
         for ((s, t), e) in &money.extra {
+            // Nearest VND (the float carries noise below it); one VND more on the retry.
             let extra = Decimal::from_f64(e / formulation::MONEY_SCALE)
                 .unwrap_or(Decimal::ZERO)
-                .round_dp_with_strategy(6, rust_decimal::RoundingStrategy::AwayFromZero);
-            *limits.entry((*s, *t)).or_default() += extra + Decimal::new(1, 6);
+                .round_dp(6);
+            if extra > Decimal::ZERO {
+                *limits.entry((*s, *t)).or_default() += extra + Decimal::new(slack, 6);
+            }
+        }
+        outcome = reconcile::reconcile(
+            scenario,
+            &form.group_of,
+            &group_sources,
+            chosen,
+            &money,
+            &limits,
+        );
+        if outcome.is_ok() {
+            break;
         }
     }
-    let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
-    let projects = reconcile::reconcile(
-        scenario,
-        &form.group_of,
-        &group_sources,
-        chosen,
-        &money,
-        &limits,
-    )?;
+    let projects = outcome?;
     let sources = &scenario.capital_sources;
     let mut spend_by_source: BTreeMap<String, Decimal> = sources
         .iter()
@@ -546,7 +580,8 @@ fn infeasible_plan(
     solved: Solved,
 ) -> Result<Plan> {
     let chosen = elastic.selection(&solved.values);
-    let shortfall = elastic.model.objective_of(&solved.values);
+    // Shortfalls are whole counts.
+    let shortfall = elastic.model.objective_of(&solved.values).round();
     let mut plan = assemble(
         scenario,
         options,
@@ -560,7 +595,19 @@ fn infeasible_plan(
     plan.objective = shortfall;
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
-    // What every project together reaches caps what money can buy.
+    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements)? {
+        plan.extra_budget = extra;
+    }
+    Ok(plan)
+}
+
+/// Requirements capped at what funding every candidate project reaches, and the names of the
+/// targets that capping lowered (out of reach with any money).
+fn reachable(
+    scenario: &Scenario,
+    years: &[u16],
+    requirements: &[Requirement],
+) -> Result<(Vec<Requirement>, Vec<String>)> {
     let everything = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let all: BTreeMap<usize, u16> = scenario
         .projects
@@ -574,31 +621,28 @@ fn infeasible_plan(
                 .map(|t| (i, *t))
         })
         .collect();
+    let all = everything.normalize(&all);
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
-    let reach: Vec<f64> = match funding::fund(scenario, &everything.groups, &totals, true) {
-        Some(money) => {
-            let values = everything.values_for(scenario, &all, &money);
-            everything
-                .requirements
-                .iter()
-                .map(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() - r.need)
-                .collect()
-        }
-        None => vec![f64::NEG_INFINITY; requirements.len()],
+    let Some(money) = funding::fund(scenario, &everything.groups, &totals, true, false) else {
+        return Ok((requirements.to_vec(), Vec::new()));
     };
-    let mut capped: Vec<Requirement> = Vec::new();
-    for ((req, slack), target) in requirements.iter().zip(&reach).zip(&scenario.targets) {
+    let values = everything.values_for(scenario, &all, &money);
+    let mut capped = Vec::new();
+    let mut unreachable = Vec::new();
+    for ((req, row), target) in requirements
+        .iter()
+        .zip(&everything.requirements)
+        .zip(&scenario.targets)
+    {
         let mut req = req.clone();
-        if *slack < -1e-6 {
-            plan.unreachable.push(target.name(&scenario.catalog));
+        let slack = row.terms.iter().map(|v| values[v.0]).sum::<f64>() - row.need;
+        if slack < -1e-6 {
+            unreachable.push(target.name(&scenario.catalog));
             req.at_least += slack.floor() as i64;
         }
         capped.push(req);
     }
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, &capped)? {
-        plan.extra_budget = extra;
-    }
-    Ok(plan)
+    Ok((capped, unreachable))
 }
 
 /// The least extra money per source (million VND) beyond the budgets that makes every

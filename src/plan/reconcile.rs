@@ -48,6 +48,9 @@ pub(crate) fn reconcile(
         by_group.entry((group_of[p], t)).or_default().push(p);
     }
     let mut funded: BTreeMap<usize, BTreeMap<usize, Decimal>> = BTreeMap::new();
+    // Groups with the fewest eligible sources claim their room first.
+    let mut by_group: Vec<((usize, u16), Vec<usize>)> = by_group.into_iter().collect();
+    by_group.sort_by_key(|((g, t), _)| (*t, group_sources[*g].len(), *g));
     for ((g, t), mut members) in by_group {
         members.sort_by(|a, b| scenario.projects[*a].id.cmp(&scenario.projects[*b].id));
         let need: Decimal = members.iter().map(|p| scenario.projects[*p].cost).sum();

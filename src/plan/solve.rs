@@ -10,6 +10,9 @@ use super::model::{Model, Sense, Var};
 use super::Backend;
 use crate::error::{Error, Result};
 
+/// Models up to this many variables get an LP relaxation solve to set the stopping gap.
+const RELAXATION_FOR_GAP_VARS: usize = 20_000;
+
 /// How a solve ended.
 #[derive(Debug, Clone)]
 pub(crate) struct Solved {
@@ -63,14 +66,58 @@ pub(crate) fn solve(
             bound: Some(model.obj_constant),
         });
     }
+    // With an integer objective, a bound less than one above the incumbent proves it optimal:
+    // ask the solver to stop there (its gap is relative to the objective without constant).
+    let steps = integral_objective(model);
+    let mut settings = settings;
+    if let Some(steps) = steps {
+        // When maximising, the incumbent (without constant) is at most the LP relaxation's
+        // value: on models of province size that bound gives a looser, still safe, stop gap.
+        let most = if model.sense == Sense::Maximize && model.vars.len() <= RELAXATION_FOR_GAP_VARS
+        {
+            relaxation_bound(model, settings)
+                .map_or(steps, |b| (b - model.obj_constant).abs().min(steps))
+        } else {
+            steps
+        };
+        let proof = 0.999 / most.max(1.0);
+        settings.gap = Some(settings.gap.unwrap_or(0.0).max(proof));
+    }
     let run = || match settings.backend {
         Backend::Microlp => solve_microlp(model, settings, hint),
         Backend::Highs => solve_highs(model, settings, hint),
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-        Ok(result) => result,
-        Err(_) => Err(Failure::Other("the solver stopped unexpectedly".into())),
+    let mut solved = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(result) => result?,
+        Err(_) => return Err(Failure::Other("the solver stopped unexpectedly".into())),
+    };
+    if !solved.optimal && solved.bound.is_none() {
+        solved.bound = relaxation_bound(model, settings);
     }
+    if steps.is_some() {
+        let objective = model.objective_of(&solved.values);
+        solved.bound = solved.bound.map(|b| match model.sense {
+            Sense::Maximize => (b + 1e-6).floor(),
+            Sense::Minimize => (b - 1e-6).ceil(),
+        });
+        if solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6) {
+            solved.optimal = true;
+        }
+    }
+    Ok(solved)
+}
+
+/// When every objective term is an integer coefficient on an integer variable: the sum of the
+/// coefficients' sizes (the objective's range without its constant).
+fn integral_objective(model: &Model) -> Option<f64> {
+    let mut sum = 0.0;
+    for v in model.vars.iter().filter(|v| v.obj != 0.0) {
+        if !v.integer || v.obj.fract() != 0.0 {
+            return None;
+        }
+        sum += v.obj.abs() * v.hi.abs().max(v.lo.abs()).min(1e9);
+    }
+    Some(sum)
 }
 
 /// The model with every variable continuous: its optimum bounds the integer optimum.
