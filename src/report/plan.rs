@@ -128,7 +128,14 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
         if plan.newly_standard.is_empty() {
             "none".to_string()
         } else {
-            plan.newly_standard.join(", ")
+            // Names as written, the way planners know their communes.
+            plan.after
+                .per_commune
+                .iter()
+                .filter(|c| plan.newly_standard.contains(&c.id))
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     ));
     out.push_str(&table(
