@@ -7,6 +7,12 @@
 
 mod instance;
 
+/// Density of optional alternatives (percent of the assumed probabilities) that gives
+/// `plan_province` at least 1,000 candidates.
+const DENSITY_PROVINCE: u32 = 300;
+/// Likewise for `plan_large`, at least 15,000 candidates.
+const DENSITY_LARGE: u32 = 100;
+
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -30,7 +36,7 @@ fn report(name: &str, scenario: &Scenario, options: &PlanOptions) {
 
 fn plan_province(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = instance::write(dir.path(), 94, 2023, 0.35);
+    let scenario = instance::write(dir.path(), 94, 2023, DENSITY_PROVINCE, 0.35);
     assert!(
         scenario.projects.len() >= 1000,
         "{}",
@@ -45,7 +51,7 @@ fn plan_province(c: &mut Criterion) {
 
 fn plan_large(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = instance::write(dir.path(), 2000, 2025, 0.35);
+    let scenario = instance::write(dir.path(), 2000, 2025, DENSITY_LARGE, 0.35);
     assert!(
         scenario.projects.len() >= 15000,
         "{}",
