@@ -253,6 +253,16 @@ fn emit(text: &str) {
     }
 }
 
+/// Prints `value` as JSON with `--json`, otherwise its human rendering.
+fn show(json: bool, value: &impl Serialize, render: impl FnOnce() -> String) -> Result<(), Error> {
+    if json {
+        print_json(value)
+    } else {
+        emit(&render());
+        Ok(())
+    }
+}
+
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
     emit(&format!("{text}\n"));
@@ -311,11 +321,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
             }
-            if json {
-                print_json(&evaluation)?;
-            } else {
-                emit(&ntm::report::render_evaluation(&evaluation, communes));
-            }
+            show(json, &evaluation, || {
+                ntm::report::render_evaluation(&evaluation, communes)
+            })?;
         }
         Command::Audit {
             scenario,
@@ -331,11 +339,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit))?;
             }
-            if json {
-                print_json(&audit)?;
-            } else {
-                emit(&ntm::report::render_audit(&audit));
-            }
+            show(json, &audit, || ntm::report::render_audit(&audit))?;
         }
         Command::ImportXlsx {
             workbook,
@@ -380,14 +384,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             let options = ntm::rules::AllocateOptions { year, sources };
             let allocation = ntm::rules::allocate(&s, &rule, &options)?;
             let simulation = ntm::rules::simulate(&s, &allocation);
-            if json {
-                print_json(&serde_json::json!({
+            show(
+                json,
+                &serde_json::json!({
                     "allocation": allocation,
                     "simulation": simulation,
-                }))?;
-            } else {
-                emit(&ntm::report::render_allocation(&allocation, &simulation));
-            }
+                }),
+                || ntm::report::render_allocation(&allocation, &simulation),
+            )?;
         }
         Command::Compare {
             scenario,
@@ -411,19 +415,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
                     let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
-                    if json {
-                        print_json(&v)?;
-                    } else {
-                        emit(&ntm::report::render_variants(&v));
-                    }
+                    show(json, &v, || ntm::report::render_variants(&v))?;
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
-                    if json {
-                        print_json(&c)?;
-                    } else {
-                        emit(&ntm::report::render_comparison(&c));
-                    }
+                    show(json, &c, || ntm::report::render_comparison(&c))?;
                 }
             }
         }
@@ -533,14 +529,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                     ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
                 }
             }
-            if json {
-                print_json(&ntm::report::PlanReport {
+            show(
+                json,
+                &ntm::report::PlanReport {
                     plan: &plan,
                     marginal: marginal.as_deref(),
-                })?;
-            } else {
-                emit(&ntm::report::render_plan(&plan, marginal.as_deref()));
-            }
+                },
+                || ntm::report::render_plan(&plan, marginal.as_deref()),
+            )?;
         }
         Command::Graph {
             catalog,
@@ -575,11 +571,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             if write {
                 summary.written = Some(projects::write(&s, &list)?);
             }
-            if json {
-                print_json(&summary)?;
-            } else {
-                emit(&ntm::report::render_projects_summary(&summary));
-            }
+            show(json, &summary, || {
+                ntm::report::render_projects_summary(&summary)
+            })?;
         }
         Command::Synthesize {
             scenario,
@@ -594,11 +588,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 synthesis.write()?;
             }
             let written = write.then_some(synthesis.communes_file.as_path());
-            if json {
-                print_json(&synthesis)?;
-            } else {
-                emit(&ntm::report::render_synthesis(&synthesis, written));
-            }
+            show(json, &synthesis, || {
+                ntm::report::render_synthesis(&synthesis, written)
+            })?;
         }
     }
     Ok(())
