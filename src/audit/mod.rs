@@ -224,6 +224,16 @@ fn group_digits(value: Decimal) -> String {
 }
 
 /// Half a unit of the last published decimal: `12.5` → 0.05, `13` → 0.5 (the rounding slack).
+/// Criteria of the catalog that have no count in `counts`, in catalog order.
+fn missing_criteria(catalog: &Catalog, counts: &BTreeMap<u8, u32>) -> Vec<u8> {
+    catalog
+        .criteria
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| !counts.contains_key(id))
+        .collect()
+}
+
 fn rounding_slack(value: Decimal) -> Decimal {
     Decimal::try_new(5, value.scale() + 1).unwrap_or(Decimal::new(5, 28))
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    bands_in_order, count_figure, criteria_list, criterion_key, rounding_slack, row_groups,
-    source_of, top_band, Figure, Finding, Recorder, Severity,
+    bands_in_order, count_figure, criteria_list, criterion_key, missing_criteria, rounding_slack,
+    row_groups, source_of, top_band, Figure, Finding, Recorder, Severity,
 };
 use crate::consistency::{self, CountKind, CountingProblem};
 use crate::evaluate::evaluate;
@@ -346,13 +346,7 @@ fn average_matches_counts(
         return;
     };
     let sum: u64 = counts.values().map(|&c| u64::from(c)).sum();
-    let missing: Vec<u8> = scenario
-        .catalog
-        .criteria
-        .iter()
-        .map(|c| c.id)
-        .filter(|id| !counts.contains_key(id))
-        .collect();
+    let missing = missing_criteria(&scenario.catalog, counts);
     let figures = vec![
         average_figure(scenario, average),
         count_figure(scenario, "published.communes", "communes", n),

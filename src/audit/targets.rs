@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, row_groups, top_band,
-    Figure, Finding, Recorder, Severity,
+    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, missing_criteria,
+    row_groups, top_band, Figure, Finding, Recorder, Severity,
 };
 use crate::catalog::TierId;
 use crate::consistency::{self, CountKind, CountingProblem};
@@ -289,13 +289,7 @@ fn average_reachable(
         return;
     };
     let sum: u64 = criteria.values().map(|&c| u64::from(c)).sum();
-    let missing: Vec<u8> = scenario
-        .catalog
-        .criteria
-        .iter()
-        .map(|c| c.id)
-        .filter(|id| !criteria.contains_key(id))
-        .collect();
+    let missing = missing_criteria(&scenario.catalog, &criteria);
     let mut figures = vec![figure(scenario, average)];
     figures.extend(
         targets
