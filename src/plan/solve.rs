@@ -194,18 +194,19 @@ fn failure(e: ResolutionError) -> Failure {
     }
 }
 
-fn solve_microlp(
+/// Adds the constraints, time limit, gap and starting plan to a backend's problem: the part
+/// every backend shares.
+fn configure<P>(
+    mut problem: P,
     model: &Model,
+    vars: &[Variable],
     settings: Settings,
     hint: Option<&[f64]>,
-) -> std::result::Result<Solved, Failure> {
-    let t = translate(model);
-    let unsolved = match model.sense {
-        Sense::Maximize => t.problem.maximise(t.objective),
-        Sense::Minimize => t.problem.minimise(t.objective),
-    };
-    let mut problem = unsolved.using(good_lp::microlp);
-    for c in constraints(model, &t.vars) {
+) -> std::result::Result<P, Failure>
+where
+    P: SolverModel + WithTimeLimit + WithMipGap + WithInitialSolution,
+{
+    for c in constraints(model, vars) {
         problem.add_constraint(c);
     }
     if let Some(limit) = settings.time_limit {
@@ -216,10 +217,26 @@ fn solve_microlp(
             .with_mip_gap(gap as f32)
             .map_err(|e| Failure::Other(e.to_string()))?;
     }
-    if let Some(pairs) = hint_pairs(&t.vars, hint) {
+    if let Some(pairs) = hint_pairs(vars, hint) {
         problem = problem.with_initial_solution(pairs);
     }
-    let solution = problem.solve().map_err(failure)?;
+    Ok(problem)
+}
+
+fn solve_microlp(
+    model: &Model,
+    settings: Settings,
+    hint: Option<&[f64]>,
+) -> std::result::Result<Solved, Failure> {
+    let t = translate(model);
+    let unsolved = match model.sense {
+        Sense::Maximize => t.problem.maximise(t.objective),
+        Sense::Minimize => t.problem.minimise(t.objective),
+    };
+    let problem = unsolved.using(good_lp::microlp);
+    let solution = configure(problem, model, &t.vars, settings, hint)?
+        .solve()
+        .map_err(failure)?;
     let values: Vec<f64> = t.vars.iter().map(|v| solution.value(*v)).collect();
     let inner = solution.into_inner();
     let stats = inner.stats();
@@ -243,25 +260,13 @@ fn solve_highs(
         Sense::Maximize => t.problem.maximise(t.objective),
         Sense::Minimize => t.problem.minimise(t.objective),
     };
-    let mut problem = unsolved
+    let problem = unsolved
         .using(good_lp::highs)
         .set_threads(1)
         .set_option("random_seed", 0);
-    for c in constraints(model, &t.vars) {
-        problem.add_constraint(c);
-    }
-    if let Some(limit) = settings.time_limit {
-        problem = problem.with_time_limit(limit);
-    }
-    if let Some(gap) = settings.gap {
-        problem = problem
-            .with_mip_gap(gap as f32)
-            .map_err(|e| Failure::Other(e.to_string()))?;
-    }
-    if let Some(pairs) = hint_pairs(&t.vars, hint) {
-        problem = problem.with_initial_solution(pairs);
-    }
-    let solution = problem.solve().map_err(failure)?;
+    let solution = configure(problem, model, &t.vars, settings, hint)?
+        .solve()
+        .map_err(failure)?;
     let optimal = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
     let values: Vec<f64> = t.vars.iter().map(|v| solution.value(*v)).collect();
     let objective = model.objective_of(&values);
