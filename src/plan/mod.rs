@@ -168,9 +168,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let mut start = heuristic::initial_plan(scenario, &form, &requirements, false);
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
-        let elastic = Formulation::build(scenario, Goal::MinShortfall, &requirements)?;
-        let hint = heuristic::initial_plan(scenario, &elastic, &requirements, false);
-        let (solved, _) = run(scenario, &elastic, settings, &hint)?;
+        let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
         let chosen = elastic.selection(&solved.values);
         if elastic.model.objective_of(&solved.values) > 0.5 {
             return infeasible_plan(
@@ -192,9 +190,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let (solved, _) = match run(scenario, &form, settings, &start) {
         Ok(done) => done,
         Err(Error::Unsupported { .. }) => {
-            let elastic = Formulation::build(scenario, Goal::MinShortfall, &requirements)?;
-            let hint = heuristic::initial_plan(scenario, &elastic, &requirements, false);
-            let (solved, _) = run(scenario, &elastic, settings, &hint)?;
+            let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
             return infeasible_plan(
                 scenario,
                 options,
@@ -297,6 +293,19 @@ fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>)
 
 /// Solves a formulation from a starting selection; the start stands in when time runs out
 /// before the solver finds anything. An infeasible model is `Error::Unsupported`.
+/// The elastic model (least total shortfall with the money there is), solved from the
+/// cheapest-first start.
+fn solve_elastic(
+    scenario: &Scenario,
+    settings: Settings,
+    requirements: &[Requirement],
+) -> Result<(Formulation, Solved)> {
+    let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
+    let hint = heuristic::initial_plan(scenario, &elastic, requirements, false);
+    let (solved, _) = run(scenario, &elastic, settings, &hint)?;
+    Ok((elastic, solved))
+}
+
 fn run(
     scenario: &Scenario,
     form: &Formulation,
