@@ -114,6 +114,110 @@ pub fn parse_non_negative(text: &str) -> Result<Decimal, NumberError> {
     Ok(value)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Writing numbers for people (cách viết số): the one formatter every report, chart, workbook and
+// document uses. Vietnamese style by default (4.916.475; 12,5); English style (4,916,475; 12.5)
+// by the `--en-numbers` switch. Rounding is half-up (làm tròn), as the documents round, never
+// banker's rounding and never truncation. JSON does not use this: it carries exact decimals.
+// ---------------------------------------------------------------------------------------------
+
+/// How numbers are written for people: Vietnamese (`4.916.475`, `12,5`) or English
+/// (`4,916,475`, `12.5`) grouping and decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberStyle {
+    /// Vietnamese: `.` groups thousands, `,` is the decimal mark (4.916.475; 12,5).
+    #[default]
+    Vietnamese,
+    /// English: `,` groups thousands, `.` is the decimal mark (4,916,475; 12.5).
+    English,
+}
+
+impl NumberStyle {
+    /// The thousands separator and the decimal mark.
+    fn marks(self) -> (char, char) {
+        match self {
+            NumberStyle::Vietnamese => ('.', ','),
+            NumberStyle::English => (',', '.'),
+        }
+    }
+}
+
+/// Decimal places money is shown with by default: million VND to one decimal, the finest
+/// precision the seed documents print (Lạng Sơn's 3.900,5). Trailing zeros are dropped, so whole
+/// amounts print as whole numbers (4.916.475).
+pub const MONEY_PLACES: u32 = 1;
+
+/// Decimal places of an average number of criteria per commune (bình quân tiêu chí/xã), as the
+/// documents print it (12,5; 13,67).
+pub const AVERAGE_PLACES: u32 = 2;
+
+/// Rounds half away from zero (làm tròn) at `places` decimals: 13,665 → 13,67; 0,5 → 1.
+pub fn round_half_up(value: Decimal, places: u32) -> Decimal {
+    value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Writes `value` rounded half-up to exactly `places` decimals, grouped in `style`:
+/// `format_fixed(1622146.45, 1, Vietnamese)` is `1.622.146,5`.
+pub fn format_fixed(value: Decimal, places: u32, style: NumberStyle) -> String {
+    let rounded = round_half_up(value, places);
+    let mut text = rounded.abs().to_string();
+    // Pad to exactly `places` decimals (Decimal keeps the scale it had, which may be less).
+    let (int_part, frac_part) = match text.find('.') {
+        Some(dot) => (text[..dot].to_string(), text[dot + 1..].to_string()),
+        None => (std::mem::take(&mut text), String::new()),
+    };
+    let mut frac = frac_part;
+    while (frac.len() as u32) < places {
+        frac.push('0');
+    }
+    frac.truncate(places as usize);
+    join(
+        rounded.is_sign_negative() && !rounded.is_zero(),
+        &int_part,
+        &frac,
+        style,
+    )
+}
+
+/// Writes `value` rounded half-up to at most `max_places` decimals, dropping trailing zeros:
+/// `format_trimmed(12.50, 2, Vietnamese)` is `12,5`, `format_trimmed(39, 2, …)` is `39`.
+pub fn format_trimmed(value: Decimal, max_places: u32, style: NumberStyle) -> String {
+    let rounded = round_half_up(value, max_places).normalize();
+    format_fixed(rounded, rounded.scale(), style)
+}
+
+/// Million VND for people: rounded half-up at [`MONEY_PLACES`], trailing zeros dropped, grouped
+/// in `style` (4.916.475; 3.900,5). A report that follows a document's own precision passes it
+/// to [`format_trimmed`] instead.
+pub fn format_money(value: Decimal, style: NumberStyle) -> String {
+    format_trimmed(value, MONEY_PLACES, style)
+}
+
+/// A count of communes, criteria or projects, grouped in `style` (1.019).
+pub fn format_count(count: u64, style: NumberStyle) -> String {
+    join(false, &count.to_string(), "", style)
+}
+
+fn join(negative: bool, int_digits: &str, frac: &str, style: NumberStyle) -> String {
+    let (thousands, decimal) = style.marks();
+    let mut out = String::with_capacity(int_digits.len() + frac.len() + 8);
+    if negative {
+        out.push('-');
+    }
+    for (i, ch) in int_digits.chars().enumerate() {
+        if i > 0 && (int_digits.len() - i).is_multiple_of(3) {
+            out.push(thousands);
+        }
+        out.push(ch);
+    }
+    if !frac.is_empty() {
+        out.push(decimal);
+        out.push_str(frac);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +260,38 @@ mod tests {
             parse_non_negative("-1"),
             Err(NumberError::Negative("-1".into()))
         );
+    }
+
+    #[test]
+    fn formats_the_vietnamese_way_and_rounds_half_up() {
+        let vi = NumberStyle::Vietnamese;
+        let en = NumberStyle::English;
+        assert_eq!(format_money(d("4916475"), vi), "4.916.475");
+        assert_eq!(format_money(d("4916475"), en), "4,916,475");
+        assert_eq!(format_money(d("3900.5"), vi), "3.900,5");
+        assert_eq!(format_money(d("581737.11844"), vi), "581.737,1");
+        assert_eq!(format_money(d("1499.99849"), vi), "1.500");
+        assert_eq!(format_money(d("-1234.25"), vi), "-1.234,3");
+        assert_eq!(format_money(d("-0.01"), vi), "0");
+        assert_eq!(format_trimmed(d("12.50"), 2, vi), "12,5");
+        // 41 criteria over 3 communes: 13.666… is 13,67, not the truncated 13,66.
+        assert_eq!(format_trimmed(d("41") / d("3"), 2, vi), "13,67");
+        assert_eq!(format_fixed(d("13.665"), 2, vi), "13,67");
+        assert_eq!(format_fixed(d("12.5"), 2, en), "12.50");
+        assert_eq!(format_fixed(d("999.96"), 1, vi), "1.000,0");
+        assert_eq!(format_fixed(d("0.5"), 0, vi), "1");
+        assert_eq!(format_fixed(d("2.5"), 0, vi), "3");
+        assert_eq!(format_count(1019, vi), "1.019");
+        assert_eq!(format_count(100, vi), "100");
+        assert_eq!(format_count(1234567, en), "1,234,567");
+    }
+
+    #[test]
+    fn formatted_numbers_read_back() {
+        let vi = NumberStyle::Vietnamese;
+        for s in ["4916475", "3900.5", "0.25", "1622146.5", "12"] {
+            let v = d(s);
+            assert_eq!(parse_decimal(&format_trimmed(v, 6, vi)).unwrap(), v, "{s}");
+        }
     }
 }
