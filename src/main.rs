@@ -184,12 +184,17 @@ enum Command {
         /// Solver backend (`highs` needs a build with `--features highs`).
         #[arg(long, value_enum, default_value = "microlp")]
         solver: Backend,
-        /// Stop the search after this many seconds (the best plan found is returned).
+        /// Stop the search after this many seconds, for the whole command (the best plan found
+        /// is returned).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Stop when the proven relative gap is at most this (0.01 = 1 %).
         #[arg(long)]
         gap: Option<f64>,
+        /// Keep the first plan with the best objective: skip the tie-break stages (least
+        /// state-budget spend, then least total spend).
+        #[arg(long)]
+        no_tie_break: bool,
         /// Also write the model to this file in LP format.
         #[arg(long)]
         export_lp: Option<PathBuf>,
@@ -399,6 +404,7 @@ fn plan_options(time_limit: f64) -> PlanOptions {
         time_limit: Some(time_limit),
         ..Default::default()
     }
+    .with_deadline()
 }
 
 fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
@@ -629,6 +635,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             solver,
             time_limit,
             gap,
+            no_tie_break,
             export_lp,
             marginal,
             csv,
@@ -641,7 +648,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 time_limit: Some(time_limit),
                 gap,
                 export_lp,
-            };
+                tie_break: !no_tie_break,
+                deadline: None,
+            }
+            .with_deadline();
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
                 Some(ntm::plan::marginal(&s, &options, &plan)?)
