@@ -417,3 +417,65 @@ fn an_overlong_time_limit_is_refused() {
         3.0
     );
 }
+
+// plan-tie-break: A lacks only c9; three projects close it: h1 (environment, 50, only `local`
+// may pay), h2 (housing, 60, `credit` or `local`), h3 (livelihood, 70, `community` or
+// `local`). Each source has 100. Every choice gives 1 commune at standard.
+
+#[test]
+fn tie_break_takes_least_state_money_then_least_total() {
+    // Least state money: h2 (credit) and h3 (community) both cost the state 0, h1 costs 50.
+    // Then least total: h2 (60) before h3 (70).
+    let p = run("plan-tie-break", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 1.0);
+    assert_eq!(ids(&p), ["h2"]);
+    assert_eq!(p.projects[0].funding, money(&[("credit", 60)]));
+    let stages: Vec<(ntm::plan::TieBreakKind, Decimal, bool)> = p
+        .tie_break
+        .iter()
+        .map(|s| (s.what, s.value, s.optimal))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (
+                ntm::plan::TieBreakKind::LeastStateSpend,
+                Decimal::ZERO,
+                true
+            ),
+            (
+                ntm::plan::TieBreakKind::LeastTotalSpend,
+                Decimal::from(60),
+                true
+            ),
+        ]
+    );
+    // Min-cost (no target: nothing to reach) funds nothing; with a target of one commune at
+    // standard it is h2 as well: state 0, then total 60.
+    let mut s = load("plan-tie-break");
+    s.targets = load("plan-objectives").targets;
+    s.targets[0].value = Decimal::ONE;
+    let options = PlanOptions {
+        objective: Objective::MinCost,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(p.objective, 0.0);
+    assert_eq!(ids(&p), ["h2"]);
+    assert_eq!(p.tie_break.len(), 1);
+    assert_eq!(p.tie_break[0].value, Decimal::from(60));
+}
+
+#[test]
+fn without_tie_break_the_objective_is_the_same() {
+    let options = PlanOptions {
+        tie_break: false,
+        ..PlanOptions::default()
+    };
+    let p = plan(&load("plan-tie-break"), &options).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 1.0);
+    assert_eq!(p.projects.len(), 1);
+    assert!(p.tie_break.is_empty());
+}

@@ -54,6 +54,8 @@ pub(crate) enum Goal {
     MaxCriteria,
     /// State-budget spend.
     MinCost,
+    /// Spend from every source (a tie-break stage).
+    MinTotal,
     /// Total shortfall of the requirements (elastic requirements).
     MinShortfall,
     /// Extra money beyond the budgets that makes every requirement hold.
@@ -707,7 +709,9 @@ impl Formulation {
                         hi,
                         false,
                     );
-                    if goal == Goal::MinCost && sources[s].kind.is_state_budget() {
+                    if (goal == Goal::MinCost && sources[s].kind.is_state_budget())
+                        || goal == Goal::MinTotal
+                    {
                         model.add_obj(v, 1.0);
                     }
                     terms.push((v, 1.0));
@@ -861,6 +865,19 @@ impl Formulation {
             nodes,
             at_least,
         })
+    }
+
+    /// Adds the row "state-budget spend ≤ `cap`" (solver units): a tie-break stage keeps what
+    /// the stage before it reached.
+    pub fn cap_state_spend(&mut self, scenario: &Scenario, cap: f64) {
+        let terms: Vec<(Var, f64)> = self
+            .f
+            .iter()
+            .filter(|fv| scenario.capital_sources[fv.source].kind.is_state_budget())
+            .map(|fv| (fv.var, 1.0))
+            .collect();
+        self.model
+            .row("state_spend_cap".into(), terms, f64::NEG_INFINITY, cap);
     }
 
     /// The year each selected project is funded in, from a solution's values.

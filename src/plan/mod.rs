@@ -244,9 +244,9 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         }
         start = chosen;
     }
-    let (solved, _) = match run(scenario, &form, settings, &start) {
-        Ok(done) => done,
-        Err(Error::Unsupported { .. }) => {
+    let solved = match run(scenario, &form, settings, &start)? {
+        Run::Solved(solved) => solved,
+        Run::Infeasible => {
             let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
             return infeasible_plan(
                 scenario,
@@ -262,13 +262,25 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 ..plan
             });
         }
-        Err(e) => return Err(e),
     };
     let mut chosen = form.selection(&solved.values);
+    let objective = form.model.objective_of(&solved.values);
+    let mut stages = Vec::new();
+    if options.tie_break {
+        let state_value = (goal == Goal::MinCost).then_some(objective);
+        (chosen, stages) = tie_break(
+            scenario,
+            settings,
+            &requirements,
+            goal,
+            objective,
+            state_value,
+            chosen,
+        )?;
+    }
     if matches!(goal, Goal::MaxStandard | Goal::MaxCriteria) {
         chosen = prune(scenario, &form, chosen);
     }
-    let objective = form.model.objective_of(&solved.values);
     let (objective, bound) = match goal {
         Goal::MinCost => (
             objective / formulation::MONEY_SCALE,
@@ -297,6 +309,26 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     };
     plan.bound = bound;
     plan.gap = gap_of(plan.objective, bound, solved.optimal);
+    plan.tie_break = stages
+        .into_iter()
+        .map(|stage| {
+            let value = match stage.what {
+                TieBreakKind::LeastStateSpend => state_spend(scenario, &plan),
+                TieBreakKind::LeastTotalSpend => plan.spend_by_source.values().copied().sum(),
+            };
+            // To the VND: no solver noise below it.
+            let bound = stage
+                .bound
+                .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
+            TieBreak {
+                what: stage.what,
+                value,
+                bound,
+                gap: gap_of(value.to_f64().unwrap_or(0.0), bound, stage.optimal),
+                optimal: stage.optimal,
+            }
+        })
+        .collect();
     if !unreachable.is_empty() {
         plan.status = PlanStatus::Infeasible;
         plan.unreachable = unreachable;
@@ -353,8 +385,88 @@ fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>)
         .all(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() >= r.need - 1e-6)
 }
 
-/// Solves a formulation from a starting selection; the start stands in when time runs out
-/// before the solver finds anything. An infeasible model is `Error::Unsupported`.
+/// A tie-break stage as solved: its bound and proof in solver units.
+struct Stage {
+    what: TieBreakKind,
+    bound: Option<f64>,
+    optimal: bool,
+}
+
+/// The lexicographic stages after the objective: among plans keeping the objective's value
+/// (`objective`, a count for the maximising goals), the least state-budget spend, then among
+/// those the least total spend. `state_value` is the state spend already minimised (goal
+/// `MinCost`). Each stage starts from the plan before it, so a stage cut short by the time
+/// limit keeps that plan.
+fn tie_break(
+    scenario: &Scenario,
+    settings: Settings,
+    requirements: &[Requirement],
+    goal: Goal,
+    objective: f64,
+    state_value: Option<f64>,
+    chosen: BTreeMap<usize, u16>,
+) -> Result<(BTreeMap<usize, u16>, Vec<Stage>)> {
+    let years = planning_years(scenario)?;
+    let last = *years.last().unwrap_or(&0);
+    let mut kept = requirements.to_vec();
+    let count = (objective + 1e-6).floor() as i64;
+    match goal {
+        Goal::MaxStandard => kept.push(Requirement {
+            year: last,
+            measure: formulation::Measure::Tier(crate::catalog::TierId::Standard),
+            at_least: count,
+        }),
+        Goal::MaxCriteria => kept.push(Requirement {
+            year: last,
+            measure: formulation::Measure::TotalCriteria,
+            at_least: count,
+        }),
+        _ => {}
+    }
+    let mut chosen = chosen;
+    let mut stages = Vec::new();
+    let state_value = match state_value {
+        Some(value) => value,
+        None => {
+            let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
+            let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+                return Err(Error::Internal(
+                    "the plan's own objective value cannot be kept in the tie-break".into(),
+                ));
+            };
+            chosen = form.selection(&solved.values);
+            stages.push(Stage {
+                what: TieBreakKind::LeastStateSpend,
+                bound: solved.bound,
+                optimal: solved.optimal,
+            });
+            form.model.objective_of(&solved.values)
+        }
+    };
+    let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
+    // A thousandth of a million VND of room: the funding split of the plan so far must fit.
+    form.cap_state_spend(scenario, state_value + 1e-6);
+    let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+        return Err(Error::Internal(
+            "the least state spend cannot be kept in the tie-break".into(),
+        ));
+    };
+    stages.push(Stage {
+        what: TieBreakKind::LeastTotalSpend,
+        bound: solved.bound,
+        optimal: solved.optimal,
+    });
+    Ok((form.selection(&solved.values), stages))
+}
+
+/// How a solve of a formulation ended.
+enum Run {
+    /// Values (the starting plan's, when time ran out before the solver found any).
+    Solved(Solved),
+    /// The model has no solution: the hard requirements cannot all be met.
+    Infeasible,
+}
+
 /// The elastic model (least total shortfall with the money there is), solved from the
 /// cheapest-first start.
 fn solve_elastic(
@@ -364,16 +476,22 @@ fn solve_elastic(
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
     let hint = heuristic::initial_plan(scenario, &elastic, requirements, false);
-    let (solved, _) = run(scenario, &elastic, settings, &hint)?;
-    Ok((elastic, solved))
+    match run(scenario, &elastic, settings, &hint)? {
+        Run::Solved(solved) => Ok((elastic, solved)),
+        Run::Infeasible => Err(Error::Internal(
+            "the elastic model (every target with its shortfall) has no solution".into(),
+        )),
+    }
 }
 
+/// Solves a formulation from a starting selection; the start stands in when time runs out
+/// before the solver finds anything.
 fn run(
     scenario: &Scenario,
     form: &Formulation,
     settings: Settings,
     start: &BTreeMap<usize, u16>,
-) -> Result<(Solved, Option<Vec<f64>>)> {
+) -> Result<Run> {
     let allow_extra = form.goal == Goal::MinExtra;
     let start = form.normalize(start);
     let totals = funding::totals_of(scenario, &form.group_of, &start);
@@ -381,20 +499,14 @@ fn run(
         .map(|money| form.values_for(scenario, &start, &money))
         .filter(|values| form.model.is_feasible(values, 1e-6));
     match solve(&form.model, settings, hint.as_deref()) {
-        Ok(solved) => Ok((solved, hint)),
-        Err(Failure::Infeasible) => Err(Error::Unsupported {
-            message: "the targets cannot all be met".into(),
-            hint: "see the shortfall report".into(),
-        }),
+        Ok(solved) => Ok(Run::Solved(solved)),
+        Err(Failure::Infeasible) => Ok(Run::Infeasible),
         Err(Failure::Other(message)) => match hint {
-            Some(values) => Ok((
-                Solved {
-                    bound: relaxation_bound(&form.model, settings),
-                    values: values.clone(),
-                    optimal: false,
-                },
-                Some(values),
-            )),
+            Some(values) => Ok(Run::Solved(Solved {
+                bound: relaxation_bound(&form.model, settings),
+                values,
+                optimal: false,
+            })),
             None => Err(Error::Solver(message)),
         },
     }
@@ -501,16 +613,16 @@ fn assemble(
 ) -> Result<Plan> {
     let totals = funding::totals_of(scenario, &form.group_of, chosen);
     let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
-    // First with a little room held back for rounding to the VND, then without.
-    let mut outcome = Err(Error::Solver(
+    let mut outcome = Err(Error::Internal(
         "the selected projects cannot be funded within the budgets".into(),
     ));
-    // Within budgets: first with a little room held back for rounding to the VND, then
-    // without. With extra money: the extra rounded up to the VND, then one VND more.
+    // Within budgets: first the funding LP's own split (so no money moves between sources),
+    // then, only if rounding to the VND does not fit, with a little room held back. With extra
+    // money: the extra rounded up to the VND, then one VND more.
     let attempts: [(bool, i64); 2] = if allow_extra {
         [(false, 0), (false, 1)]
     } else {
-        [(true, 0), (false, 0)]
+        [(false, 0), (true, 0)]
     };
     for (margin, slack) in attempts {
         let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, margin)
@@ -728,8 +840,8 @@ fn least_extra(
 ) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let start = heuristic::initial_plan(scenario, &extra, requirements, true);
-    match run(scenario, &extra, settings, &start) {
-        Ok((solved, _)) => {
+    match run(scenario, &extra, settings, &start)? {
+        Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
             let plan = assemble(
                 scenario,
@@ -742,7 +854,6 @@ fn least_extra(
             )?;
             Ok(Some((plan.extra_budget, solved.optimal)))
         }
-        Err(Error::Unsupported { .. }) => Ok(None),
-        Err(e) => Err(e),
+        Run::Infeasible => Ok(None),
     }
 }
