@@ -198,6 +198,10 @@ enum Command {
         /// Also write the model to this file in LP format.
         #[arg(long)]
         export_lp: Option<PathBuf>,
+        /// With `--export-lp`: write the plain one-binary-per-project model there instead, and
+        /// stop (the benchmarks' yardstick, solved by HiGHS outside ntm).
+        #[arg(long, requires = "export_lp")]
+        plain: bool,
         /// Also compute marginal costs (one more commune at standard / meeting a criterion).
         #[arg(long)]
         marginal: bool,
@@ -637,11 +641,33 @@ fn run(cli: Cli) -> Result<(), Error> {
             gap,
             no_tie_break,
             export_lp,
+            plain,
             marginal,
             csv,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
+            if let (true, Some(path)) = (plain, &export_lp) {
+                let size = ntm::plan::plain::export_plain_lp(&s, objective, path)?;
+                let summary = format!(
+                    "wrote {}: plain model, {} variables ({} integer), {} rows\n",
+                    path.display(),
+                    size.variables,
+                    size.integers,
+                    size.rows
+                );
+                if json {
+                    print_json(&serde_json::json!({
+                        "lp": path.display().to_string(),
+                        "variables": size.variables,
+                        "integers": size.integers,
+                        "rows": size.rows,
+                    }))?;
+                } else {
+                    emit(&summary);
+                }
+                return Ok(());
+            }
             let options = PlanOptions {
                 objective,
                 backend: solver,

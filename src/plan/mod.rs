@@ -6,6 +6,7 @@ mod funding;
 mod heuristic;
 mod marginal;
 mod model;
+pub mod plain;
 mod reconcile;
 mod solve;
 
