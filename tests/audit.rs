@@ -188,11 +188,14 @@ fn a_scenario_without_figures_audits_to_nothing() {
 fn human_report_snapshot() {
     insta::assert_snapshot!(
         "lai_chau",
-        ntm::report::render_audit(&run("audit-lai-chau"))
+        ntm::report::render_audit(&run("audit-lai-chau"), ntm::number::NumberStyle::Vietnamese)
     );
     insta::assert_snapshot!(
         "infeasible",
-        ntm::report::render_audit(&run("audit-infeasible"))
+        ntm::report::render_audit(
+            &run("audit-infeasible"),
+            ntm::number::NumberStyle::Vietnamese
+        )
     );
 }
 
@@ -368,7 +371,7 @@ proptest::proptest! {
             t.value = v.abs();
         }
         let a = audit(&s);
-        let _ = ntm::report::render_audit(&a);
+        let _ = ntm::report::render_audit(&a, ntm::number::NumberStyle::Vietnamese);
         let _ = serde_json::to_string(&a).unwrap();
     }
 }

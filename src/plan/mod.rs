@@ -87,6 +87,18 @@ pub enum PlanStatus {
     Feasible,
     /// Targets cannot all be met with the money.
     Infeasible,
+    /// Proven optimal, but some targets are out of reach with any money and these projects
+    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `unreachable`.
+    OptimalOutOfReach,
+    /// Feasible, not proven optimal, and some targets are out of reach with any money.
+    FeasibleOutOfReach,
+}
+
+impl PlanStatus {
+    /// Whether the plan meets every target (optimal or feasible, nothing out of reach).
+    pub fn meets_all_targets(self) -> bool {
+        matches!(self, PlanStatus::Optimal | PlanStatus::Feasible)
+    }
 }
 
 /// A funded project and where its money comes from.
@@ -241,7 +253,11 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     plan.bound = bound;
     plan.gap = gap_of(plan.objective, bound, solved.optimal);
     if !unreachable.is_empty() {
-        plan.status = PlanStatus::Infeasible;
+        plan.status = if solved.optimal {
+            PlanStatus::OptimalOutOfReach
+        } else {
+            PlanStatus::FeasibleOutOfReach
+        };
         plan.unreachable = unreachable;
     }
     Ok(plan)

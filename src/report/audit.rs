@@ -26,7 +26,7 @@ fn figure_line(f: &Figure) -> String {
 }
 
 /// Renders an audit as text (English and Vietnamese labels).
-pub fn render_audit(a: &Audit) -> String {
+pub fn render_audit(a: &Audit, _style: crate::number::NumberStyle) -> String {
     let mut out = synthetic_banner(a.synthetic.as_deref());
     let s = &a.summary;
     out.push_str(&format!(
