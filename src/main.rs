@@ -346,9 +346,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 skip_projects: true,
             };
             let s = Scenario::load_with(&scenario, options)?;
-            let audit = ntm::audit::audit(&s);
+            let audit = ntm::audit::audit_with(&s, style);
             if let Some(path) = xlsx {
-                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit))?;
+                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit, style))?;
             }
             show(json, &audit, || ntm::report::render_audit(&audit, style))?;
         }
