@@ -101,12 +101,21 @@ fn decimal(value: f64) -> Decimal {
 
 /// Best bound and gap of a plan that is not proven optimal.
 fn proof_line(plan: &Plan, style: NumberStyle) -> Option<String> {
-    if matches!(
-        plan.status,
-        PlanStatus::Optimal | PlanStatus::OptimalOutOfReach
-    ) {
+    let proven = plan.gap == Some(0.0);
+    if proven
+        || matches!(
+            plan.status,
+            PlanStatus::Optimal | PlanStatus::OptimalOutOfReach
+        )
+    {
         return None;
     }
+    // An infeasible plan's bound is on the least shortfall, not on the objective.
+    let what = if plan.status == PlanStatus::Infeasible {
+        "Cận tốt nhất của thiếu hụt (best bound on the shortfall)"
+    } else {
+        "Cận tốt nhất (best bound)"
+    };
     let unknown = || "chưa rõ (unknown)".to_string();
     let bound = plan
         .bound
@@ -114,9 +123,7 @@ fn proof_line(plan: &Plan, style: NumberStyle) -> Option<String> {
     let gap = plan.gap.map_or_else(unknown, |g| {
         format!("{} %", format_trimmed(decimal(g * 100.0), 2, style))
     });
-    Some(format!(
-        "Cận tốt nhất (best bound): {bound}; khoảng cách (gap): {gap}"
-    ))
+    Some(format!("{what}: {bound}; khoảng cách (gap): {gap}"))
 }
 
 /// Total shortfall of the targets, in the targets' own units.
