@@ -20,6 +20,9 @@ use ntm::scenario::{LoadOptions, Scenario};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Write numbers the English way (4,916,475; 12.5) instead of the Vietnamese (4.916.475; 12,5).
+    #[arg(long, global = true)]
+    en_numbers: bool,
 }
 
 #[derive(Subcommand, Serialize)]
@@ -78,6 +81,9 @@ enum Command {
         scenario: PathBuf,
         /// Workbook to write.
         file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Divide capital among communes by a rule, then simulate what they do with it (phân bổ vốn).
     Allocate {
@@ -419,6 +425,11 @@ fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    let style = if cli.en_numbers {
+        ntm::number::NumberStyle::English
+    } else {
+        ntm::number::NumberStyle::Vietnamese
+    };
     match cli.command {
         Command::Check { scenario, json } => {
             let s = Scenario::load(&scenario)?;
@@ -456,7 +467,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
             }
             show(json, &evaluation, || {
-                ntm::report::render_evaluation(&evaluation, communes)
+                ntm::report::render_evaluation(&evaluation, communes, style)
             })?;
         }
         Command::Audit {
@@ -469,11 +480,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 skip_projects: true,
             };
             let s = Scenario::load_with(&scenario, options)?;
-            let audit = ntm::audit::audit(&s);
+            let audit = ntm::audit::audit_with(&s, style);
             if let Some(path) = xlsx {
-                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit))?;
+                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit, style))?;
             }
-            show(json, &audit, || ntm::report::render_audit(&audit))?;
+            show(json, &audit, || ntm::report::render_audit(&audit, style))?;
         }
         Command::ImportXlsx {
             workbook,
@@ -501,10 +512,22 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::ExportXlsx { scenario, file } => {
+        Command::ExportXlsx {
+            scenario,
+            file,
+            json,
+        } => {
             let s = Scenario::load(&scenario)?;
             ntm::xlsx::write_workbook(&file, &ntm::xlsx::scenario_sheets(&s))?;
-            emit(&format!("wrote {}\n", file.display()));
+            let summary = serde_json::json!({
+                "scenario": s.name,
+                "communes": s.communes.len(),
+                "projects": s.projects.len(),
+                "file": file,
+            });
+            show(json, &summary, || {
+                format!("đã ghi (wrote) {}\n", file.display())
+            })?;
         }
         Command::Allocate {
             scenario,
@@ -524,7 +547,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     "allocation": allocation,
                     "simulation": simulation,
                 }),
-                || ntm::report::render_allocation(&allocation, &simulation),
+                || ntm::report::render_allocation(&allocation, &simulation, style),
             )?;
         }
         Command::Compare {
@@ -549,11 +572,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
                     let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
-                    show(json, &v, || ntm::report::render_variants(&v))?;
+                    show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
-                    show(json, &c, || ntm::report::render_comparison(&c))?;
+                    show(json, &c, || ntm::report::render_comparison(&c, style))?;
                 }
             }
         }
@@ -601,7 +624,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&curve)?;
             } else {
-                emit(&ntm::report::render_sweep(&curve));
+                emit(&ntm::report::render_sweep(&curve, style));
                 for path in written {
                     emit(&format!("wrote {}\n", path.display()));
                 }
@@ -626,7 +649,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&drafting)?;
             } else {
-                emit(&ntm::report::render_drafting(&drafting));
+                emit(&ntm::report::render_drafting(&drafting, style));
                 match &out {
                     Some(path) => emit(&format!("\nwrote {}\n", path.display())),
                     None => emit(&format!("\n{}", drafting.toml)),
@@ -695,7 +718,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     plan: &plan,
                     marginal: marginal.as_deref(),
                 },
-                || ntm::report::render_plan(&plan, marginal.as_deref()),
+                || ntm::report::render_plan(&plan, marginal.as_deref(), style),
             )?;
         }
         Command::Graph {
@@ -732,7 +755,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 summary.written = Some(projects::write(&s, &list)?);
             }
             show(json, &summary, || {
-                ntm::report::render_projects_summary(&summary)
+                ntm::report::render_projects_summary(&summary, style)
             })?;
         }
         Command::Synthesize {
@@ -749,7 +772,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             let written = write.then_some(synthesis.communes_file.as_path());
             show(json, &synthesis, || {
-                ntm::report::render_synthesis(&synthesis, written)
+                ntm::report::render_synthesis(&synthesis, written, style)
             })?;
         }
     }

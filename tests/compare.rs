@@ -50,7 +50,10 @@ fn rules_side_by_side() {
     assert_eq!(qd07.poorest_band_share, Some(d("26.3")));
     assert_eq!(c.columns[1].poorest_band_share, Some(d("20.0")));
     assert_eq!(c.columns[1].gini, Some(d("0")));
-    insta::assert_snapshot!("compare-rules", ntm::report::render_comparison(&c));
+    insta::assert_snapshot!(
+        "compare-rules",
+        ntm::report::render_comparison(&c, ntm::number::NumberStyle::Vietnamese)
+    );
 }
 
 #[test]
@@ -89,7 +92,10 @@ fn optimal_is_never_worse_and_rules_have_a_price() {
         equal.extra,
         Some((m - Decimal::ONE) * d("1200")).map(|e| e.ceil())
     );
-    insta::assert_snapshot!("compare-optimal", ntm::report::render_comparison(&c));
+    insta::assert_snapshot!(
+        "compare-optimal",
+        ntm::report::render_comparison(&c, ntm::number::NumberStyle::Vietnamese)
+    );
     let json = serde_json::to_value(&c).unwrap();
     insta::assert_json_snapshot!("compare-optimal-json", json);
 }
@@ -167,7 +173,10 @@ fn two_variants() {
         (standard.before.as_str(), standard.after.as_str()),
         ("1", "3")
     );
-    insta::assert_snapshot!("compare-variants", ntm::report::render_variants(&v));
+    insta::assert_snapshot!(
+        "compare-variants",
+        ntm::report::render_variants(&v, ntm::number::NumberStyle::Vietnamese)
+    );
     insta::assert_json_snapshot!("compare-variants-json", serde_json::to_value(&v).unwrap());
 }
 

@@ -142,7 +142,10 @@ fn twenty_steps_write_csv_and_svg_and_the_optimal_curve_matches_the_hand_worked_
         "multiplier,budget_million_vnd,optimal_standard,optimal_criteria_met,qd07-2022_standard"
     ));
     check_svg(&std::fs::read_to_string(&written[1]).unwrap(), 3);
-    insta::assert_snapshot!("sweep-rules-5", ntm::report::render_sweep(&curve));
+    insta::assert_snapshot!(
+        "sweep-rules-5",
+        ntm::report::render_sweep(&curve, ntm::number::NumberStyle::Vietnamese)
+    );
     insta::assert_json_snapshot!("sweep-rules-5-json", serde_json::to_value(&curve).unwrap());
 }
 

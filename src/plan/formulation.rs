@@ -253,7 +253,11 @@ fn least_total_for_average(value: Decimal, n: usize) -> i64 {
         .to_i64()
         .unwrap_or(0)
         .max(0);
-    while (Decimal::from(total) / communes).round_dp(2) < value {
+    while crate::number::round_half_up(
+        Decimal::from(total) / communes,
+        crate::number::AVERAGE_PLACES,
+    ) < value
+    {
         total += 1;
     }
     total

@@ -143,6 +143,18 @@ pub enum PlanStatus {
     Feasible,
     /// Targets cannot all be met with the money.
     Infeasible,
+    /// Proven optimal, but some targets are out of reach with any money and these projects
+    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `unreachable`.
+    OptimalOutOfReach,
+    /// Feasible, not proven optimal, and some targets are out of reach with any money.
+    FeasibleOutOfReach,
+}
+
+impl PlanStatus {
+    /// Whether the plan meets every target (optimal or feasible, nothing out of reach).
+    pub fn meets_all_targets(self) -> bool {
+        matches!(self, PlanStatus::Optimal | PlanStatus::Feasible)
+    }
 }
 
 /// A funded project and where its money comes from.
@@ -331,7 +343,11 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         })
         .collect();
     if !unreachable.is_empty() {
-        plan.status = PlanStatus::Infeasible;
+        plan.status = if solved.optimal {
+            PlanStatus::OptimalOutOfReach
+        } else {
+            PlanStatus::FeasibleOutOfReach
+        };
         plan.unreachable = unreachable;
     }
     Ok(plan)

@@ -2,36 +2,40 @@
 
 use super::{synthetic_banner, table};
 use crate::evaluate::Evaluation;
+use crate::number::{format_count, format_trimmed, NumberStyle, AVERAGE_PLACES};
 
-/// Renders an evaluation as text tables (English and Vietnamese labels).
-pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
+/// Renders an evaluation as text tables (Vietnamese labels with English beside them), numbers
+/// in `style`; averages rounded half-up at [`AVERAGE_PLACES`] (41/3 = 13,67).
+pub fn render_evaluation(e: &Evaluation, per_commune: bool, style: NumberStyle) -> String {
+    let count = |n: usize| format_count(n as u64, style);
+    let average = |a| format_trimmed(a, AVERAGE_PLACES, style);
     let mut out = synthetic_banner(e.synthetic.as_deref());
     let s = &e.summary;
     out.push_str(&format!(
-        "Communes (số xã): {}   standard (đạt chuẩn NTM): {}   advanced (nâng cao): {}   model (kiểu mẫu): {}\nAverage criteria per commune (bình quân tiêu chí/xã): {:.2}\n\n",
-        s.communes,
-        s.standard,
-        s.advanced,
-        s.model,
-        s.average_criteria
+        "Số xã (communes): {}   đạt chuẩn NTM (standard): {}   nâng cao (advanced): {}   kiểu mẫu (model): {}\nBình quân tiêu chí/xã (average criteria per commune): {}\n\n",
+        count(s.communes),
+        count(s.standard),
+        count(s.advanced),
+        count(s.model),
+        average(s.average_criteria)
     ));
     out.push_str(&table(
-        &["Band (nhóm tiêu chí)", "Communes (số xã)"],
+        &["Nhóm tiêu chí (band)", "Số xã (communes)"],
         s.bands
             .iter()
-            .map(|(b, n)| vec![b.clone(), n.to_string()])
+            .map(|(b, n)| vec![b.clone(), count(*n)])
             .collect(),
     ));
     out.push_str("\n\n");
     out.push_str(&table(
-        &["Criterion", "Tiêu chí", "Communes meeting (số xã đạt)"],
+        &["Tiêu chí", "Criterion", "Số xã đạt (communes meeting)"],
         e.criteria
             .iter()
             .map(|c| {
                 vec![
+                    format!("{}. {}", c.id, c.name_vi),
                     format!("c{} {}", c.id, c.name_en),
-                    c.name_vi.clone(),
-                    format!("{}/{}", c.met, s.communes),
+                    format!("{}/{}", count(c.met), count(s.communes)),
                 ]
             })
             .collect(),
@@ -41,19 +45,19 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
         out.push('\n');
         out.push_str(&table(
             &[
-                "District (huyện)",
-                "Communes",
-                "Standard",
-                "Average criteria",
+                "Huyện (district)",
+                "Số xã (communes)",
+                "Đạt chuẩn (standard)",
+                "Bình quân tiêu chí (average criteria)",
             ],
             e.districts
                 .iter()
                 .map(|d| {
                     vec![
                         d.district.clone(),
-                        d.summary.communes.to_string(),
-                        d.summary.standard.to_string(),
-                        format!("{:.2}", d.summary.average_criteria),
+                        count(d.summary.communes),
+                        count(d.summary.standard),
+                        average(d.summary.average_criteria),
                     ]
                 })
                 .collect(),
@@ -64,12 +68,12 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
         out.push('\n');
         out.push_str(&table(
             &[
-                "Commune (xã)",
-                "District",
-                "Criteria",
-                "Band",
-                "Tier",
-                "Blocking next tier (tiêu chí còn thiếu)",
+                "Xã (commune)",
+                "Huyện (district)",
+                "Số tiêu chí (criteria)",
+                "Nhóm (band)",
+                "Mức (tier)",
+                "Tiêu chí còn thiếu cho mức sau (blocking next tier)",
             ],
             e.per_commune
                 .iter()
@@ -77,7 +81,7 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
                     let mut blocking: Vec<String> =
                         c.blocking.iter().map(|id| format!("c{id}")).collect();
                     if c.blocking_model_conditions {
-                        blocking.push("QĐ 319 conditions".into());
+                        blocking.push("điều kiện QĐ 319 (QĐ 319 conditions)".into());
                     }
                     let prefix = match c.next_tier {
                         Some(t) if !blocking.is_empty() => format!("{}: ", t.as_str()),

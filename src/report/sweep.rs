@@ -2,36 +2,50 @@
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::allocate::num;
-use super::{synthetic_banner, table};
+use super::{document_places, synthetic_banner, table};
+use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::sweep::Sweep;
 
-/// Renders the curve as a table: one row per budget level, standard/criteria per series.
-pub fn render_sweep(s: &Sweep) -> String {
+/// A decimal without trailing zeros, for the CSV file (other programs read it).
+fn num(value: rust_decimal::Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// Places of a budget multiplier (×1,2632).
+const MULTIPLIER_PLACES: u32 = 4;
+
+/// Renders the curve as a table: one row per budget level, standard/criteria per series,
+/// numbers in `style`, budgets at the precision of the budget at ×1.
+pub fn render_sweep(s: &Sweep, style: NumberStyle) -> String {
+    let money = |v| format_trimmed(v, document_places([s.base_budget]), style);
+    let count = |n: u64| format_count(n, style);
     let mut out = synthetic_banner(s.synthetic.as_deref());
     out.push_str(&format!(
-        "Scenario (kịch bản): {}   year (năm): {}\nSources in play (nguồn vốn): {}; scaled (thay đổi): {}; budget at ×1: {} million VND\nCells: communes at standard / criteria met (số xã đạt chuẩn / tổng tiêu chí đạt); * = plan of a smaller budget kept\n\n",
+        "Kịch bản (scenario): {}   năm (year): {}\nNguồn vốn (sources in play): {}; thay đổi (scaled): {}; tổng vốn ở ×1 (budget at ×1): {} triệu đồng (million VND)\nMỗi ô: số xã đạt chuẩn / tổng tiêu chí đạt (cells: communes at standard / criteria met); * = giữ kế hoạch của mức vốn nhỏ hơn (plan of a smaller budget kept)\n\n",
         s.scenario,
         s.year,
         s.sources.join(", "),
         s.scaled.join(", "),
-        num(s.base_budget)
+        money(s.base_budget)
     ));
     let mut headers = vec![
-        "Multiplier (hệ số)".to_string(),
-        "Budget (tổng vốn)".to_string(),
+        "Hệ số (multiplier)".to_string(),
+        "Tổng vốn (budget)".to_string(),
     ];
     headers.extend(s.series.iter().cloned());
     let rows = s
         .points
         .iter()
         .map(|p| {
-            let mut row = vec![num(p.multiplier), num(p.budget.round_dp(0))];
+            let mut row = vec![
+                format_trimmed(p.multiplier, MULTIPLIER_PLACES, style),
+                money(p.budget),
+            ];
             row.extend(p.values.iter().map(|v| {
                 format!(
                     "{} / {}{}",
-                    v.standard,
-                    v.criteria_met,
+                    count(v.standard as u64),
+                    count(u64::from(v.criteria_met)),
                     if v.carried { "*" } else { "" }
                 )
             }));

@@ -162,11 +162,49 @@ impl Target {
                     .map_or("", |c| c.name_en.as_str())
             ),
             TargetKind::Tier { tier } => format!("communes at {}", tier.as_str()),
-            TargetKind::Band { band } => format!("communes with {band} criteria"),
+            // Band targets are cumulative: see `outcome::cumulative_band_target`.
+            TargetKind::Band { band } => format!(
+                "communes with at least {} criteria beyond higher targets (band {band})",
+                band_min(catalog, band)
+            ),
             TargetKind::AverageCriteria => "average criteria per commune".to_string(),
             TargetKind::MinCriteria { min } => format!("communes with at least {min} criteria"),
         }
     }
+
+    /// Short Vietnamese name, as the plans write it: `xã đạt chuẩn`, `xã đạt tiêu chí số 2
+    /// (Giao thông)`, `xã đạt từ 15 tiêu chí trở lên …`.
+    pub fn name_vi(&self, catalog: &Catalog) -> String {
+        match &self.kind {
+            TargetKind::Criterion { criterion } => format!(
+                "xã đạt tiêu chí số {criterion} ({})",
+                catalog
+                    .criterion(*criterion)
+                    .map_or("", |c| c.name_vi.as_str())
+            ),
+            TargetKind::Tier { tier } => match tier {
+                crate::catalog::TierId::Standard => "xã đạt chuẩn".to_string(),
+                crate::catalog::TierId::Advanced => "xã đạt chuẩn nâng cao".to_string(),
+                crate::catalog::TierId::Model => "xã đạt chuẩn kiểu mẫu".to_string(),
+            },
+            TargetKind::Band { band } => format!(
+                "xã đạt từ {} tiêu chí trở lên ngoài chỉ tiêu nhóm cao hơn (nhóm {band})",
+                band_min(catalog, band)
+            ),
+            TargetKind::AverageCriteria => "bình quân tiêu chí/xã".to_string(),
+            TargetKind::MinCriteria { min } => format!("xã đạt từ {min} tiêu chí trở lên"),
+        }
+    }
+}
+
+/// Least criteria of a band (`15-18` → 15), from the catalog or the band id itself.
+fn band_min(catalog: &Catalog, band: &str) -> String {
+    catalog
+        .bands
+        .iter()
+        .find(|b| b.id == band)
+        .map(|b| b.min.to_string())
+        .unwrap_or_else(|| band.split('-').next().unwrap_or(band).to_string())
 }
 
 #[derive(Debug, Clone, Deserialize)]
