@@ -304,6 +304,7 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
                 year,
                 kind: kind.clone(),
                 value: Decimal::from(*value),
+                added: None,
                 source: "ntm targets: joint check".into(),
             })
             .collect();

@@ -49,7 +49,7 @@ fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
         total.arithmetic[0],
         "90.254 + 46.539 + 39.106 + 1.622.146 + 3.000.000 + 118.430 = 4.916.475 million VND"
     );
-    // c1 and c12 are illegible: 12.5 ± 0.05 × 94 = 1171..=1179 criteria, the other 17 sum
+    // c1 and c12 are not stated: 12.5 ± 0.05 × 94 = 1171..=1179 criteria, the other 17 sum
     // to 1,049, so c1 + c12 = 122..=130.
     let avg = a
         .findings

@@ -353,6 +353,7 @@ fn calibration_picks_the_cheapest_closures_and_checks_eligibility() {
             tier: TierId::Standard,
         },
         value: d("2"),
+        added: None,
         source: "test".into(),
     });
     let c = calibrate(&s, &projects);

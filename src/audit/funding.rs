@@ -18,6 +18,8 @@ fn unit_of(figure: &FundingFigure) -> Option<(Decimal, &'static str)> {
         Some("billion" | "billion vnd" | "tỷ" | "tỷ đồng") => {
             Some((Decimal::from(1000), "billion VND"))
         }
+        // A figure printed in đồng, e.g. Mường Tè's "Vốn huy động: 2.258 đồng".
+        Some("vnd" | "dong" | "đồng") => Some((Decimal::new(1, 6), "VND (đồng)")),
         _ => None,
     }
 }
@@ -92,7 +94,7 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                 ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
-                fix: Some("write unit = \"million\" or \"billion\"".into()),
+                fix: Some("write unit = \"million\", \"billion\" or \"đồng\"".into()),
             });
         }
         let references = f.parts.iter().chain(f.share_of.as_ref());
@@ -126,6 +128,35 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
         }
     }
     budgets_match(scenario, &by_id, r);
+    needs_are_labelled(scenario, r);
+}
+
+/// Budgets that are needs (nhu cầu), not allocations: said once, so nobody reads a plan built
+/// on them as a plan within allocated money.
+fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
+    let needs: Vec<&str> = scenario
+        .capital_sources
+        .iter()
+        .filter(|s| s.budget_kind == crate::scenario::BudgetKind::Need)
+        .map(|s| s.id.as_str())
+        .collect();
+    if needs.is_empty() {
+        return;
+    }
+    r.find(Finding {
+        check: "funding-need",
+        severity: Severity::Info,
+        message: format!(
+            "the budgets of {} are needs as the document writes them (nhu cầu vốn), not allocated money",
+            needs.join(", ")
+        ),
+        figures: Vec::new(),
+        arithmetic: Vec::new(),
+        fix: Some(
+            "a plan within these budgets spends what the document says is needed; replace them with the allocated amounts (vốn được giao) when they are known"
+                .into(),
+        ),
+    });
 }
 
 /// Million VND of a figure as published and, where the scenario corrects it, as corrected.

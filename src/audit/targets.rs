@@ -130,9 +130,11 @@ fn whole(value: Decimal) -> u32 {
 
 /// Runs the target checks.
 pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
+    stated_targets(scenario, r);
     if scenario.targets.is_empty() {
         return;
     }
+    increases_match(scenario, r);
     let communes = scenario.published.communes.or_else(|| {
         (!scenario.communes.is_empty()).then(|| u32::try_from(scenario.communes.len()).unwrap_or(0))
     });
@@ -152,6 +154,118 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             bands_fit(scenario, year, &targets, n, r);
             floor_fits_bands(scenario, year, &targets, r);
             feasible(scenario, year, &targets, n, r);
+        }
+    }
+}
+
+/// The document's other targets, kept as written: listed so that none is lost from sight.
+fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
+    if scenario.stated_targets.is_empty() {
+        return;
+    }
+    let figures: Vec<Figure> = scenario
+        .stated_targets
+        .iter()
+        .map(|t| Figure {
+            name: format!("stated_targets.{}", t.id),
+            label: format!("{} ({})", t.label, t.year),
+            value: t.value.0.normalize().to_string(),
+            unit: t.unit.clone(),
+            source: t.source.clone(),
+        })
+        .collect();
+    r.find(Finding {
+        check: "target-stated",
+        severity: Severity::Info,
+        message: format!(
+            "{} more target(s) of the document are kept as written (chỉ tiêu khác); no commune count of the catalog measures them, so nothing plans with them",
+            figures.len()
+        ),
+        figures,
+        arithmetic: Vec::new(),
+        fix: None,
+    });
+}
+
+/// A target the document writes as an increase ("thêm N xã", "xây dựng N xã"): our reading
+/// `value` must be the baseline plus that increase.
+fn increases_match(scenario: &Scenario, r: &mut Recorder) {
+    let mut evaluation = None;
+    for t in scenario.targets.iter().filter(|t| t.added.is_some()) {
+        let added = t.added.unwrap_or_default();
+        let published = match &t.kind {
+            TargetKind::Criterion { criterion } => scenario
+                .published
+                .criteria
+                .get(&format!("c{criterion}"))
+                .copied(),
+            TargetKind::Tier { tier } => match tier {
+                TierId::Standard => scenario.published.standard,
+                TierId::Advanced => scenario.published.advanced,
+                TierId::Model => scenario.published.model,
+            },
+            _ => None,
+        };
+        let (baseline, from) = match published {
+            Some(v) => (Some(v), "published status"),
+            None if !scenario.communes.is_empty() => {
+                let e = evaluation.get_or_insert_with(|| evaluate(scenario));
+                let count = match &t.kind {
+                    TargetKind::Criterion { criterion } => e
+                        .criteria
+                        .iter()
+                        .find(|c| c.id == *criterion)
+                        .map(|c| c.met),
+                    TargetKind::Tier { tier } => Some(match tier {
+                        TierId::Standard => e.summary.standard,
+                        TierId::Advanced => e.summary.advanced,
+                        TierId::Model => e.summary.model,
+                    }),
+                    _ => None,
+                };
+                (
+                    count.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+                    "communes file",
+                )
+            }
+            None => (None, ""),
+        };
+        let Some(baseline) = baseline else {
+            continue;
+        };
+        let reading = Decimal::from(baseline) + Decimal::from(added);
+        let arithmetic = vec![format!(
+            "{from} {}: {baseline} + {added} added = {}; the target reads {}",
+            scenario.baseline_year,
+            reading.normalize(),
+            t.value.normalize()
+        )];
+        if reading == t.value {
+            r.pass(
+                "target-added",
+                format!(
+                    "{} {}: the document's increase of {added} over the baseline gives the target",
+                    t.year,
+                    t.name(&scenario.catalog)
+                ),
+                vec![figure(scenario, t)],
+                arithmetic,
+            );
+        } else {
+            r.find(Finding {
+                check: "target-added",
+                severity: Severity::Warning,
+                message: format!(
+                    "{} {}: the document adds {added} to the baseline {baseline}, which gives {}, but the target is {}",
+                    t.year,
+                    t.name(&scenario.catalog),
+                    reading.normalize(),
+                    t.value.normalize()
+                ),
+                figures: vec![figure(scenario, t)],
+                arithmetic,
+                fix: Some(format!("set communes = {} (baseline + added)", reading.normalize())),
+            });
         }
     }
 }
