@@ -121,7 +121,7 @@ enum Command {
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Also draw the rules side by side to this SVG file.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "with")]
         svg: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]

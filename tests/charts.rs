@@ -97,6 +97,11 @@ fn render_checked(name: &str, svg: &str) -> Pixmap {
             "{name}: pixel ({x}, {y}) on the border is not background"
         );
     }
+    // For a look at every chart: NTM_CHART_DIR=/tmp/charts cargo test --test charts
+    if let Some(dir) = std::env::var_os("NTM_CHART_DIR") {
+        let file = Path::new(&dir).join(format!("{}.png", name.replace(' ', "-")));
+        pixmap.save_png(file).unwrap();
+    }
     pixmap
 }
 
@@ -160,11 +165,15 @@ fn lai_chau_sweep_chart() {
         );
         assert!(*lo > 0.0, "fitted, not from zero");
     }
-    assert_eq!(svg.matches("class=\"axis-break\"").count(), 2);
+    // Both axes of both panels start above zero: four break marks.
+    assert_eq!(svg.matches("class=\"axis-break\"").count(), 4);
     // Ticks in Vietnamese units, the title names what moves, the banner is whole.
-    assert!(svg.contains(">1.000 tỷ<"), "money ticks in tỷ");
+    assert!(svg.contains(">1.500 tỷ<"), "money ticks in tỷ");
+    assert!(svg.contains("×1: vốn năm 2023 (the year's budget), 1.798.045 triệu"));
     assert!(svg.contains("mọi nguồn ngân sách nhà nước thay đổi ×0,5–×2"));
-    assert!(svg.contains("Không tính (left out, no rule divides them): credit, community."));
+    assert!(svg.contains(
+        "Không tính (left out, not state budget, no rule divides them): credit, community."
+    ));
     assert!(svg.contains("tối đa số xã đạt chuẩn"));
     assert!(svg.contains("<title id=\"chart-title\">"));
     assert!(svg.contains("<desc id=\"chart-desc\">"));

@@ -193,10 +193,9 @@ fn default_moves_every_state_budget_source() {
 /// build, up to a minute or two in debug).
 #[test]
 fn lai_chau_2023_twenty_steps() {
-    let Ok(s) = Scenario::load(Path::new("scenarios/lai-chau-2023")) else {
-        return; // the seed scenario comes from the `seeds` branch
-    };
+    let s = Scenario::load(Path::new("scenarios/lai-chau-2023")).unwrap();
     let mut o = options("0.5", "3", 20);
+    o.divided.clear(); // the default: every state-budget source moves
     o.plan.time_limit = Some(10.0);
     let curve = sweep::sweep(&s, &rules(), &o, &|| {}).unwrap();
     for pair in curve.points.windows(2) {

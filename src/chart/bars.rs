@@ -5,15 +5,15 @@ use std::fmt::Write;
 use super::scale::{self, TickFormat};
 use super::svg::{Anchor, Canvas, GREY, GRID, INK, PAD, WIDTH};
 use super::text::{width, wrap, Weight};
-use super::{colour, Bar, BarChart, BarPanel, Unit};
+use super::{colour, on_colour, Bar, BarChart, BarPanel, Unit};
 
 const LABEL_WIDTH: f64 = 270.0;
 const SIZE: f64 = 12.0;
 const TICK_SIZE: f64 = 11.0;
-const BAR_HEIGHT: f64 = 13.0;
+const BAR_HEIGHT: f64 = 16.0;
 
 fn bar_text(bar: &Bar, format: &TickFormat) -> String {
-    bar.text.clone().unwrap_or_else(|| format.label(bar.value))
+    bar.text.clone().unwrap_or_else(|| format.exact(bar.value))
 }
 
 fn panel_scale(panel: &BarPanel) -> scale::Scale {
@@ -84,38 +84,7 @@ fn draw_panel(
         );
     }
     canvas.line((left, top), (left, bottom), GREY, "");
-    for (bar, lines, row_top, height) in &rows {
-        let mid = row_top + height / 2.0;
-        let first_baseline = mid - 7.5 * (lines.len() as f64 - 1.0) + 4.0;
-        for (k, line) in lines.iter().enumerate() {
-            canvas.text(
-                left - 12.0,
-                first_baseline + 15.0 * k as f64,
-                SIZE,
-                Weight::Regular,
-                Anchor::End,
-                INK,
-                line,
-            );
-        }
-        let end = x_at(bar.value.max(0.0));
-        canvas.rect(
-            left,
-            mid - BAR_HEIGHT / 2.0,
-            (end - left).max(0.0),
-            BAR_HEIGHT,
-            &format!("fill=\"{}\"", colour(bar.series)),
-        );
-        canvas.text(
-            end + 5.0,
-            mid + 4.0,
-            SIZE,
-            Weight::Regular,
-            Anchor::Start,
-            INK,
-            &bar_text(bar, &format),
-        );
-    }
+    // The reference line first, so bars and their values are drawn over it.
     if let Some(reference) = &panel.reference {
         let rx = x_at(reference.value);
         canvas.line(
@@ -140,6 +109,52 @@ fn draw_panel(
             INK,
             &reference.label,
         );
+    }
+    for (bar, lines, row_top, height) in &rows {
+        let mid = row_top + height / 2.0;
+        let first_baseline = mid - 7.5 * (lines.len() as f64 - 1.0) + 4.0;
+        for (k, line) in lines.iter().enumerate() {
+            canvas.text(
+                left - 12.0,
+                first_baseline + 15.0 * k as f64,
+                SIZE,
+                Weight::Regular,
+                Anchor::End,
+                INK,
+                line,
+            );
+        }
+        let end = x_at(bar.value.max(0.0));
+        canvas.rect(
+            left,
+            mid - BAR_HEIGHT / 2.0,
+            (end - left).max(0.0),
+            BAR_HEIGHT,
+            &format!("fill=\"{}\"", colour(bar.series)),
+        );
+        // The value inside the end of a bar long enough to hold it, else just after it.
+        let text = bar_text(bar, &format);
+        if end - left >= width(&text, SIZE, Weight::Regular) + 12.0 {
+            canvas.text(
+                end - 5.0,
+                mid + 4.0,
+                SIZE,
+                Weight::Regular,
+                Anchor::End,
+                on_colour(bar.series),
+                &text,
+            );
+        } else {
+            canvas.text(
+                end + 5.0,
+                mid + 4.0,
+                SIZE,
+                Weight::Regular,
+                Anchor::Start,
+                INK,
+                &text,
+            );
+        }
     }
     canvas.raw("</g>\n");
     bottom + 30.0

@@ -89,6 +89,9 @@ pub struct StepChart {
     pub x: Axis,
     /// X values, ascending.
     pub x_values: Vec<f64>,
+    /// A value marked on the x axis by a dashed line through every panel (e.g. ×1, the year's
+    /// budget), labelled in the first panel.
+    pub x_mark: Option<Reference>,
     /// Series names for the legend; the index picks colour, marker and dash.
     pub series: Vec<String>,
     /// `hollow[series][point]`: points drawn hollow (e.g. a plan carried from a smaller budget).
@@ -161,6 +164,14 @@ pub const PALETTE: [&str; 7] = [
 
 /// Dash pattern per series (none for the first).
 const DASHES: [&str; 4] = ["", "7 4", "2 3", "9 3 2 3"];
+
+/// Text colour that reads on a bar of colour `i`: ink on the light colours, white on the rest.
+pub fn on_colour(i: usize) -> &'static str {
+    match colour(i) {
+        "#E69F00" | "#56B4E9" => "#1a1a1a",
+        _ => "white",
+    }
+}
 
 /// Colour of series `i`.
 pub fn colour(i: usize) -> &'static str {

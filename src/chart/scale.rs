@@ -77,6 +77,23 @@ pub fn fit(min: f64, max: f64, integer: bool) -> Scale {
     }
 }
 
+/// An x axis fitted tightly to data from `min` to `max`: about six ticks, 4 % of the spread
+/// as room on each side (so the end markers are not cut), never stretched to zero.
+pub fn fit_tight(min: f64, max: f64, integer: bool) -> Scale {
+    let spread = max - min;
+    if spread <= 0.0 {
+        return fit(min, max, integer);
+    }
+    let step = nice_step(spread / 6.0, integer);
+    let (lo, hi) = (min - spread * 0.04, max + spread * 0.04);
+    Scale {
+        lo,
+        hi,
+        step,
+        ticks: ticks_between(lo, hi, step),
+    }
+}
+
 /// An axis from zero to at least `max` (bar charts: bars always start at zero), ending on a tick.
 pub fn from_zero(max: f64, integer: bool) -> Scale {
     let step = nice_step(max.max(0.0) / 5.0, integer);
@@ -125,8 +142,23 @@ impl TickFormat {
         }
     }
 
+    /// A value exactly as people read it (not rounded to the axis): money in triệu to
+    /// 0,1 (`9.876,5 triệu`), counts to 0,01.
+    pub fn exact(&self, value: f64) -> String {
+        match self.suffix {
+            "" => format_value(value, 2, self.style),
+            _ => format!(
+                "{} triệu",
+                format_value(value, crate::number::MONEY_PLACES, self.style)
+            ),
+        }
+    }
+
     /// The label of one tick, e.g. `1.500 tỷ`, `68.397 triệu`, `1.340`.
     pub fn label(&self, value: f64) -> String {
+        if value == 0.0 {
+            return "0".into();
+        }
         format!(
             "{}{}",
             format_value(value / self.divisor, self.places, self.style),
@@ -164,6 +196,17 @@ mod tests {
         let s = fit(2.0, 20.0, true);
         assert_eq!(s.lo, 0.0);
         assert!(!s.broken());
+    }
+
+    #[test]
+    fn x_axis_hugs_the_data() {
+        // Lai Châu: 899.022,5 … 3.596.090 million; spread 2.697.067,5, step nice(449.511) =
+        // 500.000, room 107.883 each side.
+        let s = fit_tight(899_022.5, 3_596_090.0, false);
+        assert_eq!(s.step, 500_000.0);
+        assert_eq!(s.ticks.first(), Some(&1_000_000.0));
+        assert_eq!(s.ticks.last(), Some(&3_500_000.0));
+        assert!(s.broken());
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn line_steps(chart: &StepChart) -> String {
     let mut canvas = Canvas::default();
     let x_scale = {
         let (min, max) = range(std::slice::from_ref(&chart.x_values));
-        scale::fit(min, max, chart.x.unit == Unit::Count)
+        scale::fit_tight(min, max, chart.x.unit == Unit::Count)
     };
     let x_format = TickFormat::new(chart.x.unit, &x_scale, chart.numbers);
     let panels: Vec<(Scale, TickFormat)> = chart
@@ -146,7 +146,7 @@ pub fn line_steps(chart: &StepChart) -> String {
     let x_at = |v: f64| x_scale.map(v, left, right);
 
     let mut y = canvas.heading(&chart.title, &chart.notes, chart.banner.as_deref());
-    for (panel, (y_scale, y_format)) in chart.panels.iter().zip(&panels) {
+    for (index, (panel, (y_scale, y_format))) in chart.panels.iter().zip(&panels).enumerate() {
         y = canvas.paragraph(
             PAD,
             y + 4.0,
@@ -193,6 +193,37 @@ pub fn line_steps(chart: &StepChart) -> String {
         }
         canvas.line((left, top), (left, bottom), GREY, "");
         canvas.line((left, bottom), (right, bottom), GREY, "");
+        if let Some(mark) = &chart.x_mark {
+            let mx = x_at(mark.value);
+            canvas.line(
+                (mx, top),
+                (mx, bottom),
+                INK,
+                " stroke-dasharray=\"4 3\" class=\"x-mark\"",
+            );
+            if index == 0 {
+                let w = width(&mark.label, TICK_SIZE, Weight::Regular);
+                let anchor = if mx + 4.0 + w <= right {
+                    Anchor::Start
+                } else {
+                    Anchor::End
+                };
+                let tx = if matches!(anchor, Anchor::Start) {
+                    mx + 4.0
+                } else {
+                    mx - 4.0
+                };
+                canvas.text(
+                    tx,
+                    top + 10.0,
+                    TICK_SIZE,
+                    Weight::Regular,
+                    anchor,
+                    INK,
+                    &mark.label,
+                );
+            }
+        }
         if y_scale.broken() {
             axis_break(&mut canvas, (left, bottom - 8.0), true);
         }

@@ -129,8 +129,12 @@ pub fn sweep_chart(s: &Sweep) -> StepChart {
         ));
     }
     if !s.left_out.is_empty() {
+        let why = match s.selection {
+            SourceSelection::StateBudget => "not state budget, no rule divides them",
+            SourceSelection::Given => "not given with --source",
+        };
         notes.push(format!(
-            "Không tính (left out, no rule divides them): {}.",
+            "Không tính (left out, {why}): {}.",
             s.left_out.join(", ")
         ));
     }
@@ -187,6 +191,16 @@ pub fn sweep_chart(s: &Sweep) -> StepChart {
             .iter()
             .map(|p| p.budget.to_f64().unwrap_or(0.0))
             .collect(),
+        x_mark: (s.points.first().is_some_and(|p| p.multiplier <= Decimal::ONE)
+            && s.points.last().is_some_and(|p| p.multiplier >= Decimal::ONE))
+        .then(|| chart::Reference {
+            value: s.base_budget.to_f64().unwrap_or(0.0),
+            label: format!(
+                "×1: vốn năm {} (the year's budget), {} triệu",
+                s.year,
+                format_money(s.base_budget, style)
+            ),
+        }),
         series,
         hollow,
         hollow_label: any_hollow.then(|| {
