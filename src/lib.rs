@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod chart;
 pub mod compare;
 pub mod consistency;
 pub mod drafting;

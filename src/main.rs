@@ -49,6 +49,9 @@ enum Command {
         /// Also write the tables to this Excel workbook (with the commune data in import format).
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Also draw the status chart (criteria and bands) to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
     },
     /// Check the published figures and targets against each other (kiểm tra số liệu công bố).
     Audit {
@@ -124,6 +127,9 @@ enum Command {
         /// Planner time limit per solve, seconds.
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
+        /// Also draw the rules side by side to this SVG file.
+        #[arg(long, value_name = "FILE", conflicts_with = "with")]
+        svg: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -144,7 +150,7 @@ enum Command {
         /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
         #[arg(long = "rule")]
         rules: Vec<String>,
-        /// Divide these capital sources instead of the rules' own.
+        /// Sources the rules divide and the curve moves (default: every state-budget source).
         #[arg(long = "source")]
         sources: Vec<String>,
         /// Scale only these sources (default: all in play).
@@ -460,11 +466,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
             communes,
             xlsx,
+            svg,
         } => {
             let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
+            }
+            if let Some(path) = svg {
+                let chart = ntm::report::evaluation_svg(&evaluation, &s.name);
+                ntm::text::write_atomic(&path, chart.as_bytes())?;
             }
             show(json, &evaluation, || {
                 ntm::report::render_evaluation(&evaluation, communes, style)
@@ -558,6 +569,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             with,
             year,
             time_limit,
+            svg,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
@@ -576,6 +588,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
+                    if let Some(path) = svg {
+                        let chart = ntm::report::comparison_svg(&c);
+                        ntm::text::write_atomic(&path, chart.as_bytes())?;
+                    }
                     show(json, &c, || ntm::report::render_comparison(&c, style))?;
                 }
             }
@@ -620,7 +636,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
             bar.finish_and_clear();
-            let written = ntm::sweep::write_sweep(&curve, &out)?;
+            let written = ntm::report::write_sweep(&curve, &out)?;
             if json {
                 print_json(&curve)?;
             } else {

@@ -1,11 +1,14 @@
 //! Report of `ntm compare`: rules and the optimal plan side by side.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+
+use crate::chart::{self, bilingual, Bar, BarChart, BarPanel, Reference, Unit};
 
 use super::plan::status_label;
 use super::{document_places, format_decimal_text, format_value, synthetic_banner, table};
-use crate::compare::{Comparison, VariantComparison, MAX_MULTIPLIER};
-use crate::number::{format_count, format_trimmed, NumberStyle, MONEY_PLACES};
+use crate::compare::{Column, ColumnKind, Comparison, VariantComparison, MAX_MULTIPLIER};
+use crate::number::{format_count, format_money, format_trimmed, NumberStyle, MONEY_PLACES};
 
 /// Places of a budget multiplier (×1,234).
 const MULTIPLIER_PLACES: u32 = 3;
@@ -153,4 +156,118 @@ pub fn render_variants(v: &VariantComparison, style: NumberStyle) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Rules and the optimal plan side by side as a [`BarChart`]: communes at standard, criteria met
+/// and money spent, one bar per column, coloured as in the sweep chart (optimal plan first
+/// colour, rules after).
+pub fn comparison_chart(c: &Comparison) -> BarChart {
+    let style = NumberStyle::Vietnamese;
+    let mut rule_index = 0;
+    let columns: Vec<(String, usize)> = c
+        .columns
+        .iter()
+        .map(|col| match col.kind {
+            ColumnKind::Optimal => (
+                bilingual(
+                    "Kế hoạch tối ưu, tối đa số xã đạt chuẩn",
+                    "optimal plan, most communes at standard",
+                ),
+                0,
+            ),
+            ColumnKind::Rule => {
+                rule_index += 1;
+                (
+                    bilingual(
+                        &format!("Quy tắc {}", col.name),
+                        &format!("rule {}", col.name),
+                    ),
+                    rule_index,
+                )
+            }
+        })
+        .collect();
+    let panel = |heading: &str,
+                 unit: Unit,
+                 value: &dyn Fn(&Column) -> (f64, String),
+                 reference: Option<Reference>| BarPanel {
+        heading: heading.into(),
+        unit,
+        bars: c
+            .columns
+            .iter()
+            .zip(&columns)
+            .map(|(col, (label, series))| {
+                let (v, text) = value(col);
+                Bar {
+                    label: label.clone(),
+                    value: v,
+                    series: *series,
+                    text: Some(text),
+                }
+            })
+            .collect(),
+        reference,
+    };
+    let count = |n: u64| format_count(n, style);
+    BarChart {
+        title: format!(
+            "{}, {}: các quy tắc phân bổ với cùng {} triệu đồng (allocation rules side by side, same money)",
+            c.scenario,
+            c.year,
+            format_money(c.budget, style)
+        ),
+        notes: vec![
+            format!(
+                "Nguồn so sánh (sources compared): {}. Mỗi quy tắc chia số vốn cho các xã, rồi xã tự chi (each rule divides the money among communes, which then spend it).",
+                c.sources.join(", ")
+            ),
+            "Kế hoạch tối ưu chỉ tối đa số xã đạt chuẩn, không tối đa số tiêu chí (the optimal plan maximises communes at standard only, not criteria met).".into(),
+        ],
+        banner: c
+            .synthetic
+            .as_ref()
+            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        description: "Biểu đồ thanh so sánh quy tắc phân bổ và kế hoạch tối ưu (bar chart comparing allocation rules and the optimal plan).".into(),
+        panels: vec![
+            panel(
+                "Số xã đạt chuẩn (communes at standard)",
+                Unit::Count,
+                &|col| {
+                    (
+                        col.standard as f64,
+                        format!("{} (+{})", count(col.standard as u64), count(col.newly_standard as u64)),
+                    )
+                },
+                Some(Reference {
+                    value: c.standard_before as f64,
+                    label: format!("trước (before): {}", count(c.standard_before as u64)),
+                }),
+            ),
+            panel(
+                "Tổng số tiêu chí đạt, mọi xã (criteria met, all communes)",
+                Unit::Count,
+                &|col| (f64::from(col.criteria_met), count(u64::from(col.criteria_met))),
+                Some(Reference {
+                    value: f64::from(c.criteria_before),
+                    label: format!("trước (before): {}", count(u64::from(c.criteria_before))),
+                }),
+            ),
+            panel(
+                "Vốn đã chi cho dự án, triệu đồng (spent on projects, million VND)",
+                Unit::MillionVnd,
+                &|col| (col.spent.to_f64().unwrap_or(0.0), format_money(col.spent, style)),
+                Some(Reference {
+                    value: c.budget.to_f64().unwrap_or(0.0),
+                    label: format!("tổng vốn (budget): {}", format_money(c.budget, style)),
+                }),
+            ),
+        ],
+        numbers: style,
+    }
+}
+
+/// The comparison chart as SVG ([`comparison_chart`] drawn by [`chart::bars`]).
+pub fn comparison_svg(c: &Comparison) -> String {
+    chart::bars(&comparison_chart(c))
 }

@@ -1,6 +1,7 @@
 //! Report of `ntm evaluate`.
 
 use super::{synthetic_banner, table};
+use crate::chart::{self, Bar, BarChart, BarPanel, Reference, Unit};
 use crate::evaluate::Evaluation;
 use crate::number::{format_count, format_trimmed, NumberStyle, AVERAGE_PLACES};
 
@@ -101,4 +102,75 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool, style: NumberStyle) 
         out.push('\n');
     }
     out
+}
+
+/// Where the communes stand, as a [`BarChart`]: communes meeting each criterion against the
+/// commune count, then communes per band (nhóm theo số tiêu chí đạt).
+pub fn evaluation_chart(e: &Evaluation, scenario: &str) -> BarChart {
+    let style = NumberStyle::Vietnamese;
+    let s = &e.summary;
+    let n = s.communes;
+    let count = |c: usize| format_count(c as u64, style);
+    BarChart {
+        title: format!(
+            "{scenario}: hiện trạng {} xã theo tiêu chí (where {} communes stand, by criterion)",
+            count(n),
+            count(n)
+        ),
+        notes: vec![format!(
+            "Đạt chuẩn NTM (at standard): {}/{} xã; nâng cao (advanced): {}; kiểu mẫu (model): {}; bình quân (average) {} tiêu chí/xã (criteria per commune). Bộ tiêu chí (catalog): {}.",
+            count(s.standard),
+            count(n),
+            count(s.advanced),
+            count(s.model),
+            format_trimmed(s.average_criteria, AVERAGE_PLACES, style),
+            e.catalog
+        )],
+        banner: e
+            .synthetic
+            .as_ref()
+            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        description: "Biểu đồ thanh (bar chart): số xã đạt từng tiêu chí so với tổng số xã, rồi số xã theo nhóm số tiêu chí đạt (communes meeting each criterion against the commune count, then communes per band).".into(),
+        panels: vec![
+            BarPanel {
+                heading: "Số xã đạt từng tiêu chí (communes meeting each criterion)".into(),
+                unit: Unit::Count,
+                bars: e
+                    .criteria
+                    .iter()
+                    .map(|c| Bar {
+                        label: format!("{}. {} ({})", c.id, c.name_vi, c.name_en),
+                        value: c.met as f64,
+                        series: 0,
+                        text: Some(format!("{}/{}", count(c.met), count(n))),
+                    })
+                    .collect(),
+                reference: Some(Reference {
+                    value: n as f64,
+                    label: format!("{} xã (communes)", count(n)),
+                }),
+            },
+            BarPanel {
+                heading: "Số xã theo số tiêu chí đạt (communes by criteria met, bands)".into(),
+                unit: Unit::Count,
+                bars: s
+                    .bands
+                    .iter()
+                    .map(|(band, communes)| Bar {
+                        label: format!("{} tiêu chí (criteria)", band.replace('-', "–")),
+                        value: *communes as f64,
+                        series: 2,
+                        text: Some(format!("{} xã", count(*communes))),
+                    })
+                    .collect(),
+                reference: None,
+            },
+        ],
+        numbers: style,
+    }
+}
+
+/// The status chart as SVG ([`evaluation_chart`] drawn by [`chart::bars`]).
+pub fn evaluation_svg(e: &Evaluation, scenario: &str) -> String {
+    chart::bars(&evaluation_chart(e, scenario))
 }

@@ -12,11 +12,11 @@ mod synthetic_projects;
 
 pub use allocate::{render_allocation, render_simulation};
 pub use audit::{audit_sheets, render_audit};
-pub use compare::{render_comparison, render_variants};
+pub use compare::{comparison_chart, comparison_svg, render_comparison, render_variants};
 pub use drafting::render_drafting;
-pub use evaluation::render_evaluation;
+pub use evaluation::{evaluation_chart, evaluation_svg, render_evaluation};
 pub use plan::{plan_csv, render_plan, PlanReport};
-pub use sweep::{render_sweep, sweep_csv, sweep_svg};
+pub use sweep::{render_sweep, sweep_chart, sweep_csv, sweep_svg, write_sweep};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;
 
