@@ -291,12 +291,12 @@ static RECEIPT: std::sync::OnceLock<ntm::receipt::Receipt> = std::sync::OnceLock
 
 /// Prints `value` as JSON, with the run's receipt as its first field.
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
-    let value = serde_json::to_value(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
     let value = match RECEIPT.get() {
         Some(receipt) => ntm::receipt::attach(receipt, value),
         None => value,
     };
-    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Solver(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Internal(e.to_string()))?;
     emit(&format!("{text}\n"));
     Ok(())
 }
@@ -398,6 +398,7 @@ fn failure_json(error: &Error) -> serde_json::Value {
         ),
         Error::Io { path, .. } => ("io", vec![problem(Some(path), error.to_string(), None)]),
         Error::Solver(_) => ("solver", vec![problem(None, error.to_string(), None)]),
+        Error::Internal(_) => ("internal", vec![problem(None, error.to_string(), None)]),
         Error::Unsupported { message, hint } => (
             "unsupported",
             vec![problem(None, message.clone(), Some(hint))],
