@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalog;
 pub mod compare;
 pub mod consistency;
+pub mod document;
 pub mod drafting;
 pub mod error;
 pub mod evaluate;
