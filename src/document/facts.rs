@@ -146,8 +146,18 @@ fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetF
     let line = |year: u16, kind: &TargetKind, value: Decimal, source: String| {
         let baseline = baseline_of(kind, e);
         let counts = !matches!(kind, TargetKind::AverageCriteria);
+        let baseline_assumed = match kind {
+            TargetKind::Criterion { criterion } => {
+                s.synthetic.is_some()
+                    && s.synthesize
+                        .assumed_criteria
+                        .contains_key(&format!("c{criterion}"))
+            }
+            _ => false,
+        };
         TargetLine {
             year,
+            baseline_assumed,
             kind: kind.clone(),
             group: match kind {
                 TargetKind::Criterion { criterion } => {
@@ -314,6 +324,7 @@ fn funding(s: &Scenario, plan: &Plan) -> FundingFacts {
         .zip(budgets.iter().zip(&shares))
         .map(|(c, (budget, share))| SourceLine {
             id: c.id.clone(),
+            kind: c.kind,
             name_vi: c.name_vi.clone(),
             budget: *budget,
             share_percent: *share,

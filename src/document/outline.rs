@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::catalog::TierId;
 use crate::plan::PlanStatus;
-use crate::scenario::TargetKind;
+use crate::scenario::{SourceKind, TargetKind};
 
 use super::receipt::Receipt;
 
@@ -225,6 +225,8 @@ pub struct TargetLine {
     pub group: Option<String>,
     /// Value at the end of the baseline year.
     pub baseline: Decimal,
+    /// The baseline rests on an assumed figure.
+    pub baseline_assumed: bool,
     /// Target value.
     pub value: Decimal,
     /// Communes it adds (value − baseline), for counts.
@@ -338,6 +340,8 @@ pub struct FundingFacts {
 pub struct SourceLine {
     /// Source id.
     pub id: String,
+    /// Kind.
+    pub kind: SourceKind,
     /// Vietnamese name.
     pub name_vi: String,
     /// Budget over the years, million VND.

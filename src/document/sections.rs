@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::catalog::{Catalog, TierId};
 use crate::number::{format_count, format_fixed, format_money, format_trimmed, NumberStyle};
 use crate::plan::PlanStatus;
-use crate::scenario::{Target, TargetKind};
+use crate::scenario::{SourceKind, Target, TargetKind};
 
 use super::facts::is_assumption;
 use super::law;
@@ -363,6 +363,8 @@ fn target_phrase(
     };
     let assumed = if is_assumption(&l.source) {
         " (chỉ tiêu giả định)"
+    } else if l.baseline_assumed {
+        " (số liệu năm gốc giả định)"
     } else {
         ""
     };
@@ -691,13 +693,12 @@ fn appendices(facts: &Facts) -> Vec<Block> {
     if p.list.is_empty() {
         out.push(para("Chưa có dự án."));
     } else {
+        let sources = &facts.funding.sources;
         let source_name = |id: &str| {
-            facts
-                .funding
-                .sources
+            sources
                 .iter()
-                .find(|s| s.id == id)
-                .map_or(id.to_string(), |s| s.name_vi.clone())
+                .position(|s| s.id == id)
+                .map_or(id.to_string(), |i| short_source(sources, i))
         };
         out.push(Block::Table(Table {
             id: "projects".into(),
@@ -740,6 +741,9 @@ fn appendices(facts: &Facts) -> Vec<Block> {
                 String::new(),
             ]),
         }));
+        out.push(note_block(
+            "Ghi chú: NSTW: ngân sách Trung ương; NSĐP: ngân sách địa phương; số trong ngoặc là số thứ tự của nguồn vốn tại bảng mục IV.",
+        ));
     }
     if let Some(a) = &facts.allocation {
         out.push(Block::Appendix {
@@ -779,6 +783,27 @@ fn appendices(facts: &Facts) -> Vec<Block> {
         }));
     }
     out
+}
+
+/// A capital source in a narrow column: the kind as the plans abbreviate it, with the source's
+/// number in the funding table of section IV when two sources share a kind.
+fn short_source(sources: &[super::outline::SourceLine], i: usize) -> String {
+    let kind = sources[i].kind;
+    let label = match kind {
+        SourceKind::CentralInvestment => "NSTW đầu tư",
+        SourceKind::CentralRecurrent => "NSTW sự nghiệp",
+        SourceKind::CentralCarryover => "NSTW kéo dài",
+        SourceKind::Local => "NSĐP",
+        SourceKind::Integrated => "Lồng ghép",
+        SourceKind::Credit => "Tín dụng",
+        SourceKind::Enterprise => "Doanh nghiệp",
+        SourceKind::Community => "Cộng đồng",
+    };
+    if sources.iter().filter(|s| s.kind == kind).count() > 1 {
+        format!("{label} ({})", i + 1)
+    } else {
+        label.to_string()
+    }
 }
 
 fn note(facts: &Facts, receipt: &Receipt) -> Vec<Block> {
