@@ -128,7 +128,7 @@ pub fn header(facts: &Facts, issuer: &Issuer) -> HeaderBlock {
 /// The body, appendices and closing note.
 pub fn blocks(facts: &Facts, issuer: &Issuer, receipt: &Receipt, catalog: &Catalog) -> Vec<Block> {
     let mut out = preamble(facts, issuer);
-    out.extend(status(facts, issuer));
+    out.extend(status(facts, issuer, catalog));
     out.extend(targets(facts, issuer, catalog));
     out.extend(tasks(facts, catalog));
     out.extend(funding(facts));
@@ -174,7 +174,7 @@ fn preamble(facts: &Facts, issuer: &Issuer) -> Vec<Block> {
     out
 }
 
-fn status(facts: &Facts, issuer: &Issuer) -> Vec<Block> {
+fn status(facts: &Facts, issuer: &Issuer, catalog: &Catalog) -> Vec<Block> {
     let st = &facts.status;
     let n = st.communes;
     let mut out = vec![heading(
@@ -214,12 +214,7 @@ fn status(facts: &Facts, issuer: &Issuer) -> Vec<Block> {
         }));
     }
     out.push(heading(2, "2. Kết quả thực hiện các tiêu chí"));
-    let mut groups: Vec<&str> = Vec::new();
-    for c in &st.criteria {
-        if !groups.contains(&c.group.as_str()) {
-            groups.push(&c.group);
-        }
-    }
+    let groups = groups_in_order(st.criteria.iter().map(|c| c.group.as_str()), catalog);
     for (i, group) in groups.iter().enumerate() {
         out.push(heading(3, format!("{}) {group}", letter(i))));
         for c in st.criteria.iter().filter(|c| c.group == *group) {
@@ -244,6 +239,30 @@ fn status(facts: &Facts, issuer: &Issuer) -> Vec<Block> {
         )));
     }
     out
+}
+
+/// The distinct group headings, in the catalog's order (as the documents list them), unknown
+/// ones last.
+fn groups_in_order<'a>(groups: impl Iterator<Item = &'a str>, catalog: &Catalog) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for g in groups {
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    out.sort_by_key(|g| {
+        law::groups(&catalog.id)
+            .and_then(|gs| gs.iter().position(|x| x.heading == *g))
+            .unwrap_or(usize::MAX)
+    });
+    out
+}
+
+/// Table rows with their number (STT) in front.
+fn numbered(rows: impl Iterator<Item = Vec<String>>) -> Vec<Vec<String>> {
+    rows.enumerate()
+        .map(|(i, row)| std::iter::once((i + 1).to_string()).chain(row).collect())
+        .collect()
 }
 
 fn band_label(band: &str) -> String {
@@ -284,19 +303,7 @@ fn targets(facts: &Facts, issuer: &Issuer, catalog: &Catalog) -> Vec<Block> {
     for l in t.items.iter().filter(|l| l.group.is_none()) {
         out.push(item(line(l)));
     }
-    let mut groups: Vec<&str> = Vec::new();
-    for l in &t.items {
-        if let Some(g) = l.group.as_deref().filter(|g| !groups.contains(g)) {
-            groups.push(g);
-        }
-    }
-    // In the catalog's group order, as the documents list them.
-    let order = |g: &&str| {
-        law::groups(&catalog.id)
-            .and_then(|gs| gs.iter().position(|x| x.heading == *g))
-            .unwrap_or(usize::MAX)
-    };
-    groups.sort_by_key(order);
+    let groups = groups_in_order(t.items.iter().filter_map(|l| l.group.as_deref()), catalog);
     for (i, group) in groups.iter().enumerate() {
         out.push(heading(3, format!("{}) {group}", letter(i))));
         let mut mine: Vec<&TargetLine> = t
@@ -421,12 +428,7 @@ fn tasks(facts: &Facts, catalog: &Catalog) -> Vec<Block> {
             count(p.count),
             money(p.cost)
         )));
-        let mut groups: Vec<&str> = Vec::new();
-        for c in &p.by_criterion {
-            if !groups.contains(&c.group.as_str()) {
-                groups.push(&c.group);
-            }
-        }
+        let groups = groups_in_order(p.by_criterion.iter().map(|c| c.group.as_str()), catalog);
         for (i, group) in groups.iter().enumerate() {
             out.push(heading(3, format!("{}) {group}", letter(i))));
             for c in p.by_criterion.iter().filter(|c| c.group == *group) {
@@ -534,20 +536,14 @@ fn funding(facts: &Facts) -> Vec<Block> {
                 column("Tỷ lệ (%)", true, 12),
                 column("Bố trí cho dự án (triệu đồng)", true, 20),
             ],
-            rows: f
-                .sources
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    vec![
-                        (i + 1).to_string(),
-                        format!("{}{}", s.name_vi, mark(s)),
-                        money(s.budget),
-                        share(s.share_percent),
-                        money(s.spent),
-                    ]
-                })
-                .collect(),
+            rows: numbered(f.sources.iter().map(|s| {
+                vec![
+                    format!("{}{}", s.name_vi, mark(s)),
+                    money(s.budget),
+                    share(s.share_percent),
+                    money(s.spent),
+                ]
+            })),
             total: Some(vec![
                 String::new(),
                 "Tổng cộng".into(),
@@ -656,9 +652,8 @@ fn appendices(facts: &Facts) -> Vec<Block> {
     if facts.communes.is_empty() {
         out.push(para("Chưa có số liệu các xã."));
     } else {
-        let row = |i: usize, c: &CommuneLine| {
+        let row = |c: &CommuneLine| {
             vec![
-                (i + 1).to_string(),
                 c.name.clone(),
                 c.criteria_before.to_string(),
                 tier_vi(c.tier_before).to_string(),
@@ -676,12 +671,7 @@ fn appendices(facts: &Facts) -> Vec<Block> {
                 column("Số tiêu chí đạt sau kế hoạch", true, 15),
                 column("Mức đạt sau kế hoạch", false, 19),
             ],
-            rows: facts
-                .communes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| row(i, c))
-                .collect(),
+            rows: numbered(facts.communes.iter().map(row)),
             total: None,
         }));
     }
@@ -711,26 +701,20 @@ fn appendices(facts: &Facts) -> Vec<Block> {
                 column("Tổng vốn (triệu đồng)", true, 14),
                 column("Nguồn vốn (triệu đồng)", false, 35),
             ],
-            rows: p
-                .list
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    vec![
-                        (i + 1).to_string(),
-                        l.id.clone(),
-                        l.commune.clone(),
-                        l.criterion.map_or(String::new(), |c| c.to_string()),
-                        l.year.to_string(),
-                        money(l.cost),
-                        l.funding
-                            .iter()
-                            .map(|f| format!("{}: {}", source_name(&f.source), money(f.amount)))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ]
-                })
-                .collect(),
+            rows: numbered(p.list.iter().map(|l| {
+                vec![
+                    l.id.clone(),
+                    l.commune.clone(),
+                    l.criterion.map_or(String::new(), |c| c.to_string()),
+                    l.year.to_string(),
+                    money(l.cost),
+                    l.funding
+                        .iter()
+                        .map(|f| format!("{}: {}", source_name(&f.source), money(f.amount)))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]
+            })),
             total: Some(vec![
                 String::new(),
                 "Tổng cộng".into(),
@@ -759,20 +743,14 @@ fn appendices(facts: &Facts) -> Vec<Block> {
                 column("Hệ số", true, 14),
                 column("Số vốn (triệu đồng)", true, 24),
             ],
-            rows: a
-                .communes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    vec![
-                        (i + 1).to_string(),
-                        c.commune.clone(),
-                        c.criteria_met.to_string(),
-                        format_trimmed(c.coefficient, 2, VI),
-                        money(c.amount),
-                    ]
-                })
-                .collect(),
+            rows: numbered(a.communes.iter().map(|c| {
+                vec![
+                    c.commune.clone(),
+                    c.criteria_met.to_string(),
+                    format_trimmed(c.coefficient, 2, VI),
+                    money(c.amount),
+                ]
+            })),
             total: Some(vec![
                 String::new(),
                 "Tổng cộng".into(),
