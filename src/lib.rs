@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod chart;
 pub mod compare;
 pub mod consistency;
+pub mod document;
 pub mod drafting;
 pub mod error;
 pub mod evaluate;

@@ -224,6 +224,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draft the year's plan document (Kế hoạch) as an editable Word file (dự thảo kế hoạch).
+    DraftPlan {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Write the draft to this .docx file.
+        #[arg(long, value_name = "FILE")]
+        docx: Option<PathBuf>,
+        /// Replace FILE if it exists (it may hold hand edits).
+        #[arg(long)]
+        force: bool,
+        /// Divide the capital by this rule (id or file) and add the allocation.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Draft the targets with `ntm targets` when the scenario has none.
+        #[arg(long)]
+        draft_targets: bool,
+        /// Issuing area, e.g. "Huyện Mường Tè" (default: the scenario's province).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Place of the date line (default: the area's name).
+        #[arg(long)]
+        place: Option<String>,
+        /// What the plan optimises.
+        #[arg(long, value_enum, default_value = "max-standard")]
+        objective: Objective,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Print the document's outline as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the criteria dependency graph (đồ thị điều kiện).
     Graph {
         /// Catalog id or file.
@@ -737,6 +769,51 @@ fn run(cli: Cli) -> Result<(), Error> {
                 },
                 || ntm::report::render_plan(&plan, marginal.as_deref(), style),
             )?;
+        }
+        Command::DraftPlan {
+            scenario,
+            docx,
+            force,
+            rule,
+            draft_targets,
+            issuer,
+            place,
+            objective,
+            time_limit,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            if let Some(path) = &docx {
+                ntm::document::check_overwrite(path, force)?;
+            }
+            let options = ntm::document::DraftPlanOptions {
+                plan: PlanOptions {
+                    objective,
+                    ..plan_options(time_limit)
+                },
+                rule: rule.as_deref().map(ntm::rules::Rule::load).transpose()?,
+                draft_targets,
+                issuer,
+                place,
+            };
+            let spinner = if json || !std::io::stderr().is_terminal() {
+                indicatif::ProgressBar::hidden()
+            } else {
+                let bar =
+                    indicatif::ProgressBar::new_spinner().with_message("planning (lập kế hoạch)…");
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            };
+            let document = ntm::document::draft_plan(&s, &options);
+            spinner.finish_and_clear();
+            let document = document?;
+            if let Some(path) = &docx {
+                ntm::document::write_docx(&document, path)?;
+            }
+            show(json, &document, || match &docx {
+                Some(path) => format!("wrote {}\n", path.display()),
+                None => ntm::document::render_text(&document),
+            })?;
         }
         Command::Graph {
             catalog,
