@@ -18,6 +18,7 @@ pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod serve;
 pub mod sweep;
 pub mod synthesize;
 pub mod text;
