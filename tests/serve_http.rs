@@ -831,7 +831,9 @@ async fn an_uploaded_workbook_opens_over_a_shipped_scenario_or_alone() {
 async fn every_bad_upload_gets_a_clear_error_page() {
     let app = app();
     let broken_csv = b"id,name,c1\nx01,A,maybe\n".to_vec();
-    let cases: Vec<(&str, Vec<u8>, Vec<(&str, &str)>, &str)> = vec![
+    /// (file name, contents, form fields, what the error page says)
+    type Case<'a> = (&'a str, Vec<u8>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             "notes.txt",
             b"hello".to_vec(),

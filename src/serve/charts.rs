@@ -33,7 +33,13 @@ fn escape(text: &str) -> String {
 /// Horizontal bars with their values written at the end.
 fn bars(title: &str, bars: &[Bar]) -> String {
     let row = 22.0;
-    let label_width = 260.0;
+    // Wide enough for the longest label (about 6,5 px a character at 12 px).
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_width = (longest as f64 * 6.5 + 12.0).clamp(120.0, 380.0);
     let bar_width = 360.0;
     let height = 34.0 + row * bars.len() as f64;
     let max = bars
