@@ -283,6 +283,8 @@ async fn language_switch_sets_a_cookie_and_stays_on_local_paths() {
     // Only local paths: an open redirect to another site goes home instead.
     let evil = app.get("/lang/vi?next=//evil.example/").await;
     assert_eq!(evil.header(header::LOCATION), "/");
+    let injected = app.get("/lang/vi?next=/x%0d%0aSet-Cookie:%20a=b").await;
+    assert_eq!(injected.header(header::LOCATION), "/");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1045,4 +1047,92 @@ fn the_server_binds_to_localhost_unless_told_otherwise() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(line.contains("http://127.0.0.1:"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rules_targets_and_sweep_results_render_with_their_downloads() {
+    let app = app();
+    let folder = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", folder.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let id = "rules-5-1";
+    let redirect = app.get(&format!("/s/{id}")).await;
+    assert_eq!(redirect.header(header::LOCATION), format!("/s/{id}/status"));
+    for (request, element, downloads) in [
+        (
+            r#"{"kind": "compare", "rules": ["qd07-2022", "equal"]}"#,
+            "id=\"compare-table\"",
+            vec![
+                ("result.json", "application/json"),
+                ("compare.svg", "image/svg+xml"),
+            ],
+        ),
+        (
+            r#"{"kind": "targets"}"#,
+            "id=\"targets-toml\"",
+            vec![("targets.toml", "application/toml; charset=utf-8")],
+        ),
+        (
+            r#"{"kind": "sweep", "budget": "0.5..1", "steps": 3}"#,
+            "id=\"chart-sweep\"",
+            vec![
+                ("sweep.csv", "text/csv; charset=utf-8"),
+                ("sweep.svg", "image/svg+xml"),
+            ],
+        ),
+    ] {
+        let submitted = app.post_json(&format!("/api/s/{id}/jobs"), request).await;
+        assert_eq!(
+            submitted.status,
+            StatusCode::ACCEPTED,
+            "{}",
+            submitted.text()
+        );
+        let job = submitted.json()["id"].as_u64().unwrap();
+        let view = finished(&app, job).await;
+        assert_eq!(view["state"], "done", "{view}");
+        let fragment = app.get(&format!("/jobs/{job}/view")).await;
+        assert_eq!(fragment.status, StatusCode::OK);
+        assert!(
+            fragment.text().contains(element),
+            "{request}: {}",
+            fragment.text()
+        );
+        for (name, kind) in downloads {
+            let file = app.get(&format!("/jobs/{job}/download/{name}")).await;
+            assert_eq!(file.status, StatusCode::OK, "{name}");
+            assert_eq!(file.header(header::CONTENT_TYPE), kind, "{name}");
+        }
+        // A finished sweep reports every point done.
+        if request.contains("sweep") {
+            assert_eq!(view["progress"], 1.0);
+            assert_eq!(view["result"]["points"].as_array().unwrap().len(), 3);
+        }
+    }
+    // Drafted targets carry both languages, each with a copy button.
+    let submitted = app
+        .post_json(&format!("/api/s/{id}/jobs"), r#"{"kind": "targets"}"#)
+        .await;
+    let job = submitted.json()["id"].as_u64().unwrap();
+    let view = finished(&app, job).await;
+    let fragment = app.get(&format!("/jobs/{job}/view")).await.text();
+    let first = &view["result"]["targets"][0];
+    for phrase in [
+        first["phrase_vi"].as_str().unwrap(),
+        first["phrase_en"].as_str().unwrap(),
+    ] {
+        let escaped = phrase
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('/', "&#x2f;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;");
+        assert!(
+            fragment.contains(&format!("data-copy=\"{escaped}\"")),
+            "{phrase}: {fragment}"
+        );
+    }
 }

@@ -102,7 +102,12 @@ async fn switch_lang(Path(code): Path<String>, Query(q): Query<SwitchQuery>) -> 
     let lang = Lang::parse(&code);
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control)
+        })
         .unwrap_or_else(|| "/".into());
     (
         [(
@@ -581,12 +586,20 @@ fn result_context(
     let downloads = super::downloads::job_links(job, lang);
     match result {
         JobResult::Plan(plan) => {
+            // Targets in the page's language: the scenario's target with the same name and year.
+            let s = &opened.scenario;
+            let label = |name: &str, year: u16| {
+                s.targets
+                    .iter()
+                    .find(|t| t.year == year && t.name(&s.catalog) == name)
+                    .map_or(name.to_string(), |t| target_label(t, opened, lang))
+            };
             let targets: Vec<Value> = plan
                 .targets
                 .iter()
                 .map(|t| {
                     json!({
-                        "name": t.name, "year": t.year,
+                        "name": label(&t.name, t.year), "year": t.year,
                         "target": format_trimmed(t.target, AVERAGE_PLACES, n),
                         "achieved": format_trimmed(t.achieved, AVERAGE_PLACES, n),
                         "shortfall": format_trimmed(t.shortfall, AVERAGE_PLACES, n),

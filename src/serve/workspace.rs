@@ -573,10 +573,7 @@ mod tests {
     #[test]
     fn amounts_are_written_exactly_the_vietnamese_way() {
         assert_eq!(exact_vietnamese(Decimal::new(66_550, 0)), "66.550");
-        assert_eq!(
-            exact_vietnamese(Decimal::new(12_345_675, 1)),
-            "1.234.567,5"
-        );
+        assert_eq!(exact_vietnamese(Decimal::new(12_345_675, 1)), "1.234.567,5");
         assert_eq!(exact_vietnamese(Decimal::new(139, 1)), "13,9");
     }
 }
