@@ -268,6 +268,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Local web workbench in the browser: status, plan, rules, targets, sweep, audit (bàn làm việc).
+    Serve {
+        /// Address to listen on (127.0.0.1 keeps it on this computer).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 8321)]
+        port: u16,
+        /// The workbench's own folder: opened scenarios are copied here and edited here.
+        #[arg(long, default_value = "ntm-workspace")]
+        workspace: PathBuf,
+        /// Another folder scenarios may be opened from (repeat).
+        #[arg(long = "root")]
+        roots: Vec<PathBuf>,
+        /// Do not open the browser.
+        #[arg(long)]
+        no_open: bool,
+    },
     /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
     /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
@@ -813,6 +831,22 @@ fn run(cli: Cli) -> Result<(), Error> {
             show(json, &document, || match &docx {
                 Some(path) => format!("wrote {}\n", path.display()),
                 None => ntm::document::render_text(&document),
+            })?;
+        }
+        Command::Serve {
+            host,
+            port,
+            workspace,
+            roots,
+            no_open,
+        } => {
+            ntm::serve::run(ntm::serve::ServeOptions {
+                host,
+                port,
+                workspace,
+                roots,
+                open_browser: !no_open,
+                ..ntm::serve::ServeOptions::new()
             })?;
         }
         Command::Graph {

@@ -346,6 +346,7 @@ fn target_label(kind: &TargetKind, catalog: &Catalog) -> String {
             kind: other.clone(),
             value: Decimal::ZERO,
             source: String::new(),
+            added: None,
         }
         .name(catalog),
     }
@@ -772,6 +773,7 @@ fn short_source(sources: &[super::outline::SourceLine], i: usize) -> String {
         SourceKind::CentralRecurrent => "NSTW sự nghiệp",
         SourceKind::CentralCarryover => "NSTW kéo dài",
         SourceKind::Local => "NSĐP",
+        SourceKind::StateBudget => "NSNN",
         SourceKind::Integrated => "Lồng ghép",
         SourceKind::Credit => "Tín dụng",
         SourceKind::Enterprise => "Doanh nghiệp",
