@@ -364,9 +364,11 @@ impl Command {
             | Command::Sweep { json, .. }
             | Command::Targets { json, .. }
             | Command::Plan { json, .. }
-            | Command::Synthesize { json, .. } => *json,
+            | Command::Synthesize { json, .. }
+            | Command::ExportXlsx { json, .. }
+            | Command::DraftPlan { json, .. } => *json,
             Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
-            Command::ExportXlsx { .. } => false,
+            Command::Serve { .. } => false,
         }
     }
 
@@ -393,6 +395,13 @@ impl Command {
             Command::Allocate { scenario, rule, .. } => {
                 receipt.scenario(scenario).rule(rule);
             }
+            Command::DraftPlan { scenario, rule, .. } => {
+                receipt.scenario(scenario);
+                if let Some(rule) = rule {
+                    receipt.rule(rule);
+                }
+            }
+            Command::Serve { .. } => {}
             Command::Compare {
                 scenario,
                 rules,
