@@ -16,6 +16,7 @@ pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
+pub mod receipt;
 pub mod report;
 pub mod rules;
 pub mod scenario;

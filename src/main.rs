@@ -22,7 +22,8 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Serialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
 enum Command {
     /// Validate a scenario without running anything (kiểm tra dữ liệu).
     Check {
@@ -189,12 +190,17 @@ enum Command {
         /// Solver backend (`highs` needs a build with `--features highs`).
         #[arg(long, value_enum, default_value = "microlp")]
         solver: Backend,
-        /// Stop the search after this many seconds (the best plan found is returned).
+        /// Stop the search after this many seconds, for the whole command (the best plan found
+        /// is returned).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Stop when the proven relative gap is at most this (0.01 = 1 %).
         #[arg(long)]
         gap: Option<f64>,
+        /// Keep the first plan with the best objective: skip the tie-break stages (least
+        /// state-budget spend, then least total spend).
+        #[arg(long)]
+        no_tie_break: bool,
         /// Also write the model to this file in LP format.
         #[arg(long)]
         export_lp: Option<PathBuf>,
@@ -240,7 +246,8 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
 enum GraphFormat {
     Dot,
     Json,
@@ -269,10 +276,132 @@ fn show(json: bool, value: &impl Serialize, render: impl FnOnce() -> String) -> 
     }
 }
 
+/// The receipt of this run, attached to every JSON output (set once in `main`).
+static RECEIPT: std::sync::OnceLock<ntm::receipt::Receipt> = std::sync::OnceLock::new();
+
+/// Prints `value` as JSON, with the run's receipt as its first field.
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = match RECEIPT.get() {
+        Some(receipt) => ntm::receipt::attach(receipt, value),
+        None => value,
+    };
+    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Solver(e.to_string()))?;
     emit(&format!("{text}\n"));
     Ok(())
+}
+
+impl Command {
+    /// Whether the output is JSON (on failure too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Check { json, .. }
+            | Command::Evaluate { json, .. }
+            | Command::Audit { json, .. }
+            | Command::ImportXlsx { json, .. }
+            | Command::Allocate { json, .. }
+            | Command::Compare { json, .. }
+            | Command::Sweep { json, .. }
+            | Command::Targets { json, .. }
+            | Command::Plan { json, .. }
+            | Command::Synthesize { json, .. } => *json,
+            Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
+            Command::ExportXlsx { .. } => false,
+        }
+    }
+
+    /// The receipt: options as given and a hash of every input the command reads.
+    fn receipt(&self) -> ntm::receipt::Receipt {
+        let options = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let mut receipt = ntm::receipt::Receipt::new(options);
+        match self {
+            Command::ImportXlsx { workbook, .. } => {
+                receipt.file("workbook", &workbook.display().to_string(), workbook);
+            }
+            Command::Graph { catalog, .. } => {
+                receipt.catalog(catalog, Path::new("."));
+            }
+            Command::Check { scenario, .. }
+            | Command::Evaluate { scenario, .. }
+            | Command::Audit { scenario, .. }
+            | Command::ExportXlsx { scenario, .. }
+            | Command::Targets { scenario, .. }
+            | Command::Plan { scenario, .. }
+            | Command::Synthesize { scenario, .. } => {
+                receipt.scenario(scenario);
+            }
+            Command::Allocate { scenario, rule, .. } => {
+                receipt.scenario(scenario).rule(rule);
+            }
+            Command::Compare {
+                scenario,
+                rules,
+                with,
+                ..
+            } => {
+                receipt.scenario(scenario);
+                if let Some(other) = with {
+                    receipt.scenario(other);
+                }
+                for rule in rules {
+                    receipt.rule(rule);
+                }
+            }
+            Command::Sweep {
+                scenario, rules, ..
+            } => {
+                receipt.scenario(scenario);
+                let defaults = ["qd07-2022".to_string(), "equal".to_string()];
+                let rules = if rules.is_empty() {
+                    &defaults[..]
+                } else {
+                    rules
+                };
+                for rule in rules {
+                    receipt.rule(rule);
+                }
+            }
+        }
+        receipt
+    }
+}
+
+/// The JSON of a failure: `{"error", "kind", "problems": [{file, line, column, message, hint}],
+/// "receipt"}`.
+fn failure_json(error: &Error) -> serde_json::Value {
+    let problem = |file: Option<&Path>, message: String, hint: Option<&str>| {
+        serde_json::json!({
+            "file": file.map(|f| f.display().to_string()),
+            "line": null,
+            "column": null,
+            "message": message,
+            "hint": hint,
+        })
+    };
+    let (kind, problems) = match error {
+        Error::Invalid(problems) => (
+            "invalid",
+            problems
+                .iter()
+                .map(|p| serde_json::to_value(p).unwrap_or(serde_json::Value::Null))
+                .collect(),
+        ),
+        Error::Io { path, .. } => ("io", vec![problem(Some(path), error.to_string(), None)]),
+        Error::Solver(_) => ("solver", vec![problem(None, error.to_string(), None)]),
+        Error::Unsupported { message, hint } => (
+            "unsupported",
+            vec![problem(None, message.clone(), Some(hint))],
+        ),
+    };
+    let mut out = serde_json::json!({
+        "error": error.to_string(),
+        "kind": kind,
+        "problems": problems,
+    });
+    if let Some(receipt) = RECEIPT.get() {
+        out["receipt"] = receipt.to_json();
+    }
+    out
 }
 
 /// Planner options with a time limit (the objective is the command's own).
@@ -281,6 +410,7 @@ fn plan_options(time_limit: f64) -> PlanOptions {
         time_limit: Some(time_limit),
         ..Default::default()
     }
+    .with_deadline()
 }
 
 fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
@@ -521,6 +651,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             solver,
             time_limit,
             gap,
+            no_tie_break,
             export_lp,
             marginal,
             csv,
@@ -533,7 +664,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 time_limit: Some(time_limit),
                 gap,
                 export_lp,
-            };
+                tie_break: !no_tie_break,
+                deadline: None,
+            }
+            .with_deadline();
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
                 Some(ntm::plan::marginal(&s, &options, &plan)?)
@@ -619,16 +753,22 @@ fn report_of(d: &Diagnostic) -> Report {
         diagnostic = diagnostic.with_help(hint.clone());
     }
     let title = d.file.display().to_string();
-    let source = std::fs::read_to_string(&d.file).ok();
-    if let (Some(source), Some(line)) = (source, d.line) {
+    // The offending line is shown only from a small file and when it is short: an error never
+    // echoes more than a short excerpt of the input.
+    let source = ntm::text::read_bounded(&d.file, 1024 * 1024)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    if let (Some(source), Some(line)) = (source, d.line.filter(|l| *l > 0)) {
         let start: usize = source
             .split_inclusive('\n')
             .take(line - 1)
             .map(str::len)
             .sum();
-        let len = source[start.min(source.len())..]
-            .find('\n')
-            .unwrap_or(source.len() - start.min(source.len()));
+        let start = start.min(source.len());
+        let len = source[start..].find('\n').unwrap_or(source.len() - start);
+        if len > 200 {
+            return Report::new(diagnostic.with_code(title));
+        }
         diagnostic = diagnostic.with_label(LabeledSpan::at(start..start + len, "here"));
         return Report::new(diagnostic).with_source_code(NamedSource::new(title, source));
     }
@@ -637,7 +777,16 @@ fn report_of(d: &Diagnostic) -> Report {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let json = cli.command.json();
+    let _ = RECEIPT.set(cli.command.receipt());
+    let result = run(cli);
+    if let (true, Err(e)) = (json, &result) {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&failure_json(e)).unwrap_or_default()
+        ));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Invalid(problems)) => {
             for problem in &problems {

@@ -208,7 +208,10 @@ fn json_shape() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The receipt names the fixture by its absolute path: checked in tests/receipt.rs.
+    let receipt = v.as_object_mut().unwrap().shift_remove("receipt").unwrap();
+    assert_eq!(receipt["options"]["command"], "audit");
     assert_eq!(v["summary"]["errors"], 3);
     let findings = v["findings"].as_array().unwrap();
     for f in findings {

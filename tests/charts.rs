@@ -167,17 +167,7 @@ fn lai_chau_sweep_chart() {
     }
     // Both axes of both panels start above zero: four break marks.
     assert_eq!(svg.matches("class=\"axis-break\"").count(), 4);
-    // Ticks in Vietnamese units, the title names what moves, the banner is whole.
-    assert!(svg.contains(">1.500 tỷ<"), "money ticks in tỷ");
-    assert!(svg.contains("×1: vốn năm 2023 (the year's budget), 1.798.045 triệu"));
-    assert!(svg.contains("mọi nguồn ngân sách nhà nước thay đổi ×0,5–×2"));
-    assert!(svg.contains(
-        "Không tính (left out, not state budget, no rule divides them): credit, community."
-    ));
-    assert!(svg.contains("tối đa số xã đạt chuẩn"));
-    assert!(svg.contains("<title id=\"chart-title\">"));
-    assert!(svg.contains("<desc id=\"chart-desc\">"));
-    // Every word of the synthetic note is drawn (wrapped, not cut).
+    // All the text drawn, lines joined (notes are wrapped over several lines).
     let drawn: String = roxmltree::Document::parse(&svg)
         .unwrap()
         .descendants()
@@ -185,6 +175,22 @@ fn lai_chau_sweep_chart() {
         .filter_map(|n| n.text())
         .collect::<Vec<_>>()
         .join(" ");
+    // Ticks in Vietnamese units, the title names what moves, the banner is whole.
+    assert!(svg.contains(">1.500 tỷ<"), "money ticks in tỷ");
+    assert!(drawn.contains("×1: vốn năm 2023 (the year's budget), 1.798.045 triệu"));
+    assert!(drawn.contains("mọi nguồn ngân sách nhà nước thay đổi ×0,5–×2"));
+    assert!(drawn.contains(
+        "Không tính (left out, not state budget, no rule divides them): credit, community."
+    ));
+    // What the optimal curve optimises (the plan is tie-broken: least state spend).
+    assert!(sweep.tie_break);
+    assert!(drawn.contains("it does not maximise criteria met, so its criteria curve may fall"));
+    assert!(
+        drawn.contains("optimal plan: most communes at standard, then least state-budget spend")
+    );
+    assert!(svg.contains("<title id=\"chart-title\">"));
+    assert!(svg.contains("<desc id=\"chart-desc\">"));
+    // Every word of the synthetic note is drawn (wrapped, not cut).
     for word in sweep.synthetic.as_deref().unwrap().split_whitespace() {
         assert!(drawn.contains(word), "banner word `{word}` missing");
     }

@@ -10,6 +10,7 @@ mod reconcile;
 mod solve;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
@@ -63,6 +64,13 @@ pub struct PlanOptions {
     pub gap: Option<f64>,
     /// Write the model in LP format to this file before solving.
     pub export_lp: Option<std::path::PathBuf>,
+    /// Among plans with the best objective, take the one with the least state-budget spend,
+    /// then the least total spend (lexicographic stages; `--no-tie-break` turns it off).
+    pub tie_break: bool,
+    /// When the whole command must be done (set once per command with
+    /// [`PlanOptions::with_deadline`]); without it, each call of [`plan`] gets `time_limit`.
+    #[serde(skip)]
+    pub deadline: Option<Instant>,
 }
 
 impl Default for PlanOptions {
@@ -73,8 +81,55 @@ impl Default for PlanOptions {
             time_limit: Some(30.0),
             gap: None,
             export_lp: None,
+            tie_break: true,
+            deadline: None,
         }
     }
+}
+
+/// The longest time limit accepted, seconds (about 11.6 days).
+pub const MAX_TIME_LIMIT: f64 = 1e6;
+
+impl PlanOptions {
+    /// The same options with the deadline `time_limit` seconds from now: every plan and
+    /// re-solve made with them shares that one limit (the limit of the whole command).
+    pub fn with_deadline(mut self) -> PlanOptions {
+        self.deadline = self.time_limit.and_then(deadline_after);
+        self
+    }
+}
+
+fn deadline_after(seconds: f64) -> Option<Instant> {
+    if !(seconds > 0.0 && seconds <= MAX_TIME_LIMIT) {
+        return None;
+    }
+    Instant::now().checked_add(Duration::try_from_secs_f64(seconds).ok()?)
+}
+
+/// One lexicographic stage after the objective (tie-break): what it minimised among the plans
+/// with the best value of the stages before it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TieBreak {
+    /// `least-state-spend` or `least-total-spend`.
+    pub what: TieBreakKind,
+    /// The plan's value, million VND.
+    pub value: Decimal,
+    /// Best proven lower bound, million VND, where known.
+    pub bound: Option<f64>,
+    /// Proven relative gap (0 when optimal).
+    pub gap: Option<f64>,
+    /// Proven least.
+    pub optimal: bool,
+}
+
+/// What a tie-break stage minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TieBreakKind {
+    /// State-budget spend (central, carry-over, local, integrated programs).
+    LeastStateSpend,
+    /// Spend from every source.
+    LeastTotalSpend,
 }
 
 /// Whether the plan is proven optimal (trạng thái lời giải).
@@ -140,6 +195,8 @@ pub struct Plan {
     pub newly_standard: Vec<String>,
     /// Funded projects.
     pub projects: Vec<FundedProject>,
+    /// Lexicographic stages after the objective, in order (empty when turned off).
+    pub tie_break: Vec<TieBreak>,
     /// Status of the communes before the plan.
     #[serde(skip)]
     pub before: Evaluation,
@@ -257,10 +314,12 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
     }
     if options
         .time_limit
-        .is_some_and(|t| !(t > 0.0 && t.is_finite()))
+        .is_some_and(|t| !(t > 0.0 && t <= MAX_TIME_LIMIT))
     {
         return Err(Error::Unsupported {
-            message: "the time limit must be a positive number of seconds".into(),
+            message: format!(
+                "the time limit must be a positive number of seconds, at most {MAX_TIME_LIMIT}"
+            ),
             hint: "e.g. `--time-limit 30`".into(),
         });
     }
@@ -268,6 +327,9 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
         backend: options.backend,
         time_limit: options.time_limit,
         gap: options.gap,
+        deadline: options
+            .deadline
+            .or_else(|| options.time_limit.and_then(deadline_after)),
     })
 }
 
@@ -572,6 +634,7 @@ fn assemble(
         unreachable: Vec::new(),
         newly_standard,
         projects,
+        tie_break: Vec::new(),
         before,
         after,
     })

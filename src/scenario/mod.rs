@@ -385,7 +385,7 @@ impl Scenario {
                 path.to_path_buf(),
             )
         };
-        let text = text::read_to_string(&toml_path)?;
+        let text = text::read_toml_text(&toml_path)?;
         let file: ScenarioFile = text::parse_toml(&text, &toml_path)?;
         let mut problems = Vec::new();
         let catalog = load_catalog(&file.catalog, &dir, &mut problems)?;
@@ -506,9 +506,9 @@ fn load_catalog(reference: &str, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
         Err(Error::Invalid(mut more)) => {
             // Keep going with the catalog's structure so the other files are checked too.
             let path = dir.join(reference);
-            let lenient = std::fs::read_to_string(&path)
+            let lenient = text::read_toml_text(&path)
                 .ok()
-                .and_then(|t| toml::from_str::<Catalog>(&text::normalize(&t)).ok());
+                .and_then(|t| toml::from_str::<Catalog>(&t).ok());
             problems.append(&mut more);
             lenient.ok_or_else(|| Error::Invalid(std::mem::take(problems)))
         }
