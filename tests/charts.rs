@@ -300,3 +300,61 @@ fn same_data_same_bytes() {
         ntm::report::sweep_svg(&sweep.clone())
     );
 }
+
+/// The CLI writes the charts: `evaluate --svg` and `compare --svg` (and refuses `--svg` with
+/// `--with`, which compares variants, not rules).
+#[test]
+fn cli_writes_status_and_comparison_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = dir.path().join("status.svg");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ntm"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "evaluate",
+        "tests/fixtures/rules-5",
+        "--svg",
+        status.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&status).unwrap();
+    assert!(svg.contains("Số xã đạt từng tiêu chí (communes meeting each criterion)"));
+    render_checked("cli status", &svg);
+    let comparison = dir.path().join("compare.svg");
+    let out = run(&[
+        "compare",
+        "tests/fixtures/rules-5",
+        "--rule",
+        "qd07",
+        "--rule",
+        "equal",
+        "--svg",
+        comparison.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&comparison).unwrap();
+    assert!(svg.contains("Quy tắc qd07-2022 (rule qd07-2022)"));
+    let out = run(&[
+        "compare",
+        "tests/fixtures/rules-5",
+        "--rule",
+        "qd07",
+        "--with",
+        "tests/fixtures/rules-5-more",
+        "--svg",
+        dir.path().join("no.svg").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(!dir.path().join("no.svg").exists());
+}
