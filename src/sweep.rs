@@ -108,6 +108,9 @@ pub struct Sweep {
     pub scaled: Vec<String>,
     /// Budget of the sources in play at multiplier 1.
     pub base_budget: Decimal,
+    /// Whether the optimal plan is tie-broken: among plans with the most communes at standard,
+    /// the least state-budget spend, then the least total spend ([`PlanOptions::tie_break`]).
+    pub tie_break: bool,
     /// Series names: `optimal`, then the rules.
     pub series: Vec<String>,
     /// Points, by increasing budget.
@@ -253,6 +256,7 @@ pub fn sweep(
         left_out,
         scaled,
         base_budget,
+        tie_break: options.plan.tie_break,
         series,
         points,
     })

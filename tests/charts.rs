@@ -167,17 +167,7 @@ fn lai_chau_sweep_chart() {
     }
     // Both axes of both panels start above zero: four break marks.
     assert_eq!(svg.matches("class=\"axis-break\"").count(), 4);
-    // Ticks in Vietnamese units, the title names what moves, the banner is whole.
-    assert!(svg.contains(">1.500 tỷ<"), "money ticks in tỷ");
-    assert!(svg.contains("×1: vốn năm 2023 (the year's budget), 1.798.045 triệu"));
-    assert!(svg.contains("mọi nguồn ngân sách nhà nước thay đổi ×0,5–×2"));
-    assert!(svg.contains(
-        "Không tính (left out, not state budget, no rule divides them): credit, community."
-    ));
-    assert!(svg.contains("tối đa số xã đạt chuẩn"));
-    assert!(svg.contains("<title id=\"chart-title\">"));
-    assert!(svg.contains("<desc id=\"chart-desc\">"));
-    // Every word of the synthetic note is drawn (wrapped, not cut).
+    // All the text drawn, lines joined (notes are wrapped over several lines).
     let drawn: String = roxmltree::Document::parse(&svg)
         .unwrap()
         .descendants()
@@ -185,6 +175,22 @@ fn lai_chau_sweep_chart() {
         .filter_map(|n| n.text())
         .collect::<Vec<_>>()
         .join(" ");
+    // Ticks in Vietnamese units, the title names what moves, the banner is whole.
+    assert!(svg.contains(">1.500 tỷ<"), "money ticks in tỷ");
+    assert!(drawn.contains("×1: vốn năm 2023 (the year's budget), 1.798.045 triệu"));
+    assert!(drawn.contains("mọi nguồn ngân sách nhà nước thay đổi ×0,5–×2"));
+    assert!(drawn.contains(
+        "Không tính (left out, not state budget, no rule divides them): credit, community."
+    ));
+    // What the optimal curve optimises (the plan is tie-broken: least state spend).
+    assert!(sweep.tie_break);
+    assert!(drawn.contains("it does not maximise criteria met, so its criteria curve may fall"));
+    assert!(
+        drawn.contains("optimal plan: most communes at standard, then least state-budget spend")
+    );
+    assert!(svg.contains("<title id=\"chart-title\">"));
+    assert!(svg.contains("<desc id=\"chart-desc\">"));
+    // Every word of the synthetic note is drawn (wrapped, not cut).
     for word in sweep.synthetic.as_deref().unwrap().split_whitespace() {
         assert!(drawn.contains(word), "banner word `{word}` missing");
     }
@@ -293,4 +299,62 @@ fn same_data_same_bytes() {
         ntm::report::sweep_svg(&sweep),
         ntm::report::sweep_svg(&sweep.clone())
     );
+}
+
+/// The CLI writes the charts: `evaluate --svg` and `compare --svg` (and refuses `--svg` with
+/// `--with`, which compares variants, not rules).
+#[test]
+fn cli_writes_status_and_comparison_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = dir.path().join("status.svg");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ntm"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "evaluate",
+        "tests/fixtures/rules-5",
+        "--svg",
+        status.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&status).unwrap();
+    assert!(svg.contains("Số xã đạt từng tiêu chí (communes meeting each criterion)"));
+    render_checked("cli status", &svg);
+    let comparison = dir.path().join("compare.svg");
+    let out = run(&[
+        "compare",
+        "tests/fixtures/rules-5",
+        "--rule",
+        "qd07",
+        "--rule",
+        "equal",
+        "--svg",
+        comparison.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&comparison).unwrap();
+    assert!(svg.contains("Quy tắc qd07-2022 (rule qd07-2022)"));
+    let out = run(&[
+        "compare",
+        "tests/fixtures/rules-5",
+        "--rule",
+        "qd07",
+        "--with",
+        "tests/fixtures/rules-5-more",
+        "--svg",
+        dir.path().join("no.svg").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(!dir.path().join("no.svg").exists());
 }

@@ -98,6 +98,7 @@ fn svg_of_a_hand_made_curve_is_valid_xml() {
         selection: SourceSelection::Given,
         sources: vec!["central-investment".into()],
         left_out: Vec::new(),
+        tie_break: true,
         scaled: vec!["central-investment".into()],
         base_budget: d("1000"),
         series: vec!["optimal".into(), "a<b&c".into()],

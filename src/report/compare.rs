@@ -170,8 +170,8 @@ pub fn comparison_chart(c: &Comparison) -> BarChart {
         .map(|col| match col.kind {
             ColumnKind::Optimal => (
                 bilingual(
-                    "Kế hoạch tối ưu, tối đa số xã đạt chuẩn",
-                    "optimal plan, most communes at standard",
+                    "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất",
+                    "optimal plan: most communes at standard",
                 ),
                 0,
             ),
@@ -222,7 +222,7 @@ pub fn comparison_chart(c: &Comparison) -> BarChart {
                 "Nguồn so sánh (sources compared): {}. Mỗi quy tắc chia số vốn cho các xã, rồi xã tự chi (each rule divides the money among communes, which then spend it).",
                 c.sources.join(", ")
             ),
-            "Kế hoạch tối ưu chỉ tối đa số xã đạt chuẩn, không tối đa số tiêu chí (the optimal plan maximises communes at standard only, not criteria met).".into(),
+            "Kế hoạch tối ưu tối đa số xã đạt chuẩn, không tối đa số tiêu chí đạt (the optimal plan maximises communes at standard, not criteria met).".into(),
         ],
         banner: c
             .synthetic

@@ -96,6 +96,31 @@ pub fn sweep_csv(s: &Sweep) -> String {
     out
 }
 
+/// What the optimal plan optimises, said on the chart: the criteria curve of a plan that does
+/// not maximise criteria may fall as money rises.
+fn optimises(tie_break: bool) -> &'static str {
+    if tie_break {
+        "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất, rồi ít vốn ngân sách nhà nước nhất; nó không tối đa số tiêu chí đạt, nên đường tiêu chí có thể giảm khi vốn tăng (the optimal plan maximises communes at standard, then spends the least state budget; it does not maximise criteria met, so its criteria curve may fall as money rises)."
+    } else {
+        "Kế hoạch tối ưu chỉ tối đa số xã đạt chuẩn, nên số tiêu chí đạt của nó có thể giảm khi vốn tăng (the optimal plan maximises communes at standard only; its criteria met may fall as money rises)."
+    }
+}
+
+/// The legend name of the optimal plan.
+fn optimal_label(tie_break: bool) -> String {
+    if tie_break {
+        bilingual(
+            "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất, rồi ít vốn ngân sách nhất",
+            "optimal plan: most communes at standard, then least state-budget spend",
+        )
+    } else {
+        bilingual(
+            "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất",
+            "optimal plan: most communes at standard",
+        )
+    }
+}
+
 /// The curve as a [`StepChart`]: two panels (communes at standard, criteria met) against the
 /// total budget in play; the title says which sources move, the notes what the optimal plan
 /// optimises and which sources are left out. The web workbench draws the same value.
@@ -151,18 +176,16 @@ pub fn sweep_chart(s: &Sweep) -> StepChart {
             s.left_out.join(", ")
         ));
     }
-    notes.push(
-        "Kế hoạch tối ưu chỉ tối đa số xã đạt chuẩn, nên số tiêu chí đạt của nó có thể giảm khi vốn tăng (the optimal plan maximises communes at standard only; its criteria met may fall as money rises). Mỗi quy tắc chia cùng số vốn cho các xã, rồi xã tự chi (each rule divides the same money among communes, which then spend it).".into(),
-    );
+    notes.push(format!(
+        "{} Mỗi quy tắc chia cùng số vốn cho các xã, rồi xã tự chi (each rule divides the same money among communes, which then spend it).",
+        optimises(s.tie_break)
+    ));
     let series: Vec<String> = s
         .series
         .iter()
         .map(|name| {
             if name == "optimal" {
-                bilingual(
-                    "Kế hoạch tối ưu, tối đa số xã đạt chuẩn",
-                    "optimal plan, most communes at standard",
-                )
+                optimal_label(s.tie_break)
             } else {
                 bilingual(&format!("Quy tắc {name}"), &format!("rule {name}"))
             }
