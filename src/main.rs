@@ -1,7 +1,6 @@
 //! `ntm`: the command-line face of the library. Parses arguments, calls the library, renders
 //! results as tables or JSON, and errors with file, line and hint.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -275,6 +274,11 @@ fn print_json(value: &impl Serialize) -> Result<(), Error> {
     Ok(())
 }
 
+/// A spinner on a terminal for work that may take more than a couple of seconds.
+fn spinner(message: &str, json: bool) -> ntm::progress::Progress {
+    ntm::progress::Progress::spinner(message, ntm::progress::visible(json))
+}
+
 /// Planner options with a time limit (the objective is the command's own).
 fn plan_options(time_limit: f64) -> PlanOptions {
     PlanOptions {
@@ -298,7 +302,9 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Check { scenario, json } => {
+            let busy = spinner("Đang kiểm tra dữ liệu (checking)", json);
             let s = Scenario::load(&scenario)?;
+            drop(busy);
             let summary = serde_json::json!({
                 "ok": true,
                 "scenario": s.name,
@@ -327,8 +333,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             communes,
             xlsx,
         } => {
+            let busy = spinner("Đang đánh giá (evaluating)", json);
             let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);
+            drop(busy);
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
             }
@@ -358,7 +366,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             year,
             json,
         } => {
+            let busy = spinner("Đang nhập Excel (importing)", json);
             let report = ntm::xlsx::import_workbook(&workbook, &out, year)?;
+            drop(busy);
             if json {
                 print_json(&report)?;
             } else {
@@ -426,6 +436,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             time_limit,
             json,
         } => {
+            let busy = spinner("Đang so sánh (comparing)", json);
             let s = Scenario::load(&scenario)?;
             let rules = load_rules(&rules)?;
             let options = ntm::compare::CompareOptions {
@@ -438,10 +449,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
                     let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
+                    drop(busy);
                     show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
+                    drop(busy);
                     show(json, &c, || ntm::report::render_comparison(&c, style))?;
                 }
             }
@@ -476,16 +489,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 scaled: scale,
                 plan: plan_options(time_limit),
             };
-            let bar = indicatif::ProgressBar::with_draw_target(
-                Some(steps as u64),
-                if json || !std::io::stderr().is_terminal() {
-                    indicatif::ProgressDrawTarget::hidden()
-                } else {
-                    indicatif::ProgressDrawTarget::stderr()
-                },
+            let bar = ntm::progress::Progress::bar(
+                steps as u64,
+                "Đang tính đường cong vốn (sweeping)",
+                ntm::progress::visible(json),
             );
-            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
-            bar.finish_and_clear();
+            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
+            drop(bar);
             let written = ntm::sweep::write_sweep(&curve, &out)?;
             if json {
                 print_json(&curve)?;
@@ -508,7 +518,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 year,
                 plan: plan_options(time_limit),
             };
+            let busy = spinner("Đang dự thảo chỉ tiêu (drafting targets)", json);
             let drafting = ntm::drafting::draft(&s, &options)?;
+            drop(busy);
             if let Some(path) = &out {
                 ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
             }
@@ -541,12 +553,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 gap,
                 export_lp,
             };
+            let busy = spinner("Đang lập kế hoạch (planning)", json);
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
+                busy.set_message("Đang tính chi phí cận biên (marginal costs)");
                 Some(ntm::plan::marginal(&s, &options, &plan)?)
             } else {
                 None
             };
+            drop(busy);
             if let Some(dir) = csv {
                 for (name, contents) in ntm::report::plan_csv(&plan) {
                     ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
