@@ -318,10 +318,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&summary)?;
             } else {
                 emit(&format!(
-                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)\n",
+                    "{}: hợp lệ (ok): {} xã (communes), {} dự án (projects), {} nguồn vốn (capital sources), {} chỉ tiêu (targets)\n",
                     s.name,
-                    s.communes.len(),
-                    s.projects.len(),
+                    ntm::number::format_count(s.communes.len() as u64, style),
+                    ntm::number::format_count(s.projects.len() as u64, style),
                     s.capital_sources.len(),
                     s.targets.len()
                 ));
@@ -373,18 +373,20 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&report)?;
             } else {
                 for (what, sheet, n) in [
-                    ("communes (xã)", &report.communes_sheet, report.communes),
-                    ("projects (dự án)", &report.projects_sheet, report.projects),
+                    ("xã (communes)", &report.communes_sheet, report.communes),
+                    ("dự án (projects)", &report.projects_sheet, report.projects),
                 ] {
                     if let Some(sheet) = sheet {
-                        emit(&format!("{n} {what} from sheet `{sheet}`\n"));
+                        emit(&format!(
+                            "{n} {what} từ trang tính (from sheet) `{sheet}`\n"
+                        ));
                     }
                 }
                 for column in &report.ignored_columns {
-                    emit(&format!("ignored column (bỏ qua cột): {column}\n"));
+                    emit(&format!("bỏ qua cột (ignored column): {column}\n"));
                 }
                 for file in &report.files {
-                    emit(&format!("wrote {}\n", file.display()));
+                    emit(&format!("đã ghi (wrote) {}\n", file.display()));
                 }
             }
         }
@@ -502,7 +504,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 emit(&ntm::report::render_sweep(&curve, style));
                 for path in written {
-                    emit(&format!("wrote {}\n", path.display()));
+                    emit(&format!("đã ghi (wrote) {}\n", path.display()));
                 }
             }
         }
@@ -529,7 +531,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 emit(&ntm::report::render_drafting(&drafting, style));
                 match &out {
-                    Some(path) => emit(&format!("\nwrote {}\n", path.display())),
+                    Some(path) => emit(&format!("\nđã ghi (wrote) {}\n", path.display())),
                     None => emit(&format!("\n{}", drafting.toml)),
                 }
             }
