@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::Command;
 
 use ntm::number::NumberStyle;
-use ntm::plan::{plan, PlanOptions, PlanStatus};
 use ntm::scenario::Scenario;
 
 fn ntm(args: &[&str]) -> (bool, String, String) {
@@ -99,52 +98,6 @@ fn plan_money_is_grouped_rounded_at_the_document_precision_and_exact_in_json() {
         assert!(!text.contains(','), "{text}");
         text.parse::<rust_decimal::Decimal>().unwrap();
     }
-}
-
-#[test]
-fn an_optimal_plan_with_unreachable_targets_says_so_with_the_objective_and_shortfall_apart() {
-    // As on Lạng Sơn: the plan maximises communes at standard (3 here) and a target no money
-    // reaches (advanced tier) is named; it is not "infeasible", and the objective value is not
-    // called a shortfall.
-    let mut s = load("plan-objectives");
-    let mut advanced = s.targets[0].clone();
-    advanced.kind = ntm::scenario::TargetKind::Tier {
-        tier: ntm::catalog::TierId::Advanced,
-    };
-    s.targets.push(advanced);
-    let p = plan(&s, &PlanOptions::default()).unwrap();
-    assert_eq!(p.status, PlanStatus::OptimalOutOfReach);
-    let text = ntm::report::render_plan(&p, None, NumberStyle::Vietnamese);
-    let head: Vec<&str> = text.lines().skip(1).take(4).collect();
-    assert_eq!(
-        head,
-        [
-            "Kế hoạch vốn (plan): plan-objectives; bộ giải (solver): microlp",
-            "Trạng thái (status): tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)",
-            "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard) = 3 xã đạt chuẩn (communes at standard)",
-            // Advanced tier: target 2, nobody reaches it.
-            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt (1 of 2 targets short): xã đạt chuẩn nâng cao thiếu 2",
-        ]
-    );
-    assert!(!text.contains("infeasible"));
-}
-
-#[test]
-fn an_infeasible_plan_does_not_call_its_shortfall_the_objective() {
-    // tests/plan_fixtures.rs works this fixture by hand: least shortfall of the reachable
-    // targets 1 (c2), reported shortfalls c2 1 and c9 1.
-    let p = plan(&load("plan-infeasible"), &PlanOptions::default()).unwrap();
-    assert_eq!(p.status, PlanStatus::Infeasible);
-    let text = ntm::report::render_plan(&p, None, NumberStyle::Vietnamese);
-    assert!(text.contains("Trạng thái (status): không đạt mọi chỉ tiêu với số vốn này"));
-    assert!(text.contains(
-        "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard): không áp dụng"
-    ));
-    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt (2 of 3 targets short): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
-    assert!(text.contains(
-        "Thiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): 1"
-    ));
-    assert!(!text.contains("= 1 xã đạt chuẩn"));
 }
 
 #[test]
