@@ -90,7 +90,9 @@ fn plan_money_is_grouped_rounded_at_the_document_precision_and_exact_in_json() {
         "{en}"
     );
     // JSON keeps exact decimal strings, ungrouped.
-    let (_, json, _) = ntm(&["plan", dir, "--json"]);
+    let (_, json, err) = ntm(&["plan", dir, "--json"]);
+    // No progress outside a terminal, and none with --json.
+    assert!(err.is_empty(), "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["budget_by_source"]["central-investment"], "2700.5");
     for amount in v["spend_by_source"].as_object().unwrap().values() {
@@ -154,4 +156,50 @@ fn labels_put_vietnamese_first() {
     for english_first in ["Year ", "Target ", "Distributable", "Plan status"] {
         assert!(!text.contains(english_first), "{english_first} in:\n{text}");
     }
+}
+
+#[test]
+fn audit_rounds_the_average_of_the_counts_half_up() {
+    // Three communes whose 19 per-criterion counts sum to 41: 41 ÷ 3 = 13,666…, which is
+    // 13,67 at the published two decimals (cut, it would be 13,66).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        r#"name = "forty-one over three"
+province = "Tỉnh Thử"
+catalog = "qd318-2022"
+baseline_year = 2023
+years = [2024]
+synthetic = "hand-made test"
+
+[sources]
+"published" = "hand-made test"
+
+[published]
+year = 2023
+communes = 3
+average_criteria = "14,00"
+criteria = { c1 = 3, c2 = 3, c3 = 3, c4 = 2, c5 = 2, c6 = 2, c7 = 2, c8 = 2, c9 = 2, c10 = 2, c11 = 2, c12 = 2, c13 = 2, c14 = 2, c15 = 2, c16 = 2, c17 = 2, c18 = 2, c19 = 2 }
+"#,
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (_, vi, _) = ntm(&["audit", path]);
+    assert!(
+        vi.contains("the per-criterion counts give an average of 13,67, not 14,00"),
+        "{vi}"
+    );
+    assert!(
+        vi.contains("41 ÷ 3 = 13,6667 → 13,67 at 2 decimal(s)"),
+        "{vi}"
+    );
+    let (_, en, _) = ntm(&["--en-numbers", "audit", path]);
+    assert!(
+        en.contains("the per-criterion counts give an average of 13.67, not 14.00"),
+        "{en}"
+    );
+    // JSON keeps the figure exactly as published.
+    let (_, json, _) = ntm(&["audit", path, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["findings"][0]["figures"][0]["value"], "14.00");
 }
