@@ -95,6 +95,18 @@ fn plan_money_is_grouped_rounded_at_the_document_precision_and_exact_in_json() {
     assert!(err.is_empty(), "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["budget_by_source"]["central-investment"], "2700.5");
+    // A project's split is in whole VND at most (six decimals of a million) and adds up to its
+    // cost exactly: p3 costs 900 = 692,307692 + 207,692308 (local counterpart 0,3 × central).
+    for project in v["projects"].as_array().unwrap() {
+        let cost: rust_decimal::Decimal = project["cost"].as_str().unwrap().parse().unwrap();
+        let mut sum = rust_decimal::Decimal::ZERO;
+        for amount in project["funding"].as_object().unwrap().values() {
+            let amount: rust_decimal::Decimal = amount.as_str().unwrap().parse().unwrap();
+            assert!(amount.scale() <= 6, "{amount} is finer than one đồng");
+            sum += amount;
+        }
+        assert_eq!(sum, cost, "{project}");
+    }
     for amount in v["spend_by_source"].as_object().unwrap().values() {
         let text = amount.as_str().unwrap();
         assert!(!text.contains(','), "{text}");
