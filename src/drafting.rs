@@ -16,7 +16,9 @@ use crate::catalog::TierId;
 use crate::compare::{budget_in, comparison_scenario};
 use crate::error::Result;
 use crate::evaluate::{self, Evaluation};
-use crate::number::{format_count, format_trimmed, round_half_up, NumberStyle, AVERAGE_PLACES};
+use crate::number::{
+    format_count, format_money, format_trimmed, round_half_up, NumberStyle, AVERAGE_PLACES,
+};
 use crate::plan::{self, Objective, PlanOptions, PlanStatus};
 use crate::scenario::{Scenario, Target, TargetKind};
 
@@ -320,10 +322,19 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
                 "criteria met ≥ {} in all",
                 broad.after.summary.total_criteria
             ),
-            explanation: format!(
-                "the plan with most communes at standard meets {} criteria in all; the plan with most criteria met reaches {} communes at standard",
-                best.after.summary.total_criteria, broad.after.summary.standard
-            ),
+            explanation: {
+                let (criteria, standard) = (
+                    u64::from(best.after.summary.total_criteria),
+                    broad.after.summary.standard as u64,
+                );
+                format!(
+                    "kế hoạch nhiều xã đạt chuẩn nhất đạt tổng {} tiêu chí; kế hoạch nhiều tiêu chí nhất có {} xã đạt chuẩn (the plan with most communes at standard meets {} criteria in all; the plan with most criteria met reaches {} communes at standard)",
+                    format_count(criteria, VI),
+                    format_count(standard, VI),
+                    format_count(criteria, EN),
+                    format_count(standard, EN)
+                )
+            },
         });
     }
     let mut gaps: Vec<(usize, u8, usize)> = best
@@ -368,8 +379,9 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
                 first: format!("communes at standard ≥ {standard}"),
                 second: format!("c{criterion} ≥ {count}"),
                 explanation: format!(
-                    "each is reachable alone, both together need more than the {} million VND of {year}",
-                    budget_in(&base, year).normalize()
+                    "mỗi chỉ tiêu đạt được riêng lẻ, cả hai cùng lúc cần hơn {} triệu đồng của năm {year} (each is reachable alone, both together need more than the {} million VND of {year})",
+                    format_money(budget_in(&base, year), VI),
+                    format_money(budget_in(&base, year), EN)
                 ),
             });
         }

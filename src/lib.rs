@@ -17,6 +17,7 @@ pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
+pub mod progress;
 pub mod receipt;
 pub mod report;
 pub mod rules;

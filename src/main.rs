@@ -1,7 +1,6 @@
 //! `ntm`: the command-line face of the library. Parses arguments, calls the library, renders
 //! results as tables or JSON, and errors with file, line and hint.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -474,6 +473,11 @@ fn failure_json(error: &Error) -> serde_json::Value {
     out
 }
 
+/// A spinner on a terminal for work that may take more than a couple of seconds.
+fn spinner(message: &str, json: bool) -> ntm::progress::Progress {
+    ntm::progress::Progress::spinner(message, ntm::progress::visible(json))
+}
+
 /// Planner options with a time limit (the objective is the command's own).
 fn plan_options(time_limit: f64) -> PlanOptions {
     PlanOptions {
@@ -498,7 +502,9 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Check { scenario, json } => {
+            let busy = spinner("Đang kiểm tra dữ liệu (checking)", json);
             let s = Scenario::load(&scenario)?;
+            drop(busy);
             let summary = serde_json::json!({
                 "ok": true,
                 "scenario": s.name,
@@ -512,10 +518,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&summary)?;
             } else {
                 emit(&format!(
-                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)\n",
+                    "{}: hợp lệ (ok): {} xã (communes), {} dự án (projects), {} nguồn vốn (capital sources), {} chỉ tiêu (targets)\n",
                     s.name,
-                    s.communes.len(),
-                    s.projects.len(),
+                    ntm::number::format_count(s.communes.len() as u64, style),
+                    ntm::number::format_count(s.projects.len() as u64, style),
                     s.capital_sources.len(),
                     s.targets.len()
                 ));
@@ -528,8 +534,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             xlsx,
             svg,
         } => {
+            let busy = spinner("Đang đánh giá (evaluating)", json);
             let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);
+            drop(busy);
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
             }
@@ -563,23 +571,27 @@ fn run(cli: Cli) -> Result<(), Error> {
             year,
             json,
         } => {
+            let busy = spinner("Đang nhập Excel (importing)", json);
             let report = ntm::xlsx::import_workbook(&workbook, &out, year)?;
+            drop(busy);
             if json {
                 print_json(&report)?;
             } else {
                 for (what, sheet, n) in [
-                    ("communes (xã)", &report.communes_sheet, report.communes),
-                    ("projects (dự án)", &report.projects_sheet, report.projects),
+                    ("xã (communes)", &report.communes_sheet, report.communes),
+                    ("dự án (projects)", &report.projects_sheet, report.projects),
                 ] {
                     if let Some(sheet) = sheet {
-                        emit(&format!("{n} {what} from sheet `{sheet}`\n"));
+                        emit(&format!(
+                            "{n} {what} từ trang tính (from sheet) `{sheet}`\n"
+                        ));
                     }
                 }
                 for column in &report.ignored_columns {
-                    emit(&format!("ignored column (bỏ qua cột): {column}\n"));
+                    emit(&format!("bỏ qua cột (ignored column): {column}\n"));
                 }
                 for file in &report.files {
-                    emit(&format!("wrote {}\n", file.display()));
+                    emit(&format!("đã ghi (wrote) {}\n", file.display()));
                 }
             }
         }
@@ -632,6 +644,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             svg,
             json,
         } => {
+            let busy = spinner("Đang so sánh (comparing)", json);
             let s = Scenario::load(&scenario)?;
             let rules = load_rules(&rules)?;
             let options = ntm::compare::CompareOptions {
@@ -644,10 +657,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
                     let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
+                    drop(busy);
                     show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
+                    drop(busy);
                     if let Some(path) = svg {
                         let chart = ntm::report::comparison_svg(&c);
                         ntm::text::write_atomic(&path, chart.as_bytes())?;
@@ -686,23 +701,20 @@ fn run(cli: Cli) -> Result<(), Error> {
                 scaled: scale,
                 plan: plan_options(time_limit),
             };
-            let bar = indicatif::ProgressBar::with_draw_target(
-                Some(steps as u64),
-                if json || !std::io::stderr().is_terminal() {
-                    indicatif::ProgressDrawTarget::hidden()
-                } else {
-                    indicatif::ProgressDrawTarget::stderr()
-                },
+            let bar = ntm::progress::Progress::bar(
+                steps as u64,
+                "Đang tính đường cong vốn (sweeping)",
+                ntm::progress::visible(json),
             );
-            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
-            bar.finish_and_clear();
+            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
+            drop(bar);
             let written = ntm::report::write_sweep(&curve, &out)?;
             if json {
                 print_json(&curve)?;
             } else {
                 emit(&ntm::report::render_sweep(&curve, style));
                 for path in written {
-                    emit(&format!("wrote {}\n", path.display()));
+                    emit(&format!("đã ghi (wrote) {}\n", path.display()));
                 }
             }
         }
@@ -718,7 +730,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 year,
                 plan: plan_options(time_limit),
             };
+            let busy = spinner("Đang dự thảo chỉ tiêu (drafting targets)", json);
             let drafting = ntm::drafting::draft(&s, &options)?;
+            drop(busy);
             if let Some(path) = &out {
                 ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
             }
@@ -727,7 +741,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 emit(&ntm::report::render_drafting(&drafting, style));
                 match &out {
-                    Some(path) => emit(&format!("\nwrote {}\n", path.display())),
+                    Some(path) => emit(&format!("\nđã ghi (wrote) {}\n", path.display())),
                     None => emit(&format!("\n{}", drafting.toml)),
                 }
             }
@@ -777,12 +791,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 deadline: None,
             }
             .with_deadline();
+            let busy = spinner("Đang lập kế hoạch (planning)", json);
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
+                busy.set_message("Đang tính chi phí cận biên (marginal costs)");
                 Some(ntm::plan::marginal(&s, &options, &plan)?)
             } else {
                 None
             };
+            drop(busy);
             if let Some(dir) = csv {
                 for (name, contents) in ntm::report::plan_csv(&plan) {
                     ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
@@ -823,16 +840,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 issuer,
                 place,
             };
-            let spinner = if json || !std::io::stderr().is_terminal() {
-                indicatif::ProgressBar::hidden()
-            } else {
-                let bar =
-                    indicatif::ProgressBar::new_spinner().with_message("planning (lập kế hoạch)…");
-                bar.enable_steady_tick(std::time::Duration::from_millis(120));
-                bar
-            };
+            let busy = spinner("Đang soạn dự thảo kế hoạch (drafting the plan)", json);
             let document = ntm::document::draft_plan(&s, &options);
-            spinner.finish_and_clear();
+            drop(busy);
             let document = document?;
             if let Some(path) = &docx {
                 ntm::document::write_docx(&document, path)?;

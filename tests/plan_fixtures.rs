@@ -157,6 +157,18 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
     );
     assert_eq!(p.extra_budget, money(&[("local", 40)]));
     assert_eq!(p.unreachable, ["c9 Residential housing"]);
+    // The headline gives the status, says the objective was not what the plan optimised, and
+    // labels the shortfalls as such.
+    let text = ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese);
+    assert!(text.contains("Trạng thái (status): không đạt mọi chỉ tiêu với số vốn này"));
+    assert!(text.contains(
+        "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard): không áp dụng"
+    ));
+    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt (2 of 3 targets short): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
+    assert!(text.contains(
+        "Thiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): 1"
+    ));
+    assert!(!text.contains("= 1 xã đạt chuẩn"));
 }
 
 #[test]
@@ -174,6 +186,21 @@ fn unreachable_targets_do_not_stop_the_objective() {
     assert_eq!(p.objective, 3.0);
     assert_eq!(p.unreachable, ["communes at advanced"]);
     assert!(p.extra_budget.is_empty());
+    // As on Lạng Sơn: the status is not "infeasible", and the objective's value is not called
+    // a shortfall.
+    let text = ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese);
+    let head: Vec<&str> = text.lines().skip(1).take(4).collect();
+    assert_eq!(
+        head,
+        [
+            "Kế hoạch vốn (plan): plan-objectives; bộ giải (solver): microlp",
+            "Trạng thái (status): tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)",
+            "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard) = 3 xã đạt chuẩn (communes at standard)",
+            // Advanced tier: target 2, nobody reaches it.
+            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt (1 of 2 targets short): xã đạt chuẩn nâng cao thiếu 2",
+        ]
+    );
+    assert!(!text.contains("infeasible"));
 }
 
 #[test]

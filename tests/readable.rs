@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::Command;
 
 use ntm::number::NumberStyle;
-use ntm::plan::{plan, PlanOptions, PlanStatus};
 use ntm::scenario::Scenario;
 
 fn ntm(args: &[&str]) -> (bool, String, String) {
@@ -91,60 +90,28 @@ fn plan_money_is_grouped_rounded_at_the_document_precision_and_exact_in_json() {
         "{en}"
     );
     // JSON keeps exact decimal strings, ungrouped.
-    let (_, json, _) = ntm(&["plan", dir, "--json"]);
+    let (_, json, err) = ntm(&["plan", dir, "--json"]);
+    // No progress outside a terminal, and none with --json.
+    assert!(err.is_empty(), "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["budget_by_source"]["central-investment"], "2700.5");
+    // A project's split is in whole VND at most (six decimals of a million) and adds up to its
+    // cost exactly: p3 costs 900 = 692,307692 + 207,692308 (local counterpart 0,3 × central).
+    for project in v["projects"].as_array().unwrap() {
+        let cost: rust_decimal::Decimal = project["cost"].as_str().unwrap().parse().unwrap();
+        let mut sum = rust_decimal::Decimal::ZERO;
+        for amount in project["funding"].as_object().unwrap().values() {
+            let amount: rust_decimal::Decimal = amount.as_str().unwrap().parse().unwrap();
+            assert!(amount.scale() <= 6, "{amount} is finer than one đồng");
+            sum += amount;
+        }
+        assert_eq!(sum, cost, "{project}");
+    }
     for amount in v["spend_by_source"].as_object().unwrap().values() {
         let text = amount.as_str().unwrap();
         assert!(!text.contains(','), "{text}");
         text.parse::<rust_decimal::Decimal>().unwrap();
     }
-}
-
-#[test]
-fn an_optimal_plan_with_unreachable_targets_says_so_with_the_objective_and_shortfall_apart() {
-    // As on Lạng Sơn: the plan maximises communes at standard (3 here) and a target no money
-    // reaches (advanced tier) is named; it is not "infeasible", and the objective value is not
-    // called a shortfall.
-    let mut s = load("plan-objectives");
-    let mut advanced = s.targets[0].clone();
-    advanced.kind = ntm::scenario::TargetKind::Tier {
-        tier: ntm::catalog::TierId::Advanced,
-    };
-    s.targets.push(advanced);
-    let p = plan(&s, &PlanOptions::default()).unwrap();
-    assert_eq!(p.status, PlanStatus::OptimalOutOfReach);
-    let text = ntm::report::render_plan(&p, None, NumberStyle::Vietnamese);
-    let head: Vec<&str> = text.lines().skip(1).take(4).collect();
-    assert_eq!(
-        head,
-        [
-            "Kế hoạch vốn (plan): plan-objectives; bộ giải (solver): microlp",
-            "Trạng thái (status): tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)",
-            "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard) = 3 xã đạt chuẩn (communes at standard)",
-            // Advanced tier: target 2, nobody reaches it.
-            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt (1 of 2 targets short): xã đạt chuẩn nâng cao thiếu 2",
-        ]
-    );
-    assert!(!text.contains("infeasible"));
-}
-
-#[test]
-fn an_infeasible_plan_does_not_call_its_shortfall_the_objective() {
-    // tests/plan_fixtures.rs works this fixture by hand: least shortfall of the reachable
-    // targets 1 (c2), reported shortfalls c2 1 and c9 1.
-    let p = plan(&load("plan-infeasible"), &PlanOptions::default()).unwrap();
-    assert_eq!(p.status, PlanStatus::Infeasible);
-    let text = ntm::report::render_plan(&p, None, NumberStyle::Vietnamese);
-    assert!(text.contains("Trạng thái (status): không đạt mọi chỉ tiêu với số vốn này"));
-    assert!(text.contains(
-        "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard): không áp dụng"
-    ));
-    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt (2 of 3 targets short): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
-    assert!(text.contains(
-        "Thiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): 1"
-    ));
-    assert!(!text.contains("= 1 xã đạt chuẩn"));
 }
 
 #[test]
@@ -201,4 +168,50 @@ fn labels_put_vietnamese_first() {
     for english_first in ["Year ", "Target ", "Distributable", "Plan status"] {
         assert!(!text.contains(english_first), "{english_first} in:\n{text}");
     }
+}
+
+#[test]
+fn audit_rounds_the_average_of_the_counts_half_up() {
+    // Three communes whose 19 per-criterion counts sum to 41: 41 ÷ 3 = 13,666…, which is
+    // 13,67 at the published two decimals (cut, it would be 13,66).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        r#"name = "forty-one over three"
+province = "Tỉnh Thử"
+catalog = "qd318-2022"
+baseline_year = 2023
+years = [2024]
+synthetic = "hand-made test"
+
+[sources]
+"published" = "hand-made test"
+
+[published]
+year = 2023
+communes = 3
+average_criteria = "14,00"
+criteria = { c1 = 3, c2 = 3, c3 = 3, c4 = 2, c5 = 2, c6 = 2, c7 = 2, c8 = 2, c9 = 2, c10 = 2, c11 = 2, c12 = 2, c13 = 2, c14 = 2, c15 = 2, c16 = 2, c17 = 2, c18 = 2, c19 = 2 }
+"#,
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (_, vi, _) = ntm(&["audit", path]);
+    assert!(
+        vi.contains("the per-criterion counts give an average of 13,67, not 14,00"),
+        "{vi}"
+    );
+    assert!(
+        vi.contains("41 ÷ 3 = 13,6667 → 13,67 at 2 decimal(s)"),
+        "{vi}"
+    );
+    let (_, en, _) = ntm(&["--en-numbers", "audit", path]);
+    assert!(
+        en.contains("the per-criterion counts give an average of 13.67, not 14.00"),
+        "{en}"
+    );
+    // JSON keeps the figure exactly as published.
+    let (_, json, _) = ntm(&["audit", path, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["findings"][0]["figures"][0]["value"], "14.00");
 }

@@ -1,9 +1,9 @@
 //! Report of `ntm targets`: drafted targets in English and Vietnamese, and their trade-offs.
 
 use super::plan::status_label;
-use super::{format_value, synthetic_banner, table};
+use super::{document_places, format_value, synthetic_banner, table};
 use crate::drafting::Drafting;
-use crate::number::{format_count, format_money, NumberStyle};
+use crate::number::{format_count, format_trimmed, NumberStyle};
 
 /// Renders drafted targets (both languages, the documents' phrasing) and trade-offs, numbers in
 /// `style`.
@@ -16,7 +16,7 @@ pub fn render_drafting(d: &Drafting, style: NumberStyle) -> String {
         d.year,
         d.scenario,
         format_count(d.communes as u64, style),
-        format_money(d.budget, style),
+        format_trimmed(d.budget, document_places([d.budget]), style),
         status_label(d.plan_status)
     ));
     out.push_str(&table(

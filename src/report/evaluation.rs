@@ -85,7 +85,7 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool, style: NumberStyle) 
                         blocking.push("điều kiện QĐ 319 (QĐ 319 conditions)".into());
                     }
                     let prefix = match c.next_tier {
-                        Some(t) if !blocking.is_empty() => format!("{}: ", t.as_str()),
+                        Some(t) if !blocking.is_empty() => format!("{}: ", super::tier_label(t)),
                         _ => String::new(),
                     };
                     vec![
@@ -93,7 +93,8 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool, style: NumberStyle) 
                         c.district.clone().unwrap_or_default(),
                         c.criteria_met.to_string(),
                         c.band.clone(),
-                        c.tier.map_or("-".into(), |t| t.as_str().to_string()),
+                        c.tier
+                            .map_or("-".into(), |t| super::tier_label(t).to_string()),
                         format!("{prefix}{}", blocking.join(" ")),
                     ]
                 })

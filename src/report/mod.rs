@@ -84,6 +84,15 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     t.to_string()
 }
 
+/// A tier in both languages: `đạt chuẩn (standard)`, `nâng cao (advanced)`, `kiểu mẫu (model)`.
+pub fn tier_label(tier: crate::catalog::TierId) -> &'static str {
+    match tier {
+        crate::catalog::TierId::Standard => "đạt chuẩn (standard)",
+        crate::catalog::TierId::Advanced => "nâng cao (advanced)",
+        crate::catalog::TierId::Model => "kiểu mẫu (model)",
+    }
+}
+
 /// The banner every output of synthetic data carries.
 pub fn synthetic_banner(note: Option<&str>) -> String {
     match note {

@@ -306,7 +306,8 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
                     a.name.clone(),
                     b.criteria_met.to_string(),
                     a.criteria_met.to_string(),
-                    a.tier.map_or("-".into(), |t| t.as_str().to_string()),
+                    a.tier
+                        .map_or("-".into(), |t| super::tier_label(t).to_string()),
                     missing(a),
                 ]
             })
