@@ -9,7 +9,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::catalog::{Catalog, Node, TierId};
-use crate::scenario::{Commune, CriteriaSet, Scenario};
+use crate::scenario::{Commune, CriteriaSet, Scenario, TargetKind};
 
 /// One commune's standing.
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +72,28 @@ pub struct CriterionCount {
     pub met: usize,
 }
 
+/// A target on a criterion of a higher tier's own set, against the communes now (chỉ tiêu
+/// tiêu chí nâng cao).
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelTargetStatus {
+    /// Criterion id in the level's set.
+    pub criterion: u8,
+    /// The set's tier (`advanced`).
+    pub level: TierId,
+    /// English name.
+    pub name_en: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Year by whose end it should hold.
+    pub year: u16,
+    /// Communes the target asks for.
+    pub target: Decimal,
+    /// Communes meeting it now.
+    pub now: usize,
+    /// Document and section.
+    pub source: String,
+}
+
 /// A district's summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictSummary {
@@ -94,6 +116,12 @@ pub struct Evaluation {
     pub summary: Summary,
     /// Per criterion.
     pub criteria: Vec<CriterionCount>,
+    /// Per criterion of the advanced set (QĐ 318 Phụ lục II, columns `aN`): communes meeting it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub advanced_criteria: Vec<CriterionCount>,
+    /// The scenario's targets on criteria of the advanced set, against the communes now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub level_targets: Vec<LevelTargetStatus>,
     /// Per district (empty without districts).
     pub districts: Vec<DistrictSummary>,
     /// Per commune.
@@ -281,6 +309,19 @@ pub fn evaluate_communes(
             met: per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
         })
         .collect();
+    let advanced_criteria = catalog
+        .advanced_criteria
+        .iter()
+        .map(|c| CriterionCount {
+            id: c.id,
+            name_en: c.name_en.clone(),
+            name_vi: c.name_vi.clone(),
+            met: communes
+                .iter()
+                .filter(|commune| commune.advanced_met.contains(c.id))
+                .count(),
+        })
+        .collect();
     let mut by_district: BTreeMap<&str, Vec<&CommuneStatus>> = BTreeMap::new();
     for s in &per_commune {
         if let Some(d) = &s.district {
@@ -299,6 +340,8 @@ pub fn evaluate_communes(
         catalog: catalog.id.clone(),
         summary: summarize(catalog, &all),
         criteria,
+        advanced_criteria,
+        level_targets: Vec::new(),
         districts,
         per_commune,
     }
@@ -306,9 +349,33 @@ pub fn evaluate_communes(
 
 /// Evaluates a scenario's baseline.
 pub fn evaluate(scenario: &Scenario) -> Evaluation {
-    evaluate_communes(
+    let mut evaluation = evaluate_communes(
         &scenario.catalog,
         &scenario.communes,
         scenario.synthetic.clone(),
-    )
+    );
+    evaluation.level_targets = scenario
+        .targets
+        .iter()
+        .filter_map(|t| match t.kind {
+            TargetKind::LevelCriterion { criterion, level } => {
+                let count = evaluation
+                    .advanced_criteria
+                    .iter()
+                    .find(|c| c.id == criterion);
+                Some(LevelTargetStatus {
+                    criterion,
+                    level,
+                    name_en: count.map_or_else(String::new, |c| c.name_en.clone()),
+                    name_vi: count.map_or_else(String::new, |c| c.name_vi.clone()),
+                    year: t.year,
+                    target: t.value,
+                    now: count.map_or(0, |c| c.met),
+                    source: t.source.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    evaluation
 }

@@ -15,6 +15,7 @@ pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
+pub mod reevaluate;
 pub mod report;
 pub mod rules;
 pub mod scenario;

@@ -45,6 +45,15 @@ enum Command {
         /// Also write the tables to this Excel workbook (with the commune data in import format).
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Re-evaluate under another criteria set through the mapping between the sets (e.g.
+        /// `qd318-2022` for a scenario on `qd1980-2016`); prints the mapping's assumptions.
+        #[arg(long, value_name = "ID")]
+        catalog: Option<String>,
+    },
+    /// Criteria sets (bộ tiêu chí): compare two of them.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
     },
     /// Check the published figures and targets against each other (kiểm tra số liệu công bố).
     Audit {
@@ -234,6 +243,20 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Old criterion → new criterion, what carries over and what must be re-assessed (so sánh bộ tiêu chí).
+    Diff {
+        /// Old catalog id or file, e.g. `qd1980-2016`.
+        from: String,
+        /// New catalog id or file, e.g. `qd318-2022`.
+        to: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum GraphFormat {
     Dot,
@@ -315,6 +338,30 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
             communes,
             xlsx,
+            catalog: Some(catalog),
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let target = Catalog::load(&catalog, &s.dir)?;
+            let r = ntm::reevaluate::reevaluate(&s, &target)?;
+            if let Some(path) = xlsx {
+                ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&r.evaluation, &s))?;
+            }
+            show(json, &r, || ntm::report::render_reevaluation(&r, communes))?;
+        }
+        Command::Catalog {
+            command: CatalogCommand::Diff { from, to, json },
+        } => {
+            let a = Catalog::load(&from, Path::new("."))?;
+            let b = Catalog::load(&to, Path::new("."))?;
+            let d = ntm::catalog::diff(&a, &b)?;
+            show(json, &d, || ntm::report::render_catalog_diff(&d))?;
+        }
+        Command::Evaluate {
+            scenario,
+            json,
+            communes,
+            xlsx,
+            catalog: None,
         } => {
             let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);

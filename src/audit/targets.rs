@@ -76,6 +76,9 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
 fn figure(scenario: &Scenario, t: &Target) -> Figure {
     let key = match &t.kind {
         TargetKind::Criterion { criterion } => format!("c{criterion}"),
+        TargetKind::LevelCriterion { criterion, level } => {
+            format!("{}.c{criterion}", level.as_str())
+        }
         TargetKind::Tier { tier } => tier.as_str().to_string(),
         TargetKind::Band { band } => format!("band.{band}"),
         TargetKind::AverageCriteria => "average_criteria".into(),
@@ -147,6 +150,7 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             above_baseline(scenario, year, &targets, b, r);
         }
         tiers_nest(scenario, year, &targets, r);
+        levels_nest(scenario, year, &targets, r);
         if let Some(n) = communes {
             within_communes(scenario, year, &targets, n, r);
             average_reachable(scenario, year, &targets, n, base.as_ref(), r);
@@ -154,6 +158,69 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             floor_fits_bands(scenario, year, &targets, r);
             feasible(scenario, year, &targets, n, r);
         }
+    }
+}
+
+/// A target on a criterion of the advanced set counts communes that meet the standard
+/// criteria it continues ("60/94 xã đạt tiêu chí … trong đó có 2 xã đạt tiêu chí NTM nâng
+/// cao"): it cannot exceed their targets of the same year.
+fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recorder) {
+    let mut figures = Vec::new();
+    let mut lines = Vec::new();
+    for t in targets {
+        let TargetKind::LevelCriterion { criterion, .. } = t.kind else {
+            continue;
+        };
+        let Some(advanced) = scenario.catalog.advanced_criterion(criterion) else {
+            continue;
+        };
+        for standard in &advanced.standard {
+            let Some(outer) = targets.iter().find(|o| {
+                o.kind
+                    == TargetKind::Criterion {
+                        criterion: *standard,
+                    }
+            }) else {
+                continue;
+            };
+            let line = format!(
+                "{} {} ≤ {} {}",
+                t.name(&scenario.catalog),
+                t.value.normalize(),
+                outer.name(&scenario.catalog),
+                outer.value.normalize()
+            );
+            if t.value <= outer.value {
+                figures.push(figure(scenario, t));
+                lines.push(line);
+            } else {
+                r.find(Finding {
+                    check: "target-level",
+                    severity: Severity::Error,
+                    message: format!(
+                        "{year}: {} communes meeting {} at the advanced level, but only {} meeting {}",
+                        t.value.normalize(),
+                        t.name(&scenario.catalog),
+                        outer.value.normalize(),
+                        outer.name(&scenario.catalog)
+                    ),
+                    figures: vec![figure(scenario, t), figure(scenario, outer)],
+                    arithmetic: vec![line.replace('≤', ">")],
+                    fix: Some("the advanced-level count is part of the standard-level count (\"trong đó\"): lower it or raise the standard target".into()),
+                });
+            }
+        }
+    }
+    if !lines.is_empty() {
+        r.pass(
+            "target-level",
+            format!(
+                "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
+                lines.len()
+            ),
+            figures,
+            lines,
+        );
     }
 }
 

@@ -121,6 +121,12 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
             plan.unreachable.join(", ")
         ));
     }
+    if !plan.out_of_reach.is_empty() {
+        out.push_str(&format!(
+            "Out of reach: no project raises a criterion of the advanced set (ngoài tầm dự án, tiêu chí nâng cao): {}\n",
+            plan.out_of_reach.join("; ")
+        ));
+    }
     out.push_str(&format!(
         "\nCommunes at standard (xã đạt chuẩn): {} before, {} after; newly at standard (mới đạt): {}\n\n",
         plan.before.summary.standard,

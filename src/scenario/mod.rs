@@ -138,6 +138,15 @@ pub enum TargetKind {
         /// Criterion id.
         criterion: u8,
     },
+    /// Communes meeting a criterion of a higher tier's own set ("trong đó có N xã đạt tiêu chí
+    /// NTM nâng cao"): `level` is `advanced` and `criterion` numbers the advanced set
+    /// (QĐ 318 Phụ lục II).
+    LevelCriterion {
+        /// Criterion id in the level's set.
+        criterion: u8,
+        /// The set's tier.
+        level: TierId,
+    },
     /// Communes at a tier or higher.
     Tier {
         /// Tier.
@@ -185,6 +194,13 @@ impl Target {
                     .criterion(*criterion)
                     .map_or("", |c| c.name_en.as_str())
             ),
+            TargetKind::LevelCriterion { criterion, level } => format!(
+                "{} c{criterion} {}",
+                level.as_str(),
+                catalog
+                    .advanced_criterion(*criterion)
+                    .map_or("", |c| c.name_en.as_str())
+            ),
             TargetKind::Tier { tier } => format!("communes at {}", tier.as_str()),
             TargetKind::Band { band } => format!("communes with {band} criteria"),
             TargetKind::AverageCriteria => "average criteria per commune".to_string(),
@@ -200,6 +216,8 @@ struct TargetFile {
     year: Option<u16>,
     #[serde(default)]
     criterion: Option<Spanned<u8>>,
+    #[serde(default)]
+    level: Option<Spanned<TierId>>,
     #[serde(default)]
     tier: Option<TierId>,
     #[serde(default)]
@@ -583,6 +601,13 @@ fn read_targets(
     for t in &file.targets {
         let at = |span: std::ops::Range<usize>| Some(text::line_column(text, span.start).0);
         let communes = t.communes.as_ref().map(|c| c.get_ref().0);
+        if let (Some(level), None) = (&t.level, &t.criterion) {
+            problems.push(
+                Diagnostic::new(path, at(level.span()), "`level` without `criterion`")
+                    .hint("a level says which criteria set a `criterion = N` target counts in; for communes at a tier write `tier = \"advanced\"`"),
+            );
+            continue;
+        }
         let (kind, value) = match (
             &t.criterion,
             t.tier,
@@ -590,6 +615,58 @@ fn read_targets(
             t.average_criteria,
             t.min_criteria,
         ) {
+            (Some(c), None, None, None, None)
+                if t.level
+                    .as_ref()
+                    .is_some_and(|l| *l.get_ref() != TierId::Standard) =>
+            {
+                let id = *c.get_ref();
+                let level = t.level.as_ref().map_or(TierId::Standard, |l| *l.get_ref());
+                if level == TierId::Model {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            t.level.as_ref().and_then(|l| at(l.span())),
+                            "the catalog has no criteria set for the model tier",
+                        )
+                        .hint("QĐ 319/QĐ-TTg sets conditions on top of the advanced set, not a list of criteria: write `tier = \"model\"`, or `level = \"advanced\"`"),
+                    );
+                    continue;
+                }
+                if catalog.advanced_criterion(id).is_none() {
+                    let known: Vec<String> = catalog
+                        .advanced_criteria
+                        .iter()
+                        .map(|c| format!("{} {}", c.id, c.name_vi))
+                        .collect();
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at(c.span()),
+                            format!(
+                                "criterion {id} is not in the advanced set of catalog `{}`",
+                                catalog.id
+                            ),
+                        )
+                        .hint(if known.is_empty() {
+                            "this catalog has no advanced set ([[advanced_criteria]])".to_string()
+                        } else {
+                            format!(
+                                "the advanced set (QĐ 318 Phụ lục II) numbers its own criteria: {}",
+                                known.join(", ")
+                            )
+                        }),
+                    );
+                    continue;
+                }
+                (
+                    TargetKind::LevelCriterion {
+                        criterion: id,
+                        level,
+                    },
+                    communes,
+                )
+            }
             (Some(c), None, None, None, None) => {
                 let id = *c.get_ref();
                 if catalog.criterion(id).is_none() {
