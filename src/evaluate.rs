@@ -94,6 +94,21 @@ pub struct LevelTargetStatus {
     pub source: String,
 }
 
+/// A criterion decided from an indicator value, explained (giải thích theo chỉ tiêu).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorExplanation {
+    /// Commune id.
+    pub commune: String,
+    /// Commune name.
+    pub name: String,
+    /// The decision: value, threshold, region, gap and sources.
+    #[serde(flatten)]
+    pub decision: crate::scenario::IndicatorDecision,
+    /// One line, in the documents' phrasing, e.g. "c10 Thu nhập: 36,2 < 39 triệu đồng/người
+    /// (Trung du và miền núi phía Bắc, 2022), thiếu 2,8".
+    pub text: String,
+}
+
 /// A district's summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictSummary {
@@ -122,6 +137,9 @@ pub struct Evaluation {
     /// The scenario's targets on criteria of the advanced set, against the communes now.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub level_targets: Vec<LevelTargetStatus>,
+    /// Criteria decided from indicator values, each explained.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorExplanation>,
     /// Per district (empty without districts).
     pub districts: Vec<DistrictSummary>,
     /// Per commune.
@@ -342,6 +360,7 @@ pub fn evaluate_communes(
         criteria,
         advanced_criteria,
         level_targets: Vec::new(),
+        indicators: Vec::new(),
         districts,
         per_commune,
     }
@@ -377,5 +396,53 @@ pub fn evaluate(scenario: &Scenario) -> Evaluation {
             _ => None,
         })
         .collect();
+    evaluation.indicators = scenario
+        .indicator_decisions
+        .iter()
+        .map(|d| explain(scenario, d))
+        .collect();
     evaluation
+}
+
+/// "c10 Thu nhập: 36,2 < 39 triệu đồng/người (Trung du và miền núi phía Bắc, 2022), thiếu 2,8".
+fn explain(scenario: &Scenario, d: &crate::scenario::IndicatorDecision) -> IndicatorExplanation {
+    use crate::catalog::Comparison;
+    use crate::number::{format_trimmed, NumberStyle};
+    let n = |v: Decimal| format_trimmed(v, 2, NumberStyle::Vietnamese);
+    let catalog = &scenario.catalog;
+    let criterion = catalog
+        .criterion(d.criterion)
+        .map_or(String::new(), |c| c.name_vi.clone());
+    let unit = catalog
+        .indicator(&d.indicator)
+        .map_or(String::new(), |i| i.unit.clone());
+    let region = catalog
+        .regions
+        .iter()
+        .find(|r| r.id == d.region)
+        .map_or(d.region.clone(), |r| r.name_vi.clone());
+    let region = match d.via_attribute.as_deref() {
+        Some("difficult") => format!("{region}, áp dụng cho xã ĐBKK"),
+        Some(other) => format!("{region}, áp dụng theo đặc điểm {other}"),
+        None => region,
+    };
+    let (sign, word) = match (d.comparison, d.met) {
+        (Comparison::AtLeast, true) => ("≥", "đạt".to_string()),
+        (Comparison::AtMost, true) => ("≤", "đạt".to_string()),
+        (Comparison::AtLeast, false) => ("<", format!("thiếu {}", n(d.gap))),
+        (Comparison::AtMost, false) => (">", format!("vượt {}", n(d.gap))),
+    };
+    let commune = &scenario.communes[d.commune];
+    IndicatorExplanation {
+        commune: commune.id.clone(),
+        name: commune.name.clone(),
+        decision: d.clone(),
+        text: format!(
+            "c{} {criterion}: {} {sign} {} {unit} ({region}, {}), {word}",
+            d.criterion,
+            n(d.value),
+            n(d.threshold),
+            d.year
+        ),
+    }
 }

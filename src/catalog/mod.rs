@@ -2,6 +2,7 @@
 //! versioned data with effective dates and a source for every rule.
 
 mod graph;
+mod indicators;
 mod mapping;
 
 use std::path::Path;
@@ -12,6 +13,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
 pub use graph::{DependencyGraph, Node};
+pub use indicators::{Comparison, Indicator, IndicatorOverride, Threshold, ValueKind, ATTRIBUTES};
 pub use mapping::{diff, CatalogDiff, CatalogMapping, Change, CriterionMapping, DiffRow};
 
 /// Catalogs shipped inside the binary, by id.
@@ -172,6 +174,13 @@ pub struct Catalog {
     /// QĐ 318): its own list; column `aN` of communes.csv is criterion N of it.
     #[serde(default)]
     pub advanced_criteria: Vec<Criterion>,
+    /// Indicators that decide a criterion from a measured value, with thresholds by region
+    /// and year (chỉ tiêu, ngưỡng).
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// Attributes that switch the region whose thresholds apply.
+    #[serde(default)]
+    pub indicator_overrides: Vec<IndicatorOverride>,
     /// Dependency edges.
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
@@ -255,6 +264,7 @@ impl Catalog {
                 );
             }
         }
+        self.validate_indicators(text, path, &mut problems);
         if let Err(mut graph_problems) = DependencyGraph::build(self, text, path) {
             problems.append(&mut graph_problems);
         }
@@ -263,6 +273,82 @@ impl Catalog {
         } else {
             Err(Error::Invalid(problems))
         }
+    }
+
+    fn validate_indicators(&self, text: &str, path: &Path, problems: &mut Vec<Diagnostic>) {
+        let regions: Vec<&str> = self.regions.iter().map(|r| r.id.as_str()).collect();
+        let mut ids = std::collections::BTreeSet::new();
+        for i in &self.indicators {
+            let line = text::line_of(text, &format!("id = \"{}\"", i.id));
+            if !ids.insert(i.id.as_str()) {
+                problems.push(Diagnostic::new(
+                    path,
+                    line,
+                    format!("indicator `{}` is defined twice", i.id),
+                ));
+            }
+            if self.criterion(i.criterion).is_none() {
+                problems.push(Diagnostic::new(
+                    path,
+                    line,
+                    format!(
+                        "indicator `{}` decides unknown criterion {}",
+                        i.id, i.criterion
+                    ),
+                ));
+            }
+            for t in &i.thresholds {
+                let at = text::line_of(text, &format!("value = \"{}\"", t.value)).or(line);
+                if !regions.contains(&t.region.as_str()) {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at,
+                            format!(
+                                "threshold of `{}` names unknown region `{}`",
+                                i.id, t.region
+                            ),
+                        )
+                        .hint(format!("regions: {}", regions.join(", "))),
+                    );
+                }
+                if crate::number::parse_decimal(&t.value).is_err() {
+                    problems.push(Diagnostic::new(
+                        path,
+                        at,
+                        format!("threshold `{}` of `{}` is not a number", t.value, i.id),
+                    ));
+                }
+            }
+        }
+        for o in &self.indicator_overrides {
+            let line = text::line_of(text, &format!("attribute = \"{}\"", o.attribute));
+            if !ATTRIBUTES.contains(&o.attribute.as_str()) {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        line,
+                        format!("override names unknown attribute `{}`", o.attribute),
+                    )
+                    .hint(format!("attributes: {}", ATTRIBUTES.join(", "))),
+                );
+            }
+            if !regions.contains(&o.region.as_str()) {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        line,
+                        format!("override names unknown region `{}`", o.region),
+                    )
+                    .hint(format!("regions: {}", regions.join(", "))),
+                );
+            }
+        }
+    }
+
+    /// Indicator by id.
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
     }
 
     /// The dependency graph (validated at load).

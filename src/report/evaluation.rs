@@ -64,6 +64,27 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool) -> String {
         ));
         out.push('\n');
     }
+    if !e.indicators.is_empty() {
+        out.push_str("\nCriteria decided from indicator values (tiêu chí theo chỉ tiêu):\n");
+        out.push_str(&table(
+            &[
+                "Commune (xã)",
+                "Decision (kết luận)",
+                "Source of the threshold (căn cứ)",
+            ],
+            e.indicators
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.name.clone(),
+                        i.text.clone(),
+                        i.decision.threshold_source.clone(),
+                    ]
+                })
+                .collect(),
+        ));
+        out.push('\n');
+    }
     if !e.districts.is_empty() {
         out.push('\n');
         out.push_str(&table(

@@ -4,6 +4,7 @@
 mod amount;
 mod communes;
 mod criteria_set;
+mod indicators;
 mod projects;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,8 @@ use crate::text;
 pub use amount::Amount;
 pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
-pub use projects::{parse_gains, Gain, Must, Project};
+pub use indicators::{IndicatorDecision, IndicatorValue};
+pub use projects::{parse_gains, parse_gains_with, Gain, Must, Project};
 
 /// Kind of capital source (nguồn vốn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -368,6 +370,8 @@ struct ScenarioFile {
     #[serde(default)]
     projects: Option<String>,
     #[serde(default)]
+    indicators: Option<String>,
+    #[serde(default)]
     capital_sources: Vec<CapitalSource>,
     #[serde(default)]
     counterpart: Vec<CounterpartRule>,
@@ -420,6 +424,10 @@ pub struct Scenario {
     pub communes: Vec<Commune>,
     /// Candidate projects.
     pub projects: Vec<Project>,
+    /// Indicator values (long format), if the scenario has an indicators file.
+    pub indicator_values: Vec<IndicatorValue>,
+    /// Criteria decided from the baseline-year indicator values.
+    pub indicator_decisions: Vec<IndicatorDecision>,
     /// Capital sources.
     pub capital_sources: Vec<CapitalSource>,
     /// Counterpart rules.
@@ -513,7 +521,7 @@ impl Scenario {
         }
         let targets = read_targets(&file, &catalog, &text, &toml_path, &mut problems);
         let communes_path = dir.join(&file.communes);
-        let communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
+        let mut communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
             Ok(communes) => communes,
             Err(Error::Invalid(mut more)) if !options.allow_missing_communes => {
                 problems.append(&mut more);
@@ -522,10 +530,42 @@ impl Scenario {
             Err(_) if options.allow_missing_communes => Vec::new(),
             Err(e) => return Err(e),
         };
+        let (indicator_values, indicator_decisions) = match &file.indicators {
+            Some(name) if !communes.is_empty() => {
+                let path = dir.join(name);
+                let decided = indicators::read(&path, &catalog, &communes).and_then(|values| {
+                    let decisions = indicators::decide(
+                        &path,
+                        &values,
+                        &catalog,
+                        file.region.as_deref(),
+                        file.baseline_year,
+                        &mut communes,
+                    )?;
+                    Ok((values, decisions))
+                });
+                match decided {
+                    Ok(done) => done,
+                    Err(Error::Invalid(mut more)) => {
+                        problems.append(&mut more);
+                        (Vec::new(), Vec::new())
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        let gaps = indicators::gaps(&indicator_decisions, communes.len());
         let projects = match &file.projects {
             Some(name) if !options.skip_projects => {
                 let projects_path = dir.join(name);
-                match projects::read(&projects_path, &catalog, &communes, &file.capital_sources) {
+                match projects::read(
+                    &projects_path,
+                    &catalog,
+                    &communes,
+                    &file.capital_sources,
+                    &gaps,
+                ) {
                     Ok(projects) => projects,
                     Err(Error::Invalid(mut more)) => {
                         problems.append(&mut more);
@@ -553,6 +593,8 @@ impl Scenario {
             catalog,
             communes,
             projects,
+            indicator_values,
+            indicator_decisions,
             capital_sources: file.capital_sources,
             counterpart: file.counterpart,
             targets,
