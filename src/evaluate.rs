@@ -317,27 +317,28 @@ pub fn evaluate_communes(
     let evaluator = Evaluator::new(catalog);
     let per_commune: Vec<CommuneStatus> = communes.iter().map(|c| evaluator.commune(c)).collect();
     let all: Vec<&CommuneStatus> = per_commune.iter().collect();
+    let count = |c: &crate::catalog::Criterion, met: usize| CriterionCount {
+        id: c.id,
+        name_en: c.name_en.clone(),
+        name_vi: c.name_vi.clone(),
+        met,
+    };
     let criteria = catalog
         .criteria
         .iter()
-        .map(|c| CriterionCount {
-            id: c.id,
-            name_en: c.name_en.clone(),
-            name_vi: c.name_vi.clone(),
-            met: per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
+        .map(|c| {
+            count(
+                c,
+                per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
+            )
         })
         .collect();
     let advanced_criteria = catalog
         .advanced_criteria
         .iter()
-        .map(|c| CriterionCount {
-            id: c.id,
-            name_en: c.name_en.clone(),
-            name_vi: c.name_vi.clone(),
-            met: communes
-                .iter()
-                .filter(|commune| commune.advanced_met.contains(c.id))
-                .count(),
+        .map(|c| {
+            let met = communes.iter().filter(|x| x.advanced_met.contains(c.id));
+            count(c, met.count())
         })
         .collect();
     let mut by_district: BTreeMap<&str, Vec<&CommuneStatus>> = BTreeMap::new();

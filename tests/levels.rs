@@ -227,6 +227,11 @@ fn a_level_the_catalog_has_no_set_for_is_a_located_error() {
         "{err}"
     );
     assert!(err.contains("18 Chất lượng môi trường sống"), "{err}");
+    let err = load_with(
+        "[[targets]]\nyear = 2024\ntier = \"advanced\"\nlevel = \"advanced\"\ncommunes = 1\nsource = \"x\"\n",
+    )
+    .unwrap_err();
+    assert!(err.contains("`level` without `criterion`"), "{err}");
 }
 
 #[test]

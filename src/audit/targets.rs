@@ -145,6 +145,7 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
     for t in &scenario.targets {
         by_year.entry(t.year).or_default().push(t);
     }
+    carry_criterion_targets(&mut by_year);
     for (year, targets) in by_year {
         if let Some(b) = base.as_ref().filter(|b| b.year < year) {
             above_baseline(scenario, year, &targets, b, r);
@@ -157,6 +158,33 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             bands_fit(scenario, year, &targets, n, r);
             floor_fits_bands(scenario, year, &targets, r);
             feasible(scenario, year, &targets, n, r);
+        }
+    }
+}
+
+/// A criterion target due by an earlier year still holds later ("năm 2023 hoàn thành 100% quy
+/// hoạch" holds in 2025): each year also gets the latest earlier target of every criterion it
+/// has none for.
+fn carry_criterion_targets(by_year: &mut BTreeMap<u16, Vec<&Target>>) {
+    let years: Vec<u16> = by_year.keys().copied().collect();
+    for (i, year) in years.iter().enumerate() {
+        let mut carried = Vec::new();
+        for earlier in years[..i].iter().rev() {
+            for t in &by_year[earlier] {
+                let TargetKind::Criterion { criterion } = t.kind else {
+                    continue;
+                };
+                let has = |list: &[&Target]| {
+                    list.iter()
+                        .any(|x| x.kind == TargetKind::Criterion { criterion })
+                };
+                if !has(&by_year[year]) && !has(&carried) {
+                    carried.push(*t);
+                }
+            }
+        }
+        if let Some(list) = by_year.get_mut(year) {
+            list.extend(carried);
         }
     }
 }

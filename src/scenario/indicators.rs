@@ -8,7 +8,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::communes::csv_reader;
+use super::communes::{csv_headers, csv_reader};
 use super::Commune;
 use crate::catalog::{Catalog, Comparison};
 use crate::error::{Diagnostic, Error, Result};
@@ -68,12 +68,7 @@ pub struct IndicatorDecision {
 pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<IndicatorValue>> {
     let text = text::read_to_string(path)?;
     let mut reader = csv_reader(&text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
-        .iter()
-        .map(|h| text::name(h).to_lowercase())
-        .collect();
+    let headers = csv_headers(path, &mut reader)?;
     let mut problems = Vec::new();
     for needed in ["commune", "indicator", "year", "value", "source"] {
         if !headers.iter().any(|h| h == needed) {

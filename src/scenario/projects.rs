@@ -11,7 +11,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::communes::csv_reader;
+use super::communes::{csv_headers, csv_reader};
 use super::{CapitalSource, Commune};
 use crate::catalog::Catalog;
 use crate::error::{Diagnostic, Error, Result};
@@ -146,12 +146,7 @@ pub fn read(
 ) -> Result<Vec<Project>> {
     let text = text::read_to_string(path)?;
     let mut reader = csv_reader(&text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
-        .iter()
-        .map(|h| text::name(h).to_lowercase())
-        .collect();
+    let headers = csv_headers(path, &mut reader)?;
     let col = |name: &str| headers.iter().position(|h| h == name);
     let mut problems = Vec::new();
     for required in ["id", "commune", "category", "cost", "gains"] {
