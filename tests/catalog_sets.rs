@@ -162,10 +162,16 @@ fn graph_shows_the_sets_and_how_the_tiers_depend_on_each_other() {
         sets[1]["criteria"][17]["name_vi"],
         "Chất lượng môi trường sống"
     );
+    // QĐ 319: four conditions on top of the advanced set, each with its source.
+    let model = sets[2]["criteria"].as_array().unwrap();
+    assert_eq!(model.len(), 4);
+    assert!(model
+        .iter()
+        .all(|m| m["source"].as_str().unwrap().starts_with("QĐ 319/QĐ-TTg")));
     let (ok, dot) = ntm(&["graph"]);
     assert!(ok);
     assert!(dot.contains("subgraph cluster_advanced"));
     assert!(dot.contains("\"a18\" -> \"advanced\""));
-    assert!(dot.contains("\"model-conditions\" -> \"model\""));
+    assert!(dot.contains("\"m3\" -> \"model\""));
     assert!(dot.contains("\"standard\" -> \"advanced\""));
 }

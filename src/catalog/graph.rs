@@ -255,7 +255,7 @@ fn sets_json(catalog: &Catalog) -> serde_json::Value {
             "decides": "model",
             "requires": model.requires,
             "source": model.source,
-            "criteria": [],
+            "criteria": list(&catalog.model_conditions, "m"),
         }));
     }
     serde_json::Value::Array(sets)
@@ -297,7 +297,19 @@ fn sets_dot(catalog: &Catalog) -> String {
             ));
         }
     }
-    if let Some(model) = catalog.tier(TierId::Model) {
+    for c in &catalog.model_conditions {
+        out.push_str(&format!(
+            "  \"m{}\" [label=\"{}\\n{}\", shape=note];\n  \"m{}\" -> \"model\" [style=solid, color=black];\n",
+            c.id,
+            c.name_en.replace('"', "'"),
+            c.name_vi.replace('"', "'"),
+            c.id
+        ));
+    }
+    if let Some(model) = catalog
+        .tier(TierId::Model)
+        .filter(|_| catalog.model_conditions.is_empty())
+    {
         out.push_str(&format!(
             "  \"model-conditions\" [label=\"Model conditions\\n{}\", shape=note];\n  \"model-conditions\" -> \"model\" [style=solid, color=black];\n",
             model.source.replace('"', "'")

@@ -174,6 +174,10 @@ pub struct Catalog {
     /// QĐ 318): its own list; column `aN` of communes.csv is criterion N of it.
     #[serde(default)]
     pub advanced_criteria: Vec<Criterion>,
+    /// Conditions of the model tier on top of the advanced set (điều kiện xã NTM kiểu mẫu,
+    /// QĐ 319/QĐ-TTg): not a criteria list, so `communes.csv` has one `model` column for all.
+    #[serde(default)]
+    pub model_conditions: Vec<Criterion>,
     /// Indicators that decide a criterion from a measured value, with thresholds by region
     /// and year (chỉ tiêu, ngưỡng).
     #[serde(default)]
