@@ -224,6 +224,53 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
     targets
 }
 
+/// The scenario's targets on a criterion of the advanced set, drafted at what the plan reaches:
+/// no project raises such a criterion, so the count stays where it is, and the phrase says so
+/// beside the scenario's own figure.
+fn level_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -> Vec<DraftTarget> {
+    let total = after.summary.communes;
+    let mut drafted: Vec<DraftTarget> = Vec::new();
+    for t in &scenario.targets {
+        let TargetKind::LevelCriterion { criterion, level } = t.kind else {
+            continue;
+        };
+        if drafted.iter().any(|d| d.kind == t.kind) {
+            continue;
+        }
+        let count = |e: &Evaluation| {
+            e.advanced_criteria
+                .iter()
+                .find(|c| c.id == criterion)
+                .map_or(0, |c| c.met)
+        };
+        let (b, a) = (count(before), count(after));
+        let (name_en, name_vi) = scenario
+            .catalog
+            .advanced_criterion(criterion)
+            .map_or((String::new(), String::new()), |c| {
+                (c.name_en.clone(), c.name_vi.clone())
+            });
+        drafted.push(DraftTarget {
+            kind: t.kind.clone(),
+            baseline: Decimal::from(b),
+            achievable: Decimal::from(a),
+            stretch: None,
+            phrase_en: format!(
+                "Criterion {criterion} of the {} set ({name_en}): {a}/{total} communes (now {b}); no project raises it; the scenario's target is {} by {}",
+                level.as_str(),
+                t.value.normalize(),
+                t.year
+            ),
+            phrase_vi: format!(
+                "Tiêu chí số {criterion} ({name_vi}) thuộc Bộ tiêu chí xã nông thôn mới nâng cao: {a}/{total} xã (hiện nay {b} xã); chưa có dự án nâng tiêu chí này; chỉ tiêu của kịch bản: {} xã đến năm {}",
+                crate::number::format_trimmed(t.value, 2, crate::number::NumberStyle::Vietnamese),
+                t.year
+            ),
+        });
+    }
+    drafted
+}
+
 /// The `[[targets]]` TOML of drafted targets.
 pub fn targets_toml(d: &Drafting) -> String {
     let mut out = format!(
@@ -250,6 +297,11 @@ pub fn targets_toml(d: &Drafting) -> String {
         match &t.kind {
             TargetKind::Criterion { criterion } => out.push_str(&format!(
                 "criterion = {criterion}\ncommunes = {}\n",
+                t.achievable
+            )),
+            TargetKind::LevelCriterion { criterion, level } => out.push_str(&format!(
+                "criterion = {criterion}\nlevel = \"{}\"\ncommunes = {}\n",
+                level.as_str(),
                 t.achievable
             )),
             TargetKind::Tier { tier } => out.push_str(&format!(
@@ -387,6 +439,7 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
         }
     }
     let mut targets = draft_targets(&base, &before, &chosen.after);
+    targets.extend(level_targets(scenario, &before, &chosen.after));
     for (criterion, count) in stretches {
         if let Some(t) = targets
             .iter_mut()

@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod plan;
 pub mod progress;
 pub mod receipt;
+pub mod reevaluate;
 pub mod report;
 pub mod rules;
 pub mod scenario;

@@ -51,6 +51,16 @@ enum Command {
         /// Also draw the status chart (criteria and bands) to this SVG file.
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
+        /// Re-evaluate under another criteria set through the mapping between the sets (e.g.
+        /// `qd318-2022` for a scenario on `qd1980-2016`); prints the mapping's assumptions.
+        #[arg(long, value_name = "ID")]
+        catalog: Option<String>,
+    },
+    /// Criteria sets (bộ tiêu chí): compare two of them.
+    Catalog {
+        #[command(subcommand)]
+        #[serde(rename = "catalog-command")]
+        command: CatalogCommand,
     },
     /// Check the published figures and targets against each other (kiểm tra số liệu công bố).
     Audit {
@@ -305,6 +315,21 @@ enum Command {
     },
 }
 
+#[derive(Subcommand, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum CatalogCommand {
+    /// Old criterion → new criterion, what carries over and what must be re-assessed (so sánh bộ tiêu chí).
+    Diff {
+        /// Old catalog id or file, e.g. `qd1980-2016`.
+        from: String,
+        /// New catalog id or file, e.g. `qd318-2022`.
+        to: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "kebab-case")]
 enum GraphFormat {
@@ -367,6 +392,9 @@ impl Command {
             | Command::ExportXlsx { json, .. }
             | Command::DraftPlan { json, .. } => *json,
             Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
+            Command::Catalog {
+                command: CatalogCommand::Diff { json, .. },
+            } => *json,
             Command::Serve { .. } => false,
         }
     }
@@ -401,6 +429,12 @@ impl Command {
                 }
             }
             Command::Serve { .. } => {}
+            Command::Catalog {
+                command: CatalogCommand::Diff { from, to, .. },
+            } => {
+                receipt.catalog(from, Path::new("."));
+                receipt.catalog(to, Path::new("."));
+            }
             Command::Compare {
                 scenario,
                 rules,
@@ -533,6 +567,35 @@ fn run(cli: Cli) -> Result<(), Error> {
             communes,
             xlsx,
             svg,
+            catalog: Some(catalog),
+        } => {
+            let s = Scenario::load(&scenario)?;
+            let target = Catalog::load(&catalog, &s.dir)?;
+            let r = ntm::reevaluate::reevaluate(&s, &target)?;
+            if let Some(path) = xlsx {
+                ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&r.evaluation, &s))?;
+            }
+            if let Some(path) = svg {
+                let chart = ntm::report::evaluation_svg(&r.evaluation, &s.name);
+                ntm::text::write_atomic(&path, chart.as_bytes())?;
+            }
+            show(json, &r, || ntm::report::render_reevaluation(&r, communes))?;
+        }
+        Command::Catalog {
+            command: CatalogCommand::Diff { from, to, json },
+        } => {
+            let a = Catalog::load(&from, Path::new("."))?;
+            let b = Catalog::load(&to, Path::new("."))?;
+            let d = ntm::catalog::diff(&a, &b)?;
+            show(json, &d, || ntm::report::render_catalog_diff(&d))?;
+        }
+        Command::Evaluate {
+            scenario,
+            json,
+            communes,
+            xlsx,
+            svg,
+            catalog: None,
         } => {
             let busy = spinner("Đang đánh giá (evaluating)", json);
             let s = Scenario::load(&scenario)?;

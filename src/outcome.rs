@@ -111,6 +111,13 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
                 .find(|c| c.id == *criterion)
                 .map_or(0, |c| c.met),
         ),
+        TargetKind::LevelCriterion { criterion, .. } => count(
+            evaluation
+                .advanced_criteria
+                .iter()
+                .find(|c| c.id == *criterion)
+                .map_or(0, |c| c.met),
+        ),
         TargetKind::Tier { tier } => count(match tier {
             TierId::Standard => evaluation.summary.standard,
             TierId::Advanced => evaluation.summary.advanced,

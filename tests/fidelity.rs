@@ -246,6 +246,16 @@ fn muong_te_planning_is_due_in_2023() {
     let c1 = targets(&s, &criterion(1));
     assert_eq!(c1.len(), 1);
     assert_eq!((c1[0].year, c1[0].value), (2023, d("13")));
+    // A target due by 2023 still holds in 2025: the audit carries it into the 2025 average
+    // check, 13 + (13+13+13+10+12+13+13+13+4+4+13+12+10+11+13+7+13+13 = 200) = 213 = 16,38 × 13.
+    let a = audit(&s);
+    assert!(!a.findings.iter().any(|f| f.check == "target-average"));
+    let p = a
+        .passed
+        .iter()
+        .find(|p| p.check == "target-average")
+        .unwrap();
+    assert!(p.message.contains("2025"), "{}", p.message);
 }
 
 // ---- Lai Châu (seeds/000) ----

@@ -32,6 +32,7 @@ fn every_shipped_scenario_passes_check_and_evaluate() {
         "muong-te-2021-2025",
         "lam-dong-2025",
         "example-3-communes",
+        "example-indicators",
     ] {
         let path = format!("scenarios/{name}");
         let (ok, _) = ntm(&["check", &path]);

@@ -341,11 +341,13 @@ fn every_seed_round_trips_through_a_workbook() {
         }
         let a = Scenario::load(&source).unwrap();
         let out = tempfile::tempdir().unwrap();
-        std::fs::copy(
-            source.join("scenario.toml"),
-            out.path().join("scenario.toml"),
-        )
-        .unwrap();
+        // The scenario file and what it names besides communes and projects (a catalog file,
+        // indicator values) travel as they are; the workbook carries communes and projects.
+        for name in ["scenario.toml", "catalog.toml", "indicators.csv"] {
+            if source.join(name).is_file() {
+                std::fs::copy(source.join(name), out.path().join(name)).unwrap();
+            }
+        }
         let book = out.path().join("w.xlsx");
         ntm::xlsx::write_workbook(&book, &ntm::xlsx::scenario_sheets(&a)).unwrap();
         ntm::xlsx::import_workbook(&book, out.path(), None).unwrap();

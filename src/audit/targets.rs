@@ -77,6 +77,9 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
 fn figure(scenario: &Scenario, t: &Target) -> Figure {
     let key = match &t.kind {
         TargetKind::Criterion { criterion } => format!("c{criterion}"),
+        TargetKind::LevelCriterion { criterion, level } => {
+            format!("{}.c{criterion}", level.as_str())
+        }
         TargetKind::Tier { tier } => tier.as_str().to_string(),
         TargetKind::Band { band } => format!("band.{band}"),
         TargetKind::AverageCriteria => "average_criteria".into(),
@@ -143,11 +146,13 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
     for t in &scenario.targets {
         by_year.entry(t.year).or_default().push(t);
     }
+    carry_criterion_targets(&mut by_year);
     for (year, targets) in by_year {
         if let Some(b) = base.as_ref().filter(|b| b.year < year) {
             above_baseline(scenario, year, &targets, b, r);
         }
         tiers_nest(scenario, year, &targets, r);
+        levels_nest(scenario, year, &targets, r);
         if let Some(n) = communes {
             within_communes(scenario, year, &targets, n, r);
             average_reachable(scenario, year, &targets, n, base.as_ref(), r);
@@ -155,6 +160,96 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
             floor_fits_bands(scenario, year, &targets, r);
             feasible(scenario, year, &targets, n, r);
         }
+    }
+}
+
+/// A criterion target due by an earlier year still holds later ("năm 2023 hoàn thành 100% quy
+/// hoạch" holds in 2025): each year also gets the latest earlier target of every criterion it
+/// has none for.
+fn carry_criterion_targets(by_year: &mut BTreeMap<u16, Vec<&Target>>) {
+    let years: Vec<u16> = by_year.keys().copied().collect();
+    for (i, year) in years.iter().enumerate() {
+        let mut carried = Vec::new();
+        for earlier in years[..i].iter().rev() {
+            for t in &by_year[earlier] {
+                let TargetKind::Criterion { criterion } = t.kind else {
+                    continue;
+                };
+                let has = |list: &[&Target]| {
+                    list.iter()
+                        .any(|x| x.kind == TargetKind::Criterion { criterion })
+                };
+                if !has(&by_year[year]) && !has(&carried) {
+                    carried.push(*t);
+                }
+            }
+        }
+        if let Some(list) = by_year.get_mut(year) {
+            list.extend(carried);
+        }
+    }
+}
+
+/// A target on a criterion of the advanced set counts communes that meet the standard
+/// criteria it continues ("60/94 xã đạt tiêu chí … trong đó có 2 xã đạt tiêu chí NTM nâng
+/// cao"): it cannot exceed their targets of the same year.
+fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recorder) {
+    let mut figures = Vec::new();
+    let mut lines = Vec::new();
+    for t in targets {
+        let TargetKind::LevelCriterion { criterion, .. } = t.kind else {
+            continue;
+        };
+        let Some(advanced) = scenario.catalog.advanced_criterion(criterion) else {
+            continue;
+        };
+        for standard in &advanced.standard {
+            let Some(outer) = targets.iter().find(|o| {
+                o.kind
+                    == TargetKind::Criterion {
+                        criterion: *standard,
+                    }
+            }) else {
+                continue;
+            };
+            let line = format!(
+                "{} {} ≤ {} {}",
+                t.name(&scenario.catalog),
+                t.value.normalize(),
+                outer.name(&scenario.catalog),
+                outer.value.normalize()
+            );
+            if t.value <= outer.value {
+                figures.push(figure(scenario, t));
+                lines.push(line);
+            } else {
+                r.find(Finding {
+                    check: "target-level",
+                    severity: Severity::Error,
+                    message: format!(
+                        "{year}: {} communes meeting {} at the advanced level, but only {} meeting {}",
+                        t.value.normalize(),
+                        t.name(&scenario.catalog),
+                        outer.value.normalize(),
+                        outer.name(&scenario.catalog)
+                    ),
+                    figures: vec![figure(scenario, t), figure(scenario, outer)],
+                    arithmetic: vec![line.replace('≤', ">")],
+                    fix: Some("the advanced-level count is part of the standard-level count (\"trong đó\"): lower it or raise the standard target".into()),
+                });
+            }
+        }
+    }
+    if !lines.is_empty() {
+        r.pass(
+            "target-level",
+            format!(
+                "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
+                lines.len()
+            ),
+            figures,
+            lines,
+        );
     }
 }
 

@@ -119,6 +119,12 @@ fn baseline_of(kind: &TargetKind, e: &Evaluation) -> Decimal {
                 .find(|c| c.id == *criterion)
                 .map_or(0, |c| c.met),
         ),
+        TargetKind::LevelCriterion { criterion, .. } => count(
+            e.advanced_criteria
+                .iter()
+                .find(|c| c.id == *criterion)
+                .map_or(0, |c| c.met),
+        ),
         TargetKind::Tier { tier } => count(
             e.per_commune
                 .iter()

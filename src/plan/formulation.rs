@@ -213,6 +213,9 @@ pub(crate) fn requirements_of(scenario: &Scenario, years: &[u16]) -> Vec<Require
                     (Measure::Criterion(*criterion), ceil_count(t.value))
                 }
                 TargetKind::Tier { tier } => (Measure::Tier(*tier), ceil_count(t.value)),
+                // No project raises a criterion of the advanced set: the target is reported
+                // against the outcome (out of reach when short), never a constraint.
+                TargetKind::LevelCriterion { .. } => (Measure::AtLeast(0), 0),
                 TargetKind::Band { band } => {
                     let min = scenario
                         .catalog

@@ -204,6 +204,11 @@ pub struct Plan {
     pub extra_budget: BTreeMap<String, Decimal>,
     /// Targets no amount of money reaches with these projects.
     pub unreachable: Vec<String>,
+    /// Targets on a criterion of a higher tier's own set (advanced) that the outcome misses:
+    /// no project raises such a criterion, so they are reported here and never constrain the
+    /// plan or change its status.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub out_of_reach: Vec<String>,
     /// Communes at standard after the plan that were not before.
     pub newly_standard: Vec<String>,
     /// Funded projects.
@@ -220,6 +225,36 @@ pub struct Plan {
 
 /// Plans a scenario.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
+    let mut plan = plan_targets(scenario, options)?;
+    plan.out_of_reach = level_targets_missed(scenario, &plan.targets);
+    Ok(plan)
+}
+
+/// Level targets (a criterion of the advanced set) the outcome misses, as `name year: achieved
+/// of target`.
+fn level_targets_missed(scenario: &Scenario, outcomes: &[TargetOutcome]) -> Vec<String> {
+    scenario
+        .targets
+        .iter()
+        .zip(outcomes)
+        .filter(|(t, o)| {
+            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
+                && o.shortfall > Decimal::ZERO
+        })
+        .map(|(_, o)| {
+            format!(
+                "{} {}: {} of {}",
+                o.name,
+                o.year,
+                o.achieved.normalize(),
+                o.target.normalize()
+            )
+        })
+        .collect()
+}
+
+/// Plans a scenario on the targets the projects can move.
+fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let settings = settings_of(options)?;
     let years = planning_years(scenario)?;
     // Targets no money reaches with these projects are capped at what funding everything
@@ -761,6 +796,7 @@ fn assemble(
         targets: targets.into_iter().flatten().collect(),
         extra_budget,
         unreachable: Vec::new(),
+        out_of_reach: Vec::new(),
         newly_standard,
         projects,
         tie_break: Vec::new(),

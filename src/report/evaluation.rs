@@ -42,6 +42,54 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool, style: NumberStyle) 
             .collect(),
     ));
     out.push('\n');
+    if !e.level_targets.is_empty() {
+        out.push_str("\nTargets on criteria of the advanced set, QĐ 318 Phụ lục II (chỉ tiêu tiêu chí nâng cao):\n");
+        out.push_str(&table(
+            &[
+                "Advanced criterion",
+                "Tiêu chí nâng cao",
+                "Year (năm)",
+                "Target (chỉ tiêu)",
+                "Now (hiện nay)",
+                "Source (nguồn)",
+            ],
+            e.level_targets
+                .iter()
+                .map(|t| {
+                    vec![
+                        format!("{} c{} {}", t.level.as_str(), t.criterion, t.name_en),
+                        t.name_vi.clone(),
+                        t.year.to_string(),
+                        t.target.normalize().to_string(),
+                        format!("{}/{}", t.now, s.communes),
+                        t.source.clone(),
+                    ]
+                })
+                .collect(),
+        ));
+        out.push('\n');
+    }
+    if !e.indicators.is_empty() {
+        out.push_str("\nCriteria decided from indicator values (tiêu chí theo chỉ tiêu):\n");
+        out.push_str(&table(
+            &[
+                "Commune (xã)",
+                "Decision (kết luận)",
+                "Source of the threshold (căn cứ)",
+            ],
+            e.indicators
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.name.clone(),
+                        i.text.clone(),
+                        i.decision.threshold_source.clone(),
+                    ]
+                })
+                .collect(),
+        ));
+        out.push('\n');
+    }
     if !e.districts.is_empty() {
         out.push('\n');
         out.push_str(&table(

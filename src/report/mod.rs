@@ -2,6 +2,7 @@
 
 mod allocate;
 mod audit;
+mod catalog;
 mod compare;
 mod drafting;
 mod evaluation;
@@ -12,6 +13,7 @@ mod synthetic_projects;
 
 pub use allocate::{render_allocation, render_simulation};
 pub use audit::{audit_sheets, render_audit};
+pub use catalog::{render_catalog_diff, render_reevaluation};
 pub use compare::{comparison_chart, comparison_svg, render_comparison, render_variants};
 pub use drafting::render_drafting;
 pub use evaluation::{evaluation_chart, evaluation_svg, render_evaluation};

@@ -249,6 +249,12 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
             plan.unreachable.join(", ")
         ));
     }
+    if !plan.out_of_reach.is_empty() {
+        out.push_str(&format!(
+            "Out of reach: no project raises a criterion of the advanced set (ngoài tầm dự án, tiêu chí nâng cao): {}\n",
+            plan.out_of_reach.join("; ")
+        ));
+    }
     out.push_str(&format!(
         "\nXã đạt chuẩn (communes at standard): {} trước (before), {} sau (after); mới đạt chuẩn (newly at standard): {}\n\n",
         format_count(plan.before.summary.standard as u64, style),

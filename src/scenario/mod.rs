@@ -4,6 +4,7 @@
 mod amount;
 mod communes;
 mod criteria_set;
+mod indicators;
 mod projects;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,8 @@ use crate::text;
 pub use amount::Amount;
 pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
-pub use projects::{parse_gains, Gain, Must, Project};
+pub use indicators::{IndicatorDecision, IndicatorValue};
+pub use projects::{parse_gains, parse_gains_with, Gain, Must, Project};
 
 /// Kind of capital source (nguồn vốn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -138,6 +140,15 @@ pub enum TargetKind {
         /// Criterion id.
         criterion: u8,
     },
+    /// Communes meeting a criterion of a higher tier's own set ("trong đó có N xã đạt tiêu chí
+    /// NTM nâng cao"): `level` is `advanced` and `criterion` numbers the advanced set
+    /// (QĐ 318 Phụ lục II).
+    LevelCriterion {
+        /// Criterion id in the level's set.
+        criterion: u8,
+        /// The set's tier.
+        level: TierId,
+    },
     /// Communes at a tier or higher.
     Tier {
         /// Tier.
@@ -185,6 +196,13 @@ impl Target {
                     .criterion(*criterion)
                     .map_or("", |c| c.name_en.as_str())
             ),
+            TargetKind::LevelCriterion { criterion, level } => format!(
+                "{} c{criterion} {}",
+                level.as_str(),
+                catalog
+                    .advanced_criterion(*criterion)
+                    .map_or("", |c| c.name_en.as_str())
+            ),
             TargetKind::Tier { tier } => format!("communes at {}", tier.as_str()),
             // Band targets are cumulative: see `outcome::cumulative_band_target`.
             TargetKind::Band { band } => format!(
@@ -204,6 +222,12 @@ impl Target {
                 "xã đạt tiêu chí số {criterion} ({})",
                 catalog
                     .criterion(*criterion)
+                    .map_or("", |c| c.name_vi.as_str())
+            ),
+            TargetKind::LevelCriterion { criterion, .. } => format!(
+                "xã đạt tiêu chí số {criterion} ({}) thuộc Bộ tiêu chí xã nông thôn mới nâng cao",
+                catalog
+                    .advanced_criterion(*criterion)
                     .map_or("", |c| c.name_vi.as_str())
             ),
             TargetKind::Tier { tier } => match tier {
@@ -238,6 +262,8 @@ struct TargetFile {
     year: Option<u16>,
     #[serde(default)]
     criterion: Option<Spanned<u8>>,
+    #[serde(default)]
+    level: Option<Spanned<TierId>>,
     #[serde(default)]
     tier: Option<TierId>,
     #[serde(default)]
@@ -388,6 +414,8 @@ struct ScenarioFile {
     #[serde(default)]
     projects: Option<String>,
     #[serde(default)]
+    indicators: Option<String>,
+    #[serde(default)]
     capital_sources: Vec<CapitalSource>,
     #[serde(default)]
     counterpart: Vec<CounterpartRule>,
@@ -440,6 +468,10 @@ pub struct Scenario {
     pub communes: Vec<Commune>,
     /// Candidate projects.
     pub projects: Vec<Project>,
+    /// Indicator values (long format), if the scenario has an indicators file.
+    pub indicator_values: Vec<IndicatorValue>,
+    /// Criteria decided from the baseline-year indicator values.
+    pub indicator_decisions: Vec<IndicatorDecision>,
     /// Capital sources.
     pub capital_sources: Vec<CapitalSource>,
     /// Counterpart rules.
@@ -533,7 +565,7 @@ impl Scenario {
         }
         let targets = read_targets(&file, &catalog, &text, &toml_path, &mut problems);
         let communes_path = dir.join(&file.communes);
-        let communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
+        let mut communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
             Ok(communes) => communes,
             Err(Error::Invalid(mut more)) if !options.allow_missing_communes => {
                 problems.append(&mut more);
@@ -542,10 +574,42 @@ impl Scenario {
             Err(_) if options.allow_missing_communes => Vec::new(),
             Err(e) => return Err(e),
         };
+        let (indicator_values, indicator_decisions) = match &file.indicators {
+            Some(name) if !communes.is_empty() => {
+                let path = dir.join(name);
+                let decided = indicators::read(&path, &catalog, &communes).and_then(|values| {
+                    let decisions = indicators::decide(
+                        &path,
+                        &values,
+                        &catalog,
+                        file.region.as_deref(),
+                        file.baseline_year,
+                        &mut communes,
+                    )?;
+                    Ok((values, decisions))
+                });
+                match decided {
+                    Ok(done) => done,
+                    Err(Error::Invalid(mut more)) => {
+                        problems.append(&mut more);
+                        (Vec::new(), Vec::new())
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        let gaps = indicators::gaps(&indicator_decisions, communes.len());
         let projects = match &file.projects {
             Some(name) if !options.skip_projects => {
                 let projects_path = dir.join(name);
-                match projects::read(&projects_path, &catalog, &communes, &file.capital_sources) {
+                match projects::read(
+                    &projects_path,
+                    &catalog,
+                    &communes,
+                    &file.capital_sources,
+                    &gaps,
+                ) {
                     Ok(projects) => projects,
                     Err(Error::Invalid(mut more)) => {
                         problems.append(&mut more);
@@ -573,6 +637,8 @@ impl Scenario {
             catalog,
             communes,
             projects,
+            indicator_values,
+            indicator_decisions,
             capital_sources: file.capital_sources,
             counterpart: file.counterpart,
             targets,
@@ -621,6 +687,13 @@ fn read_targets(
     for t in &file.targets {
         let at = |span: std::ops::Range<usize>| Some(text::line_column(text, span.start).0);
         let communes = t.communes.as_ref().map(|c| c.get_ref().0);
+        if let (Some(level), None) = (&t.level, &t.criterion) {
+            problems.push(
+                Diagnostic::new(path, at(level.span()), "`level` without `criterion`")
+                    .hint("a level says which criteria set a `criterion = N` target counts in; for communes at a tier write `tier = \"advanced\"`"),
+            );
+            continue;
+        }
         let (kind, value) = match (
             &t.criterion,
             t.tier,
@@ -628,6 +701,58 @@ fn read_targets(
             t.average_criteria,
             t.min_criteria,
         ) {
+            (Some(c), None, None, None, None)
+                if t.level
+                    .as_ref()
+                    .is_some_and(|l| *l.get_ref() != TierId::Standard) =>
+            {
+                let id = *c.get_ref();
+                let level = t.level.as_ref().map_or(TierId::Standard, |l| *l.get_ref());
+                if level == TierId::Model {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            t.level.as_ref().and_then(|l| at(l.span())),
+                            "the catalog has no criteria set for the model tier",
+                        )
+                        .hint("QĐ 319/QĐ-TTg sets conditions on top of the advanced set, not a list of criteria: write `tier = \"model\"`, or `level = \"advanced\"`"),
+                    );
+                    continue;
+                }
+                if catalog.advanced_criterion(id).is_none() {
+                    let known: Vec<String> = catalog
+                        .advanced_criteria
+                        .iter()
+                        .map(|c| format!("{} {}", c.id, c.name_vi))
+                        .collect();
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at(c.span()),
+                            format!(
+                                "criterion {id} is not in the advanced set of catalog `{}`",
+                                catalog.id
+                            ),
+                        )
+                        .hint(if known.is_empty() {
+                            "this catalog has no advanced set ([[advanced_criteria]])".to_string()
+                        } else {
+                            format!(
+                                "the advanced set (QĐ 318 Phụ lục II) numbers its own criteria: {}",
+                                known.join(", ")
+                            )
+                        }),
+                    );
+                    continue;
+                }
+                (
+                    TargetKind::LevelCriterion {
+                        criterion: id,
+                        level,
+                    },
+                    communes,
+                )
+            }
             (Some(c), None, None, None, None) => {
                 let id = *c.get_ref();
                 if catalog.criterion(id).is_none() {

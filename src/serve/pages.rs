@@ -340,6 +340,12 @@ pub fn target_label(t: &Target, opened: &Opened, lang: Lang) -> String {
                 .criterion(*criterion)
                 .map_or("", |c| c.name_vi.as_str())
         ),
+        (TargetKind::LevelCriterion { criterion, .. }, Lang::Vi) => format!(
+            "Số xã đạt tiêu chí số {criterion} ({}) thuộc Bộ tiêu chí nâng cao",
+            catalog
+                .advanced_criterion(*criterion)
+                .map_or("", |c| c.name_vi.as_str())
+        ),
         (TargetKind::Tier { tier }, Lang::Vi) => {
             format!("Số xã {}", tier_label(Some(*tier), Lang::Vi))
         }
