@@ -322,7 +322,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
             TieBreak {
                 what: stage.what,
-                value,
+                value: value.normalize(),
                 bound,
                 gap: gap_of(value.to_f64().unwrap_or(0.0), bound, stage.optimal),
                 optimal: stage.optimal,
@@ -425,6 +425,10 @@ fn tie_break(
     }
     let mut chosen = chosen;
     let mut stages = Vec::new();
+    // Each stage gets a quarter of the time limit (at least a second): the objective's own
+    // answer comes first, and a stage cut short reports its gap.
+    let mut settings = settings;
+    settings.time_limit = settings.time_limit.map(|t| (t / 4.0).max(1.0).min(t));
     let state_value = match state_value {
         Some(value) => value,
         None => {
