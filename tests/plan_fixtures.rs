@@ -225,6 +225,11 @@ fn json_is_byte_identical_twice() {
     ] {
         assert!(value.get(key).is_some(), "missing {key}");
     }
+    // The before/after tables the text report prints: A and B reach standard.
+    assert_eq!(value["before"]["standard"], 1);
+    assert_eq!(value["after"]["standard"], 3);
+    assert_eq!(value["after"]["per_commune"][0]["criteria_met"], 19);
+    assert_eq!(value["before"]["per_commune"][0]["criteria_met"], 18);
     assert_eq!(value["spend_by_source"]["local"], "75");
     assert_eq!(value["projects"][0]["funding"]["local"], "30");
     assert_eq!(value["targets"][0]["shortfall"], "0");

@@ -9,17 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::funding::Funding;
+use super::funding::{budget_rows, Funding, Group};
+pub(crate) use super::model::{lp_name, MONEY_SCALE};
 use super::model::{Model, Sense, Var};
 use crate::catalog::{Node, TierId};
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate_communes;
 use crate::outcome::{apply_projects, cumulative_band_target};
 use crate::scenario::{Must, Scenario, TargetKind};
-
-/// Money in the solver is in billion VND (scenario amounts are million VND): keeps the
-/// coefficients of selection and budget rows near 1.
-pub(crate) const MONEY_SCALE: f64 = 1e-3;
 
 /// What a requirement counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,13 +57,6 @@ pub(crate) enum Goal {
     MinShortfall,
     /// Extra money beyond the budgets that makes every requirement hold.
     MinExtra,
-}
-
-/// Projects that may draw on the same set of sources (nhóm dự án cùng nguồn).
-#[derive(Debug, Clone)]
-pub(crate) struct Group {
-    /// Indices of the eligible capital sources.
-    pub sources: Vec<usize>,
 }
 
 /// A funding variable: money of `source` to projects of `group` in `year`.
@@ -725,51 +715,15 @@ impl Formulation {
                 terms.extend(members.iter().map(|(v, c)| (*v, -c)));
                 model.row(format!("fund_g{gi}_{t}"), terms, 0.0, 0.0);
             }
-            for (s, source) in sources.iter().enumerate() {
-                let mut terms: Vec<(Var, f64)> = f
-                    .iter()
-                    .filter(|fv| fv.source == s && fv.year == t)
-                    .map(|fv| (fv.var, 1.0))
-                    .collect();
-                if terms.is_empty() {
-                    continue;
-                }
-                if goal == Goal::MinExtra {
-                    let e = model.var(
-                        format!("extra_s{s}_{}_{t}", lp_name(&source.id)),
-                        0.0,
-                        f64::INFINITY,
-                        false,
-                    );
-                    model.add_obj(e, 1.0);
-                    terms.push((e, -1.0));
-                    extra.push((s, t, e));
-                }
-                model.row(
-                    format!("budget_s{s}_{}_{t}", lp_name(&source.id)),
-                    terms,
-                    f64::NEG_INFINITY,
-                    budget(s, t),
-                );
-            }
-            for (r, rule) in scenario.counterpart.iter().enumerate() {
-                let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
-                let mut terms: Vec<(Var, f64)> = Vec::new();
-                for fv in f.iter().filter(|fv| fv.year == t) {
-                    let id = &sources[fv.source].id;
-                    let mut coef = 0.0;
-                    if *id == rule.source {
-                        coef += 1.0;
-                    }
-                    if rule.of.contains(id) {
-                        coef -= ratio;
-                    }
-                    if coef != 0.0 {
-                        terms.push((fv.var, coef));
-                    }
-                }
-                model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
-            }
+            let funds: Vec<(usize, Var)> = f
+                .iter()
+                .filter(|fv| fv.year == t)
+                .map(|fv| (fv.source, fv.var))
+                .collect();
+            let extra_cost = (goal == Goal::MinExtra).then_some(1.0);
+            extra.extend(budget_rows(
+                &mut model, scenario, t, &funds, &budget, extra_cost,
+            ));
         }
 
         // Requirements.
@@ -1079,13 +1033,6 @@ fn cover_rows(model: &mut Model, name: &str, v: Var, t: u16, of: &ChosenCovers) 
         }
     }
     model.row(format!("gains_{name}"), terms, f64::NEG_INFINITY, 0.0);
-}
-
-/// An LP-file-safe name: letters, digits and `_`.
-pub(crate) fn lp_name(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
 }
 
 #[cfg(test)]

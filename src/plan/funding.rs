@@ -2,14 +2,78 @@
 //! program over (eligible-source group, source, year) with budgets and counterpart rules. Used
 //! by the heuristic to test a selection, and to split the money of the final plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::formulation::{lp_name, Group, MONEY_SCALE};
-use super::model::{Model, Sense, Var};
+use super::model::{lp_name, Model, Sense, Var, MONEY_SCALE};
 use super::solve::{solve, Settings};
 use crate::scenario::Scenario;
+
+/// Projects that may draw on the same set of sources (nhóm dự án cùng nguồn).
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    /// Indices of the eligible capital sources.
+    pub sources: Vec<usize>,
+}
+
+/// One year's budget and counterpart rows over money variables `funds` (source, variable) of
+/// year `t`; the one home of these rows, for the planning model and the funding LP alike:
+/// `Σ f_st ≤ B_st` (`+ e_st` when `extra_cost` is given, each unit of extra money costing that
+/// much in the objective), and per counterpart rule `Σ f_s₀t ≥ r · Σ_{s ∈ O} f_st`. Returns the
+/// extra-money variables as (source, year, variable).
+pub(crate) fn budget_rows(
+    model: &mut Model,
+    scenario: &Scenario,
+    t: u16,
+    funds: &[(usize, Var)],
+    budget: &dyn Fn(usize, u16) -> f64,
+    extra_cost: Option<f64>,
+) -> Vec<(usize, u16, Var)> {
+    let sources = &scenario.capital_sources;
+    let mut extra = Vec::new();
+    for (s, source) in sources.iter().enumerate() {
+        let mut terms: Vec<(Var, f64)> = funds
+            .iter()
+            .filter(|(fs, _)| *fs == s)
+            .map(|(_, v)| (*v, 1.0))
+            .collect();
+        if terms.is_empty() {
+            continue;
+        }
+        if let Some(cost) = extra_cost {
+            let e = model.var(
+                format!("extra_s{s}_{}_{t}", lp_name(&source.id)),
+                0.0,
+                f64::INFINITY,
+                false,
+            );
+            model.add_obj(e, cost);
+            terms.push((e, -1.0));
+            extra.push((s, t, e));
+        }
+        model.row(
+            format!("budget_s{s}_{}_{t}", lp_name(&source.id)),
+            terms,
+            f64::NEG_INFINITY,
+            budget(s, t),
+        );
+    }
+    for (r, rule) in scenario.counterpart.iter().enumerate() {
+        let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
+        let terms: Vec<(Var, f64)> = funds
+            .iter()
+            .filter_map(|(s, v)| {
+                let id = &sources[*s].id;
+                let coef = f64::from(u8::from(*id == rule.source))
+                    - if rule.of.contains(id) { ratio } else { 0.0 };
+                (coef != 0.0).then_some((*v, coef))
+            })
+            .collect();
+        model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
+    }
+    extra
+}
 
 /// Money per (group, source, year) and extra money per (source, year), in solver units.
 #[derive(Debug, Clone, Default)]
@@ -38,8 +102,8 @@ pub(crate) fn fund(
     };
     let mut model = Model::new(Sense::Minimize);
     let mut vars: BTreeMap<(usize, usize, u16), Var> = BTreeMap::new();
-    let mut years: Vec<u16> = totals.keys().map(|(_, t)| *t).collect();
-    years.dedup();
+    // Keys are (group, year): the years, sorted and each once.
+    let years: BTreeSet<u16> = totals.keys().map(|(_, t)| *t).collect();
     for (&(g, t), &total) in totals {
         if total <= 0.0 {
             continue;
@@ -71,46 +135,14 @@ pub(crate) fn fund(
     }
     let mut extra: BTreeMap<(usize, u16), Var> = BTreeMap::new();
     for &t in &years {
-        for (s, source) in sources.iter().enumerate() {
-            let mut terms: Vec<(Var, f64)> = vars
-                .iter()
-                .filter(|((_, vs, vt), _)| *vs == s && *vt == t)
-                .map(|(_, v)| (*v, 1.0))
-                .collect();
-            if terms.is_empty() {
-                continue;
-            }
-            if allow_extra {
-                let e = model.var(
-                    format!("e_{}_{t}", lp_name(&source.id)),
-                    0.0,
-                    f64::INFINITY,
-                    false,
-                );
-                model.add_obj(e, 1e3);
-                terms.push((e, -1.0));
-                extra.insert((s, t), e);
-            }
-            model.row(
-                format!("budget_s{s}_{t}"),
-                terms,
-                f64::NEG_INFINITY,
-                budget(s, t),
-            );
-        }
-        for (r, rule) in scenario.counterpart.iter().enumerate() {
-            let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
-            let terms: Vec<(Var, f64)> = vars
-                .iter()
-                .filter(|((_, _, vt), _)| *vt == t)
-                .filter_map(|((_, s, _), v)| {
-                    let id = &sources[*s].id;
-                    let coef = f64::from(u8::from(*id == rule.source))
-                        - if rule.of.contains(id) { ratio } else { 0.0 };
-                    (coef != 0.0).then_some((*v, coef))
-                })
-                .collect();
-            model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
+        let funds: Vec<(usize, Var)> = vars
+            .iter()
+            .filter(|((_, _, vt), _)| *vt == t)
+            .map(|((_, s, _), v)| (*s, *v))
+            .collect();
+        let extra_cost = allow_extra.then_some(1e3);
+        for (s, t, e) in budget_rows(&mut model, scenario, t, &funds, &budget, extra_cost) {
+            extra.insert((s, t), e);
         }
     }
     let solved = solve(&model, Settings::unlimited(), None).ok()?;

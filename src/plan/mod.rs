@@ -197,11 +197,9 @@ pub struct Plan {
     pub projects: Vec<FundedProject>,
     /// Lexicographic stages after the objective, in order (empty when turned off).
     pub tie_break: Vec<TieBreak>,
-    /// Status of the communes before the plan.
-    #[serde(skip)]
+    /// Status of the communes before the plan (the report's "before" tables).
     pub before: Evaluation,
-    /// Status of the communes after the plan.
-    #[serde(skip)]
+    /// Status of the communes after the plan, at the end of the last planning year.
     pub after: Evaluation,
 }
 

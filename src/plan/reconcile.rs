@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::formulation::MONEY_SCALE;
 use super::funding::Funding;
+use super::model::MONEY_SCALE;
 use super::FundedProject;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
