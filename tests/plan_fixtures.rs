@@ -484,3 +484,51 @@ fn without_tie_break_the_objective_is_the_same() {
     assert_eq!(p.projects.len(), 1);
     assert!(p.tie_break.is_empty());
 }
+
+#[test]
+fn must_fund_and_must_skip_are_obeyed() {
+    // plan-objectives with pa (A's only project) `must = skip`: A cannot reach standard. B
+    // (45) + C (80) = 125 > 100, so one of them: D + one = 2 communes; the tie-break takes the
+    // cheaper, B (state money 45 < 80).
+    let mut s = load("plan-objectives");
+    let index = |s: &Scenario, id: &str| s.projects.iter().position(|p| p.id == id).unwrap();
+    let pa = index(&s, "pa");
+    s.projects[pa].must = Some(ntm::scenario::Must::Skip);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["pb1", "pb2"]);
+    // pc `must = fund` instead (80): 20 left, which pays for nothing else (pa 30, pb1 + pb2
+    // 45; pb1 alone closes only c2 of B's two gaps) → D + C = 2, and only pc is funded.
+    let mut s = load("plan-objectives");
+    let pc = index(&s, "pc");
+    s.projects[pc].must = Some(ntm::scenario::Must::Fund);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["pc"]);
+    assert_eq!(p.newly_standard, ["c"]);
+}
+
+#[test]
+fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() {
+    // A deadline already passed (the whole command's time used up): no solve runs, the
+    // cheapest-first starting plan stands (A 30 + B 45 = 75 fits 100, C 80 does not), reported
+    // as feasible without a proof, and the tie-break stages as unproven.
+    let options = PlanOptions {
+        deadline: Some(std::time::Instant::now()),
+        ..PlanOptions::default()
+    };
+    let s = load("plan-objectives");
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(p.status, PlanStatus::Feasible);
+    assert_eq!(p.objective, 3.0);
+    assert_eq!(p.bound, None);
+    assert_eq!(p.gap, None);
+    assert_eq!(ids(&p), ["pa", "pb1", "pb2"]);
+    assert!(p.tie_break.iter().all(|t| !t.optimal));
+    // Marginal re-solves under the same deadline: none is proven.
+    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    assert!(!m.is_empty());
+    assert!(m.iter().all(|c| !c.proven || c.extra_total.is_none()));
+}

@@ -171,3 +171,69 @@ pub(crate) fn totals_of(
     }
     totals
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn fixture(name: &str) -> Scenario {
+        Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap()
+    }
+
+    #[test]
+    fn budget_and_counterpart_rows_are_written_once_per_source_and_year() {
+        // plan-counterpart: central-investment (0) and local (1), local ≥ 0.5 × central.
+        // Two groups' money for central and one for local in 2023: one budget row per source
+        // (2) and one counterpart row: local − 0.5 × both central variables ≥ 0.
+        let s = fixture("plan-counterpart");
+        let mut model = Model::new(Sense::Minimize);
+        let a = model.var("a".into(), 0.0, 1.0, false);
+        let b = model.var("b".into(), 0.0, 1.0, false);
+        let l = model.var("l".into(), 0.0, 1.0, false);
+        let extra = budget_rows(
+            &mut model,
+            &s,
+            2023,
+            &[(0, a), (0, b), (1, l)],
+            &|_, _| 0.5,
+            None,
+        );
+        assert!(extra.is_empty());
+        let names: Vec<&str> = model.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "budget_s0_central_investment_2023",
+                "budget_s1_local_2023",
+                "counterpart0_2023"
+            ]
+        );
+        assert_eq!(model.rows[2].terms, [(a, -0.5), (b, -0.5), (l, 1.0)]);
+        // With extra money: one extra variable per source, on its budget row.
+        let extra = budget_rows(&mut model, &s, 2024, &[(1, l)], &|_, _| 0.5, Some(1.0));
+        assert_eq!(extra.len(), 1);
+        assert_eq!(extra[0].0, 1);
+    }
+
+    #[test]
+    fn the_split_pays_each_group_from_its_sources_within_budgets() {
+        // plan-counterpart: one group (transport: central or local). 30 million needs local
+        // ≥ 0.5 × central and local ≤ 10: central 20, local 10 (the only split). 40 cannot be
+        // paid (central ≤ 20 by the rule, local ≤ 10); with extra money allowed it can.
+        let s = fixture("plan-counterpart");
+        let groups = [Group {
+            sources: vec![0, 1],
+        }];
+        let totals = BTreeMap::from([((0, 2023), 30.0 * MONEY_SCALE)]);
+        let money = fund(&s, &groups, &totals, false, false).unwrap();
+        let central = money.amounts[&(0, 0, 2023)] / MONEY_SCALE;
+        let local = money.amounts[&(0, 1, 2023)] / MONEY_SCALE;
+        assert!((central - 20.0).abs() < 1e-6 && (local - 10.0).abs() < 1e-6);
+        let totals = BTreeMap::from([((0, 2023), 40.0 * MONEY_SCALE)]);
+        assert!(fund(&s, &groups, &totals, false, false).is_none());
+        let money = fund(&s, &groups, &totals, true, false).unwrap();
+        let extra: f64 = money.extra.values().sum::<f64>() / MONEY_SCALE;
+        assert!(extra > 0.0);
+    }
+}
