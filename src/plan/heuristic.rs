@@ -8,6 +8,7 @@
 //! addition is kept only if the budgets can pay for it ([`funding::fund`]).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use rust_decimal::prelude::ToPrimitive;
 
@@ -27,6 +28,9 @@ struct Greedy<'a> {
     scenario: &'a Scenario,
     form: &'a Formulation,
     allow_extra: bool,
+    /// The command's deadline: after it, no bundle is added for the objective (requirements
+    /// are still served, so the start meets every target it can).
+    deadline: Option<Instant>,
     evaluator: Evaluator<'a>,
     gate_lists: BTreeMap<Node, Vec<Node>>,
     /// Candidate projects per (commune, criterion): (project, gain), cheapest per gain first.
@@ -36,12 +40,14 @@ struct Greedy<'a> {
     status: Vec<CommuneStatus>,
 }
 
-/// A greedy selection: project → year.
+/// A greedy selection: project → year; it stops adding bundles for the objective at
+/// `deadline`.
 pub(crate) fn initial_plan(
     scenario: &Scenario,
     form: &Formulation,
     requirements: &[Requirement],
     allow_extra: bool,
+    deadline: Option<Instant>,
 ) -> BTreeMap<usize, u16> {
     let catalog = &scenario.catalog;
     let graph = catalog.graph();
@@ -78,6 +84,7 @@ pub(crate) fn initial_plan(
         scenario,
         form,
         allow_extra,
+        deadline,
         evaluator: Evaluator::new(catalog),
         gate_lists,
         candidates,
@@ -313,6 +320,10 @@ impl Greedy<'_> {
         out
     }
 
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
     /// Adds a bundle at each project's earliest year if the budgets can pay; true if added.
     fn try_add(&mut self, bundle: &[(usize, u16)]) -> bool {
         let mut trial = self.chosen.clone();
@@ -368,6 +379,9 @@ impl Greedy<'_> {
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut misses = 0;
         for (_, _, bundle) in all {
+            if self.out_of_time() {
+                break;
+            }
             if bundle.iter().any(|(p, _)| self.chosen.contains_key(p)) {
                 continue;
             }

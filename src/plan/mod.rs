@@ -220,7 +220,8 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     if let Some(path) = &options.export_lp {
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
-    let mut start = heuristic::initial_plan(scenario, &form, &requirements, false);
+    let mut start =
+        heuristic::initial_plan(scenario, &form, &requirements, false, settings.deadline);
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
@@ -477,7 +478,7 @@ fn solve_elastic(
     requirements: &[Requirement],
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
-    let hint = heuristic::initial_plan(scenario, &elastic, requirements, false);
+    let hint = heuristic::initial_plan(scenario, &elastic, requirements, false, settings.deadline);
     match run(scenario, &elastic, settings, &hint)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
@@ -841,7 +842,7 @@ fn least_extra(
     requirements: &[Requirement],
 ) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let start = heuristic::initial_plan(scenario, &extra, requirements, true);
+    let start = heuristic::initial_plan(scenario, &extra, requirements, true, settings.deadline);
     match run(scenario, &extra, settings, &start)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
