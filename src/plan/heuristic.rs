@@ -396,3 +396,44 @@ impl Greedy<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::formulation::{planning_years, requirements_of};
+    use std::path::Path;
+
+    fn start(name: &str, goal: Goal, allow_extra: bool) -> Vec<String> {
+        let s = Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap();
+        let years = planning_years(&s).unwrap();
+        let requirements = requirements_of(&s, &years);
+        let form = Formulation::build(&s, goal, &requirements).unwrap();
+        initial_plan(&s, &form, &requirements, allow_extra, None)
+            .keys()
+            .map(|p| s.projects[*p].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn cheapest_bundles_first_while_the_budget_pays() {
+        // plan-objectives (100 to spend): the target (2 at standard) takes D and A (30); the
+        // objective then adds B (45, total 75); C (80) no longer fits.
+        assert_eq!(
+            start("plan-objectives", Goal::MaxStandard, false),
+            ["pa", "pb1", "pb2"]
+        );
+        // Min-cost serves the target only.
+        assert_eq!(start("plan-objectives", Goal::MinCost, false), ["pa"]);
+    }
+
+    #[test]
+    fn partial_gains_take_the_cheapest_per_unit_of_gain() {
+        // plan-partial: every project closes only c2, so the bundles are the cheapest covers,
+        // not cost per unit of gain (which would take r1, r2 and then r4: 62). A's cheapest
+        // cover is r1 + r2 + r3 (10 + 12 + 15 = 37 < r4's 40), B's r5 + r6 (11): 48 ≤ 50.
+        assert_eq!(
+            start("plan-partial", Goal::MaxStandard, false),
+            ["r1", "r2", "r3", "r5", "r6"]
+        );
+    }
+}
