@@ -40,14 +40,15 @@ struct Greedy<'a> {
     status: Vec<CommuneStatus>,
 }
 
-/// A greedy selection: project → year; it stops adding bundles for the objective at
-/// `deadline`.
+/// A greedy selection: project → year, grown from `seed` (projects already chosen, such as the
+/// plan a re-solve starts from); it stops adding bundles for the objective at `deadline`.
 pub(crate) fn initial_plan(
     scenario: &Scenario,
     form: &Formulation,
     requirements: &[Requirement],
     allow_extra: bool,
     deadline: Option<Instant>,
+    seed: &BTreeMap<usize, u16>,
 ) -> BTreeMap<usize, u16> {
     let catalog = &scenario.catalog;
     let graph = catalog.graph();
@@ -92,9 +93,15 @@ pub(crate) fn initial_plan(
         progress: vec![BTreeMap::new(); scenario.communes.len()],
         status: Vec::new(),
     };
+    for (&p, &t) in seed {
+        greedy.chosen.insert(p, t);
+        greedy.add_progress(p);
+    }
     // Projects that must be funded come first, at their earliest year.
     for (p, xs) in form.x.iter().enumerate() {
-        if scenario.projects[p].must == Some(crate::scenario::Must::Fund) {
+        if scenario.projects[p].must == Some(crate::scenario::Must::Fund)
+            && !greedy.chosen.contains_key(&p)
+        {
             if let Some((t, _)) = xs.first() {
                 greedy.chosen.insert(p, *t);
                 greedy.add_progress(p);
@@ -408,10 +415,17 @@ mod tests {
         let years = planning_years(&s).unwrap();
         let requirements = requirements_of(&s, &years);
         let form = Formulation::build(&s, goal, &requirements).unwrap();
-        initial_plan(&s, &form, &requirements, allow_extra, None)
-            .keys()
-            .map(|p| s.projects[*p].id.clone())
-            .collect()
+        initial_plan(
+            &s,
+            &form,
+            &requirements,
+            allow_extra,
+            None,
+            &BTreeMap::new(),
+        )
+        .keys()
+        .map(|p| s.projects[*p].id.clone())
+        .collect()
     }
 
     #[test]

@@ -220,8 +220,15 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     if let Some(path) = &options.export_lp {
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
-    let mut start =
-        heuristic::initial_plan(scenario, &form, &requirements, false, settings.deadline);
+    let none = BTreeMap::new();
+    let mut start = heuristic::initial_plan(
+        scenario,
+        &form,
+        &requirements,
+        false,
+        settings.deadline,
+        &none,
+    );
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
@@ -478,7 +485,15 @@ fn solve_elastic(
     requirements: &[Requirement],
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
-    let hint = heuristic::initial_plan(scenario, &elastic, requirements, false, settings.deadline);
+    let none = BTreeMap::new();
+    let hint = heuristic::initial_plan(
+        scenario,
+        &elastic,
+        requirements,
+        false,
+        settings.deadline,
+        &none,
+    );
     match run(scenario, &elastic, settings, &hint)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
@@ -782,7 +797,9 @@ fn infeasible_plan(
     plan.objective = shortfall;
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements)? {
+    let none = BTreeMap::new();
+    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements, &none)?
+    {
         plan.extra_budget = extra;
     }
     Ok(plan)
@@ -834,15 +851,24 @@ fn reachable(
 
 /// The least extra money per source (million VND) beyond the budgets that makes every
 /// requirement hold, and whether that least is proven; `None` when no money reaches them.
+/// The search starts from `seed` grown greedily until every requirement holds.
 fn least_extra(
     scenario: &Scenario,
     options: &PlanOptions,
     settings: Settings,
     years: &[u16],
     requirements: &[Requirement],
+    seed: &BTreeMap<usize, u16>,
 ) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let start = heuristic::initial_plan(scenario, &extra, requirements, true, settings.deadline);
+    let start = heuristic::initial_plan(
+        scenario,
+        &extra,
+        requirements,
+        true,
+        settings.deadline,
+        seed,
+    );
     match run(scenario, &extra, settings, &start)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
