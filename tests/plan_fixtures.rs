@@ -285,6 +285,10 @@ fn both_backends_agree_on_every_fixture() {
         "plan-eligibility",
         "plan-multiyear",
         "plan-infeasible",
+        "plan-years-split",
+        "plan-years-window",
+        "plan-years-three",
+        "plan-tie-break",
     ];
     for name in fixtures {
         for objective in [
