@@ -516,6 +516,8 @@ fn spinner(message: &str, json: bool) -> ntm::progress::Progress {
 fn plan_options(time_limit: f64) -> PlanOptions {
     PlanOptions {
         time_limit: Some(time_limit),
+        // What-ifs compare counts: the tie-break stages of `plan` would only cost time.
+        tie_break: false,
         ..Default::default()
     }
     .with_deadline()

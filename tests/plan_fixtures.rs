@@ -252,6 +252,11 @@ fn json_is_byte_identical_twice() {
     ] {
         assert!(value.get(key).is_some(), "missing {key}");
     }
+    // The before/after tables the text report prints: A and B reach standard.
+    assert_eq!(value["before"]["standard"], 1);
+    assert_eq!(value["after"]["standard"], 3);
+    assert_eq!(value["after"]["per_commune"][0]["criteria_met"], 19);
+    assert_eq!(value["before"]["per_commune"][0]["criteria_met"], 18);
     assert_eq!(value["spend_by_source"]["local"], "75");
     assert_eq!(value["projects"][0]["funding"]["local"], "30");
     assert_eq!(value["targets"][0]["shortfall"], "0");
@@ -311,6 +316,10 @@ fn both_backends_agree_on_every_fixture() {
         "plan-eligibility",
         "plan-multiyear",
         "plan-infeasible",
+        "plan-years-split",
+        "plan-years-window",
+        "plan-years-three",
+        "plan-tie-break",
     ];
     for name in fixtures {
         for objective in [
@@ -509,4 +518,53 @@ fn without_tie_break_the_objective_is_the_same() {
     assert_eq!(p.objective, 1.0);
     assert_eq!(p.projects.len(), 1);
     assert!(p.tie_break.is_empty());
+}
+
+#[test]
+fn must_fund_and_must_skip_are_obeyed() {
+    // plan-objectives with pa (A's only project) `must = skip`: A cannot reach standard. B
+    // (45) + C (80) = 125 > 100, so one of them: D + one = 2 communes; the tie-break takes the
+    // cheaper, B (state money 45 < 80).
+    let mut s = load("plan-objectives");
+    let index = |s: &Scenario, id: &str| s.projects.iter().position(|p| p.id == id).unwrap();
+    let pa = index(&s, "pa");
+    s.projects[pa].must = Some(ntm::scenario::Must::Skip);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["pb1", "pb2"]);
+    // pc `must = fund` instead (80): 20 left, which pays for nothing else (pa 30, pb1 + pb2
+    // 45; pb1 alone closes only c2 of B's two gaps) → D + C = 2, and only pc is funded.
+    let mut s = load("plan-objectives");
+    let pc = index(&s, "pc");
+    s.projects[pc].must = Some(ntm::scenario::Must::Fund);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["pc"]);
+    assert_eq!(p.newly_standard, ["c"]);
+}
+
+#[test]
+fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() {
+    // A deadline already passed (the whole command's time used up): no solve runs and the
+    // starting plan only serves the target (2 communes at standard: D and the cheapest other,
+    // A for 30); it stands, reported as feasible without a proof (the optimum is 3), and the
+    // tie-break stages as unproven.
+    let options = PlanOptions {
+        deadline: Some(std::time::Instant::now()),
+        ..PlanOptions::default()
+    };
+    let s = load("plan-objectives");
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(p.status, PlanStatus::Feasible);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(p.bound, None);
+    assert_eq!(p.gap, None);
+    assert_eq!(ids(&p), ["pa"]);
+    assert!(p.tie_break.iter().all(|t| !t.optimal));
+    // Marginal re-solves under the same deadline: none is proven.
+    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    assert!(!m.is_empty());
+    assert!(m.iter().all(|c| !c.proven || c.extra_total.is_none()));
 }

@@ -215,11 +215,9 @@ pub struct Plan {
     pub projects: Vec<FundedProject>,
     /// Lexicographic stages after the objective, in order (empty when turned off).
     pub tie_break: Vec<TieBreak>,
-    /// Status of the communes before the plan.
-    #[serde(skip)]
+    /// Status of the communes before the plan (the report's "before" tables).
     pub before: Evaluation,
-    /// Status of the communes after the plan.
-    #[serde(skip)]
+    /// Status of the communes after the plan, at the end of the last planning year.
     pub after: Evaluation,
 }
 
@@ -270,7 +268,15 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     if let Some(path) = &options.export_lp {
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
-    let mut start = heuristic::initial_plan(scenario, &form, &requirements, false);
+    let none = BTreeMap::new();
+    let mut start = heuristic::initial_plan(
+        scenario,
+        &form,
+        &requirements,
+        false,
+        settings.deadline,
+        &none,
+    );
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
@@ -370,7 +376,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
             TieBreak {
                 what: stage.what,
-                value,
+                value: value.normalize(),
                 bound,
                 gap: gap_of(value.to_f64().unwrap_or(0.0), bound, stage.optimal),
                 optimal: stage.optimal,
@@ -477,6 +483,10 @@ fn tie_break(
     }
     let mut chosen = chosen;
     let mut stages = Vec::new();
+    // Each stage gets a quarter of the time limit (at least a second): the objective's own
+    // answer comes first, and a stage cut short reports its gap.
+    let mut settings = settings;
+    settings.time_limit = settings.time_limit.map(|t| (t / 4.0).max(1.0).min(t));
     let state_value = match state_value {
         Some(value) => value,
         None => {
@@ -527,7 +537,15 @@ fn solve_elastic(
     requirements: &[Requirement],
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
-    let hint = heuristic::initial_plan(scenario, &elastic, requirements, false);
+    let none = BTreeMap::new();
+    let hint = heuristic::initial_plan(
+        scenario,
+        &elastic,
+        requirements,
+        false,
+        settings.deadline,
+        &none,
+    );
     match run(scenario, &elastic, settings, &hint)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
@@ -832,7 +850,9 @@ fn infeasible_plan(
     plan.objective = shortfall;
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements)? {
+    let none = BTreeMap::new();
+    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements, &none)?
+    {
         plan.extra_budget = extra;
     }
     Ok(plan)
@@ -884,15 +904,24 @@ fn reachable(
 
 /// The least extra money per source (million VND) beyond the budgets that makes every
 /// requirement hold, and whether that least is proven; `None` when no money reaches them.
+/// The search starts from `seed` grown greedily until every requirement holds.
 fn least_extra(
     scenario: &Scenario,
     options: &PlanOptions,
     settings: Settings,
     years: &[u16],
     requirements: &[Requirement],
+    seed: &BTreeMap<usize, u16>,
 ) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let start = heuristic::initial_plan(scenario, &extra, requirements, true);
+    let start = heuristic::initial_plan(
+        scenario,
+        &extra,
+        requirements,
+        true,
+        settings.deadline,
+        seed,
+    );
     match run(scenario, &extra, settings, &start)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);

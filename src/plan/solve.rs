@@ -339,3 +339,59 @@ fn solve_highs(
 ) -> std::result::Result<Solved, Failure> {
     Err(Failure::Other("this build has no HiGHS backend".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings::unlimited()
+    }
+
+    #[test]
+    fn a_model_without_objective_terms_is_solved() {
+        // Issue 13: solve and relaxation_bound called each other forever on this.
+        let mut m = Model::new(Sense::Maximize);
+        let x = m.binary("x".into());
+        m.row("r".into(), vec![(x, 1.0)], 0.0, 1.0);
+        m.obj_constant = 2.0;
+        let solved = solve(&m, settings(), None).unwrap();
+        assert_eq!(m.objective_of(&solved.values), 2.0);
+        assert_eq!(relaxation_bound(&m, settings()), Some(2.0));
+    }
+
+    #[test]
+    fn an_integer_objective_is_proven_with_an_integer_bound() {
+        // max x + y with 2x + 2y ≤ 3, binaries: optimum 1; the relaxation gives 1.5, rounded
+        // down to the proven bound 1.
+        let mut m = Model::new(Sense::Maximize);
+        let x = m.binary("x".into());
+        let y = m.binary("y".into());
+        m.add_obj(x, 1.0);
+        m.add_obj(y, 1.0);
+        m.row("r".into(), vec![(x, 2.0), (y, 2.0)], f64::NEG_INFINITY, 3.0);
+        assert_eq!(relaxation_bound(&m, settings()), Some(1.5));
+        let solved = solve(&m, settings(), None).unwrap();
+        assert!(solved.optimal);
+        assert_eq!(m.objective_of(&solved.values), 1.0);
+        assert_eq!(solved.bound, Some(1.0));
+    }
+
+    #[test]
+    fn infeasible_and_out_of_time_are_told_apart() {
+        let mut m = Model::new(Sense::Minimize);
+        let x = m.binary("x".into());
+        m.add_obj(x, 1.0);
+        m.row("r".into(), vec![(x, 1.0)], 2.0, f64::INFINITY);
+        assert!(matches!(
+            solve(&m, settings(), None),
+            Err(Failure::Infeasible)
+        ));
+        let late = Settings {
+            deadline: Some(Instant::now()),
+            ..settings()
+        };
+        assert!(matches!(solve(&m, late, None), Err(Failure::Other(_))));
+        assert_eq!(relaxation_bound(&m, late), None);
+    }
+}
