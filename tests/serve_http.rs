@@ -388,6 +388,9 @@ async fn job_pages_and_audit_render() {
         app.get("/assets/../Cargo.toml").await.status,
         StatusCode::NOT_FOUND
     );
+    app.get("/etc/passwd")
+        .await
+        .assert_error_page(StatusCode::NOT_FOUND, "Không có trang này");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -42,6 +42,27 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/s/{id}/sweep", get(sweep))
         .route("/s/{id}/audit", get(audit))
         .route("/jobs/{job}/view", get(job_view))
+        .fallback(not_found)
+}
+
+/// Any other address: a page that says so, in the page's language.
+async fn not_found(State(state): St, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let mut response = page(
+        &state,
+        "error.html",
+        lang,
+        json!({
+            "message": match lang {
+                Lang::Vi => "Không có trang này.",
+                Lang::En => "There is no such page.",
+            },
+            "hint": null,
+            "problems": [],
+        }),
+    );
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
 }
 
 fn fail(state: &Arc<AppState>, lang: Lang) -> impl Fn(Error) -> PageError + '_ {
