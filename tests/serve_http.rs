@@ -388,6 +388,9 @@ async fn job_pages_and_audit_render() {
         app.get("/assets/../Cargo.toml").await.status,
         StatusCode::NOT_FOUND
     );
+    app.get("/etc/passwd")
+        .await
+        .assert_error_page(StatusCode::NOT_FOUND, "Không có trang này");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,6 +466,7 @@ async fn openapi_describes_every_api_route() {
         "/api/s/{id}/evaluate",
         "/api/s/{id}/audit",
         "/api/s/{id}/edits",
+        "/api/s/{id}/allocate",
         "/api/s/{id}/jobs",
         "/api/s/{id}/{action}",
         "/api/jobs/{job}",
@@ -1135,4 +1139,59 @@ async fn rules_targets_and_sweep_results_render_with_their_downloads() {
             "{phrase}: {fragment}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allocation_by_a_rule_on_the_page_and_in_the_api() {
+    let app = app();
+    let folder = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", folder.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let id = "rules-5-1";
+    let s = Scenario::load(&folder).unwrap();
+    let rule = ntm::rules::Rule::load("qd07-2022").unwrap();
+    let allocation = ntm::rules::allocate(
+        &s,
+        &rule,
+        &ntm::rules::AllocateOptions {
+            year: None,
+            sources: Vec::new(),
+        },
+    )
+    .unwrap();
+    let simulation = ntm::rules::simulate(&s, &allocation);
+    let api = app
+        .get(&format!("/api/s/{id}/allocate?rule=qd07-2022"))
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    assert_eq!(
+        api.json(),
+        json!({"allocation": allocation, "simulation": simulation})
+    );
+    let page = app.get(&format!("/s/{id}/rules?rule=qd07-2022")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("id=\"allocation-table\""));
+    assert_eq!(
+        text.matches("<tr><td>").count(),
+        s.communes.len(),
+        "one row per commune"
+    );
+    let allocated =
+        ntm::number::format_money(allocation.allocated, ntm::number::NumberStyle::Vietnamese);
+    assert!(
+        text.contains(&format!("id=\"allocated\">{allocated}<")),
+        "{allocated}"
+    );
+    app.get(&format!("/s/{id}/rules?rule=..%2Fsecret.toml"))
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "unknown rule");
+    let bad = app.get(&format!("/api/s/{id}/allocate?rule=nope")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown rule"));
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/s/{id}/evaluate", get(evaluate))
         .route("/api/s/{id}/audit", get(audit))
         .route("/api/s/{id}/edits", post(edit))
+        .route("/api/s/{id}/allocate", get(allocate))
         .route("/api/s/{id}/jobs", post(submit))
         .route("/api/s/{id}/{kind}", post(run_and_wait))
         .route("/api/jobs/{job}", get(job))
@@ -121,6 +122,21 @@ async fn evaluate(State(state): St, Path(id): Path<String>) -> Result<Response, 
 async fn audit(State(state): St, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let opened = state.workspace.get(&id)?;
     Ok(Json(json!(crate::audit::audit(&opened.scenario))))
+}
+
+#[derive(serde::Deserialize)]
+struct RuleQuery {
+    rule: String,
+}
+
+/// `ntm allocate --json`: {"allocation", "simulation"}.
+async fn allocate(
+    State(state): St,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<RuleQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let opened = state.workspace.get(&id)?;
+    Ok(Json(super::pages::allocation(&opened, &q.rule)?))
 }
 
 async fn edit(

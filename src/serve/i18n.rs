@@ -227,6 +227,26 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("nothing", "Không có", "None"),
     (
+        "allocate",
+        "Phân bổ vốn theo quy tắc",
+        "Allocation by a rule",
+    ),
+    ("allocate_run", "Phân bổ", "Allocate"),
+    ("assumed", "có giá trị giả định", "has assumed values"),
+    ("allocated", "Đã phân bổ cho xã", "Allocated to communes"),
+    (
+        "set_aside",
+        "Để lại (triệu đồng)",
+        "Set aside (million VND)",
+    ),
+    (
+        "unallocated",
+        "Chưa phân bổ (triệu đồng)",
+        "Unallocated (million VND)",
+    ),
+    ("coefficient", "Hệ số", "Coefficient"),
+    ("counterpart", "Đối ứng", "Counterpart"),
+    (
         "compare",
         "So sánh quy tắc với phương án tối ưu",
         "Rules compared with the optimal plan",

@@ -153,6 +153,12 @@ async fn serve(options: ServeOptions) -> Result<()> {
         "ntm serve: {url} (workspace {}); Ctrl-C stops it",
         state.workspace.dir().display()
     );
+    if !local.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other computers on the network can reach the workbench",
+            local.ip()
+        );
+    }
     if options.open_browser && open::that_detached(&url).is_err() {
         eprintln!("open {url} in a browser");
     }

@@ -42,6 +42,27 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/s/{id}/sweep", get(sweep))
         .route("/s/{id}/audit", get(audit))
         .route("/jobs/{job}/view", get(job_view))
+        .fallback(not_found)
+}
+
+/// Any other address: a page that says so, in the page's language.
+async fn not_found(State(state): St, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let mut response = page(
+        &state,
+        "error.html",
+        lang,
+        json!({
+            "message": match lang {
+                Lang::Vi => "Không có trang này.",
+                Lang::En => "There is no such page.",
+            },
+            "hint": null,
+            "problems": [],
+        }),
+    );
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
 }
 
 fn fail(state: &Arc<AppState>, lang: Lang) -> impl Fn(Error) -> PageError + '_ {
@@ -531,8 +552,101 @@ fn job_page(state: &Arc<AppState>, headers: &HeaderMap, id: &str, name: &str) ->
     }
 }
 
-async fn rules(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    job_page(&state, &headers, &id, "rules")
+#[derive(serde::Deserialize)]
+struct RuleQuery {
+    rule: Option<String>,
+}
+
+/// `ntm allocate`: the rule's division and what the communes do with it, as the CLI's `--json`.
+pub fn allocation(opened: &Opened, rule: &str) -> Result<Value, Error> {
+    let known: Vec<&str> = crate::rules::built_in_ids().collect();
+    if !known.contains(&rule) {
+        return Err(unsupported(
+            format!("unknown rule `{rule}`"),
+            &format!("use one of {}", known.join(", ")),
+        ));
+    }
+    let rule = crate::rules::Rule::load(rule)?;
+    let options = crate::rules::AllocateOptions {
+        year: None,
+        sources: Vec::new(),
+    };
+    let allocation = crate::rules::allocate(&opened.scenario, &rule, &options)?;
+    let simulation = crate::rules::simulate(&opened.scenario, &allocation);
+    Ok(json!({ "allocation": allocation, "simulation": simulation }))
+}
+
+/// The allocation section of the Rules page, numbers written for people.
+fn allocation_context(opened: &Opened, rule: &str, lang: Lang) -> Result<Value, Error> {
+    let value = allocation(opened, rule)?;
+    let n = lang.numbers();
+    let money = |v: &Value| {
+        v.as_str()
+            .and_then(|t| Decimal::from_str(t).ok())
+            .map_or(String::new(), |d| format_money(d, n))
+    };
+    let a = &value["allocation"];
+    let sim = &value["simulation"];
+    let communes: Vec<Value> = a["communes"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c["name"], "id": c["id"], "met": c["criteria_met"], "band": c["band"],
+                "coefficient": c["coefficient"].as_str().and_then(|t| Decimal::from_str(t).ok()).map_or(String::new(), |d| format_trimmed(d, 3, n)),
+                "basis": c["coefficient_basis"],
+                "total": money(&c["total"]),
+                "counterpart": money(&c["counterpart"]),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "rule": rule,
+        "title": a["rule_title"],
+        "source": a["rule_source"],
+        "assumptions": a["rule_has_assumptions"],
+        "year": a["year"],
+        "budget": money(&a["budget"]),
+        "allocated": money(&a["allocated"]),
+        "set_aside": money(&a["set_aside"]),
+        "unallocated": money(&a["unallocated"]),
+        "standard_before": sim["standard_before"],
+        "standard": sim["standard"],
+        "spent": money(&sim["spent"]),
+        "communes": communes,
+    }))
+}
+
+async fn rules(
+    State(state): St,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<RuleQuery>,
+) -> Response {
+    let lang = lang_of(&headers);
+    let opened = match state.workspace.get(&id) {
+        Ok(o) => o,
+        Err(e) => return fail(&state, lang)(e).into_response(),
+    };
+    let allocated = match q.rule.as_deref().filter(|r| !r.is_empty()) {
+        Some(rule) => match allocation_context(&opened, rule, lang) {
+            Ok(v) => Some(v),
+            Err(e) => return fail(&state, lang)(e).into_response(),
+        },
+        None => None,
+    };
+    page(
+        &state,
+        "rules.html",
+        lang,
+        json!({
+            "scenario": scenario_context(&opened, "rules", lang),
+            "rules": crate::rules::built_in_ids().collect::<Vec<_>>(),
+            "allocation": allocated,
+        }),
+    )
 }
 
 async fn targets(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> Response {

@@ -193,3 +193,38 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t.word` a template uses has a Vietnamese and an English text.
+    #[test]
+    fn every_word_the_templates_use_exists() {
+        for (name, source) in TEMPLATES {
+            let bytes = source.as_bytes();
+            for (at, _) in source.match_indices("t.") {
+                let before = if at == 0 { b' ' } else { bytes[at - 1] };
+                if !matches!(before, b' ' | b'{' | b'(' | b'>') {
+                    continue;
+                }
+                let word: String = source[at + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if word.is_empty() {
+                    continue;
+                }
+                assert_ne!(Lang::Vi.word(&word), "?", "{name}: t.{word}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        let env = templates();
+        for (name, _) in TEMPLATES {
+            assert!(env.get_template(name).is_ok(), "{name}");
+        }
+    }
+}
