@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod chart;
 pub mod compare;
 pub mod consistency;
 pub mod document;
@@ -16,6 +17,7 @@ pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
+pub mod receipt;
 pub mod report;
 pub mod rules;
 pub mod scenario;

@@ -20,9 +20,13 @@ use ntm::scenario::{LoadOptions, Scenario};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Write numbers the English way (4,916,475; 12.5) instead of the Vietnamese (4.916.475; 12,5).
+    #[arg(long, global = true)]
+    en_numbers: bool,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Serialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
 enum Command {
     /// Validate a scenario without running anything (kiểm tra dữ liệu).
     Check {
@@ -45,6 +49,9 @@ enum Command {
         /// Also write the tables to this Excel workbook (with the commune data in import format).
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Also draw the status chart (criteria and bands) to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
     },
     /// Check the published figures and targets against each other (kiểm tra số liệu công bố).
     Audit {
@@ -77,6 +84,9 @@ enum Command {
         scenario: PathBuf,
         /// Workbook to write.
         file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Divide capital among communes by a rule, then simulate what they do with it (phân bổ vốn).
     Allocate {
@@ -117,6 +127,9 @@ enum Command {
         /// Planner time limit per solve, seconds.
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
+        /// Also draw the rules side by side to this SVG file.
+        #[arg(long, value_name = "FILE", conflicts_with = "with")]
+        svg: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -137,7 +150,7 @@ enum Command {
         /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
         #[arg(long = "rule")]
         rules: Vec<String>,
-        /// Divide these capital sources instead of the rules' own.
+        /// Sources the rules divide and the curve moves (default: every state-budget source).
         #[arg(long = "source")]
         sources: Vec<String>,
         /// Scale only these sources (default: all in play).
@@ -183,15 +196,24 @@ enum Command {
         /// Solver backend (`highs` needs a build with `--features highs`).
         #[arg(long, value_enum, default_value = "microlp")]
         solver: Backend,
-        /// Stop the search after this many seconds (the best plan found is returned).
+        /// Stop the search after this many seconds, for the whole command (the best plan found
+        /// is returned).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Stop when the proven relative gap is at most this (0.01 = 1 %).
         #[arg(long)]
         gap: Option<f64>,
+        /// Keep the first plan with the best objective: skip the tie-break stages (least
+        /// state-budget spend, then least total spend).
+        #[arg(long)]
+        no_tie_break: bool,
         /// Also write the model to this file in LP format.
         #[arg(long)]
         export_lp: Option<PathBuf>,
+        /// With `--export-lp`: write the plain one-binary-per-project model there instead, and
+        /// stop (the benchmarks' yardstick, solved by HiGHS outside ntm).
+        #[arg(long, requires = "export_lp")]
+        plain: bool,
         /// Also compute marginal costs (one more commune at standard / meeting a criterion).
         #[arg(long)]
         marginal: bool,
@@ -266,7 +288,8 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
 enum GraphFormat {
     Dot,
     Json,
@@ -295,10 +318,140 @@ fn show(json: bool, value: &impl Serialize, render: impl FnOnce() -> String) -> 
     }
 }
 
+/// The receipt of this run, attached to every JSON output (set once in `main`).
+static RECEIPT: std::sync::OnceLock<ntm::receipt::Receipt> = std::sync::OnceLock::new();
+
+/// Prints `value` as JSON, with the run's receipt as its first field.
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = match RECEIPT.get() {
+        Some(receipt) => ntm::receipt::attach(receipt, value),
+        None => value,
+    };
+    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Solver(e.to_string()))?;
     emit(&format!("{text}\n"));
     Ok(())
+}
+
+impl Command {
+    /// Whether the output is JSON (on failure too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Check { json, .. }
+            | Command::Evaluate { json, .. }
+            | Command::Audit { json, .. }
+            | Command::ImportXlsx { json, .. }
+            | Command::Allocate { json, .. }
+            | Command::Compare { json, .. }
+            | Command::Sweep { json, .. }
+            | Command::Targets { json, .. }
+            | Command::Plan { json, .. }
+            | Command::DraftPlan { json, .. }
+            | Command::Synthesize { json, .. } => *json,
+            Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
+            Command::ExportXlsx { .. } => false,
+        }
+    }
+
+    /// The receipt: options as given and a hash of every input the command reads.
+    fn receipt(&self) -> ntm::receipt::Receipt {
+        let options = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let mut receipt = ntm::receipt::Receipt::new(options);
+        match self {
+            Command::ImportXlsx { workbook, .. } => {
+                receipt.file("workbook", &workbook.display().to_string(), workbook);
+            }
+            Command::Graph { catalog, .. } => {
+                receipt.catalog(catalog, Path::new("."));
+            }
+            Command::Check { scenario, .. }
+            | Command::Evaluate { scenario, .. }
+            | Command::Audit { scenario, .. }
+            | Command::ExportXlsx { scenario, .. }
+            | Command::Targets { scenario, .. }
+            | Command::Plan { scenario, .. }
+            | Command::Synthesize { scenario, .. } => {
+                receipt.scenario(scenario);
+            }
+            Command::Allocate { scenario, rule, .. } => {
+                receipt.scenario(scenario).rule(rule);
+            }
+            Command::DraftPlan { scenario, rule, .. } => {
+                receipt.scenario(scenario);
+                if let Some(rule) = rule {
+                    receipt.rule(rule);
+                }
+            }
+            Command::Compare {
+                scenario,
+                rules,
+                with,
+                ..
+            } => {
+                receipt.scenario(scenario);
+                if let Some(other) = with {
+                    receipt.scenario(other);
+                }
+                for rule in rules {
+                    receipt.rule(rule);
+                }
+            }
+            Command::Sweep {
+                scenario, rules, ..
+            } => {
+                receipt.scenario(scenario);
+                let defaults = ["qd07-2022".to_string(), "equal".to_string()];
+                let rules = if rules.is_empty() {
+                    &defaults[..]
+                } else {
+                    rules
+                };
+                for rule in rules {
+                    receipt.rule(rule);
+                }
+            }
+        }
+        receipt
+    }
+}
+
+/// The JSON of a failure: `{"error", "kind", "problems": [{file, line, column, message, hint}],
+/// "receipt"}`.
+fn failure_json(error: &Error) -> serde_json::Value {
+    let problem = |file: Option<&Path>, message: String, hint: Option<&str>| {
+        serde_json::json!({
+            "file": file.map(|f| f.display().to_string()),
+            "line": null,
+            "column": null,
+            "message": message,
+            "hint": hint,
+        })
+    };
+    let (kind, problems) = match error {
+        Error::Invalid(problems) => (
+            "invalid",
+            problems
+                .iter()
+                .map(|p| serde_json::to_value(p).unwrap_or(serde_json::Value::Null))
+                .collect(),
+        ),
+        Error::Io { path, .. } => ("io", vec![problem(Some(path), error.to_string(), None)]),
+        Error::Solver(_) => ("solver", vec![problem(None, error.to_string(), None)]),
+        Error::Internal(_) => ("internal", vec![problem(None, error.to_string(), None)]),
+        Error::Unsupported { message, hint } => (
+            "unsupported",
+            vec![problem(None, message.clone(), Some(hint))],
+        ),
+    };
+    let mut out = serde_json::json!({
+        "error": error.to_string(),
+        "kind": kind,
+        "problems": problems,
+    });
+    if let Some(receipt) = RECEIPT.get() {
+        out["receipt"] = receipt.to_json();
+    }
+    out
 }
 
 /// Planner options with a time limit (the objective is the command's own).
@@ -307,6 +460,7 @@ fn plan_options(time_limit: f64) -> PlanOptions {
         time_limit: Some(time_limit),
         ..Default::default()
     }
+    .with_deadline()
 }
 
 fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
@@ -317,6 +471,11 @@ fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    let style = if cli.en_numbers {
+        ntm::number::NumberStyle::English
+    } else {
+        ntm::number::NumberStyle::Vietnamese
+    };
     match cli.command {
         Command::Check { scenario, json } => {
             let s = Scenario::load(&scenario)?;
@@ -347,14 +506,19 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
             communes,
             xlsx,
+            svg,
         } => {
             let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
             }
+            if let Some(path) = svg {
+                let chart = ntm::report::evaluation_svg(&evaluation, &s.name);
+                ntm::text::write_atomic(&path, chart.as_bytes())?;
+            }
             show(json, &evaluation, || {
-                ntm::report::render_evaluation(&evaluation, communes)
+                ntm::report::render_evaluation(&evaluation, communes, style)
             })?;
         }
         Command::Audit {
@@ -367,11 +531,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 skip_projects: true,
             };
             let s = Scenario::load_with(&scenario, options)?;
-            let audit = ntm::audit::audit(&s);
+            let audit = ntm::audit::audit_with(&s, style);
             if let Some(path) = xlsx {
-                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit))?;
+                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit, style))?;
             }
-            show(json, &audit, || ntm::report::render_audit(&audit))?;
+            show(json, &audit, || ntm::report::render_audit(&audit, style))?;
         }
         Command::ImportXlsx {
             workbook,
@@ -399,10 +563,22 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
-        Command::ExportXlsx { scenario, file } => {
+        Command::ExportXlsx {
+            scenario,
+            file,
+            json,
+        } => {
             let s = Scenario::load(&scenario)?;
             ntm::xlsx::write_workbook(&file, &ntm::xlsx::scenario_sheets(&s))?;
-            emit(&format!("wrote {}\n", file.display()));
+            let summary = serde_json::json!({
+                "scenario": s.name,
+                "communes": s.communes.len(),
+                "projects": s.projects.len(),
+                "file": file,
+            });
+            show(json, &summary, || {
+                format!("đã ghi (wrote) {}\n", file.display())
+            })?;
         }
         Command::Allocate {
             scenario,
@@ -422,7 +598,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     "allocation": allocation,
                     "simulation": simulation,
                 }),
-                || ntm::report::render_allocation(&allocation, &simulation),
+                || ntm::report::render_allocation(&allocation, &simulation, style),
             )?;
         }
         Command::Compare {
@@ -433,6 +609,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             with,
             year,
             time_limit,
+            svg,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
@@ -447,11 +624,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
                     let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
-                    show(json, &v, || ntm::report::render_variants(&v))?;
+                    show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
-                    show(json, &c, || ntm::report::render_comparison(&c))?;
+                    if let Some(path) = svg {
+                        let chart = ntm::report::comparison_svg(&c);
+                        ntm::text::write_atomic(&path, chart.as_bytes())?;
+                    }
+                    show(json, &c, || ntm::report::render_comparison(&c, style))?;
                 }
             }
         }
@@ -495,11 +676,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
             bar.finish_and_clear();
-            let written = ntm::sweep::write_sweep(&curve, &out)?;
+            let written = ntm::report::write_sweep(&curve, &out)?;
             if json {
                 print_json(&curve)?;
             } else {
-                emit(&ntm::report::render_sweep(&curve));
+                emit(&ntm::report::render_sweep(&curve, style));
                 for path in written {
                     emit(&format!("wrote {}\n", path.display()));
                 }
@@ -524,7 +705,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&drafting)?;
             } else {
-                emit(&ntm::report::render_drafting(&drafting));
+                emit(&ntm::report::render_drafting(&drafting, style));
                 match &out {
                     Some(path) => emit(&format!("\nwrote {}\n", path.display())),
                     None => emit(&format!("\n{}", drafting.toml)),
@@ -537,19 +718,45 @@ fn run(cli: Cli) -> Result<(), Error> {
             solver,
             time_limit,
             gap,
+            no_tie_break,
             export_lp,
+            plain,
             marginal,
             csv,
             json,
         } => {
             let s = Scenario::load(&scenario)?;
+            if let (true, Some(path)) = (plain, &export_lp) {
+                let size = ntm::plan::plain::export_plain_lp(&s, objective, path)?;
+                let summary = format!(
+                    "wrote {}: plain model, {} variables ({} integer), {} rows\n",
+                    path.display(),
+                    size.variables,
+                    size.integers,
+                    size.rows
+                );
+                if json {
+                    print_json(&serde_json::json!({
+                        "lp": path.display().to_string(),
+                        "variables": size.variables,
+                        "integers": size.integers,
+                        "rows": size.rows,
+                    }))?;
+                } else {
+                    emit(&summary);
+                }
+                return Ok(());
+            }
             let options = PlanOptions {
                 objective,
                 backend: solver,
                 time_limit: Some(time_limit),
                 gap,
                 export_lp,
-            };
+                tie_break: !no_tie_break,
+                deadline: None,
+            }
+            .with_deadline();
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
                 Some(ntm::plan::marginal(&s, &options, &plan)?)
@@ -567,7 +774,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     plan: &plan,
                     marginal: marginal.as_deref(),
                 },
-                || ntm::report::render_plan(&plan, marginal.as_deref()),
+                || ntm::report::render_plan(&plan, marginal.as_deref(), style),
             )?;
         }
         Command::DraftPlan {
@@ -604,7 +811,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 bar.enable_steady_tick(std::time::Duration::from_millis(120));
                 bar
             };
-            let document = ntm::document::draft_plan(&s, &options);
+            let receipt = RECEIPT
+                .get()
+                .cloned()
+                .unwrap_or_else(|| ntm::receipt::Receipt::new(serde_json::Value::Null));
+            let document = ntm::document::draft_plan(&s, &options, &receipt);
             spinner.finish_and_clear();
             let document = document?;
             if let Some(path) = &docx {
@@ -649,7 +860,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 summary.written = Some(projects::write(&s, &list)?);
             }
             show(json, &summary, || {
-                ntm::report::render_projects_summary(&summary)
+                ntm::report::render_projects_summary(&summary, style)
             })?;
         }
         Command::Synthesize {
@@ -666,7 +877,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             let written = write.then_some(synthesis.communes_file.as_path());
             show(json, &synthesis, || {
-                ntm::report::render_synthesis(&synthesis, written)
+                ntm::report::render_synthesis(&synthesis, written, style)
             })?;
         }
     }
@@ -680,16 +891,22 @@ fn report_of(d: &Diagnostic) -> Report {
         diagnostic = diagnostic.with_help(hint.clone());
     }
     let title = d.file.display().to_string();
-    let source = std::fs::read_to_string(&d.file).ok();
-    if let (Some(source), Some(line)) = (source, d.line) {
+    // The offending line is shown only from a small file and when it is short: an error never
+    // echoes more than a short excerpt of the input.
+    let source = ntm::text::read_bounded(&d.file, 1024 * 1024)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    if let (Some(source), Some(line)) = (source, d.line.filter(|l| *l > 0)) {
         let start: usize = source
             .split_inclusive('\n')
             .take(line - 1)
             .map(str::len)
             .sum();
-        let len = source[start.min(source.len())..]
-            .find('\n')
-            .unwrap_or(source.len() - start.min(source.len()));
+        let start = start.min(source.len());
+        let len = source[start..].find('\n').unwrap_or(source.len() - start);
+        if len > 200 {
+            return Report::new(diagnostic.with_code(title));
+        }
         diagnostic = diagnostic.with_label(LabeledSpan::at(start..start + len, "here"));
         return Report::new(diagnostic).with_source_code(NamedSource::new(title, source));
     }
@@ -698,7 +915,16 @@ fn report_of(d: &Diagnostic) -> Report {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let json = cli.command.json();
+    let _ = RECEIPT.set(cli.command.receipt());
+    let result = run(cli);
+    if let (true, Err(e)) = (json, &result) {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&failure_json(e)).unwrap_or_default()
+        ));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Invalid(problems)) => {
             for problem in &problems {

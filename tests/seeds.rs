@@ -56,7 +56,7 @@ fn lai_chau_evaluates_to_the_published_end_2022_status() {
     );
     let average = json["average_criteria"].as_f64().unwrap();
     assert!((average - 12.5).abs() <= 0.05, "{average}");
-    // KH 1563 §II, "năm 2022 có N/94 xã đạt": c1 and c12 are illegible.
+    // KH 1563 §II, "năm 2022 có N/94 xã đạt": c1 and c12 are not stated.
     let published = [
         (2, 52),
         (3, 91),

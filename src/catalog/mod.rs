@@ -170,14 +170,22 @@ impl Catalog {
         BUILT_IN.iter().map(|(id, _)| *id)
     }
 
+    /// Text of the built-in catalog `id`, if there is one.
+    pub fn built_in_text(id: &str) -> Option<&'static str> {
+        BUILT_IN
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, text)| *text)
+    }
+
     /// Loads a built-in catalog by id, or a catalog file by path.
     pub fn load(reference: &str, base: &Path) -> Result<Catalog> {
-        if let Some((_, text)) = BUILT_IN.iter().find(|(id, _)| *id == reference) {
+        if let Some(text) = Catalog::built_in_text(reference) {
             return Catalog::parse(text, Path::new(&format!("<built-in {reference}>")));
         }
         let path = base.join(reference);
         if path.is_file() {
-            let text = text::read_to_string(&path)?;
+            let text = text::read_toml_text(&path)?;
             return Catalog::parse(&text, &path);
         }
         let known: Vec<&str> = Catalog::built_in_ids().collect();
