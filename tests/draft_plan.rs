@@ -795,3 +795,38 @@ fn libreoffice_renders_every_page_with_ink() {
         assert!(v > 50.0, "{} looks blank (variance {v:.1})", page.display());
     }
 }
+
+#[test]
+fn without_targets_draft_targets_asks_ntm_targets_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_scenario(dir.path());
+    let run = ntm(&[
+        "draft-plan",
+        dir.path().to_str().unwrap(),
+        "--draft-targets",
+        "--json",
+    ]);
+    assert!(run.ok, "{}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["facts"]["targets"]["origin"], "drafted");
+    // Without projects nothing changes: every drafted target is its baseline (Xã An alone at
+    // standard, 1/3; criterion 10 met by Xã An only).
+    let items = json["facts"]["targets"]["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for t in items {
+        assert_eq!(t["value"], t["baseline"], "{t}");
+    }
+    let texts: Vec<&str> = json["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"].as_str())
+        .collect();
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("Các chỉ tiêu dưới đây là dự thảo do ntm đề xuất")));
+    assert!(texts.contains(&"Xã đạt chuẩn nông thôn mới (đến hết năm 2024): tiếp tục duy trì và nâng cao chất lượng 1/3 xã đạt chuẩn."));
+    assert!(
+        texts.contains(&"Tiêu chí số 10 về Thu nhập (đến hết năm 2024): duy trì 1/3 xã đạt chuẩn.")
+    );
+}
