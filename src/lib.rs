@@ -21,6 +21,7 @@ pub mod receipt;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod serve;
 pub mod sweep;
 pub mod synthesize;
 pub mod text;

@@ -268,6 +268,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Local web workbench in the browser: status, plan, rules, targets, sweep, audit (bàn làm việc).
+    Serve {
+        /// Address to listen on (127.0.0.1 keeps it on this computer).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 8321)]
+        port: u16,
+        /// The workbench's own folder: opened scenarios are copied here and edited here.
+        #[arg(long, default_value = "ntm-workspace")]
+        workspace: PathBuf,
+        /// Another folder scenarios may be opened from (repeat).
+        #[arg(long = "root")]
+        roots: Vec<PathBuf>,
+        /// Do not open the browser.
+        #[arg(long)]
+        no_open: bool,
+    },
     /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
     /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
@@ -323,12 +341,12 @@ static RECEIPT: std::sync::OnceLock<ntm::receipt::Receipt> = std::sync::OnceLock
 
 /// Prints `value` as JSON, with the run's receipt as its first field.
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
-    let value = serde_json::to_value(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
     let value = match RECEIPT.get() {
         Some(receipt) => ntm::receipt::attach(receipt, value),
         None => value,
     };
-    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Solver(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Internal(e.to_string()))?;
     emit(&format!("{text}\n"));
     Ok(())
 }
@@ -349,7 +367,7 @@ impl Command {
             | Command::DraftPlan { json, .. }
             | Command::Synthesize { json, .. } => *json,
             Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
-            Command::ExportXlsx { .. } => false,
+            Command::ExportXlsx { .. } | Command::Serve { .. } => false,
         }
     }
 
@@ -382,6 +400,8 @@ impl Command {
                     receipt.rule(rule);
                 }
             }
+            // The workbench writes a receipt per job it runs.
+            Command::Serve { .. } => {}
             Command::Compare {
                 scenario,
                 rules,
@@ -824,6 +844,22 @@ fn run(cli: Cli) -> Result<(), Error> {
             show(json, &document, || match &docx {
                 Some(path) => format!("wrote {}\n", path.display()),
                 None => ntm::document::render_text(&document),
+            })?;
+        }
+        Command::Serve {
+            host,
+            port,
+            workspace,
+            roots,
+            no_open,
+        } => {
+            ntm::serve::run(ntm::serve::ServeOptions {
+                host,
+                port,
+                workspace,
+                roots,
+                open_browser: !no_open,
+                ..ntm::serve::ServeOptions::new()
             })?;
         }
         Command::Graph {

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use crate::drafting::{self, DraftOptions};
 use crate::error::{Error, Result};
-use crate::plan::{self, PlanOptions};
+use crate::plan::{self, Plan, PlanOptions};
 use crate::receipt::Receipt;
 use crate::rules::{self, AllocateOptions, Rule};
 use crate::scenario::Scenario;
@@ -30,7 +30,7 @@ pub use sections::{period, Issuer};
 pub use shares::percent_shares;
 
 /// How to draft.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DraftPlanOptions {
     /// Planner options (objective, time limit).
     pub plan: PlanOptions,
@@ -44,14 +44,26 @@ pub struct DraftPlanOptions {
     pub place: Option<String>,
 }
 
-/// Builds the plan document of a scenario: every figure computed, nothing written. `receipt`
-/// is the run's (inputs and options), quoted in the closing note.
+/// Builds the plan document of a scenario: plans it, then [`plan_document`]. Every figure is
+/// computed, nothing written. `receipt` is the run's (inputs and options), quoted in the
+/// closing note.
 pub fn draft_plan(
     scenario: &Scenario,
     options: &DraftPlanOptions,
     receipt: &Receipt,
 ) -> Result<PlanDocument> {
     let plan = plan::plan(scenario, &options.plan)?;
+    plan_document(scenario, &plan, options, receipt)
+}
+
+/// The plan document of a scenario and a plan already solved for it (the workbench's plan
+/// jobs): targets drafted and capital allocated as `options` say.
+pub fn plan_document(
+    scenario: &Scenario,
+    plan: &Plan,
+    options: &DraftPlanOptions,
+    receipt: &Receipt,
+) -> Result<PlanDocument> {
     let in_years = scenario
         .targets
         .iter()
@@ -81,7 +93,7 @@ pub fn draft_plan(
     let inputs = facts::Inputs {
         scenario,
         before: &plan.before,
-        plan: &plan,
+        plan,
         drafting: drafting.as_ref(),
         allocation: allocation.as_ref(),
         legal_bases: law::legal_bases(&scenario.catalog.id, &scenario.catalog.source),
