@@ -906,7 +906,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 place,
             };
             let busy = spinner("Đang soạn dự thảo kế hoạch (drafting the plan)", json);
-            let document = ntm::document::draft_plan(&s, &options);
+            let receipt = RECEIPT
+                .get()
+                .cloned()
+                .unwrap_or_else(|| ntm::receipt::Receipt::new(serde_json::Value::Null));
+            let document = ntm::document::draft_plan(&s, &options, &receipt);
             drop(busy);
             let document = document?;
             if let Some(path) = &docx {
