@@ -14,6 +14,7 @@ pub mod error;
 pub mod evaluate;
 pub mod number;
 pub mod outcome;
+pub mod output;
 pub mod plan;
 pub mod receipt;
 pub mod report;

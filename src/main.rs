@@ -20,6 +20,10 @@ use ntm::scenario::{LoadOptions, Scenario};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let scenario files (`communes =`, `projects =`, `catalog =`) name paths outside the
+    /// scenario folder.
+    #[arg(long, global = true)]
+    allow_outside: bool,
 }
 
 #[derive(Subcommand, Serialize)]
@@ -229,6 +233,9 @@ enum Command {
         /// Write communes.csv (projects.csv with `--projects`) into the scenario folder.
         #[arg(long)]
         write: bool,
+        /// With `--write`: replace a file ntm did not write (it is kept as NAME.bak).
+        #[arg(long, requires = "write")]
+        force: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -252,6 +259,13 @@ fn emit(text: &str) {
         }
         eprintln!("cannot write output: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Tells where replaced files were kept.
+fn report_backups(written: &ntm::output::Written) {
+    for backup in &written.backups {
+        eprintln!("kept the replaced file as {}", backup.display());
     }
 }
 
@@ -649,9 +663,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None
             };
             if let Some(dir) = csv {
-                for (name, contents) in ntm::report::plan_csv(&plan) {
-                    ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
-                }
+                let files: Vec<(PathBuf, Vec<u8>)> = ntm::report::plan_csv(&plan)
+                    .into_iter()
+                    .map(|(name, contents)| (dir.join(name), contents.into_bytes()))
+                    .collect();
+                ntm::output::write_all(&files)?;
             }
             show(
                 json,
@@ -679,6 +695,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             seed,
             projects: true,
             write,
+            force,
             json,
         } => {
             use ntm::synthesize::projects;
@@ -693,7 +710,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 projects::synthesize(&s, &costs, &projects::ProjectOptions::with_seed(seed))?;
             let mut summary = projects::summarize(&s, &list, seed);
             if write {
-                summary.written = Some(projects::write(&s, &list)?);
+                let (path, written) = projects::write(&s, &list, force)?;
+                report_backups(&written);
+                summary.written = Some(path);
             }
             show(json, &summary, || {
                 ntm::report::render_projects_summary(&summary)
@@ -704,12 +723,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             seed,
             projects: false,
             write,
+            force,
             json,
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
             if write {
-                synthesis.write()?;
+                report_backups(&synthesis.write(force)?);
             }
             let written = write.then_some(synthesis.communes_file.as_path());
             show(json, &synthesis, || {
@@ -751,6 +771,7 @@ fn report_of(d: &Diagnostic) -> Report {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    ntm::scenario::allow_outside(cli.allow_outside);
     let json = cli.command.json();
     let _ = RECEIPT.set(cli.command.receipt());
     let result = run(cli);

@@ -160,6 +160,12 @@ fn hash_file(path: &Path) -> Result<String, String> {
     if !meta.is_file() {
         return Err("not a regular file".to_string());
     }
+    if meta.len() > text::MAX_INPUT_BYTES {
+        return Err(format!(
+            "larger than the input limit of {} bytes",
+            text::MAX_INPUT_BYTES
+        ));
+    }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let limit = text::MAX_INPUT_BYTES;
     let mut reader = file.take(limit + 1);

@@ -17,7 +17,6 @@ use crate::error::{Error, Result};
 use crate::plan::{self, PlanOptions};
 use crate::rules::{self, Rule};
 use crate::scenario::Scenario;
-use crate::text;
 
 /// What the budget range is given in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -126,7 +125,7 @@ pub fn sweep(
             hint: "use --steps 2 or more".into(),
         });
     }
-    let year = rules::budget_year(scenario, options.year);
+    let year = rules::budget_year(scenario, options.year)?;
     let sources = sources_of(scenario, rules, &options.divided);
     let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
     let base_budget = budget_in(&base, year);
@@ -227,7 +226,9 @@ pub fn sweep(
 pub fn write_sweep(sweep: &Sweep, dir: &Path) -> Result<Vec<PathBuf>> {
     let csv = dir.join("sweep.csv");
     let svg = dir.join("sweep.svg");
-    text::write_atomic(&csv, crate::report::sweep_csv(sweep).as_bytes())?;
-    text::write_atomic(&svg, crate::report::sweep_svg(sweep).as_bytes())?;
+    crate::output::write_all(&[
+        (csv.clone(), crate::report::sweep_csv(sweep).into_bytes()),
+        (svg.clone(), crate::report::sweep_svg(sweep).into_bytes()),
+    ])?;
     Ok(vec![csv, svg])
 }

@@ -24,11 +24,19 @@ pub const MAX_EXCERPT_CHARS: usize = 80;
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // A regular file says its size; a device or pipe is read until the limit.
+    let known = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > limit {
+    if known.is_none_or(|len| len <= limit) {
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+    }
+    if known.unwrap_or(bytes.len() as u64) > limit || bytes.len() as u64 > limit {
         return Err(Error::invalid(
             Diagnostic::new(
                 path,
@@ -129,16 +137,111 @@ pub fn name(text: &str) -> String {
     normalize(text.trim()).trim().to_string()
 }
 
-/// Parses TOML into `T`, reporting the line and column of a problem.
+/// Parses TOML into `T`, reporting the line and column of every problem, not only the first.
+///
+/// serde stops at the first error. To find the others, each section (`[x]` or `[[x]]` up to the
+/// next header) is parsed again on its own, behind the top-level keys, and the problems located
+/// inside it are collected. The whole-file parse stays the one that decides.
 pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
-    toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
-        Error::invalid(
-            Diagnostic::new(path, line, e.message().to_string())
-                .column(column)
-                .hint("check the field names and value types against scenarios/README.md"),
-        )
-    })
+    let first = match toml::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let mut problems = vec![toml_problem(
+        &first,
+        text,
+        first.span().map(|s| s.start),
+        path,
+    )];
+    let sections = sections(text);
+    let top_end = sections.first().map_or(text.len(), |s| s.start);
+    // The top-level keys, each wrong one found and blanked in turn (a blanked required key is
+    // reported missing only after every other key was read).
+    let mut top = text[..top_end].to_string();
+    let mut blanked: Vec<String> = Vec::new();
+    let knock_on = |e: &toml::de::Error, blanked: &[String]| {
+        blanked
+            .iter()
+            .any(|key| e.message() == format!("missing field `{key}`"))
+    };
+    for _ in 0..50 {
+        let Err(e) = toml::from_str::<T>(&top) else {
+            break;
+        };
+        if knock_on(&e, &blanked) {
+            break;
+        }
+        let Some(span) = e.span().filter(|s| s.start < top.len()) else {
+            break;
+        };
+        let problem = toml_problem(&e, text, Some(span.start), path);
+        let line_start = top[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = top[span.start..]
+            .find('\n')
+            .map_or(top.len(), |i| span.start + i);
+        if top[line_start..line_end].trim().is_empty() {
+            break;
+        }
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+        let key = top[line_start..line_end].split('=').next().unwrap_or("");
+        blanked.push(key.trim().trim_matches('"').to_string());
+        top.replace_range(line_start..line_end, &" ".repeat(line_end - line_start));
+    }
+    let top = top.as_str();
+    for section in &sections {
+        let combined = format!("{top}\n{}", &text[section.clone()]);
+        if let Err(e) = toml::from_str::<T>(&combined) {
+            if knock_on(&e, &blanked) {
+                continue;
+            }
+            let Some(span) = e.span() else { continue };
+            let Some(offset) = span.start.checked_sub(top.len() + 1) else {
+                continue;
+            };
+            let problem = toml_problem(&e, text, Some(section.start + offset), path);
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    Err(Error::Invalid(problems))
+}
+
+fn toml_problem(e: &toml::de::Error, text: &str, at: Option<usize>, path: &Path) -> Diagnostic {
+    let (line, column) = at.map(|offset| line_column(text, offset)).unzip();
+    Diagnostic::new(path, line, e.message().to_string())
+        .column(column)
+        .hint("check the field names and value types against scenarios/README.md")
+}
+
+/// Byte ranges of the sections of a TOML text: from each `[header]` or `[[header]]` line to
+/// the next one.
+fn sections(text: &str) -> Vec<std::ops::Range<usize>> {
+    let is_header = |line: &str| {
+        let line = line.split('#').next().unwrap_or("").trim();
+        line.starts_with('[')
+            && line.ends_with(']')
+            && line
+                .trim_matches(['[', ']'])
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_-.\" ".contains(c))
+    };
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if is_header(line) {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| *start..starts.get(i + 1).copied().unwrap_or(text.len()))
+        .collect()
 }
 
 /// 1-based line and column of a byte offset.
