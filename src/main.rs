@@ -741,7 +741,10 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 /// A miette report for one input problem, with the offending line shown where possible.
-fn report_of(d: &Diagnostic) -> Report {
+fn report_of(
+    d: &Diagnostic,
+    sources: &mut std::collections::BTreeMap<PathBuf, Option<String>>,
+) -> Report {
     let mut diagnostic = MietteDiagnostic::new(d.message.clone());
     if let Some(hint) = &d.hint {
         diagnostic = diagnostic.with_help(hint.clone());
@@ -749,9 +752,14 @@ fn report_of(d: &Diagnostic) -> Report {
     let title = d.file.display().to_string();
     // The offending line is shown only from a small file and when it is short: an error never
     // echoes more than a short excerpt of the input.
-    let source = ntm::text::read_bounded(&d.file, 1024 * 1024)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let source = sources
+        .entry(d.file.clone())
+        .or_insert_with(|| {
+            ntm::text::read_bounded(&d.file, 1024 * 1024)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        })
+        .clone();
     if let (Some(source), Some(line)) = (source, d.line.filter(|l| *l > 0)) {
         let start: usize = source
             .split_inclusive('\n')
@@ -784,8 +792,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Invalid(problems)) => {
+            let mut sources = std::collections::BTreeMap::new();
             for problem in &problems {
-                eprintln!("{:?}", report_of(problem));
+                eprintln!("{:?}", report_of(problem, &mut sources));
             }
             eprintln!("{} problem(s) found.", problems.len());
             ExitCode::FAILURE

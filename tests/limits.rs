@@ -73,14 +73,14 @@ fn oversized_inputs_are_refused_before_they_are_read() {
     let p = first_problem(&out);
     assert_eq!(p["message"], "file is larger than the limit of 8 MiB");
     assert_eq!(p["file"], rule.to_str().unwrap());
-    // A 300 MiB communes file (CSV limit 256 MiB).
+    // A 300 MiB communes file (CSV limit 128 MiB).
     let scenario = dir.path().join("big");
     std::fs::create_dir(&scenario).unwrap();
     copy_example(&scenario);
     sparse(&scenario.join("communes.csv"), 300 * 1024 * 1024);
     let out = ntm(&["check".as_ref(), scenario.as_os_str(), "--json".as_ref()]);
     let p = first_problem(&out);
-    assert_eq!(p["message"], "file is larger than the limit of 256 MiB");
+    assert_eq!(p["message"], "file is larger than the limit of 128 MiB");
     assert!(p["file"].as_str().unwrap().ends_with("communes.csv"));
     // A 9 MiB scenario.toml: refused, and the error quotes none of it.
     sparse(&scenario.join("scenario.toml"), 9 * 1024 * 1024);
@@ -207,7 +207,7 @@ fn a_stray_cell_at_xfd1048576_is_refused_without_allocating_the_sheet() {
     let p = first_problem(&out);
     assert_eq!(
         p["message"],
-        "sheet `Sheet1` spans A1 to XFD1048576 (17179869184 cells), more than the 4000000 ntm reads"
+        "sheet `Sheet1` spans A1 to XFD1048576 (17179869184 cells), more than the 10000000 ntm reads"
     );
     assert!(!dir.path().join("s").exists());
 }

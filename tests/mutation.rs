@@ -64,7 +64,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         4 => (0.0..1.0, 0usize..12, 0..VALUES.len())
             .prop_map(|(at, len, value)| Mutation::Replace { at, len, value }),
         2 => (0.0..1.0).prop_map(|at| Mutation::DeleteLine { at }),
-        2 => (0.0..1.0, 1usize..2_000).prop_map(|(at, times)| Mutation::RepeatLine { at, times }),
+        2 => (0.0..1.0, 1usize..500).prop_map(|(at, times)| Mutation::RepeatLine { at, times }),
         1 => (0.0..1.0).prop_map(|at| Mutation::Truncate { at }),
         1 => Just(Mutation::Utf16),
         1 => (0.0..1.0).prop_map(|at| Mutation::CodePage { at }),
@@ -193,7 +193,7 @@ fn run_checked(args: &[&std::ffi::OsStr]) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 20, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_scenarios_fail_cleanly_or_succeed(

@@ -336,3 +336,26 @@ fn an_error_never_echoes_a_long_value() {
     assert!(message.ends_with("… (cut)"), "{message}");
     assert_eq!(v["problems"][0]["line"], 29);
 }
+
+#[test]
+fn a_wrong_encoding_far_into_a_large_file_is_one_error() {
+    let original = std::fs::read_to_string(example().join("communes.csv")).unwrap();
+    let mut bytes = original.clone().into_bytes();
+    for i in 0..2_000 {
+        bytes.extend(format!("x{i},Xã {i},Huyện Một{}\n", ",1".repeat(19) + ",,5,5").bytes());
+    }
+    assert!(bytes.len() > 100_000, "past the first 64 KiB block");
+    bytes.extend(b"bad,X\xE3 Sai,Huy\xEAn Hai");
+    bytes.extend(",1".repeat(19).bytes());
+    bytes.extend(b",,5,5\n");
+    let dir = edited(|_, text| text);
+    std::fs::write(dir.path().join("communes.csv"), bytes).unwrap();
+    let problems = problems(dir.path());
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].line, Some(2_005));
+    assert!(
+        problems[0].message.contains("Windows-1258"),
+        "{:?}",
+        problems[0]
+    );
+}

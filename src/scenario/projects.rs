@@ -182,6 +182,10 @@ pub fn read(
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut projects = Vec::new();
     for record in reader.records() {
+        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
+            problems.push(text::too_many_problems(path));
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {

@@ -14,10 +14,10 @@ use calamine::{Cell, Data, Range, Reader, Sheets};
 use crate::error::Diagnostic;
 
 /// Most cells a sheet may hold (with a value).
-pub const MAX_CELLS: usize = 2_000_000;
+pub const MAX_CELLS: usize = 5_000_000;
 
 /// Largest rectangle (rows × columns from the first to the last cell) a sheet may span.
-pub const MAX_AREA: u64 = 4_000_000;
+pub const MAX_AREA: u64 = 10_000_000;
 
 /// A sheet's values and the cells whose formula has no cached value.
 pub struct SheetCells {
