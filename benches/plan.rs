@@ -1,79 +1,206 @@
-//! Planner benches on seeded synthetic instances: `plan_province` (94 communes, ≥ 1,000
-//! candidate projects, 8 sources, max-standard, default backend) and `plan_large` (2,000
-//! communes, ≥ 15,000 projects, 1 % gap, 60 s limit; microlp, and HiGHS with
-//! `--features highs`). Each bench first prints
-//! one solve's status, gap and time. Run with short settings, e.g.
-//! `cargo bench --bench plan -- --sample-size 10 --measurement-time 5`.
+//! Planner benches. Each instance is built, and one solve's status, bound, gap and time
+//! printed, only when criterion's name filter selects a bench that uses it.
+//!
+//! - `plan_province/{backend}`: 94 seeded synthetic communes, ≥ 1,000 candidate projects, 8 sources,
+//!   max-standard, microlp.
+//! - `plan_region/{objective}/{backend}`: Lai Châu 2023 copied ten times (940 communes, 10,190
+//!   projects; budgets and commune-count targets ×10), each objective.
+//! - `plan_national/max-standard/{backend}`: 10,000 synthetic communes, about 100,000 projects
+//!   (the `plan_province` synthesizer and calibration), 0.5 % gap.
+//! - `plan_large/{backend}`: 2,000 synthetic communes, ≥ 15,000 projects, 1 % gap.
+//!
+//! Backends: microlp, and HiGHS with `--features highs`. Every solve has a time limit:
+//! `NTM_BENCH_TIME_LIMIT` seconds (default 60). Short settings, e.g.
+//! `cargo bench --bench plan -- --warm-up-time 1 --measurement-time 1 plan_region`.
 
 mod instance;
+
+use std::cell::OnceCell;
+use std::path::Path;
+use std::time::Instant;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use tempfile::TempDir;
+
+use ntm::plan::{plan, Backend, Objective, PlanOptions};
+use ntm::scenario::Scenario;
 
 /// Density of optional alternatives (percent of the assumed probabilities) that gives
 /// `plan_province` at least 1,000 candidates.
 const DENSITY_PROVINCE: u32 = 300;
 /// Likewise for `plan_large`, at least 15,000 candidates.
 const DENSITY_LARGE: u32 = 100;
+/// Likewise for `plan_national`, about 100,000 candidates on 10,000 communes.
+const DENSITY_NATIONAL: u32 = 200;
 
-use std::time::Instant;
-
-use criterion::{criterion_group, criterion_main, Criterion};
-
-use ntm::plan::{plan, Backend, PlanOptions};
-use ntm::scenario::Scenario;
-
-fn report(name: &str, scenario: &Scenario, options: &PlanOptions) {
-    let start = Instant::now();
-    let p = plan(scenario, options).expect("plan");
-    eprintln!(
-        "{name}: {} communes, {} projects: {:?}, objective {}, gap {:?}, {:.2} s",
-        scenario.communes.len(),
-        scenario.projects.len(),
-        p.status,
-        p.objective,
-        p.gap,
-        start.elapsed().as_secs_f64()
-    );
+/// Each solve's time limit, seconds.
+fn time_limit() -> f64 {
+    std::env::var("NTM_BENCH_TIME_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60.0)
 }
 
-fn plan_province(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = instance::write(dir.path(), 94, 2023, DENSITY_PROVINCE, 0.35);
-    assert!(
-        scenario.projects.len() >= 1000,
-        "{}",
-        scenario.projects.len()
-    );
-    let options = PlanOptions::default();
-    report("plan_province", &scenario, &options);
-    c.bench_function("plan_province", |b| {
-        b.iter(|| plan(&scenario, &options).expect("plan"))
+fn backends() -> Vec<(&'static str, Backend)> {
+    let mut all = vec![("microlp", Backend::Microlp)];
+    if cfg!(feature = "highs") {
+        all.push(("highs", Backend::Highs));
+    }
+    all
+}
+
+fn objective_name(objective: Objective) -> &'static str {
+    match objective {
+        Objective::MaxStandard => "max-standard",
+        Objective::MinCost => "min-cost",
+        Objective::MaxCriteria => "max-criteria",
+    }
+}
+
+/// An instance written to a temporary folder on first use.
+struct Lazy<F: Fn(&Path) -> Scenario> {
+    make: F,
+    cell: OnceCell<(TempDir, Scenario)>,
+}
+
+impl<F: Fn(&Path) -> Scenario> Lazy<F> {
+    fn new(make: F) -> Self {
+        Lazy {
+            make,
+            cell: OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &Scenario {
+        &self
+            .cell
+            .get_or_init(|| {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let scenario = (self.make)(dir.path());
+                (dir, scenario)
+            })
+            .1
+    }
+}
+
+/// Benchmarks `plan` on `scenario` under `id`, printing the first solve's result.
+fn bench_plan<F: Fn(&Path) -> Scenario>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: &str,
+    scenario: &Lazy<F>,
+    options: &PlanOptions,
+) {
+    let mut reported = false;
+    group.bench_function(id, |b| {
+        let scenario = scenario.get();
+        if !reported {
+            reported = true;
+            let start = Instant::now();
+            let p = plan(scenario, options).expect("plan");
+            eprintln!(
+                "{id}: {} communes, {} projects: {:?}, objective {}, bound {:?}, gap {:?}, {:.2} s",
+                scenario.communes.len(),
+                scenario.projects.len(),
+                p.status,
+                p.objective,
+                p.bound,
+                p.gap,
+                start.elapsed().as_secs_f64()
+            );
+        }
+        b.iter(|| plan(scenario, options).expect("plan"))
     });
 }
 
-fn plan_large(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = instance::write(dir.path(), 2000, 2025, DENSITY_LARGE, 0.35);
-    assert!(
-        scenario.projects.len() >= 15000,
-        "{}",
-        scenario.projects.len()
-    );
-    let mut backends = vec![("plan_large_microlp", Backend::Microlp)];
-    if cfg!(feature = "highs") {
-        backends.push(("plan_large_highs", Backend::Highs));
+fn synthetic(
+    communes: usize,
+    seed: u64,
+    density: u32,
+    at_least: usize,
+) -> impl Fn(&Path) -> Scenario {
+    move |dir| {
+        let scenario = instance::write(dir, communes, seed, density, 0.35);
+        assert!(
+            scenario.projects.len() >= at_least,
+            "{}",
+            scenario.projects.len()
+        );
+        scenario
     }
-    let mut group = c.benchmark_group("large");
-    group.sample_size(10);
-    for (name, backend) in backends {
+}
+
+fn plan_province(c: &mut Criterion) {
+    let scenario = Lazy::new(synthetic(94, 2023, DENSITY_PROVINCE, 1000));
+    let mut group = c.benchmark_group("plan_province");
+    for (name, backend) in backends() {
         let options = PlanOptions {
             backend,
-            time_limit: Some(60.0),
+            time_limit: Some(time_limit()),
+            ..PlanOptions::default()
+        };
+        bench_plan(&mut group, name, &scenario, &options);
+    }
+    group.finish();
+}
+
+fn plan_region(c: &mut Criterion) {
+    let scenario = Lazy::new(|dir: &Path| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lai-chau-2023");
+        let out = dir.join("lai-chau-x10");
+        instance::replicate::replicate(&source, &out, 10, "lai-chau-x10").expect("replicate");
+        Scenario::load(&out).expect("load")
+    });
+    let mut group = c.benchmark_group("plan_region");
+    for objective in [
+        Objective::MaxStandard,
+        Objective::MinCost,
+        Objective::MaxCriteria,
+    ] {
+        for (name, backend) in backends() {
+            let options = PlanOptions {
+                objective,
+                backend,
+                time_limit: Some(time_limit()),
+                ..PlanOptions::default()
+            };
+            let id = format!("{}/{name}", objective_name(objective));
+            bench_plan(&mut group, &id, &scenario, &options);
+        }
+    }
+    group.finish();
+}
+
+fn plan_national(c: &mut Criterion) {
+    let scenario = Lazy::new(synthetic(10_000, 2025, DENSITY_NATIONAL, 95_000));
+    let mut group = c.benchmark_group("plan_national");
+    for (name, backend) in backends() {
+        let options = PlanOptions {
+            backend,
+            time_limit: Some(time_limit()),
+            gap: Some(0.005),
+            ..PlanOptions::default()
+        };
+        bench_plan(
+            &mut group,
+            &format!("max-standard/{name}"),
+            &scenario,
+            &options,
+        );
+    }
+    group.finish();
+}
+
+fn plan_large(c: &mut Criterion) {
+    let scenario = Lazy::new(synthetic(2000, 2025, DENSITY_LARGE, 15_000));
+    let mut group = c.benchmark_group("plan_large");
+    for (name, backend) in backends() {
+        let options = PlanOptions {
+            backend,
+            time_limit: Some(time_limit()),
             gap: Some(0.01),
             ..PlanOptions::default()
         };
-        report(name, &scenario, &options);
-        group.bench_function(name, |b| {
-            b.iter(|| plan(&scenario, &options).expect("plan"))
-        });
+        bench_plan(&mut group, name, &scenario, &options);
     }
     group.finish();
 }
@@ -81,6 +208,6 @@ fn plan_large(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = plan_province, plan_large
+    targets = plan_province, plan_region, plan_national, plan_large
 }
 criterion_main!(benches);

@@ -89,6 +89,9 @@ pub enum Error {
     /// The solver failed for a reason other than infeasibility.
     #[error("solver failed: {0}")]
     Solver(String),
+    /// An internal invariant failed: a bug in ntm, never a problem of the input.
+    #[error("internal error (a bug in ntm; please report it with the scenario): {0}")]
+    Internal(String),
     /// A request that cannot be carried out with the given inputs.
     #[error("{message}")]
     Unsupported {

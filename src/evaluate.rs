@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::catalog::{Catalog, Node, TierId};
+use crate::number::{round_half_up, AVERAGE_PLACES};
 use crate::scenario::{Commune, CriteriaSet, Scenario};
 
 /// One commune's standing.
@@ -108,8 +108,14 @@ fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, 
     map.end()
 }
 
+/// An average as an exact decimal string, rounded half-up at the published precision
+/// ([`AVERAGE_PLACES`]): 41/3 is `"13.67"`, never a float.
 fn two_decimals<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(value.round_dp(2).to_f64().unwrap_or(0.0))
+    s.serialize_str(
+        &round_half_up(*value, AVERAGE_PLACES)
+            .normalize()
+            .to_string(),
+    )
 }
 
 /// Evaluates communes against a catalog: the dependency graph is walked once at construction

@@ -7,8 +7,10 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod chart;
 pub mod compare;
 pub mod consistency;
+pub mod document;
 pub mod drafting;
 pub mod error;
 pub mod evaluate;
@@ -16,10 +18,12 @@ pub mod number;
 pub mod outcome;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod receipt;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod serve;
 pub mod sweep;
 pub mod synthesize;
 pub mod text;

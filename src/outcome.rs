@@ -45,6 +45,8 @@ pub fn apply_projects<'a>(
 pub struct TargetOutcome {
     /// English name.
     pub name: String,
+    /// Vietnamese name (tên chỉ tiêu).
+    pub name_vi: String,
     /// Year.
     pub year: u16,
     /// The target value.
@@ -128,7 +130,10 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
                     .count(),
             )
         }
-        TargetKind::AverageCriteria => evaluation.summary.average_criteria.round_dp(2),
+        TargetKind::AverageCriteria => crate::number::round_half_up(
+            evaluation.summary.average_criteria,
+            crate::number::AVERAGE_PLACES,
+        ),
         TargetKind::MinCriteria { min } => count(
             evaluation
                 .per_commune
@@ -154,6 +159,7 @@ pub fn target_outcomes(
             let achieved = achieved(t, evaluation, catalog) - offset;
             TargetOutcome {
                 name: t.name(catalog),
+                name_vi: t.name_vi(catalog),
                 year: t.year,
                 target: t.value,
                 achieved,

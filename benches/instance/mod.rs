@@ -3,6 +3,8 @@
 //! assumed unit costs; shapes follow Lai Châu 2023: 8 sources, construction vs recurrent
 //! categories, a local counterpart rule).
 
+pub mod replicate;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;

@@ -54,6 +54,8 @@ pub(crate) enum Goal {
     MaxCriteria,
     /// State-budget spend.
     MinCost,
+    /// Spend from every source (a tie-break stage).
+    MinTotal,
     /// Total shortfall of the requirements (elastic requirements).
     MinShortfall,
     /// Extra money beyond the budgets that makes every requirement hold.
@@ -79,27 +81,56 @@ pub(crate) struct FundVar {
 /// Candidate projects above which a criterion keeps per-project variables (2^n subsets).
 const MAX_COVER_CANDIDATES: usize = 10;
 
-/// A minimal set of single-criterion projects that closes a criterion in a commune, funded in
-/// one year (bộ dự án tối thiểu).
+/// A minimal set of single-criterion projects that closes a criterion in a commune (bộ dự án
+/// tối thiểu). Its members may be funded in different years: a member with one possible year
+/// is paid through the cover's variable in that year; a member with several possible years
+/// (*flexible*) has its own year variables, tied to the cover by `Σ_t x_pt = Σ_{v ∋ p} o_v`.
 #[derive(Debug, Clone)]
 pub(crate) struct Cover {
-    pub year: u16,
-    pub projects: Vec<usize>,
-    /// Cost per eligible-source group, solver units.
-    pub by_group: BTreeMap<usize, f64>,
+    /// Members, each with the years it may be funded in (ascending, within the model's years).
+    pub members: Vec<(usize, Vec<u16>)>,
+    /// Cost per (eligible-source group, year) of the members with one possible year, solver
+    /// units.
+    pub fixed: BTreeMap<(usize, u16), f64>,
+    /// Total cost of all members, solver units.
+    pub total: f64,
+    /// The first year by the end of which every member can have been funded.
+    pub ready: u16,
     pub var: Var,
 }
 
 impl Cover {
     /// Total cost, solver units.
     pub fn cost(&self) -> f64 {
-        self.by_group.values().sum()
+        self.total
     }
 
+    /// Project ids of the members.
+    pub fn projects(&self) -> impl Iterator<Item = usize> + '_ {
+        self.members.iter().map(|(p, _)| *p)
+    }
+
+    /// Whether every member has a single possible year.
+    fn all_fixed(&self) -> bool {
+        self.members.iter().all(|(_, years)| years.len() == 1)
+    }
+
+    /// No dearer in any (group, year) and paid in no year the other is not: then it is ready
+    /// no later either. Only covers whose members all have one year compare.
     fn dominates(&self, other: &Cover) -> bool {
-        self.by_group
+        self.all_fixed()
+            && other.all_fixed()
+            && self
+                .fixed
+                .iter()
+                .all(|(k, c)| other.fixed.get(k).is_some_and(|o| *c <= *o + 1e-12))
+    }
+
+    /// Whether a selection funds every member in one of its years.
+    fn funded_in(&self, chosen: &BTreeMap<usize, u16>) -> bool {
+        self.members
             .iter()
-            .all(|(g, c)| other.by_group.get(g).is_some_and(|o| *c <= *o + 1e-12))
+            .all(|(p, years)| chosen.get(p).is_some_and(|t| years.contains(t)))
     }
 }
 
@@ -222,7 +253,11 @@ fn least_total_for_average(value: Decimal, n: usize) -> i64 {
         .to_i64()
         .unwrap_or(0)
         .max(0);
-    while (Decimal::from(total) / communes).round_dp(2) < value {
+    while crate::number::round_half_up(
+        Decimal::from(total) / communes,
+        crate::number::AVERAGE_PLACES,
+    ) < value
+    {
         total += 1;
     }
     total
@@ -466,77 +501,69 @@ impl Formulation {
         };
         let mut covers: Vec<Cover> = Vec::new();
         let mut covers_of: BTreeMap<(usize, u8), Vec<usize>> = BTreeMap::new();
+        // Flexible cover members → the variables of the covers they belong to.
+        let mut flexible_links: BTreeMap<usize, Vec<Var>> = BTreeMap::new();
+        let horizon = |p: usize| -> Vec<u16> {
+            windows[p]
+                .iter()
+                .copied()
+                .filter(|t| *t <= max_needed_year)
+                .collect()
+        };
         for &(c, k) in &cover_pairs {
-            let list = &candidates[&(c, k)];
-            let mut found: Vec<Cover> = Vec::new();
-            for &t in years.iter().filter(|t| **t <= max_needed_year) {
-                let open: Vec<(usize, f64)> = list
-                    .iter()
-                    .copied()
-                    .filter(|(p, _)| windows[*p].contains(&t))
-                    .collect();
-                let mut here: Vec<Cover> = Vec::new();
-                for mask in 1u32..(1u32 << open.len()) {
-                    let members: Vec<(usize, f64)> = (0..open.len())
-                        .filter(|i| mask & (1 << i) != 0)
-                        .map(|i| open[i])
-                        .collect();
-                    let sum: f64 = members.iter().map(|(_, g)| g).sum();
-                    let least = members
-                        .iter()
-                        .map(|(_, g)| *g)
-                        .fold(f64::INFINITY, f64::min);
-                    // A minimal cover: closes the gap, and would not without any one member.
-                    if sum < 1.0 - 1e-9 || sum - least >= 1.0 - 1e-9 {
-                        continue;
+            let open: Vec<(usize, f64, Vec<u16>)> = candidates[&(c, k)]
+                .iter()
+                .map(|(p, g)| (*p, *g, horizon(*p)))
+                .filter(|(_, _, w)| !w.is_empty())
+                .collect();
+            let cost = |p: usize| scenario.projects[p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
+            let mut found: Vec<Cover> = minimal_covers(&open)
+                .into_iter()
+                .map(|members| {
+                    let mut fixed: BTreeMap<(usize, u16), f64> = BTreeMap::new();
+                    for (p, years) in &members {
+                        if let [t] = years[..] {
+                            *fixed.entry((group_of[*p], t)).or_default() += cost(*p);
+                        }
                     }
-                    let mut by_group: BTreeMap<usize, f64> = BTreeMap::new();
-                    for (p, _) in &members {
-                        *by_group.entry(group_of[*p]).or_default() +=
-                            scenario.projects[*p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
-                    }
-                    here.push(Cover {
-                        year: t,
-                        projects: members.iter().map(|(p, _)| *p).collect(),
-                        by_group,
+                    Cover {
+                        total: members.iter().map(|(p, _)| cost(*p)).sum(),
+                        ready: members.iter().map(|(_, w)| w[0]).max().unwrap_or(0),
+                        fixed,
+                        members,
                         var: Var(usize::MAX),
-                    });
-                }
-                // Drop covers another one beats in every group (ties: the earlier kept).
-                let mut kept: Vec<Cover> = Vec::new();
-                here.sort_by(|a, b| {
-                    a.cost()
-                        .total_cmp(&b.cost())
-                        .then(a.projects.cmp(&b.projects))
-                });
-                for cover in here {
-                    if !kept.iter().any(|k| k.dominates(&cover)) {
-                        kept.push(cover);
                     }
+                })
+                .collect();
+            // Drop covers another one beats (ties: the earlier kept).
+            found.sort_by(|a, b| {
+                a.cost()
+                    .total_cmp(&b.cost())
+                    .then(a.ready.cmp(&b.ready))
+                    .then_with(|| a.projects().cmp(b.projects()))
+            });
+            let mut kept: Vec<Cover> = Vec::new();
+            for cover in found {
+                if !kept.iter().any(|k| k.dominates(&cover)) {
+                    kept.push(cover);
                 }
-                found.extend(kept);
             }
             let mut once = Vec::new();
-            for mut cover in found {
+            for mut cover in kept {
                 let name = format!(
-                    "o{c}_{}_c{k}_{}_{}",
+                    "o{c}_{}_c{k}_{}",
                     lp_name(&scenario.communes[c].id),
-                    cover.year,
                     covers_of.get(&(c, k)).map_or(0, Vec::len)
                 );
                 cover.var = model.binary(name);
                 once.push((cover.var, 1.0));
+                for (p, years) in &cover.members {
+                    if years.len() > 1 {
+                        flexible_links.entry(*p).or_default().push(cover.var);
+                    }
+                }
                 covers_of.entry((c, k)).or_default().push(covers.len());
                 covers.push(cover);
-            }
-            if let Some(list) = covers_of.get_mut(&(c, k)) {
-                list.sort_by(|a, b| {
-                    covers[*a]
-                        .cost()
-                        .total_cmp(&covers[*b].cost())
-                        .then(covers[*a].year.cmp(&covers[*b].year))
-                        .then(a.cmp(b))
-                });
             }
             if once.len() > 1 {
                 model.row(
@@ -550,7 +577,8 @@ impl Formulation {
         let mut x: Vec<Vec<(u16, Var)>> = vec![Vec::new(); scenario.projects.len()];
         for (p, proj) in scenario.projects.iter().enumerate() {
             let must = proj.must == Some(Must::Fund);
-            if !must && (!touches_needed(p) || in_cover_pair(p)) {
+            let links = flexible_links.get(&p);
+            if !must && links.is_none() && (!touches_needed(p) || in_cover_pair(p)) {
                 continue;
             }
             for &t in &windows[p] {
@@ -558,9 +586,13 @@ impl Formulation {
                     x[p].push((t, model.binary(format!("x{p}_{}_{t}", lp_name(&proj.id)))));
                 }
             }
-            let terms: Vec<(Var, f64)> = x[p].iter().map(|(_, v)| (*v, 1.0)).collect();
+            let mut terms: Vec<(Var, f64)> = x[p].iter().map(|(_, v)| (*v, 1.0)).collect();
             if must {
                 model.row(format!("must{p}_{}", lp_name(&proj.id)), terms, 1.0, 1.0);
+            } else if let Some(links) = links {
+                // Funded once, in some year, exactly when a cover it belongs to is chosen.
+                terms.extend(links.iter().map(|o| (*o, -1.0)));
+                model.row(format!("link{p}_{}", lp_name(&proj.id)), terms, 0.0, 0.0);
             } else if terms.len() > 1 {
                 model.row(format!("once{p}_{}", lp_name(&proj.id)), terms, 0.0, 1.0);
             }
@@ -588,21 +620,27 @@ impl Formulation {
                     );
                     if let Node::Criterion(k) = node {
                         if !scenario.communes[c].met.contains(*k) {
-                            // Gains funded by year t close the gap: y ≤ Σ gain · x.
-                            let mut terms = vec![(v, 1.0)];
-                            for i in covers_of.get(&(c, *k)).into_iter().flatten() {
-                                if covers[*i].year <= t {
-                                    terms.push((covers[*i].var, -1.0));
-                                }
-                            }
-                            for (p, g) in candidates.get(&(c, *k)).into_iter().flatten() {
-                                for (year, xv) in &x[*p] {
-                                    if *year <= t {
-                                        terms.push((*xv, -g.min(1.0)));
+                            let gains = candidates.get(&(c, *k)).map_or(&[][..], Vec::as_slice);
+                            if let Some(list) = covers_of.get(&(c, *k)) {
+                                let chosen = ChosenCovers {
+                                    list,
+                                    covers: &covers,
+                                    x: &x,
+                                    gains,
+                                };
+                                cover_rows(&mut model, &name, v, t, &chosen);
+                            } else {
+                                // Gains funded by year t close the gap: y ≤ Σ gain · x.
+                                let mut terms = vec![(v, 1.0)];
+                                for (p, g) in gains {
+                                    for (year, xv) in &x[*p] {
+                                        if *year <= t {
+                                            terms.push((*xv, -g.min(1.0)));
+                                        }
                                     }
                                 }
+                                model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
                             }
-                            model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
                         }
                     }
                     for g in &gates[node] {
@@ -653,8 +691,7 @@ impl Formulation {
                 members.extend(
                     covers
                         .iter()
-                        .filter(|cv| cv.year == t)
-                        .filter_map(|cv| cv.by_group.get(&gi).map(|cost| (cv.var, *cost))),
+                        .filter_map(|cv| cv.fixed.get(&(gi, t)).map(|cost| (cv.var, *cost))),
                 );
                 if members.is_empty() {
                     continue;
@@ -676,7 +713,9 @@ impl Formulation {
                         hi,
                         false,
                     );
-                    if goal == Goal::MinCost && sources[s].kind.is_state_budget() {
+                    if (goal == Goal::MinCost && sources[s].kind.is_state_budget())
+                        || goal == Goal::MinTotal
+                    {
                         model.add_obj(v, 1.0);
                     }
                     terms.push((v, 1.0));
@@ -832,6 +871,19 @@ impl Formulation {
         })
     }
 
+    /// Adds the row "state-budget spend ≤ `cap`" (solver units): a tie-break stage keeps what
+    /// the stage before it reached.
+    pub fn cap_state_spend(&mut self, scenario: &Scenario, cap: f64) {
+        let terms: Vec<(Var, f64)> = self
+            .f
+            .iter()
+            .filter(|fv| scenario.capital_sources[fv.source].kind.is_state_budget())
+            .map(|fv| (fv.var, 1.0))
+            .collect();
+        self.model
+            .row("state_spend_cap".into(), terms, f64::NEG_INFINITY, cap);
+    }
+
     /// The year each selected project is funded in, from a solution's values.
     pub fn selection(&self, values: &[f64]) -> BTreeMap<usize, u16> {
         let mut chosen = BTreeMap::new();
@@ -844,32 +896,37 @@ impl Formulation {
         }
         for cover in &self.covers {
             if values[cover.var.0] > 0.5 {
-                for p in &cover.projects {
-                    chosen.insert(*p, cover.year);
+                // Flexible members came with their own year above.
+                for (p, years) in &cover.members {
+                    if let [t] = years[..] {
+                        chosen.insert(*p, t);
+                    }
                 }
             }
         }
         chosen
     }
 
+    /// The cheapest cover of a criterion that a selection funds completely.
+    fn chosen_cover(&self, list: &[usize], chosen: &BTreeMap<usize, u16>) -> Option<&Cover> {
+        list.iter()
+            .map(|i| &self.covers[*i])
+            .find(|cover| cover.funded_in(chosen))
+    }
+
     /// The part of a selection the model can represent: projects with their own variable in
     /// the chosen year, and for each covered criterion the cheapest cover fully selected.
     pub fn normalize(&self, chosen: &BTreeMap<usize, u16>) -> BTreeMap<usize, u16> {
+        let members: BTreeSet<usize> = self.covers.iter().flat_map(Cover::projects).collect();
         let mut out: BTreeMap<usize, u16> = chosen
             .iter()
-            .filter(|(p, t)| self.x[**p].iter().any(|(year, _)| year == *t))
+            .filter(|(p, t)| !members.contains(p) && self.x[**p].iter().any(|(year, _)| year == *t))
             .map(|(p, t)| (*p, *t))
             .collect();
         for list in self.covers_of.values() {
-            let best = list.iter().map(|i| &self.covers[*i]).find(|cover| {
-                cover
-                    .projects
-                    .iter()
-                    .all(|p| chosen.get(p) == Some(&cover.year))
-            });
-            if let Some(cover) = best {
-                for p in &cover.projects {
-                    out.insert(*p, cover.year);
+            if let Some(cover) = self.chosen_cover(list, chosen) {
+                for p in cover.projects() {
+                    out.insert(p, chosen[&p]);
                 }
             }
         }
@@ -896,13 +953,7 @@ impl Formulation {
             }
         }
         for list in self.covers_of.values() {
-            let best = list.iter().map(|i| &self.covers[*i]).find(|cover| {
-                cover
-                    .projects
-                    .iter()
-                    .all(|p| chosen.get(p) == Some(&cover.year))
-            });
-            if let Some(cover) = best {
+            if let Some(cover) = self.chosen_cover(list, chosen) {
                 values[cover.var.0] = 1.0;
             }
         }
@@ -955,6 +1006,83 @@ impl Formulation {
         }
         values
     }
+}
+
+/// The minimal sets of `open` (project, gain, years) whose gains add up to 1 (and would not
+/// without any one member), each member with its years.
+fn minimal_covers(open: &[(usize, f64, Vec<u16>)]) -> Vec<Vec<(usize, Vec<u16>)>> {
+    let mut out = Vec::new();
+    for mask in 1u32..(1u32 << open.len()) {
+        let members: Vec<&(usize, f64, Vec<u16>)> = (0..open.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| &open[i])
+            .collect();
+        let sum: f64 = members.iter().map(|(_, g, _)| g).sum();
+        let least = members
+            .iter()
+            .map(|(_, g, _)| *g)
+            .fold(f64::INFINITY, f64::min);
+        if sum < 1.0 - 1e-9 || sum - least >= 1.0 - 1e-9 {
+            continue;
+        }
+        out.push(
+            members
+                .into_iter()
+                .map(|(p, _, years)| (*p, years.clone()))
+                .collect(),
+        );
+    }
+    out
+}
+
+/// The covers of one (commune, criterion), with what their rows need.
+struct ChosenCovers<'a> {
+    /// Indices into `covers`, cheapest first.
+    list: &'a [usize],
+    covers: &'a [Cover],
+    /// Year variables per project (flexible members have them).
+    x: &'a [Vec<(u16, Var)>],
+    /// Candidate projects of the criterion and their gains.
+    gains: &'a [(usize, f64)],
+}
+
+/// Rows of a covered criterion `y` (variable `v`) at the end of year `t`:
+/// `y ≤ Σ o_v` over the covers ready by `t` (only the chosen cover's members are ever funded),
+/// and, when a member of such a cover may also be funded after `t`, the gains funded by `t`:
+/// `y ≤ Σ_p g_p · (funded by t)`, a one-year member counted through the covers it is in.
+fn cover_rows(model: &mut Model, name: &str, v: Var, t: u16, of: &ChosenCovers) {
+    let covers: Vec<&Cover> = of.list.iter().map(|i| &of.covers[*i]).collect();
+    let ready: Vec<&&Cover> = covers.iter().filter(|cv| cv.ready <= t).collect();
+    let mut terms = vec![(v, 1.0)];
+    terms.extend(ready.iter().map(|cv| (cv.var, -1.0)));
+    model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+    let late = ready
+        .iter()
+        .flat_map(|cv| &cv.members)
+        .any(|(_, years)| years.iter().any(|y| *y > t));
+    if !late {
+        return;
+    }
+    let mut terms = vec![(v, 1.0)];
+    for (p, g) in of.gains {
+        let gain = g.min(1.0);
+        for (year, xv) in &of.x[*p] {
+            if *year <= t {
+                terms.push((*xv, -gain));
+            }
+        }
+        // A member with one year, funded by t whenever a cover holding it is chosen.
+        for cv in &covers {
+            if cv
+                .members
+                .iter()
+                .any(|(q, years)| q == p && years.len() == 1 && years[0] <= t)
+            {
+                terms.push((cv.var, -gain));
+            }
+        }
+    }
+    model.row(format!("gains_{name}"), terms, f64::NEG_INFINITY, 0.0);
 }
 
 /// An LP-file-safe name: letters, digits and `_`.

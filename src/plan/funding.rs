@@ -9,7 +9,6 @@ use rust_decimal::prelude::ToPrimitive;
 use super::formulation::{lp_name, Group, MONEY_SCALE};
 use super::model::{Model, Sense, Var};
 use super::solve::{solve, Settings};
-use super::Backend;
 use crate::scenario::Scenario;
 
 /// Money per (group, source, year) and extra money per (source, year), in solver units.
@@ -114,12 +113,7 @@ pub(crate) fn fund(
             model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
         }
     }
-    let settings = Settings {
-        backend: Backend::Microlp,
-        time_limit: None,
-        gap: None,
-    };
-    let solved = solve(&model, settings, None).ok()?;
+    let solved = solve(&model, Settings::unlimited(), None).ok()?;
     Some(Funding {
         amounts: vars
             .iter()

@@ -173,7 +173,8 @@ impl Greedy<'_> {
             // The cheapest cover (projects of covered criteria have no other use).
             return match list.first().map(|i| &self.form.covers[*i]) {
                 Some(cover) => {
-                    bundle.extend(cover.projects.iter().map(|p| (*p, cover.year)));
+                    // Each member in its first possible year.
+                    bundle.extend(cover.members.iter().map(|(p, years)| (*p, years[0])));
                     true
                 }
                 None => false,

@@ -81,7 +81,7 @@ pub(crate) fn reconcile(
             }
         }
         if !residual.is_zero() {
-            return Err(Error::Solver(format!(
+            return Err(Error::Internal(format!(
                 "cannot fund group {g} in {t} exactly within the budgets (short by {residual})"
             )));
         }
@@ -190,7 +190,7 @@ fn verify(
     for fp in projects {
         let total: Decimal = fp.funding.values().copied().sum();
         if total != fp.cost {
-            return Err(Error::Solver(format!(
+            return Err(Error::Internal(format!(
                 "project `{}` is funded {total}, not its cost {}",
                 fp.id, fp.cost
             )));
@@ -207,7 +207,7 @@ fn verify(
                 .position(|s| s.id == *id)
                 .unwrap_or(usize::MAX);
             if s == usize::MAX || !sources[s].funds(category) || amount.is_sign_negative() {
-                return Err(Error::Solver(format!(
+                return Err(Error::Internal(format!(
                     "project `{}` draws on `{id}`, which may not fund `{category}`",
                     fp.id
                 )));
@@ -218,7 +218,7 @@ fn verify(
     for ((s, t), amount) in spent {
         let limit = limits.get(&(s, t)).copied().unwrap_or(Decimal::ZERO);
         if amount > limit {
-            return Err(Error::Solver(format!(
+            return Err(Error::Internal(format!(
                 "`{}` spends {amount} in {t}, over its {limit}",
                 sources[s].id
             )));

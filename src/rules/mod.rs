@@ -38,6 +38,11 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Ids of the rules shipped inside the binary (qd07-2022, equal, lai-chau-nq14-2022).
+pub fn built_in_ids() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(id, _)| *id)
+}
+
 /// The budget year a command works on: the one asked for, else the first planning year in which
 /// some capital source has a budget (a multi-year plan may book its whole budget in one year),
 /// else the first planning year.
@@ -452,6 +457,11 @@ impl Rule {
             origin: path.to_path_buf(),
             text: text.to_string(),
         })
+    }
+
+    /// The rule file's text as read (for receipts of built-in rules).
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// 1-based line of `needle` in the rule file, for errors found when the rule meets a scenario.

@@ -36,6 +36,9 @@ pub enum SourceKind {
     CentralCarryover,
     /// Vốn ngân sách địa phương (đối ứng).
     Local,
+    /// Vốn ngân sách nhà nước, trung ương và địa phương không tách: a document that gives one
+    /// state-budget figure "bao gồm Vốn ngân sách Trung ương, Vốn ngân sách địa phương".
+    StateBudget,
     /// Vốn lồng ghép từ các chương trình khác.
     Integrated,
     /// Vốn tín dụng.
@@ -55,9 +58,23 @@ impl SourceKind {
                 | SourceKind::CentralRecurrent
                 | SourceKind::CentralCarryover
                 | SourceKind::Local
+                | SourceKind::StateBudget
                 | SourceKind::Integrated
         )
     }
+}
+
+/// What a budget figure is (loại số liệu vốn): money allocated, or what the document says is
+/// needed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BudgetKind {
+    /// Vốn được giao, bố trí: money allocated to the program.
+    #[default]
+    Allocated,
+    /// Nhu cầu vốn: what the document estimates the program needs ("Tổng nhu cầu các nguồn
+    /// vốn", "Dự kiến nhu cầu vốn"), not money anyone has allocated.
+    Need,
 }
 
 /// A capital source with its budget per year and the project categories it may fund.
@@ -75,6 +92,9 @@ pub struct CapitalSource {
     /// Budget per year, million VND (keys are years).
     #[serde(default)]
     pub budget: BTreeMap<String, Spanned<Amount>>,
+    /// Whether the budget is allocated money (default) or a need (nhu cầu).
+    #[serde(default)]
+    pub budget_kind: BudgetKind,
     /// Project categories it may fund; `["*"]` for all.
     pub categories: Vec<String>,
     /// Legal reference of the eligibility, or `assumption: …`.
@@ -149,6 +169,10 @@ pub struct Target {
     pub kind: TargetKind,
     /// Commune count, or criteria for `average-criteria`.
     pub value: Decimal,
+    /// The increase the document states ("thêm N xã", "xây dựng N xã"), when it writes the
+    /// target as one: `value` is then our reading of baseline + increase, and the audit checks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<u32>,
     /// Document and section.
     pub source: String,
 }
@@ -164,11 +188,49 @@ impl Target {
                     .map_or("", |c| c.name_en.as_str())
             ),
             TargetKind::Tier { tier } => format!("communes at {}", tier.as_str()),
-            TargetKind::Band { band } => format!("communes with {band} criteria"),
+            // Band targets are cumulative: see `outcome::cumulative_band_target`.
+            TargetKind::Band { band } => format!(
+                "communes with at least {} criteria beyond higher targets (band {band})",
+                band_min(catalog, band)
+            ),
             TargetKind::AverageCriteria => "average criteria per commune".to_string(),
             TargetKind::MinCriteria { min } => format!("communes with at least {min} criteria"),
         }
     }
+
+    /// Short Vietnamese name, as the plans write it: `xã đạt chuẩn`, `xã đạt tiêu chí số 2
+    /// (Giao thông)`, `xã đạt từ 15 tiêu chí trở lên …`.
+    pub fn name_vi(&self, catalog: &Catalog) -> String {
+        match &self.kind {
+            TargetKind::Criterion { criterion } => format!(
+                "xã đạt tiêu chí số {criterion} ({})",
+                catalog
+                    .criterion(*criterion)
+                    .map_or("", |c| c.name_vi.as_str())
+            ),
+            TargetKind::Tier { tier } => match tier {
+                crate::catalog::TierId::Standard => "xã đạt chuẩn".to_string(),
+                crate::catalog::TierId::Advanced => "xã đạt chuẩn nâng cao".to_string(),
+                crate::catalog::TierId::Model => "xã đạt chuẩn kiểu mẫu".to_string(),
+            },
+            TargetKind::Band { band } => format!(
+                "xã đạt từ {} tiêu chí trở lên ngoài chỉ tiêu nhóm cao hơn (nhóm {band})",
+                band_min(catalog, band)
+            ),
+            TargetKind::AverageCriteria => "bình quân tiêu chí/xã".to_string(),
+            TargetKind::MinCriteria { min } => format!("xã đạt từ {min} tiêu chí trở lên"),
+        }
+    }
+}
+
+/// Least criteria of a band (`15-18` → 15), from the catalog or the band id itself.
+fn band_min(catalog: &Catalog, band: &str) -> String {
+    catalog
+        .bands
+        .iter()
+        .find(|b| b.id == band)
+        .map(|b| b.min.to_string())
+        .unwrap_or_else(|| band.split('-').next().unwrap_or(band).to_string())
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -188,7 +250,29 @@ struct TargetFile {
     min_criteria: Option<u8>,
     #[serde(default)]
     communes: Option<Spanned<Amount>>,
+    #[serde(default)]
+    added: Option<u32>,
     source: String,
+}
+
+/// A target the document states that no commune count captures (chỉ tiêu khác), e.g. average
+/// rural income "26,86 triệu đồng/người" or "giảm tỷ lệ hộ nghèo từ 3% trở lên". Kept as written
+/// and shown by `ntm audit`; nothing plans with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedTarget {
+    /// Id, e.g. `income-per-capita`.
+    pub id: String,
+    /// As the document writes it.
+    pub label: String,
+    /// The figure, as published.
+    pub value: Amount,
+    /// Its unit as written, e.g. `triệu đồng/người`, `%`, `xã`.
+    pub unit: String,
+    /// Year by whose end it should hold.
+    pub year: u16,
+    /// Document and section.
+    pub source: String,
 }
 
 /// A published funding figure, kept as published for the audit (số liệu vốn).
@@ -266,7 +350,7 @@ pub struct SynthesisSettings {
     /// RNG seed.
     #[serde(default)]
     pub seed: u64,
-    /// Values chosen for illegible or unpublished per-criterion counts, keyed `c1`…
+    /// Values chosen for not stated, illegible or unpublished per-criterion counts, keyed `c1`…
     #[serde(default)]
     pub assumed_criteria: BTreeMap<String, u32>,
     /// Why those values.
@@ -281,6 +365,10 @@ pub struct SynthesisSettings {
     /// Model communes (for the synthetic matrix).
     #[serde(default)]
     pub model: Option<u32>,
+    /// Attributes the document gives every commune (đặc điểm), e.g. `["difficult"]` for
+    /// "13 xã đặc biệt khó khăn"; written to the `attributes` column of every row.
+    #[serde(default)]
+    pub attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -307,6 +395,8 @@ struct ScenarioFile {
     counterpart: Vec<CounterpartRule>,
     #[serde(default)]
     targets: Vec<TargetFile>,
+    #[serde(default)]
+    stated_targets: Vec<StatedTarget>,
     #[serde(default)]
     published: Published,
     #[serde(default)]
@@ -358,6 +448,8 @@ pub struct Scenario {
     pub counterpart: Vec<CounterpartRule>,
     /// Targets.
     pub targets: Vec<Target>,
+    /// Targets the document states that no commune count captures.
+    pub stated_targets: Vec<StatedTarget>,
     /// Published aggregates.
     pub published: Published,
     /// Synthesis inputs.
@@ -557,6 +649,7 @@ impl Scenario {
             capital_sources: file.capital_sources,
             counterpart: file.counterpart,
             targets,
+            stated_targets: file.stated_targets,
             published: file.published,
             synthesize: file.synthesize,
             sources: file.sources,
@@ -746,6 +839,7 @@ fn read_targets(
             year,
             kind,
             value,
+            added: t.added,
             source: t.source.clone(),
         });
     }

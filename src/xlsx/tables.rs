@@ -193,7 +193,7 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
         vec![
             "Average criteria per commune".into(),
             "Bình quân tiêu chí/xã".into(),
-            s.average_criteria.round_dp(2).into(),
+            crate::number::round_half_up(s.average_criteria, crate::number::AVERAGE_PLACES).into(),
         ],
     ];
     if let Some(note) = &e.synthetic {
@@ -279,7 +279,11 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
                         CellValue::Text(d.district.clone()),
                         d.summary.communes.into(),
                         d.summary.standard.into(),
-                        d.summary.average_criteria.round_dp(2).into(),
+                        crate::number::round_half_up(
+                            d.summary.average_criteria,
+                            crate::number::AVERAGE_PLACES,
+                        )
+                        .into(),
                     ]
                 })
                 .collect(),

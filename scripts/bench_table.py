@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Regenerates the README's benchmark table: every instance and objective solved, in one run on
+one machine, by ntm with microlp, ntm with HiGHS, and the plain one-binary-per-project model
+(`ntm plan --export-lp FILE --plain`) with the same HiGHS (highspy). Wall time and peak memory
+come from /usr/bin/time -v around each process.
+
+Run through scripts/bench-table.sh, which builds ntm (release, --features highs) and the
+instances first. Environment: NTM (the binary), INSTANCES (folder of make-instances.sh),
+LIMIT (seconds per solve, default 60), MEM_GB (address-space cap per process, default 6),
+ROWS (comma-separated row names to run, default all), README (file whose table to replace).
+"""
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NTM = os.environ.get("NTM", os.path.join(ROOT, "target/release/ntm"))
+INSTANCES = os.environ.get("INSTANCES", "/work/instances")
+LIMIT = float(os.environ.get("LIMIT", "60"))
+MEM_GB = float(os.environ.get("MEM_GB", "6"))
+README = os.environ.get("README", os.path.join(ROOT, "README.md"))
+START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
+
+# (row name, label, scenario folder, objectives)
+ROWS = [
+    ("lai-chau", "Lai Châu 2023 (94 communes, 1,019 projects)",
+     os.path.join(ROOT, "scenarios/lai-chau-2023"), ["max-standard", "min-cost", "max-criteria"]),
+    ("lang-son", "Lạng Sơn 2022", os.path.join(ROOT, "scenarios/lang-son-2022"), ["max-criteria"]),
+    ("lai-chau-x10", "Lai Châu ×10 (940 communes, 10,190 projects; `plan_region`)",
+     os.path.join(INSTANCES, "lai-chau-x10"), ["max-standard", "min-cost", "max-criteria"]),
+    ("national", "national (10,000 communes, 101,692 projects; `plan_national`)",
+     os.path.join(INSTANCES, "national"), ["max-standard"]),
+]
+
+
+def timed(cmd, timeout):
+    """Runs cmd under /usr/bin/time -v with an address-space cap; returns (stdout, seconds, MB,
+    note)."""
+    cap = int(MEM_GB * 1024 * 1024)
+    shell = f"ulimit -v {cap}; exec /usr/bin/time -v " + " ".join(f"'{c}'" for c in cmd)
+    start = time.monotonic()
+    try:
+        done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, time.monotonic() - start, None, f"killed after {timeout:.0f} s"
+    wall = time.monotonic() - start
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    elapsed = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)",
+                        done.stderr)
+    if elapsed:
+        parts = [float(p) for p in elapsed.group(1).split(":")]
+        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    mb = int(rss.group(1)) / 1024 if rss else None
+    note = None
+    if done.returncode != 0:
+        last = [l for l in done.stderr.splitlines() if l.strip() and "\t" not in l][-1:]
+        note = f"exit {done.returncode}" + (f": {last[0][:80]}" if last else "")
+    return done.stdout, wall, mb, note
+
+
+def ntm_solve(folder, objective, solver):
+    cmd = [NTM, "plan", folder, "--objective", objective, "--solver", solver,
+           "--time-limit", str(LIMIT), "--json"]
+    out, wall, mb, note = timed(cmd, timeout=LIMIT * 6 + 120)
+    result = {"wall": wall, "mb": mb, "note": note}
+    try:
+        data = json.loads(out)
+        plan = data.get("plan", data)
+        result.update(status=plan.get("status"), objective=plan.get("objective"),
+                      bound=plan.get("bound"), gap=plan.get("gap"))
+    except (TypeError, ValueError):
+        result["status"] = None
+    return result
+
+
+def plain_solve(folder, objective, work):
+    lp = os.path.join(work, f"plain-{os.path.basename(folder)}-{objective}.lp")
+    export = subprocess.run([NTM, "plan", folder, "--objective", objective, "--export-lp", lp,
+                             "--plain"], capture_output=True, text=True)
+    if export.returncode != 0:
+        return {"status": None, "note": "export failed: " + export.stderr.strip()[-80:],
+                "wall": 0, "mb": None}
+    solver = os.path.join(ROOT, "scripts/solve_lp.py")
+    out, wall, mb, note = timed([sys.executable, solver, lp, str(LIMIT)],
+                                timeout=LIMIT * 2 + 120)
+    result = {"wall": wall, "mb": mb, "note": note}
+    try:
+        data = json.loads(out.strip().splitlines()[-1])
+        status = {"Optimal": "optimal", "Infeasible": "infeasible",
+                  "Time limit reached": "feasible"}.get(data["status"], data["status"])
+        if status == "feasible" and data["objective"] is None:
+            status = "no plan"
+        result.update(status=status, objective=data["objective"], bound=data["bound"],
+                      gap=data["gap"] if data["objective"] is not None else None)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        result["status"] = None
+    os.remove(lp)
+    return result
+
+
+def number(x):
+    if x is None:
+        return "–"
+    if abs(x - round(x)) < 1e-6:
+        return f"{round(x):,}"
+    return f"{x:,.2f}"
+
+
+def cell(r):
+    if r.get("status") is None:
+        return f"failed ({r.get('note') or 'no output'}), {r['wall']:.1f} s"
+    text = f"{r['status']} {number(r.get('objective'))}"
+    gap = r.get("gap")
+    if r["status"] != "optimal" and r.get("bound") is not None and gap is not None:
+        text += f" (bound {number(r['bound'])}, gap {gap * 100:.2f} %)"
+    elif r["status"] == "optimal" and gap:
+        text += f" (gap {gap * 100:.3f} %)"
+    text += f", {r['wall']:.1f} s"
+    if r.get("mb") is not None:
+        text += f", {r['mb']:,.0f} MB"
+    return text
+
+
+def machine():
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = re.search(r"Model name:\s*(.+)", lscpu)
+    cpus = re.search(r"^CPU\(s\):\s*(\d+)", lscpu, re.M)
+    with open("/proc/meminfo") as f:
+        kb = int(re.search(r"MemTotal:\s*(\d+)", f.read()).group(1))
+    load = os.getloadavg()[0]
+    return (f"{model.group(1).strip() if model else platform.processor()}, "
+            f"{cpus.group(1) if cpus else os.cpu_count()} CPUs, {kb / 1024 / 1024:.0f} GiB, "
+            f"load average {load:.1f} at the start (shared machine: times are upper bounds)")
+
+
+def main():
+    wanted = os.environ.get("ROWS")
+    where = machine()
+    rows = [r for r in ROWS if not wanted or r[0] in wanted.split(",")]
+    header = (f"Measured by `scripts/bench-table.sh` on {time.strftime('%Y-%m-%d')}: "
+              f"{where}. Release build with `--features highs`; {LIMIT:.0f} s time limit "
+              "per solve; wall time and peak memory of the whole process (`/usr/bin/time -v`). "
+              "The plain model is the one-binary-per-project model "
+              "(`ntm plan --export-lp FILE --plain`) solved by the same HiGHS (highspy, one "
+              "thread), its time including reading the LP file.\n")
+    lines = [header, "| instance | objective | ntm + microlp | ntm + HiGHS | plain model + HiGHS |",
+             "|---|---|---|---|---|"]
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        for name, label, folder, objectives in rows:
+            if not os.path.isdir(folder):
+                print(f"skipping {name}: {folder} missing (scripts/make-instances.sh)",
+                      file=sys.stderr)
+                continue
+            for objective in objectives:
+                micro = ntm_solve(folder, objective, "microlp")
+                highs = ntm_solve(folder, objective, "highs")
+                plain = plain_solve(folder, objective, work)
+                line = f"| {label} | {objective} | {cell(micro)} | {cell(highs)} | {cell(plain)} |"
+                print(line, flush=True)
+                lines.append(line)
+                results.append({"instance": name, "objective": objective, "microlp": micro,
+                                "highs": highs, "plain": plain})
+    table = "\n".join(lines) + "\n"
+    with open(os.path.join(ROOT, "docs/benchmarks.json"), "w") as f:
+        json.dump({"machine": where, "limit": LIMIT, "results": results}, f, indent=1)
+        f.write("\n")
+    if not wanted and os.path.exists(README):
+        with open(README) as f:
+            text = f.read()
+        if START in text and END in text:
+            before, rest = text.split(START, 1)
+            after = rest.split(END, 1)[1]
+            with open(README, "w") as f:
+                f.write(before + START + "\n" + table + END + after)
+            print(f"updated {README}", file=sys.stderr)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

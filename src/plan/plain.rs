@@ -1,0 +1,267 @@
+//! The plain model (mô hình đơn giản): the planning problem of `docs/model.md` written the
+//! straightforward way, one binary per (project, year) and one funding variable per (project,
+//! source, year), with none of the formulation's reductions (no known nodes fixed, no covers, no
+//! eligible-source groups). It is the yardstick of the README's benchmark table: exported with
+//! `ntm plan --export-lp FILE --plain` and solved by HiGHS, beside ntm's own solves.
+//!
+//! Same problem, same data: the same planning years, the same requirements (targets out of reach
+//! with any money capped as `ntm plan` caps them), the same objectives. Money is in million VND,
+//! as in the scenario.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::prelude::ToPrimitive;
+
+use super::formulation::{planning_years, requirements_of, Measure};
+use super::model::{Model, Sense, Var};
+use super::{reachable, Objective};
+use crate::catalog::{Node, TierId};
+use crate::error::Result;
+use crate::scenario::{Must, Scenario};
+
+/// Size of a written plain model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlainSize {
+    /// Variables.
+    pub variables: usize,
+    /// Of which integer.
+    pub integers: usize,
+    /// Rows.
+    pub rows: usize,
+}
+
+/// Writes the plain model of `scenario` for `objective` to `path` in LP format.
+pub fn export_plain_lp(
+    scenario: &Scenario,
+    objective: Objective,
+    path: &Path,
+) -> Result<PlainSize> {
+    let model = plain_model(scenario, objective)?;
+    crate::text::write_atomic(path, model.to_lp().as_bytes())?;
+    Ok(PlainSize {
+        variables: model.vars.len(),
+        integers: model.vars.iter().filter(|v| v.integer).count(),
+        rows: model.rows.len(),
+    })
+}
+
+/// Builds the plain model.
+pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<Model> {
+    let years = planning_years(scenario)?;
+    let last = *years.last().unwrap_or(&0);
+    let (requirements, _) = reachable(scenario, &years, &requirements_of(scenario, &years))?;
+    let mut model = Model::new(match objective {
+        Objective::MinCost => Sense::Minimize,
+        _ => Sense::Maximize,
+    });
+
+    // Selection: x_pt, each project at most once (exactly once when it must be funded).
+    let mut x: Vec<Vec<(u16, Var)>> = Vec::with_capacity(scenario.projects.len());
+    for (p, project) in scenario.projects.iter().enumerate() {
+        let mut vars = Vec::new();
+        if project.must != Some(Must::Skip) {
+            for &t in years
+                .iter()
+                .filter(|t| project.year_from <= **t && **t <= project.year_to)
+            {
+                vars.push((t, model.binary(format!("x{p}_{t}"))));
+            }
+        }
+        let lo = if project.must == Some(Must::Fund) {
+            1.0
+        } else {
+            0.0
+        };
+        if project.must == Some(Must::Fund) || vars.len() > 1 {
+            let terms = vars.iter().map(|(_, v)| (*v, 1.0)).collect();
+            model.row(format!("once{p}"), terms, lo, 1.0);
+        }
+        x.push(vars);
+    }
+
+    // Funding: f_pst for every eligible source; a funded project is paid in full.
+    let sources = &scenario.capital_sources;
+    let mut spend: BTreeMap<(usize, u16), Vec<(Var, f64)>> = BTreeMap::new();
+    for (p, project) in scenario.projects.iter().enumerate() {
+        let cost = project.cost.to_f64().unwrap_or(0.0);
+        for &(t, xv) in &x[p] {
+            let mut terms = vec![(xv, -cost)];
+            for (s, source) in sources.iter().enumerate() {
+                if !source.funds(&project.category) {
+                    continue;
+                }
+                let f = model.var(format!("f{p}_{s}_{t}"), 0.0, f64::INFINITY, false);
+                if objective == Objective::MinCost && source.kind.is_state_budget() {
+                    model.add_obj(f, 1.0);
+                }
+                terms.push((f, 1.0));
+                spend.entry((s, t)).or_default().push((f, 1.0));
+            }
+            model.row(format!("pay{p}_{t}"), terms, 0.0, 0.0);
+        }
+    }
+    for &t in &years {
+        for (s, source) in sources.iter().enumerate() {
+            if let Some(terms) = spend.get(&(s, t)) {
+                let budget = source.budget_in(t).to_f64().unwrap_or(0.0);
+                model.row(
+                    format!("budget{s}_{t}"),
+                    terms.clone(),
+                    f64::NEG_INFINITY,
+                    budget,
+                );
+            }
+        }
+        for (r, rule) in scenario.counterpart.iter().enumerate() {
+            let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
+            let mut terms = Vec::new();
+            for (s, source) in sources.iter().enumerate() {
+                let mut coef = 0.0;
+                if source.id == rule.source {
+                    coef += 1.0;
+                }
+                if rule.of.contains(&source.id) {
+                    coef -= ratio;
+                }
+                if coef != 0.0 {
+                    for (f, _) in spend.get(&(s, t)).into_iter().flatten() {
+                        terms.push((*f, coef));
+                    }
+                }
+            }
+            model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
+        }
+    }
+
+    // Status at the end of each year that a requirement or the objective reads.
+    let mut node_years: Vec<u16> = requirements.iter().map(|r| r.year).collect();
+    node_years.push(last);
+    node_years.sort_unstable();
+    node_years.dedup();
+    let graph = scenario.catalog.graph();
+    let criteria: Vec<u8> = scenario.catalog.criteria.iter().map(|c| c.id).collect();
+    let mut by_commune: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (p, project) in scenario.projects.iter().enumerate() {
+        by_commune.entry(project.commune).or_default().push(p);
+    }
+    let mut node: BTreeMap<(usize, Node, u16), Var> = BTreeMap::new();
+    for (c, commune) in scenario.communes.iter().enumerate() {
+        for &t in &node_years {
+            for &n in graph.order() {
+                let name = format!("n{c}_{}_{t}", n.label());
+                // The node's own condition: gains for a criterion, the tier's own rule.
+                let own_yes = match n {
+                    Node::Criterion(k) => commune.met.contains(k),
+                    Node::Tier(TierId::Standard) => true,
+                    Node::Tier(TierId::Advanced) => {
+                        criteria.iter().all(|k| commune.advanced_met.contains(*k))
+                    }
+                    Node::Tier(TierId::Model) => commune.model_conditions,
+                };
+                let v = model.binary(name.clone());
+                if let Node::Criterion(k) = n {
+                    if !own_yes {
+                        let mut terms = vec![(v, 1.0)];
+                        for &p in by_commune.get(&c).into_iter().flatten() {
+                            let project = &scenario.projects[p];
+                            for g in project.gains.iter().filter(|g| g.criterion == k) {
+                                let gain = g.fraction.to_f64().unwrap_or(0.0).min(1.0);
+                                for &(_, xv) in x[p].iter().filter(|(y, _)| *y <= t) {
+                                    terms.push((xv, -gain));
+                                }
+                            }
+                        }
+                        model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+                    }
+                } else if !own_yes {
+                    model.vars[v.0].hi = 0.0;
+                }
+                for g in graph.gates_of(n) {
+                    if let Some(&gv) = node.get(&(c, g, t)) {
+                        model.row(
+                            format!("gate_{name}_{}", g.label()),
+                            vec![(v, 1.0), (gv, -1.0)],
+                            f64::NEG_INFINITY,
+                            0.0,
+                        );
+                    }
+                }
+                node.insert((c, n, t), v);
+            }
+        }
+    }
+
+    // Requirements, hard.
+    let n = scenario.communes.len();
+    let mut at_least: BTreeMap<(usize, u8, u16), Var> = BTreeMap::new();
+    for (r, req) in requirements.iter().enumerate() {
+        let mut terms = Vec::new();
+        for c in 0..n {
+            match &req.measure {
+                Measure::Criterion(k) => {
+                    terms.extend(node.get(&(c, Node::Criterion(*k), req.year)))
+                }
+                Measure::Tier(tier) => terms.extend(node.get(&(c, Node::Tier(*tier), req.year))),
+                Measure::TotalCriteria => terms.extend(
+                    criteria
+                        .iter()
+                        .filter_map(|k| node.get(&(c, Node::Criterion(*k), req.year))),
+                ),
+                Measure::AtLeast(m) => {
+                    let key = (c, *m, req.year);
+                    let w = match at_least.get(&key) {
+                        Some(w) => *w,
+                        None => {
+                            let w = model.binary(format!("w{c}_{m}_{}", req.year));
+                            // m · w ≤ Σ_k y_ck.
+                            let mut row = vec![(w, f64::from(*m))];
+                            row.extend(
+                                criteria
+                                    .iter()
+                                    .filter_map(|k| node.get(&(c, Node::Criterion(*k), req.year)))
+                                    .map(|y| (*y, -1.0)),
+                            );
+                            model.row(
+                                format!("atleast{c}_{m}_{}", req.year),
+                                row,
+                                f64::NEG_INFINITY,
+                                0.0,
+                            );
+                            at_least.insert(key, w);
+                            w
+                        }
+                    };
+                    terms.push(w);
+                }
+            }
+        }
+        let terms = terms.into_iter().map(|v| (v, 1.0)).collect();
+        model.row(
+            format!("target{r}"),
+            terms,
+            req.at_least as f64,
+            f64::INFINITY,
+        );
+    }
+
+    // Objective.
+    for c in 0..n {
+        match objective {
+            Objective::MaxStandard => {
+                if let Some(&z) = node.get(&(c, Node::Tier(TierId::Standard), last)) {
+                    model.add_obj(z, 1.0);
+                }
+            }
+            Objective::MaxCriteria => {
+                for k in &criteria {
+                    if let Some(&y) = node.get(&(c, Node::Criterion(*k), last)) {
+                        model.add_obj(y, 1.0);
+                    }
+                }
+            }
+            Objective::MinCost => {}
+        }
+    }
+    Ok(model)
+}
