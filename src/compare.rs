@@ -285,7 +285,7 @@ pub fn compare(
     rules: &[Rule],
     options: &CompareOptions,
 ) -> Result<Comparison> {
-    let year = rules::budget_year(scenario, options.year);
+    let year = rules::budget_year(scenario, options.year)?;
     let sources = sources_of(scenario, rules, &options.divided);
     let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
     let before = crate::evaluate::evaluate(&base);
@@ -469,7 +469,7 @@ pub fn compare_variants(
     rules: &[Rule],
     options: &CompareOptions,
 ) -> Result<VariantComparison> {
-    let year = rules::budget_year(first, options.year);
+    let year = rules::budget_year(first, options.year)?;
     let options = CompareOptions {
         year: Some(year),
         ..options.clone()

@@ -331,7 +331,7 @@ pub fn targets_toml(d: &Drafting) -> String {
 
 /// Drafts the year's targets from the scenario's whole budget of that year.
 pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
-    let year = crate::rules::budget_year(scenario, options.year);
+    let year = crate::rules::budget_year(scenario, options.year)?;
     let all: Vec<String> = scenario
         .capital_sources
         .iter()

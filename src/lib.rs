@@ -16,6 +16,7 @@ pub mod error;
 pub mod evaluate;
 pub mod number;
 pub mod outcome;
+pub mod output;
 pub mod plan;
 pub mod progress;
 pub mod receipt;

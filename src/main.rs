@@ -19,6 +19,10 @@ use ntm::scenario::{LoadOptions, Scenario};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let scenario files (`communes =`, `projects =`, `catalog =`) name paths outside the
+    /// scenario folder.
+    #[arg(long, global = true)]
+    allow_outside: bool,
     /// Write numbers the English way (4,916,475; 12.5) instead of the Vietnamese (4.916.475; 12,5).
     #[arg(long, global = true)]
     en_numbers: bool,
@@ -309,6 +313,9 @@ enum Command {
         /// Write communes.csv (projects.csv with `--projects`) into the scenario folder.
         #[arg(long)]
         write: bool,
+        /// With `--write`: replace a file ntm did not write (it is kept as NAME.bak).
+        #[arg(long, requires = "write")]
+        force: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -347,6 +354,13 @@ fn emit(text: &str) {
         }
         eprintln!("cannot write output: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Tells where replaced files were kept.
+fn report_backups(written: &ntm::output::Written) {
+    for backup in &written.backups {
+        eprintln!("kept the replaced file as {}", backup.display());
     }
 }
 
@@ -866,9 +880,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             drop(busy);
             if let Some(dir) = csv {
-                for (name, contents) in ntm::report::plan_csv(&plan) {
-                    ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
-                }
+                let files: Vec<(PathBuf, Vec<u8>)> = ntm::report::plan_csv(&plan)
+                    .into_iter()
+                    .map(|(name, contents)| (dir.join(name), contents.into_bytes()))
+                    .collect();
+                ntm::output::write_all(&files)?;
             }
             show(
                 json,
@@ -954,6 +970,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             seed,
             projects: true,
             write,
+            force,
             json,
         } => {
             use ntm::synthesize::projects;
@@ -968,7 +985,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 projects::synthesize(&s, &costs, &projects::ProjectOptions::with_seed(seed))?;
             let mut summary = projects::summarize(&s, &list, seed);
             if write {
-                summary.written = Some(projects::write(&s, &list)?);
+                let (path, written) = projects::write(&s, &list, force)?;
+                report_backups(&written);
+                summary.written = Some(path);
             }
             show(json, &summary, || {
                 ntm::report::render_projects_summary(&summary, style)
@@ -979,12 +998,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             seed,
             projects: false,
             write,
+            force,
             json,
         } => {
             let options = ntm::synthesize::SynthesisOptions { seed };
             let synthesis = ntm::synthesize::synthesize_path(&scenario, options)?;
             if write {
-                synthesis.write()?;
+                report_backups(&synthesis.write(force)?);
             }
             let written = write.then_some(synthesis.communes_file.as_path());
             show(json, &synthesis, || {
@@ -996,7 +1016,10 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 /// A miette report for one input problem, with the offending line shown where possible.
-fn report_of(d: &Diagnostic) -> Report {
+fn report_of(
+    d: &Diagnostic,
+    sources: &mut std::collections::BTreeMap<PathBuf, Option<String>>,
+) -> Report {
     let mut diagnostic = MietteDiagnostic::new(d.message.clone());
     if let Some(hint) = &d.hint {
         diagnostic = diagnostic.with_help(hint.clone());
@@ -1004,9 +1027,14 @@ fn report_of(d: &Diagnostic) -> Report {
     let title = d.file.display().to_string();
     // The offending line is shown only from a small file and when it is short: an error never
     // echoes more than a short excerpt of the input.
-    let source = ntm::text::read_bounded(&d.file, 1024 * 1024)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let source = sources
+        .entry(d.file.clone())
+        .or_insert_with(|| {
+            ntm::text::read_bounded(&d.file, 1024 * 1024)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        })
+        .clone();
     if let (Some(source), Some(line)) = (source, d.line.filter(|l| *l > 0)) {
         let start: usize = source
             .split_inclusive('\n')
@@ -1026,6 +1054,7 @@ fn report_of(d: &Diagnostic) -> Report {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    ntm::scenario::allow_outside(cli.allow_outside);
     let json = cli.command.json();
     let _ = RECEIPT.set(cli.command.receipt());
     let result = run(cli);
@@ -1038,8 +1067,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Invalid(problems)) => {
+            let mut sources = std::collections::BTreeMap::new();
             for problem in &problems {
-                eprintln!("{:?}", report_of(problem));
+                eprintln!("{:?}", report_of(problem, &mut sources));
             }
             eprintln!("{} problem(s) found.", problems.len());
             ExitCode::FAILURE

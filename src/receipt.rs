@@ -123,8 +123,15 @@ impl Receipt {
 }
 
 /// `value` with the receipt as its first field; a value that is not an object goes under
-/// `result`.
+/// `result`. A value that carries its own receipt (a drafted document records how it was
+/// produced, and prints it inside the document) is left as it is.
 pub fn attach(receipt: &Receipt, value: serde_json::Value) -> serde_json::Value {
+    if value
+        .get("receipt")
+        .is_some_and(serde_json::Value::is_object)
+    {
+        return value;
+    }
     let mut out = serde_json::Map::new();
     out.insert("receipt".into(), receipt.to_json());
     match value {
@@ -159,6 +166,12 @@ fn hash_file(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("not a regular file".to_string());
+    }
+    if meta.len() > text::MAX_INPUT_BYTES {
+        return Err(format!(
+            "larger than the input limit of {} bytes",
+            text::MAX_INPUT_BYTES
+        ));
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let limit = text::MAX_INPUT_BYTES;
@@ -226,5 +239,7 @@ mod tests {
         assert_eq!(keys, ["receipt", "a"]);
         let v = attach(&r, serde_json::json!([1, 2]));
         assert_eq!(v["result"], serde_json::json!([1, 2]));
+        let own = serde_json::json!({"receipt": {"version": "x"}, "a": 1});
+        assert_eq!(attach(&r, own.clone()), own);
     }
 }

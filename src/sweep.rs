@@ -148,7 +148,7 @@ pub fn sweep(
             hint: "use --steps 2 or more".into(),
         });
     }
-    let year = rules::budget_year(scenario, options.year);
+    let year = rules::budget_year(scenario, options.year)?;
     let (selection, divided) = if options.divided.is_empty() {
         (
             SourceSelection::StateBudget,

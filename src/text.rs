@@ -9,12 +9,27 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Diagnostic, Error, Result};
 
-/// Largest input file ntm reads (CSV, workbook), in bytes: 256 MiB. A larger file is refused
+/// Largest input file ntm reads (CSV, workbook), in bytes: 128 MiB (about 1.9 million commune
+/// rows, some 1.1 GB in memory). A larger file is refused
 /// with an error before it is read, so no input can exhaust memory.
-pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_INPUT_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Largest TOML file (scenario, catalog, rule), in bytes: 8 MiB. Real ones are under 100 KiB.
 pub const MAX_TOML_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Most problems reported for one file: past these, reading stops (the rest are most likely
+/// the same mistake repeated, and a list of thousands helps no one).
+pub const MAX_PROBLEMS_PER_FILE: usize = 100;
+
+/// The problem that closes a list cut at [`MAX_PROBLEMS_PER_FILE`].
+pub fn too_many_problems(path: &Path) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        None,
+        format!("more than {MAX_PROBLEMS_PER_FILE} problems: stopped reading this file"),
+    )
+    .hint("fix the problems above (often one mistake repeated on every row), then check again")
+}
 
 /// Longest excerpt of input an error message quotes, in characters.
 pub const MAX_EXCERPT_CHARS: usize = 80;
@@ -24,11 +39,19 @@ pub const MAX_EXCERPT_CHARS: usize = 80;
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // A regular file says its size; a device or pipe is read until the limit.
+    let known = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > limit {
+    if known.is_none_or(|len| len <= limit) {
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+    }
+    if known.unwrap_or(bytes.len() as u64) > limit || bytes.len() as u64 > limit {
         return Err(Error::invalid(
             Diagnostic::new(
                 path,
@@ -43,6 +66,79 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 
 fn size(bytes: u64) -> String {
     format!("{} MiB", bytes / (1024 * 1024))
+}
+
+/// A CSV file opened for streaming (its rows are read one at a time, never the whole text):
+/// size checked against [`MAX_INPUT_BYTES`], UTF-16 and empty files refused, `;` detected as
+/// the separator from the first line (Excel with a Vietnamese locale), a UTF-8 BOM skipped.
+/// A row that is not UTF-8 comes back as a `csv` error: see [`csv_problem`].
+pub fn csv_file(
+    path: &Path,
+) -> Result<csv::Reader<std::io::Take<std::io::BufReader<std::fs::File>>>> {
+    use std::io::{BufRead, Read};
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > MAX_INPUT_BYTES)
+    {
+        return Err(Error::invalid(
+            Diagnostic::new(
+                path,
+                None,
+                format!("file is larger than the limit of {}", size(MAX_INPUT_BYTES)),
+            )
+            .hint("ntm reads scenario files up to this size; split the data or check the path"),
+        ));
+    }
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+    let head = reader.fill_buf().map_err(|e| Error::io(path, e))?.to_vec();
+    if let Err(problem) = decode(head.clone()) {
+        // A character cut by the end of the first block is no encoding problem.
+        let cut_at_end = std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_none());
+        if problem.message.contains("UTF-16") || !cut_at_end {
+            return Err(Error::invalid(
+                Diagnostic::new(path, Some(1), problem.message)
+                    .hint("save it as UTF-8 (in Excel: Save As → CSV UTF-8)"),
+            ));
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let head = head.trim_start_matches('\u{feff}');
+    if head.trim().is_empty() {
+        return Err(Error::invalid(
+            Diagnostic::new(path, None, "file is empty").hint("the file must have content"),
+        ));
+    }
+    let first = head.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(reader.take(MAX_INPUT_BYTES)))
+}
+
+/// The problem for a CSV reading error; `true` when reading should stop (the file is not
+/// UTF-8: every later row would fail the same way, so it is said once).
+pub fn csv_problem(path: &Path, e: &csv::Error) -> (Diagnostic, bool) {
+    let line = e.position().map(|p| p.line() as usize);
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => (
+            Diagnostic::new(
+                path,
+                line,
+                "file is not UTF-8: this line has bytes of a Windows code page (Windows-1258 \
+                 Vietnamese or Windows-1252); the whole file needs converting",
+            )
+            .hint("save it as UTF-8 (in Excel: Save As → CSV UTF-8)"),
+            true,
+        ),
+        csv::ErrorKind::Io(io) => (Diagnostic::new(path, line, io.to_string()), true),
+        _ => (Diagnostic::new(path, line, e.to_string()), false),
+    }
 }
 
 /// Reads a text file (CSV) up to [`MAX_INPUT_BYTES`]: strips a BOM, normalises to NFC,
@@ -129,16 +225,111 @@ pub fn name(text: &str) -> String {
     normalize(text.trim()).trim().to_string()
 }
 
-/// Parses TOML into `T`, reporting the line and column of a problem.
+/// Parses TOML into `T`, reporting the line and column of every problem, not only the first.
+///
+/// serde stops at the first error. To find the others, each section (`[x]` or `[[x]]` up to the
+/// next header) is parsed again on its own, behind the top-level keys, and the problems located
+/// inside it are collected. The whole-file parse stays the one that decides.
 pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
-    toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
-        Error::invalid(
-            Diagnostic::new(path, line, e.message().to_string())
-                .column(column)
-                .hint("check the field names and value types against scenarios/README.md"),
-        )
-    })
+    let first = match toml::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let mut problems = vec![toml_problem(
+        &first,
+        text,
+        first.span().map(|s| s.start),
+        path,
+    )];
+    let sections = sections(text);
+    let top_end = sections.first().map_or(text.len(), |s| s.start);
+    // The top-level keys, each wrong one found and blanked in turn (a blanked required key is
+    // reported missing only after every other key was read).
+    let mut top = text[..top_end].to_string();
+    let mut blanked: Vec<String> = Vec::new();
+    let knock_on = |e: &toml::de::Error, blanked: &[String]| {
+        blanked
+            .iter()
+            .any(|key| e.message() == format!("missing field `{key}`"))
+    };
+    for _ in 0..50 {
+        let Err(e) = toml::from_str::<T>(&top) else {
+            break;
+        };
+        if knock_on(&e, &blanked) {
+            break;
+        }
+        let Some(span) = e.span().filter(|s| s.start < top.len()) else {
+            break;
+        };
+        let problem = toml_problem(&e, text, Some(span.start), path);
+        let line_start = top[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = top[span.start..]
+            .find('\n')
+            .map_or(top.len(), |i| span.start + i);
+        if top[line_start..line_end].trim().is_empty() {
+            break;
+        }
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+        let key = top[line_start..line_end].split('=').next().unwrap_or("");
+        blanked.push(key.trim().trim_matches('"').to_string());
+        top.replace_range(line_start..line_end, &" ".repeat(line_end - line_start));
+    }
+    let top = top.as_str();
+    for section in &sections {
+        let combined = format!("{top}\n{}", &text[section.clone()]);
+        if let Err(e) = toml::from_str::<T>(&combined) {
+            if knock_on(&e, &blanked) {
+                continue;
+            }
+            let Some(span) = e.span() else { continue };
+            let Some(offset) = span.start.checked_sub(top.len() + 1) else {
+                continue;
+            };
+            let problem = toml_problem(&e, text, Some(section.start + offset), path);
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    Err(Error::Invalid(problems))
+}
+
+fn toml_problem(e: &toml::de::Error, text: &str, at: Option<usize>, path: &Path) -> Diagnostic {
+    let (line, column) = at.map(|offset| line_column(text, offset)).unzip();
+    Diagnostic::new(path, line, e.message().to_string())
+        .column(column)
+        .hint("check the field names and value types against scenarios/README.md")
+}
+
+/// Byte ranges of the sections of a TOML text: from each `[header]` or `[[header]]` line to
+/// the next one.
+fn sections(text: &str) -> Vec<std::ops::Range<usize>> {
+    let is_header = |line: &str| {
+        let line = line.split('#').next().unwrap_or("").trim();
+        line.starts_with('[')
+            && line.ends_with(']')
+            && line
+                .trim_matches(['[', ']'])
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_-.\" ".contains(c))
+    };
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if is_header(line) {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| *start..starts.get(i + 1).copied().unwrap_or(text.len()))
+        .collect()
 }
 
 /// 1-based line and column of a byte offset.

@@ -180,8 +180,16 @@ fn rule_out_of_force_is_refused() {
         year: Some(2021),
         sources: Vec::new(),
     };
-    let err = rules::allocate(&s, &rule, &options).unwrap_err();
-    assert!(err.to_string().contains("2021 is outside"), "{err}");
+    // 2021 is before the fixture's baseline (2022) as well: refused as no planning year.
+    let Err(Error::Invalid(problems)) = rules::allocate(&s, &rule, &options) else {
+        panic!("2021 must be refused");
+    };
+    assert!(
+        problems[0]
+            .message
+            .contains("--year 2021 is not after the baseline year 2022"),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -217,7 +217,9 @@ fn generated_projects_keep_the_invariants() {
     // Transport always comes as two projects of 0.5 (phase 1 and 2).
     let halves = projects
         .iter()
-        .filter(|p| p.category == "transport" && p.gains[0].fraction == d("0.5"))
+        .filter(|p| {
+            p.category == ntm::scenario::Category::Transport && p.gains[0].fraction == d("0.5")
+        })
         .count();
     let communes_without_c2 = s.communes.iter().filter(|c| !c.met.contains(2)).count();
     assert_eq!(halves, 2 * communes_without_c2);
@@ -239,7 +241,8 @@ fn every_generated_project_loads_through_the_scenario_loader() {
         },
     )
     .expect("loads");
-    let path = ntm::synthesize::projects::write(&scenario_in_tmp, &projects).expect("writes");
+    let (path, _) =
+        ntm::synthesize::projects::write(&scenario_in_tmp, &projects, false).expect("writes");
     assert_eq!(path, dir.path().join("projects.csv"));
     let loaded = Scenario::load(dir.path()).expect("scenario with projects loads");
     assert_eq!(loaded.projects, projects, "same projects, lines included");
@@ -272,7 +275,7 @@ fn calibration_picks_the_cheapest_closures_and_checks_eligibility() {
         |id: &str, commune: usize, category: &str, cost: &str, gains: &[(u8, &str)]| Project {
             id: id.into(),
             commune,
-            category: category.into(),
+            category: ntm::scenario::Category::parse(category).unwrap(),
             cost: d(cost),
             year_from: 2023,
             year_to: 2024,
@@ -536,7 +539,7 @@ fn higher_density_only_adds_alternatives() {
     let key = |p: &Project| {
         (
             p.commune,
-            p.category.clone(),
+            p.category,
             p.cost,
             p.year_from,
             p.year_to,
@@ -583,7 +586,7 @@ fn writes_the_file_scenario_toml_names_and_notes_when_none_is_named() {
     )
     .expect("loads");
     let projects = generate(&s, 7);
-    let path = ntm::synthesize::projects::write(&s, &projects).expect("writes");
+    let (path, _) = ntm::synthesize::projects::write(&s, &projects, false).expect("writes");
     assert_eq!(path, dir.path().join("candidates.csv"));
     assert!(summarize(&s, &projects, 7).listed);
     assert_eq!(

@@ -102,7 +102,7 @@ pub fn write(dir: &Path, communes: usize, seed: u64, density_percent: u32, share
     };
     let costs = UnitCosts::built_in().unwrap();
     let candidates = projects::synthesize(&scenario, &costs, &options).unwrap();
-    projects::write(&scenario, &candidates).unwrap();
+    projects::write(&scenario, &candidates, true).unwrap();
     write_toml(dir, communes, seed, cheapest_need(&candidates) * share);
     Scenario::load(dir).unwrap()
 }

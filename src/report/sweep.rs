@@ -10,7 +10,6 @@ use crate::chart::{self, bilingual, Axis, StepChart, StepPanel, Unit};
 use crate::error::Result;
 use crate::number::{format_count, format_money, format_trimmed, NumberStyle};
 use crate::sweep::{SeriesValue, SourceSelection, Sweep};
-use crate::text;
 
 /// A decimal without trailing zeros, for the CSV file (other programs read it).
 fn num(value: rust_decimal::Decimal) -> String {
@@ -271,7 +270,10 @@ pub fn sweep_svg(s: &Sweep) -> String {
 pub fn write_sweep(sweep: &Sweep, dir: &Path) -> Result<Vec<PathBuf>> {
     let csv = dir.join("sweep.csv");
     let svg = dir.join("sweep.svg");
-    text::write_atomic(&csv, sweep_csv(sweep).as_bytes())?;
-    text::write_atomic(&svg, sweep_svg(sweep).as_bytes())?;
+    // Both or neither: a sweep.csv without its chart (or the old chart) would mislead.
+    crate::output::write_all(&[
+        (csv.clone(), sweep_csv(sweep).into_bytes()),
+        (svg.clone(), sweep_svg(sweep).into_bytes()),
+    ])?;
     Ok(vec![csv, svg])
 }

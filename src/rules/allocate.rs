@@ -272,7 +272,7 @@ fn quotas(
 
 /// Divides the year's budget of the rule's sources among the scenario's communes.
 pub fn allocate(scenario: &Scenario, rule: &Rule, options: &AllocateOptions) -> Result<Allocation> {
-    let year = super::budget_year(scenario, options.year);
+    let year = super::budget_year(scenario, options.year)?;
     if !rule.in_force(year) {
         return Err(Error::Unsupported {
             message: format!(

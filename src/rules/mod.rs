@@ -46,16 +46,49 @@ pub fn built_in_ids() -> impl Iterator<Item = &'static str> {
 /// The budget year a command works on: the one asked for, else the first planning year in which
 /// some capital source has a budget (a multi-year plan may book its whole budget in one year),
 /// else the first planning year.
-pub fn budget_year(scenario: &Scenario, year: Option<u16>) -> u16 {
+///
+/// A year asked for must be one of the planning years: before the baseline there is no status
+/// to start from, and outside the plan there is no budget.
+pub fn budget_year(scenario: &Scenario, year: Option<u16>) -> crate::Result<u16> {
+    if let Some(year) = year {
+        if !scenario.years.contains(&year) {
+            let toml = scenario.dir.join("scenario.toml");
+            let years = scenario
+                .years
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let why = if year <= scenario.baseline_year {
+                format!(
+                    "is not after the baseline year {} (the status describes its end)",
+                    scenario.baseline_year
+                )
+            } else {
+                "is not a planning year of the scenario".to_string()
+            };
+            return Err(crate::Error::invalid(
+                crate::Diagnostic::new(
+                    &toml,
+                    crate::text::read_toml_text(&toml)
+                        .ok()
+                        .and_then(|t| crate::text::line_of(&t, "years")),
+                    format!("--year {year} {why}"),
+                )
+                .hint(format!("the planning years are {years}")),
+            ));
+        }
+    }
     let has_budget = |y: &u16| {
         scenario
             .capital_sources
             .iter()
             .any(|s| s.budget_in(*y) > Decimal::ZERO)
     };
-    year.or_else(|| scenario.years.iter().copied().find(has_budget))
+    Ok(year
+        .or_else(|| scenario.years.iter().copied().find(has_budget))
         .or_else(|| scenario.years.first().copied())
-        .unwrap_or(scenario.baseline_year + 1)
+        .unwrap_or(scenario.baseline_year + 1))
 }
 
 /// A status coefficient (hệ số theo mức đạt chuẩn): communes at `tier` or higher, or communes

@@ -194,7 +194,7 @@ pub fn simulate(scenario: &Scenario, allocation: &Allocation) -> Simulation {
                         progress: &mut [Decimal; 32]|
          -> bool {
             let p = candidates[i];
-            match pay(pots, &p.category, p.cost) {
+            match pay(pots, p.category.as_str(), p.cost) {
                 Some(funding) => {
                     funded[i] = true;
                     for g in &p.gains {
@@ -233,7 +233,12 @@ pub fn simulate(scenario: &Scenario, allocation: &Allocation) -> Simulation {
                 };
                 let mut trial = pots.clone();
                 let affordable = chosen.iter().all(|i| {
-                    pay(&mut trial, &candidates[*i].category, candidates[*i].cost).is_some()
+                    pay(
+                        &mut trial,
+                        candidates[*i].category.as_str(),
+                        candidates[*i].cost,
+                    )
+                    .is_some()
                 });
                 if affordable && best.as_ref().is_none_or(|(b, _, _)| cost < *b) {
                     best = Some((cost, c.id, chosen));

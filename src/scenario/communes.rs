@@ -119,11 +119,11 @@ pub(crate) fn csv_headers(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Resul
 
 /// Reads and validates a communes file.
 pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<Commune>> {
-    let text = text::read_to_string(path)?;
-    let mut reader = csv_reader(&text);
+    // Streamed row by row: memory holds the communes, never the file's text.
+    let mut reader = text::csv_file(path)?;
     let headers = reader
         .headers()
-        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
+        .map_err(|e| Error::invalid(text::csv_problem(path, &e).0))?
         .clone();
     let mut problems = Vec::new();
     let mut columns = Vec::new();
@@ -188,11 +188,18 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
     let mut communes = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for record in reader.records() {
+        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
+            problems.push(text::too_many_problems(path));
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
-                problems.push(Diagnostic::new(path, line, e.to_string()));
+                let (problem, stop) = text::csv_problem(path, &e);
+                problems.push(problem);
+                if stop {
+                    break;
+                }
                 continue;
             }
         };

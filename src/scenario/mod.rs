@@ -2,6 +2,7 @@
 //! The format is documented in `scenarios/README.md`.
 
 mod amount;
+mod category;
 mod communes;
 mod criteria_set;
 mod indicators;
@@ -19,6 +20,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
 pub use amount::Amount;
+pub use category::Category;
 pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
 pub use indicators::{IndicatorDecision, IndicatorValue};
@@ -259,7 +261,7 @@ fn band_min(catalog: &Catalog, band: &str) -> String {
 #[serde(deny_unknown_fields)]
 struct TargetFile {
     #[serde(default)]
-    year: Option<u16>,
+    year: Option<Spanned<u16>>,
     #[serde(default)]
     criterion: Option<Spanned<u8>>,
     #[serde(default)]
@@ -501,6 +503,17 @@ impl Scenario {
 
     /// Loads with options.
     pub fn load_with(path: &Path, options: LoadOptions) -> Result<Scenario> {
+        Scenario::load_replacing(path, options, None, None)
+    }
+
+    /// Loads with the communes and/or projects file replaced by another (a candidate that an
+    /// import validates before it replaces the scenario's own).
+    pub fn load_replacing(
+        path: &Path,
+        options: LoadOptions,
+        communes_file: Option<&Path>,
+        projects_file: Option<&Path>,
+    ) -> Result<Scenario> {
         let (dir, toml_path) = if path.is_dir() {
             (path.to_path_buf(), path.join("scenario.toml"))
         } else {
@@ -510,8 +523,18 @@ impl Scenario {
             )
         };
         let text = text::read_toml_text(&toml_path)?;
-        let file: ScenarioFile = text::parse_toml(&text, &toml_path)?;
+        let mut file: ScenarioFile = text::parse_toml(&text, &toml_path)?;
         let mut problems = Vec::new();
+        if Catalog::built_in_text(&file.catalog).is_none() {
+            if let Some(p) = outside_problem(&dir, "catalog", &file.catalog, &text, &toml_path) {
+                return Err(Error::invalid(p));
+            }
+        }
+        let communes_outside = outside_problem(&dir, "communes", &file.communes, &text, &toml_path);
+        let projects_outside = file
+            .projects
+            .as_deref()
+            .and_then(|name| outside_problem(&dir, "projects", name, &text, &toml_path));
         let catalog = load_catalog(&file.catalog, &dir, &mut problems)?;
         let problem_at = |span: std::ops::Range<usize>, message: String, hint: &str| {
             let (line, column) = text::line_column(&text, span.start);
@@ -549,7 +572,38 @@ impl Scenario {
                 }
             }
         }
+        for source in &mut file.capital_sources {
+            for category in &mut source.categories {
+                if category == "*" {
+                    continue;
+                }
+                match Category::parse(category) {
+                    Ok(known) => *category = known.as_str().to_string(),
+                    Err(message) => problems.push(
+                        Diagnostic::new(
+                            &toml_path,
+                            text::line_of(&text, &format!("\"{category}\"")),
+                            format!("capital source `{}`: {message}", source.id),
+                        )
+                        .hint("write category ids (or Vietnamese names), or \"*\" for all"),
+                    ),
+                }
+            }
+        }
         for rule in &file.counterpart {
+            if rule.ratio.0.is_sign_negative() && !rule.ratio.0.is_zero() {
+                problems.push(
+                    Diagnostic::new(
+                        &toml_path,
+                        text::line_of(&text, "ratio"),
+                        format!(
+                            "counterpart ratio of `{}` is negative ({})",
+                            rule.source, rule.ratio.0
+                        ),
+                    )
+                    .hint("a counterpart ratio is zero or more, e.g. 0.1 for 10 %"),
+                );
+            }
             for id in std::iter::once(&rule.source).chain(&rule.of) {
                 if !ids.contains(id) {
                     problems.push(
@@ -564,11 +618,26 @@ impl Scenario {
             }
         }
         let targets = read_targets(&file, &catalog, &text, &toml_path, &mut problems);
-        let communes_path = dir.join(&file.communes);
-        let mut communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
+        let communes_path =
+            communes_file.map_or_else(|| dir.join(&file.communes), Path::to_path_buf);
+        // Projects name communes: when the communes file cannot be read, checking them would
+        // only repeat "unknown commune" once per project.
+        let mut communes_failed = false;
+        if let Some(p) = communes_outside {
+            // Also with `allow_missing_communes`: `synthesize --write` would write there.
+            problems.push(p);
+            communes_failed = true;
+        }
+        let read = if communes_failed {
+            Ok(Vec::new())
+        } else {
+            communes::read(&communes_path, &catalog, &file.hierarchy)
+        };
+        let mut communes = match read {
             Ok(communes) => communes,
             Err(Error::Invalid(mut more)) if !options.allow_missing_communes => {
                 problems.append(&mut more);
+                communes_failed = true;
                 Vec::new()
             }
             Err(_) if options.allow_missing_communes => Vec::new(),
@@ -601,8 +670,12 @@ impl Scenario {
         };
         let gaps = indicators::gaps(&indicator_decisions, communes.len());
         let projects = match &file.projects {
-            Some(name) if !options.skip_projects => {
-                let projects_path = dir.join(name);
+            Some(_) if projects_outside.is_some() && !options.skip_projects => {
+                problems.extend(projects_outside);
+                Vec::new()
+            }
+            Some(name) if !options.skip_projects && !communes_failed => {
+                let projects_path = projects_file.map_or_else(|| dir.join(name), Path::to_path_buf);
                 match projects::read(
                     &projects_path,
                     &catalog,
@@ -648,6 +721,56 @@ impl Scenario {
             sources: file.sources,
         })
     }
+}
+
+/// Whether scenario files may name paths outside their folder (`--allow-outside`).
+static ALLOW_OUTSIDE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets `communes =`, `projects =` and `catalog =` name files outside the scenario folder, for
+/// the rest of the process (the binary's `--allow-outside`). Off by default: a scenario from
+/// someone else must not make ntm read (and quote in errors) any file on the machine.
+pub fn allow_outside(allow: bool) {
+    ALLOW_OUTSIDE.store(allow, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `name`, relative to the scenario folder `dir`, stays inside it: no absolute path, no
+/// `..`, and no symbolic link that leads out.
+pub fn inside_folder(dir: &Path, name: &str) -> bool {
+    use std::path::Component;
+    let lexical = Path::new(name)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !lexical {
+        return false;
+    }
+    match (dir.canonicalize(), dir.join(name).canonicalize()) {
+        (Ok(root), Ok(target)) => target.starts_with(root),
+        _ => true,
+    }
+}
+
+/// A problem for a scenario file named outside the folder, or `None` when it may be read.
+fn outside_problem(
+    dir: &Path,
+    key: &str,
+    name: &str,
+    text: &str,
+    toml: &Path,
+) -> Option<Diagnostic> {
+    if ALLOW_OUTSIDE.load(std::sync::atomic::Ordering::Relaxed) || inside_folder(dir, name) {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            toml,
+            text::line_of(text, &format!("{key} =")),
+            format!(
+                "`{key}` names `{}`, outside the scenario folder",
+                text::excerpt(name)
+            ),
+        )
+        .hint("keep a scenario's files in its folder, or pass --allow-outside"),
+    )
 }
 
 /// What to tolerate while loading.
@@ -820,8 +943,25 @@ fn read_targets(
             ));
             continue;
         }
+        let year = t.year.as_ref().map_or(default_year, |y| *y.get_ref());
+        if !file.years.contains(&year) && !file.years.is_empty() {
+            let line = t.year.as_ref().and_then(|y| at(y.span()));
+            let years: Vec<String> = file.years.iter().map(u16::to_string).collect();
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    line,
+                    format!("target year {year} is not a planning year"),
+                )
+                .hint(format!(
+                    "the planning years are {}; add {year} to `years` or fix the target",
+                    years.join(", ")
+                )),
+            );
+            continue;
+        }
         targets.push(Target {
-            year: t.year.unwrap_or(default_year),
+            year,
             kind,
             value,
             added: t.added,

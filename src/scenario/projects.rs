@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::communes::{csv_headers, csv_reader};
-use super::{CapitalSource, Commune};
+use super::{CapitalSource, Category, Commune};
 use crate::catalog::Catalog;
 use crate::error::{Diagnostic, Error, Result};
 use crate::number;
@@ -45,7 +45,7 @@ pub struct Project {
     /// Index of its commune in the scenario.
     pub commune: usize,
     /// Category, e.g. `transport`, `school`, `production`.
-    pub category: String,
+    pub category: Category,
     /// Cost, million VND.
     pub cost: Decimal,
     /// First year it may be funded.
@@ -136,6 +136,65 @@ pub fn parse_gains_with(
     Ok(gains)
 }
 
+/// Finds a commune by id or name (tìm xã): an id wins over a name (an exact id first, then any
+/// case), and a name shared by several communes is ambiguous rather than the last one's.
+pub struct CommuneLookup<'a> {
+    communes: &'a [Commune],
+    by_exact_id: BTreeMap<&'a str, usize>,
+    by_id: BTreeMap<String, usize>,
+    by_name: BTreeMap<String, Vec<usize>>,
+}
+
+/// Why a commune reference found no single commune.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CommuneMiss {
+    /// No id or name matches.
+    Unknown,
+    /// Several communes have this name: their ids.
+    Ambiguous(Vec<String>),
+}
+
+impl<'a> CommuneLookup<'a> {
+    /// An index of `communes`.
+    pub fn new(communes: &'a [Commune]) -> Self {
+        let mut by_exact_id = BTreeMap::new();
+        let mut by_id = BTreeMap::new();
+        let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, c) in communes.iter().enumerate() {
+            by_exact_id.entry(c.id.as_str()).or_insert(i);
+            by_id.entry(c.id.to_lowercase()).or_insert(i);
+            by_name.entry(c.name.to_lowercase()).or_default().push(i);
+        }
+        CommuneLookup {
+            communes,
+            by_exact_id,
+            by_id,
+            by_name,
+        }
+    }
+
+    /// The commune `key` names.
+    pub fn find(&self, key: &str) -> std::result::Result<usize, CommuneMiss> {
+        if let Some(i) = self.by_exact_id.get(key) {
+            return Ok(*i);
+        }
+        let folded = key.to_lowercase();
+        if let Some(i) = self.by_id.get(&folded) {
+            return Ok(*i);
+        }
+        match self.by_name.get(&folded).map(Vec::as_slice) {
+            Some([i]) => Ok(*i),
+            Some(several) => Err(CommuneMiss::Ambiguous(
+                several
+                    .iter()
+                    .map(|i| self.communes[*i].id.clone())
+                    .collect(),
+            )),
+            None => Err(CommuneMiss::Unknown),
+        }
+    }
+}
+
 /// Reads and validates a projects file against the communes and capital sources.
 pub fn read(
     path: &Path,
@@ -159,14 +218,14 @@ pub fn read(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let by_key: BTreeMap<String, usize> = communes
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| [(c.id.to_lowercase(), i), (c.name.to_lowercase(), i)])
-        .collect();
+    let lookup = CommuneLookup::new(communes);
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut projects = Vec::new();
     for record in reader.records() {
+        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
+            problems.push(text::too_many_problems(path));
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -204,20 +263,44 @@ pub fn read(
             continue;
         }
         let commune_name = cell("commune");
-        let commune = by_key.get(&commune_name.to_lowercase()).copied();
-        if commune.is_none() {
-            problem(
-                format!("project `{id}`: unknown commune `{commune_name}`"),
-                "use an id or name from the communes file",
-            );
-        }
-        let category = cell("category").to_lowercase();
-        if !sources.is_empty() && !sources.iter().any(|s| s.funds(&category)) {
-            problem(
-                format!("project `{id}`: no capital source may fund category `{category}`"),
-                "add the category to a source's `categories` in scenario.toml",
-            );
-        }
+        let commune = match lookup.find(&commune_name) {
+            Ok(i) => Some(i),
+            Err(CommuneMiss::Unknown) => {
+                problem(
+                    format!("project `{id}`: unknown commune `{commune_name}`"),
+                    "use an id or name from the communes file",
+                );
+                None
+            }
+            Err(CommuneMiss::Ambiguous(ids)) => {
+                problem(
+                    format!(
+                        "project `{id}`: commune `{commune_name}` is ambiguous: it is the name of communes {}",
+                        ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    "write the commune's id instead of its name",
+                );
+                None
+            }
+        };
+        let category = match Category::parse(&cell("category")) {
+            Ok(category) => {
+                if !sources.is_empty() && !sources.iter().any(|s| s.funds(&category)) {
+                    problem(
+                        format!("project `{id}`: no capital source may fund category `{category}`"),
+                        "add the category to a source's `categories` in scenario.toml",
+                    );
+                }
+                Some(category)
+            }
+            Err(e) => {
+                problem(
+                    format!("project `{id}`: {e}"),
+                    "write a category id (or its Vietnamese name) from scenarios/README.md",
+                );
+                None
+            }
+        };
         let cost = match number::parse_non_negative(&cell("cost")) {
             Ok(c) if c > Decimal::ZERO => Some(c),
             Ok(_) => {
@@ -278,7 +361,9 @@ pub fn read(
                 None
             }
         };
-        if let (Some(commune), Some(cost), Some(gains)) = (commune, cost, gains) {
+        if let (Some(commune), Some(category), Some(cost), Some(gains)) =
+            (commune, category, cost, gains)
+        {
             projects.push(Project {
                 id,
                 commune,

@@ -599,9 +599,10 @@ impl Synthesis {
         })
     }
 
-    /// Writes the communes file atomically to `path`.
-    pub fn write(&self) -> Result<()> {
-        text::write_atomic(&self.communes_file, &self.to_csv()?)
+    /// Writes the communes file atomically; refuses to replace a file ntm did not write unless
+    /// `force` (then keeps it as `.bak`): see [`crate::output::write_owned`].
+    pub fn write(&self, force: bool) -> Result<crate::output::Written> {
+        crate::output::write_owned(&[(self.communes_file.clone(), self.to_csv()?)], force)
     }
 
     /// Whether every published figure is reproduced.

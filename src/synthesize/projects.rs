@@ -16,7 +16,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::evaluate::evaluate_communes;
 use crate::outcome::{apply_projects, cumulative_band_target, target_outcomes, TargetOutcome};
 use crate::scenario::{
-    Amount, CapitalSource, Commune, Gain, Must, Project, Scenario, Target, TargetKind,
+    Amount, CapitalSource, Category, Commune, Gain, Must, Project, Scenario, Target, TargetKind,
 };
 use crate::text;
 
@@ -446,21 +446,27 @@ pub fn synthesize(
         });
     }
     let width = drafts.len().to_string().len().max(4);
-    Ok(drafts
+    drafts
         .into_iter()
         .enumerate()
-        .map(|(i, d)| Project {
-            id: format!("P{:0width$}", i + 1),
-            commune: d.commune,
-            category: d.category,
-            cost: d.cost,
-            year_from: d.window.0,
-            year_to: d.window.1,
-            gains: d.gains,
-            must: None,
-            line: i + 2,
+        .map(|(i, d)| {
+            let category = Category::parse(&d.category).map_err(|message| Error::Unsupported {
+                message,
+                hint: "use a category of the shared vocabulary (docs/synthetic-projects.md)".into(),
+            })?;
+            Ok(Project {
+                id: format!("P{:0width$}", i + 1),
+                commune: d.commune,
+                category,
+                cost: d.cost,
+                year_from: d.window.0,
+                year_to: d.window.1,
+                gains: d.gains,
+                must: None,
+                line: i + 2,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Year windows of an approach's `parts` projects: consecutive phases, each open 1-3 years.
@@ -498,7 +504,7 @@ pub fn to_csv(projects: &[Project], communes: &[Commune]) -> String {
         let row = [
             csv_field(&p.id),
             csv_field(commune),
-            csv_field(&p.category),
+            csv_field(p.category.as_str()),
             p.cost.normalize().to_string(),
             year(p.year_from),
             year(p.year_to),
@@ -527,14 +533,20 @@ pub fn synthetic_note(seed: u64) -> String {
 }
 
 /// Writes the projects file atomically, where `scenario.toml` names it (`projects.csv` in the
-/// scenario folder otherwise); returns its path.
-pub fn write(scenario: &Scenario, projects: &[Project]) -> Result<PathBuf> {
+/// scenario folder otherwise); refuses to replace a file ntm did not write unless `force` (then
+/// keeps it as `.bak`, see [`crate::output::write_owned`]). Returns its path and any backup.
+pub fn write(
+    scenario: &Scenario,
+    projects: &[Project],
+    force: bool,
+) -> Result<(PathBuf, crate::output::Written)> {
     let path = scenario
         .projects_file
         .clone()
         .unwrap_or_else(|| scenario.dir.join("projects.csv"));
-    text::write_atomic(&path, to_csv(projects, &scenario.communes).as_bytes())?;
-    Ok(path)
+    let contents = to_csv(projects, &scenario.communes).into_bytes();
+    let written = crate::output::write_owned(&[(path.clone(), contents)], force)?;
+    Ok((path, written))
 }
 
 /// How the greedy estimate reaches one criterion target.
@@ -759,7 +771,9 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
     }
     let mut by_category: BTreeMap<String, Decimal> = BTreeMap::new();
     for &j in &picked {
-        *by_category.entry(projects[j].category.clone()).or_default() += projects[j].cost;
+        *by_category
+            .entry(projects[j].category.to_string())
+            .or_default() += projects[j].cost;
     }
     let greedy_cost: Decimal = by_category.values().sum();
     let budget_of =

@@ -188,7 +188,7 @@ fn cell_text(cell: &Data) -> String {
 }
 
 /// `C5`-style reference of a zero-based cell.
-fn cell_ref(row: u32, col: u32) -> String {
+pub(super) fn cell_ref(row: u32, col: u32) -> String {
     let mut letters = String::new();
     let mut n = col + 1;
     while n > 0 {
@@ -574,6 +574,21 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
             out.join("projects.csv"),
         )
     };
+    if let Ok(meta) = std::fs::metadata(workbook) {
+        if meta.len() > text::MAX_INPUT_BYTES {
+            return Err(Error::invalid(
+                Diagnostic::new(
+                    workbook,
+                    None,
+                    format!(
+                        "workbook is larger than the limit of {} MiB",
+                        text::MAX_INPUT_BYTES / (1024 * 1024)
+                    ),
+                )
+                .hint("import the commune and project sheets alone"),
+            ));
+        }
+    }
     let mut book = open_workbook_auto(workbook).map_err(|e| {
         Error::invalid(
             Diagnostic::new(workbook, None, format!("cannot read the workbook: {e}"))
@@ -593,18 +608,29 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
     let mut communes_csv = None;
     let mut projects_csv = None;
     for name in book.sheet_names() {
-        let range = match book.worksheet_range(&name) {
-            Ok(range) => range,
-            Err(e) => {
-                problems.push(Diagnostic::new(
-                    workbook,
-                    None,
-                    format!("sheet `{name}` cannot be read: {e}"),
-                ));
+        let cells = match super::sheet::read_sheet(&mut book, &name, workbook) {
+            Ok(cells) => cells,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };
-        let grid = Grid::new(&name, &range);
+        let grid = Grid::new(&name, &cells.range);
+        let uncalculated = |problems: &mut Vec<Diagnostic>| {
+            for (row, col) in &cells.uncalculated {
+                problems.push(
+                    Diagnostic::new(
+                        workbook,
+                        Some(*row as usize + 1),
+                        format!(
+                            "sheet `{name}`, cell {}: a formula with no saved value",
+                            cell_ref(*row, *col)
+                        ),
+                    )
+                    .hint("open and save the workbook in Excel or LibreOffice (which store the values), or type the value"),
+                );
+            }
+        };
         let mut ignored = |header: &[String], known: &dyn Fn(usize) -> bool| {
             for (i, h) in header.iter().enumerate() {
                 if !h.is_empty() && !known(i) {
@@ -619,6 +645,7 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                 ignored(&header.cells, &|i| {
                     header.columns.get(i).is_some_and(Option::is_some)
                 });
+                uncalculated(&mut problems);
                 let (names, rows) =
                     read_projects(&grid, &header, &catalog, workbook, &mut problems);
                 projects_csv = Some(to_csv(&names, &rows, workbook)?);
@@ -631,6 +658,7 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                 ignored(&header.cells, &|i| {
                     header.columns.get(i).is_some_and(Option::is_some)
                 });
+                uncalculated(&mut problems);
                 let (names, rows) =
                     read_communes(&grid, &header, &catalog, workbook, &mut problems);
                 communes_csv = Some(to_csv(&names, &rows, workbook)?);
@@ -648,32 +676,100 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    // Validate what was written, as the loader reads it.
+    // Validate first, as the loader reads it, then write every file or none.
     let validate = LoadOptions {
         allow_missing_communes: communes_csv.is_none(),
         skip_projects: projects_csv.is_none(),
     };
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(csv) = communes_csv {
-        text::write_atomic(&communes_path, &csv.text)?;
         report.communes = csv.rows;
-        report.files.push(communes_path);
+        files.push((communes_path, csv.text));
     }
-    if let Some(csv) = &projects_csv {
-        text::write_atomic(&projects_path, &csv.text)?;
+    if let Some(csv) = projects_csv {
         report.projects = csv.rows;
-        report.files.push(projects_path);
+        files.push((projects_path, csv.text));
     }
     if !existing {
         let name = workbook
             .file_stem()
             .map_or("imported".into(), |s| s.to_string_lossy().to_string());
-        let toml = minimal_scenario(&name, year.unwrap_or_default(), projects_csv.is_some());
-        text::write_atomic(&scenario_path, toml.as_bytes())?;
-        report.files.push(scenario_path);
+        let toml = minimal_scenario(
+            &name,
+            year.unwrap_or_default(),
+            report.projects_sheet.is_some(),
+        );
+        files.push((scenario_path, toml.into_bytes()));
         report.wrote_scenario = true;
     }
-    Scenario::load_with(out, validate)?;
+    validate_staged(out, existing, &files, validate)?;
+    crate::output::write_all(&files)?;
+    report.files = files.into_iter().map(|(path, _)| path).collect();
     Ok(report)
+}
+
+/// Loads the scenario as it would be after writing `files`, from copies in a temporary folder;
+/// problems name the files as they will be.
+fn validate_staged(
+    out: &Path,
+    existing: bool,
+    files: &[(PathBuf, Vec<u8>)],
+    options: LoadOptions,
+) -> Result<()> {
+    let temp = tempfile::tempdir().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (i, (path, contents)) in files.iter().enumerate() {
+        let name = if existing {
+            format!(
+                "{i}-{}",
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            )
+        } else {
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        };
+        let copy = temp.path().join(name);
+        std::fs::write(&copy, contents).map_err(|e| Error::io(&copy, e))?;
+        staged.push((copy, path.clone()));
+    }
+    let find = |target: &Path| {
+        staged
+            .iter()
+            .find(|(_, to)| to == target)
+            .map(|(copy, _)| copy.as_path())
+    };
+    let loaded = if existing {
+        let s = Scenario::load_with(
+            out,
+            LoadOptions {
+                allow_missing_communes: true,
+                skip_projects: true,
+            },
+        )?;
+        let projects = s
+            .projects_file
+            .clone()
+            .unwrap_or_else(|| out.join("projects.csv"));
+        Scenario::load_replacing(out, options, find(&s.communes_file), find(&projects))
+    } else {
+        Scenario::load_with(temp.path(), options)
+    };
+    match loaded {
+        Ok(_) => Ok(()),
+        Err(Error::Invalid(problems)) => Err(Error::Invalid(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    if let Some((_, to)) = staged.iter().find(|(copy, _)| *copy == p.file) {
+                        p.file = to.clone();
+                    }
+                    p
+                })
+                .collect(),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

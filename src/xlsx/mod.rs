@@ -5,6 +5,7 @@
 //! Writing is generic: a command builds [`Sheet`]s and calls [`write_workbook`].
 
 mod import;
+mod sheet;
 mod tables;
 
 use std::path::Path;

@@ -145,7 +145,7 @@ pub fn projects_sheet(scenario: &Scenario) -> Option<Sheet> {
                     .communes
                     .get(p.commune)
                     .map_or(CellValue::Empty, |c| CellValue::Text(c.id.clone())),
-                CellValue::Text(p.category.clone()),
+                CellValue::Text(p.category.to_string()),
                 CellValue::Number(p.cost),
                 year(p.year_from, 0),
                 year(p.year_to, u16::MAX),
