@@ -217,14 +217,14 @@ fn muong_te_keeps_2258_dong_as_printed_and_the_audit_shows_the_slip() {
         .unwrap();
     // 30.614 + 3.514 + 567.945 + 0 + 0,002258 + 4.658 = 606.731,002258 ≠ 608.989.
     assert!(
-        parts.message.contains("606,731.002258"),
+        parts.message.contains("606.731,002258"),
         "{}",
         parts.message
     );
     assert!(parts
         .arithmetic
         .iter()
-        .any(|l| l.contains("corrected readings of the parts: 608,989")));
+        .any(|l| l.contains("corrected readings of the parts: 608.989")));
     // The planner's budget reads it as 2.258 million, recorded as the corrected reading.
     let enterprise = s
         .capital_sources
