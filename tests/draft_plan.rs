@@ -38,8 +38,11 @@ struct Run {
     stderr: String,
 }
 
+/// Runs ntm in the repository root, so that paths given relative (as a planner types them)
+/// appear in the receipt as typed, the same on every machine.
 fn ntm(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .current_dir(root())
         .args(args)
         .output()
         .unwrap();
@@ -50,16 +53,18 @@ fn ntm(args: &[&str]) -> Run {
     }
 }
 
-/// Writes the example's draft (with the QĐ 07 allocation) to `file` and returns its JSON.
+/// Writes the example's draft (with the QĐ 07 allocation) to `file` under target/draft-plan/
+/// and returns its JSON.
 fn draft_example(file: &Path) -> Value {
     let _ = std::fs::remove_file(file);
+    let relative = file.strip_prefix(root()).unwrap();
     let run = ntm(&[
         "draft-plan",
-        example().to_str().unwrap(),
+        "scenarios/example-3-communes",
         "--rule",
         "qd07-2022",
         "--docx",
-        file.to_str().unwrap(),
+        relative.to_str().unwrap(),
         "--json",
     ]);
     assert!(run.ok, "{}", run.stderr);
@@ -249,8 +254,8 @@ fn allowed_numbers(value: &Value, out: &mut BTreeSet<String>) {
         Value::Number(n) => {
             if let Some(u) = n.as_u64() {
                 out.insert(format_count(u, VI));
-                out.insert(u.to_string());
             }
+            out.insert(n.to_string());
         }
         Value::String(text) => {
             if let Ok(d) = text.parse::<Decimal>() {
@@ -543,13 +548,13 @@ fn styles_and_margins_follow_the_decree() {
 
 #[test]
 fn the_same_input_gives_the_same_bytes() {
-    let (a, b) = (
-        out_dir().join("example-a.docx"),
-        out_dir().join("example-b.docx"),
-    );
-    let (ja, jb) = (draft_example(&a), draft_example(&b));
-    assert_eq!(ja, jb);
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    // The same command twice (the output path is an option, so it is part of the receipt).
+    let file = out_dir().join("example-twice.docx");
+    let first = draft_example(&file);
+    let bytes = std::fs::read(&file).unwrap();
+    let second = draft_example(&file);
+    assert_eq!(first, second);
+    assert_eq!(bytes, std::fs::read(&file).unwrap());
 }
 
 #[test]
@@ -789,4 +794,39 @@ fn libreoffice_renders_every_page_with_ink() {
         std::fs::remove_file(page).unwrap();
         assert!(v > 50.0, "{} looks blank (variance {v:.1})", page.display());
     }
+}
+
+#[test]
+fn without_targets_draft_targets_asks_ntm_targets_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_scenario(dir.path());
+    let run = ntm(&[
+        "draft-plan",
+        dir.path().to_str().unwrap(),
+        "--draft-targets",
+        "--json",
+    ]);
+    assert!(run.ok, "{}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["facts"]["targets"]["origin"], "drafted");
+    // Without projects nothing changes: every drafted target is its baseline (Xã An alone at
+    // standard, 1/3; criterion 10 met by Xã An only).
+    let items = json["facts"]["targets"]["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for t in items {
+        assert_eq!(t["value"], t["baseline"], "{t}");
+    }
+    let texts: Vec<&str> = json["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"].as_str())
+        .collect();
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("Các chỉ tiêu dưới đây là dự thảo do ntm đề xuất")));
+    assert!(texts.contains(&"Xã đạt chuẩn nông thôn mới (đến hết năm 2024): tiếp tục duy trì và nâng cao chất lượng 1/3 xã đạt chuẩn."));
+    assert!(
+        texts.contains(&"Tiêu chí số 10 về Thu nhập (đến hết năm 2024): duy trì 1/3 xã đạt chuẩn.")
+    );
 }

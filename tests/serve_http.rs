@@ -726,6 +726,10 @@ async fn jobs_run_report_progress_and_offer_their_downloads() {
         ("projects.csv", "text/csv; charset=utf-8"),
         ("sources.csv", "text/csv; charset=utf-8"),
         ("spend.svg", "image/svg+xml"),
+        (
+            "ke-hoach.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
     ] {
         let reply = app.get(&format!("/jobs/{job}/download/{name}")).await;
         assert_eq!(reply.status, StatusCode::OK, "{name}");

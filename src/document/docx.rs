@@ -48,6 +48,24 @@ const PT12: usize = 24;
 /// Writes the document to `path` atomically: nothing is left behind on failure.
 pub fn write_docx(doc: &PlanDocument, path: &Path) -> Result<()> {
     let bytes = docx_bytes(doc)?;
+    // A file where a folder should be: say so, rather than the system's "File exists".
+    if let Some(file) = path
+        .ancestors()
+        .skip(1)
+        .find(|a| !a.as_os_str().is_empty() && a.exists())
+        .filter(|a| !a.is_dir())
+    {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                format!(
+                    "{} is a file, not a folder; nothing was written",
+                    file.display()
+                ),
+            ),
+        ));
+    }
     crate::text::write_atomic(path, &bytes)
 }
 

@@ -11,7 +11,6 @@ mod docx;
 mod facts;
 mod law;
 pub mod outline;
-mod receipt;
 mod sections;
 mod shares;
 
@@ -19,19 +18,19 @@ use std::path::Path;
 
 use crate::drafting::{self, DraftOptions};
 use crate::error::{Error, Result};
-use crate::plan::{self, PlanOptions};
+use crate::plan::{self, Plan, PlanOptions};
+use crate::receipt::Receipt;
 use crate::rules::{self, AllocateOptions, Rule};
 use crate::scenario::Scenario;
 
 pub use docx::{docx_bytes, write_docx};
 pub use facts::percent;
 pub use outline::{Block, Facts, PlanDocument};
-pub use receipt::{InputFile, Receipt};
 pub use sections::{period, Issuer};
 pub use shares::percent_shares;
 
 /// How to draft.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DraftPlanOptions {
     /// Planner options (objective, time limit).
     pub plan: PlanOptions,
@@ -45,9 +44,26 @@ pub struct DraftPlanOptions {
     pub place: Option<String>,
 }
 
-/// Builds the plan document of a scenario: every figure computed, nothing written.
-pub fn draft_plan(scenario: &Scenario, options: &DraftPlanOptions) -> Result<PlanDocument> {
+/// Builds the plan document of a scenario: plans it, then [`plan_document`]. Every figure is
+/// computed, nothing written. `receipt` is the run's (inputs and options), quoted in the
+/// closing note.
+pub fn draft_plan(
+    scenario: &Scenario,
+    options: &DraftPlanOptions,
+    receipt: &Receipt,
+) -> Result<PlanDocument> {
     let plan = plan::plan(scenario, &options.plan)?;
+    plan_document(scenario, &plan, options, receipt)
+}
+
+/// The plan document of a scenario and a plan already solved for it (the workbench's plan
+/// jobs): targets drafted and capital allocated as `options` say.
+pub fn plan_document(
+    scenario: &Scenario,
+    plan: &Plan,
+    options: &DraftPlanOptions,
+    receipt: &Receipt,
+) -> Result<PlanDocument> {
     let in_years = scenario
         .targets
         .iter()
@@ -77,19 +93,18 @@ pub fn draft_plan(scenario: &Scenario, options: &DraftPlanOptions) -> Result<Pla
     let inputs = facts::Inputs {
         scenario,
         before: &plan.before,
-        plan: &plan,
+        plan,
         drafting: drafting.as_ref(),
         allocation: allocation.as_ref(),
         legal_bases: law::legal_bases(&scenario.catalog.id, &scenario.catalog.source),
     };
     let facts = facts::facts(&inputs);
     let issuer = issuer(scenario, options);
-    let receipt = receipt::receipt(&inputs_of(scenario, options)?, options_of(options));
     Ok(PlanDocument {
         header: sections::header(&facts, &issuer),
-        blocks: sections::blocks(&facts, &issuer, &receipt, &scenario.catalog),
+        blocks: sections::blocks(&facts, &issuer, receipt, &scenario.catalog),
         facts,
-        receipt,
+        receipt: receipt.clone(),
     })
 }
 
@@ -112,63 +127,6 @@ fn issuer(scenario: &Scenario, options: &DraftPlanOptions) -> Issuer {
         issuer.place = crate::text::name(place);
     }
     issuer
-}
-
-/// The input files, named within the scenario folder.
-fn inputs_of(scenario: &Scenario, options: &DraftPlanOptions) -> Result<Vec<receipt::Input>> {
-    let name = |path: &Path| {
-        path.file_name()
-            .map_or(path.display().to_string(), |n| n.to_string_lossy().into())
-    };
-    let mut files = vec![
-        scenario.dir.join("scenario.toml"),
-        scenario.communes_file.clone(),
-    ];
-    files.extend(scenario.projects_file.clone());
-    let mut inputs = files
-        .iter()
-        .filter(|p| p.is_file())
-        .map(|p| receipt::read_input(name(p), p))
-        .collect::<Result<Vec<_>>>()?;
-    if let Some(rule) = &options.rule {
-        inputs.push(if rule.origin.is_file() {
-            receipt::read_input(name(&rule.origin), &rule.origin)?
-        } else {
-            (
-                format!("rule {} (built in)", rule.id),
-                rule.text().as_bytes().to_vec(),
-            )
-        });
-    }
-    Ok(inputs)
-}
-
-fn options_of(options: &DraftPlanOptions) -> Vec<String> {
-    let mut out = vec![
-        format!("objective={}", objective_name(options.plan.objective)),
-        format!("solver={:?}", options.plan.backend).to_lowercase(),
-    ];
-    if let Some(rule) = &options.rule {
-        out.push(format!("rule={}", rule.id));
-    }
-    if options.draft_targets {
-        out.push("draft-targets".into());
-    }
-    if let Some(issuer) = &options.issuer {
-        out.push(format!("issuer={issuer}"));
-    }
-    if let Some(place) = &options.place {
-        out.push(format!("place={place}"));
-    }
-    out
-}
-
-fn objective_name(o: plan::Objective) -> &'static str {
-    match o {
-        plan::Objective::MinCost => "min-cost",
-        plan::Objective::MaxStandard => "max-standard",
-        plan::Objective::MaxCriteria => "max-criteria",
-    }
 }
 
 /// Refuses to replace an existing file unless `force`: a draft may have been edited by hand.

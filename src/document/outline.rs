@@ -10,7 +10,7 @@ use crate::catalog::TierId;
 use crate::plan::PlanStatus;
 use crate::scenario::{SourceKind, TargetKind};
 
-use super::receipt::Receipt;
+use crate::receipt::Receipt;
 
 /// The whole draft: facts, header, body, appendices and the closing note.
 #[derive(Debug, Clone, Serialize)]

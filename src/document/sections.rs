@@ -13,7 +13,7 @@ use super::law;
 use super::outline::{
     Block, Column, CommuneLine, Facts, HeaderBlock, Table, TargetLine, TargetOrigin,
 };
-use super::receipt::Receipt;
+use crate::receipt::Receipt;
 
 const VI: NumberStyle = NumberStyle::Vietnamese;
 
@@ -345,8 +345,8 @@ fn target_label(kind: &TargetKind, catalog: &Catalog) -> String {
             year: 0,
             kind: other.clone(),
             value: Decimal::ZERO,
-            source: String::new(),
             added: None,
+            source: String::new(),
         }
         .name(catalog),
     }
@@ -727,7 +727,7 @@ fn appendices(facts: &Facts) -> Vec<Block> {
             ]),
         }));
         out.push(note_block(
-            "Ghi chú: NSTW: ngân sách Trung ương; NSĐP: ngân sách địa phương; số trong ngoặc là số thứ tự của nguồn vốn tại bảng mục IV.",
+            "Ghi chú: NSTW: ngân sách Trung ương; NSĐP: ngân sách địa phương; NSNN: ngân sách nhà nước; số trong ngoặc là số thứ tự của nguồn vốn tại bảng mục IV.",
         ));
     }
     if let Some(a) = &facts.allocation {
@@ -764,6 +764,27 @@ fn appendices(facts: &Facts) -> Vec<Block> {
     out
 }
 
+/// The options of a receipt as `name=value`, those set only (not null, not false).
+fn options_text(options: &serde_json::Value) -> String {
+    let Some(map) = options.as_object() else {
+        return options.to_string();
+    };
+    let set: Vec<String> = map
+        .iter()
+        .filter(|(_, v)| !v.is_null() && **v != serde_json::Value::Bool(false))
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => format!("{k}={s}"),
+            serde_json::Value::Bool(true) => k.clone(),
+            other => format!("{k}={other}"),
+        })
+        .collect();
+    if set.is_empty() {
+        "mặc định".into()
+    } else {
+        set.join(", ")
+    }
+}
+
 /// A capital source in a narrow column: the kind as the plans abbreviate it, with the source's
 /// number in the funding table of section IV when two sources share a kind.
 fn short_source(sources: &[super::outline::SourceLine], i: usize) -> String {
@@ -790,23 +811,24 @@ fn note(facts: &Facts, receipt: &Receipt) -> Vec<Block> {
     let mut out = vec![
         heading(1, "GHI CHÚ VỀ DỰ THẢO (xóa trước khi ban hành)"),
         note_block(format!(
-            "Dự thảo do {} lập tự động từ kịch bản {}; mọi số liệu trong văn bản trùng với kết quả lệnh ntm draft-plan --json (draft produced by ntm from the scenario's data).",
-            receipt.version, facts.scenario
+            "Dự thảo do ntm {} lập tự động từ kịch bản {}; mọi số liệu trong văn bản trùng với kết quả lệnh ntm draft-plan --json (draft produced by ntm from the scenario's data).",
+            receipt.ntm, facts.scenario
         )),
     ];
     for input in &receipt.inputs {
+        let hash = match (&input.sha256, &input.note) {
+            (Some(hash), _) => format!("SHA-256 {hash}"),
+            (None, Some(note)) => note.clone(),
+            (None, None) => String::new(),
+        };
         out.push(note_block(format!(
-            "Đầu vào: {} (SHA-256 {})",
-            input.name, input.sha256
+            "Đầu vào ({}): {} ({hash})",
+            input.role, input.path
         )));
     }
     out.push(note_block(format!(
         "Tùy chọn: {}",
-        if receipt.options.is_empty() {
-            "mặc định".to_string()
-        } else {
-            receipt.options.join(", ")
-        }
+        options_text(&receipt.options)
     )));
     if let Some(s) = &facts.synthetic {
         out.push(note_block(format!("Số liệu giả lập (synthetic): {s}")));

@@ -32,7 +32,11 @@ pub struct PlainSize {
 }
 
 /// Writes the plain model of `scenario` for `objective` to `path` in LP format.
-pub fn export_plain_lp(scenario: &Scenario, objective: Objective, path: &Path) -> Result<PlainSize> {
+pub fn export_plain_lp(
+    scenario: &Scenario,
+    objective: Objective,
+    path: &Path,
+) -> Result<PlainSize> {
     let model = plain_model(scenario, objective)?;
     crate::text::write_atomic(path, model.to_lp().as_bytes())?;
     Ok(PlainSize {
@@ -101,7 +105,12 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
         for (s, source) in sources.iter().enumerate() {
             if let Some(terms) = spend.get(&(s, t)) {
                 let budget = source.budget_in(t).to_f64().unwrap_or(0.0);
-                model.row(format!("budget{s}_{t}"), terms.clone(), f64::NEG_INFINITY, budget);
+                model.row(
+                    format!("budget{s}_{t}"),
+                    terms.clone(),
+                    f64::NEG_INFINITY,
+                    budget,
+                );
             }
         }
         for (r, rule) in scenario.counterpart.iter().enumerate() {
@@ -190,7 +199,9 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
         let mut terms = Vec::new();
         for c in 0..n {
             match &req.measure {
-                Measure::Criterion(k) => terms.extend(node.get(&(c, Node::Criterion(*k), req.year))),
+                Measure::Criterion(k) => {
+                    terms.extend(node.get(&(c, Node::Criterion(*k), req.year)))
+                }
                 Measure::Tier(tier) => terms.extend(node.get(&(c, Node::Tier(*tier), req.year))),
                 Measure::TotalCriteria => terms.extend(
                     criteria
@@ -211,7 +222,12 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
                                     .filter_map(|k| node.get(&(c, Node::Criterion(*k), req.year)))
                                     .map(|y| (*y, -1.0)),
                             );
-                            model.row(format!("atleast{c}_{m}_{}", req.year), row, f64::NEG_INFINITY, 0.0);
+                            model.row(
+                                format!("atleast{c}_{m}_{}", req.year),
+                                row,
+                                f64::NEG_INFINITY,
+                                0.0,
+                            );
                             at_least.insert(key, w);
                             w
                         }
@@ -221,7 +237,12 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
             }
         }
         let terms = terms.into_iter().map(|v| (v, 1.0)).collect();
-        model.row(format!("target{r}"), terms, req.at_least as f64, f64::INFINITY);
+        model.row(
+            format!("target{r}"),
+            terms,
+            req.at_least as f64,
+            f64::INFINITY,
+        );
     }
 
     // Objective.

@@ -426,11 +426,6 @@ impl Rule {
         })
     }
 
-    /// The rule file's text as read (for receipts of built-in rules).
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
     /// 1-based line of `needle` in the rule file, for errors found when the rule meets a scenario.
     pub fn line_of(&self, needle: &str) -> Option<usize> {
         text::line_of(&self.text, needle)

@@ -39,6 +39,7 @@ const JSON: &str = "application/json";
 const SVG: &str = "image/svg+xml";
 const ZIP: &str = "application/zip";
 const TOML: &str = "application/toml; charset=utf-8";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 fn respond(file: File) -> Response {
     (
@@ -75,7 +76,7 @@ pub fn scenario_links(opened: &Opened, active: &str, lang: Lang) -> Vec<Value> {
             link(lang.word("scenario_zip"), format!("{base}/scenario.zip")),
         ];
     }
-    // Hook for the plan document (Kế hoạch, .docx) that `ntm draft-plan` will write.
+    // The plan document (Kế hoạch, .docx) needs a plan: it is offered with a plan's results.
     links.push(json!({ "label": lang.word("docx_soon"), "href": null }));
     links
 }
@@ -87,6 +88,7 @@ pub fn job_links(job: &Job, _lang: Lang) -> Vec<Value> {
     match job.kind {
         JobKind::Plan => {
             links.push(link("XLSX", format!("{base}/plan.xlsx")));
+            links.push(link("DOCX (Kế hoạch)", format!("{base}/ke-hoach.docx")));
             for name in ["projects", "sources", "targets", "communes"] {
                 links.push(link(&format!("CSV ({name})"), format!("{base}/{name}.csv")));
             }
@@ -183,7 +185,10 @@ fn scenario_download(opened: &Opened, name: &str, lang: Lang) -> Result<File> {
         "audit.xlsx" => file(
             XLSX,
             crate::xlsx::workbook_bytes(
-                &crate::report::audit_sheets(&crate::audit::audit(s), crate::number::NumberStyle::Vietnamese),
+                &crate::report::audit_sheets(
+                    &crate::audit::audit(s),
+                    crate::number::NumberStyle::Vietnamese,
+                ),
                 FsPath::new(name),
             )?,
         ),
@@ -231,6 +236,19 @@ fn plan_workbook(plan: &crate::plan::Plan) -> Result<Vec<u8>> {
     crate::xlsx::workbook_bytes(&sheets, FsPath::new("plan.xlsx"))
 }
 
+/// The plan document (`ntm draft-plan`) of a plan job, from the job's own plan.
+fn plan_docx(job: &Job, plan: &crate::plan::Plan, opened: &Opened) -> Result<Vec<u8>> {
+    let mut receipt = crate::receipt::Receipt::new(json!({
+        "command": "draft-plan",
+        "scenario": opened.id,
+        "job": job.id,
+    }));
+    receipt.scenario(&opened.dir);
+    let options = crate::document::DraftPlanOptions::default();
+    let document = crate::document::plan_document(&opened.scenario, plan, &options, &receipt)?;
+    crate::document::docx_bytes(&document)
+}
+
 /// The job file `name`.
 fn job_download(
     job: &Job,
@@ -249,6 +267,7 @@ fn job_download(
     }
     Ok(match (result, name) {
         (JobResult::Plan(plan), "plan.xlsx") => file(XLSX, plan_workbook(plan)?),
+        (JobResult::Plan(plan), "ke-hoach.docx") => file(DOCX, plan_docx(job, plan, opened)?),
         (JobResult::Plan(plan), "spend.svg") => file(
             SVG,
             charts::spend_chart(plan, &opened.scenario, lang).into_bytes(),

@@ -298,8 +298,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("line", "dòng", "line"),
     (
         "docx_soon",
-        "Văn bản Kế hoạch (Word): sắp có (ntm draft-plan)",
-        "Plan document (Word): coming (ntm draft-plan)",
+        "Văn bản Kế hoạch (Word): tải về từ kết quả lập kế hoạch",
+        "Plan document (Word): download it from a plan's results",
     ),
     (
         "scenario_zip",
