@@ -17,7 +17,7 @@ pub use catalog::{render_catalog_diff, render_reevaluation};
 pub use compare::{comparison_chart, comparison_svg, render_comparison, render_variants};
 pub use drafting::render_drafting;
 pub use evaluation::{evaluation_chart, evaluation_svg, render_evaluation};
-pub use plan::{plan_csv, render_plan, PlanReport};
+pub use plan::{plan_csv, render_plan, spend_chart, PlanReport};
 pub use sweep::{render_sweep, sweep_chart, sweep_csv, sweep_svg, write_sweep};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;

@@ -173,10 +173,11 @@ async fn run_and_wait(
         "compare" => JobKind::Compare,
         "targets" => JobKind::Targets,
         "sweep" => JobKind::Sweep,
+        "draft-plan" => JobKind::DraftPlan,
         other => {
             return Err(api_bad_request(
                 format!("no action `{other}`"),
-                "use plan, compare, targets or sweep",
+                "use plan, compare, targets, sweep or draft-plan",
             ))
         }
     };

@@ -41,6 +41,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/s/{id}/targets", get(targets))
         .route("/s/{id}/sweep", get(sweep))
         .route("/s/{id}/audit", get(audit))
+        .route("/s/{id}/draft-plan", get(draft_plan))
         .route("/jobs/{job}/view", get(job_view))
         .fallback(not_found)
 }
@@ -337,8 +338,8 @@ pub fn status_context(opened: &Opened, lang: Lang) -> Value {
         },
         "has_districts": !e.districts.is_empty(),
         "bands": bands,
-        "band_chart": charts::band_chart(e, lang),
-        "criteria_chart": charts::criteria_chart(e, lang),
+        "band_chart": charts::inline(&charts::band_chart(e, &opened.scenario), "chart-bands"),
+        "criteria_chart": charts::inline(&charts::criteria_chart(e, &opened.scenario), "chart-criteria"),
         "rows": rows,
     })
 }
@@ -657,6 +658,10 @@ async fn sweep(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> 
     job_page(&state, &headers, &id, "sweep")
 }
 
+async fn draft_plan(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    job_page(&state, &headers, &id, "draft_plan")
+}
+
 async fn audit(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let lang = lang_of(&headers);
     let opened = match state.workspace.get(&id) {
@@ -767,7 +772,7 @@ fn result_context(
                     "newly": newly,
                     "extra": extra,
                     "unreachable": plan.unreachable,
-                    "spend_chart": charts::spend_chart(plan, &opened.scenario, lang),
+                    "spend_chart": charts::inline(&charts::spend_chart(plan, &opened.scenario), "chart-spend"),
                     "downloads": downloads,
                 }),
             )
@@ -799,7 +804,7 @@ fn result_context(
                     "budget": money(c.budget),
                     "standard_before": format_count(c.standard_before as u64, n),
                     "columns": columns,
-                    "chart": charts::compare_chart(c, lang),
+                    "chart": charts::inline(&charts::compare_chart(c), "chart-compare"),
                     "downloads": downloads,
                 }),
             )
@@ -860,11 +865,20 @@ fn result_context(
                     "job": job.id,
                     "series": s.series,
                     "points": points,
-                    "chart": charts::sweep_chart(s),
+                    "chart": charts::inline(&charts::sweep_chart(s), "chart-sweep"),
                     "downloads": downloads,
                 }),
             )
         }
+        JobResult::Document(d) => (
+            "draft_plan_result.html",
+            json!({
+                "job": job.id,
+                "title": d.facts.scenario,
+                "outline": crate::document::render_text(d),
+                "downloads": downloads,
+            }),
+        ),
     }
 }
 
