@@ -723,6 +723,24 @@ async fn jobs_run_report_progress_and_offer_their_downloads() {
     assert!(text.contains("id=\"result-standard\"") && text.contains("id=\"chart-spend\""));
     // The example's targets cannot all be met: least extra money is shown.
     assert!(text.contains("id=\"result-extra\""), "{text}");
+    // Target names in the page's language: the scenario's 2025 standard-tier target and
+    // criterion 10 (Thu nhập, QĐ 318) in Vietnamese, and in English with the switch.
+    assert!(text.contains("<td>Xã đạt chuẩn</td>"), "{text}");
+    assert!(
+        text.contains("<td>Xã đạt tiêu chí số 10 (Thu nhập)</td>"),
+        "{text}"
+    );
+    let english = app
+        .get_with_cookie(&format!("/jobs/{job}/view"), "ntm_lang=en")
+        .await
+        .text();
+    assert!(
+        english.contains("<td>communes at standard</td>"),
+        "{english}"
+    );
+    assert!(!english.contains("Xã đạt chuẩn"));
+    let form = app.get(&format!("/s/{id}/plan")).await.text();
+    assert!(form.contains("<td>Xã đạt chuẩn</td>"), "{form}");
     for (name, kind) in [
         ("result.json", "application/json"),
         (

@@ -22,7 +22,7 @@ use super::{lang_of, AppState};
 use crate::catalog::TierId;
 use crate::error::Error;
 use crate::number::{format_count, format_money, format_trimmed, AVERAGE_PLACES};
-use crate::scenario::{Target, TargetKind};
+use crate::scenario::Target;
 
 type St = State<Arc<AppState>>;
 
@@ -355,29 +355,18 @@ async fn status(State(state): St, headers: HeaderMap, Path(id): Path<String>) ->
 /// A target as people read it, in the documents' words.
 pub fn target_label(t: &Target, opened: &Opened, lang: Lang) -> String {
     let catalog = &opened.scenario.catalog;
-    match (&t.kind, lang) {
-        (TargetKind::Criterion { criterion }, Lang::Vi) => format!(
-            "Số xã đạt tiêu chí số {criterion} ({})",
-            catalog
-                .criterion(*criterion)
-                .map_or("", |c| c.name_vi.as_str())
-        ),
-        (TargetKind::LevelCriterion { criterion, .. }, Lang::Vi) => format!(
-            "Số xã đạt tiêu chí số {criterion} ({}) thuộc Bộ tiêu chí nâng cao",
-            catalog
-                .advanced_criterion(*criterion)
-                .map_or("", |c| c.name_vi.as_str())
-        ),
-        (TargetKind::Tier { tier }, Lang::Vi) => {
-            format!("Số xã {}", tier_label(Some(*tier), Lang::Vi))
-        }
-        (TargetKind::Band { band }, Lang::Vi) => format!("Số xã đạt {band} tiêu chí"),
-        (TargetKind::AverageCriteria, Lang::Vi) => "Bình quân tiêu chí/xã".to_string(),
-        (TargetKind::MinCriteria { min }, Lang::Vi) => {
-            format!("Số xã đạt ít nhất {min} tiêu chí")
-        }
-        (_, Lang::En) => t.name(catalog),
+    match lang {
+        Lang::Vi => capitalised(&t.name_vi(catalog)),
+        Lang::En => t.name(catalog),
     }
+}
+
+/// `text` with its first letter upper-case, as a label starts (`xã đạt chuẩn` → `Xã đạt chuẩn`).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A number in a form field: grouped as the page writes numbers, exact.
@@ -711,20 +700,18 @@ fn result_context(
     let downloads = super::downloads::job_links(job, lang);
     match result {
         JobResult::Plan(plan) => {
-            // Targets in the page's language: the scenario's target with the same name and year.
+            // Targets in the page's language: the outcome carries both names.
             let s = &opened.scenario;
-            let label = |name: &str, year: u16| {
-                s.targets
-                    .iter()
-                    .find(|t| t.year == year && t.name(&s.catalog) == name)
-                    .map_or(name.to_string(), |t| target_label(t, opened, lang))
-            };
             let targets: Vec<Value> = plan
                 .targets
                 .iter()
                 .map(|t| {
+                    let name = match lang {
+                        Lang::Vi => capitalised(&t.name_vi),
+                        Lang::En => t.name.clone(),
+                    };
                     json!({
-                        "name": label(&t.name, t.year), "year": t.year,
+                        "name": name, "year": t.year,
                         "target": format_trimmed(t.target, AVERAGE_PLACES, n),
                         "achieved": format_trimmed(t.achieved, AVERAGE_PLACES, n),
                         "shortfall": format_trimmed(t.shortfall, AVERAGE_PLACES, n),
@@ -740,6 +727,18 @@ fn result_context(
                         "id": p.id, "commune": p.commune, "year": p.year, "cost": money(p.cost),
                         "funding": p.funding.iter().map(|(s, a)| format!("{}: {}", charts::source_name(&opened.scenario, s, lang), money(*a))).collect::<Vec<_>>().join("; "),
                     })
+                })
+                .collect();
+            // Unreachable targets come by their English name: the scenario's target of that
+            // name gives the page's language.
+            let unreachable: Vec<String> = plan
+                .unreachable
+                .iter()
+                .map(|name| {
+                    s.targets
+                        .iter()
+                        .find(|t| t.name(&s.catalog) == *name)
+                        .map_or(name.clone(), |t| target_label(t, opened, lang))
                 })
                 .collect();
             let extra: Vec<Value> = plan
@@ -771,7 +770,7 @@ fn result_context(
                     "project_count": format_count(plan.projects.len() as u64, n),
                     "newly": newly,
                     "extra": extra,
-                    "unreachable": plan.unreachable,
+                    "unreachable": unreachable,
                     "spend_chart": charts::inline(&charts::spend_chart(plan, &opened.scenario), "chart-spend"),
                     "downloads": downloads,
                 }),
