@@ -95,6 +95,11 @@ pub fn tier_label(tier: crate::catalog::TierId) -> &'static str {
     }
 }
 
+/// The boxed banner a chart carries when its data is synthetic (dữ liệu giả lập).
+pub(crate) fn chart_banner(note: Option<&str>) -> Option<String> {
+    note.map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}"))
+}
+
 /// The banner every output of synthetic data carries.
 pub fn synthetic_banner(note: Option<&str>) -> String {
     match note {

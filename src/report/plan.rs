@@ -5,7 +5,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{document_places, format_value, synthetic_banner, table};
+use super::{chart_banner, document_places, format_value, synthetic_banner, table};
 use crate::chart::{bilingual, Bar, BarChart, BarPanel, Unit};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::outcome::TargetOutcome;
@@ -476,10 +476,7 @@ pub fn spend_chart(plan: &Plan, sources: &[CapitalSource]) -> BarChart {
             money.show(spent_total),
             money.show(budget_total)
         )],
-        banner: plan
-            .synthetic
-            .as_ref()
-            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        banner: chart_banner(plan.synthetic.as_deref()),
         description: "Biểu đồ thanh (bar chart): vốn đã chi của từng nguồn so với vốn của nguồn (money spent from each capital source against its budget).".into(),
         panels: vec![BarPanel {
             heading: "Vốn đã chi, triệu đồng (spent, million VND)".into(),
