@@ -765,6 +765,28 @@ async fn jobs_run_report_progress_and_offer_their_downloads() {
             .json(),
         view["result"]
     );
+    // Spend by source, drawn by the chart module: each source named in both languages, its
+    // budget over both plan years (central 1.500 + 1.200,5; local 600 + 600), and the money spent
+    // as the plan reports it.
+    let spend = app
+        .get(&format!("/jobs/{job}/download/spend.svg"))
+        .await
+        .text();
+    assert!(
+        spend.contains("Vốn ngân sách địa phương (Local budget)"),
+        "{spend}"
+    );
+    assert!(spend.contains(" / 2.700,5</text>") && spend.contains(" / 1.200</text>"));
+    let spent: rust_decimal::Decimal = view["result"]["spend_by_source"]["local"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown = ntm::number::format_trimmed(spent, 1, ntm::number::NumberStyle::Vietnamese);
+    assert!(
+        spend.contains(&format!(">{shown} / 1.200</text>")),
+        "{shown}: {spend}"
+    );
     app.get(&format!("/jobs/{job}/download/sweep.csv"))
         .await
         .assert_error_page(StatusCode::BAD_REQUEST, "no download");
