@@ -555,27 +555,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             let busy = spinner("Đang kiểm tra dữ liệu (checking)", json);
             let s = Scenario::load(&scenario)?;
             drop(busy);
-            let summary = serde_json::json!({
-                "ok": true,
-                "scenario": s.name,
-                "communes": s.communes.len(),
-                "projects": s.projects.len(),
-                "capital_sources": s.capital_sources.len(),
-                "targets": s.targets.len(),
-                "synthetic": s.synthetic,
-            });
-            if json {
-                print_json(&summary)?;
-            } else {
-                emit(&format!(
-                    "{}: hợp lệ (ok): {} xã (communes), {} dự án (projects), {} nguồn vốn (capital sources), {} chỉ tiêu (targets)\n",
-                    s.name,
-                    ntm::number::format_count(s.communes.len() as u64, style),
-                    ntm::number::format_count(s.projects.len() as u64, style),
-                    s.capital_sources.len(),
-                    s.targets.len()
-                ));
-            }
+            let summary = ntm::scenario::CheckSummary::of(&s);
+            show(json, &summary, || summary.render(style))?;
         }
         Command::Evaluate {
             scenario,

@@ -413,9 +413,15 @@ async fn downloads_are_the_library_outputs() {
     assert!(csv
         .text()
         .starts_with("id,name,district,criteria_met,band,tier,blocking\n"));
-    let svg = app.get(&format!("{base}/status-bands.svg")).await;
-    assert!(svg.text().starts_with("<svg"));
+    // The status chart is the one `ntm evaluate --svg` writes, byte for byte.
+    let svg = app.get(&format!("{base}/status.svg")).await;
     assert_eq!(svg.header(header::CONTENT_TYPE), "image/svg+xml");
+    assert_eq!(
+        svg.text(),
+        ntm::report::evaluation_svg(&ntm::evaluate::evaluate(&shipped), &shipped.name)
+    );
+    let bands = app.get(&format!("{base}/status-bands.svg")).await;
+    assert!(bands.text().starts_with("<?xml") && bands.text().contains("39 xã"));
     // The XLSX loads with ntm's importer and gives back the same communes.
     let xlsx = app.get(&format!("{base}/status.xlsx")).await;
     assert!(xlsx.header(header::CONTENT_DISPOSITION).contains(".xlsx"));
@@ -717,6 +723,24 @@ async fn jobs_run_report_progress_and_offer_their_downloads() {
     assert!(text.contains("id=\"result-standard\"") && text.contains("id=\"chart-spend\""));
     // The example's targets cannot all be met: least extra money is shown.
     assert!(text.contains("id=\"result-extra\""), "{text}");
+    // Target names in the page's language: the scenario's 2025 standard-tier target and
+    // criterion 10 (Thu nhập, QĐ 318) in Vietnamese, and in English with the switch.
+    assert!(text.contains("<td>Xã đạt chuẩn</td>"), "{text}");
+    assert!(
+        text.contains("<td>Xã đạt tiêu chí số 10 (Thu nhập)</td>"),
+        "{text}"
+    );
+    let english = app
+        .get_with_cookie(&format!("/jobs/{job}/view"), "ntm_lang=en")
+        .await
+        .text();
+    assert!(
+        english.contains("<td>communes at standard</td>"),
+        "{english}"
+    );
+    assert!(!english.contains("Xã đạt chuẩn"));
+    let form = app.get(&format!("/s/{id}/plan")).await.text();
+    assert!(form.contains("<td>Xã đạt chuẩn</td>"), "{form}");
     for (name, kind) in [
         ("result.json", "application/json"),
         (
@@ -740,6 +764,28 @@ async fn jobs_run_report_progress_and_offer_their_downloads() {
             .await
             .json(),
         view["result"]
+    );
+    // Spend by source, drawn by the chart module: each source named in both languages, its
+    // budget over both plan years (central 1.500 + 1.200,5; local 600 + 600), and the money spent
+    // as the plan reports it.
+    let spend = app
+        .get(&format!("/jobs/{job}/download/spend.svg"))
+        .await
+        .text();
+    assert!(
+        spend.contains("Vốn ngân sách địa phương (Local budget)"),
+        "{spend}"
+    );
+    assert!(spend.contains(" / 2.700,5</text>") && spend.contains(" / 1.200</text>"));
+    let spent: rust_decimal::Decimal = view["result"]["spend_by_source"]["local"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown = ntm::number::format_trimmed(spent, 1, ntm::number::NumberStyle::Vietnamese);
+    assert!(
+        spend.contains(&format!(">{shown} / 1.200</text>")),
+        "{shown}: {spend}"
     );
     app.get(&format!("/jobs/{job}/download/sweep.csv"))
         .await
@@ -1198,4 +1244,95 @@ async fn allocation_by_a_rule_on_the_page_and_in_the_api() {
         .as_str()
         .unwrap()
         .contains("unknown rule"));
+}
+
+/// The text of `name` inside the zip `bytes`.
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut entry = archive.by_name(name).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+    text
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_document_of_the_edited_scenario_downloads_as_word() {
+    let app = app();
+    let id = app.open("example-3-communes").await;
+    // Every page's downloads lead to the draft's page (not a placeholder any more).
+    let status = app.get(&format!("/s/{id}/status")).await.text();
+    assert!(
+        status
+            .replace("&#x2f;", "/")
+            .contains(&format!("href=\"/s/{id}/draft-plan\" id=\"download-docx\"")),
+        "{status}"
+    );
+    let page = app.get(&format!("/s/{id}/draft-plan")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("data-job=\"draft-plan\""));
+    // Edit the copy first: the document must be the edited scenario's.
+    let edited = app
+        .post_json(
+            &format!("/api/s/{id}/edits"),
+            r#"{"budgets": [{"source": "local", "year": 2024, "amount": "777"}]}"#,
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+    let toml = std::fs::read(app.workspace.path().join(&id).join("scenario.toml")).unwrap();
+    let shipped = std::fs::read(repo().join("scenarios/example-3-communes/scenario.toml")).unwrap();
+    assert_ne!(toml, shipped);
+    let submitted = app
+        .post_json(&format!("/api/s/{id}/jobs"), r#"{"kind": "draft-plan"}"#)
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        submitted.text()
+    );
+    let job = submitted.json()["id"].as_u64().unwrap();
+    let view = finished(&app, job).await;
+    assert_eq!(view["state"], "done", "{view}");
+    assert_eq!(view["result"]["facts"]["scenario"], "example-3-communes");
+    let fragment = app.get(&format!("/jobs/{job}/view")).await.text();
+    assert!(fragment.contains("id=\"draft-result\""), "{fragment}");
+    assert!(fragment
+        .replace("&#x2f;", "/")
+        .contains(&format!("href=\"/jobs/{job}/download/ke-hoach.docx\"")));
+    let docx = app
+        .get(&format!("/jobs/{job}/download/ke-hoach.docx"))
+        .await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert_eq!(
+        docx.header(header::CONTENT_TYPE),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert_eq!(
+        docx.header(header::CONTENT_DISPOSITION),
+        format!("attachment; filename=\"{id}-{job}-ke-hoach.docx\"")
+    );
+    assert!(docx.body.starts_with(b"PK\x03\x04"), "not a zip");
+    let document = zip_entry(&docx.body, "word/document.xml");
+    assert!(document.contains("KẾ HOẠCH"));
+    // The closing note names the edited file by its hash, not the shipped one's.
+    assert!(document.contains(&sha256_hex(&toml)), "edited hash missing");
+    assert!(!document.contains(&sha256_hex(&shipped)));
+    // The API runs it too and answers `draft-plan --json`.
+    let outline = app
+        .post_json(&format!("/api/s/{id}/draft-plan"), "{}")
+        .await;
+    assert_eq!(outline.status, StatusCode::OK, "{}", outline.text());
+    assert_eq!(outline.json()["facts"], view["result"]["facts"]);
+    assert_eq!(
+        outline.json()["header"]["number"],
+        view["result"]["header"]["number"]
+    );
 }

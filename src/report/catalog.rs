@@ -85,6 +85,10 @@ pub fn render_reevaluation(r: &Reevaluation, per_commune: bool) -> String {
         out.push_str(&format!("  Note: {note}\n"));
     }
     out.push('\n');
-    out.push_str(&render_evaluation(&r.evaluation, per_commune, crate::number::NumberStyle::Vietnamese));
+    out.push_str(&render_evaluation(
+        &r.evaluation,
+        per_commune,
+        crate::number::NumberStyle::Vietnamese,
+    ));
     out
 }

@@ -6,7 +6,9 @@ use rust_decimal::Decimal;
 use crate::chart::{self, bilingual, Bar, BarChart, BarPanel, Reference, Unit};
 
 use super::plan::status_label;
-use super::{document_places, format_decimal_text, format_value, synthetic_banner, table};
+use super::{
+    chart_banner, document_places, format_decimal_text, format_value, synthetic_banner, table,
+};
 use crate::compare::{Column, ColumnKind, Comparison, VariantComparison, MAX_MULTIPLIER};
 use crate::number::{format_count, format_money, format_trimmed, NumberStyle, MONEY_PLACES};
 
@@ -224,10 +226,7 @@ pub fn comparison_chart(c: &Comparison) -> BarChart {
             ),
             "Kế hoạch tối ưu tối đa số xã đạt chuẩn, không tối đa số tiêu chí đạt (the optimal plan maximises communes at standard, not criteria met).".into(),
         ],
-        banner: c
-            .synthetic
-            .as_ref()
-            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        banner: chart_banner(c.synthetic.as_deref()),
         description: "Biểu đồ thanh so sánh quy tắc phân bổ và kế hoạch tối ưu (bar chart comparing allocation rules and the optimal plan).".into(),
         panels: vec![
             panel(

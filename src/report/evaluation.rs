@@ -1,6 +1,6 @@
 //! Report of `ntm evaluate`.
 
-use super::{synthetic_banner, table};
+use super::{chart_banner, synthetic_banner, table};
 use crate::chart::{self, Bar, BarChart, BarPanel, Reference, Unit};
 use crate::evaluate::Evaluation;
 use crate::number::{format_count, format_trimmed, NumberStyle, AVERAGE_PLACES};
@@ -175,10 +175,7 @@ pub fn evaluation_chart(e: &Evaluation, scenario: &str) -> BarChart {
             format_trimmed(s.average_criteria, AVERAGE_PLACES, style),
             e.catalog
         )],
-        banner: e
-            .synthetic
-            .as_ref()
-            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        banner: chart_banner(e.synthetic.as_deref()),
         description: "Biểu đồ thanh (bar chart): số xã đạt từng tiêu chí so với tổng số xã, rồi số xã theo nhóm số tiêu chí đạt (communes meeting each criterion against the commune count, then communes per band).".into(),
         panels: vec![
             BarPanel {

@@ -17,7 +17,7 @@ pub use catalog::{render_catalog_diff, render_reevaluation};
 pub use compare::{comparison_chart, comparison_svg, render_comparison, render_variants};
 pub use drafting::render_drafting;
 pub use evaluation::{evaluation_chart, evaluation_svg, render_evaluation};
-pub use plan::{plan_csv, render_plan, PlanReport};
+pub use plan::{plan_csv, render_plan, spend_chart, PlanReport};
 pub use sweep::{render_sweep, sweep_chart, sweep_csv, sweep_svg, write_sweep};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;
@@ -93,6 +93,11 @@ pub fn tier_label(tier: crate::catalog::TierId) -> &'static str {
         crate::catalog::TierId::Advanced => "nâng cao (advanced)",
         crate::catalog::TierId::Model => "kiểu mẫu (model)",
     }
+}
+
+/// The boxed banner a chart carries when its data is synthetic (dữ liệu giả lập).
+pub(crate) fn chart_banner(note: Option<&str>) -> Option<String> {
+    note.map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}"))
 }
 
 /// The banner every output of synthetic data carries.

@@ -1,13 +1,16 @@
 //! Report of `ntm plan`: summary, per-project funding, per-commune status after the plan, and
 //! the same tables as CSV files.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{document_places, format_value, synthetic_banner, table};
+use super::{chart_banner, document_places, format_value, synthetic_banner, table};
+use crate::chart::{bilingual, Bar, BarChart, BarPanel, Unit};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::outcome::TargetOutcome;
 use crate::plan::{MarginalCost, Objective, Plan, PlanStatus};
+use crate::scenario::CapitalSource;
 
 /// A plan with its optional marginal analysis: the value `--json` prints.
 #[derive(Debug, Serialize)]
@@ -447,4 +450,52 @@ fn csv_cell(text: &str) -> String {
 /// An exact decimal for files other programs read (CSV, like JSON, keeps every đồng).
 fn exact(d: Decimal) -> String {
     d.normalize().to_string()
+}
+
+/// Spend by source against its budget (chi theo nguồn vốn) as a [`BarChart`]: one bar per
+/// source with a budget, its length the money spent, its text `spent / budget`. Sources are named
+/// from `sources` (Vietnamese with English beside it; the id when a source is not there).
+pub fn spend_chart(plan: &Plan, sources: &[CapitalSource]) -> BarChart {
+    let style = NumberStyle::Vietnamese;
+    let money = Money::of(plan, style);
+    let name = |id: &str| {
+        sources
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(id.to_string(), |s| bilingual(&s.name_vi, &s.name_en))
+    };
+    let spent_total: Decimal = plan.spend_by_source.values().copied().sum();
+    let budget_total: Decimal = plan.budget_by_source.values().copied().sum();
+    BarChart {
+        title: format!(
+            "{}: vốn đã chi theo nguồn (spend by capital source)",
+            plan.scenario
+        ),
+        notes: vec![format!(
+            "Đã chi (spent) {} / tổng vốn (budget) {} triệu đồng (million VND). Mỗi thanh: đã chi / vốn của nguồn (each bar: spent / the source's budget).",
+            money.show(spent_total),
+            money.show(budget_total)
+        )],
+        banner: chart_banner(plan.synthetic.as_deref()),
+        description: "Biểu đồ thanh (bar chart): vốn đã chi của từng nguồn so với vốn của nguồn (money spent from each capital source against its budget).".into(),
+        panels: vec![BarPanel {
+            heading: "Vốn đã chi, triệu đồng (spent, million VND)".into(),
+            unit: Unit::MillionVnd,
+            bars: plan
+                .budget_by_source
+                .iter()
+                .map(|(id, budget)| {
+                    let spent = plan.spend_by_source.get(id).copied().unwrap_or_default();
+                    Bar {
+                        label: name(id),
+                        value: spent.to_f64().unwrap_or(0.0),
+                        series: 0,
+                        text: Some(format!("{} / {}", money.show(spent), money.show(*budget))),
+                    }
+                })
+                .collect(),
+            reference: None,
+        }],
+        numbers: style,
+    }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::{document_places, synthetic_banner, table};
+use super::{chart_banner, document_places, synthetic_banner, table};
 use crate::chart::{self, bilingual, Axis, StepChart, StepPanel, Unit};
 use crate::error::Result;
 use crate::number::{format_count, format_money, format_trimmed, NumberStyle};
@@ -212,10 +212,7 @@ pub fn sweep_chart(s: &Sweep) -> StepChart {
     StepChart {
         title,
         notes,
-        banner: s
-            .synthetic
-            .as_ref()
-            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        banner: chart_banner(s.synthetic.as_deref()),
         description: "Biểu đồ bậc thang (step chart): số xã đạt chuẩn và tổng số tiêu chí đạt theo tổng vốn, mỗi đường một kế hoạch hoặc quy tắc (communes at standard and criteria met against the total budget, one line per plan or rule).".into(),
         x: Axis {
             label: "Tổng vốn các nguồn trong cuộc, tỷ đồng = 1.000 triệu (total budget of the sources in play, billion VND)".into(),

@@ -7,6 +7,7 @@ mod communes;
 mod criteria_set;
 mod indicators;
 mod projects;
+mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
 pub use indicators::{IndicatorDecision, IndicatorValue};
 pub use projects::{parse_gains, parse_gains_with, Gain, Must, Project};
+pub use summary::CheckSummary;
 
 /// Kind of capital source (nguồn vốn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

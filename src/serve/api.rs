@@ -16,6 +16,7 @@ use super::jobs::{JobKind, JobRequest, JobState};
 use super::view::{api_bad_request, ApiError};
 use super::workspace::{Edits, Opened};
 use super::AppState;
+use crate::scenario::CheckSummary;
 
 type St = State<Arc<AppState>>;
 
@@ -59,19 +60,20 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     })
 }
 
-/// What `ntm check --json` prints, plus the workspace id.
+/// What `ntm check --json` prints, after the workspace id.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    id: &'a str,
+    #[serde(flatten)]
+    check: CheckSummary,
+}
+
 fn summary(o: &Opened) -> Value {
-    let s = &o.scenario;
-    json!({
-        "id": o.id,
-        "ok": true,
-        "scenario": s.name,
-        "communes": s.communes.len(),
-        "projects": s.projects.len(),
-        "capital_sources": s.capital_sources.len(),
-        "targets": s.targets.len(),
-        "synthetic": s.synthetic,
-    })
+    let summary = Summary {
+        id: &o.id,
+        check: CheckSummary::of(&o.scenario),
+    };
+    serde_json::to_value(summary).unwrap_or(Value::Null)
 }
 
 async fn list(State(state): St) -> Json<Value> {
@@ -171,10 +173,11 @@ async fn run_and_wait(
         "compare" => JobKind::Compare,
         "targets" => JobKind::Targets,
         "sweep" => JobKind::Sweep,
+        "draft-plan" => JobKind::DraftPlan,
         other => {
             return Err(api_bad_request(
                 format!("no action `{other}`"),
-                "use plan, compare, targets or sweep",
+                "use plan, compare, targets, sweep or draft-plan",
             ))
         }
     };

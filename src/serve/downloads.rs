@@ -66,7 +66,7 @@ pub fn scenario_links(opened: &Opened, active: &str, lang: Lang) -> Vec<Value> {
         link("XLSX", format!("{base}/status.xlsx")),
         link("CSV", format!("{base}/status.csv")),
         link("JSON", format!("{base}/status.json")),
-        link("SVG", format!("{base}/status-bands.svg")),
+        link("SVG", format!("{base}/status.svg")),
         link(lang.word("scenario_zip"), format!("{base}/scenario.zip")),
     ];
     if active == "audit" {
@@ -76,8 +76,14 @@ pub fn scenario_links(opened: &Opened, active: &str, lang: Lang) -> Vec<Value> {
             link(lang.word("scenario_zip"), format!("{base}/scenario.zip")),
         ];
     }
-    // The plan document (Kế hoạch, .docx) needs a plan: it is offered with a plan's results.
-    links.push(json!({ "label": lang.word("docx_soon"), "href": null }));
+    // The plan document (Kế hoạch, .docx) needs a plan: its page runs `draft-plan` as a job
+    // and then offers the file.
+    links.push(json!({
+        "label": lang.word("docx"),
+        "href": format!("/s/{}/draft-plan", opened.id),
+        "page": true,
+        "id": "download-docx",
+    }));
     links
 }
 
@@ -99,6 +105,9 @@ pub fn job_links(job: &Job, _lang: Lang) -> Vec<Value> {
         JobKind::Sweep => {
             links.push(link("CSV", format!("{base}/sweep.csv")));
             links.push(link("SVG", format!("{base}/sweep.svg")));
+        }
+        JobKind::DraftPlan => {
+            links.insert(0, link("DOCX (Kế hoạch)", format!("{base}/ke-hoach.docx")))
         }
     }
     links
@@ -152,7 +161,7 @@ fn json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>> {
 }
 
 /// The scenario file `name`.
-fn scenario_download(opened: &Opened, name: &str, lang: Lang) -> Result<File> {
+fn scenario_download(opened: &Opened, name: &str) -> Result<File> {
     let s = &opened.scenario;
     let file = |kind, body| File {
         name: format!("{}-{name}", opened.id),
@@ -173,13 +182,14 @@ fn scenario_download(opened: &Opened, name: &str, lang: Lang) -> Result<File> {
         ),
         "status.csv" => file(CSV, status_csv(opened)?),
         "status.json" => file(JSON, json_bytes(&opened.evaluation)?),
-        "status-bands.svg" => file(
+        "status.svg" => file(
             SVG,
-            charts::band_chart(&opened.evaluation, lang).into_bytes(),
+            charts::status_chart(&opened.evaluation, s).into_bytes(),
         ),
+        "status-bands.svg" => file(SVG, charts::band_chart(&opened.evaluation, s).into_bytes()),
         "status-criteria.svg" => file(
             SVG,
-            charts::criteria_chart(&opened.evaluation, lang).into_bytes(),
+            charts::criteria_chart(&opened.evaluation, s).into_bytes(),
         ),
         "audit.json" => file(JSON, json_bytes(&crate::audit::audit(s))?),
         "audit.xlsx" => file(
@@ -238,25 +248,14 @@ fn plan_workbook(plan: &crate::plan::Plan) -> Result<Vec<u8>> {
 
 /// The plan document (`ntm draft-plan`) of a plan job, from the job's own plan.
 fn plan_docx(job: &Job, plan: &crate::plan::Plan, opened: &Opened) -> Result<Vec<u8>> {
-    let mut receipt = crate::receipt::Receipt::new(json!({
-        "command": "draft-plan",
-        "scenario": opened.id,
-        "job": job.id,
-    }));
-    receipt.scenario(&opened.dir);
+    let receipt = super::jobs::draft_receipt(opened, job.id);
     let options = crate::document::DraftPlanOptions::default();
     let document = crate::document::plan_document(&opened.scenario, plan, &options, &receipt)?;
     crate::document::docx_bytes(&document)
 }
 
 /// The job file `name`.
-fn job_download(
-    job: &Job,
-    result: &JobResult,
-    opened: &Opened,
-    name: &str,
-    lang: Lang,
-) -> Result<File> {
+fn job_download(job: &Job, result: &JobResult, opened: &Opened, name: &str) -> Result<File> {
     let file = |kind, body| File {
         name: format!("{}-{}-{name}", job.scenario, job.id),
         kind,
@@ -270,7 +269,7 @@ fn job_download(
         (JobResult::Plan(plan), "ke-hoach.docx") => file(DOCX, plan_docx(job, plan, opened)?),
         (JobResult::Plan(plan), "spend.svg") => file(
             SVG,
-            charts::spend_chart(plan, &opened.scenario, lang).into_bytes(),
+            charts::spend_chart(plan, &opened.scenario).into_bytes(),
         ),
         (JobResult::Plan(plan), csv_name) if csv_name.ends_with(".csv") => {
             let tables = crate::report::plan_csv(plan);
@@ -280,11 +279,10 @@ fn job_download(
                 .ok_or_else(|| not_found(name))?;
             file(CSV, text.into_bytes())
         }
-        (JobResult::Compare(c), "compare.svg") => {
-            file(SVG, charts::compare_chart(c, lang).into_bytes())
-        }
+        (JobResult::Compare(c), "compare.svg") => file(SVG, charts::compare_chart(c).into_bytes()),
         (JobResult::Targets(d), "targets.toml") => file(TOML, d.toml.clone().into_bytes()),
         (JobResult::Sweep(s), "sweep.csv") => file(CSV, crate::report::sweep_csv(s).into_bytes()),
+        (JobResult::Document(d), "ke-hoach.docx") => file(DOCX, crate::document::docx_bytes(d)?),
         (JobResult::Sweep(s), "sweep.svg") => file(SVG, charts::sweep_chart(s).into_bytes()),
         _ => return Err(not_found(name)),
     })
@@ -299,7 +297,7 @@ async fn scenario_file(
     match state
         .workspace
         .get(&id)
-        .and_then(|o| scenario_download(&o, &name, lang))
+        .and_then(|o| scenario_download(&o, &name))
     {
         Ok(file) => respond(file),
         Err(error) => PageError { error, lang, state }.into_response(),
@@ -317,7 +315,7 @@ async fn job_file(
         Some((job, result)) => state
             .workspace
             .get(&job.scenario)
-            .and_then(|o| job_download(&job, &result, &o, &name, lang)),
+            .and_then(|o| job_download(&job, &result, &o, &name)),
         None => Err(Error::Unsupported {
             message: format!("job {job} has no result"),
             hint: "run it again".into(),

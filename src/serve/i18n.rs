@@ -297,10 +297,18 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("hint", "Gợi ý", "Hint"),
     ("line", "dòng", "line"),
     (
-        "docx_soon",
-        "Văn bản Kế hoạch (Word): tải về từ kết quả lập kế hoạch",
-        "Plan document (Word): download it from a plan's results",
+        "docx",
+        "Dự thảo Kế hoạch (Word, .docx)",
+        "Plan document draft (Word, .docx)",
     ),
+    ("draft_plan", "Dự thảo Kế hoạch", "Plan document draft"),
+    (
+        "draft_plan_intro",
+        "Lập kế hoạch vốn cho kịch bản như đang sửa, rồi soạn văn bản Kế hoạch (ntm draft-plan) để tải về và hoàn thiện trong Word.",
+        "Plans the scenario as edited, then writes the plan document (ntm draft-plan) to download and finish in Word.",
+    ),
+    ("draft_ready", "Đã soạn dự thảo", "Draft written"),
+    ("outline", "Nội dung dự thảo", "Outline of the draft"),
     (
         "scenario_zip",
         "Kịch bản đã sửa (.zip)",

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::workspace::Opened;
 use crate::compare::{CompareOptions, Comparison};
+use crate::document::{DraftPlanOptions, PlanDocument};
 use crate::drafting::{DraftOptions, Drafting};
 use crate::error::{Error, Result};
 use crate::plan::{Objective, Plan, PlanOptions};
@@ -35,6 +36,8 @@ pub enum JobKind {
     Targets,
     /// `ntm sweep`.
     Sweep,
+    /// `ntm draft-plan`: the plan document (Kế hoạch) of the scenario as it stands, planned.
+    DraftPlan,
 }
 
 /// A job request, as the API and the pages send it.
@@ -90,6 +93,8 @@ pub enum JobResult {
     Targets(Box<Drafting>),
     /// A sweep.
     Sweep(Box<Sweep>),
+    /// A plan document draft.
+    Document(Box<PlanDocument>),
 }
 
 impl JobResult {
@@ -103,6 +108,7 @@ impl JobResult {
             JobResult::Compare(c) => serde_json::to_value(c),
             JobResult::Targets(d) => serde_json::to_value(d),
             JobResult::Sweep(s) => serde_json::to_value(s),
+            JobResult::Document(d) => serde_json::to_value(d),
         };
         value.unwrap_or(serde_json::Value::Null)
     }
@@ -469,5 +475,27 @@ fn run(opened: &Opened, p: &Prepared, job: &Job) -> Result<JobResult> {
             };
             JobResult::Sweep(Box::new(crate::sweep::sweep(s, &p.rules, &options, &tick)?))
         }
+        JobKind::DraftPlan => {
+            let options = DraftPlanOptions {
+                plan,
+                ..DraftPlanOptions::default()
+            };
+            let receipt = draft_receipt(opened, job.id);
+            JobResult::Document(Box::new(crate::document::draft_plan(
+                s, &options, &receipt,
+            )?))
+        }
     })
+}
+
+/// The receipt a plan document made in the workbench quotes in its closing note: the command,
+/// the workspace scenario and job, and the hash of every file of the scenario as edited.
+pub fn draft_receipt(opened: &Opened, job: u64) -> crate::receipt::Receipt {
+    let mut receipt = crate::receipt::Receipt::new(serde_json::json!({
+        "command": "draft-plan",
+        "scenario": opened.id,
+        "job": job,
+    }));
+    receipt.scenario(&opened.dir);
+    receipt
 }

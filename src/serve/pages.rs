@@ -22,7 +22,7 @@ use super::{lang_of, AppState};
 use crate::catalog::TierId;
 use crate::error::Error;
 use crate::number::{format_count, format_money, format_trimmed, AVERAGE_PLACES};
-use crate::scenario::{Target, TargetKind};
+use crate::scenario::Target;
 
 type St = State<Arc<AppState>>;
 
@@ -41,6 +41,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/s/{id}/targets", get(targets))
         .route("/s/{id}/sweep", get(sweep))
         .route("/s/{id}/audit", get(audit))
+        .route("/s/{id}/draft-plan", get(draft_plan))
         .route("/jobs/{job}/view", get(job_view))
         .fallback(not_found)
 }
@@ -337,8 +338,8 @@ pub fn status_context(opened: &Opened, lang: Lang) -> Value {
         },
         "has_districts": !e.districts.is_empty(),
         "bands": bands,
-        "band_chart": charts::band_chart(e, lang),
-        "criteria_chart": charts::criteria_chart(e, lang),
+        "band_chart": charts::inline(&charts::band_chart(e, &opened.scenario), "chart-bands"),
+        "criteria_chart": charts::inline(&charts::criteria_chart(e, &opened.scenario), "chart-criteria"),
         "rows": rows,
     })
 }
@@ -354,29 +355,18 @@ async fn status(State(state): St, headers: HeaderMap, Path(id): Path<String>) ->
 /// A target as people read it, in the documents' words.
 pub fn target_label(t: &Target, opened: &Opened, lang: Lang) -> String {
     let catalog = &opened.scenario.catalog;
-    match (&t.kind, lang) {
-        (TargetKind::Criterion { criterion }, Lang::Vi) => format!(
-            "Số xã đạt tiêu chí số {criterion} ({})",
-            catalog
-                .criterion(*criterion)
-                .map_or("", |c| c.name_vi.as_str())
-        ),
-        (TargetKind::LevelCriterion { criterion, .. }, Lang::Vi) => format!(
-            "Số xã đạt tiêu chí số {criterion} ({}) thuộc Bộ tiêu chí nâng cao",
-            catalog
-                .advanced_criterion(*criterion)
-                .map_or("", |c| c.name_vi.as_str())
-        ),
-        (TargetKind::Tier { tier }, Lang::Vi) => {
-            format!("Số xã {}", tier_label(Some(*tier), Lang::Vi))
-        }
-        (TargetKind::Band { band }, Lang::Vi) => format!("Số xã đạt {band} tiêu chí"),
-        (TargetKind::AverageCriteria, Lang::Vi) => "Bình quân tiêu chí/xã".to_string(),
-        (TargetKind::MinCriteria { min }, Lang::Vi) => {
-            format!("Số xã đạt ít nhất {min} tiêu chí")
-        }
-        (_, Lang::En) => t.name(catalog),
+    match lang {
+        Lang::Vi => capitalised(&t.name_vi(catalog)),
+        Lang::En => t.name(catalog),
     }
+}
+
+/// `text` with its first letter upper-case, as a label starts (`xã đạt chuẩn` → `Xã đạt chuẩn`).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A number in a form field: grouped as the page writes numbers, exact.
@@ -657,6 +647,10 @@ async fn sweep(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> 
     job_page(&state, &headers, &id, "sweep")
 }
 
+async fn draft_plan(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    job_page(&state, &headers, &id, "draft_plan")
+}
+
 async fn audit(State(state): St, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let lang = lang_of(&headers);
     let opened = match state.workspace.get(&id) {
@@ -706,20 +700,18 @@ fn result_context(
     let downloads = super::downloads::job_links(job, lang);
     match result {
         JobResult::Plan(plan) => {
-            // Targets in the page's language: the scenario's target with the same name and year.
+            // Targets in the page's language: the outcome carries both names.
             let s = &opened.scenario;
-            let label = |name: &str, year: u16| {
-                s.targets
-                    .iter()
-                    .find(|t| t.year == year && t.name(&s.catalog) == name)
-                    .map_or(name.to_string(), |t| target_label(t, opened, lang))
-            };
             let targets: Vec<Value> = plan
                 .targets
                 .iter()
                 .map(|t| {
+                    let name = match lang {
+                        Lang::Vi => capitalised(&t.name_vi),
+                        Lang::En => t.name.clone(),
+                    };
                     json!({
-                        "name": label(&t.name, t.year), "year": t.year,
+                        "name": name, "year": t.year,
                         "target": format_trimmed(t.target, AVERAGE_PLACES, n),
                         "achieved": format_trimmed(t.achieved, AVERAGE_PLACES, n),
                         "shortfall": format_trimmed(t.shortfall, AVERAGE_PLACES, n),
@@ -735,6 +727,18 @@ fn result_context(
                         "id": p.id, "commune": p.commune, "year": p.year, "cost": money(p.cost),
                         "funding": p.funding.iter().map(|(s, a)| format!("{}: {}", charts::source_name(&opened.scenario, s, lang), money(*a))).collect::<Vec<_>>().join("; "),
                     })
+                })
+                .collect();
+            // Unreachable targets come by their English name: the scenario's target of that
+            // name gives the page's language.
+            let unreachable: Vec<String> = plan
+                .unreachable
+                .iter()
+                .map(|name| {
+                    s.targets
+                        .iter()
+                        .find(|t| t.name(&s.catalog) == *name)
+                        .map_or(name.clone(), |t| target_label(t, opened, lang))
                 })
                 .collect();
             let extra: Vec<Value> = plan
@@ -766,8 +770,8 @@ fn result_context(
                     "project_count": format_count(plan.projects.len() as u64, n),
                     "newly": newly,
                     "extra": extra,
-                    "unreachable": plan.unreachable,
-                    "spend_chart": charts::spend_chart(plan, &opened.scenario, lang),
+                    "unreachable": unreachable,
+                    "spend_chart": charts::inline(&charts::spend_chart(plan, &opened.scenario), "chart-spend"),
                     "downloads": downloads,
                 }),
             )
@@ -799,7 +803,7 @@ fn result_context(
                     "budget": money(c.budget),
                     "standard_before": format_count(c.standard_before as u64, n),
                     "columns": columns,
-                    "chart": charts::compare_chart(c, lang),
+                    "chart": charts::inline(&charts::compare_chart(c), "chart-compare"),
                     "downloads": downloads,
                 }),
             )
@@ -860,11 +864,20 @@ fn result_context(
                     "job": job.id,
                     "series": s.series,
                     "points": points,
-                    "chart": charts::sweep_chart(s),
+                    "chart": charts::inline(&charts::sweep_chart(s), "chart-sweep"),
                     "downloads": downloads,
                 }),
             )
         }
+        JobResult::Document(d) => (
+            "draft_plan_result.html",
+            json!({
+                "job": job.id,
+                "title": d.facts.scenario,
+                "outline": crate::document::render_text(d),
+                "downloads": downloads,
+            }),
+        ),
     }
 }
 

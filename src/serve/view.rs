@@ -32,6 +32,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "sweep_result.html",
         include_str!("assets/sweep_result.html"),
     ),
+    ("draft_plan.html", include_str!("assets/draft_plan.html")),
+    (
+        "draft_plan_result.html",
+        include_str!("assets/draft_plan_result.html"),
+    ),
     ("audit.html", include_str!("assets/audit.html")),
     ("error.html", include_str!("assets/error.html")),
     (
