@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod chart;
+pub mod closing;
 pub mod compare;
 pub mod consistency;
 pub mod document;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod evaluate;
 pub mod number;
 pub mod outcome;
+pub mod paying;
 pub mod plan;
 pub mod progress;
 pub mod receipt;
