@@ -26,7 +26,7 @@ use crate::text;
 use formulation::{
     planning_years, requirements_of, year_of_target, Formulation, Goal, Requirement,
 };
-use solve::{check_backend, relaxation_bound, solve, Failure, Settings, Solved};
+use solve::{bound_when_unproven, check_backend, solve, Failure, Settings, Solved};
 
 pub use marginal::{marginal, MarginalCost};
 
@@ -573,7 +573,7 @@ fn run(
         Err(Failure::Infeasible) => Ok(Run::Infeasible),
         Err(Failure::Other(message)) => match hint {
             Some(values) => Ok(Run::Solved(Solved {
-                bound: relaxation_bound(&form.model, settings),
+                bound: Some(bound_when_unproven(&form.model, settings)),
                 values,
                 optimal: false,
             })),
