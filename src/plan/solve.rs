@@ -176,6 +176,56 @@ pub(crate) fn bound_when_unproven(model: &Model, settings: Settings) -> f64 {
     }
 }
 
+/// The LP relaxation solved on a thread of its own, started when the model is built, beside the
+/// starting plan and the branch and bound (which on large models may stop with no bound).
+pub(crate) struct BackgroundBound(std::sync::mpsc::Receiver<Option<f64>>);
+
+impl BackgroundBound {
+    /// Starts the relaxation, with no time limit of its own: [`BackgroundBound::wait`] decides
+    /// how long its answer is awaited (a thread not done by then is left to finish and its
+    /// answer dropped).
+    pub fn start(model: &Model, settings: Settings) -> BackgroundBound {
+        let (send, receive) = std::sync::mpsc::channel();
+        let relaxed = model.clone();
+        let mut relax = settings;
+        relax.time_limit = None;
+        relax.deadline = None;
+        std::thread::spawn(move || {
+            // The receiver may be gone (the plan was proven without it).
+            let _ = send.send(relaxation_bound(&relaxed, relax));
+        });
+        BackgroundBound(receive)
+    }
+
+    /// The relaxation's value, waiting for it until the deadline, and at least
+    /// [`BOUND_RESERVE`] of the time limit; `None` when it is not done by then.
+    pub fn wait(&self, settings: Settings) -> Option<f64> {
+        let left = settings.deadline.map_or(0.0, |d| {
+            d.checked_duration_since(Instant::now())
+                .map_or(0.0, |d| d.as_secs_f64())
+        });
+        let reserve = settings.time_limit.map_or(1.0, |t| t * BOUND_RESERVE);
+        let wait = std::time::Duration::from_secs_f64(left.max(reserve));
+        self.0.recv_timeout(wait).ok().flatten()
+    }
+}
+
+/// The tighter of two proven bounds (the smaller when maximising), rounded to the objective's
+/// steps when they are integral.
+pub(crate) fn tighter_bound(model: &Model, a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    let best = match (a, b) {
+        (Some(a), Some(b)) => Some(match model.sense {
+            Sense::Maximize => a.min(b),
+            Sense::Minimize => a.max(b),
+        }),
+        (a, b) => a.or(b),
+    };
+    match integral_objective(model) {
+        Some(_) => best.map(|b| integral_bound(model, b)),
+        None => best,
+    }
+}
+
 /// The objective with every variable at its best end of its range, rows ignored: a bound that
 /// needs no solve (infinite when a variable that helps the objective is unbounded).
 pub(crate) fn box_bound(model: &Model) -> f64 {
@@ -487,6 +537,12 @@ mod tests {
         };
         assert_eq!(bound_when_unproven(&m, late), 4.0);
         assert_eq!(box_bound(&m), 7.0);
+        // The same relaxation on its own thread; the tighter of two bounds, rounded down.
+        let background = BackgroundBound::start(&m, late);
+        assert_eq!(background.wait(late), Some(4.0));
+        assert_eq!(tighter_bound(&m, Some(7.0), Some(4.0)), Some(4.0));
+        assert_eq!(tighter_bound(&m, None, Some(4.4)), Some(4.0));
+        assert_eq!(tighter_bound(&m, Some(5.9), None), Some(5.0));
         // min 5x − y + 2 with x in [1, 4], y in [0, 3]: at best 5·1 − 3 + 2 = 4.
         let mut m = Model::new(Sense::Minimize);
         let x = m.var("x".into(), 1.0, 4.0, true);
