@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod chart;
+pub mod closing;
 pub mod compare;
 pub mod consistency;
 pub mod document;
@@ -17,6 +18,7 @@ pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod output;
+pub mod paying;
 pub mod plan;
 pub mod progress;
 pub mod receipt;

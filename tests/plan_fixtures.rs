@@ -550,7 +550,9 @@ fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() 
     // A deadline already passed (the whole command's time used up): no solve runs and the
     // starting plan only serves the target (2 communes at standard: D and the cheapest other,
     // A for 30); it stands, reported as feasible without a proof (the optimum is 3), and the
-    // tie-break stages as unproven.
+    // tie-break stages as unproven. The bound is still proven, by the LP relaxation (run in the
+    // time kept for it): D, then A (30) and B (45) whole, and 25/80 of C: 3.3125, rounded down
+    // to 3 communes; gap (3 − 2) / 2 = 50 %.
     let options = PlanOptions {
         deadline: Some(std::time::Instant::now()),
         ..PlanOptions::default()
@@ -559,8 +561,8 @@ fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() 
     let p = plan(&s, &options).unwrap();
     assert_eq!(p.status, PlanStatus::Feasible);
     assert_eq!(p.objective, 2.0);
-    assert_eq!(p.bound, None);
-    assert_eq!(p.gap, None);
+    assert_eq!(p.bound, Some(3.0));
+    assert_eq!(p.gap, Some(0.5));
     assert_eq!(ids(&p), ["pa"]);
     assert!(p.tie_break.iter().all(|t| !t.optimal));
     // Marginal re-solves under the same deadline: none is proven.

@@ -13,6 +13,7 @@ use super::funding::{budget_rows, Funding, Group};
 pub(crate) use super::model::{lp_name, MONEY_SCALE};
 use super::model::{Model, Sense, Var};
 use crate::catalog::{Node, TierId};
+use crate::closing;
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate_communes;
 use crate::outcome::{apply_projects, cumulative_band_target};
@@ -1135,30 +1136,18 @@ impl Formulation {
 }
 
 /// The minimal sets of `open` (project, gain, years) whose gains add up to 1 (and would not
-/// without any one member), each member with its years.
+/// without any one member), each member with its years ([`closing::minimal_covers`], with the
+/// solver's 10⁻⁹ tolerance).
 fn minimal_covers(open: &[(usize, f64, Vec<u16>)]) -> Vec<Vec<(usize, Vec<u16>)>> {
-    let mut out = Vec::new();
-    for mask in 1u32..(1u32 << open.len()) {
-        let members: Vec<&(usize, f64, Vec<u16>)> = (0..open.len())
-            .filter(|i| mask & (1 << i) != 0)
-            .map(|i| &open[i])
-            .collect();
-        let sum: f64 = members.iter().map(|(_, g, _)| g).sum();
-        let least = members
-            .iter()
-            .map(|(_, g, _)| *g)
-            .fold(f64::INFINITY, f64::min);
-        if sum < 1.0 - 1e-9 || sum - least >= 1.0 - 1e-9 {
-            continue;
-        }
-        out.push(
-            members
-                .into_iter()
-                .map(|(p, _, years)| (*p, years.clone()))
-                .collect(),
-        );
-    }
-    out
+    let gains: Vec<f64> = open.iter().map(|(_, g, _)| *g).collect();
+    closing::minimal_covers(&gains)
+        .into_iter()
+        .map(|set| {
+            set.into_iter()
+                .map(|i| (open[i].0, open[i].2.clone()))
+                .collect()
+        })
+        .collect()
 }
 
 /// The covers of one (commune, criterion), with what their rows need.

@@ -15,6 +15,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::formulation::{Formulation, Goal, Measure, Requirement};
 use super::funding::{fund, totals_of};
 use crate::catalog::{Node, TierId};
+use crate::closing;
 use crate::evaluate::{CommuneStatus, Evaluator};
 use crate::scenario::{Commune, Scenario};
 
@@ -75,11 +76,12 @@ pub(crate) fn initial_plan(
         }
     }
     for list in candidates.values_mut() {
-        list.sort_by(|a, b| {
-            let ca = scenario.projects[a.0].cost.to_f64().unwrap_or(0.0) / a.1;
-            let cb = scenario.projects[b.0].cost.to_f64().unwrap_or(0.0) / b.1;
-            ca.total_cmp(&cb).then(a.0.cmp(&b.0))
-        });
+        let mut order: Vec<(usize, f64, f64)> = list
+            .iter()
+            .map(|(p, g)| (*p, scenario.projects[*p].cost.to_f64().unwrap_or(0.0), *g))
+            .collect();
+        closing::cost_per_gain_order(&mut order, 0.0);
+        *list = order.into_iter().map(|(p, _, g)| (p, g)).collect();
     }
     let mut greedy = Greedy {
         scenario,
@@ -150,9 +152,11 @@ impl Greedy<'_> {
     }
 
     fn raw_met(&self, c: usize, k: u8, extra: &[usize]) -> bool {
-        if self.scenario.communes[c].met.contains(k) {
-            return true;
-        }
+        self.scenario.communes[c].met.contains(k) || closing::Gain::closes(self.have(c, k, extra))
+    }
+
+    /// Progress on `k` in commune `c` with the gains of `extra` added.
+    fn have(&self, c: usize, k: u8, extra: &[usize]) -> f64 {
         let mut have = self.progress[c].get(&k).copied().unwrap_or(0.0);
         for p in extra {
             let proj = &self.scenario.projects[*p];
@@ -163,7 +167,7 @@ impl Greedy<'_> {
                 .map(|g| g.fraction.to_f64().unwrap_or(0.0))
                 .sum::<f64>();
         }
-        have >= 1.0 - 1e-9
+        have
     }
 
     fn evaluate(&self, c: usize) -> CommuneStatus {
@@ -194,21 +198,22 @@ impl Greedy<'_> {
                 None => false,
             };
         }
-        let mut projects = projects;
-        for (p, _) in self.candidates.get(&(c, k)).into_iter().flatten() {
-            if self.chosen.contains_key(p) || projects.contains(p) {
-                continue;
+        // The rest by cost per unit of gain until the gap is closed.
+        let open = self
+            .candidates
+            .get(&(c, k))
+            .into_iter()
+            .flatten()
+            .filter(|(p, _)| !self.chosen.contains_key(p) && !projects.contains(p))
+            .filter(|(p, _)| !self.form.x[*p].is_empty())
+            .copied();
+        match closing::close_in_order(self.have(c, k, &projects), open) {
+            Some(taken) => {
+                bundle.extend(taken.into_iter().map(|p| (p, self.form.x[p][0].0)));
+                true
             }
-            let Some((t, _)) = self.form.x[*p].first() else {
-                continue;
-            };
-            bundle.push((*p, *t));
-            projects.push(*p);
-            if self.raw_met(c, k, &projects) {
-                return true;
-            }
+            None => false,
         }
-        false
     }
 
     /// Criteria a node needs raw-met, prerequisites first.

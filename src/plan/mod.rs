@@ -26,7 +26,10 @@ use crate::text;
 use formulation::{
     planning_years, requirements_of, year_of_target, Formulation, Goal, Requirement,
 };
-use solve::{check_backend, relaxation_bound, solve, Failure, Settings, Solved};
+use solve::{
+    bound_when_unproven, check_backend, solve, tighter_bound, BackgroundBound, Failure, Settings,
+    Solved,
+};
 
 pub use marginal::{marginal, MarginalCost};
 
@@ -268,6 +271,9 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     if let Some(path) = &options.export_lp {
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
+    // The LP relaxation on a thread of its own from the start, so a search stopped by the time
+    // limit still has a useful proven bound.
+    let relaxation = BackgroundBound::start(&form.model, settings);
     let none = BTreeMap::new();
     let mut start = heuristic::initial_plan(
         scenario,
@@ -298,7 +304,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         }
         start = chosen;
     }
-    let solved = match run(scenario, &form, settings, &start)? {
+    let mut solved = match run(scenario, &form, settings, &start)? {
         Run::Solved(solved) => solved,
         Run::Infeasible => {
             let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
@@ -319,6 +325,10 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     };
     let mut chosen = form.selection(&solved.values);
     let objective = form.model.objective_of(&solved.values);
+    if !solved.optimal {
+        solved.bound = tighter_bound(&form.model, solved.bound, relaxation.wait(settings));
+        solved.optimal = solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6);
+    }
     let mut stages = Vec::new();
     if options.tie_break {
         let state_value = (goal == Goal::MinCost).then_some(objective);
@@ -573,7 +583,7 @@ fn run(
         Err(Failure::Infeasible) => Ok(Run::Infeasible),
         Err(Failure::Other(message)) => match hint {
             Some(values) => Ok(Run::Solved(Solved {
-                bound: relaxation_bound(&form.model, settings),
+                bound: Some(bound_when_unproven(&form.model, settings)),
                 values,
                 optimal: false,
             })),

@@ -116,21 +116,137 @@ pub(crate) fn solve(
         let proof = 0.999 / most.max(1.0);
         settings.gap = Some(settings.gap.unwrap_or(0.0).max(proof));
     }
-    let mut solved = solve_once(model, settings, hint)?;
+    // The branch and bound keeps back a share of its time for the relaxation bound, needed when
+    // it stops without a bound of its own.
+    let mut search = settings;
+    if model.vars.iter().any(|v| v.integer) {
+        search.time_limit = settings.time_limit.map(|t| t * (1.0 - BOUND_RESERVE));
+    }
+    let mut solved = solve_once(model, search, hint)?;
     if !solved.optimal && solved.bound.is_none() {
-        solved.bound = relaxation_bound(model, settings);
+        solved.bound = Some(bound_when_unproven(model, settings));
     }
     if steps.is_some() {
         let objective = model.objective_of(&solved.values);
-        solved.bound = solved.bound.map(|b| match model.sense {
-            Sense::Maximize => (b + 1e-6).floor(),
-            Sense::Minimize => (b - 1e-6).ceil(),
-        });
+        solved.bound = solved.bound.map(|b| integral_bound(model, b));
         if solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6) {
             solved.optimal = true;
         }
     }
     Ok(solved)
+}
+
+/// Share of a solve's time limit kept for the relaxation bound after a branch and bound that
+/// stops without a bound (microlp on large models, or the deadline passed before it ran).
+pub(crate) const BOUND_RESERVE: f64 = 0.15;
+
+/// A bound rounded to the objective's integer steps, when every term is integral.
+fn integral_bound(model: &Model, bound: f64) -> f64 {
+    match model.sense {
+        Sense::Maximize => (bound + 1e-6).floor(),
+        Sense::Minimize => (bound - 1e-6).ceil(),
+    }
+}
+
+/// A proven bound for a solve that stopped without one, so a plan is always reported optimal
+/// or with a bound and gap: the LP relaxation, given the time left before the deadline but at
+/// least [`BOUND_RESERVE`] of the time limit (so it runs even when the deadline has just
+/// passed: a bounded overrun), else the bound of the variables' own ranges
+/// ([`box_bound`]); rounded to the objective's steps when they are integral.
+pub(crate) fn bound_when_unproven(model: &Model, settings: Settings) -> f64 {
+    let mut relax = settings;
+    if let Some(deadline) = settings.deadline {
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .map_or(0.0, |d| d.as_secs_f64());
+        let reserve = settings.time_limit.map_or(1.0, |t| t * BOUND_RESERVE);
+        relax.time_limit = Some(
+            settings
+                .time_limit
+                .map_or(left, |t| t.min(left))
+                .max(reserve),
+        );
+        relax.deadline = None;
+    }
+    let bound = relaxation_bound(model, relax).unwrap_or_else(|| box_bound(model));
+    if integral_objective(model).is_some() {
+        integral_bound(model, bound)
+    } else {
+        bound
+    }
+}
+
+/// The LP relaxation solved on a thread of its own, started when the model is built, beside the
+/// starting plan and the branch and bound (which on large models may stop with no bound).
+pub(crate) struct BackgroundBound(std::sync::mpsc::Receiver<Option<f64>>);
+
+impl BackgroundBound {
+    /// Starts the relaxation, with no time limit of its own: [`BackgroundBound::wait`] decides
+    /// how long its answer is awaited (a thread not done by then is left to finish and its
+    /// answer dropped).
+    pub fn start(model: &Model, settings: Settings) -> BackgroundBound {
+        let (send, receive) = std::sync::mpsc::channel();
+        let relaxed = model.clone();
+        let mut relax = settings;
+        relax.time_limit = None;
+        relax.deadline = None;
+        std::thread::spawn(move || {
+            // The receiver may be gone (the plan was proven without it).
+            let _ = send.send(relaxation_bound(&relaxed, relax));
+        });
+        BackgroundBound(receive)
+    }
+
+    /// The relaxation's value, waiting for it until the deadline, and at least
+    /// [`BOUND_RESERVE`] of the time limit; `None` when it is not done by then.
+    pub fn wait(&self, settings: Settings) -> Option<f64> {
+        let left = settings.deadline.map_or(0.0, |d| {
+            d.checked_duration_since(Instant::now())
+                .map_or(0.0, |d| d.as_secs_f64())
+        });
+        let reserve = settings.time_limit.map_or(1.0, |t| t * BOUND_RESERVE);
+        let wait = std::time::Duration::from_secs_f64(left.max(reserve));
+        self.0.recv_timeout(wait).ok().flatten()
+    }
+}
+
+/// The tighter of two proven bounds (the smaller when maximising), rounded to the objective's
+/// steps when they are integral.
+pub(crate) fn tighter_bound(model: &Model, a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    let best = match (a, b) {
+        (Some(a), Some(b)) => Some(match model.sense {
+            Sense::Maximize => a.min(b),
+            Sense::Minimize => a.max(b),
+        }),
+        (a, b) => a.or(b),
+    };
+    match integral_objective(model) {
+        Some(_) => best.map(|b| integral_bound(model, b)),
+        None => best,
+    }
+}
+
+/// The objective with every variable at its best end of its range, rows ignored: a bound that
+/// needs no solve (infinite when a variable that helps the objective is unbounded).
+pub(crate) fn box_bound(model: &Model) -> f64 {
+    let best = |v: &super::model::VarDef| {
+        let (a, b) = (v.obj * v.lo, v.obj * v.hi);
+        let (a, b) = (
+            if a.is_nan() { 0.0 } else { a },
+            if b.is_nan() { 0.0 } else { b },
+        );
+        match model.sense {
+            Sense::Maximize => a.max(b),
+            Sense::Minimize => a.min(b),
+        }
+    };
+    model.obj_constant
+        + model
+            .vars
+            .iter()
+            .filter(|v| v.obj != 0.0)
+            .map(best)
+            .sum::<f64>()
 }
 
 /// One call of the backend, a panic inside it turned into a failure.
@@ -393,5 +509,47 @@ mod tests {
         };
         assert!(matches!(solve(&m, late, None), Err(Failure::Other(_))));
         assert_eq!(relaxation_bound(&m, late), None);
+    }
+
+    #[test]
+    fn a_solve_out_of_time_still_gets_a_proven_bound() {
+        // max 3x + 2y + 2z with 2x + 2y + 2z ≤ 3, binaries (integral objective). The deadline
+        // has passed: the relaxation still runs in the time kept for it. Relaxation: x = 1
+        // (3 per unit of weight 2) then half of y: 3 + 1 = 4; rounded down, 4. The variables'
+        // own ranges alone give 3 + 2 + 2 = 7.
+        let mut m = Model::new(Sense::Maximize);
+        let x = m.binary("x".into());
+        let y = m.binary("y".into());
+        let z = m.binary("z".into());
+        m.add_obj(x, 3.0);
+        m.add_obj(y, 2.0);
+        m.add_obj(z, 2.0);
+        m.row(
+            "r".into(),
+            vec![(x, 2.0), (y, 2.0), (z, 2.0)],
+            f64::NEG_INFINITY,
+            3.0,
+        );
+        let late = Settings {
+            time_limit: Some(10.0),
+            deadline: Some(Instant::now()),
+            ..settings()
+        };
+        assert_eq!(bound_when_unproven(&m, late), 4.0);
+        assert_eq!(box_bound(&m), 7.0);
+        // The same relaxation on its own thread; the tighter of two bounds, rounded down.
+        let background = BackgroundBound::start(&m, late);
+        assert_eq!(background.wait(late), Some(4.0));
+        assert_eq!(tighter_bound(&m, Some(7.0), Some(4.0)), Some(4.0));
+        assert_eq!(tighter_bound(&m, None, Some(4.4)), Some(4.0));
+        assert_eq!(tighter_bound(&m, Some(5.9), None), Some(5.0));
+        // min 5x − y + 2 with x in [1, 4], y in [0, 3]: at best 5·1 − 3 + 2 = 4.
+        let mut m = Model::new(Sense::Minimize);
+        let x = m.var("x".into(), 1.0, 4.0, true);
+        let y = m.var("y".into(), 0.0, 3.0, false);
+        m.add_obj(x, 5.0);
+        m.add_obj(y, -1.0);
+        m.obj_constant = 2.0;
+        assert_eq!(box_bound(&m), 4.0);
     }
 }

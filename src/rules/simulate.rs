@@ -7,10 +7,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Allocation;
+use crate::closing;
 use crate::evaluate::{evaluate_communes, Evaluation};
 use crate::outcome::{apply_projects, target_outcomes, TargetOutcome};
+use crate::paying::{pay, Pot};
 use crate::plan::FundedProject;
-use crate::scenario::{CapitalSource, Must, Project, Scenario};
+use crate::scenario::{Must, Project, Scenario};
 
 /// The local policy, as printed in reports.
 pub const POLICY: &str = "each commune spends only its own allocation (and counterpart) on its own candidate projects of the year: must-fund projects first, then repeatedly the unmet criterion whose cheapest closing bundle (its projects by cost per gap closed, until the gap is closed) is cheapest and affordable; each project is paid from the eligible pots, the most restricted pot first";
@@ -68,45 +70,6 @@ pub struct Simulation {
     pub after: Evaluation,
 }
 
-/// A commune's pot of money from one source.
-#[derive(Clone)]
-struct Pot<'a> {
-    source: &'a CapitalSource,
-    left: Decimal,
-}
-
-/// Pays `cost` of a `category` project from the pots; `None` when they cannot cover it.
-fn pay(pots: &mut [Pot], category: &str, cost: Decimal) -> Option<BTreeMap<String, Decimal>> {
-    let mut order: Vec<usize> = (0..pots.len())
-        .filter(|i| pots[*i].source.funds(category) && pots[*i].left > Decimal::ZERO)
-        .collect();
-    let eligible: Decimal = order.iter().map(|i| pots[*i].left).sum();
-    if eligible < cost {
-        return None;
-    }
-    let breadth = |p: &Pot| {
-        if p.source.categories.iter().any(|c| c == "*") {
-            usize::MAX
-        } else {
-            p.source.categories.len()
-        }
-    };
-    order.sort_by_key(|i| (breadth(&pots[*i]), *i));
-    let mut funding = BTreeMap::new();
-    let mut due = cost;
-    for i in order {
-        let take = due.min(pots[i].left);
-        if take > Decimal::ZERO {
-            pots[i].left -= take;
-            *funding
-                .entry(pots[i].source.id.clone())
-                .or_insert(Decimal::ZERO) += take;
-            due -= take;
-        }
-    }
-    Some(funding)
-}
-
 /// The cheapest bundle of `candidates` closing the gap on `criterion` given `progress`.
 fn bundle(
     candidates: &[&Project],
@@ -114,7 +77,7 @@ fn bundle(
     criterion: u8,
     progress: Decimal,
 ) -> Option<(Decimal, Vec<usize>)> {
-    let mut options: Vec<(usize, Decimal)> = candidates
+    let mut options: Vec<(usize, Decimal, Decimal)> = candidates
         .iter()
         .enumerate()
         .filter(|(i, _)| !funded[*i])
@@ -122,26 +85,12 @@ fn bundle(
             p.gains
                 .iter()
                 .find(|g| g.criterion == criterion)
-                .map(|g| (i, g.fraction))
+                .map(|g| (i, p.cost, g.fraction))
         })
         .collect();
-    options.sort_by(|(a, fa), (b, fb)| {
-        (candidates[*a].cost / fa)
-            .cmp(&(candidates[*b].cost / fb))
-            .then(a.cmp(b))
-    });
-    let mut closed = progress;
-    let mut cost = Decimal::ZERO;
-    let mut chosen = Vec::new();
-    for (i, fraction) in options {
-        if closed >= Decimal::ONE {
-            break;
-        }
-        closed += fraction;
-        cost += candidates[i].cost;
-        chosen.push(i);
-    }
-    (closed >= Decimal::ONE).then_some((cost, chosen))
+    closing::cost_per_gain_order(&mut options, Decimal::ZERO);
+    let chosen = closing::close_in_order(progress, options.iter().map(|o| (o.0, o.2)))?;
+    Some((chosen.iter().map(|i| candidates[*i].cost).sum(), chosen))
 }
 
 /// Simulates communes spending an allocation on their own projects (see [`POLICY`]).

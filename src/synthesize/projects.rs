@@ -12,9 +12,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::TierId;
+use crate::closing;
 use crate::error::{Diagnostic, Error, Result};
 use crate::evaluate::evaluate_communes;
 use crate::outcome::{apply_projects, cumulative_band_target, target_outcomes, TargetOutcome};
+use crate::paying;
 use crate::scenario::{
     Amount, CapitalSource, Category, Commune, Gain, Must, Project, Scenario, Target, TargetKind,
 };
@@ -795,7 +797,7 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
             )
         })
         .collect();
-    let fundable = max_funding(
+    let fundable = paying::max_funding(
         &by_category.values().copied().collect::<Vec<_>>(),
         &capacities,
     );
@@ -848,83 +850,17 @@ fn cheapest_closure(
         }
     };
     if own.len() > 12 {
-        let mut sorted = own.to_vec();
-        sorted.sort_by_key(|&j| (cost(j) / gain(j).max(Decimal::new(1, 2)), j));
-        let mut total = (Decimal::ZERO, Decimal::ZERO);
-        let mut set = Vec::new();
-        for j in sorted {
-            if total.0 >= Decimal::ONE {
-                break;
-            }
-            total = (total.0 + gain(j), total.1 + cost(j));
-            set.push(j);
-        }
-        return (total.0 >= Decimal::ONE).then_some((total.1, set));
+        // Too many for every subset: by cost per unit of gain, a gain counting as at least 0.01.
+        let mut order: Vec<(usize, Decimal, Decimal)> =
+            own.iter().map(|&j| (j, cost(j), gain(j))).collect();
+        closing::cost_per_gain_order(&mut order, Decimal::new(1, 2));
+        let set = closing::close_in_order(Decimal::ZERO, order.iter().map(|o| (o.0, o.2)))?;
+        return Some((set.iter().map(|&j| cost(j)).sum(), set));
     }
-    let mut best: Option<(Decimal, Vec<usize>)> = None;
-    for mask in 1u32..(1 << own.len()) {
-        let set: Vec<usize> = (0..own.len())
-            .filter(|b| mask & (1 << b) != 0)
-            .map(|b| own[b])
-            .collect();
-        let closes: Decimal = set.iter().map(|&j| gain(j)).sum();
-        let total: Decimal = set.iter().map(|&j| cost(j)).sum();
-        if closes >= Decimal::ONE && best.as_ref().is_none_or(|(b, _)| total < *b) {
-            best = Some((total, set));
-        }
-    }
-    best
-}
-
-/// Most of `needs` (per category) the sources can pay, each source up to its budget and only for
-/// the categories it funds: a max flow (Edmonds-Karp) over categories → sources, exact decimals.
-fn max_funding(needs: &[Decimal], sources: &[(Decimal, Vec<bool>)]) -> Decimal {
-    let (n_cat, n_src) = (needs.len(), sources.len());
-    let nodes = n_cat + n_src + 2;
-    let (start, sink) = (0, nodes - 1);
-    let mut capacity = vec![vec![Decimal::ZERO; nodes]; nodes];
-    for (c, need) in needs.iter().enumerate() {
-        capacity[start][1 + c] = *need;
-        for (s, (_, funds)) in sources.iter().enumerate() {
-            if funds.get(c).copied().unwrap_or(false) {
-                capacity[1 + c][1 + n_cat + s] = *need;
-            }
-        }
-    }
-    for (s, (budget, _)) in sources.iter().enumerate() {
-        capacity[1 + n_cat + s][sink] = *budget;
-    }
-    let mut flow = Decimal::ZERO;
-    loop {
-        let mut parent = vec![usize::MAX; nodes];
-        parent[start] = start;
-        let mut queue = std::collections::VecDeque::from([start]);
-        while let Some(u) = queue.pop_front() {
-            for v in 0..nodes {
-                if parent[v] == usize::MAX && capacity[u][v] > Decimal::ZERO {
-                    parent[v] = u;
-                    queue.push_back(v);
-                }
-            }
-        }
-        if parent[sink] == usize::MAX {
-            return flow;
-        }
-        let mut bottleneck = Decimal::MAX;
-        let mut v = sink;
-        while v != start {
-            bottleneck = bottleneck.min(capacity[parent[v]][v]);
-            v = parent[v];
-        }
-        let mut v = sink;
-        while v != start {
-            let u = parent[v];
-            capacity[u][v] -= bottleneck;
-            capacity[v][u] += bottleneck;
-            v = u;
-        }
-        flow += bottleneck;
-    }
+    let gains: Vec<Decimal> = own.iter().map(|&j| gain(j)).collect();
+    let costs: Vec<Decimal> = own.iter().map(|&j| cost(j)).collect();
+    closing::cheapest_cover(&gains, &costs)
+        .map(|(total, set)| (total, set.into_iter().map(|b| own[b]).collect()))
 }
 
 /// Projects and cost of one category.
