@@ -26,7 +26,12 @@ pub fn replicate(source: &Path, out: &Path, factor: u32, name: &str) -> Result<(
     write(&out.join("scenario.toml"), &toml_text)?;
     let communes = copy_rows(&source.join(&communes_file), factor, &["id"], &["name"])?;
     write(&out.join("communes.csv"), &communes)?;
-    let projects = copy_rows(&source.join(&projects_file), factor, &["id", "commune"], &[])?;
+    let projects = copy_rows(
+        &source.join(&projects_file),
+        factor,
+        &["id", "commune"],
+        &[],
+    )?;
     write(&out.join("projects.csv"), &projects)?;
     Ok(())
 }
@@ -62,7 +67,10 @@ fn scale_scenario(table: &mut toml::Table, factor: u32, name: &str) -> Result<()
         file_key(table, "synthetic", "")
     );
     table.insert("synthetic".into(), note.trim().into());
-    if let Some(sources) = table.get_mut("capital_sources").and_then(|v| v.as_array_mut()) {
+    if let Some(sources) = table
+        .get_mut("capital_sources")
+        .and_then(|v| v.as_array_mut())
+    {
         for source in sources {
             if let Some(budget) = source.get_mut("budget").and_then(|b| b.as_table_mut()) {
                 for (_, amount) in budget.iter_mut() {
@@ -88,7 +96,9 @@ fn scaled(value: &toml::Value, factor: u32) -> Result<toml::Value, String> {
         toml::Value::Integer(n) => Ok(toml::Value::Integer(n * i64::from(factor))),
         toml::Value::String(s) => {
             let amount = parse_decimal(s).map_err(|e| e.to_string())?;
-            Ok(toml::Value::String((amount * times).normalize().to_string()))
+            Ok(toml::Value::String(
+                (amount * times).normalize().to_string(),
+            ))
         }
         toml::Value::Float(f) => Ok(toml::Value::String(
             (Decimal::try_from(*f).map_err(|e| e.to_string())? * times)

@@ -14,9 +14,9 @@ use std::path::Path;
 
 use rust_decimal::prelude::ToPrimitive;
 
+use super::formulation::Requirement;
 use super::formulation::{planning_years, requirements_of, Measure};
 use super::model::{Model, Sense, Var};
-use super::formulation::Requirement;
 use super::Objective;
 use crate::catalog::{Node, TierId};
 use crate::error::Result;
@@ -359,7 +359,7 @@ mod tests {
             time_limit: Some(60.0),
             gap: None,
         };
-        let solved = solve(&model, settings, None).ok().expect("solved");
+        let solved = solve(&model, settings, None).expect("solved");
         assert!(solved.optimal);
         model.objective_of(&solved.values)
     }
@@ -377,8 +377,16 @@ mod tests {
     fn plain_model_has_one_binary_per_project_year() {
         let (_dir, scenario) = two_year_fixture(false);
         let model = plain_model(&scenario, Objective::MaxStandard).unwrap();
-        let selections = model.vars.iter().filter(|v| v.name.starts_with('x')).count();
-        let funding = model.vars.iter().filter(|v| v.name.starts_with('f')).count();
+        let selections = model
+            .vars
+            .iter()
+            .filter(|v| v.name.starts_with('x'))
+            .count();
+        let funding = model
+            .vars
+            .iter()
+            .filter(|v| v.name.starts_with('f'))
+            .count();
         assert_eq!((selections, funding), (2, 2));
     }
 }
