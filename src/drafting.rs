@@ -16,6 +16,9 @@ use crate::catalog::TierId;
 use crate::compare::{budget_in, comparison_scenario};
 use crate::error::Result;
 use crate::evaluate::{self, Evaluation};
+use crate::number::{
+    format_count, format_money, format_trimmed, round_half_up, NumberStyle, AVERAGE_PLACES,
+};
 use crate::plan::{self, Objective, PlanOptions, PlanStatus};
 use crate::scenario::{Scenario, Target, TargetKind};
 
@@ -84,10 +87,8 @@ pub struct DraftOptions {
     pub plan: PlanOptions,
 }
 
-/// `60/94` in English, `60/94` in Vietnamese; decimals with a comma in Vietnamese.
-fn vi_decimal(value: Decimal) -> String {
-    value.normalize().to_string().replace('.', ",")
-}
+const VI: NumberStyle = NumberStyle::Vietnamese;
+const EN: NumberStyle = NumberStyle::English;
 
 fn phrases(
     name_en: &str,
@@ -96,17 +97,33 @@ fn phrases(
     after: usize,
     total: usize,
 ) -> (String, String) {
+    // Each phrase writes numbers the way its language does (1.019 xã; 1,019 communes).
+    let n = |count: usize, style| format_count(count as u64, style);
     let more = after.saturating_sub(baseline);
     if more == 0 {
         (
-            format!("{name_en}: kept at {after}/{total} communes"),
-            format!("{name_vi}: giữ vững {after}/{total} xã"),
+            format!(
+                "{name_en}: kept at {}/{} communes",
+                n(after, EN),
+                n(total, EN)
+            ),
+            format!("{name_vi}: giữ vững {}/{} xã", n(after, VI), n(total, VI)),
         )
     } else {
         let communes = if more == 1 { "commune" } else { "communes" };
         (
-            format!("{name_en}: {more} more {communes}, {after}/{total} in total"),
-            format!("{name_vi}: thêm {more} xã, nâng tổng số lên {after}/{total} xã"),
+            format!(
+                "{name_en}: {} more {communes}, {}/{} in total",
+                n(more, EN),
+                n(after, EN),
+                n(total, EN)
+            ),
+            format!(
+                "{name_vi}: thêm {} xã, nâng tổng số lên {}/{} xã",
+                n(more, VI),
+                n(after, VI),
+                n(total, VI)
+            ),
         )
     }
 }
@@ -168,16 +185,26 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             baseline: d(b),
             achievable: d(a),
             stretch: None,
-            phrase_en: format!("Communes with {} criteria: {a} (now {b})", band.id),
+            phrase_en: format!(
+                "Communes with at least {} criteria beyond higher targets (band {}): {} (now {})",
+                band.min,
+                band.id,
+                format_count(a as u64, EN),
+                format_count(b as u64, EN)
+            ),
             phrase_vi: format!(
-                "Số xã đạt từ {} tiêu chí: {a} xã (hiện nay {b} xã)",
-                band.id
+                "Số xã đạt từ {} tiêu chí trở lên ngoài chỉ tiêu nhóm cao hơn (nhóm {}): {} xã (hiện nay {} xã)",
+                band.min,
+                band.id,
+                format_count(a as u64, VI),
+                format_count(b as u64, VI)
             ),
         });
     }
-    let average =
-        (after.summary.average_criteria * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED;
-    let average_before = before.summary.average_criteria.round_dp(2);
+    // Averages as the documents print them: rounded half-up at two decimals (41/3 = 13,67),
+    // the precision targets are checked at.
+    let average = round_half_up(after.summary.average_criteria, AVERAGE_PLACES);
+    let average_before = round_half_up(before.summary.average_criteria, AVERAGE_PLACES);
     targets.push(DraftTarget {
         kind: TargetKind::AverageCriteria,
         baseline: average_before,
@@ -185,16 +212,63 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
         stretch: None,
         phrase_en: format!(
             "Average criteria per commune: {} (now {})",
-            average.normalize(),
-            average_before.normalize()
+            format_trimmed(average, AVERAGE_PLACES, EN),
+            format_trimmed(average_before, AVERAGE_PLACES, EN)
         ),
         phrase_vi: format!(
             "Bình quân đạt {} tiêu chí/xã (hiện nay {})",
-            vi_decimal(average),
-            vi_decimal(average_before)
+            format_trimmed(average, AVERAGE_PLACES, VI),
+            format_trimmed(average_before, AVERAGE_PLACES, VI)
         ),
     });
     targets
+}
+
+/// The scenario's targets on a criterion of the advanced set, drafted at what the plan reaches:
+/// no project raises such a criterion, so the count stays where it is, and the phrase says so
+/// beside the scenario's own figure.
+fn level_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -> Vec<DraftTarget> {
+    let total = after.summary.communes;
+    let mut drafted: Vec<DraftTarget> = Vec::new();
+    for t in &scenario.targets {
+        let TargetKind::LevelCriterion { criterion, level } = t.kind else {
+            continue;
+        };
+        if drafted.iter().any(|d| d.kind == t.kind) {
+            continue;
+        }
+        let count = |e: &Evaluation| {
+            e.advanced_criteria
+                .iter()
+                .find(|c| c.id == criterion)
+                .map_or(0, |c| c.met)
+        };
+        let (b, a) = (count(before), count(after));
+        let (name_en, name_vi) = scenario
+            .catalog
+            .advanced_criterion(criterion)
+            .map_or((String::new(), String::new()), |c| {
+                (c.name_en.clone(), c.name_vi.clone())
+            });
+        drafted.push(DraftTarget {
+            kind: t.kind.clone(),
+            baseline: Decimal::from(b),
+            achievable: Decimal::from(a),
+            stretch: None,
+            phrase_en: format!(
+                "Criterion {criterion} of the {} set ({name_en}): {a}/{total} communes (now {b}); no project raises it; the scenario's target is {} by {}",
+                level.as_str(),
+                t.value.normalize(),
+                t.year
+            ),
+            phrase_vi: format!(
+                "Tiêu chí số {criterion} ({name_vi}) thuộc Bộ tiêu chí xã nông thôn mới nâng cao: {a}/{total} xã (hiện nay {b} xã); chưa có dự án nâng tiêu chí này; chỉ tiêu của kịch bản: {} xã đến năm {}",
+                crate::number::format_trimmed(t.value, 2, crate::number::NumberStyle::Vietnamese),
+                t.year
+            ),
+        });
+    }
+    drafted
 }
 
 /// The `[[targets]]` TOML of drafted targets.
@@ -223,6 +297,11 @@ pub fn targets_toml(d: &Drafting) -> String {
         match &t.kind {
             TargetKind::Criterion { criterion } => out.push_str(&format!(
                 "criterion = {criterion}\ncommunes = {}\n",
+                t.achievable
+            )),
+            TargetKind::LevelCriterion { criterion, level } => out.push_str(&format!(
+                "criterion = {criterion}\nlevel = \"{}\"\ncommunes = {}\n",
+                level.as_str(),
                 t.achievable
             )),
             TargetKind::Tier { tier } => out.push_str(&format!(
@@ -279,6 +358,7 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
                 year,
                 kind: kind.clone(),
                 value: Decimal::from(*value),
+                added: None,
                 source: "ntm targets: joint check".into(),
             })
             .collect();
@@ -294,10 +374,19 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
                 "criteria met ≥ {} in all",
                 broad.after.summary.total_criteria
             ),
-            explanation: format!(
-                "the plan with most communes at standard meets {} criteria in all; the plan with most criteria met reaches {} communes at standard",
-                best.after.summary.total_criteria, broad.after.summary.standard
-            ),
+            explanation: {
+                let (criteria, standard) = (
+                    u64::from(best.after.summary.total_criteria),
+                    broad.after.summary.standard as u64,
+                );
+                format!(
+                    "kế hoạch nhiều xã đạt chuẩn nhất đạt tổng {} tiêu chí; kế hoạch nhiều tiêu chí nhất có {} xã đạt chuẩn (the plan with most communes at standard meets {} criteria in all; the plan with most criteria met reaches {} communes at standard)",
+                    format_count(criteria, VI),
+                    format_count(standard, VI),
+                    format_count(criteria, EN),
+                    format_count(standard, EN)
+                )
+            },
         });
     }
     let mut gaps: Vec<(usize, u8, usize)> = best
@@ -323,7 +412,7 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
             )
         }));
         let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
-        if joint.status != PlanStatus::Infeasible {
+        if joint.status.meets_all_targets() {
             chosen = joint;
             gaps.clear();
         }
@@ -335,20 +424,22 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
             (TargetKind::Criterion { criterion }, count),
         ];
         let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
-        if joint.status != PlanStatus::Infeasible {
+        if joint.status.meets_all_targets() {
             stretches.push((criterion, count));
         } else {
             trade_offs.push(TradeOff {
                 first: format!("communes at standard ≥ {standard}"),
                 second: format!("c{criterion} ≥ {count}"),
                 explanation: format!(
-                    "each is reachable alone, both together need more than the {} million VND of {year}",
-                    budget_in(&base, year).normalize()
+                    "mỗi chỉ tiêu đạt được riêng lẻ, cả hai cùng lúc cần hơn {} triệu đồng của năm {year} (each is reachable alone, both together need more than the {} million VND of {year})",
+                    format_money(budget_in(&base, year), VI),
+                    format_money(budget_in(&base, year), EN)
                 ),
             });
         }
     }
     let mut targets = draft_targets(&base, &before, &chosen.after);
+    targets.extend(level_targets(scenario, &before, &chosen.after));
     for (criterion, count) in stretches {
         if let Some(t) = targets
             .iter_mut()

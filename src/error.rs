@@ -4,6 +4,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+/// Longest message a diagnostic carries, in characters: errors never echo more of the input.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
+fn clip(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}… (cut)", &message[..cut]),
+        None => message,
+    }
+}
+
 /// One problem found in an input file, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -20,13 +30,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem in `file` at `line` (if known).
+    /// A problem in `file` at `line` (if known). A message that quotes a long piece of input
+    /// is cut to [`MAX_MESSAGE_CHARS`] characters.
     pub fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
             line,
             column: None,
-            message: message.into(),
+            message: clip(message.into()),
             hint: None,
         }
     }
@@ -78,6 +89,9 @@ pub enum Error {
     /// The solver failed for a reason other than infeasibility.
     #[error("solver failed: {0}")]
     Solver(String),
+    /// An internal invariant failed: a bug in ntm, never a problem of the input.
+    #[error("internal error (a bug in ntm; please report it with the scenario): {0}")]
+    Internal(String),
     /// A request that cannot be carried out with the given inputs.
     #[error("{message}")]
     Unsupported {

@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::catalog::{Catalog, Node, TierId};
-use crate::scenario::{Commune, CriteriaSet, Scenario};
+use crate::number::{round_half_up, AVERAGE_PLACES};
+use crate::scenario::{Commune, CriteriaSet, Scenario, TargetKind};
 
 /// One commune's standing.
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +72,43 @@ pub struct CriterionCount {
     pub met: usize,
 }
 
+/// A target on a criterion of a higher tier's own set, against the communes now (chỉ tiêu
+/// tiêu chí nâng cao).
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelTargetStatus {
+    /// Criterion id in the level's set.
+    pub criterion: u8,
+    /// The set's tier (`advanced`).
+    pub level: TierId,
+    /// English name.
+    pub name_en: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Year by whose end it should hold.
+    pub year: u16,
+    /// Communes the target asks for.
+    pub target: Decimal,
+    /// Communes meeting it now.
+    pub now: usize,
+    /// Document and section.
+    pub source: String,
+}
+
+/// A criterion decided from an indicator value, explained (giải thích theo chỉ tiêu).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorExplanation {
+    /// Commune id.
+    pub commune: String,
+    /// Commune name.
+    pub name: String,
+    /// The decision: value, threshold, region, gap and sources.
+    #[serde(flatten)]
+    pub decision: crate::scenario::IndicatorDecision,
+    /// One line, in the documents' phrasing, e.g. "c10 Thu nhập: 36,2 < 39 triệu đồng/người
+    /// (Trung du và miền núi phía Bắc, 2022), thiếu 2,8".
+    pub text: String,
+}
+
 /// A district's summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictSummary {
@@ -94,6 +131,15 @@ pub struct Evaluation {
     pub summary: Summary,
     /// Per criterion.
     pub criteria: Vec<CriterionCount>,
+    /// Per criterion of the advanced set (QĐ 318 Phụ lục II, columns `aN`): communes meeting it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub advanced_criteria: Vec<CriterionCount>,
+    /// The scenario's targets on criteria of the advanced set, against the communes now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub level_targets: Vec<LevelTargetStatus>,
+    /// Criteria decided from indicator values, each explained.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorExplanation>,
     /// Per district (empty without districts).
     pub districts: Vec<DistrictSummary>,
     /// Per commune.
@@ -108,8 +154,14 @@ fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, 
     map.end()
 }
 
+/// An average as an exact decimal string, rounded half-up at the published precision
+/// ([`AVERAGE_PLACES`]): 41/3 is `"13.67"`, never a float.
 fn two_decimals<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(value.round_dp(2).to_f64().unwrap_or(0.0))
+    s.serialize_str(
+        &round_half_up(*value, AVERAGE_PLACES)
+            .normalize()
+            .to_string(),
+    )
 }
 
 /// Evaluates communes against a catalog: the dependency graph is walked once at construction
@@ -271,14 +323,28 @@ pub fn evaluate_communes(
     let evaluator = Evaluator::new(catalog);
     let per_commune: Vec<CommuneStatus> = communes.iter().map(|c| evaluator.commune(c)).collect();
     let all: Vec<&CommuneStatus> = per_commune.iter().collect();
+    let count = |c: &crate::catalog::Criterion, met: usize| CriterionCount {
+        id: c.id,
+        name_en: c.name_en.clone(),
+        name_vi: c.name_vi.clone(),
+        met,
+    };
     let criteria = catalog
         .criteria
         .iter()
-        .map(|c| CriterionCount {
-            id: c.id,
-            name_en: c.name_en.clone(),
-            name_vi: c.name_vi.clone(),
-            met: per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
+        .map(|c| {
+            count(
+                c,
+                per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
+            )
+        })
+        .collect();
+    let advanced_criteria = catalog
+        .advanced_criteria
+        .iter()
+        .map(|c| {
+            let met = communes.iter().filter(|x| x.advanced_met.contains(c.id));
+            count(c, met.count())
         })
         .collect();
     let mut by_district: BTreeMap<&str, Vec<&CommuneStatus>> = BTreeMap::new();
@@ -299,6 +365,9 @@ pub fn evaluate_communes(
         catalog: catalog.id.clone(),
         summary: summarize(catalog, &all),
         criteria,
+        advanced_criteria,
+        level_targets: Vec::new(),
+        indicators: Vec::new(),
         districts,
         per_commune,
     }
@@ -306,9 +375,81 @@ pub fn evaluate_communes(
 
 /// Evaluates a scenario's baseline.
 pub fn evaluate(scenario: &Scenario) -> Evaluation {
-    evaluate_communes(
+    let mut evaluation = evaluate_communes(
         &scenario.catalog,
         &scenario.communes,
         scenario.synthetic.clone(),
-    )
+    );
+    evaluation.level_targets = scenario
+        .targets
+        .iter()
+        .filter_map(|t| match t.kind {
+            TargetKind::LevelCriterion { criterion, level } => {
+                let count = evaluation
+                    .advanced_criteria
+                    .iter()
+                    .find(|c| c.id == criterion);
+                Some(LevelTargetStatus {
+                    criterion,
+                    level,
+                    name_en: count.map_or_else(String::new, |c| c.name_en.clone()),
+                    name_vi: count.map_or_else(String::new, |c| c.name_vi.clone()),
+                    year: t.year,
+                    target: t.value,
+                    now: count.map_or(0, |c| c.met),
+                    source: t.source.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    evaluation.indicators = scenario
+        .indicator_decisions
+        .iter()
+        .map(|d| explain(scenario, d))
+        .collect();
+    evaluation
+}
+
+/// "c10 Thu nhập: 36,2 < 39 triệu đồng/người (Trung du và miền núi phía Bắc, 2022), thiếu 2,8".
+fn explain(scenario: &Scenario, d: &crate::scenario::IndicatorDecision) -> IndicatorExplanation {
+    use crate::catalog::Comparison;
+    use crate::number::{format_trimmed, NumberStyle};
+    let n = |v: Decimal| format_trimmed(v, 2, NumberStyle::Vietnamese);
+    let catalog = &scenario.catalog;
+    let criterion = catalog
+        .criterion(d.criterion)
+        .map_or(String::new(), |c| c.name_vi.clone());
+    let unit = catalog
+        .indicator(&d.indicator)
+        .map_or(String::new(), |i| i.unit.clone());
+    let region = catalog
+        .regions
+        .iter()
+        .find(|r| r.id == d.region)
+        .map_or(d.region.clone(), |r| r.name_vi.clone());
+    let region = match d.via_attribute.as_deref() {
+        Some("difficult") => format!("{region}, áp dụng cho xã ĐBKK"),
+        Some(other) => format!("{region}, áp dụng theo đặc điểm {other}"),
+        None => region,
+    };
+    let (sign, word) = match (d.comparison, d.met) {
+        (Comparison::AtLeast, true) => ("≥", "đạt".to_string()),
+        (Comparison::AtMost, true) => ("≤", "đạt".to_string()),
+        (Comparison::AtLeast, false) => ("<", format!("thiếu {}", n(d.gap))),
+        (Comparison::AtMost, false) => (">", format!("vượt {}", n(d.gap))),
+    };
+    let commune = &scenario.communes[d.commune];
+    IndicatorExplanation {
+        commune: commune.id.clone(),
+        name: commune.name.clone(),
+        decision: d.clone(),
+        text: format!(
+            "c{} {criterion}: {} {sign} {} {unit} ({region}, {}), {word}",
+            d.criterion,
+            n(d.value),
+            n(d.threshold),
+            d.year
+        ),
+    }
 }

@@ -7,17 +7,23 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod chart;
 pub mod compare;
 pub mod consistency;
+pub mod document;
 pub mod drafting;
 pub mod error;
 pub mod evaluate;
 pub mod number;
 pub mod outcome;
 pub mod plan;
+pub mod progress;
+pub mod receipt;
+pub mod reevaluate;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod serve;
 pub mod sweep;
 pub mod synthesize;
 pub mod text;

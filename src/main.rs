@@ -1,7 +1,6 @@
 //! `ntm`: the command-line face of the library. Parses arguments, calls the library, renders
 //! results as tables or JSON, and errors with file, line and hint.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,9 +19,13 @@ use ntm::scenario::{LoadOptions, Scenario};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Write numbers the English way (4,916,475; 12.5) instead of the Vietnamese (4.916.475; 12,5).
+    #[arg(long, global = true)]
+    en_numbers: bool,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Serialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
 enum Command {
     /// Validate a scenario without running anything (kiểm tra dữ liệu).
     Check {
@@ -45,6 +48,19 @@ enum Command {
         /// Also write the tables to this Excel workbook (with the commune data in import format).
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Also draw the status chart (criteria and bands) to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Re-evaluate under another criteria set through the mapping between the sets (e.g.
+        /// `qd318-2022` for a scenario on `qd1980-2016`); prints the mapping's assumptions.
+        #[arg(long, value_name = "ID")]
+        catalog: Option<String>,
+    },
+    /// Criteria sets (bộ tiêu chí): compare two of them.
+    Catalog {
+        #[command(subcommand)]
+        #[serde(rename = "catalog-command")]
+        command: CatalogCommand,
     },
     /// Check the published figures and targets against each other (kiểm tra số liệu công bố).
     Audit {
@@ -77,6 +93,9 @@ enum Command {
         scenario: PathBuf,
         /// Workbook to write.
         file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Divide capital among communes by a rule, then simulate what they do with it (phân bổ vốn).
     Allocate {
@@ -117,6 +136,9 @@ enum Command {
         /// Planner time limit per solve, seconds.
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
+        /// Also draw the rules side by side to this SVG file.
+        #[arg(long, value_name = "FILE", conflicts_with = "with")]
+        svg: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -137,7 +159,7 @@ enum Command {
         /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
         #[arg(long = "rule")]
         rules: Vec<String>,
-        /// Divide these capital sources instead of the rules' own.
+        /// Sources the rules divide and the curve moves (default: every state-budget source).
         #[arg(long = "source")]
         sources: Vec<String>,
         /// Scale only these sources (default: all in play).
@@ -183,12 +205,17 @@ enum Command {
         /// Solver backend (`highs` needs a build with `--features highs`).
         #[arg(long, value_enum, default_value = "microlp")]
         solver: Backend,
-        /// Stop the search after this many seconds (the best plan found is returned).
+        /// Stop the search after this many seconds, for the whole command (the best plan found
+        /// is returned).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Stop when the proven relative gap is at most this (0.01 = 1 %).
         #[arg(long)]
         gap: Option<f64>,
+        /// Keep the first plan with the best objective: skip the tie-break stages (least
+        /// state-budget spend, then least total spend).
+        #[arg(long)]
+        no_tie_break: bool,
         /// Also write the model to this file in LP format.
         #[arg(long)]
         export_lp: Option<PathBuf>,
@@ -206,6 +233,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draft the year's plan document (Kế hoạch) as an editable Word file (dự thảo kế hoạch).
+    DraftPlan {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Write the draft to this .docx file.
+        #[arg(long, value_name = "FILE")]
+        docx: Option<PathBuf>,
+        /// Replace FILE if it exists (it may hold hand edits).
+        #[arg(long)]
+        force: bool,
+        /// Divide the capital by this rule (id or file) and add the allocation.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Draft the targets with `ntm targets` when the scenario has none.
+        #[arg(long)]
+        draft_targets: bool,
+        /// Issuing area, e.g. "Huyện Mường Tè" (default: the scenario's province).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Place of the date line (default: the area's name).
+        #[arg(long)]
+        place: Option<String>,
+        /// What the plan optimises.
+        #[arg(long, value_enum, default_value = "max-standard")]
+        objective: Objective,
+        /// Planner time limit per solve, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+        /// Print the document's outline as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the criteria dependency graph (đồ thị điều kiện).
     Graph {
         /// Catalog id or file.
@@ -217,6 +276,24 @@ enum Command {
         /// Same as `--format json`.
         #[arg(long)]
         json: bool,
+    },
+    /// Local web workbench in the browser: status, plan, rules, targets, sweep, audit (bàn làm việc).
+    Serve {
+        /// Address to listen on (127.0.0.1 keeps it on this computer).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 8321)]
+        port: u16,
+        /// The workbench's own folder: opened scenarios are copied here and edited here.
+        #[arg(long, default_value = "ntm-workspace")]
+        workspace: PathBuf,
+        /// Another folder scenarios may be opened from (repeat).
+        #[arg(long = "root")]
+        roots: Vec<PathBuf>,
+        /// Do not open the browser.
+        #[arg(long)]
+        no_open: bool,
     },
     /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
     /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
@@ -238,7 +315,23 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Subcommand, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum CatalogCommand {
+    /// Old criterion → new criterion, what carries over and what must be re-assessed (so sánh bộ tiêu chí).
+    Diff {
+        /// Old catalog id or file, e.g. `qd1980-2016`.
+        from: String,
+        /// New catalog id or file, e.g. `qd318-2022`.
+        to: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
 enum GraphFormat {
     Dot,
     Json,
@@ -267,18 +360,167 @@ fn show(json: bool, value: &impl Serialize, render: impl FnOnce() -> String) -> 
     }
 }
 
+/// The receipt of this run, attached to every JSON output (set once in `main`).
+static RECEIPT: std::sync::OnceLock<ntm::receipt::Receipt> = std::sync::OnceLock::new();
+
+/// Prints `value` as JSON, with the run's receipt as its first field.
 fn print_json(value: &impl Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Solver(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
+    let value = match RECEIPT.get() {
+        Some(receipt) => ntm::receipt::attach(receipt, value),
+        None => value,
+    };
+    let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Internal(e.to_string()))?;
     emit(&format!("{text}\n"));
     Ok(())
+}
+
+impl Command {
+    /// Whether the output is JSON (on failure too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Check { json, .. }
+            | Command::Evaluate { json, .. }
+            | Command::Audit { json, .. }
+            | Command::ImportXlsx { json, .. }
+            | Command::Allocate { json, .. }
+            | Command::Compare { json, .. }
+            | Command::Sweep { json, .. }
+            | Command::Targets { json, .. }
+            | Command::Plan { json, .. }
+            | Command::Synthesize { json, .. }
+            | Command::ExportXlsx { json, .. }
+            | Command::DraftPlan { json, .. } => *json,
+            Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
+            Command::Catalog {
+                command: CatalogCommand::Diff { json, .. },
+            } => *json,
+            Command::Serve { .. } => false,
+        }
+    }
+
+    /// The receipt: options as given and a hash of every input the command reads.
+    fn receipt(&self) -> ntm::receipt::Receipt {
+        let options = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let mut receipt = ntm::receipt::Receipt::new(options);
+        match self {
+            Command::ImportXlsx { workbook, .. } => {
+                receipt.file("workbook", &workbook.display().to_string(), workbook);
+            }
+            Command::Graph { catalog, .. } => {
+                receipt.catalog(catalog, Path::new("."));
+            }
+            Command::Check { scenario, .. }
+            | Command::Evaluate { scenario, .. }
+            | Command::Audit { scenario, .. }
+            | Command::ExportXlsx { scenario, .. }
+            | Command::Targets { scenario, .. }
+            | Command::Plan { scenario, .. }
+            | Command::Synthesize { scenario, .. } => {
+                receipt.scenario(scenario);
+            }
+            Command::Allocate { scenario, rule, .. } => {
+                receipt.scenario(scenario).rule(rule);
+            }
+            Command::DraftPlan { scenario, rule, .. } => {
+                receipt.scenario(scenario);
+                if let Some(rule) = rule {
+                    receipt.rule(rule);
+                }
+            }
+            Command::Serve { .. } => {}
+            Command::Catalog {
+                command: CatalogCommand::Diff { from, to, .. },
+            } => {
+                receipt.catalog(from, Path::new("."));
+                receipt.catalog(to, Path::new("."));
+            }
+            Command::Compare {
+                scenario,
+                rules,
+                with,
+                ..
+            } => {
+                receipt.scenario(scenario);
+                if let Some(other) = with {
+                    receipt.scenario(other);
+                }
+                for rule in rules {
+                    receipt.rule(rule);
+                }
+            }
+            Command::Sweep {
+                scenario, rules, ..
+            } => {
+                receipt.scenario(scenario);
+                let defaults = ["qd07-2022".to_string(), "equal".to_string()];
+                let rules = if rules.is_empty() {
+                    &defaults[..]
+                } else {
+                    rules
+                };
+                for rule in rules {
+                    receipt.rule(rule);
+                }
+            }
+        }
+        receipt
+    }
+}
+
+/// The JSON of a failure: `{"error", "kind", "problems": [{file, line, column, message, hint}],
+/// "receipt"}`.
+fn failure_json(error: &Error) -> serde_json::Value {
+    let problem = |file: Option<&Path>, message: String, hint: Option<&str>| {
+        serde_json::json!({
+            "file": file.map(|f| f.display().to_string()),
+            "line": null,
+            "column": null,
+            "message": message,
+            "hint": hint,
+        })
+    };
+    let (kind, problems) = match error {
+        Error::Invalid(problems) => (
+            "invalid",
+            problems
+                .iter()
+                .map(|p| serde_json::to_value(p).unwrap_or(serde_json::Value::Null))
+                .collect(),
+        ),
+        Error::Io { path, .. } => ("io", vec![problem(Some(path), error.to_string(), None)]),
+        Error::Solver(_) => ("solver", vec![problem(None, error.to_string(), None)]),
+        Error::Internal(_) => ("internal", vec![problem(None, error.to_string(), None)]),
+        Error::Unsupported { message, hint } => (
+            "unsupported",
+            vec![problem(None, message.clone(), Some(hint))],
+        ),
+    };
+    let mut out = serde_json::json!({
+        "error": error.to_string(),
+        "kind": kind,
+        "problems": problems,
+    });
+    if let Some(receipt) = RECEIPT.get() {
+        out["receipt"] = receipt.to_json();
+    }
+    out
+}
+
+/// A spinner on a terminal for work that may take more than a couple of seconds.
+fn spinner(message: &str, json: bool) -> ntm::progress::Progress {
+    ntm::progress::Progress::spinner(message, ntm::progress::visible(json))
 }
 
 /// Planner options with a time limit (the objective is the command's own).
 fn plan_options(time_limit: f64) -> PlanOptions {
     PlanOptions {
         time_limit: Some(time_limit),
+        // What-ifs compare counts: the tie-break stages of `plan` would only cost time.
+        tie_break: false,
         ..Default::default()
     }
+    .with_deadline()
 }
 
 fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
@@ -289,9 +531,16 @@ fn load_rules(references: &[String]) -> Result<Vec<ntm::rules::Rule>, Error> {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    let style = if cli.en_numbers {
+        ntm::number::NumberStyle::English
+    } else {
+        ntm::number::NumberStyle::Vietnamese
+    };
     match cli.command {
         Command::Check { scenario, json } => {
+            let busy = spinner("Đang kiểm tra dữ liệu (checking)", json);
             let s = Scenario::load(&scenario)?;
+            drop(busy);
             let summary = serde_json::json!({
                 "ok": true,
                 "scenario": s.name,
@@ -305,10 +554,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_json(&summary)?;
             } else {
                 emit(&format!(
-                    "{}: ok ({} communes, {} projects, {} capital sources, {} targets)\n",
+                    "{}: hợp lệ (ok): {} xã (communes), {} dự án (projects), {} nguồn vốn (capital sources), {} chỉ tiêu (targets)\n",
                     s.name,
-                    s.communes.len(),
-                    s.projects.len(),
+                    ntm::number::format_count(s.communes.len() as u64, style),
+                    ntm::number::format_count(s.projects.len() as u64, style),
                     s.capital_sources.len(),
                     s.targets.len()
                 ));
@@ -319,14 +568,50 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
             communes,
             xlsx,
+            svg,
+            catalog: Some(catalog),
         } => {
             let s = Scenario::load(&scenario)?;
+            let target = Catalog::load(&catalog, &s.dir)?;
+            let r = ntm::reevaluate::reevaluate(&s, &target)?;
+            if let Some(path) = xlsx {
+                ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&r.evaluation, &s))?;
+            }
+            if let Some(path) = svg {
+                let chart = ntm::report::evaluation_svg(&r.evaluation, &s.name);
+                ntm::text::write_atomic(&path, chart.as_bytes())?;
+            }
+            show(json, &r, || ntm::report::render_reevaluation(&r, communes))?;
+        }
+        Command::Catalog {
+            command: CatalogCommand::Diff { from, to, json },
+        } => {
+            let a = Catalog::load(&from, Path::new("."))?;
+            let b = Catalog::load(&to, Path::new("."))?;
+            let d = ntm::catalog::diff(&a, &b)?;
+            show(json, &d, || ntm::report::render_catalog_diff(&d))?;
+        }
+        Command::Evaluate {
+            scenario,
+            json,
+            communes,
+            xlsx,
+            svg,
+            catalog: None,
+        } => {
+            let busy = spinner("Đang đánh giá (evaluating)", json);
+            let s = Scenario::load(&scenario)?;
             let evaluation = ntm::evaluate::evaluate(&s);
+            drop(busy);
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;
             }
+            if let Some(path) = svg {
+                let chart = ntm::report::evaluation_svg(&evaluation, &s.name);
+                ntm::text::write_atomic(&path, chart.as_bytes())?;
+            }
             show(json, &evaluation, || {
-                ntm::report::render_evaluation(&evaluation, communes)
+                ntm::report::render_evaluation(&evaluation, communes, style)
             })?;
         }
         Command::Audit {
@@ -339,11 +624,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 skip_projects: true,
             };
             let s = Scenario::load_with(&scenario, options)?;
-            let audit = ntm::audit::audit(&s);
+            let audit = ntm::audit::audit_with(&s, style);
             if let Some(path) = xlsx {
-                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit))?;
+                ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit, style))?;
             }
-            show(json, &audit, || ntm::report::render_audit(&audit))?;
+            show(json, &audit, || ntm::report::render_audit(&audit, style))?;
         }
         Command::ImportXlsx {
             workbook,
@@ -351,30 +636,46 @@ fn run(cli: Cli) -> Result<(), Error> {
             year,
             json,
         } => {
+            let busy = spinner("Đang nhập Excel (importing)", json);
             let report = ntm::xlsx::import_workbook(&workbook, &out, year)?;
+            drop(busy);
             if json {
                 print_json(&report)?;
             } else {
                 for (what, sheet, n) in [
-                    ("communes (xã)", &report.communes_sheet, report.communes),
-                    ("projects (dự án)", &report.projects_sheet, report.projects),
+                    ("xã (communes)", &report.communes_sheet, report.communes),
+                    ("dự án (projects)", &report.projects_sheet, report.projects),
                 ] {
                     if let Some(sheet) = sheet {
-                        emit(&format!("{n} {what} from sheet `{sheet}`\n"));
+                        emit(&format!(
+                            "{n} {what} từ trang tính (from sheet) `{sheet}`\n"
+                        ));
                     }
                 }
                 for column in &report.ignored_columns {
-                    emit(&format!("ignored column (bỏ qua cột): {column}\n"));
+                    emit(&format!("bỏ qua cột (ignored column): {column}\n"));
                 }
                 for file in &report.files {
-                    emit(&format!("wrote {}\n", file.display()));
+                    emit(&format!("đã ghi (wrote) {}\n", file.display()));
                 }
             }
         }
-        Command::ExportXlsx { scenario, file } => {
+        Command::ExportXlsx {
+            scenario,
+            file,
+            json,
+        } => {
             let s = Scenario::load(&scenario)?;
             ntm::xlsx::write_workbook(&file, &ntm::xlsx::scenario_sheets(&s))?;
-            emit(&format!("wrote {}\n", file.display()));
+            let summary = serde_json::json!({
+                "scenario": s.name,
+                "communes": s.communes.len(),
+                "projects": s.projects.len(),
+                "file": file,
+            });
+            show(json, &summary, || {
+                format!("đã ghi (wrote) {}\n", file.display())
+            })?;
         }
         Command::Allocate {
             scenario,
@@ -394,7 +695,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     "allocation": allocation,
                     "simulation": simulation,
                 }),
-                || ntm::report::render_allocation(&allocation, &simulation),
+                || ntm::report::render_allocation(&allocation, &simulation, style),
             )?;
         }
         Command::Compare {
@@ -405,8 +706,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             with,
             year,
             time_limit,
+            svg,
             json,
         } => {
+            let busy = spinner("Đang so sánh (comparing)", json);
             let s = Scenario::load(&scenario)?;
             let rules = load_rules(&rules)?;
             let options = ntm::compare::CompareOptions {
@@ -419,11 +722,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
                     let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
-                    show(json, &v, || ntm::report::render_variants(&v))?;
+                    drop(busy);
+                    show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
                     let c = ntm::compare::compare(&s, &rules, &options)?;
-                    show(json, &c, || ntm::report::render_comparison(&c))?;
+                    drop(busy);
+                    if let Some(path) = svg {
+                        let chart = ntm::report::comparison_svg(&c);
+                        ntm::text::write_atomic(&path, chart.as_bytes())?;
+                    }
+                    show(json, &c, || ntm::report::render_comparison(&c, style))?;
                 }
             }
         }
@@ -457,23 +766,20 @@ fn run(cli: Cli) -> Result<(), Error> {
                 scaled: scale,
                 plan: plan_options(time_limit),
             };
-            let bar = indicatif::ProgressBar::with_draw_target(
-                Some(steps as u64),
-                if json || !std::io::stderr().is_terminal() {
-                    indicatif::ProgressDrawTarget::hidden()
-                } else {
-                    indicatif::ProgressDrawTarget::stderr()
-                },
+            let bar = ntm::progress::Progress::bar(
+                steps as u64,
+                "Đang tính đường cong vốn (sweeping)",
+                ntm::progress::visible(json),
             );
-            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc(1))?;
-            bar.finish_and_clear();
-            let written = ntm::sweep::write_sweep(&curve, &out)?;
+            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
+            drop(bar);
+            let written = ntm::report::write_sweep(&curve, &out)?;
             if json {
                 print_json(&curve)?;
             } else {
-                emit(&ntm::report::render_sweep(&curve));
+                emit(&ntm::report::render_sweep(&curve, style));
                 for path in written {
-                    emit(&format!("wrote {}\n", path.display()));
+                    emit(&format!("đã ghi (wrote) {}\n", path.display()));
                 }
             }
         }
@@ -489,16 +795,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                 year,
                 plan: plan_options(time_limit),
             };
+            let busy = spinner("Đang dự thảo chỉ tiêu (drafting targets)", json);
             let drafting = ntm::drafting::draft(&s, &options)?;
+            drop(busy);
             if let Some(path) = &out {
                 ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
             }
             if json {
                 print_json(&drafting)?;
             } else {
-                emit(&ntm::report::render_drafting(&drafting));
+                emit(&ntm::report::render_drafting(&drafting, style));
                 match &out {
-                    Some(path) => emit(&format!("\nwrote {}\n", path.display())),
+                    Some(path) => emit(&format!("\nđã ghi (wrote) {}\n", path.display())),
                     None => emit(&format!("\n{}", drafting.toml)),
                 }
             }
@@ -509,6 +817,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             solver,
             time_limit,
             gap,
+            no_tie_break,
             export_lp,
             plain,
             marginal,
@@ -543,13 +852,19 @@ fn run(cli: Cli) -> Result<(), Error> {
                 time_limit: Some(time_limit),
                 gap,
                 export_lp,
-            };
+                tie_break: !no_tie_break,
+                deadline: None,
+            }
+            .with_deadline();
+            let busy = spinner("Đang lập kế hoạch (planning)", json);
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
+                busy.set_message("Đang tính chi phí cận biên (marginal costs)");
                 Some(ntm::plan::marginal(&s, &options, &plan)?)
             } else {
                 None
             };
+            drop(busy);
             if let Some(dir) = csv {
                 for (name, contents) in ntm::report::plan_csv(&plan) {
                     ntm::text::write_atomic(&dir.join(name), contents.as_bytes())?;
@@ -561,8 +876,62 @@ fn run(cli: Cli) -> Result<(), Error> {
                     plan: &plan,
                     marginal: marginal.as_deref(),
                 },
-                || ntm::report::render_plan(&plan, marginal.as_deref()),
+                || ntm::report::render_plan(&plan, marginal.as_deref(), style),
             )?;
+        }
+        Command::DraftPlan {
+            scenario,
+            docx,
+            force,
+            rule,
+            draft_targets,
+            issuer,
+            place,
+            objective,
+            time_limit,
+            json,
+        } => {
+            let s = Scenario::load(&scenario)?;
+            if let Some(path) = &docx {
+                ntm::document::check_overwrite(path, force)?;
+            }
+            let options = ntm::document::DraftPlanOptions {
+                plan: PlanOptions {
+                    objective,
+                    ..plan_options(time_limit)
+                },
+                rule: rule.as_deref().map(ntm::rules::Rule::load).transpose()?,
+                draft_targets,
+                issuer,
+                place,
+            };
+            let busy = spinner("Đang soạn dự thảo kế hoạch (drafting the plan)", json);
+            let document = ntm::document::draft_plan(&s, &options);
+            drop(busy);
+            let document = document?;
+            if let Some(path) = &docx {
+                ntm::document::write_docx(&document, path)?;
+            }
+            show(json, &document, || match &docx {
+                Some(path) => format!("wrote {}\n", path.display()),
+                None => ntm::document::render_text(&document),
+            })?;
+        }
+        Command::Serve {
+            host,
+            port,
+            workspace,
+            roots,
+            no_open,
+        } => {
+            ntm::serve::run(ntm::serve::ServeOptions {
+                host,
+                port,
+                workspace,
+                roots,
+                open_browser: !no_open,
+                ..ntm::serve::ServeOptions::new()
+            })?;
         }
         Command::Graph {
             catalog,
@@ -598,7 +967,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 summary.written = Some(projects::write(&s, &list)?);
             }
             show(json, &summary, || {
-                ntm::report::render_projects_summary(&summary)
+                ntm::report::render_projects_summary(&summary, style)
             })?;
         }
         Command::Synthesize {
@@ -615,7 +984,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             let written = write.then_some(synthesis.communes_file.as_path());
             show(json, &synthesis, || {
-                ntm::report::render_synthesis(&synthesis, written)
+                ntm::report::render_synthesis(&synthesis, written, style)
             })?;
         }
     }
@@ -629,16 +998,22 @@ fn report_of(d: &Diagnostic) -> Report {
         diagnostic = diagnostic.with_help(hint.clone());
     }
     let title = d.file.display().to_string();
-    let source = std::fs::read_to_string(&d.file).ok();
-    if let (Some(source), Some(line)) = (source, d.line) {
+    // The offending line is shown only from a small file and when it is short: an error never
+    // echoes more than a short excerpt of the input.
+    let source = ntm::text::read_bounded(&d.file, 1024 * 1024)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    if let (Some(source), Some(line)) = (source, d.line.filter(|l| *l > 0)) {
         let start: usize = source
             .split_inclusive('\n')
             .take(line - 1)
             .map(str::len)
             .sum();
-        let len = source[start.min(source.len())..]
-            .find('\n')
-            .unwrap_or(source.len() - start.min(source.len()));
+        let start = start.min(source.len());
+        let len = source[start..].find('\n').unwrap_or(source.len() - start);
+        if len > 200 {
+            return Report::new(diagnostic.with_code(title));
+        }
         diagnostic = diagnostic.with_label(LabeledSpan::at(start..start + len, "here"));
         return Report::new(diagnostic).with_source_code(NamedSource::new(title, source));
     }
@@ -647,7 +1022,16 @@ fn report_of(d: &Diagnostic) -> Report {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let json = cli.command.json();
+    let _ = RECEIPT.set(cli.command.receipt());
+    let result = run(cli);
+    if let (true, Err(e)) = (json, &result) {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&failure_json(e)).unwrap_or_default()
+        ));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Invalid(problems)) => {
             for problem in &problems {

@@ -45,6 +45,8 @@ pub fn apply_projects<'a>(
 pub struct TargetOutcome {
     /// English name.
     pub name: String,
+    /// Vietnamese name (tên chỉ tiêu).
+    pub name_vi: String,
     /// Year.
     pub year: u16,
     /// The target value.
@@ -109,6 +111,13 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
                 .find(|c| c.id == *criterion)
                 .map_or(0, |c| c.met),
         ),
+        TargetKind::LevelCriterion { criterion, .. } => count(
+            evaluation
+                .advanced_criteria
+                .iter()
+                .find(|c| c.id == *criterion)
+                .map_or(0, |c| c.met),
+        ),
         TargetKind::Tier { tier } => count(match tier {
             TierId::Standard => evaluation.summary.standard,
             TierId::Advanced => evaluation.summary.advanced,
@@ -128,7 +137,10 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
                     .count(),
             )
         }
-        TargetKind::AverageCriteria => evaluation.summary.average_criteria.round_dp(2),
+        TargetKind::AverageCriteria => crate::number::round_half_up(
+            evaluation.summary.average_criteria,
+            crate::number::AVERAGE_PLACES,
+        ),
         TargetKind::MinCriteria { min } => count(
             evaluation
                 .per_commune
@@ -154,6 +166,7 @@ pub fn target_outcomes(
             let achieved = achieved(t, evaluation, catalog) - offset;
             TargetOutcome {
                 name: t.name(catalog),
+                name_vi: t.name_vi(catalog),
                 year: t.year,
                 target: t.value,
                 achieved,

@@ -5,19 +5,24 @@
 //! A plan found for less money is still feasible with more, so the optimal curve keeps the best
 //! plan of the smaller budgets where the solver (stopped by its time limit) found a worse one;
 //! such points are marked `carried`.
-
-use std::path::{Path, PathBuf};
+//!
+//! Which money moves (nguồn vốn thay đổi): by default every state-budget source of the scenario
+//! (central, local, integrated programs; [`crate::scenario::SourceKind::is_state_budget`]) that
+//! has a budget in the year. The rules divide all of it and the optimal plan spends the same
+//! money, so every curve gets the same budget at every point. A source that a rule takes as its
+//! counterpart (vốn đối ứng) stays out of the divided set (it comes in as the counterpart, and
+//! would otherwise be counted twice). Credit, enterprise and community money is left out: no rule
+//! divides it. `--source` replaces the default with the given sources.
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::{budget_in, comparison_scenario, rule_outcome, sources_of};
 use crate::error::{Error, Result};
 use crate::plan::{self, PlanOptions};
 use crate::rules::{self, Rule};
 use crate::scenario::Scenario;
-use crate::text;
 
 /// What the budget range is given in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -42,7 +47,7 @@ pub struct SweepOptions {
     pub steps: usize,
     /// What `from` and `to` are.
     pub axis: BudgetAxis,
-    /// Sources the rules divide instead of their own.
+    /// Sources the rules divide (empty: every state-budget source, see the module docs).
     pub divided: Vec<String>,
     /// Sources whose budget is scaled (empty: all in play).
     pub scaled: Vec<String>,
@@ -50,8 +55,18 @@ pub struct SweepOptions {
     pub plan: PlanOptions,
 }
 
+/// Which sources a sweep moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceSelection {
+    /// Every state-budget source with a budget in the year (the default).
+    StateBudget,
+    /// The sources given with `--source`.
+    Given,
+}
+
 /// One series' value at a point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeriesValue {
     /// `optimal` or a rule id.
     pub series: String,
@@ -64,7 +79,7 @@ pub struct SeriesValue {
 }
 
 /// One budget level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SweepPoint {
     /// Budget multiplier of the scaled sources.
     pub multiplier: Decimal,
@@ -75,7 +90,7 @@ pub struct SweepPoint {
 }
 
 /// A budget–outcome curve.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sweep {
     /// Present when the data is synthetic.
     pub synthetic: Option<String>,
@@ -83,12 +98,19 @@ pub struct Sweep {
     pub scenario: String,
     /// Year.
     pub year: u16,
-    /// Sources in play.
+    /// How the sources in play were chosen.
+    pub selection: SourceSelection,
+    /// Sources in play (divided by the rules, spent by the optimal plan).
     pub sources: Vec<String>,
+    /// The scenario's sources with a budget in the year that are not in play.
+    pub left_out: Vec<String>,
     /// Sources scaled.
     pub scaled: Vec<String>,
     /// Budget of the sources in play at multiplier 1.
     pub base_budget: Decimal,
+    /// Whether the optimal plan is tie-broken: among plans with the most communes at standard,
+    /// the least state-budget spend, then the least total spend ([`PlanOptions::tie_break`]).
+    pub tie_break: bool,
     /// Series names: `optimal`, then the rules.
     pub series: Vec<String>,
     /// Points, by increasing budget.
@@ -127,7 +149,21 @@ pub fn sweep(
         });
     }
     let year = rules::budget_year(scenario, options.year);
-    let sources = sources_of(scenario, rules, &options.divided);
+    let (selection, divided) = if options.divided.is_empty() {
+        (
+            SourceSelection::StateBudget,
+            state_budget_sources(scenario, rules, year),
+        )
+    } else {
+        (SourceSelection::Given, options.divided.clone())
+    };
+    let sources = sources_of(scenario, rules, &divided);
+    let left_out: Vec<String> = scenario
+        .capital_sources
+        .iter()
+        .filter(|c| !sources.contains(&c.id) && c.budget_in(year) > Decimal::ZERO)
+        .map(|c| c.id.clone())
+        .collect();
     let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
     let base_budget = budget_in(&base, year);
     let scaled: Vec<String> = if options.scaled.is_empty() {
@@ -180,7 +216,7 @@ pub fn sweep(
                 carried: false,
             }];
             for rule in rules {
-                let sim = rule_outcome(&s, rule, year, &options.divided)?;
+                let sim = rule_outcome(&s, rule, year, &divided)?;
                 values.push(SeriesValue {
                     series: rule.id.clone(),
                     standard: sim.standard,
@@ -215,19 +251,29 @@ pub fn sweep(
         synthetic: scenario.synthetic.clone(),
         scenario: scenario.name.clone(),
         year,
+        selection,
         sources,
+        left_out,
         scaled,
         base_budget,
+        tie_break: options.plan.tie_break,
         series,
         points,
     })
 }
 
-/// Writes `sweep.csv` and `sweep.svg` into `dir`, atomically; returns their paths.
-pub fn write_sweep(sweep: &Sweep, dir: &Path) -> Result<Vec<PathBuf>> {
-    let csv = dir.join("sweep.csv");
-    let svg = dir.join("sweep.svg");
-    text::write_atomic(&csv, crate::report::sweep_csv(sweep).as_bytes())?;
-    text::write_atomic(&svg, crate::report::sweep_svg(sweep).as_bytes())?;
-    Ok(vec![csv, svg])
+/// The default sources of a sweep: every state-budget source with a budget in `year`, except
+/// the rules' counterpart sources (they come in as counterparts).
+pub fn state_budget_sources(scenario: &Scenario, rules: &[Rule], year: u16) -> Vec<String> {
+    let counterparts: Vec<&String> = rules
+        .iter()
+        .filter_map(|r| r.counterpart.as_ref().map(|c| &c.source))
+        .collect();
+    scenario
+        .capital_sources
+        .iter()
+        .filter(|c| c.kind.is_state_budget() && c.budget_in(year) > Decimal::ZERO)
+        .filter(|c| !counterparts.contains(&&c.id))
+        .map(|c| c.id.clone())
+        .collect()
 }

@@ -33,23 +33,23 @@ fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
     assert_eq!(carryover.len(), 1, "{carryover:#?}");
     let f = carryover[0];
     assert_eq!(f.severity, Severity::Error);
-    assert!(f.message.contains("40,769") && f.message.contains("46,539"));
+    assert!(f.message.contains("40.769") && f.message.contains("46.539"));
     assert_eq!(
         f.arithmetic[0],
-        "29,969 + 10,800 = 40,769 ≠ 46,539 million VND (the parts are 5,770 less than the total)"
+        "29.969 + 10.800 = 40.769 ≠ 46.539 million VND (the parts are 5.770 less than the total)"
     );
     assert!(f.figures.iter().all(|fig| !fig.source.is_empty()));
     // 90,254 + 46,539 + 39,106 + 1,622,146 + 3,000,000 + 118,430 = 4,916,475.
     let total = a
         .passed
         .iter()
-        .find(|p| p.check == "funding-parts" && p.message.contains("4,916,475"))
+        .find(|p| p.check == "funding-parts" && p.message.contains("4.916.475"))
         .expect("the source total adds up");
     assert_eq!(
         total.arithmetic[0],
-        "90,254 + 46,539 + 39,106 + 1,622,146 + 3,000,000 + 118,430 = 4,916,475 million VND"
+        "90.254 + 46.539 + 39.106 + 1.622.146 + 3.000.000 + 118.430 = 4.916.475 million VND"
     );
-    // c1 and c12 are illegible: 12.5 ± 0.05 × 94 = 1171..=1179 criteria, the other 17 sum
+    // c1 and c12 are not stated: 12.5 ± 0.05 × 94 = 1171..=1179 criteria, the other 17 sum
     // to 1,049, so c1 + c12 = 122..=130.
     let avg = a
         .findings
@@ -80,7 +80,7 @@ fn lang_son_sources_and_shares() {
         .expect("parts finding");
     assert_eq!(
         parts.message,
-        "the parts of total (Tổng nguồn vốn) add up to 4,770, not 4,760 billion VND"
+        "the parts of total (Tổng nguồn vốn) add up to 4.770, not 4.760 billion VND"
     );
     // 80 / 4,760 = 1.68 % → 1.7 %, not the stated 1.4 %.
     let shares: Vec<_> = a
@@ -90,15 +90,15 @@ fn lang_son_sources_and_shares() {
         .collect();
     assert!(shares
         .iter()
-        .any(|f| f.message == "80 billion VND (Vốn doanh nghiệp) is 1.7 % of 4,760, not 1.4 %"));
+        .any(|f| f.message == "80 billion VND (Vốn doanh nghiệp) is 1,7 % of 4.760, not 1,4 %"));
     assert!(shares
         .iter()
         .any(|f| f.arithmetic[0]
-            == "80 ÷ 4,760 × 100 = 1.681 % → 1.7 % at 1 decimal(s); stated 1.4 %"));
+            == "80 ÷ 4.760 × 100 = 1,681 % → 1,7 % at 1 decimal(s); stated 1,4 %"));
     // 3,200 / 4,760 = 67.23 % is also outside 67.3 ± 0.05.
     assert!(shares
         .iter()
-        .any(|f| f.message.contains("67.2 % of 4,760, not 67.3 %")));
+        .any(|f| f.message.contains("67,2 % of 4.760, not 67,3 %")));
     // 640 / 4,760 = 13.445 % → 13.4 % holds (within the 0.05 rounding slack).
     assert!(a
         .passed
@@ -188,11 +188,14 @@ fn a_scenario_without_figures_audits_to_nothing() {
 fn human_report_snapshot() {
     insta::assert_snapshot!(
         "lai_chau",
-        ntm::report::render_audit(&run("audit-lai-chau"))
+        ntm::report::render_audit(&run("audit-lai-chau"), ntm::number::NumberStyle::Vietnamese)
     );
     insta::assert_snapshot!(
         "infeasible",
-        ntm::report::render_audit(&run("audit-infeasible"))
+        ntm::report::render_audit(
+            &run("audit-infeasible"),
+            ntm::number::NumberStyle::Vietnamese
+        )
     );
 }
 
@@ -208,7 +211,10 @@ fn json_shape() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The receipt names the fixture by its absolute path: checked in tests/receipt.rs.
+    let receipt = v.as_object_mut().unwrap().shift_remove("receipt").unwrap();
+    assert_eq!(receipt["options"]["command"], "audit");
     assert_eq!(v["summary"]["errors"], 3);
     let findings = v["findings"].as_array().unwrap();
     for f in findings {
@@ -231,7 +237,7 @@ fn json_shape() {
     assert_eq!(findings[0]["check"], "funding-parts");
     assert_eq!(findings[0]["severity"], "error");
     assert_eq!(findings[0]["figures"][0]["name"], "published.funding.total");
-    assert_eq!(findings[0]["figures"][0]["value"], "4,760");
+    assert_eq!(findings[0]["figures"][0]["value"], "4760");
     assert_eq!(findings[0]["figures"][0]["unit"], "billion VND");
     insta::assert_json_snapshot!("lang_son_json", v);
 }
@@ -274,11 +280,11 @@ fn seed_lai_chau_2023_acceptance() {
     let a = seed("lai-chau-2023");
     assert!(a.findings.iter().any(|f| f.check == "funding-parts"
         && f.severity == Severity::Error
-        && f.arithmetic[0].starts_with("29,969 + 10,800 = 40,769 ≠ 46,539")));
+        && f.arithmetic[0].starts_with("29.969 + 10.800 = 40.769 ≠ 46.539")));
     assert!(a
         .passed
         .iter()
-        .any(|p| p.check == "funding-parts" && p.message.contains("4,916,475")));
+        .any(|p| p.check == "funding-parts" && p.message.contains("4.916.475")));
     // The synthetic communes reproduce the published 2022 figures.
     assert!(a.passed.iter().any(|p| p.check == "data-vs-published"));
 }
@@ -289,16 +295,16 @@ fn seed_lang_son_2022_acceptance() {
     assert!(a
         .findings
         .iter()
-        .any(|f| f.check == "funding-parts" && f.message.contains("add up to 4,770, not 4,760")));
+        .any(|f| f.check == "funding-parts" && f.message.contains("add up to 4.770, not 4.760")));
     assert!(a
         .findings
         .iter()
-        .any(|f| f.check == "funding-share" && f.message.contains("is 1.7 % of 4,760, not 1.4 %")));
+        .any(|f| f.check == "funding-share" && f.message.contains("is 1,7 % of 4.760, not 1,4 %")));
     // The planner's budgets follow the parts (4,770 billion), not the published total.
     assert!(a.findings.iter().any(|f| f.check == "funding-budget"
         && f.severity == Severity::Warning
         && f.message
-            .contains("4,770,000 million VND, but the published total is 4,760,000")));
+            .contains("4.770.000 million VND, but the published total is 4.760.000")));
 }
 
 #[test]
@@ -368,7 +374,7 @@ proptest::proptest! {
             t.value = v.abs();
         }
         let a = audit(&s);
-        let _ = ntm::report::render_audit(&a);
+        let _ = ntm::report::render_audit(&a, ntm::number::NumberStyle::Vietnamese);
         let _ = serde_json::to_string(&a).unwrap();
     }
 }
@@ -400,7 +406,7 @@ fn targets_against_baseline_communes_and_each_other() {
     assert_eq!(average.len(), 1);
     assert_eq!(average[0].severity, Severity::Warning);
     assert!(
-        average[0].message.contains("13.6"),
+        average[0].message.contains("13,6"),
         "{}",
         average[0].message
     );

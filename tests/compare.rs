@@ -50,7 +50,10 @@ fn rules_side_by_side() {
     assert_eq!(qd07.poorest_band_share, Some(d("26.3")));
     assert_eq!(c.columns[1].poorest_band_share, Some(d("20.0")));
     assert_eq!(c.columns[1].gini, Some(d("0")));
-    insta::assert_snapshot!("compare-rules", ntm::report::render_comparison(&c));
+    insta::assert_snapshot!(
+        "compare-rules",
+        ntm::report::render_comparison(&c, ntm::number::NumberStyle::Vietnamese)
+    );
 }
 
 #[test]
@@ -89,7 +92,10 @@ fn optimal_is_never_worse_and_rules_have_a_price() {
         equal.extra,
         Some((m - Decimal::ONE) * d("1200")).map(|e| e.ceil())
     );
-    insta::assert_snapshot!("compare-optimal", ntm::report::render_comparison(&c));
+    insta::assert_snapshot!(
+        "compare-optimal",
+        ntm::report::render_comparison(&c, ntm::number::NumberStyle::Vietnamese)
+    );
     let json = serde_json::to_value(&c).unwrap();
     insta::assert_json_snapshot!("compare-optimal-json", json);
 }
@@ -167,7 +173,10 @@ fn two_variants() {
         (standard.before.as_str(), standard.after.as_str()),
         ("1", "3")
     );
-    insta::assert_snapshot!("compare-variants", ntm::report::render_variants(&v));
+    insta::assert_snapshot!(
+        "compare-variants",
+        ntm::report::render_variants(&v, ntm::number::NumberStyle::Vietnamese)
+    );
     insta::assert_json_snapshot!("compare-variants-json", serde_json::to_value(&v).unwrap());
 }
 
@@ -191,10 +200,27 @@ proptest::proptest! {
         let options = CompareOptions { optimal: true, ..Default::default() };
         let c = compare::compare(&s, &rules(), &options).unwrap();
         let optimal = c.columns.last().unwrap();
-        for column in &c.columns {
+        // What each column spent, summed independently from the costs in projects.csv of the
+        // projects it funds: the rules' simulations and a plan of the same money.
+        let base = compare::comparison_scenario(&s, c.year, &c.sources, &[], Decimal::ONE);
+        let cost_of = |id: &str| base.projects.iter().find(|p| p.id == id).unwrap().cost;
+        let mut funded: Vec<Decimal> = rules()
+            .iter()
+            .map(|r| {
+                let sim = compare::rule_outcome(&base, r, c.year, &[]).unwrap();
+                sim.projects.iter().map(|p| cost_of(&p.id)).sum()
+            })
+            .collect();
+        let mut free = base.clone();
+        free.targets.clear();
+        let plan = ntm::plan::plan(&free, &options.plan).unwrap();
+        funded.push(plan.projects.iter().map(|p| cost_of(&p.id)).sum());
+        proptest::prop_assert_eq!(funded.len(), c.columns.len());
+        for (column, funded) in c.columns.iter().zip(funded) {
             proptest::prop_assert!(optimal.standard >= column.standard);
             proptest::prop_assert!(column.spent <= c.budget);
-            proptest::prop_assert_eq!(column.spent + column.unused, c.budget);
+            proptest::prop_assert_eq!(column.spent, funded, "{}", column.name);
+            proptest::prop_assert_eq!(column.unused, c.budget - funded, "{}", column.name);
         }
     }
 }

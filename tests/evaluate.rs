@@ -111,7 +111,11 @@ fn gating_dependency_stops_a_criterion_from_counting() {
 #[test]
 fn human_report_snapshot() {
     let e = evaluate(&fixture());
-    insta::assert_snapshot!(ntm::report::render_evaluation(&e, true));
+    insta::assert_snapshot!(ntm::report::render_evaluation(
+        &e,
+        true,
+        ntm::number::NumberStyle::Vietnamese
+    ));
 }
 
 #[test]

@@ -157,6 +157,18 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
     );
     assert_eq!(p.extra_budget, money(&[("local", 40)]));
     assert_eq!(p.unreachable, ["c9 Residential housing"]);
+    // The headline gives the status, says the objective was not what the plan optimised, and
+    // labels the shortfalls as such.
+    let text = ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese);
+    assert!(text.contains("Trạng thái (status): không đạt mọi chỉ tiêu với số vốn này"));
+    assert!(text.contains(
+        "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard): không áp dụng"
+    ));
+    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt (2 of 3 targets short): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
+    assert!(text.contains(
+        "Thiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): 1"
+    ));
+    assert!(!text.contains("= 1 xã đạt chuẩn"));
 }
 
 #[test]
@@ -170,10 +182,25 @@ fn unreachable_targets_do_not_stop_the_objective() {
     };
     s.targets.push(advanced);
     let p = plan(&s, &PlanOptions::default()).unwrap();
-    assert_eq!(p.status, PlanStatus::Infeasible);
+    assert_eq!(p.status, PlanStatus::OptimalOutOfReach);
     assert_eq!(p.objective, 3.0);
     assert_eq!(p.unreachable, ["communes at advanced"]);
     assert!(p.extra_budget.is_empty());
+    // As on Lạng Sơn: the status is not "infeasible", and the objective's value is not called
+    // a shortfall.
+    let text = ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese);
+    let head: Vec<&str> = text.lines().skip(1).take(4).collect();
+    assert_eq!(
+        head,
+        [
+            "Kế hoạch vốn (plan): plan-objectives; bộ giải (solver): microlp",
+            "Trạng thái (status): tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)",
+            "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard) = 3 xã đạt chuẩn (communes at standard)",
+            // Advanced tier: target 2, nobody reaches it.
+            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt (1 of 2 targets short): xã đạt chuẩn nâng cao thiếu 2",
+        ]
+    );
+    assert!(!text.contains("infeasible"));
 }
 
 #[test]
@@ -225,6 +252,11 @@ fn json_is_byte_identical_twice() {
     ] {
         assert!(value.get(key).is_some(), "missing {key}");
     }
+    // The before/after tables the text report prints: A and B reach standard.
+    assert_eq!(value["before"]["standard"], 1);
+    assert_eq!(value["after"]["standard"], 3);
+    assert_eq!(value["after"]["per_commune"][0]["criteria_met"], 19);
+    assert_eq!(value["before"]["per_commune"][0]["criteria_met"], 18);
     assert_eq!(value["spend_by_source"]["local"], "75");
     assert_eq!(value["projects"][0]["funding"]["local"], "30");
     assert_eq!(value["targets"][0]["shortfall"], "0");
@@ -233,7 +265,11 @@ fn json_is_byte_identical_twice() {
 #[test]
 fn human_output_snapshot() {
     let p = run("plan-objectives", Objective::MaxStandard);
-    insta::assert_snapshot!(ntm::report::render_plan(&p, None));
+    insta::assert_snapshot!(ntm::report::render_plan(
+        &p,
+        None,
+        ntm::number::NumberStyle::Vietnamese
+    ));
 }
 
 #[test]
@@ -280,6 +316,10 @@ fn both_backends_agree_on_every_fixture() {
         "plan-eligibility",
         "plan-multiyear",
         "plan-infeasible",
+        "plan-years-split",
+        "plan-years-window",
+        "plan-years-three",
+        "plan-tie-break",
     ];
     for name in fixtures {
         for objective in [
@@ -307,4 +347,224 @@ fn both_backends_agree_on_every_fixture() {
             );
         }
     }
+}
+
+fn years_of(plan: &Plan) -> Vec<(&str, u16)> {
+    plan.projects
+        .iter()
+        .map(|f| (f.id.as_str(), f.year))
+        .collect()
+}
+
+// plan-years-split / plan-years-window: commune A lacks only c2; years 2024-2025; `local`
+// 1,000 a year. q1 and q2 each close half of c2 and cost 600: together 1,200 > 1,000, so they
+// cannot share a year.
+
+#[test]
+fn a_criterion_closed_by_projects_in_different_years_counts() {
+    // q1 may be funded only in 2024, q2 only in 2025: q1 (600 ≤ 1,000) in 2024, q2 (600) in
+    // 2025, 0.5 + 0.5 = 1 by end-2025 → A at standard: 1.
+    let p = run("plan-years-split", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 1.0);
+    assert_eq!(years_of(&p), [("q1", 2024), ("q2", 2025)]);
+    assert_eq!(p.newly_standard, ["a"]);
+}
+
+#[test]
+fn projects_that_fit_one_a_year_are_spread_over_the_years() {
+    // Both windows 2024-2025; only one 600 project fits in a year's 1,000: one each year
+    // (q1 first: the tie-break cannot tell the two orders apart, the lower id takes the
+    // earlier year), A at standard: 1.
+    let p = run("plan-years-window", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 1.0);
+    let mut years: Vec<u16> = p.projects.iter().map(|f| f.year).collect();
+    years.sort();
+    assert_eq!(years, [2024, 2025]);
+    assert_eq!(p.spend_by_source, money(&[("local", 1200)]));
+}
+
+// plan-years-three: years 2023-2025, `local` 100 a year. A lacks c2: r1 0.4 (90, 2023-2024),
+// r2 0.3 (80, 2024-2025), r3 0.3 (70, 2023-2025): only all three close it (0.4 + 0.3 + 0.3
+// = 1; any two ≤ 0.7), and no two fit in one year (70 + 80 = 150 > 100). B lacks c5: s1
+// (25, 2025 only).
+
+#[test]
+fn gains_accumulate_over_three_years() {
+    // Each year holds one of r1, r2, r3. 2025 also holds s1 (25): r1 cannot be in 2025, r2
+    // (80 + 25 = 105) does not fit with s1, r3 (70 + 25 = 95) does → r3 and s1 in 2025; r2
+    // (2024-2025) then in 2024 and r1 in 2023. Both A and B at standard: 2, spending
+    // 90 + 80 + 70 + 25 = 265.
+    let p = run("plan-years-three", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(
+        years_of(&p),
+        [("r1", 2023), ("r2", 2024), ("r3", 2025), ("s1", 2025)]
+    );
+    assert_eq!(p.spend_by_source, money(&[("local", 265)]));
+    // Max-criteria sees the same: 2 × 19 − 2 + 2 = 38 criteria.
+    let p = run("plan-years-three", Objective::MaxCriteria);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 38.0);
+}
+
+/// The example without targets and without p1: no project can bring a commune to standard, so
+/// max-standard has no objective term (issue 13: the solver and the relaxation bound called
+/// each other until the stack overflowed).
+#[test]
+fn an_objective_without_terms_is_solved_not_a_stack_overflow() {
+    let mut s = Scenario::load(Path::new("scenarios/example-3-communes")).unwrap();
+    s.targets.clear();
+    s.projects.retain(|p| p.id != "p1");
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    // The example's one commune at standard stays the only one.
+    assert_eq!(p.objective, p.before.summary.standard as f64);
+    // `targets` (drafting) plans the same scenario with every objective.
+    let options = ntm::drafting::DraftOptions {
+        year: None,
+        plan: PlanOptions::default(),
+    };
+    let d = ntm::drafting::draft(&s, &options).unwrap();
+    assert_eq!(d.communes, 3);
+}
+
+/// A time limit too large for the solver's clock is refused with a clear error (issue 13: it
+/// panicked inside the solver and the plan silently got worse).
+#[test]
+fn an_overlong_time_limit_is_refused() {
+    for limit in [1e308, f64::INFINITY, f64::NAN, 0.0, -1.0, 2e6] {
+        let options = PlanOptions {
+            time_limit: Some(limit),
+            ..PlanOptions::default()
+        };
+        let Err(ntm::Error::Unsupported { message, .. }) = plan(&load("plan-objectives"), &options)
+        else {
+            panic!("time limit {limit} accepted")
+        };
+        assert!(message.contains("time limit"), "{message}");
+    }
+    // The largest accepted limit plans normally.
+    let options = PlanOptions {
+        time_limit: Some(ntm::plan::MAX_TIME_LIMIT),
+        ..PlanOptions::default()
+    }
+    .with_deadline();
+    assert_eq!(
+        plan(&load("plan-objectives"), &options).unwrap().objective,
+        3.0
+    );
+}
+
+// plan-tie-break: A lacks only c9; three projects close it: h1 (environment, 50, only `local`
+// may pay), h2 (housing, 60, `credit` or `local`), h3 (livelihood, 70, `community` or
+// `local`). Each source has 100. Every choice gives 1 commune at standard.
+
+#[test]
+fn tie_break_takes_least_state_money_then_least_total() {
+    // Least state money: h2 (credit) and h3 (community) both cost the state 0, h1 costs 50.
+    // Then least total: h2 (60) before h3 (70).
+    let p = run("plan-tie-break", Objective::MaxStandard);
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 1.0);
+    assert_eq!(ids(&p), ["h2"]);
+    assert_eq!(p.projects[0].funding, money(&[("credit", 60)]));
+    let stages: Vec<(ntm::plan::TieBreakKind, Decimal, bool)> = p
+        .tie_break
+        .iter()
+        .map(|s| (s.what, s.value, s.optimal))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (
+                ntm::plan::TieBreakKind::LeastStateSpend,
+                Decimal::ZERO,
+                true
+            ),
+            (
+                ntm::plan::TieBreakKind::LeastTotalSpend,
+                Decimal::from(60),
+                true
+            ),
+        ]
+    );
+    // Min-cost (no target: nothing to reach) funds nothing; with a target of one commune at
+    // standard it is h2 as well: state 0, then total 60.
+    let mut s = load("plan-tie-break");
+    s.targets = load("plan-objectives").targets;
+    s.targets[0].value = Decimal::ONE;
+    let options = PlanOptions {
+        objective: Objective::MinCost,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(p.objective, 0.0);
+    assert_eq!(ids(&p), ["h2"]);
+    assert_eq!(p.tie_break.len(), 1);
+    assert_eq!(p.tie_break[0].value, Decimal::from(60));
+}
+
+#[test]
+fn without_tie_break_the_objective_is_the_same() {
+    let options = PlanOptions {
+        tie_break: false,
+        ..PlanOptions::default()
+    };
+    let p = plan(&load("plan-tie-break"), &options).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 1.0);
+    assert_eq!(p.projects.len(), 1);
+    assert!(p.tie_break.is_empty());
+}
+
+#[test]
+fn must_fund_and_must_skip_are_obeyed() {
+    // plan-objectives with pa (A's only project) `must = skip`: A cannot reach standard. B
+    // (45) + C (80) = 125 > 100, so one of them: D + one = 2 communes; the tie-break takes the
+    // cheaper, B (state money 45 < 80).
+    let mut s = load("plan-objectives");
+    let index = |s: &Scenario, id: &str| s.projects.iter().position(|p| p.id == id).unwrap();
+    let pa = index(&s, "pa");
+    s.projects[pa].must = Some(ntm::scenario::Must::Skip);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["pb1", "pb2"]);
+    // pc `must = fund` instead (80): 20 left, which pays for nothing else (pa 30, pb1 + pb2
+    // 45; pb1 alone closes only c2 of B's two gaps) → D + C = 2, and only pc is funded.
+    let mut s = load("plan-objectives");
+    let pc = index(&s, "pc");
+    s.projects[pc].must = Some(ntm::scenario::Must::Fund);
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(ids(&p), ["pc"]);
+    assert_eq!(p.newly_standard, ["c"]);
+}
+
+#[test]
+fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() {
+    // A deadline already passed (the whole command's time used up): no solve runs and the
+    // starting plan only serves the target (2 communes at standard: D and the cheapest other,
+    // A for 30); it stands, reported as feasible without a proof (the optimum is 3), and the
+    // tie-break stages as unproven.
+    let options = PlanOptions {
+        deadline: Some(std::time::Instant::now()),
+        ..PlanOptions::default()
+    };
+    let s = load("plan-objectives");
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(p.status, PlanStatus::Feasible);
+    assert_eq!(p.objective, 2.0);
+    assert_eq!(p.bound, None);
+    assert_eq!(p.gap, None);
+    assert_eq!(ids(&p), ["pa"]);
+    assert!(p.tie_break.iter().all(|t| !t.optimal));
+    // Marginal re-solves under the same deadline: none is proven.
+    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    assert!(!m.is_empty());
+    assert!(m.iter().all(|c| !c.proven || c.extra_total.is_none()));
 }

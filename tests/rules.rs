@@ -207,7 +207,7 @@ fn allocate_snapshots() {
         let sim = rules::simulate(&s, &a);
         insta::assert_snapshot!(
             format!("allocate-{id}"),
-            ntm::report::render_allocation(&a, &sim)
+            ntm::report::render_allocation(&a, &sim, ntm::number::NumberStyle::Vietnamese)
         );
         let json = serde_json::json!({"allocation": a, "simulation": sim});
         insta::assert_json_snapshot!(format!("allocate-{id}-json"), json);

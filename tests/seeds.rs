@@ -32,6 +32,7 @@ fn every_shipped_scenario_passes_check_and_evaluate() {
         "muong-te-2021-2025",
         "lam-dong-2025",
         "example-3-communes",
+        "example-indicators",
     ] {
         let path = format!("scenarios/{name}");
         let (ok, _) = ntm(&["check", &path]);
@@ -54,9 +55,14 @@ fn lai_chau_evaluates_to_the_published_end_2022_status() {
         json["bands"],
         serde_json::json!({"19": 39, "15-18": 0, "10-14": 15, "5-9": 40, "0-4": 0})
     );
-    let average = json["average_criteria"].as_f64().unwrap();
-    assert!((average - 12.5).abs() <= 0.05, "{average}");
-    // KH 1563 §II, "năm 2022 có N/94 xã đạt": c1 and c12 are illegible.
+    // An exact decimal string rounded half-up at two decimals, as published (12,5).
+    let average: rust_decimal::Decimal =
+        json["average_criteria"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (average - rust_decimal::Decimal::new(125, 1)).abs() <= rust_decimal::Decimal::new(5, 2),
+        "{average}"
+    );
+    // KH 1563 §II, "năm 2022 có N/94 xã đạt": c1 and c12 are not stated.
     let published = [
         (2, 52),
         (3, 91),

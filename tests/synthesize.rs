@@ -265,7 +265,11 @@ fn the_binary_reports_and_writes_nothing_when_figures_conflict() {
 #[test]
 fn human_output_is_labelled_synthetic() {
     let s = synthesize_path(&seed_dir("muong-te-2021-2025"), SynthesisOptions::default()).unwrap();
-    insta::assert_snapshot!(ntm::report::render_synthesis(&s, None));
+    insta::assert_snapshot!(ntm::report::render_synthesis(
+        &s,
+        None,
+        ntm::number::NumberStyle::Vietnamese
+    ));
 }
 
 // ---- Property tests -------------------------------------------------------------------------

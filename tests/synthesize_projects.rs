@@ -353,6 +353,7 @@ fn calibration_picks_the_cheapest_closures_and_checks_eligibility() {
             tier: TierId::Standard,
         },
         value: d("2"),
+        added: None,
         source: "test".into(),
     });
     let c = calibrate(&s, &projects);
@@ -389,7 +390,10 @@ fn summary_report_matches_snapshot() {
     let summary = summarize(&s, &projects, 7);
     assert_eq!(summary.projects, projects.len());
     assert_eq!(summary.gaps, 43, "0 + 4 + 12 + 2 + 19 + 6 unmet criteria");
-    insta::assert_snapshot!(ntm::report::render_projects_summary(&summary));
+    insta::assert_snapshot!(ntm::report::render_projects_summary(
+        &summary,
+        ntm::number::NumberStyle::Vietnamese
+    ));
 }
 
 #[test]
@@ -427,7 +431,7 @@ fn cli_labels_its_output_synthetic_and_writes_only_with_write() {
         String::from_utf8(out.stdout).expect("utf-8")
     };
     let text = run(&[]);
-    assert!(text.starts_with("SYNTHETIC DATA (dữ liệu giả lập): candidate projects are synthetic"));
+    assert!(text.starts_with("DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): candidate projects are synthetic"));
     assert!(
         !dir.path().join("projects.csv").exists(),
         "dry run writes nothing"
@@ -592,8 +596,10 @@ fn writes_the_file_scenario_toml_names_and_notes_when_none_is_named() {
     let s = Scenario::load(dir.path()).expect("loads");
     let summary = summarize(&s, &projects, 7);
     assert!(!summary.listed);
-    assert!(ntm::report::render_projects_summary(&summary)
-        .contains("scenario.toml lists no projects file"));
+    assert!(
+        ntm::report::render_projects_summary(&summary, ntm::number::NumberStyle::Vietnamese)
+            .contains("scenario.toml lists no projects file")
+    );
 }
 
 /// Bench-size input (2,000 communes, Lai Châu's statuses repeated) stays quick, even in debug.

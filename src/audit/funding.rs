@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{group_digits, rounding_slack, Figure, Finding, Recorder, Severity};
+use super::{rounding_slack, Figure, Finding, Recorder, Severity};
+use crate::number::{format_trimmed, round_half_up};
 use crate::scenario::{FundingFigure, Scenario};
 
 /// Million VND per unit of a figure, and the unit's name; `None` for an unknown unit.
@@ -17,6 +18,8 @@ fn unit_of(figure: &FundingFigure) -> Option<(Decimal, &'static str)> {
         Some("billion" | "billion vnd" | "tỷ" | "tỷ đồng") => {
             Some((Decimal::from(1000), "billion VND"))
         }
+        // A figure printed in đồng, e.g. Mường Tè's "Vốn huy động: 2.258 đồng".
+        Some("vnd" | "dong" | "đồng") => Some((Decimal::new(1, 6), "VND (đồng)")),
         _ => None,
     }
 }
@@ -58,7 +61,7 @@ fn figure(f: &FundingFigure) -> Figure {
     Figure {
         name: format!("published.funding.{}", f.id),
         label: f.label.clone(),
-        value: group_digits(f.amount.0),
+        value: f.amount.0.normalize().to_string(),
         unit: unit_name(f).into(),
         source: f.source.clone(),
     }
@@ -91,7 +94,7 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                 ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
-                fix: Some("write unit = \"million\" or \"billion\"".into()),
+                fix: Some("write unit = \"million\", \"billion\" or \"đồng\"".into()),
             });
         }
         let references = f.parts.iter().chain(f.share_of.as_ref());
@@ -125,6 +128,35 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
         }
     }
     budgets_match(scenario, &by_id, r);
+    needs_are_labelled(scenario, r);
+}
+
+/// Budgets that are needs (nhu cầu), not allocations: said once, so nobody reads a plan built
+/// on them as a plan within allocated money.
+fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
+    let needs: Vec<&str> = scenario
+        .capital_sources
+        .iter()
+        .filter(|s| s.budget_kind == crate::scenario::BudgetKind::Need)
+        .map(|s| s.id.as_str())
+        .collect();
+    if needs.is_empty() {
+        return;
+    }
+    r.find(Finding {
+        check: "funding-need",
+        severity: Severity::Info,
+        message: format!(
+            "the budgets of {} are needs as the document writes them (nhu cầu vốn), not allocated money",
+            needs.join(", ")
+        ),
+        figures: Vec::new(),
+        arithmetic: Vec::new(),
+        fix: Some(
+            "a plan within these budgets spends what the document says is needed; replace them with the allocated amounts (vốn được giao) when they are known"
+                .into(),
+        ),
+    });
 }
 
 /// Million VND of a figure as published and, where the scenario corrects it, as corrected.
@@ -145,37 +177,36 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
             .try_fold(Decimal::ZERO, |acc, b| acc.checked_add(b.get_ref().0))
     };
     // Ok(arithmetic) when the budget matches the figure (as published or as corrected).
+    let style = r.style;
+    let num = move |value: Decimal| format_trimmed(value, 6, style);
     let compare = |what: String, planned: Decimal, figure: &FundingFigure| {
         let (published, corrected) = in_million(figure)?;
         let converted = if published == figure.amount.0 {
             String::new()
         } else {
-            format!(" = {} million VND", group_digits(published))
+            format!(" = {} million VND", num(published))
         };
         let line = format!(
             "{what}: {} million VND; published {} {} {}{converted}",
-            group_digits(planned),
+            num(planned),
             figure.id,
-            group_digits(figure.amount.0),
+            num(figure.amount.0),
             unit_name(figure),
         );
         if planned == published {
             return Some(Ok(line));
         }
         if corrected == Some(planned) {
-            return Some(Ok(format!(
-                "{line}, corrected reading {}",
-                group_digits(planned)
-            )));
+            return Some(Ok(format!("{line}, corrected reading {}", num(planned))));
         }
         Some(Err(Finding {
             check: "funding-budget",
             severity: Severity::Warning,
             message: format!(
                 "{what} is {} million VND, but the published {} is {} million VND",
-                group_digits(planned),
+                num(planned),
                 figure.id,
-                group_digits(published)
+                num(published)
             ),
             figures: vec![self::figure(figure)],
             arithmetic: vec![line],
@@ -244,7 +275,7 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
     let Some((sum, terms)) = parts_sum(total, parts, false) else {
         return;
     };
-    let terms: Vec<String> = terms.into_iter().map(group_digits).collect();
+    let terms: Vec<String> = terms.into_iter().map(|t| r.num(t)).collect();
     let mut figures = vec![figure(total)];
     figures.extend(parts.iter().map(|p| figure(p)));
     let published = total.amount.0;
@@ -255,14 +286,10 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
                 "the parts of {} ({}) add up to {} {unit}",
                 total.id,
                 total.label,
-                group_digits(published)
+                r.num(published)
             ),
             figures,
-            vec![format!(
-                "{} = {} {unit}",
-                terms.join(" + "),
-                group_digits(sum)
-            )],
+            vec![format!("{} = {} {unit}", terms.join(" + "), r.num(sum))],
         );
         return;
     }
@@ -272,9 +299,9 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
     let mut arithmetic = vec![format!(
         "{} = {} ≠ {} {unit} (the parts are {} {} than the total)",
         terms.join(" + "),
-        group_digits(sum),
-        group_digits(published),
-        group_digits(difference.abs()),
+        r.num(sum),
+        r.num(published),
+        r.num(difference.abs()),
         if difference > Decimal::ZERO {
             "less"
         } else {
@@ -285,13 +312,13 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
     if corrected_parts != sum {
         arithmetic.push(format!(
             "with the scenario's corrected readings of the parts: {} {unit}",
-            group_digits(corrected_parts)
+            r.num(corrected_parts)
         ));
     }
     if let Some(corrected) = total.corrected_amount {
         arithmetic.push(format!(
             "the scenario reads the total as {} {unit} (corrected_amount){}",
-            group_digits(corrected.0),
+            r.num(corrected.0),
             if corrected.0 == sum || corrected.0 == corrected_parts {
                 ", which the parts match"
             } else {
@@ -307,16 +334,16 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
             "the parts of {} ({}) add up to {}, not {} {unit}",
             total.id,
             total.label,
-            group_digits(sum),
-            group_digits(published)
+            r.num(sum),
+            r.num(published)
         ),
         figures,
         arithmetic,
         fix: Some(format!(
             "either the total is {} {unit}, or the parts ({}) are {} {} in all (a part may be misread or missing)",
-            group_digits(sum),
+            r.num(sum),
             names.join(", "),
-            group_digits(difference.abs()),
+            r.num(difference.abs()),
             if difference > Decimal::ZERO { "more" } else { "less" }
         )),
     });
@@ -345,16 +372,16 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         return;
     };
     let slack = rounding_slack(stated);
-    let shown = actual.round_dp(stated.scale() + 2);
-    let rounded = actual.round_dp(stated.scale());
+    let shown = round_half_up(actual, stated.scale() + 2);
+    let rounded = round_half_up(actual, stated.scale());
     let mut arithmetic = vec![format!(
         "{} ÷ {} × 100 = {} % → {} % at {} decimal(s); stated {} %",
-        group_digits(amount),
-        group_digits(base.amount.0),
-        shown.normalize(),
-        rounded,
+        r.num(amount),
+        r.num(base.amount.0),
+        r.num(shown),
+        r.published(rounded),
         stated.scale(),
-        stated
+        r.published(stated)
     )];
     if actual.checked_sub(stated).is_some_and(|d| d.abs() <= slack) {
         r.pass(
@@ -375,8 +402,8 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
     if let Some((corrected, against)) = against {
         arithmetic.push(format!(
             "against the corrected total {}: {} %",
-            group_digits(corrected),
-            against.round_dp(stated.scale() + 2).normalize()
+            r.num(corrected),
+            r.num(round_half_up(against, stated.scale() + 2))
         ));
     }
     let bound = |share: Decimal| share.checked_mul(base.amount.0)?.checked_div(hundred);
@@ -395,7 +422,7 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         .map_or(String::new(), |total| {
             format!(
                 ", or the total about {} {unit}",
-                group_digits(total.round_dp(1))
+                r.num(round_half_up(total, 1))
             )
         });
     r.find(Finding {
@@ -403,20 +430,20 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         severity: Severity::Error,
         message: format!(
             "{} {unit} ({}) is {} % of {}, not {} %",
-            group_digits(amount),
+            r.num(amount),
             part.label,
-            rounded,
-            group_digits(base.amount.0),
-            stated
+            r.published(rounded),
+            r.num(base.amount.0),
+            r.published(stated)
         ),
         figures,
         arithmetic,
         fix: Some(format!(
             "the share would be {} %; or, for {} %, the amount would be {}..{} {unit}{implied_base}",
-            rounded,
-            stated,
-            group_digits(low.round_dp(2)),
-            group_digits(high.round_dp(2)),
+            r.published(rounded),
+            r.published(stated),
+            r.num(round_half_up(low, 2)),
+            r.num(round_half_up(high, 2)),
         )),
     });
 }

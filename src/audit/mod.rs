@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::consistency::RowGroup;
+use crate::number::{format_fixed, format_trimmed, NumberStyle};
 use crate::scenario::Scenario;
 
 /// How serious a finding is (mức độ).
@@ -117,14 +118,26 @@ pub struct Audit {
     pub passed: Vec<Passed>,
 }
 
-/// Collects findings and passed checks while the families run.
+/// Collects findings and passed checks while the families run, writing numbers in `style`.
 #[derive(Debug, Default)]
 struct Recorder {
     findings: Vec<Finding>,
     passed: Vec<Passed>,
+    style: NumberStyle,
 }
 
 impl Recorder {
+    /// A figure for a sentence: grouped in the audit's style, exact to the đồng (million VND at
+    /// six decimals at most), no trailing zeros (4.916.475; 3.900,5).
+    fn num(&self, value: Decimal) -> String {
+        format_trimmed(value, 6, self.style)
+    }
+
+    /// A published figure with the decimals it was published with (12,50 stays 12,50).
+    fn published(&self, value: Decimal) -> String {
+        format_fixed(value, value.scale(), self.style)
+    }
+
     fn find(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
@@ -145,9 +158,18 @@ impl Recorder {
     }
 }
 
-/// Audits the published figures and targets of a scenario (communes and projects optional).
+/// Audits the published figures and targets of a scenario (communes and projects optional),
+/// with numbers in the Vietnamese style.
 pub fn audit(scenario: &Scenario) -> Audit {
-    let mut r = Recorder::default();
+    audit_with(scenario, NumberStyle::Vietnamese)
+}
+
+/// Audits a scenario, writing the numbers of findings and arithmetic in `style`.
+pub fn audit_with(scenario: &Scenario, style: NumberStyle) -> Audit {
+    let mut r = Recorder {
+        style,
+        ..Recorder::default()
+    };
     funding::check(scenario, &mut r);
     status::check(scenario, &mut r);
     targets::check(scenario, &mut r);
@@ -198,28 +220,6 @@ fn count_figure(scenario: &Scenario, name: &str, label: &str, value: impl ToStri
         value: value.to_string(),
         unit: "communes".into(),
         source: source_of(scenario, name),
-    }
-}
-
-/// A decimal with `,` thousands separators and `.` decimals: `4916475` → `4,916,475`.
-fn group_digits(value: Decimal) -> String {
-    let text = value.normalize().to_string();
-    let (sign, body) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
     }
 }
 
@@ -321,11 +321,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn digits_are_grouped() {
-        assert_eq!(group_digits(Decimal::from(4_916_475)), "4,916,475");
-        assert_eq!(group_digits(Decimal::new(-40769, 0)), "-40,769");
-        assert_eq!(group_digits(Decimal::new(1225, 1)), "122.5");
-        assert_eq!(group_digits(Decimal::new(100, 0)), "100");
+    fn digits_are_grouped_the_vietnamese_way_or_by_switch() {
+        let vi = Recorder::default();
+        assert_eq!(vi.num(Decimal::from(4_916_475)), "4.916.475");
+        assert_eq!(vi.num(Decimal::new(-40769, 0)), "-40.769");
+        assert_eq!(vi.num(Decimal::new(39005, 1)), "3.900,5");
+        assert_eq!(vi.num(Decimal::new(100, 0)), "100");
+        let en = Recorder {
+            style: NumberStyle::English,
+            ..Recorder::default()
+        };
+        assert_eq!(en.num(Decimal::new(39005, 1)), "3,900.5");
     }
 
     #[test]

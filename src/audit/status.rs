@@ -12,6 +12,7 @@ use super::{
 };
 use crate::consistency::{self, CountKind, CountingProblem};
 use crate::evaluate::evaluate;
+use crate::number::{format_fixed, round_half_up};
 use crate::scenario::Scenario;
 
 /// Published per-criterion counts keyed by criterion id; unknown keys are reported.
@@ -359,17 +360,16 @@ fn average_matches_counts(
     ];
     let implied = format!(
         "average {} ± {} × {n} communes → total criteria met {low}..={high}",
-        average,
-        slack.normalize()
+        r.published(average),
+        r.num(slack)
     );
     if missing.is_empty() {
         let exact = Decimal::from(sum) / Decimal::from(n);
         let arithmetic = vec![
             format!(
-                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {:.*} at {} decimal(s)",
-                exact.round_dp(average.scale() + 2).normalize(),
-                average.scale() as usize,
-                exact,
+                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {} at {} decimal(s)",
+                r.num(round_half_up(exact, average.scale() + 2)),
+                format_fixed(exact, average.scale(), r.style),
                 average.scale()
             ),
             implied,
@@ -377,7 +377,10 @@ fn average_matches_counts(
         if (low..=high).contains(&sum) {
             r.pass(
                 "average-criteria",
-                format!("the average {} matches the per-criterion counts", average),
+                format!(
+                    "the average {} matches the per-criterion counts",
+                    r.published(average)
+                ),
                 figures,
                 arithmetic,
             );
@@ -386,16 +389,15 @@ fn average_matches_counts(
                 check: "average-criteria",
                 severity: Severity::Error,
                 message: format!(
-                    "the per-criterion counts give an average of {:.*}, not {average}",
-                    average.scale() as usize,
-                    exact,
+                    "the per-criterion counts give an average of {}, not {}",
+                    format_fixed(exact, average.scale(), r.style),
+                    r.published(average),
                 ),
                 figures,
                 arithmetic,
                 fix: Some(format!(
-                    "the average would be {:.*}, or the counts would total {low}..={high} ({} {})",
-                    average.scale() as usize,
-                    exact,
+                    "the average would be {}, or the counts would total {low}..={high} ({} {})",
+                    format_fixed(exact, average.scale(), r.style),
                     if sum < low {
                         "raise by at least"
                     } else {
@@ -453,7 +455,7 @@ fn average_matches_counts(
                             "average-criteria",
                             format!(
                                 "the assumed {names} fit the published average {}",
-                                average
+                                r.published(average)
                             ),
                             figures,
                             arithmetic,
@@ -464,7 +466,7 @@ fn average_matches_counts(
                             severity: Severity::Warning,
                             message: format!(
                                 "the assumed values of {names} do not fit the published average {}",
-                                average
+                                r.published(average)
                             ),
                             figures,
                             arithmetic,
@@ -479,7 +481,7 @@ fn average_matches_counts(
                     severity: Severity::Info,
                     message: format!(
                         "{names} not published; the average {} implies {names} = {need_low}..={need_high}",
-                        average
+                        r.published(average)
                     ),
                     figures,
                     arithmetic,
@@ -500,7 +502,7 @@ fn average_matches_counts(
                 severity: Severity::Error,
                 message: format!(
                     "no values of the unpublished {names} give the average {}",
-                    average
+                    r.published(average)
                 ),
                 figures,
                 arithmetic,
@@ -539,8 +541,8 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
     let arithmetic = vec![
         format!(
             "average {} ± {} × {n} → total {low}..={high}",
-            average,
-            slack.normalize()
+            r.published(average),
+            r.num(slack)
         ),
         format!("bands: {} → total {min}..={max}", terms.join(" + ")),
     ];
@@ -559,9 +561,9 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
             severity: Severity::Error,
             message: format!(
                 "the band counts allow an average of {}..{}, not {}",
-                reachable(min).normalize(),
-                reachable(max).normalize(),
-                average
+                r.num(reachable(min)),
+                r.num(reachable(max)),
+                r.published(average)
             ),
             figures,
             arithmetic,
@@ -693,11 +695,11 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
         compare("villages".into(), p.villages, villages as usize);
     }
     if let Some(average) = p.average_criteria {
-        let data = s.average_criteria.round_dp(average.0.scale());
+        let data = round_half_up(s.average_criteria, average.0.scale());
         let line = format!(
             "average: published {}, communes file {}",
-            average.0,
-            s.average_criteria.round_dp(2).normalize()
+            r.published(average.0),
+            r.num(round_half_up(s.average_criteria, 2))
         );
         if (s.average_criteria - average.0).abs() > rounding_slack(average.0) && data != average.0 {
             differ.push(line.clone());

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{
-    bands_in_order, count_figure, criteria_list, criterion_key, group_digits, missing_criteria,
-    row_groups, top_band, Figure, Finding, Recorder, Severity,
+    bands_in_order, count_figure, criteria_list, criterion_key, missing_criteria, row_groups,
+    top_band, Figure, Finding, Recorder, Severity,
 };
 use crate::catalog::TierId;
 use crate::consistency::{self, CountKind, CountingProblem};
 use crate::evaluate::evaluate;
+use crate::number::round_half_up;
 use crate::scenario::{Scenario, Target, TargetKind};
 
 /// What targets are compared with: the published status or the communes file.
@@ -69,13 +70,16 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
             (TierId::Advanced, count(e.summary.advanced)),
             (TierId::Model, count(e.summary.model)),
         ]),
-        average: Some(e.summary.average_criteria.round_dp(2)),
+        average: Some(round_half_up(e.summary.average_criteria, 2)),
     })
 }
 
 fn figure(scenario: &Scenario, t: &Target) -> Figure {
     let key = match &t.kind {
         TargetKind::Criterion { criterion } => format!("c{criterion}"),
+        TargetKind::LevelCriterion { criterion, level } => {
+            format!("{}.c{criterion}", level.as_str())
+        }
         TargetKind::Tier { tier } => tier.as_str().to_string(),
         TargetKind::Band { band } => format!("band.{band}"),
         TargetKind::AverageCriteria => "average_criteria".into(),
@@ -129,9 +133,11 @@ fn whole(value: Decimal) -> u32 {
 
 /// Runs the target checks.
 pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
+    stated_targets(scenario, r);
     if scenario.targets.is_empty() {
         return;
     }
+    increases_match(scenario, r);
     let communes = scenario.published.communes.or_else(|| {
         (!scenario.communes.is_empty()).then(|| u32::try_from(scenario.communes.len()).unwrap_or(0))
     });
@@ -140,17 +146,221 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
     for t in &scenario.targets {
         by_year.entry(t.year).or_default().push(t);
     }
+    carry_criterion_targets(&mut by_year);
     for (year, targets) in by_year {
         if let Some(b) = base.as_ref().filter(|b| b.year < year) {
             above_baseline(scenario, year, &targets, b, r);
         }
         tiers_nest(scenario, year, &targets, r);
+        levels_nest(scenario, year, &targets, r);
         if let Some(n) = communes {
             within_communes(scenario, year, &targets, n, r);
             average_reachable(scenario, year, &targets, n, base.as_ref(), r);
             bands_fit(scenario, year, &targets, n, r);
             floor_fits_bands(scenario, year, &targets, r);
             feasible(scenario, year, &targets, n, r);
+        }
+    }
+}
+
+/// A criterion target due by an earlier year still holds later ("năm 2023 hoàn thành 100% quy
+/// hoạch" holds in 2025): each year also gets the latest earlier target of every criterion it
+/// has none for.
+fn carry_criterion_targets(by_year: &mut BTreeMap<u16, Vec<&Target>>) {
+    let years: Vec<u16> = by_year.keys().copied().collect();
+    for (i, year) in years.iter().enumerate() {
+        let mut carried = Vec::new();
+        for earlier in years[..i].iter().rev() {
+            for t in &by_year[earlier] {
+                let TargetKind::Criterion { criterion } = t.kind else {
+                    continue;
+                };
+                let has = |list: &[&Target]| {
+                    list.iter()
+                        .any(|x| x.kind == TargetKind::Criterion { criterion })
+                };
+                if !has(&by_year[year]) && !has(&carried) {
+                    carried.push(*t);
+                }
+            }
+        }
+        if let Some(list) = by_year.get_mut(year) {
+            list.extend(carried);
+        }
+    }
+}
+
+/// A target on a criterion of the advanced set counts communes that meet the standard
+/// criteria it continues ("60/94 xã đạt tiêu chí … trong đó có 2 xã đạt tiêu chí NTM nâng
+/// cao"): it cannot exceed their targets of the same year.
+fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recorder) {
+    let mut figures = Vec::new();
+    let mut lines = Vec::new();
+    for t in targets {
+        let TargetKind::LevelCriterion { criterion, .. } = t.kind else {
+            continue;
+        };
+        let Some(advanced) = scenario.catalog.advanced_criterion(criterion) else {
+            continue;
+        };
+        for standard in &advanced.standard {
+            let Some(outer) = targets.iter().find(|o| {
+                o.kind
+                    == TargetKind::Criterion {
+                        criterion: *standard,
+                    }
+            }) else {
+                continue;
+            };
+            let line = format!(
+                "{} {} ≤ {} {}",
+                t.name(&scenario.catalog),
+                t.value.normalize(),
+                outer.name(&scenario.catalog),
+                outer.value.normalize()
+            );
+            if t.value <= outer.value {
+                figures.push(figure(scenario, t));
+                lines.push(line);
+            } else {
+                r.find(Finding {
+                    check: "target-level",
+                    severity: Severity::Error,
+                    message: format!(
+                        "{year}: {} communes meeting {} at the advanced level, but only {} meeting {}",
+                        t.value.normalize(),
+                        t.name(&scenario.catalog),
+                        outer.value.normalize(),
+                        outer.name(&scenario.catalog)
+                    ),
+                    figures: vec![figure(scenario, t), figure(scenario, outer)],
+                    arithmetic: vec![line.replace('≤', ">")],
+                    fix: Some("the advanced-level count is part of the standard-level count (\"trong đó\"): lower it or raise the standard target".into()),
+                });
+            }
+        }
+    }
+    if !lines.is_empty() {
+        r.pass(
+            "target-level",
+            format!(
+                "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
+                lines.len()
+            ),
+            figures,
+            lines,
+        );
+    }
+}
+
+/// The document's other targets, kept as written: listed so that none is lost from sight.
+fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
+    if scenario.stated_targets.is_empty() {
+        return;
+    }
+    let figures: Vec<Figure> = scenario
+        .stated_targets
+        .iter()
+        .map(|t| Figure {
+            name: format!("stated_targets.{}", t.id),
+            label: format!("{} ({})", t.label, t.year),
+            value: t.value.0.normalize().to_string(),
+            unit: t.unit.clone(),
+            source: t.source.clone(),
+        })
+        .collect();
+    r.find(Finding {
+        check: "target-stated",
+        severity: Severity::Info,
+        message: format!(
+            "{} more target(s) of the document are kept as written (chỉ tiêu khác); no commune count of the catalog measures them, so nothing plans with them",
+            figures.len()
+        ),
+        figures,
+        arithmetic: Vec::new(),
+        fix: None,
+    });
+}
+
+/// A target the document writes as an increase ("thêm N xã", "xây dựng N xã"): our reading
+/// `value` must be the baseline plus that increase.
+fn increases_match(scenario: &Scenario, r: &mut Recorder) {
+    let mut evaluation = None;
+    for t in scenario.targets.iter().filter(|t| t.added.is_some()) {
+        let added = t.added.unwrap_or_default();
+        let published = match &t.kind {
+            TargetKind::Criterion { criterion } => scenario
+                .published
+                .criteria
+                .get(&format!("c{criterion}"))
+                .copied(),
+            TargetKind::Tier { tier } => match tier {
+                TierId::Standard => scenario.published.standard,
+                TierId::Advanced => scenario.published.advanced,
+                TierId::Model => scenario.published.model,
+            },
+            _ => None,
+        };
+        let (baseline, from) = match published {
+            Some(v) => (Some(v), "published status"),
+            None if !scenario.communes.is_empty() => {
+                let e = evaluation.get_or_insert_with(|| evaluate(scenario));
+                let count = match &t.kind {
+                    TargetKind::Criterion { criterion } => e
+                        .criteria
+                        .iter()
+                        .find(|c| c.id == *criterion)
+                        .map(|c| c.met),
+                    TargetKind::Tier { tier } => Some(match tier {
+                        TierId::Standard => e.summary.standard,
+                        TierId::Advanced => e.summary.advanced,
+                        TierId::Model => e.summary.model,
+                    }),
+                    _ => None,
+                };
+                (
+                    count.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+                    "communes file",
+                )
+            }
+            None => (None, ""),
+        };
+        let Some(baseline) = baseline else {
+            continue;
+        };
+        let reading = Decimal::from(baseline) + Decimal::from(added);
+        let arithmetic = vec![format!(
+            "{from} {}: {baseline} + {added} added = {}; the target reads {}",
+            scenario.baseline_year,
+            reading.normalize(),
+            t.value.normalize()
+        )];
+        if reading == t.value {
+            r.pass(
+                "target-added",
+                format!(
+                    "{} {}: the document's increase of {added} over the baseline gives the target",
+                    t.year,
+                    t.name(&scenario.catalog)
+                ),
+                vec![figure(scenario, t)],
+                arithmetic,
+            );
+        } else {
+            r.find(Finding {
+                check: "target-added",
+                severity: Severity::Warning,
+                message: format!(
+                    "{} {}: the document adds {added} to the baseline {baseline}, which gives {}, but the target is {}",
+                    t.year,
+                    t.name(&scenario.catalog),
+                    reading.normalize(),
+                    t.value.normalize()
+                ),
+                figures: vec![figure(scenario, t)],
+                arithmetic,
+                fix: Some(format!("set communes = {} (baseline + added)", reading.normalize())),
+            });
         }
     }
 }
@@ -185,9 +395,9 @@ fn above_baseline(
                 severity: Severity::Warning,
                 message: format!(
                     "target {year} for {name} ({}) is below the {} ({})",
-                    t.value.normalize(),
+                    r.num(t.value),
                     base.label,
-                    baseline.normalize()
+                    r.num(baseline)
                 ),
                 figures: vec![
                     figure(scenario, t),
@@ -195,14 +405,14 @@ fn above_baseline(
                 ],
                 arithmetic: vec![format!(
                     "{} < {} (baseline {}, {})",
-                    t.value.normalize(),
-                    baseline.normalize(),
+                    r.num(t.value),
+                    r.num(baseline),
                     base.year,
                     base.label
                 )],
                 fix: Some(format!(
                     "a target keeps at least the baseline: {} or more, unless a loss is planned",
-                    baseline.normalize()
+                    r.num(baseline)
                 )),
             });
         }
@@ -236,13 +446,13 @@ fn within_communes(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, 
                 message: format!(
                     "target {year} for {} is {} communes, but there are {n}",
                     t.name(&scenario.catalog),
-                    t.value.normalize()
+                    r.num(t.value)
                 ),
                 figures: vec![
                     figure(scenario, t),
                     count_figure(scenario, "published.communes", "communes", n),
                 ],
-                arithmetic: vec![format!("{} > {n}", t.value.normalize())],
+                arithmetic: vec![format!("{} > {n}", r.num(t.value))],
                 fix: Some(format!("at most {n}")),
             });
         }
@@ -301,8 +511,8 @@ fn average_reachable(
     let mut arithmetic = vec![
         format!(
             "average {} × {n} communes = {} → at least {needed} criteria met",
-            average.value,
-            group_digits(product)
+            r.published(average.value),
+            r.num(product)
         ),
         format!("Σ per-criterion targets = {} = {sum}", terms.join(" + ")),
     ];
@@ -310,14 +520,14 @@ fn average_reachable(
         let given = Decimal::from(sum) / Decimal::from(n);
         arithmetic.push(format!(
             "{sum} ÷ {n} = {}",
-            given.round_dp(average.value.scale() + 2).normalize()
+            r.num(round_half_up(given, average.value.scale() + 2))
         ));
         if sum >= needed {
             r.pass(
                 "target-average",
                 format!(
                     "the per-criterion targets for {year} give the average target {}",
-                    average.value
+                    r.published(average.value)
                 ),
                 figures,
                 arithmetic,
@@ -328,19 +538,19 @@ fn average_reachable(
                 severity: Severity::Warning,
                 message: format!(
                     "the per-criterion targets for {year} give an average of {}, below the average target {}",
-                    given.round_dp(average.value.scale() + 2).normalize(),
-                    average.value
+                    r.num(round_half_up(given, average.value.scale() + 2)),
+                    r.published(average.value)
                 ),
                 figures,
                 arithmetic,
                 fix: Some(format!(
                     "raise the per-criterion targets by {} in all, or lower the average target to {}",
                     needed - sum,
-                    given.round_dp_with_strategy(
+                    // Cut, not rounded: the lower target must be reachable.
+                    r.num(given.round_dp_with_strategy(
                         average.value.scale(),
                         rust_decimal::RoundingStrategy::ToZero
-                    )
-                    .normalize()
+                    ))
                 )),
             });
         }
@@ -359,7 +569,7 @@ fn average_reachable(
             severity: Severity::Error,
             message: format!(
                 "the average target {} for {year} needs more criteria than all communes meeting {names} can add",
-                average.value
+                r.published(average.value)
             ),
             figures,
             arithmetic,
@@ -391,7 +601,7 @@ fn average_reachable(
         severity: Severity::Info,
         message: format!(
             "the average target {} for {year} needs {names} ≥ {short}, which has no target",
-            average.value
+            r.published(average.value)
         ),
         figures,
         arithmetic,
@@ -468,12 +678,12 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
     if let (Some(at_top), Some(standard)) = (own_top.map(|t| whole(t.value)), standard) {
         arithmetic.push(format!(
             "band {top}: {at_top}; standard target: {}",
-            standard.value.normalize()
+            r.num(standard.value)
         ));
         if Decimal::from(at_top) != standard.value {
             problems.push(format!(
                 "band {top} target is {at_top} but the standard target is {}",
-                standard.value.normalize()
+                r.num(standard.value)
             ));
         }
     }
@@ -514,7 +724,7 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
     }
     let shown: Vec<String> = chain
         .iter()
-        .map(|t| format!("{} {}", t.name(&scenario.catalog), t.value.normalize()))
+        .map(|t| format!("{} {}", t.name(&scenario.catalog), r.num(t.value)))
         .collect();
     let arithmetic = vec![shown.join(" ≤ ")];
     let figures: Vec<Figure> = chain.iter().map(|t| figure(scenario, t)).collect();
@@ -525,9 +735,9 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
             format!(
                 "{} ({}) > {} ({})",
                 w[0].name(&scenario.catalog),
-                w[0].value.normalize(),
+                r.num(w[0].value),
                 w[1].name(&scenario.catalog),
-                w[1].value.normalize()
+                r.num(w[1].value)
             )
         })
         .collect();

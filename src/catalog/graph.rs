@@ -173,6 +173,7 @@ impl DependencyGraph {
                 label.replace('"', "'")
             ));
         }
+        out.push_str(&sets_dot(catalog));
         for (from, to, dep) in self.edges() {
             let style = match dep.basis {
                 super::Basis::Law => "solid",
@@ -209,8 +210,112 @@ impl DependencyGraph {
             "catalog": catalog.id,
             "order": self.order.iter().map(Node::label).collect::<Vec<_>>(),
             "edges": edges,
+            "sets": sets_json(catalog),
         })
     }
+}
+
+/// The criteria sets of a catalog and the tier each decides: the standard set (`c1..`), the
+/// advanced set (`a1..`, its own list) and the model conditions.
+fn sets_json(catalog: &Catalog) -> serde_json::Value {
+    let list = |criteria: &[super::Criterion], prefix: &str| -> Vec<serde_json::Value> {
+        criteria
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": format!("{prefix}{}", c.id),
+                    "name_vi": c.name_vi,
+                    "name_en": c.name_en,
+                    "standard": c.standard,
+                    "source": c.source,
+                })
+            })
+            .collect()
+    };
+    let tier = |t: TierId| catalog.tier(t);
+    let mut sets = vec![serde_json::json!({
+        "id": "standard",
+        "decides": "standard",
+        "requires": serde_json::Value::Null,
+        "source": tier(TierId::Standard).map(|t| t.source.clone()),
+        "criteria": list(&catalog.criteria, "c"),
+    })];
+    if tier(TierId::Advanced).is_some() {
+        sets.push(serde_json::json!({
+            "id": "advanced",
+            "decides": "advanced",
+            "requires": tier(TierId::Advanced).and_then(|t| t.requires),
+            "source": tier(TierId::Advanced).map(|t| t.source.clone()),
+            "criteria": list(&catalog.advanced_criteria, "a"),
+        }));
+    }
+    if let Some(model) = tier(TierId::Model) {
+        sets.push(serde_json::json!({
+            "id": "model",
+            "decides": "model",
+            "requires": model.requires,
+            "source": model.source,
+            "criteria": list(&catalog.model_conditions, "m"),
+        }));
+    }
+    serde_json::Value::Array(sets)
+}
+
+/// DOT clusters for the criteria sets, with each advanced-set criterion pointing at the tier it
+/// decides and the model conditions at the model tier.
+fn sets_dot(catalog: &Catalog) -> String {
+    let mut out = String::from(
+        "  subgraph cluster_standard {\n    label=\"Standard set (bộ tiêu chí xã NTM)\";\n",
+    );
+    for c in &catalog.criteria {
+        out.push_str(&format!("    \"c{}\";\n", c.id));
+    }
+    out.push_str("  }\n");
+    if !catalog.advanced_criteria.is_empty() {
+        out.push_str(
+            "  subgraph cluster_advanced {\n    label=\"Advanced set (bộ tiêu chí xã NTM nâng cao)\";\n",
+        );
+        for c in &catalog.advanced_criteria {
+            out.push_str(&format!(
+                "    \"a{}\" [label=\"a{} {}\\n{}\", shape=ellipse];\n",
+                c.id,
+                c.id,
+                c.name_en.replace('"', "'"),
+                c.name_vi.replace('"', "'")
+            ));
+        }
+        out.push_str("  }\n");
+        for c in &catalog.advanced_criteria {
+            let style = if c.source.starts_with("assumption") {
+                "dashed"
+            } else {
+                "solid"
+            };
+            out.push_str(&format!(
+                "  \"a{}\" -> \"advanced\" [style={style}, color=black];\n",
+                c.id
+            ));
+        }
+    }
+    for c in &catalog.model_conditions {
+        out.push_str(&format!(
+            "  \"m{}\" [label=\"{}\\n{}\", shape=note];\n  \"m{}\" -> \"model\" [style=solid, color=black];\n",
+            c.id,
+            c.name_en.replace('"', "'"),
+            c.name_vi.replace('"', "'"),
+            c.id
+        ));
+    }
+    if let Some(model) = catalog
+        .tier(TierId::Model)
+        .filter(|_| catalog.model_conditions.is_empty())
+    {
+        out.push_str(&format!(
+            "  \"model-conditions\" [label=\"Model conditions\\n{}\", shape=note];\n  \"model-conditions\" -> \"model\" [style=solid, color=black];\n",
+            model.source.replace('"', "'")
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! versioned data with effective dates and a source for every rule.
 
 mod graph;
+mod indicators;
+mod mapping;
 
 use std::path::Path;
 
@@ -11,9 +13,15 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
 pub use graph::{DependencyGraph, Node};
+pub use indicators::{Comparison, Indicator, IndicatorOverride, Threshold, ValueKind, ATTRIBUTES};
+pub use mapping::{diff, CatalogDiff, CatalogMapping, Change, CriterionMapping, DiffRow};
 
 /// Catalogs shipped inside the binary, by id.
 const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "qd1980-2016",
+        include_str!("../../catalog/qd1980-2016.toml"),
+    ),
     ("qd318-2022", include_str!("../../catalog/qd318-2022.toml")),
     ("qd211-2024", include_str!("../../catalog/qd211-2024.toml")),
 ];
@@ -66,6 +74,9 @@ pub struct Criterion {
     pub name_vi: String,
     /// English name.
     pub name_en: String,
+    /// For a criterion of the advanced set: the standard criteria whose subject it continues.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standard: Vec<u8>,
     /// Legal source.
     pub source: String,
 }
@@ -157,8 +168,23 @@ pub struct Catalog {
     pub tiers: Vec<Tier>,
     /// Regions.
     pub regions: Vec<Region>,
-    /// Criteria.
+    /// Criteria (the standard set, Phụ lục I of QĐ 318).
     pub criteria: Vec<Criterion>,
+    /// Criteria of the advanced set (Bộ tiêu chí xã nông thôn mới nâng cao, Phụ lục II of
+    /// QĐ 318): its own list; column `aN` of communes.csv is criterion N of it.
+    #[serde(default)]
+    pub advanced_criteria: Vec<Criterion>,
+    /// Conditions of the model tier on top of the advanced set (điều kiện xã NTM kiểu mẫu,
+    /// QĐ 319/QĐ-TTg): not a criteria list, so `communes.csv` has one `model` column for all.
+    #[serde(default)]
+    pub model_conditions: Vec<Criterion>,
+    /// Indicators that decide a criterion from a measured value, with thresholds by region
+    /// and year (chỉ tiêu, ngưỡng).
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// Attributes that switch the region whose thresholds apply.
+    #[serde(default)]
+    pub indicator_overrides: Vec<IndicatorOverride>,
     /// Dependency edges.
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
@@ -170,14 +196,22 @@ impl Catalog {
         BUILT_IN.iter().map(|(id, _)| *id)
     }
 
+    /// Text of the built-in catalog `id`, if there is one.
+    pub fn built_in_text(id: &str) -> Option<&'static str> {
+        BUILT_IN
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, text)| *text)
+    }
+
     /// Loads a built-in catalog by id, or a catalog file by path.
     pub fn load(reference: &str, base: &Path) -> Result<Catalog> {
-        if let Some((_, text)) = BUILT_IN.iter().find(|(id, _)| *id == reference) {
+        if let Some(text) = Catalog::built_in_text(reference) {
             return Catalog::parse(text, Path::new(&format!("<built-in {reference}>")));
         }
         let path = base.join(reference);
         if path.is_file() {
-            let text = text::read_to_string(&path)?;
+            let text = text::read_toml_text(&path)?;
             return Catalog::parse(&text, &path);
         }
         let known: Vec<&str> = Catalog::built_in_ids().collect();
@@ -215,6 +249,34 @@ impl Catalog {
                 ));
             }
         }
+        let mut seen_advanced = std::collections::BTreeSet::new();
+        for c in &self.advanced_criteria {
+            let line = text::line_of(text, &format!("key = \"{}\"", c.key));
+            if c.id == 0 || c.id > 31 || !seen_advanced.insert(c.id) {
+                problems.push(Diagnostic::new(
+                    path,
+                    line,
+                    format!(
+                        "advanced criterion id {} is out of range 1..=31 or defined twice",
+                        c.id
+                    ),
+                ));
+            }
+            for s in c.standard.iter().filter(|s| self.criterion(**s).is_none()) {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        line,
+                        format!(
+                            "advanced criterion {} names unknown standard criterion {s}",
+                            c.id
+                        ),
+                    )
+                    .hint("`standard` lists ids of [[criteria]]"),
+                );
+            }
+        }
+        self.validate_indicators(text, path, &mut problems);
         if let Err(mut graph_problems) = DependencyGraph::build(self, text, path) {
             problems.append(&mut graph_problems);
         }
@@ -223,6 +285,82 @@ impl Catalog {
         } else {
             Err(Error::Invalid(problems))
         }
+    }
+
+    fn validate_indicators(&self, text: &str, path: &Path, problems: &mut Vec<Diagnostic>) {
+        let regions: Vec<&str> = self.regions.iter().map(|r| r.id.as_str()).collect();
+        let mut ids = std::collections::BTreeSet::new();
+        for i in &self.indicators {
+            let line = text::line_of(text, &format!("id = \"{}\"", i.id));
+            if !ids.insert(i.id.as_str()) {
+                problems.push(Diagnostic::new(
+                    path,
+                    line,
+                    format!("indicator `{}` is defined twice", i.id),
+                ));
+            }
+            if self.criterion(i.criterion).is_none() {
+                problems.push(Diagnostic::new(
+                    path,
+                    line,
+                    format!(
+                        "indicator `{}` decides unknown criterion {}",
+                        i.id, i.criterion
+                    ),
+                ));
+            }
+            for t in &i.thresholds {
+                let at = text::line_of(text, &format!("value = \"{}\"", t.value)).or(line);
+                if !regions.contains(&t.region.as_str()) {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at,
+                            format!(
+                                "threshold of `{}` names unknown region `{}`",
+                                i.id, t.region
+                            ),
+                        )
+                        .hint(format!("regions: {}", regions.join(", "))),
+                    );
+                }
+                if crate::number::parse_decimal(&t.value).is_err() {
+                    problems.push(Diagnostic::new(
+                        path,
+                        at,
+                        format!("threshold `{}` of `{}` is not a number", t.value, i.id),
+                    ));
+                }
+            }
+        }
+        for o in &self.indicator_overrides {
+            let line = text::line_of(text, &format!("attribute = \"{}\"", o.attribute));
+            if !ATTRIBUTES.contains(&o.attribute.as_str()) {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        line,
+                        format!("override names unknown attribute `{}`", o.attribute),
+                    )
+                    .hint(format!("attributes: {}", ATTRIBUTES.join(", "))),
+                );
+            }
+            if !regions.contains(&o.region.as_str()) {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        line,
+                        format!("override names unknown region `{}`", o.region),
+                    )
+                    .hint(format!("regions: {}", regions.join(", "))),
+                );
+            }
+        }
+    }
+
+    /// Indicator by id.
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
     }
 
     /// The dependency graph (validated at load).
@@ -234,6 +372,11 @@ impl Catalog {
     /// Criterion by id.
     pub fn criterion(&self, id: u8) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.id == id)
+    }
+
+    /// Criterion of the advanced set by id.
+    pub fn advanced_criterion(&self, id: u8) -> Option<&Criterion> {
+        self.advanced_criteria.iter().find(|c| c.id == id)
     }
 
     /// Number of criteria.
@@ -263,6 +406,8 @@ mod tests {
         for id in Catalog::built_in_ids() {
             let c = Catalog::load(id, Path::new(".")).unwrap();
             assert_eq!(c.criteria.len(), 19);
+            assert!(c.criteria.iter().all(|c| !c.source.is_empty()));
+            assert!(c.advanced_criteria.iter().all(|c| !c.source.is_empty()));
             assert_eq!(c.band_of(19).unwrap().id, "19");
             assert_eq!(c.band_of(12).unwrap().id, "10-14");
             assert_eq!(c.band_of(0).unwrap().id, "0-4");

@@ -9,17 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::funding::Funding;
+use super::funding::{budget_rows, Funding, Group};
+pub(crate) use super::model::{lp_name, MONEY_SCALE};
 use super::model::{Model, Sense, Var};
 use crate::catalog::{Node, TierId};
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate_communes;
 use crate::outcome::{apply_projects, cumulative_band_target};
 use crate::scenario::{Must, Scenario, TargetKind};
-
-/// Money in the solver is in billion VND (scenario amounts are million VND): keeps the
-/// coefficients of selection and budget rows near 1.
-pub(crate) const MONEY_SCALE: f64 = 1e-3;
 
 /// What a requirement counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,17 +51,12 @@ pub(crate) enum Goal {
     MaxCriteria,
     /// State-budget spend.
     MinCost,
+    /// Spend from every source (a tie-break stage).
+    MinTotal,
     /// Total shortfall of the requirements (elastic requirements).
     MinShortfall,
     /// Extra money beyond the budgets that makes every requirement hold.
     MinExtra,
-}
-
-/// Projects that may draw on the same set of sources (nhóm dự án cùng nguồn).
-#[derive(Debug, Clone)]
-pub(crate) struct Group {
-    /// Indices of the eligible capital sources.
-    pub sources: Vec<usize>,
 }
 
 /// A funding variable: money of `source` to projects of `group` in `year`.
@@ -79,27 +71,56 @@ pub(crate) struct FundVar {
 /// Candidate projects above which a criterion keeps per-project variables (2^n subsets).
 const MAX_COVER_CANDIDATES: usize = 10;
 
-/// A minimal set of single-criterion projects that closes a criterion in a commune, funded in
-/// one year (bộ dự án tối thiểu).
+/// A minimal set of single-criterion projects that closes a criterion in a commune (bộ dự án
+/// tối thiểu). Its members may be funded in different years: a member with one possible year
+/// is paid through the cover's variable in that year; a member with several possible years
+/// (*flexible*) has its own year variables, tied to the cover by `Σ_t x_pt = Σ_{v ∋ p} o_v`.
 #[derive(Debug, Clone)]
 pub(crate) struct Cover {
-    pub year: u16,
-    pub projects: Vec<usize>,
-    /// Cost per eligible-source group, solver units.
-    pub by_group: BTreeMap<usize, f64>,
+    /// Members, each with the years it may be funded in (ascending, within the model's years).
+    pub members: Vec<(usize, Vec<u16>)>,
+    /// Cost per (eligible-source group, year) of the members with one possible year, solver
+    /// units.
+    pub fixed: BTreeMap<(usize, u16), f64>,
+    /// Total cost of all members, solver units.
+    pub total: f64,
+    /// The first year by the end of which every member can have been funded.
+    pub ready: u16,
     pub var: Var,
 }
 
 impl Cover {
     /// Total cost, solver units.
     pub fn cost(&self) -> f64 {
-        self.by_group.values().sum()
+        self.total
     }
 
+    /// Project ids of the members.
+    pub fn projects(&self) -> impl Iterator<Item = usize> + '_ {
+        self.members.iter().map(|(p, _)| *p)
+    }
+
+    /// Whether every member has a single possible year.
+    fn all_fixed(&self) -> bool {
+        self.members.iter().all(|(_, years)| years.len() == 1)
+    }
+
+    /// No dearer in any (group, year) and paid in no year the other is not: then it is ready
+    /// no later either. Only covers whose members all have one year compare.
     fn dominates(&self, other: &Cover) -> bool {
-        self.by_group
+        self.all_fixed()
+            && other.all_fixed()
+            && self
+                .fixed
+                .iter()
+                .all(|(k, c)| other.fixed.get(k).is_some_and(|o| *c <= *o + 1e-12))
+    }
+
+    /// Whether a selection funds every member in one of its years.
+    fn funded_in(&self, chosen: &BTreeMap<usize, u16>) -> bool {
+        self.members
             .iter()
-            .all(|(g, c)| other.by_group.get(g).is_some_and(|o| *c <= *o + 1e-12))
+            .all(|(p, years)| chosen.get(p).is_some_and(|t| years.contains(t)))
     }
 }
 
@@ -182,6 +203,9 @@ pub(crate) fn requirements_of(scenario: &Scenario, years: &[u16]) -> Vec<Require
                     (Measure::Criterion(*criterion), ceil_count(t.value))
                 }
                 TargetKind::Tier { tier } => (Measure::Tier(*tier), ceil_count(t.value)),
+                // No project raises a criterion of the advanced set: the target is reported
+                // against the outcome (out of reach when short), never a constraint.
+                TargetKind::LevelCriterion { .. } => (Measure::AtLeast(0), 0),
                 TargetKind::Band { band } => {
                     let min = scenario
                         .catalog
@@ -222,100 +246,128 @@ fn least_total_for_average(value: Decimal, n: usize) -> i64 {
         .to_i64()
         .unwrap_or(0)
         .max(0);
-    while (Decimal::from(total) / communes).round_dp(2) < value {
+    while crate::number::round_half_up(
+        Decimal::from(total) / communes,
+        crate::number::AVERAGE_PLACES,
+    ) < value
+    {
         total += 1;
     }
     total
 }
 
-impl Formulation {
-    /// Builds the model for `goal` with `requirements` (hard unless the goal is
-    /// `MinShortfall`).
-    pub fn build(
+/// What is known before any variable exists (docs/model.md, "Reductions before any variable
+/// exists"): the years each project may be funded in, the candidate projects of each
+/// (commune, criterion), each node's known value, and the open nodes the model needs.
+struct Reductions {
+    /// Planning years, ascending.
+    years: Vec<u16>,
+    /// The last planning year (the objective's).
+    last: u16,
+    /// Dependency nodes in topological order, with their gates.
+    order: Vec<Node>,
+    gates: BTreeMap<Node, Vec<Node>>,
+    criteria: Vec<u8>,
+    /// Per project: the planning years it may be funded in.
+    windows: Vec<Vec<u16>>,
+    /// Candidate projects per (commune, criterion), with their gains.
+    candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>>,
+    /// Years in which node values matter (requirements' years and the last).
+    node_years: BTreeSet<u16>,
+    /// Known value of every (commune, node, year).
+    state: BTreeMap<(usize, Node, u16), State>,
+    /// Open nodes a requirement or the objective needs.
+    needed: BTreeSet<(usize, Node, u16)>,
+    /// "At least m criteria" indicators needed: (commune, m, year).
+    need_at_least: BTreeSet<(usize, u8, u16)>,
+}
+
+impl Reductions {
+    fn analyse(
         scenario: &Scenario,
         goal: Goal,
         requirements: &[Requirement],
-    ) -> Result<Formulation> {
+    ) -> Result<Reductions> {
         let years = planning_years(scenario)?;
         let last = *years.last().unwrap_or(&0);
-        let catalog = &scenario.catalog;
-        let graph = catalog.graph();
+        let graph = scenario.catalog.graph();
         let order: Vec<Node> = graph.order().to_vec();
-        let gates: BTreeMap<Node, Vec<Node>> =
-            order.iter().map(|n| (*n, graph.gates_of(*n))).collect();
-        let criteria: Vec<u8> = catalog.criteria.iter().map(|c| c.id).collect();
-
-        // Years each project may be funded in.
-        let mut windows: Vec<Vec<u16>> = Vec::with_capacity(scenario.projects.len());
-        for p in &scenario.projects {
-            let w: Vec<u16> = if p.must == Some(Must::Skip) {
-                Vec::new()
-            } else {
-                years
-                    .iter()
-                    .copied()
-                    .filter(|y| p.year_from <= *y && *y <= p.year_to)
-                    .collect()
-            };
-            if w.is_empty() && p.must == Some(Must::Fund) {
-                return Err(Error::Unsupported {
-                    message: format!(
-                        "project `{}` must be funded but its years {}-{} miss the planning years",
-                        p.id, p.year_from, p.year_to
-                    ),
-                    hint: "widen its year window or clear `must`".into(),
-                });
-            }
-            windows.push(w);
-        }
-        // Candidate projects per (commune, criterion).
-        let mut candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>> = BTreeMap::new();
-        for (i, p) in scenario.projects.iter().enumerate() {
-            if windows[i].is_empty() {
-                continue;
-            }
-            for g in &p.gains {
-                candidates
-                    .entry((p.commune, g.criterion))
-                    .or_default()
-                    .push((i, g.fraction.to_f64().unwrap_or(0.0)));
-            }
-        }
-        let earliest = |p: usize| windows[p].first().copied().unwrap_or(u16::MAX);
-
-        // Years in which node values matter.
+        let gates = order.iter().map(|n| (*n, graph.gates_of(*n))).collect();
+        let windows = project_windows(scenario, &years)?;
         let mut node_years: BTreeSet<u16> = requirements.iter().map(|r| r.year).collect();
         node_years.insert(last);
+        let mut reductions = Reductions {
+            candidates: candidates_of(scenario, &windows),
+            criteria: scenario.catalog.criteria.iter().map(|c| c.id).collect(),
+            years,
+            last,
+            order,
+            gates,
+            windows,
+            node_years,
+            state: BTreeMap::new(),
+            needed: BTreeSet::new(),
+            need_at_least: BTreeSet::new(),
+        };
+        reductions.known_nodes(scenario);
+        reductions.needed_nodes(scenario, goal, requirements);
+        Ok(reductions)
+    }
 
-        // 1. What is known before solving (reductions).
-        let mut state: BTreeMap<(usize, Node, u16), State> = BTreeMap::new();
+    fn earliest(&self, p: usize) -> u16 {
+        self.windows[p].first().copied().unwrap_or(u16::MAX)
+    }
+
+    fn known(&self, c: usize, node: Node, t: u16) -> Option<State> {
+        self.state.get(&(c, node, t)).copied()
+    }
+
+    /// Criteria of commune `c` known met and open at the end of year `t`.
+    fn counts_of(&self, c: usize, t: u16) -> (usize, usize) {
+        let count = |s: State| {
+            self.criteria
+                .iter()
+                .filter(|k| self.known(c, Node::Criterion(**k), t) == Some(s))
+                .count()
+        };
+        (count(State::Yes), count(State::Open))
+    }
+
+    /// The last year any needed node is counted in: no project is funded later.
+    fn max_needed_year(&self) -> u16 {
+        self.needed.iter().map(|(_, _, t)| *t).max().unwrap_or(0)
+    }
+
+    /// Reduction 1: a criterion met at baseline is 1; one whose candidate gains funded by that
+    /// year add up to less than 1 is 0; tiers by their own conditions; gates pass 0 on.
+    fn known_nodes(&mut self, scenario: &Scenario) {
         for (c, commune) in scenario.communes.iter().enumerate() {
-            for &t in &node_years {
-                for node in &order {
+            for &t in &self.node_years {
+                for node in &self.order {
                     let own = match node {
+                        Node::Criterion(k) if commune.met.contains(*k) => State::Yes,
                         Node::Criterion(k) => {
-                            if commune.met.contains(*k) {
-                                State::Yes
+                            let reach: f64 = self
+                                .candidates
+                                .get(&(c, *k))
+                                .into_iter()
+                                .flatten()
+                                .filter(|(p, _)| self.earliest(*p) <= t)
+                                .map(|(_, g)| g)
+                                .sum();
+                            if reach >= 1.0 - 1e-9 {
+                                State::Open
                             } else {
-                                let reach: f64 = candidates
-                                    .get(&(c, *k))
-                                    .map(|list| {
-                                        list.iter()
-                                            .filter(|(p, _)| earliest(*p) <= t)
-                                            .map(|(_, g)| g)
-                                            .sum()
-                                    })
-                                    .unwrap_or(0.0);
-                                if reach >= 1.0 - 1e-9 {
-                                    State::Open
-                                } else {
-                                    State::No
-                                }
+                                State::No
                             }
                         }
                         Node::Tier(TierId::Standard) => State::Yes,
                         Node::Tier(TierId::Advanced) => {
-                            if criteria.iter().all(|k| commune.advanced_met.contains(*k)) {
+                            if self
+                                .criteria
+                                .iter()
+                                .all(|k| commune.advanced_met.contains(*k))
+                            {
                                 State::Yes
                             } else {
                                 State::No
@@ -330,125 +382,92 @@ impl Formulation {
                         }
                     };
                     let mut s = own;
-                    for g in &gates[node] {
-                        match state.get(&(c, *g, t)).copied().unwrap_or(State::No) {
+                    for g in &self.gates[node] {
+                        match self.state.get(&(c, *g, t)).copied().unwrap_or(State::No) {
                             State::No => s = State::No,
                             State::Open if s == State::Yes => s = State::Open,
                             _ => {}
                         }
                     }
-                    state.insert((c, *node, t), s);
+                    self.state.insert((c, *node, t), s);
                 }
             }
         }
-        let known = |c: usize, node: Node, t: u16| state.get(&(c, node, t)).copied();
+    }
 
-        // 2. Which open nodes a requirement or the objective needs.
-        let mut needed: BTreeSet<(usize, Node, u16)> = BTreeSet::new();
-        let mut need_at_least: BTreeSet<(usize, u8, u16)> = BTreeSet::new();
+    fn need(&mut self, c: usize, node: Node, t: u16) {
+        if self.known(c, node, t) == Some(State::Open) {
+            self.needed.insert((c, node, t));
+        }
+    }
+
+    fn need_criteria(&mut self, c: usize, t: u16) {
+        for k in self.criteria.clone() {
+            self.need(c, Node::Criterion(k), t);
+        }
+    }
+
+    /// Reduction 2: the open nodes a requirement or the objective needs, directly, through an
+    /// "at least m criteria" indicator, or as a gate of a needed node.
+    fn needed_nodes(&mut self, scenario: &Scenario, goal: Goal, requirements: &[Requirement]) {
         let n = scenario.communes.len();
-        let need_node = |needed: &mut BTreeSet<(usize, Node, u16)>, c, node, t| {
-            if known(c, node, t) == Some(State::Open) {
-                needed.insert((c, node, t));
-            }
-        };
-        let counts_of = |c: usize, t: u16| {
-            let yes = criteria
-                .iter()
-                .filter(|k| known(c, Node::Criterion(**k), t) == Some(State::Yes))
-                .count();
-            let open = criteria
-                .iter()
-                .filter(|k| known(c, Node::Criterion(**k), t) == Some(State::Open))
-                .count();
-            (yes, open)
-        };
         for r in requirements {
             for c in 0..n {
                 match &r.measure {
-                    Measure::Criterion(k) => need_node(&mut needed, c, Node::Criterion(*k), r.year),
-                    Measure::Tier(tier) => need_node(&mut needed, c, Node::Tier(*tier), r.year),
+                    Measure::Criterion(k) => self.need(c, Node::Criterion(*k), r.year),
+                    Measure::Tier(tier) => self.need(c, Node::Tier(*tier), r.year),
                     Measure::AtLeast(m) => {
-                        let (yes, open) = counts_of(c, r.year);
+                        let (yes, open) = self.counts_of(c, r.year);
                         if yes < usize::from(*m) && yes + open >= usize::from(*m) {
-                            need_at_least.insert((c, *m, r.year));
-                            for k in &criteria {
-                                need_node(&mut needed, c, Node::Criterion(*k), r.year);
-                            }
+                            self.need_at_least.insert((c, *m, r.year));
+                            self.need_criteria(c, r.year);
                         }
                     }
-                    Measure::TotalCriteria => {
-                        for k in &criteria {
-                            need_node(&mut needed, c, Node::Criterion(*k), r.year);
-                        }
-                    }
+                    Measure::TotalCriteria => self.need_criteria(c, r.year),
                 }
             }
         }
         for c in 0..n {
             match goal {
-                Goal::MaxStandard => need_node(&mut needed, c, Node::Tier(TierId::Standard), last),
-                Goal::MaxCriteria => {
-                    for k in &criteria {
-                        need_node(&mut needed, c, Node::Criterion(*k), last);
-                    }
-                }
+                Goal::MaxStandard => self.need(c, Node::Tier(TierId::Standard), self.last),
+                Goal::MaxCriteria => self.need_criteria(c, self.last),
                 _ => {}
             }
         }
         // Gates of needed nodes are needed (reverse topological order).
-        for &t in &node_years {
+        for t in self.node_years.clone() {
             for c in 0..n {
-                for node in order.iter().rev() {
-                    if needed.contains(&(c, *node, t)) {
-                        for g in &gates[node] {
-                            need_node(&mut needed, c, *g, t);
+                for node in self.order.clone().iter().rev() {
+                    if self.needed.contains(&(c, *node, t)) {
+                        for g in self.gates[node].clone() {
+                            self.need(c, g, t);
                         }
                     }
                 }
             }
         }
+    }
 
-        // 3. Variables and rows.
-        let sense = match goal {
-            Goal::MaxStandard | Goal::MaxCriteria => Sense::Maximize,
-            _ => Sense::Minimize,
-        };
-        let mut model = Model::new(sense);
-        let max_needed_year = needed.iter().map(|(_, _, t)| *t).max().unwrap_or(0);
-        let touches_needed = |p: usize| {
-            let proj = &scenario.projects[p];
-            proj.gains.iter().any(|g| {
-                node_years.iter().any(|t| {
-                    *t >= earliest(p)
-                        && needed.contains(&(proj.commune, Node::Criterion(g.criterion), *t))
-                })
+    /// Reduction 3: whether project `p` touches a needed criterion (in a year it can count).
+    fn touches_needed(&self, scenario: &Scenario, p: usize) -> bool {
+        let proj = &scenario.projects[p];
+        proj.gains.iter().any(|g| {
+            self.node_years.iter().any(|t| {
+                *t >= self.earliest(p)
+                    && self
+                        .needed
+                        .contains(&(proj.commune, Node::Criterion(g.criterion), *t))
             })
-        };
-        // Eligible-source groups.
-        let sources = &scenario.capital_sources;
-        let mut group_index: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
-        let mut groups: Vec<Group> = Vec::new();
-        let mut group_of = vec![usize::MAX; scenario.projects.len()];
-        for (p, proj) in scenario.projects.iter().enumerate() {
-            let eligible: Vec<usize> = sources
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.funds(&proj.category))
-                .map(|(i, _)| i)
-                .collect();
-            let g = *group_index.entry(eligible.clone()).or_insert_with(|| {
-                groups.push(Group { sources: eligible });
-                groups.len() - 1
-            });
-            group_of[p] = g;
-        }
-        // Criteria closed only by single-criterion projects: the minimal project sets that close
-        // them (covers), cheapest per group mix, replace the projects' own variables.
-        let mut cover_pairs: BTreeSet<(usize, u8)> = BTreeSet::new();
-        for &(c, node, _) in &needed {
+        })
+    }
+
+    /// Reduction 4: needed criteria closed only by single-criterion projects (at most
+    /// `MAX_COVER_CANDIDATES`, none with `must`): these get covers.
+    fn cover_pairs(&self, scenario: &Scenario) -> BTreeSet<(usize, u8)> {
+        let mut pairs = BTreeSet::new();
+        for &(c, node, _) in &self.needed {
             if let Node::Criterion(k) = node {
-                let list = candidates.get(&(c, k)).map_or(&[][..], Vec::as_slice);
+                let list = self.candidates.get(&(c, k)).map_or(&[][..], Vec::as_slice);
                 let simple = !list.is_empty()
                     && list.len() <= MAX_COVER_CANDIDATES
                     && list.iter().all(|(p, _)| {
@@ -456,158 +475,249 @@ impl Formulation {
                             && scenario.projects[*p].must.is_none()
                     });
                 if simple {
-                    cover_pairs.insert((c, k));
+                    pairs.insert((c, k));
                 }
             }
         }
-        let in_cover_pair = |p: usize| {
-            let proj = &scenario.projects[p];
-            proj.gains.len() == 1 && cover_pairs.contains(&(proj.commune, proj.gains[0].criterion))
+        pairs
+    }
+}
+
+/// The years each project may be funded in (none for `must = skip`); a `must = fund` project
+/// with no planning year is an input error.
+fn project_windows(scenario: &Scenario, years: &[u16]) -> Result<Vec<Vec<u16>>> {
+    let mut windows = Vec::with_capacity(scenario.projects.len());
+    for p in &scenario.projects {
+        let w: Vec<u16> = if p.must == Some(Must::Skip) {
+            Vec::new()
+        } else {
+            years
+                .iter()
+                .copied()
+                .filter(|y| p.year_from <= *y && *y <= p.year_to)
+                .collect()
         };
-        let mut covers: Vec<Cover> = Vec::new();
-        let mut covers_of: BTreeMap<(usize, u8), Vec<usize>> = BTreeMap::new();
-        for &(c, k) in &cover_pairs {
-            let list = &candidates[&(c, k)];
-            let mut found: Vec<Cover> = Vec::new();
-            for &t in years.iter().filter(|t| **t <= max_needed_year) {
-                let open: Vec<(usize, f64)> = list
-                    .iter()
-                    .copied()
-                    .filter(|(p, _)| windows[*p].contains(&t))
-                    .collect();
-                let mut here: Vec<Cover> = Vec::new();
-                for mask in 1u32..(1u32 << open.len()) {
-                    let members: Vec<(usize, f64)> = (0..open.len())
-                        .filter(|i| mask & (1 << i) != 0)
-                        .map(|i| open[i])
-                        .collect();
-                    let sum: f64 = members.iter().map(|(_, g)| g).sum();
-                    let least = members
+        if w.is_empty() && p.must == Some(Must::Fund) {
+            return Err(Error::Unsupported {
+                message: format!(
+                    "project `{}` must be funded but its years {}-{} miss the planning years",
+                    p.id, p.year_from, p.year_to
+                ),
+                hint: "widen its year window or clear `must`".into(),
+            });
+        }
+        windows.push(w);
+    }
+    Ok(windows)
+}
+
+/// Candidate projects per (commune, criterion), with their gains.
+fn candidates_of(
+    scenario: &Scenario,
+    windows: &[Vec<u16>],
+) -> BTreeMap<(usize, u8), Vec<(usize, f64)>> {
+    let mut candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>> = BTreeMap::new();
+    for (i, p) in scenario.projects.iter().enumerate() {
+        if windows[i].is_empty() {
+            continue;
+        }
+        for g in &p.gains {
+            candidates
+                .entry((p.commune, g.criterion))
+                .or_default()
+                .push((i, g.fraction.to_f64().unwrap_or(0.0)));
+        }
+    }
+    candidates
+}
+
+/// Reduction 5: projects whose categories have the same set of eligible sources form a group.
+fn eligible_groups(scenario: &Scenario) -> (Vec<Group>, Vec<usize>) {
+    let mut group_index: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of = vec![usize::MAX; scenario.projects.len()];
+    for (p, proj) in scenario.projects.iter().enumerate() {
+        let eligible: Vec<usize> = scenario
+            .capital_sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.funds(&proj.category))
+            .map(|(i, _)| i)
+            .collect();
+        let g = *group_index.entry(eligible.clone()).or_insert_with(|| {
+            groups.push(Group { sources: eligible });
+            groups.len() - 1
+        });
+        group_of[p] = g;
+    }
+    (groups, group_of)
+}
+
+/// The model as it is built, stage by stage (docs/model.md: variables, constraints,
+/// objectives).
+struct Builder<'a> {
+    scenario: &'a Scenario,
+    goal: Goal,
+    r: Reductions,
+    model: Model,
+    groups: Vec<Group>,
+    group_of: Vec<usize>,
+    covers: Vec<Cover>,
+    covers_of: BTreeMap<(usize, u8), Vec<usize>>,
+    /// Flexible cover members → the variables of the covers they belong to.
+    flexible_links: BTreeMap<usize, Vec<Var>>,
+    cover_pairs: BTreeSet<(usize, u8)>,
+    x: Vec<Vec<(u16, Var)>>,
+    nodes: BTreeMap<(usize, Node, u16), Var>,
+    at_least: BTreeMap<(usize, u8, u16), Var>,
+    f: Vec<FundVar>,
+    extra: Vec<(usize, u16, Var)>,
+    requirements: Vec<RequirementRow>,
+}
+
+impl Builder<'_> {
+    fn cost(&self, p: usize) -> f64 {
+        self.scenario.projects[p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE
+    }
+
+    fn commune_name(&self, c: usize) -> String {
+        lp_name(&self.scenario.communes[c].id)
+    }
+
+    /// Covers of every cover pair (docs/model.md, reduction 4), one binary each; at most one
+    /// per criterion.
+    fn covers(&mut self) {
+        let max_needed_year = self.r.max_needed_year();
+        for (c, k) in self.cover_pairs.clone() {
+            let open: Vec<(usize, f64, Vec<u16>)> = self.r.candidates[&(c, k)]
+                .iter()
+                .map(|(p, g)| {
+                    let years: Vec<u16> = self.r.windows[*p]
                         .iter()
-                        .map(|(_, g)| *g)
-                        .fold(f64::INFINITY, f64::min);
-                    // A minimal cover: closes the gap, and would not without any one member.
-                    if sum < 1.0 - 1e-9 || sum - least >= 1.0 - 1e-9 {
-                        continue;
-                    }
-                    let mut by_group: BTreeMap<usize, f64> = BTreeMap::new();
-                    for (p, _) in &members {
-                        *by_group.entry(group_of[*p]).or_default() +=
-                            scenario.projects[*p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
-                    }
-                    here.push(Cover {
-                        year: t,
-                        projects: members.iter().map(|(p, _)| *p).collect(),
-                        by_group,
-                        var: Var(usize::MAX),
-                    });
-                }
-                // Drop covers another one beats in every group (ties: the earlier kept).
-                let mut kept: Vec<Cover> = Vec::new();
-                here.sort_by(|a, b| {
-                    a.cost()
-                        .total_cmp(&b.cost())
-                        .then(a.projects.cmp(&b.projects))
-                });
-                for cover in here {
-                    if !kept.iter().any(|k| k.dominates(&cover)) {
-                        kept.push(cover);
-                    }
-                }
-                found.extend(kept);
-            }
-            let mut once = Vec::new();
-            for mut cover in found {
-                let name = format!(
-                    "o{c}_{}_c{k}_{}_{}",
-                    lp_name(&scenario.communes[c].id),
-                    cover.year,
-                    covers_of.get(&(c, k)).map_or(0, Vec::len)
-                );
-                cover.var = model.binary(name);
-                once.push((cover.var, 1.0));
-                covers_of.entry((c, k)).or_default().push(covers.len());
-                covers.push(cover);
-            }
-            if let Some(list) = covers_of.get_mut(&(c, k)) {
-                list.sort_by(|a, b| {
-                    covers[*a]
-                        .cost()
-                        .total_cmp(&covers[*b].cost())
-                        .then(covers[*a].year.cmp(&covers[*b].year))
-                        .then(a.cmp(b))
-                });
-            }
-            if once.len() > 1 {
-                model.row(
-                    format!("cover_once{c}_{}_c{k}", lp_name(&scenario.communes[c].id)),
-                    once,
-                    0.0,
-                    1.0,
-                );
-            }
-        }
-        let mut x: Vec<Vec<(u16, Var)>> = vec![Vec::new(); scenario.projects.len()];
-        for (p, proj) in scenario.projects.iter().enumerate() {
-            let must = proj.must == Some(Must::Fund);
-            if !must && (!touches_needed(p) || in_cover_pair(p)) {
-                continue;
-            }
-            for &t in &windows[p] {
-                if must || t <= max_needed_year {
-                    x[p].push((t, model.binary(format!("x{p}_{}_{t}", lp_name(&proj.id)))));
-                }
-            }
-            let terms: Vec<(Var, f64)> = x[p].iter().map(|(_, v)| (*v, 1.0)).collect();
-            if must {
-                model.row(format!("must{p}_{}", lp_name(&proj.id)), terms, 1.0, 1.0);
-            } else if terms.len() > 1 {
-                model.row(format!("once{p}_{}", lp_name(&proj.id)), terms, 0.0, 1.0);
-            }
-        }
-        // Criterion, tier and "at least m" indicators.
-        let mut nodes: BTreeMap<(usize, Node, u16), Var> = BTreeMap::new();
-        for &(c, node, t) in &needed {
-            let name = format!(
-                "{c}_{}_{}_{t}",
-                lp_name(&scenario.communes[c].id),
-                node.label()
-            );
-            nodes.insert((c, node, t), model.binary(format!("m_{name}")));
-        }
-        for &t in &node_years {
-            for c in 0..n {
-                for node in &order {
-                    let Some(&v) = nodes.get(&(c, *node, t)) else {
-                        continue;
-                    };
-                    let name = format!(
-                        "{c}_{}_{}_{t}",
-                        lp_name(&scenario.communes[c].id),
-                        node.label()
-                    );
-                    if let Node::Criterion(k) = node {
-                        if !scenario.communes[c].met.contains(*k) {
-                            // Gains funded by year t close the gap: y ≤ Σ gain · x.
-                            let mut terms = vec![(v, 1.0)];
-                            for i in covers_of.get(&(c, *k)).into_iter().flatten() {
-                                if covers[*i].year <= t {
-                                    terms.push((covers[*i].var, -1.0));
-                                }
-                            }
-                            for (p, g) in candidates.get(&(c, *k)).into_iter().flatten() {
-                                for (year, xv) in &x[*p] {
-                                    if *year <= t {
-                                        terms.push((*xv, -g.min(1.0)));
-                                    }
-                                }
-                            }
-                            model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+                        .copied()
+                        .filter(|t| *t <= max_needed_year)
+                        .collect();
+                    (*p, *g, years)
+                })
+                .filter(|(_, _, w)| !w.is_empty())
+                .collect();
+            let mut found: Vec<Cover> = minimal_covers(&open)
+                .into_iter()
+                .map(|members| {
+                    let mut fixed: BTreeMap<(usize, u16), f64> = BTreeMap::new();
+                    for (p, years) in &members {
+                        if let [t] = years[..] {
+                            *fixed.entry((self.group_of[*p], t)).or_default() += self.cost(*p);
                         }
                     }
-                    for g in &gates[node] {
-                        if let Some(&gv) = nodes.get(&(c, *g, t)) {
-                            model.row(
+                    Cover {
+                        total: members.iter().map(|(p, _)| self.cost(*p)).sum(),
+                        ready: members.iter().map(|(_, w)| w[0]).max().unwrap_or(0),
+                        fixed,
+                        members,
+                        var: Var(usize::MAX),
+                    }
+                })
+                .collect();
+            // Drop covers another one beats (ties: the earlier kept).
+            found.sort_by(|a, b| {
+                a.cost()
+                    .total_cmp(&b.cost())
+                    .then(a.ready.cmp(&b.ready))
+                    .then_with(|| a.projects().cmp(b.projects()))
+            });
+            let mut kept: Vec<Cover> = Vec::new();
+            for cover in found {
+                if !kept.iter().any(|k| k.dominates(&cover)) {
+                    kept.push(cover);
+                }
+            }
+            let mut once = Vec::new();
+            for mut cover in kept {
+                let name = format!(
+                    "o{c}_{}_c{k}_{}",
+                    self.commune_name(c),
+                    self.covers_of.get(&(c, k)).map_or(0, Vec::len)
+                );
+                cover.var = self.model.binary(name);
+                once.push((cover.var, 1.0));
+                for (p, years) in &cover.members {
+                    if years.len() > 1 {
+                        self.flexible_links.entry(*p).or_default().push(cover.var);
+                    }
+                }
+                self.covers_of
+                    .entry((c, k))
+                    .or_default()
+                    .push(self.covers.len());
+                self.covers.push(cover);
+            }
+            if once.len() > 1 {
+                let name = format!("cover_once{c}_{}_c{k}", self.commune_name(c));
+                self.model.row(name, once, 0.0, 1.0);
+            }
+        }
+    }
+
+    /// `x_pt` for the relevant projects (reduction 3) outside covers and for flexible cover
+    /// members: each funded at most once (`must = fund`: exactly once; a flexible member: once
+    /// exactly when one of its covers is chosen).
+    fn projects(&mut self) {
+        let max_needed_year = self.r.max_needed_year();
+        let scenario = self.scenario;
+        for (p, proj) in scenario.projects.iter().enumerate() {
+            let must = proj.must == Some(Must::Fund);
+            let links = self.flexible_links.get(&p).cloned();
+            let in_cover_pair = proj.gains.len() == 1
+                && self
+                    .cover_pairs
+                    .contains(&(proj.commune, proj.gains[0].criterion));
+            if !must && links.is_none() && (!self.r.touches_needed(scenario, p) || in_cover_pair) {
+                continue;
+            }
+            let name = lp_name(&proj.id);
+            for &t in &self.r.windows[p] {
+                if must || t <= max_needed_year {
+                    let v = self.model.binary(format!("x{p}_{name}_{t}"));
+                    self.x[p].push((t, v));
+                }
+            }
+            let mut terms: Vec<(Var, f64)> = self.x[p].iter().map(|(_, v)| (*v, 1.0)).collect();
+            if must {
+                self.model.row(format!("must{p}_{name}"), terms, 1.0, 1.0);
+            } else if let Some(links) = links {
+                terms.extend(links.iter().map(|o| (*o, -1.0)));
+                self.model.row(format!("link{p}_{name}"), terms, 0.0, 0.0);
+            } else if terms.len() > 1 {
+                self.model.row(format!("once{p}_{name}"), terms, 0.0, 1.0);
+            }
+        }
+    }
+
+    /// Criterion and tier indicators of the needed nodes, with their gain rows (status carried
+    /// forward) and gate rows.
+    fn indicators(&mut self) {
+        for &(c, node, t) in &self.r.needed {
+            let name = format!("m_{c}_{}_{}_{t}", self.commune_name(c), node.label());
+            self.nodes.insert((c, node, t), self.model.binary(name));
+        }
+        let n = self.scenario.communes.len();
+        let order = self.r.order.clone();
+        for t in self.r.node_years.clone() {
+            for c in 0..n {
+                for node in &order {
+                    let Some(&v) = self.nodes.get(&(c, *node, t)) else {
+                        continue;
+                    };
+                    let name = format!("{c}_{}_{}_{t}", self.commune_name(c), node.label());
+                    if let Node::Criterion(k) = node {
+                        if !self.scenario.communes[c].met.contains(*k) {
+                            self.gain_rows(&name, v, c, *k, t);
+                        }
+                    }
+                    for g in &self.r.gates[node] {
+                        if let Some(&gv) = self.nodes.get(&(c, *g, t)) {
+                            self.model.row(
                                 format!("gate_{name}_{}", g.label()),
                                 vec![(v, 1.0), (gv, -1.0)],
                                 f64::NEG_INFINITY,
@@ -618,51 +728,87 @@ impl Formulation {
                 }
             }
         }
-        let mut at_least: BTreeMap<(usize, u8, u16), Var> = BTreeMap::new();
-        for &(c, m, t) in &need_at_least {
-            let (yes, _) = counts_of(c, t);
-            let name = format!("{c}_{}_{m}_{t}", lp_name(&scenario.communes[c].id));
-            let w = model.binary(format!("w_{name}"));
-            // (m − already met) · w ≤ Σ open criteria met.
+    }
+
+    /// Gains funded by the end of year `t` close criterion `k` of commune `c` (indicator `v`).
+    fn gain_rows(&mut self, name: &str, v: Var, c: usize, k: u8, t: u16) {
+        let gains = self
+            .r
+            .candidates
+            .get(&(c, k))
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(list) = self.covers_of.get(&(c, k)) {
+            let chosen = ChosenCovers {
+                list,
+                covers: &self.covers,
+                x: &self.x,
+                gains,
+            };
+            cover_rows(&mut self.model, name, v, t, &chosen);
+        } else {
+            // y ≤ Σ gain · x over the years up to t.
+            let mut terms = vec![(v, 1.0)];
+            for (p, g) in gains {
+                for (year, xv) in &self.x[*p] {
+                    if *year <= t {
+                        terms.push((*xv, -g.min(1.0)));
+                    }
+                }
+            }
+            self.model
+                .row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+        }
+    }
+
+    /// "At least m criteria": `(m − known met) · w ≤ Σ open criteria met`.
+    fn at_least_rows(&mut self) {
+        for &(c, m, t) in &self.r.need_at_least {
+            let (yes, _) = self.r.counts_of(c, t);
+            let name = format!("{c}_{}_{m}_{t}", self.commune_name(c));
+            let w = self.model.binary(format!("w_{name}"));
             let mut terms = vec![(w, (usize::from(m) - yes) as f64)];
-            for k in &criteria {
-                if let Some(&y) = nodes.get(&(c, Node::Criterion(*k), t)) {
+            for k in &self.r.criteria {
+                if let Some(&y) = self.nodes.get(&(c, Node::Criterion(*k), t)) {
                     terms.push((y, -1.0));
                 }
             }
-            model.row(format!("atleast_{name}"), terms, f64::NEG_INFINITY, 0.0);
-            at_least.insert((c, m, t), w);
+            self.model
+                .row(format!("atleast_{name}"), terms, f64::NEG_INFINITY, 0.0);
+            self.at_least.insert((c, m, t), w);
         }
+    }
 
-        // Funding per (eligible-source group, source, year).
-        let mut f: Vec<FundVar> = Vec::new();
-        let mut extra: Vec<(usize, u16, Var)> = Vec::new();
+    /// Money per (eligible-source group, source, year), each group's money equal to what its
+    /// funded projects and covers cost, then the budget and counterpart rows of each year.
+    fn funding(&mut self) {
+        let scenario = self.scenario;
+        let sources = &scenario.capital_sources;
         let budget =
             |s: usize, t: u16| sources[s].budget_in(t).to_f64().unwrap_or(0.0) * MONEY_SCALE;
-        for &t in &years {
-            for (gi, group) in groups.iter().enumerate() {
+        for t in self.r.years.clone() {
+            for gi in 0..self.groups.len() {
                 let mut members: Vec<(Var, f64)> = (0..scenario.projects.len())
-                    .filter(|p| group_of[*p] == gi)
+                    .filter(|p| self.group_of[*p] == gi)
                     .flat_map(|p| {
-                        let cost = scenario.projects[p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
-                        x[p].iter()
+                        let cost = self.cost(p);
+                        self.x[p]
+                            .iter()
                             .filter(|(year, _)| *year == t)
                             .map(move |(_, v)| (*v, cost))
                     })
                     .collect();
                 members.extend(
-                    covers
+                    self.covers
                         .iter()
-                        .filter(|cv| cv.year == t)
-                        .filter_map(|cv| cv.by_group.get(&gi).map(|cost| (cv.var, *cost))),
+                        .filter_map(|cv| cv.fixed.get(&(gi, t)).map(|cost| (cv.var, *cost))),
                 );
                 if members.is_empty() {
                     continue;
                 }
                 let total: f64 = members.iter().map(|(_, c)| c).sum();
                 let mut terms: Vec<(Var, f64)> = Vec::new();
-                for &s in &group.sources {
-                    let hi = if goal == Goal::MinExtra {
+                for s in self.groups[gi].sources.clone() {
+                    let hi = if self.goal == Goal::MinExtra {
                         total
                     } else {
                         total.min(budget(s, t))
@@ -670,17 +816,19 @@ impl Formulation {
                     if hi <= 0.0 {
                         continue;
                     }
-                    let v = model.var(
+                    let v = self.model.var(
                         format!("f_g{gi}_s{s}_{}_{t}", lp_name(&sources[s].id)),
                         0.0,
                         hi,
                         false,
                     );
-                    if goal == Goal::MinCost && sources[s].kind.is_state_budget() {
-                        model.add_obj(v, 1.0);
+                    if (self.goal == Goal::MinCost && sources[s].kind.is_state_budget())
+                        || self.goal == Goal::MinTotal
+                    {
+                        self.model.add_obj(v, 1.0);
                     }
                     terms.push((v, 1.0));
-                    f.push(FundVar {
+                    self.f.push(FundVar {
                         group: gi,
                         source: s,
                         year: t,
@@ -688,91 +836,58 @@ impl Formulation {
                     });
                 }
                 terms.extend(members.iter().map(|(v, c)| (*v, -c)));
-                model.row(format!("fund_g{gi}_{t}"), terms, 0.0, 0.0);
+                self.model.row(format!("fund_g{gi}_{t}"), terms, 0.0, 0.0);
             }
-            for (s, source) in sources.iter().enumerate() {
-                let mut terms: Vec<(Var, f64)> = f
-                    .iter()
-                    .filter(|fv| fv.source == s && fv.year == t)
-                    .map(|fv| (fv.var, 1.0))
-                    .collect();
-                if terms.is_empty() {
-                    continue;
-                }
-                if goal == Goal::MinExtra {
-                    let e = model.var(
-                        format!("extra_s{s}_{}_{t}", lp_name(&source.id)),
-                        0.0,
-                        f64::INFINITY,
-                        false,
-                    );
-                    model.add_obj(e, 1.0);
-                    terms.push((e, -1.0));
-                    extra.push((s, t, e));
-                }
-                model.row(
-                    format!("budget_s{s}_{}_{t}", lp_name(&source.id)),
-                    terms,
-                    f64::NEG_INFINITY,
-                    budget(s, t),
-                );
-            }
-            for (r, rule) in scenario.counterpart.iter().enumerate() {
-                let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
-                let mut terms: Vec<(Var, f64)> = Vec::new();
-                for fv in f.iter().filter(|fv| fv.year == t) {
-                    let id = &sources[fv.source].id;
-                    let mut coef = 0.0;
-                    if *id == rule.source {
-                        coef += 1.0;
-                    }
-                    if rule.of.contains(id) {
-                        coef -= ratio;
-                    }
-                    if coef != 0.0 {
-                        terms.push((fv.var, coef));
-                    }
-                }
-                model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
-            }
+            let funds: Vec<(usize, Var)> = self
+                .f
+                .iter()
+                .filter(|fv| fv.year == t)
+                .map(|fv| (fv.source, fv.var))
+                .collect();
+            let extra_cost = (self.goal == Goal::MinExtra).then_some(1.0);
+            let extra = budget_rows(&mut self.model, scenario, t, &funds, &budget, extra_cost);
+            self.extra.extend(extra);
         }
+    }
 
-        // Requirements.
-        let mut rows = Vec::new();
+    /// Each requirement's row, `Σ indicators (+ u_r) ≥ need`, with what is known counted.
+    fn requirement_rows(&mut self, requirements: &[Requirement]) {
+        let n = self.scenario.communes.len();
         for (r, req) in requirements.iter().enumerate() {
             let mut terms = Vec::new();
             let mut have = 0i64;
+            let t = req.year;
             for c in 0..n {
                 match &req.measure {
-                    Measure::Criterion(k) => match known(c, Node::Criterion(*k), req.year) {
+                    Measure::Criterion(k) => match self.r.known(c, Node::Criterion(*k), t) {
                         Some(State::Yes) => have += 1,
-                        _ => terms.extend(nodes.get(&(c, Node::Criterion(*k), req.year))),
+                        _ => terms.extend(self.nodes.get(&(c, Node::Criterion(*k), t))),
                     },
-                    Measure::Tier(tier) => match known(c, Node::Tier(*tier), req.year) {
+                    Measure::Tier(tier) => match self.r.known(c, Node::Tier(*tier), t) {
                         Some(State::Yes) => have += 1,
-                        _ => terms.extend(nodes.get(&(c, Node::Tier(*tier), req.year))),
+                        _ => terms.extend(self.nodes.get(&(c, Node::Tier(*tier), t))),
                     },
                     Measure::AtLeast(m) => {
-                        let (yes, _) = counts_of(c, req.year);
+                        let (yes, _) = self.r.counts_of(c, t);
                         if yes >= usize::from(*m) {
                             have += 1;
                         } else {
-                            terms.extend(at_least.get(&(c, *m, req.year)));
+                            terms.extend(self.at_least.get(&(c, *m, t)));
                         }
                     }
                     Measure::TotalCriteria => {
-                        let (yes, _) = counts_of(c, req.year);
+                        let (yes, _) = self.r.counts_of(c, t);
                         have += yes as i64;
-                        for k in &criteria {
-                            terms.extend(nodes.get(&(c, Node::Criterion(*k), req.year)));
+                        for k in &self.r.criteria {
+                            terms.extend(self.nodes.get(&(c, Node::Criterion(*k), t)));
                         }
                     }
                 }
             }
             let need = (req.at_least - have) as f64;
-            let shortfall = if goal == Goal::MinShortfall && need > 0.0 {
-                let u = model.var(format!("short_{r}"), 0.0, need, true);
-                model.add_obj(u, 1.0);
+            let shortfall = if self.goal == Goal::MinShortfall && need > 0.0 {
+                let u = self.model.var(format!("short_{r}"), 0.0, need, true);
+                self.model.add_obj(u, 1.0);
                 Some(u)
             } else {
                 None
@@ -783,53 +898,116 @@ impl Formulation {
                 if row.is_empty() {
                     // Nothing can move this count: an empty row would be dropped, so keep the
                     // infeasibility visible with a fixed-zero slack.
-                    let zero = model.var(format!("unreachable_{r}"), 0.0, 0.0, false);
+                    let zero = self.model.var(format!("unreachable_{r}"), 0.0, 0.0, false);
                     row.push((zero, 1.0));
                 }
-                model.row(format!("target_{r}"), row, need, f64::INFINITY);
+                self.model
+                    .row(format!("target_{r}"), row, need, f64::INFINITY);
             }
-            rows.push(RequirementRow {
+            self.requirements.push(RequirementRow {
                 terms,
                 need,
                 shortfall,
             });
         }
+    }
 
-        // Objective.
-        for (&(_, node, t), &v) in &nodes {
-            match (goal, node) {
+    /// The counting objectives (money objectives were set with the funding variables), with
+    /// what is known as the constant.
+    fn objective(&mut self) {
+        let last = self.r.last;
+        for (&(_, node, t), &v) in &self.nodes {
+            match (self.goal, node) {
                 (Goal::MaxStandard, Node::Tier(TierId::Standard))
                 | (Goal::MaxCriteria, Node::Criterion(_))
                     if t == last =>
                 {
-                    model.add_obj(v, 1.0)
+                    self.model.add_obj(v, 1.0)
                 }
                 _ => {}
             }
         }
-        model.obj_constant = match goal {
+        let n = self.scenario.communes.len();
+        self.model.obj_constant = match self.goal {
             Goal::MaxStandard => (0..n)
-                .filter(|c| known(*c, Node::Tier(TierId::Standard), last) == Some(State::Yes))
+                .filter(|c| {
+                    self.r.known(*c, Node::Tier(TierId::Standard), last) == Some(State::Yes)
+                })
                 .count() as f64,
-            Goal::MaxCriteria => (0..n).map(|c| counts_of(c, last).0).sum::<usize>() as f64,
+            Goal::MaxCriteria => (0..n).map(|c| self.r.counts_of(c, last).0).sum::<usize>() as f64,
             _ => 0.0,
         };
+    }
+}
 
-        Ok(Formulation {
-            model,
+impl Formulation {
+    /// Builds the model for `goal` with `requirements` (hard unless the goal is
+    /// `MinShortfall`), in the order of docs/model.md: reductions, then variables and rows
+    /// stage by stage.
+    pub fn build(
+        scenario: &Scenario,
+        goal: Goal,
+        requirements: &[Requirement],
+    ) -> Result<Formulation> {
+        let r = Reductions::analyse(scenario, goal, requirements)?;
+        let (groups, group_of) = eligible_groups(scenario);
+        let sense = match goal {
+            Goal::MaxStandard | Goal::MaxCriteria => Sense::Maximize,
+            _ => Sense::Minimize,
+        };
+        let mut b = Builder {
+            scenario,
             goal,
-            years,
-            x,
-            group_of,
+            cover_pairs: r.cover_pairs(scenario),
+            x: vec![Vec::new(); scenario.projects.len()],
+            r,
+            model: Model::new(sense),
             groups,
-            covers,
-            covers_of,
-            f,
-            extra,
-            requirements: rows,
-            nodes,
-            at_least,
+            group_of,
+            covers: Vec::new(),
+            covers_of: BTreeMap::new(),
+            flexible_links: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            at_least: BTreeMap::new(),
+            f: Vec::new(),
+            extra: Vec::new(),
+            requirements: Vec::new(),
+        };
+        b.covers();
+        b.projects();
+        b.indicators();
+        b.at_least_rows();
+        b.funding();
+        b.requirement_rows(requirements);
+        b.objective();
+        Ok(Formulation {
+            model: b.model,
+            goal,
+            years: b.r.years,
+            x: b.x,
+            group_of: b.group_of,
+            groups: b.groups,
+            covers: b.covers,
+            covers_of: b.covers_of,
+            f: b.f,
+            extra: b.extra,
+            requirements: b.requirements,
+            nodes: b.nodes,
+            at_least: b.at_least,
         })
+    }
+
+    /// Adds the row "state-budget spend ≤ `cap`" (solver units): a tie-break stage keeps what
+    /// the stage before it reached.
+    pub fn cap_state_spend(&mut self, scenario: &Scenario, cap: f64) {
+        let terms: Vec<(Var, f64)> = self
+            .f
+            .iter()
+            .filter(|fv| scenario.capital_sources[fv.source].kind.is_state_budget())
+            .map(|fv| (fv.var, 1.0))
+            .collect();
+        self.model
+            .row("state_spend_cap".into(), terms, f64::NEG_INFINITY, cap);
     }
 
     /// The year each selected project is funded in, from a solution's values.
@@ -844,32 +1022,37 @@ impl Formulation {
         }
         for cover in &self.covers {
             if values[cover.var.0] > 0.5 {
-                for p in &cover.projects {
-                    chosen.insert(*p, cover.year);
+                // Flexible members came with their own year above.
+                for (p, years) in &cover.members {
+                    if let [t] = years[..] {
+                        chosen.insert(*p, t);
+                    }
                 }
             }
         }
         chosen
     }
 
+    /// The cheapest cover of a criterion that a selection funds completely.
+    fn chosen_cover(&self, list: &[usize], chosen: &BTreeMap<usize, u16>) -> Option<&Cover> {
+        list.iter()
+            .map(|i| &self.covers[*i])
+            .find(|cover| cover.funded_in(chosen))
+    }
+
     /// The part of a selection the model can represent: projects with their own variable in
     /// the chosen year, and for each covered criterion the cheapest cover fully selected.
     pub fn normalize(&self, chosen: &BTreeMap<usize, u16>) -> BTreeMap<usize, u16> {
+        let members: BTreeSet<usize> = self.covers.iter().flat_map(Cover::projects).collect();
         let mut out: BTreeMap<usize, u16> = chosen
             .iter()
-            .filter(|(p, t)| self.x[**p].iter().any(|(year, _)| year == *t))
+            .filter(|(p, t)| !members.contains(p) && self.x[**p].iter().any(|(year, _)| year == *t))
             .map(|(p, t)| (*p, *t))
             .collect();
         for list in self.covers_of.values() {
-            let best = list.iter().map(|i| &self.covers[*i]).find(|cover| {
-                cover
-                    .projects
-                    .iter()
-                    .all(|p| chosen.get(p) == Some(&cover.year))
-            });
-            if let Some(cover) = best {
-                for p in &cover.projects {
-                    out.insert(*p, cover.year);
+            if let Some(cover) = self.chosen_cover(list, chosen) {
+                for p in cover.projects() {
+                    out.insert(p, chosen[&p]);
                 }
             }
         }
@@ -896,13 +1079,7 @@ impl Formulation {
             }
         }
         for list in self.covers_of.values() {
-            let best = list.iter().map(|i| &self.covers[*i]).find(|cover| {
-                cover
-                    .projects
-                    .iter()
-                    .all(|p| chosen.get(p) == Some(&cover.year))
-            });
-            if let Some(cover) = best {
+            if let Some(cover) = self.chosen_cover(list, chosen) {
                 values[cover.var.0] = 1.0;
             }
         }
@@ -957,11 +1134,81 @@ impl Formulation {
     }
 }
 
-/// An LP-file-safe name: letters, digits and `_`.
-pub(crate) fn lp_name(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+/// The minimal sets of `open` (project, gain, years) whose gains add up to 1 (and would not
+/// without any one member), each member with its years.
+fn minimal_covers(open: &[(usize, f64, Vec<u16>)]) -> Vec<Vec<(usize, Vec<u16>)>> {
+    let mut out = Vec::new();
+    for mask in 1u32..(1u32 << open.len()) {
+        let members: Vec<&(usize, f64, Vec<u16>)> = (0..open.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| &open[i])
+            .collect();
+        let sum: f64 = members.iter().map(|(_, g, _)| g).sum();
+        let least = members
+            .iter()
+            .map(|(_, g, _)| *g)
+            .fold(f64::INFINITY, f64::min);
+        if sum < 1.0 - 1e-9 || sum - least >= 1.0 - 1e-9 {
+            continue;
+        }
+        out.push(
+            members
+                .into_iter()
+                .map(|(p, _, years)| (*p, years.clone()))
+                .collect(),
+        );
+    }
+    out
+}
+
+/// The covers of one (commune, criterion), with what their rows need.
+struct ChosenCovers<'a> {
+    /// Indices into `covers`, cheapest first.
+    list: &'a [usize],
+    covers: &'a [Cover],
+    /// Year variables per project (flexible members have them).
+    x: &'a [Vec<(u16, Var)>],
+    /// Candidate projects of the criterion and their gains.
+    gains: &'a [(usize, f64)],
+}
+
+/// Rows of a covered criterion `y` (variable `v`) at the end of year `t`:
+/// `y ≤ Σ o_v` over the covers ready by `t` (only the chosen cover's members are ever funded),
+/// and, when a member of such a cover may also be funded after `t`, the gains funded by `t`:
+/// `y ≤ Σ_p g_p · (funded by t)`, a one-year member counted through the covers it is in.
+fn cover_rows(model: &mut Model, name: &str, v: Var, t: u16, of: &ChosenCovers) {
+    let covers: Vec<&Cover> = of.list.iter().map(|i| &of.covers[*i]).collect();
+    let ready: Vec<&&Cover> = covers.iter().filter(|cv| cv.ready <= t).collect();
+    let mut terms = vec![(v, 1.0)];
+    terms.extend(ready.iter().map(|cv| (cv.var, -1.0)));
+    model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+    let late = ready
+        .iter()
+        .flat_map(|cv| &cv.members)
+        .any(|(_, years)| years.iter().any(|y| *y > t));
+    if !late {
+        return;
+    }
+    let mut terms = vec![(v, 1.0)];
+    for (p, g) in of.gains {
+        let gain = g.min(1.0);
+        for (year, xv) in &of.x[*p] {
+            if *year <= t {
+                terms.push((*xv, -gain));
+            }
+        }
+        // A member with one year, funded by t whenever a cover holding it is chosen.
+        for cv in &covers {
+            if cv
+                .members
+                .iter()
+                .any(|(q, years)| q == p && years.len() == 1 && years[0] <= t)
+            {
+                terms.push((cv.var, -gain));
+            }
+        }
+    }
+    model.row(format!("gains_{name}"), terms, f64::NEG_INFINITY, 0.0);
 }
 
 #[cfg(test)]

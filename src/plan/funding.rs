@@ -2,15 +2,78 @@
 //! program over (eligible-source group, source, year) with budgets and counterpart rules. Used
 //! by the heuristic to test a selection, and to split the money of the final plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::formulation::{lp_name, Group, MONEY_SCALE};
-use super::model::{Model, Sense, Var};
+use super::model::{lp_name, Model, Sense, Var, MONEY_SCALE};
 use super::solve::{solve, Settings};
-use super::Backend;
 use crate::scenario::Scenario;
+
+/// Projects that may draw on the same set of sources (nhóm dự án cùng nguồn).
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    /// Indices of the eligible capital sources.
+    pub sources: Vec<usize>,
+}
+
+/// One year's budget and counterpart rows over money variables `funds` (source, variable) of
+/// year `t`; the one home of these rows, for the planning model and the funding LP alike:
+/// `Σ f_st ≤ B_st` (`+ e_st` when `extra_cost` is given, each unit of extra money costing that
+/// much in the objective), and per counterpart rule `Σ f_s₀t ≥ r · Σ_{s ∈ O} f_st`. Returns the
+/// extra-money variables as (source, year, variable).
+pub(crate) fn budget_rows(
+    model: &mut Model,
+    scenario: &Scenario,
+    t: u16,
+    funds: &[(usize, Var)],
+    budget: &dyn Fn(usize, u16) -> f64,
+    extra_cost: Option<f64>,
+) -> Vec<(usize, u16, Var)> {
+    let sources = &scenario.capital_sources;
+    let mut extra = Vec::new();
+    for (s, source) in sources.iter().enumerate() {
+        let mut terms: Vec<(Var, f64)> = funds
+            .iter()
+            .filter(|(fs, _)| *fs == s)
+            .map(|(_, v)| (*v, 1.0))
+            .collect();
+        if terms.is_empty() {
+            continue;
+        }
+        if let Some(cost) = extra_cost {
+            let e = model.var(
+                format!("extra_s{s}_{}_{t}", lp_name(&source.id)),
+                0.0,
+                f64::INFINITY,
+                false,
+            );
+            model.add_obj(e, cost);
+            terms.push((e, -1.0));
+            extra.push((s, t, e));
+        }
+        model.row(
+            format!("budget_s{s}_{}_{t}", lp_name(&source.id)),
+            terms,
+            f64::NEG_INFINITY,
+            budget(s, t),
+        );
+    }
+    for (r, rule) in scenario.counterpart.iter().enumerate() {
+        let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
+        let terms: Vec<(Var, f64)> = funds
+            .iter()
+            .filter_map(|(s, v)| {
+                let id = &sources[*s].id;
+                let coef = f64::from(u8::from(*id == rule.source))
+                    - if rule.of.contains(id) { ratio } else { 0.0 };
+                (coef != 0.0).then_some((*v, coef))
+            })
+            .collect();
+        model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
+    }
+    extra
+}
 
 /// Money per (group, source, year) and extra money per (source, year), in solver units.
 #[derive(Debug, Clone, Default)]
@@ -39,8 +102,8 @@ pub(crate) fn fund(
     };
     let mut model = Model::new(Sense::Minimize);
     let mut vars: BTreeMap<(usize, usize, u16), Var> = BTreeMap::new();
-    let mut years: Vec<u16> = totals.keys().map(|(_, t)| *t).collect();
-    years.dedup();
+    // Keys are (group, year): the years, sorted and each once.
+    let years: BTreeSet<u16> = totals.keys().map(|(_, t)| *t).collect();
     for (&(g, t), &total) in totals {
         if total <= 0.0 {
             continue;
@@ -72,54 +135,17 @@ pub(crate) fn fund(
     }
     let mut extra: BTreeMap<(usize, u16), Var> = BTreeMap::new();
     for &t in &years {
-        for (s, source) in sources.iter().enumerate() {
-            let mut terms: Vec<(Var, f64)> = vars
-                .iter()
-                .filter(|((_, vs, vt), _)| *vs == s && *vt == t)
-                .map(|(_, v)| (*v, 1.0))
-                .collect();
-            if terms.is_empty() {
-                continue;
-            }
-            if allow_extra {
-                let e = model.var(
-                    format!("e_{}_{t}", lp_name(&source.id)),
-                    0.0,
-                    f64::INFINITY,
-                    false,
-                );
-                model.add_obj(e, 1e3);
-                terms.push((e, -1.0));
-                extra.insert((s, t), e);
-            }
-            model.row(
-                format!("budget_s{s}_{t}"),
-                terms,
-                f64::NEG_INFINITY,
-                budget(s, t),
-            );
-        }
-        for (r, rule) in scenario.counterpart.iter().enumerate() {
-            let ratio = rule.ratio.0.to_f64().unwrap_or(0.0);
-            let terms: Vec<(Var, f64)> = vars
-                .iter()
-                .filter(|((_, _, vt), _)| *vt == t)
-                .filter_map(|((_, s, _), v)| {
-                    let id = &sources[*s].id;
-                    let coef = f64::from(u8::from(*id == rule.source))
-                        - if rule.of.contains(id) { ratio } else { 0.0 };
-                    (coef != 0.0).then_some((*v, coef))
-                })
-                .collect();
-            model.row(format!("counterpart{r}_{t}"), terms, 0.0, f64::INFINITY);
+        let funds: Vec<(usize, Var)> = vars
+            .iter()
+            .filter(|((_, _, vt), _)| *vt == t)
+            .map(|((_, s, _), v)| (*s, *v))
+            .collect();
+        let extra_cost = allow_extra.then_some(1e3);
+        for (s, t, e) in budget_rows(&mut model, scenario, t, &funds, &budget, extra_cost) {
+            extra.insert((s, t), e);
         }
     }
-    let settings = Settings {
-        backend: Backend::Microlp,
-        time_limit: None,
-        gap: None,
-    };
-    let solved = solve(&model, settings, None).ok()?;
+    let solved = solve(&model, Settings::unlimited(), None).ok()?;
     Some(Funding {
         amounts: vars
             .iter()
@@ -144,4 +170,70 @@ pub(crate) fn totals_of(
             scenario.projects[p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
     }
     totals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn fixture(name: &str) -> Scenario {
+        Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap()
+    }
+
+    #[test]
+    fn budget_and_counterpart_rows_are_written_once_per_source_and_year() {
+        // plan-counterpart: central-investment (0) and local (1), local ≥ 0.5 × central.
+        // Two groups' money for central and one for local in 2023: one budget row per source
+        // (2) and one counterpart row: local − 0.5 × both central variables ≥ 0.
+        let s = fixture("plan-counterpart");
+        let mut model = Model::new(Sense::Minimize);
+        let a = model.var("a".into(), 0.0, 1.0, false);
+        let b = model.var("b".into(), 0.0, 1.0, false);
+        let l = model.var("l".into(), 0.0, 1.0, false);
+        let extra = budget_rows(
+            &mut model,
+            &s,
+            2023,
+            &[(0, a), (0, b), (1, l)],
+            &|_, _| 0.5,
+            None,
+        );
+        assert!(extra.is_empty());
+        let names: Vec<&str> = model.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "budget_s0_central_investment_2023",
+                "budget_s1_local_2023",
+                "counterpart0_2023"
+            ]
+        );
+        assert_eq!(model.rows[2].terms, [(a, -0.5), (b, -0.5), (l, 1.0)]);
+        // With extra money: one extra variable per source, on its budget row.
+        let extra = budget_rows(&mut model, &s, 2024, &[(1, l)], &|_, _| 0.5, Some(1.0));
+        assert_eq!(extra.len(), 1);
+        assert_eq!(extra[0].0, 1);
+    }
+
+    #[test]
+    fn the_split_pays_each_group_from_its_sources_within_budgets() {
+        // plan-counterpart: one group (transport: central or local). 30 million needs local
+        // ≥ 0.5 × central and local ≤ 10: central 20, local 10 (the only split). 40 cannot be
+        // paid (central ≤ 20 by the rule, local ≤ 10); with extra money allowed it can.
+        let s = fixture("plan-counterpart");
+        let groups = [Group {
+            sources: vec![0, 1],
+        }];
+        let totals = BTreeMap::from([((0, 2023), 30.0 * MONEY_SCALE)]);
+        let money = fund(&s, &groups, &totals, false, false).unwrap();
+        let central = money.amounts[&(0, 0, 2023)] / MONEY_SCALE;
+        let local = money.amounts[&(0, 1, 2023)] / MONEY_SCALE;
+        assert!((central - 20.0).abs() < 1e-6 && (local - 10.0).abs() < 1e-6);
+        let totals = BTreeMap::from([((0, 2023), 40.0 * MONEY_SCALE)]);
+        assert!(fund(&s, &groups, &totals, false, false).is_none());
+        let money = fund(&s, &groups, &totals, true, false).unwrap();
+        let extra: f64 = money.extra.values().sum::<f64>() / MONEY_SCALE;
+        assert!(extra > 0.0);
+    }
 }

@@ -8,6 +8,7 @@
 //! addition is kept only if the budgets can pay for it ([`funding::fund`]).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use rust_decimal::prelude::ToPrimitive;
 
@@ -27,6 +28,9 @@ struct Greedy<'a> {
     scenario: &'a Scenario,
     form: &'a Formulation,
     allow_extra: bool,
+    /// The command's deadline: after it, no bundle is added for the objective (requirements
+    /// are still served, so the start meets every target it can).
+    deadline: Option<Instant>,
     evaluator: Evaluator<'a>,
     gate_lists: BTreeMap<Node, Vec<Node>>,
     /// Candidate projects per (commune, criterion): (project, gain), cheapest per gain first.
@@ -36,12 +40,15 @@ struct Greedy<'a> {
     status: Vec<CommuneStatus>,
 }
 
-/// A greedy selection: project → year.
+/// A greedy selection: project → year, grown from `seed` (projects already chosen, such as the
+/// plan a re-solve starts from); it stops adding bundles for the objective at `deadline`.
 pub(crate) fn initial_plan(
     scenario: &Scenario,
     form: &Formulation,
     requirements: &[Requirement],
     allow_extra: bool,
+    deadline: Option<Instant>,
+    seed: &BTreeMap<usize, u16>,
 ) -> BTreeMap<usize, u16> {
     let catalog = &scenario.catalog;
     let graph = catalog.graph();
@@ -78,6 +85,7 @@ pub(crate) fn initial_plan(
         scenario,
         form,
         allow_extra,
+        deadline,
         evaluator: Evaluator::new(catalog),
         gate_lists,
         candidates,
@@ -85,9 +93,15 @@ pub(crate) fn initial_plan(
         progress: vec![BTreeMap::new(); scenario.communes.len()],
         status: Vec::new(),
     };
+    for (&p, &t) in seed {
+        greedy.chosen.insert(p, t);
+        greedy.add_progress(p);
+    }
     // Projects that must be funded come first, at their earliest year.
     for (p, xs) in form.x.iter().enumerate() {
-        if scenario.projects[p].must == Some(crate::scenario::Must::Fund) {
+        if scenario.projects[p].must == Some(crate::scenario::Must::Fund)
+            && !greedy.chosen.contains_key(&p)
+        {
             if let Some((t, _)) = xs.first() {
                 greedy.chosen.insert(p, *t);
                 greedy.add_progress(p);
@@ -173,7 +187,8 @@ impl Greedy<'_> {
             // The cheapest cover (projects of covered criteria have no other use).
             return match list.first().map(|i| &self.form.covers[*i]) {
                 Some(cover) => {
-                    bundle.extend(cover.projects.iter().map(|p| (*p, cover.year)));
+                    // Each member in its first possible year.
+                    bundle.extend(cover.members.iter().map(|(p, years)| (*p, years[0])));
                     true
                 }
                 None => false,
@@ -312,6 +327,10 @@ impl Greedy<'_> {
         out
     }
 
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
     /// Adds a bundle at each project's earliest year if the budgets can pay; true if added.
     fn try_add(&mut self, bundle: &[(usize, u16)]) -> bool {
         let mut trial = self.chosen.clone();
@@ -367,6 +386,9 @@ impl Greedy<'_> {
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut misses = 0;
         for (_, _, bundle) in all {
+            if self.out_of_time() {
+                break;
+            }
             if bundle.iter().any(|(p, _)| self.chosen.contains_key(p)) {
                 continue;
             }
@@ -379,5 +401,53 @@ impl Greedy<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::formulation::{planning_years, requirements_of};
+    use std::path::Path;
+
+    fn start(name: &str, goal: Goal, allow_extra: bool) -> Vec<String> {
+        let s = Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap();
+        let years = planning_years(&s).unwrap();
+        let requirements = requirements_of(&s, &years);
+        let form = Formulation::build(&s, goal, &requirements).unwrap();
+        initial_plan(
+            &s,
+            &form,
+            &requirements,
+            allow_extra,
+            None,
+            &BTreeMap::new(),
+        )
+        .keys()
+        .map(|p| s.projects[*p].id.clone())
+        .collect()
+    }
+
+    #[test]
+    fn cheapest_bundles_first_while_the_budget_pays() {
+        // plan-objectives (100 to spend): the target (2 at standard) takes D and A (30); the
+        // objective then adds B (45, total 75); C (80) no longer fits.
+        assert_eq!(
+            start("plan-objectives", Goal::MaxStandard, false),
+            ["pa", "pb1", "pb2"]
+        );
+        // Min-cost serves the target only.
+        assert_eq!(start("plan-objectives", Goal::MinCost, false), ["pa"]);
+    }
+
+    #[test]
+    fn partial_gains_take_the_cheapest_per_unit_of_gain() {
+        // plan-partial: every project closes only c2, so the bundles are the cheapest covers,
+        // not cost per unit of gain (which would take r1, r2 and then r4: 62). A's cheapest
+        // cover is r1 + r2 + r3 (10 + 12 + 15 = 37 < r4's 40), B's r5 + r6 (11): 48 ≤ 50.
+        assert_eq!(
+            start("plan-partial", Goal::MaxStandard, false),
+            ["r1", "r2", "r3", "r5", "r6"]
+        );
     }
 }

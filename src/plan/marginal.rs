@@ -59,6 +59,15 @@ pub fn marginal(
         }),
         Objective::MinCost => {}
     }
+    // Every re-solve starts from the plan itself: it keeps every kept count already.
+    let seed: BTreeMap<usize, u16> = plan
+        .projects
+        .iter()
+        .filter_map(|f| {
+            let p = scenario.projects.iter().position(|p| p.id == f.id)?;
+            Some((p, f.year))
+        })
+        .collect();
     let n = plan.after.summary.communes;
     let mut asks: Vec<(String, usize, Measure)> = vec![(
         "one more commune at standard".into(),
@@ -85,7 +94,7 @@ pub fn marginal(
             measure,
             at_least: now as i64 + 1,
         });
-        let found = least_extra(scenario, options, settings, &years, &requirements)?;
+        let found = least_extra(scenario, options, settings, &years, &requirements, &seed)?;
         out.push(match found {
             Some((extra, proven)) => MarginalCost {
                 what,

@@ -11,6 +11,7 @@ mod reconcile;
 mod solve;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
@@ -64,6 +65,13 @@ pub struct PlanOptions {
     pub gap: Option<f64>,
     /// Write the model in LP format to this file before solving.
     pub export_lp: Option<std::path::PathBuf>,
+    /// Among plans with the best objective, take the one with the least state-budget spend,
+    /// then the least total spend (lexicographic stages; `--no-tie-break` turns it off).
+    pub tie_break: bool,
+    /// When the whole command must be done (set once per command with
+    /// [`PlanOptions::with_deadline`]); without it, each call of [`plan`] gets `time_limit`.
+    #[serde(skip)]
+    pub deadline: Option<Instant>,
 }
 
 impl Default for PlanOptions {
@@ -74,8 +82,55 @@ impl Default for PlanOptions {
             time_limit: Some(30.0),
             gap: None,
             export_lp: None,
+            tie_break: true,
+            deadline: None,
         }
     }
+}
+
+/// The longest time limit accepted, seconds (about 11.6 days).
+pub const MAX_TIME_LIMIT: f64 = 1e6;
+
+impl PlanOptions {
+    /// The same options with the deadline `time_limit` seconds from now: every plan and
+    /// re-solve made with them shares that one limit (the limit of the whole command).
+    pub fn with_deadline(mut self) -> PlanOptions {
+        self.deadline = self.time_limit.and_then(deadline_after);
+        self
+    }
+}
+
+fn deadline_after(seconds: f64) -> Option<Instant> {
+    if !(seconds > 0.0 && seconds <= MAX_TIME_LIMIT) {
+        return None;
+    }
+    Instant::now().checked_add(Duration::try_from_secs_f64(seconds).ok()?)
+}
+
+/// One lexicographic stage after the objective (tie-break): what it minimised among the plans
+/// with the best value of the stages before it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TieBreak {
+    /// `least-state-spend` or `least-total-spend`.
+    pub what: TieBreakKind,
+    /// The plan's value, million VND.
+    pub value: Decimal,
+    /// Best proven lower bound, million VND, where known.
+    pub bound: Option<f64>,
+    /// Proven relative gap (0 when optimal).
+    pub gap: Option<f64>,
+    /// Proven least.
+    pub optimal: bool,
+}
+
+/// What a tie-break stage minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TieBreakKind {
+    /// State-budget spend (central, carry-over, local, integrated programs).
+    LeastStateSpend,
+    /// Spend from every source.
+    LeastTotalSpend,
 }
 
 /// Whether the plan is proven optimal (trạng thái lời giải).
@@ -88,6 +143,18 @@ pub enum PlanStatus {
     Feasible,
     /// Targets cannot all be met with the money.
     Infeasible,
+    /// Proven optimal, but some targets are out of reach with any money and these projects
+    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `unreachable`.
+    OptimalOutOfReach,
+    /// Feasible, not proven optimal, and some targets are out of reach with any money.
+    FeasibleOutOfReach,
+}
+
+impl PlanStatus {
+    /// Whether the plan meets every target (optimal or feasible, nothing out of reach).
+    pub fn meets_all_targets(self) -> bool {
+        matches!(self, PlanStatus::Optimal | PlanStatus::Feasible)
+    }
 }
 
 /// A funded project and where its money comes from.
@@ -137,20 +204,55 @@ pub struct Plan {
     pub extra_budget: BTreeMap<String, Decimal>,
     /// Targets no amount of money reaches with these projects.
     pub unreachable: Vec<String>,
+    /// Targets on a criterion of a higher tier's own set (advanced) that the outcome misses:
+    /// no project raises such a criterion, so they are reported here and never constrain the
+    /// plan or change its status.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub out_of_reach: Vec<String>,
     /// Communes at standard after the plan that were not before.
     pub newly_standard: Vec<String>,
     /// Funded projects.
     pub projects: Vec<FundedProject>,
-    /// Status of the communes before the plan.
-    #[serde(skip)]
+    /// Lexicographic stages after the objective, in order (empty when turned off).
+    pub tie_break: Vec<TieBreak>,
+    /// Status of the communes before the plan (the report's "before" tables).
     pub before: Evaluation,
-    /// Status of the communes after the plan.
-    #[serde(skip)]
+    /// Status of the communes after the plan, at the end of the last planning year.
     pub after: Evaluation,
 }
 
 /// Plans a scenario.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
+    let mut plan = plan_targets(scenario, options)?;
+    plan.out_of_reach = level_targets_missed(scenario, &plan.targets);
+    Ok(plan)
+}
+
+/// Level targets (a criterion of the advanced set) the outcome misses, as `name year: achieved
+/// of target`.
+fn level_targets_missed(scenario: &Scenario, outcomes: &[TargetOutcome]) -> Vec<String> {
+    scenario
+        .targets
+        .iter()
+        .zip(outcomes)
+        .filter(|(t, o)| {
+            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
+                && o.shortfall > Decimal::ZERO
+        })
+        .map(|(_, o)| {
+            format!(
+                "{} {}: {} of {}",
+                o.name,
+                o.year,
+                o.achieved.normalize(),
+                o.target.normalize()
+            )
+        })
+        .collect()
+}
+
+/// Plans a scenario on the targets the projects can move.
+fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let settings = settings_of(options)?;
     let years = planning_years(scenario)?;
     // Targets no money reaches with these projects are capped at what funding everything
@@ -166,7 +268,15 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     if let Some(path) = &options.export_lp {
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
-    let mut start = heuristic::initial_plan(scenario, &form, &requirements, false);
+    let none = BTreeMap::new();
+    let mut start = heuristic::initial_plan(
+        scenario,
+        &form,
+        &requirements,
+        false,
+        settings.deadline,
+        &none,
+    );
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
@@ -188,9 +298,9 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         }
         start = chosen;
     }
-    let (solved, _) = match run(scenario, &form, settings, &start) {
-        Ok(done) => done,
-        Err(Error::Unsupported { .. }) => {
+    let solved = match run(scenario, &form, settings, &start)? {
+        Run::Solved(solved) => solved,
+        Run::Infeasible => {
             let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
             return infeasible_plan(
                 scenario,
@@ -206,13 +316,25 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 ..plan
             });
         }
-        Err(e) => return Err(e),
     };
     let mut chosen = form.selection(&solved.values);
+    let objective = form.model.objective_of(&solved.values);
+    let mut stages = Vec::new();
+    if options.tie_break {
+        let state_value = (goal == Goal::MinCost).then_some(objective);
+        (chosen, stages) = tie_break(
+            scenario,
+            settings,
+            &requirements,
+            goal,
+            objective,
+            state_value,
+            chosen,
+        )?;
+    }
     if matches!(goal, Goal::MaxStandard | Goal::MaxCriteria) {
         chosen = prune(scenario, &form, chosen);
     }
-    let objective = form.model.objective_of(&solved.values);
     let (objective, bound) = match goal {
         Goal::MinCost => (
             objective / formulation::MONEY_SCALE,
@@ -241,8 +363,32 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     };
     plan.bound = bound;
     plan.gap = gap_of(plan.objective, bound, solved.optimal);
+    plan.tie_break = stages
+        .into_iter()
+        .map(|stage| {
+            let value = match stage.what {
+                TieBreakKind::LeastStateSpend => state_spend(scenario, &plan),
+                TieBreakKind::LeastTotalSpend => plan.spend_by_source.values().copied().sum(),
+            };
+            // To the VND: no solver noise below it.
+            let bound = stage
+                .bound
+                .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
+            TieBreak {
+                what: stage.what,
+                value: value.normalize(),
+                bound,
+                gap: gap_of(value.to_f64().unwrap_or(0.0), bound, stage.optimal),
+                optimal: stage.optimal,
+            }
+        })
+        .collect();
     if !unreachable.is_empty() {
-        plan.status = PlanStatus::Infeasible;
+        plan.status = if solved.optimal {
+            PlanStatus::OptimalOutOfReach
+        } else {
+            PlanStatus::FeasibleOutOfReach
+        };
         plan.unreachable = unreachable;
     }
     Ok(plan)
@@ -258,10 +404,12 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
     }
     if options
         .time_limit
-        .is_some_and(|t| !(t > 0.0 && t.is_finite()))
+        .is_some_and(|t| !(t > 0.0 && t <= MAX_TIME_LIMIT))
     {
         return Err(Error::Unsupported {
-            message: "the time limit must be a positive number of seconds".into(),
+            message: format!(
+                "the time limit must be a positive number of seconds, at most {MAX_TIME_LIMIT}"
+            ),
             hint: "e.g. `--time-limit 30`".into(),
         });
     }
@@ -269,6 +417,9 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
         backend: options.backend,
         time_limit: options.time_limit,
         gap: options.gap,
+        deadline: options
+            .deadline
+            .or_else(|| options.time_limit.and_then(deadline_after)),
     })
 }
 
@@ -292,8 +443,92 @@ fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>)
         .all(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() >= r.need - 1e-6)
 }
 
-/// Solves a formulation from a starting selection; the start stands in when time runs out
-/// before the solver finds anything. An infeasible model is `Error::Unsupported`.
+/// A tie-break stage as solved: its bound and proof in solver units.
+struct Stage {
+    what: TieBreakKind,
+    bound: Option<f64>,
+    optimal: bool,
+}
+
+/// The lexicographic stages after the objective: among plans keeping the objective's value
+/// (`objective`, a count for the maximising goals), the least state-budget spend, then among
+/// those the least total spend. `state_value` is the state spend already minimised (goal
+/// `MinCost`). Each stage starts from the plan before it, so a stage cut short by the time
+/// limit keeps that plan.
+fn tie_break(
+    scenario: &Scenario,
+    settings: Settings,
+    requirements: &[Requirement],
+    goal: Goal,
+    objective: f64,
+    state_value: Option<f64>,
+    chosen: BTreeMap<usize, u16>,
+) -> Result<(BTreeMap<usize, u16>, Vec<Stage>)> {
+    let years = planning_years(scenario)?;
+    let last = *years.last().unwrap_or(&0);
+    let mut kept = requirements.to_vec();
+    let count = (objective + 1e-6).floor() as i64;
+    match goal {
+        Goal::MaxStandard => kept.push(Requirement {
+            year: last,
+            measure: formulation::Measure::Tier(crate::catalog::TierId::Standard),
+            at_least: count,
+        }),
+        Goal::MaxCriteria => kept.push(Requirement {
+            year: last,
+            measure: formulation::Measure::TotalCriteria,
+            at_least: count,
+        }),
+        _ => {}
+    }
+    let mut chosen = chosen;
+    let mut stages = Vec::new();
+    // Each stage gets a quarter of the time limit (at least a second): the objective's own
+    // answer comes first, and a stage cut short reports its gap.
+    let mut settings = settings;
+    settings.time_limit = settings.time_limit.map(|t| (t / 4.0).max(1.0).min(t));
+    let state_value = match state_value {
+        Some(value) => value,
+        None => {
+            let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
+            let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+                return Err(Error::Internal(
+                    "the plan's own objective value cannot be kept in the tie-break".into(),
+                ));
+            };
+            chosen = form.selection(&solved.values);
+            stages.push(Stage {
+                what: TieBreakKind::LeastStateSpend,
+                bound: solved.bound,
+                optimal: solved.optimal,
+            });
+            form.model.objective_of(&solved.values)
+        }
+    };
+    let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
+    // A thousandth of a million VND of room: the funding split of the plan so far must fit.
+    form.cap_state_spend(scenario, state_value + 1e-6);
+    let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+        return Err(Error::Internal(
+            "the least state spend cannot be kept in the tie-break".into(),
+        ));
+    };
+    stages.push(Stage {
+        what: TieBreakKind::LeastTotalSpend,
+        bound: solved.bound,
+        optimal: solved.optimal,
+    });
+    Ok((form.selection(&solved.values), stages))
+}
+
+/// How a solve of a formulation ended.
+enum Run {
+    /// Values (the starting plan's, when time ran out before the solver found any).
+    Solved(Solved),
+    /// The model has no solution: the hard requirements cannot all be met.
+    Infeasible,
+}
+
 /// The elastic model (least total shortfall with the money there is), solved from the
 /// cheapest-first start.
 fn solve_elastic(
@@ -302,17 +537,31 @@ fn solve_elastic(
     requirements: &[Requirement],
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
-    let hint = heuristic::initial_plan(scenario, &elastic, requirements, false);
-    let (solved, _) = run(scenario, &elastic, settings, &hint)?;
-    Ok((elastic, solved))
+    let none = BTreeMap::new();
+    let hint = heuristic::initial_plan(
+        scenario,
+        &elastic,
+        requirements,
+        false,
+        settings.deadline,
+        &none,
+    );
+    match run(scenario, &elastic, settings, &hint)? {
+        Run::Solved(solved) => Ok((elastic, solved)),
+        Run::Infeasible => Err(Error::Internal(
+            "the elastic model (every target with its shortfall) has no solution".into(),
+        )),
+    }
 }
 
+/// Solves a formulation from a starting selection; the start stands in when time runs out
+/// before the solver finds anything.
 fn run(
     scenario: &Scenario,
     form: &Formulation,
     settings: Settings,
     start: &BTreeMap<usize, u16>,
-) -> Result<(Solved, Option<Vec<f64>>)> {
+) -> Result<Run> {
     let allow_extra = form.goal == Goal::MinExtra;
     let start = form.normalize(start);
     let totals = funding::totals_of(scenario, &form.group_of, &start);
@@ -320,20 +569,14 @@ fn run(
         .map(|money| form.values_for(scenario, &start, &money))
         .filter(|values| form.model.is_feasible(values, 1e-6));
     match solve(&form.model, settings, hint.as_deref()) {
-        Ok(solved) => Ok((solved, hint)),
-        Err(Failure::Infeasible) => Err(Error::Unsupported {
-            message: "the targets cannot all be met".into(),
-            hint: "see the shortfall report".into(),
-        }),
+        Ok(solved) => Ok(Run::Solved(solved)),
+        Err(Failure::Infeasible) => Ok(Run::Infeasible),
         Err(Failure::Other(message)) => match hint {
-            Some(values) => Ok((
-                Solved {
-                    bound: relaxation_bound(&form.model, settings),
-                    values: values.clone(),
-                    optimal: false,
-                },
-                Some(values),
-            )),
+            Some(values) => Ok(Run::Solved(Solved {
+                bound: relaxation_bound(&form.model, settings),
+                values,
+                optimal: false,
+            })),
             None => Err(Error::Solver(message)),
         },
     }
@@ -440,16 +683,16 @@ fn assemble(
 ) -> Result<Plan> {
     let totals = funding::totals_of(scenario, &form.group_of, chosen);
     let group_sources: Vec<Vec<usize>> = form.groups.iter().map(|g| g.sources.clone()).collect();
-    // First with a little room held back for rounding to the VND, then without.
-    let mut outcome = Err(Error::Solver(
+    let mut outcome = Err(Error::Internal(
         "the selected projects cannot be funded within the budgets".into(),
     ));
-    // Within budgets: first with a little room held back for rounding to the VND, then
-    // without. With extra money: the extra rounded up to the VND, then one VND more.
+    // Within budgets: first the funding LP's own split (so no money moves between sources),
+    // then, only if rounding to the VND does not fit, with a little room held back. With extra
+    // money: the extra rounded up to the VND, then one VND more.
     let attempts: [(bool, i64); 2] = if allow_extra {
         [(false, 0), (false, 1)]
     } else {
-        [(true, 0), (false, 0)]
+        [(false, 0), (true, 0)]
     };
     for (margin, slack) in attempts {
         let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, margin)
@@ -571,8 +814,10 @@ fn assemble(
         targets: targets.into_iter().flatten().collect(),
         extra_budget,
         unreachable: Vec::new(),
+        out_of_reach: Vec::new(),
         newly_standard,
         projects,
+        tie_break: Vec::new(),
         before,
         after,
     })
@@ -605,7 +850,9 @@ fn infeasible_plan(
     plan.objective = shortfall;
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements)? {
+    let none = BTreeMap::new();
+    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements, &none)?
+    {
         plan.extra_budget = extra;
     }
     Ok(plan)
@@ -657,17 +904,26 @@ fn reachable(
 
 /// The least extra money per source (million VND) beyond the budgets that makes every
 /// requirement hold, and whether that least is proven; `None` when no money reaches them.
+/// The search starts from `seed` grown greedily until every requirement holds.
 fn least_extra(
     scenario: &Scenario,
     options: &PlanOptions,
     settings: Settings,
     years: &[u16],
     requirements: &[Requirement],
+    seed: &BTreeMap<usize, u16>,
 ) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let start = heuristic::initial_plan(scenario, &extra, requirements, true);
-    match run(scenario, &extra, settings, &start) {
-        Ok((solved, _)) => {
+    let start = heuristic::initial_plan(
+        scenario,
+        &extra,
+        requirements,
+        true,
+        settings.deadline,
+        seed,
+    );
+    match run(scenario, &extra, settings, &start)? {
+        Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
             let plan = assemble(
                 scenario,
@@ -680,7 +936,6 @@ fn least_extra(
             )?;
             Ok(Some((plan.extra_budget, solved.optimal)))
         }
-        Err(Error::Unsupported { .. }) => Ok(None),
-        Err(e) => Err(e),
+        Run::Infeasible => Ok(None),
     }
 }

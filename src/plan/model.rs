@@ -4,6 +4,17 @@
 
 use std::fmt::Write as _;
 
+/// Money in the solver is in billion VND (scenario amounts are million VND): keeps the
+/// coefficients of selection and budget rows near 1.
+pub(crate) const MONEY_SCALE: f64 = 1e-3;
+
+/// An LP-file-safe name: letters, digits and `_`.
+pub(crate) fn lp_name(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
 /// Index of a variable in a [`Model`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Var(pub usize);

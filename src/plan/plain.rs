@@ -358,6 +358,7 @@ mod tests {
             backend: Backend::Microlp,
             time_limit: Some(60.0),
             gap: None,
+            deadline: None,
         };
         let solved = solve(&model, settings, None).expect("solved");
         assert!(solved.optimal);

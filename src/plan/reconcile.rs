@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::formulation::MONEY_SCALE;
 use super::funding::Funding;
+use super::model::MONEY_SCALE;
 use super::FundedProject;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
@@ -81,7 +81,7 @@ pub(crate) fn reconcile(
             }
         }
         if !residual.is_zero() {
-            return Err(Error::Solver(format!(
+            return Err(Error::Internal(format!(
                 "cannot fund group {g} in {t} exactly within the budgets (short by {residual})"
             )));
         }
@@ -190,7 +190,7 @@ fn verify(
     for fp in projects {
         let total: Decimal = fp.funding.values().copied().sum();
         if total != fp.cost {
-            return Err(Error::Solver(format!(
+            return Err(Error::Internal(format!(
                 "project `{}` is funded {total}, not its cost {}",
                 fp.id, fp.cost
             )));
@@ -207,7 +207,7 @@ fn verify(
                 .position(|s| s.id == *id)
                 .unwrap_or(usize::MAX);
             if s == usize::MAX || !sources[s].funds(category) || amount.is_sign_negative() {
-                return Err(Error::Solver(format!(
+                return Err(Error::Internal(format!(
                     "project `{}` draws on `{id}`, which may not fund `{category}`",
                     fp.id
                 )));
@@ -218,11 +218,64 @@ fn verify(
     for ((s, t), amount) in spent {
         let limit = limits.get(&(s, t)).copied().unwrap_or(Decimal::ZERO);
         if amount > limit {
-            return Err(Error::Solver(format!(
+            return Err(Error::Internal(format!(
                 "`{}` spends {amount} in {t}, over its {limit}",
                 sources[s].id
             )));
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn solver_noise_becomes_exact_money_within_the_limits() {
+        // plan-eligibility: ha (housing, 50) paid by credit (source 0), sc (school, 15) by
+        // central investment (source 1). The solver's amounts carry noise either side of the
+        // VND; the reconciled lines are the costs exactly.
+        let s = Scenario::load(Path::new("tests/fixtures/plan-eligibility")).unwrap();
+        let group_of = [0, 1, 1];
+        let group_sources = [vec![0], vec![1]];
+        let chosen = BTreeMap::from([(0, 2023), (2, 2023)]);
+        let funding = Funding {
+            amounts: BTreeMap::from([
+                ((0, 0, 2023), 0.049_999_999_9),
+                ((1, 1, 2023), 0.015_000_000_1),
+            ]),
+            extra: BTreeMap::new(),
+        };
+        let limits = BTreeMap::from([
+            ((0, 2023), Decimal::from(100)),
+            ((1, 2023), Decimal::from(20)),
+        ]);
+        let projects =
+            reconcile(&s, &group_of, &group_sources, &chosen, &funding, &limits).unwrap();
+        let lines: Vec<(&str, Vec<(&str, Decimal)>)> = projects
+            .iter()
+            .map(|p| {
+                (
+                    p.id.as_str(),
+                    p.funding.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("ha", vec![("credit", Decimal::from(50))]),
+                ("sc", vec![("central-investment", Decimal::from(15))]),
+            ]
+        );
+        // A limit below the cost cannot be met exactly: an internal error, not a plan.
+        let tight = BTreeMap::from([
+            ((0, 2023), Decimal::from(100)),
+            ((1, 2023), Decimal::from(14)),
+        ]);
+        let result = reconcile(&s, &group_of, &group_sources, &chosen, &funding, &tight);
+        assert!(matches!(result, Err(Error::Internal(_))));
+    }
 }

@@ -6,6 +6,8 @@ use good_lp::{
     WithInitialSolution, WithMipGap, WithTimeLimit,
 };
 
+use std::time::Instant;
+
 use super::model::{Model, Sense, Var};
 use super::Backend;
 use crate::error::{Error, Result};
@@ -37,8 +39,38 @@ pub(crate) enum Failure {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Settings {
     pub backend: Backend,
+    /// Seconds one solve may take; never beyond `deadline`.
     pub time_limit: Option<f64>,
     pub gap: Option<f64>,
+    /// When the whole command must be done: every solve gets at most the time left.
+    pub deadline: Option<Instant>,
+}
+
+impl Settings {
+    /// Settings for a small LP that must always be solved (no time limit, no deadline).
+    pub fn unlimited() -> Settings {
+        Settings {
+            backend: Backend::Microlp,
+            time_limit: None,
+            gap: None,
+            deadline: None,
+        }
+    }
+
+    /// The time limit of the next solve: the smaller of `time_limit` and the time left before
+    /// the deadline; `Err` when the deadline has passed.
+    fn limit_now(&self) -> std::result::Result<Option<f64>, Failure> {
+        let Some(deadline) = self.deadline else {
+            return Ok(self.time_limit);
+        };
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .map_or(0.0, |d| d.as_secs_f64());
+        if left < 1e-3 {
+            return Err(Failure::Other("the time limit ran out".into()));
+        }
+        Ok(Some(self.time_limit.map_or(left, |t| t.min(left))))
+    }
 }
 
 /// Whether a backend is compiled into this build; an error with a hint if not.
@@ -66,10 +98,11 @@ pub(crate) fn solve(
             bound: Some(model.obj_constant),
         });
     }
+    let mut settings = settings;
+    settings.time_limit = settings.limit_now()?;
     // With an integer objective, a bound less than one above the incumbent proves it optimal:
     // ask the solver to stop there (its gap is relative to the objective without constant).
     let steps = integral_objective(model);
-    let mut settings = settings;
     if let Some(steps) = steps {
         // When maximising, the incumbent (without constant) is at most the LP relaxation's
         // value: on models of province size that bound gives a looser, still safe, stop gap.
@@ -83,14 +116,7 @@ pub(crate) fn solve(
         let proof = 0.999 / most.max(1.0);
         settings.gap = Some(settings.gap.unwrap_or(0.0).max(proof));
     }
-    let run = || match settings.backend {
-        Backend::Microlp => solve_microlp(model, settings, hint),
-        Backend::Highs => solve_highs(model, settings, hint),
-    };
-    let mut solved = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-        Ok(result) => result?,
-        Err(_) => return Err(Failure::Other("the solver stopped unexpectedly".into())),
-    };
+    let mut solved = solve_once(model, settings, hint)?;
     if !solved.optimal && solved.bound.is_none() {
         solved.bound = relaxation_bound(model, settings);
     }
@@ -107,9 +133,29 @@ pub(crate) fn solve(
     Ok(solved)
 }
 
-/// When every objective term is an integer coefficient on an integer variable: the sum of the
-/// coefficients' sizes (the objective's range without its constant).
+/// One call of the backend, a panic inside it turned into a failure.
+fn solve_once(
+    model: &Model,
+    settings: Settings,
+    hint: Option<&[f64]>,
+) -> std::result::Result<Solved, Failure> {
+    let run = || match settings.backend {
+        Backend::Microlp => solve_microlp(model, settings, hint),
+        Backend::Highs => solve_highs(model, settings, hint),
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(result) => result,
+        Err(_) => Err(Failure::Other("the solver stopped unexpectedly".into())),
+    }
+}
+
+/// When the objective has at least one term and every term is an integer coefficient on an
+/// integer variable: the sum of the coefficients' sizes (the objective's range without its
+/// constant).
 fn integral_objective(model: &Model) -> Option<f64> {
+    if model.vars.iter().all(|v| v.obj == 0.0) {
+        return None;
+    }
     let mut sum = 0.0;
     for v in model.vars.iter().filter(|v| v.obj != 0.0) {
         if !v.integer || v.obj.fract() != 0.0 {
@@ -121,12 +167,20 @@ fn integral_objective(model: &Model) -> Option<f64> {
 }
 
 /// The model with every variable continuous: its optimum bounds the integer optimum.
+/// (Solved directly by the backend: never through [`solve`], which may ask for a relaxation
+/// bound itself.)
 pub(crate) fn relaxation_bound(model: &Model, settings: Settings) -> Option<f64> {
+    if model.vars.is_empty() {
+        return Some(model.obj_constant);
+    }
     let mut relaxed = model.clone();
     for v in &mut relaxed.vars {
         v.integer = false;
     }
-    solve(&relaxed, settings, None)
+    let mut settings = settings;
+    settings.time_limit = settings.limit_now().ok()?;
+    settings.gap = None;
+    solve_once(&relaxed, settings, None)
         .ok()
         .map(|s| relaxed.objective_of(&s.values))
 }
@@ -374,6 +428,7 @@ mod highs_tests {
             backend: Backend::Highs,
             time_limit,
             gap: None,
+            deadline: None,
         }
     }
 
@@ -462,5 +517,61 @@ mod highs_tests {
             solve_highs(&model, settings(Some(10.0)), None),
             Err(Failure::Infeasible)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings::unlimited()
+    }
+
+    #[test]
+    fn a_model_without_objective_terms_is_solved() {
+        // Issue 13: solve and relaxation_bound called each other forever on this.
+        let mut m = Model::new(Sense::Maximize);
+        let x = m.binary("x".into());
+        m.row("r".into(), vec![(x, 1.0)], 0.0, 1.0);
+        m.obj_constant = 2.0;
+        let solved = solve(&m, settings(), None).unwrap();
+        assert_eq!(m.objective_of(&solved.values), 2.0);
+        assert_eq!(relaxation_bound(&m, settings()), Some(2.0));
+    }
+
+    #[test]
+    fn an_integer_objective_is_proven_with_an_integer_bound() {
+        // max x + y with 2x + 2y ≤ 3, binaries: optimum 1; the relaxation gives 1.5, rounded
+        // down to the proven bound 1.
+        let mut m = Model::new(Sense::Maximize);
+        let x = m.binary("x".into());
+        let y = m.binary("y".into());
+        m.add_obj(x, 1.0);
+        m.add_obj(y, 1.0);
+        m.row("r".into(), vec![(x, 2.0), (y, 2.0)], f64::NEG_INFINITY, 3.0);
+        assert_eq!(relaxation_bound(&m, settings()), Some(1.5));
+        let solved = solve(&m, settings(), None).unwrap();
+        assert!(solved.optimal);
+        assert_eq!(m.objective_of(&solved.values), 1.0);
+        assert_eq!(solved.bound, Some(1.0));
+    }
+
+    #[test]
+    fn infeasible_and_out_of_time_are_told_apart() {
+        let mut m = Model::new(Sense::Minimize);
+        let x = m.binary("x".into());
+        m.add_obj(x, 1.0);
+        m.row("r".into(), vec![(x, 1.0)], 2.0, f64::INFINITY);
+        assert!(matches!(
+            solve(&m, settings(), None),
+            Err(Failure::Infeasible)
+        ));
+        let late = Settings {
+            deadline: Some(Instant::now()),
+            ..settings()
+        };
+        assert!(matches!(solve(&m, late, None), Err(Failure::Other(_))));
+        assert_eq!(relaxation_bound(&m, late), None);
     }
 }

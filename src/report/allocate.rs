@@ -2,54 +2,36 @@
 
 use rust_decimal::Decimal;
 
-use super::{synthetic_banner, table};
-use crate::outcome::TargetOutcome;
+use super::plan::targets_table;
+use super::{document_places, synthetic_banner, table};
+use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::rules::{Allocation, Simulation};
 
-/// A decimal without trailing zeros.
-pub(crate) fn num(value: Decimal) -> String {
-    value.normalize().to_string()
-}
+/// Places of the coefficients (hệ số) a rule gives communes, and of money per point.
+const COEFFICIENT_PLACES: u32 = 4;
 
-/// Targets against an outcome, as a table.
-pub(crate) fn targets_table(targets: &[TargetOutcome]) -> String {
-    table(
-        &[
-            "Target (chỉ tiêu)",
-            "Year",
-            "Target",
-            "Achieved (đạt)",
-            "Shortfall (thiếu)",
-        ],
-        targets
-            .iter()
-            .map(|t| {
-                vec![
-                    t.name.clone(),
-                    t.year.to_string(),
-                    num(t.target),
-                    num(t.achieved),
-                    num(t.shortfall),
-                ]
-            })
-            .collect(),
-    )
-}
-
-/// Renders an allocation and its simulation (English and Vietnamese labels).
-pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
+/// Renders an allocation and its simulation (Vietnamese labels with English beside them):
+/// money at the precision of the budgets and the rule's rounding unit, grouped in `style`.
+pub fn render_allocation(a: &Allocation, s: &Simulation, style: NumberStyle) -> String {
+    let places = document_places(
+        std::iter::once(a.rounding_unit)
+            .chain(a.sources.iter().map(|s| s.budget))
+            .chain(std::iter::once(a.budget)),
+    );
+    let num = |value: Decimal| format_trimmed(value, places, style);
+    let fine = |value: Decimal| format_trimmed(value, COEFFICIENT_PLACES.max(places), style);
     let mut out = synthetic_banner(a.synthetic.as_deref());
     out.push_str(&format!(
-        "Rule (quy tắc phân bổ): {} — {}\nSource (căn cứ): {}\n",
+        "Quy tắc phân bổ (rule): {} — {}\nCăn cứ (source): {}\n",
         a.rule, a.rule_title, a.rule_source
     ));
     if a.rule_has_assumptions {
         out.push_str(
-            "Some values of this rule are ASSUMPTIONS (giả định), not law: see the rule file.\n",
+            "Một số giá trị của quy tắc này là GIẢ ĐỊNH (ASSUMPTIONS), không phải quy định: xem tệp quy tắc (see the rule file).\n",
         );
     }
     out.push_str(&format!(
-        "Year (năm): {}   rounding unit (đơn vị làm tròn): {} million VND ({})\nMethod: {}\n",
+        "Năm (year): {}   đơn vị làm tròn (rounding unit): {} triệu đồng (million VND) ({})\nCách tính (method): {}\n",
         a.year,
         num(a.rounding_unit),
         a.rounding_basis,
@@ -57,22 +39,22 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
     ));
     if !a.skipped_sources.is_empty() {
         out.push_str(&format!(
-            "Not in the scenario, skipped: {}\n",
+            "Không có trong kịch bản, bỏ qua (not in the scenario, skipped): {}\n",
             a.skipped_sources.join(", ")
         ));
     }
     out.push('\n');
     out.push_str(&table(
         &[
-            "Source (nguồn vốn)",
-            "Budget (kế hoạch)",
-            "Set aside (giữ lại)",
-            "Distributable",
-            "Σ coefficients",
-            "Per point (mỗi hệ số)*",
-            "Floor/cap",
-            "Allocated (đã phân bổ)",
-            "Unallocated",
+            "Nguồn vốn (source)",
+            "Kế hoạch (budget)",
+            "Giữ lại (set aside)",
+            "Được phân bổ (distributable)",
+            "Tổng hệ số (Σ coefficients)",
+            "Mỗi hệ số (per point)*",
+            "Sàn/trần (floor/cap)",
+            "Đã phân bổ (allocated)",
+            "Chưa phân bổ (unallocated)",
         ],
         a.sources
             .iter()
@@ -82,12 +64,16 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
                     num(s.budget),
                     num(s.set_asides.values().sum()),
                     num(s.distributable),
-                    num(s.total_weight),
-                    num(s.per_weight),
+                    fine(s.total_weight),
+                    fine(s.per_weight),
                     format!(
                         "{}{}/{}",
-                        s.floor.map_or("-".into(), |f| num(f.round_dp(4))),
-                        if s.floor_lowered { " (lowered)" } else { "" },
+                        s.floor.map_or("-".into(), fine),
+                        if s.floor_lowered {
+                            " (hạ xuống, lowered)"
+                        } else {
+                            ""
+                        },
                         s.cap.map_or("-".into(), num)
                     ),
                     num(s.allocated),
@@ -97,25 +83,25 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
             .collect(),
     ));
     out.push_str(&format!(
-        "\n* money per coefficient point for communes no floor or cap holds\nTotal (tổng): budget {} = allocated {} + set aside {} + unallocated {} (million VND)\n\n",
+        "\n* vốn cho mỗi điểm hệ số của các xã không bị sàn hay trần giới hạn (money per coefficient point for communes no floor or cap holds)\nTổng (total), triệu đồng (million VND): kế hoạch (budget) {} = đã phân bổ (allocated) {} + giữ lại (set aside) {} + chưa phân bổ (unallocated) {}\n\n",
         num(a.budget),
         num(a.allocated),
         num(a.set_aside),
         num(a.unallocated)
     ));
     let mut headers = vec![
-        "Commune (xã)".to_string(),
-        "Criteria".to_string(),
-        "Coefficient (hệ số)".to_string(),
+        "Xã (commune)".to_string(),
+        "Số tiêu chí (criteria)".to_string(),
+        "Hệ số (coefficient)".to_string(),
     ];
     headers.extend(
         a.sources
             .iter()
-            .map(|s| format!("{} (coefficient × per point)", s.id)),
+            .map(|s| format!("{} (hệ số × mỗi hệ số, coefficient × per point)", s.id)),
     );
-    headers.push("Total (tổng)".into());
+    headers.push("Tổng (total)".into());
     if let Some(c) = &a.counterpart {
-        headers.push(format!("Counterpart {} (đối ứng)", c.source));
+        headers.push(format!("Đối ứng (counterpart) {}", c.source));
     }
     let rows = a
         .communes
@@ -128,7 +114,7 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
                     c.criteria_met,
                     if c.tier.is_some() { " (NTM)" } else { "" }
                 ),
-                format!("{} ({})", num(c.coefficient), c.coefficient_basis),
+                format!("{} ({})", fine(c.coefficient), c.coefficient_basis),
             ];
             for s in &a.sources {
                 let share = &c.amounts[&s.id];
@@ -136,9 +122,9 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
                     Some(limit) => format!("{limit} → {}", num(share.amount)),
                     None => format!(
                         "{} × {} = {} → {}",
-                        num(c.coefficient),
-                        num(s.per_weight),
-                        num(share.exact),
+                        fine(c.coefficient),
+                        fine(s.per_weight),
+                        fine(share.exact),
                         num(share.amount)
                     ),
                 });
@@ -155,9 +141,9 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
     out.push('\n');
     if let Some(c) = &a.counterpart {
         out.push_str(&format!(
-            "\nCounterpart (vốn đối ứng) from {}: ratio {} ({}); required {}, available {}, granted {}, shortfall {}\n",
+            "\nVốn đối ứng (counterpart) từ (from) {}: tỷ lệ (ratio) {} ({}); cần (required) {}, có (available) {}, bố trí (granted) {}, thiếu (shortfall) {}\n",
             c.source,
-            num(c.ratio),
+            fine(c.ratio),
             c.basis,
             num(c.required),
             num(c.available),
@@ -166,32 +152,34 @@ pub fn render_allocation(a: &Allocation, s: &Simulation) -> String {
         ));
     }
     out.push('\n');
-    out.push_str(&render_simulation(s));
+    out.push_str(&render_simulation(s, places, style));
     out
 }
 
-/// Renders a simulation: what the communes do with the money.
-pub fn render_simulation(s: &Simulation) -> String {
+/// Renders a simulation: what the communes do with the money, money at `places` decimals.
+pub fn render_simulation(s: &Simulation, places: u32, style: NumberStyle) -> String {
+    let num = |value: Decimal| format_trimmed(value, places, style);
+    let count = |n: u64| format_count(n, style);
     let mut out = format!(
-        "Simulation (mô phỏng), {}: {}\n\nCommunes at standard (số xã đạt chuẩn): {} → {}\nCriteria met (tổng tiêu chí đạt): {} → {}\nMoney given (vốn được giao) {}, spent (đã chi) {}, unused (chưa sử dụng) {} million VND\n\n",
+        "Mô phỏng (simulation), {}: {}\n\nSố xã đạt chuẩn (communes at standard): {} → {}\nTổng tiêu chí đạt (criteria met): {} → {}\nVốn được giao (money given) {}, đã chi (spent) {}, chưa sử dụng (unused) {} triệu đồng (million VND)\n\n",
         s.year,
         s.policy,
-        s.standard_before,
-        s.standard,
-        s.criteria_before,
-        s.criteria_met,
+        count(s.standard_before as u64),
+        count(s.standard as u64),
+        count(u64::from(s.criteria_before)),
+        count(u64::from(s.criteria_met)),
         num(s.available),
         num(s.spent),
         num(s.unused)
     );
     out.push_str(&table(
         &[
-            "Commune (xã)",
-            "Money (vốn)",
-            "Spent (đã chi)",
-            "Criteria (tiêu chí)",
-            "Standard",
-            "Projects funded (dự án)",
+            "Xã (commune)",
+            "Vốn (money)",
+            "Đã chi (spent)",
+            "Tiêu chí (criteria)",
+            "Đạt chuẩn (standard)",
+            "Dự án được cấp vốn (projects funded)",
         ],
         s.per_commune
             .iter()
@@ -201,7 +189,12 @@ pub fn render_simulation(s: &Simulation) -> String {
                     num(c.available),
                     num(c.spent),
                     format!("{} → {}", c.criteria_before, c.criteria_after),
-                    if c.standard_after { "yes" } else { "no" }.into(),
+                    if c.standard_after {
+                        "có (yes)"
+                    } else {
+                        "không (no)"
+                    }
+                    .into(),
                     c.projects.join(" "),
                 ]
             })
@@ -210,7 +203,7 @@ pub fn render_simulation(s: &Simulation) -> String {
     out.push('\n');
     if !s.targets.is_empty() {
         out.push('\n');
-        out.push_str(&targets_table(&s.targets));
+        out.push_str(&targets_table(&s.targets, style));
         out.push('\n');
     }
     out

@@ -1,36 +1,42 @@
 //! Report of `ntm audit`: findings with their figures, sources, arithmetic and fix, then the
 //! checks that hold; and the same as workbook sheets.
 
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
 use super::{synthetic_banner, table};
 use crate::audit::{Audit, Figure, Severity};
+use crate::number::{format_fixed, NumberStyle};
 use crate::xlsx::{CellValue, Column, ColumnKind, Sheet};
 
 fn severity_label(s: Severity) -> &'static str {
     match s {
-        Severity::Error => "ERROR (lỗi)",
-        Severity::Warning => "WARNING (cảnh báo)",
-        Severity::Info => "INFO (thông tin)",
+        Severity::Error => "LỖI (ERROR)",
+        Severity::Warning => "CẢNH BÁO (WARNING)",
+        Severity::Info => "THÔNG TIN (INFO)",
     }
 }
 
-fn figure_line(f: &Figure) -> String {
+/// A figure as published (exact in JSON), written in `style` with its published decimals.
+fn figure_line(f: &Figure, style: NumberStyle) -> String {
     let source = if f.source.is_empty() {
-        "no source given (không rõ nguồn)".to_string()
+        "không rõ nguồn (no source given)".to_string()
     } else {
         f.source.clone()
     };
-    format!(
-        "{} = {} {} [{}] — {}",
-        f.name, f.value, f.unit, f.label, source
-    )
+    let value = Decimal::from_str(&f.value)
+        .map_or_else(|_| f.value.clone(), |v| format_fixed(v, v.scale(), style));
+    format!("{} = {value} {} [{}] — {source}", f.name, f.unit, f.label)
 }
 
-/// Renders an audit as text (English and Vietnamese labels).
-pub fn render_audit(a: &Audit) -> String {
+/// Renders an audit as text (Vietnamese labels with English beside them); the findings'
+/// numbers are written in the style the audit was run with, the figures in `style`.
+pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
     let mut out = synthetic_banner(a.synthetic.as_deref());
     let s = &a.summary;
     out.push_str(&format!(
-        "Audit of published figures (kiểm tra số liệu công bố): {}\n{} error(s) (lỗi), {} warning(s) (cảnh báo), {} info (thông tin), {} check(s) passed (đạt)\n",
+        "Kiểm tra số liệu công bố (audit of published figures): {}\n{} lỗi (errors), {} cảnh báo (warnings), {} thông tin (info), {} kiểm tra đạt (checks passed)\n",
         a.scenario, s.errors, s.warnings, s.infos, s.passed
     ));
     if !a.findings.is_empty() {
@@ -38,9 +44,9 @@ pub fn render_audit(a: &Audit) -> String {
         out.push_str(&table(
             &[
                 "#",
-                "Severity (mức)",
-                "Check (kiểm tra)",
-                "Finding (phát hiện)",
+                "Mức (severity)",
+                "Kiểm tra (check)",
+                "Phát hiện (finding)",
             ],
             a.findings
                 .iter()
@@ -66,23 +72,23 @@ pub fn render_audit(a: &Audit) -> String {
             f.message
         ));
         if !f.figures.is_empty() {
-            out.push_str("   Figures (số liệu):\n");
+            out.push_str("   Số liệu (figures):\n");
             for fig in &f.figures {
-                out.push_str(&format!("     - {}\n", figure_line(fig)));
+                out.push_str(&format!("     - {}\n", figure_line(fig, style)));
             }
         }
         if !f.arithmetic.is_empty() {
-            out.push_str("   Arithmetic (phép tính):\n");
+            out.push_str("   Phép tính (arithmetic):\n");
             for line in &f.arithmetic {
                 out.push_str(&format!("     {line}\n"));
             }
         }
         if let Some(fix) = &f.fix {
-            out.push_str(&format!("   To be consistent (để khớp): {fix}\n"));
+            out.push_str(&format!("   Để khớp (to be consistent): {fix}\n"));
         }
     }
     if !a.passed.is_empty() {
-        out.push_str("\nChecks passed (kiểm tra đạt):\n");
+        out.push_str("\nKiểm tra đạt (checks passed):\n");
         for p in &a.passed {
             out.push_str(&format!("  ✓ {}: {}\n", p.check, p.message));
             for line in &p.arithmetic {
@@ -94,9 +100,14 @@ pub fn render_audit(a: &Audit) -> String {
 }
 
 /// The audit as workbook sheets: findings, then passed checks.
-pub fn audit_sheets(a: &Audit) -> Vec<Sheet> {
+pub fn audit_sheets(a: &Audit, style: NumberStyle) -> Vec<Sheet> {
     let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
-    let figures = |list: &[Figure]| list.iter().map(figure_line).collect::<Vec<_>>().join("\n");
+    let figures = |list: &[Figure]| {
+        list.iter()
+            .map(|f| figure_line(f, style))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let findings = Sheet {
         name: "Phát hiện (findings)".into(),
         columns: vec![

@@ -1,122 +1,273 @@
 //! Report of `ntm compare`: rules and the optimal plan side by side.
 
-use super::allocate::num;
-use super::{synthetic_banner, table};
-use crate::compare::{Comparison, VariantComparison, MAX_MULTIPLIER};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 
-/// Renders a comparison: one row per measure, one column per rule and the optimal plan.
-pub fn render_comparison(c: &Comparison) -> String {
+use crate::chart::{self, bilingual, Bar, BarChart, BarPanel, Reference, Unit};
+
+use super::plan::status_label;
+use super::{document_places, format_decimal_text, format_value, synthetic_banner, table};
+use crate::compare::{Column, ColumnKind, Comparison, VariantComparison, MAX_MULTIPLIER};
+use crate::number::{format_count, format_money, format_trimmed, NumberStyle, MONEY_PLACES};
+
+/// Places of a budget multiplier (×1,234).
+const MULTIPLIER_PLACES: u32 = 3;
+
+/// Renders a comparison: one row per measure, one column per rule and the optimal plan; money at
+/// the precision of the budget compared (at least [`MONEY_PLACES`] for derived amounts).
+pub fn render_comparison(c: &Comparison, style: NumberStyle) -> String {
+    let places = document_places([c.budget]);
+    let num = |value: Decimal| format_trimmed(value, places, style);
+    let derived = |value: Decimal| format_trimmed(value, places.max(MONEY_PLACES), style);
+    let count = |n: u64| format_count(n, style);
     let mut out = synthetic_banner(c.synthetic.as_deref());
     out.push_str(&format!(
-        "Scenario (kịch bản): {}   year (năm): {}   communes (số xã): {}\nMoney compared (vốn so sánh): {} million VND from {}\nAt standard before (đạt chuẩn trước): {}   criteria met before: {}\n\n",
+        "Kịch bản (scenario): {}   năm (year): {}   số xã (communes): {}\nVốn so sánh (money compared): {} triệu đồng (million VND) từ (from) {}\nĐạt chuẩn trước (at standard before): {}   tổng tiêu chí đạt trước (criteria met before): {}\n\n",
         c.scenario,
         c.year,
-        c.communes,
+        count(c.communes as u64),
         num(c.budget),
         c.sources.join(", "),
-        c.standard_before,
-        c.criteria_before
+        count(c.standard_before as u64),
+        count(u64::from(c.criteria_before))
     ));
-    let mut headers = vec!["Measure (chỉ số)".to_string()];
+    let mut headers = vec!["Chỉ số (measure)".to_string()];
     headers.extend(c.columns.iter().map(|col| col.name.clone()));
     let row = |label: &str, f: &dyn Fn(&crate::compare::Column) -> String| {
         let mut r = vec![label.to_string()];
         r.extend(c.columns.iter().map(f));
         r
     };
-    let opt = |v: Option<rust_decimal::Decimal>| v.map_or("-".to_string(), num);
+    let opt =
+        |v: Option<Decimal>, show: &dyn Fn(Decimal) -> String| v.map_or("-".to_string(), show);
     let mut rows = vec![
-        row("Communes at standard (số xã đạt chuẩn)", &|x| {
-            format!("{} (+{})", x.standard, x.newly_standard)
+        row("Số xã đạt chuẩn (communes at standard)", &|x| {
+            format!(
+                "{} (+{})",
+                count(x.standard as u64),
+                count(x.newly_standard as u64)
+            )
         }),
-        row("Criteria met (tổng tiêu chí đạt)", &|x| {
-            x.criteria_met.to_string()
+        row("Tổng tiêu chí đạt (criteria met)", &|x| {
+            count(u64::from(x.criteria_met))
         }),
     ];
     if let Some(first) = c.columns.first() {
         for (i, t) in first.targets.iter().enumerate() {
             rows.push(row(
-                &format!("Target: {} ≥ {}", t.name, num(t.target)),
+                &format!(
+                    "Chỉ tiêu (target): {} ({}) ≥ {}",
+                    t.name_vi,
+                    t.name,
+                    format_value(t.target, style)
+                ),
                 &|x| {
                     x.targets.get(i).map_or("-".into(), |o| {
-                        format!("{}/{}", num(o.achieved), num(o.target))
+                        format!(
+                            "{}/{}",
+                            format_value(o.achieved, style),
+                            format_value(o.target, style)
+                        )
                     })
                 },
             ));
         }
     }
     rows.extend([
-        row("Spent (đã chi)", &|x| num(x.spent)),
-        row("Money unused (vốn chưa sử dụng)", &|x| num(x.unused)),
+        row("Đã chi (spent)", &|x| num(x.spent)),
+        row("Vốn chưa sử dụng (money unused)", &|x| num(x.unused)),
         row(
-            "Cost per commune newly at standard (chi phí/xã mới đạt chuẩn)",
-            &|x| opt(x.cost_per_new_standard),
+            "Chi phí/xã mới đạt chuẩn (cost per commune newly at standard)",
+            &|x| opt(x.cost_per_new_standard, &derived),
         ),
         row(
             &format!(
-                "% of money to the poorest band {} (tỷ lệ vốn cho nhóm thấp nhất)",
+                "Tỷ lệ vốn cho nhóm thấp nhất {} (% of money to the poorest band)",
                 c.poorest_band.as_deref().unwrap_or("-")
             ),
-            &|x| opt(x.poorest_band_share),
+            &|x| opt(x.poorest_band_share, &|v| format_trimmed(v, 1, style)),
         ),
-        row("Gini of money per commune (hệ số Gini)", &|x| {
-            opt(x.gini)
-        }),
+        row(
+            "Hệ số Gini của vốn mỗi xã (Gini of money per commune)",
+            &|x| opt(x.gini, &|v| format_trimmed(v, 3, style)),
+        ),
     ]);
     if c.columns.iter().any(|x| x.price.is_some()) {
         rows.push(row(
-            "Price: extra money to reach the optimal count (vốn cần thêm)",
+            "Vốn cần thêm để đạt số xã của kế hoạch tối ưu (price: extra money to reach the optimal count)",
             &|x| match &x.price {
                 Some(p) => match (p.extra, p.multiplier) {
-                    (Some(extra), Some(m)) => format!("+{} (×{})", num(extra), num(m)),
-                    _ => format!("not reached at ×{MAX_MULTIPLIER}"),
+                    (Some(extra), Some(m)) => format!(
+                        "+{} (×{})",
+                        num(extra),
+                        format_trimmed(m, MULTIPLIER_PLACES, style)
+                    ),
+                    _ => format!("không đạt ở (not reached at) ×{MAX_MULTIPLIER}"),
                 },
                 None => "-".into(),
             },
         ));
-        rows.push(row("Plan status", &|x| {
-            x.status
-                .map_or("-".into(), |s| format!("{s:?}").to_lowercase())
+        rows.push(row("Trạng thái kế hoạch (plan status)", &|x| {
+            x.status.map_or("-".into(), |s| status_label(s).to_string())
         }));
     }
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     out.push_str(&table(&header_refs, rows));
-    out.push_str(&format!("\nSpread counts {}.\n", c.spread_basis));
+    out.push_str(&format!(
+        "\nĐộ phân tán tính trên (spread counts) {}.\n",
+        c.spread_basis
+    ));
     out
 }
 
 /// Renders what changed between two scenario variants.
-pub fn render_variants(v: &VariantComparison) -> String {
+pub fn render_variants(v: &VariantComparison, style: NumberStyle) -> String {
+    // The changes carry exact decimals (as JSON does); people see them rounded and grouped.
+    let show = |text: &str| format_decimal_text(text, MONEY_PLACES.max(2), style);
     let mut out = format!(
-        "Variants (phương án): {} → {}\n\nInputs that changed (đầu vào thay đổi):\n",
+        "Phương án (variants): {} → {}\n\nĐầu vào thay đổi (inputs that changed):\n",
         v.first, v.second
     );
     out.push_str(&table(
-        &["Input", &v.first, &v.second],
+        &["Đầu vào (input)", &v.first, &v.second],
         v.inputs
             .iter()
-            .map(|i| vec![i.what.clone(), i.before.clone(), i.after.clone()])
+            .map(|i| vec![i.what.clone(), show(&i.before), show(&i.after)])
             .collect(),
     ));
-    out.push_str("\n\nResults that changed (kết quả thay đổi):\n");
+    out.push_str("\n\nKết quả thay đổi (results that changed):\n");
     out.push_str(&table(
-        &["Column", "Measure", &v.first, &v.second],
+        &["Cột (column)", "Chỉ số (measure)", &v.first, &v.second],
         v.results
             .iter()
             .map(|r| {
                 vec![
                     r.column.clone(),
                     r.measure.clone(),
-                    r.before.clone(),
-                    r.after.clone(),
+                    show(&r.before),
+                    show(&r.after),
                 ]
             })
             .collect(),
     ));
     out.push_str("\n\n");
     for c in &v.comparisons {
-        out.push_str(&render_comparison(c));
+        out.push_str(&render_comparison(c, style));
         out.push('\n');
     }
     out
+}
+
+/// Rules and the optimal plan side by side as a [`BarChart`]: communes at standard, criteria met
+/// and money spent, one bar per column, coloured as in the sweep chart (optimal plan first
+/// colour, rules after).
+pub fn comparison_chart(c: &Comparison) -> BarChart {
+    let style = NumberStyle::Vietnamese;
+    let mut rule_index = 0;
+    let columns: Vec<(String, usize)> = c
+        .columns
+        .iter()
+        .map(|col| match col.kind {
+            ColumnKind::Optimal => (
+                bilingual(
+                    "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất",
+                    "optimal plan: most communes at standard",
+                ),
+                0,
+            ),
+            ColumnKind::Rule => {
+                rule_index += 1;
+                (
+                    bilingual(
+                        &format!("Quy tắc {}", col.name),
+                        &format!("rule {}", col.name),
+                    ),
+                    rule_index,
+                )
+            }
+        })
+        .collect();
+    let panel = |heading: &str,
+                 unit: Unit,
+                 value: &dyn Fn(&Column) -> (f64, String),
+                 reference: Option<Reference>| BarPanel {
+        heading: heading.into(),
+        unit,
+        bars: c
+            .columns
+            .iter()
+            .zip(&columns)
+            .map(|(col, (label, series))| {
+                let (v, text) = value(col);
+                Bar {
+                    label: label.clone(),
+                    value: v,
+                    series: *series,
+                    text: Some(text),
+                }
+            })
+            .collect(),
+        reference,
+    };
+    let count = |n: u64| format_count(n, style);
+    BarChart {
+        title: format!(
+            "{}, {}: các quy tắc phân bổ với cùng {} triệu đồng (allocation rules side by side, same money)",
+            c.scenario,
+            c.year,
+            format_money(c.budget, style)
+        ),
+        notes: vec![
+            format!(
+                "Nguồn so sánh (sources compared): {}. Mỗi quy tắc chia số vốn cho các xã, rồi xã tự chi (each rule divides the money among communes, which then spend it).",
+                c.sources.join(", ")
+            ),
+            "Kế hoạch tối ưu tối đa số xã đạt chuẩn, không tối đa số tiêu chí đạt (the optimal plan maximises communes at standard, not criteria met).".into(),
+        ],
+        banner: c
+            .synthetic
+            .as_ref()
+            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        description: "Biểu đồ thanh so sánh quy tắc phân bổ và kế hoạch tối ưu (bar chart comparing allocation rules and the optimal plan).".into(),
+        panels: vec![
+            panel(
+                "Số xã đạt chuẩn (communes at standard)",
+                Unit::Count,
+                &|col| {
+                    (
+                        col.standard as f64,
+                        format!("{} (+{})", count(col.standard as u64), count(col.newly_standard as u64)),
+                    )
+                },
+                Some(Reference {
+                    value: c.standard_before as f64,
+                    label: format!("trước (before): {}", count(c.standard_before as u64)),
+                }),
+            ),
+            panel(
+                "Tổng số tiêu chí đạt, mọi xã (criteria met, all communes)",
+                Unit::Count,
+                &|col| (f64::from(col.criteria_met), count(u64::from(col.criteria_met))),
+                Some(Reference {
+                    value: f64::from(c.criteria_before),
+                    label: format!("trước (before): {}", count(u64::from(c.criteria_before))),
+                }),
+            ),
+            panel(
+                "Vốn đã chi cho dự án, triệu đồng (spent on projects, million VND)",
+                Unit::MillionVnd,
+                &|col| (col.spent.to_f64().unwrap_or(0.0), format_money(col.spent, style)),
+                Some(Reference {
+                    value: c.budget.to_f64().unwrap_or(0.0),
+                    label: format!("tổng vốn (budget): {}", format_money(c.budget, style)),
+                }),
+            ),
+        ],
+        numbers: style,
+    }
+}
+
+/// The comparison chart as SVG ([`comparison_chart`] drawn by [`chart::bars`]).
+pub fn comparison_svg(c: &Comparison) -> String {
+    chart::bars(&comparison_chart(c))
 }

@@ -1,28 +1,31 @@
 //! Report of `ntm targets`: drafted targets in English and Vietnamese, and their trade-offs.
 
-use super::allocate::num;
-use super::{synthetic_banner, table};
+use super::plan::status_label;
+use super::{document_places, format_value, synthetic_banner, table};
 use crate::drafting::Drafting;
+use crate::number::{format_count, format_trimmed, NumberStyle};
 
-/// Renders drafted targets (both languages, the documents' phrasing) and trade-offs.
-pub fn render_drafting(d: &Drafting) -> String {
+/// Renders drafted targets (both languages, the documents' phrasing) and trade-offs, numbers in
+/// `style`.
+pub fn render_drafting(d: &Drafting, style: NumberStyle) -> String {
+    let num = |v| format_value(v, style);
     let mut out = synthetic_banner(d.synthetic.as_deref());
     out.push_str(&format!(
-        "Targets for end-{} (chỉ tiêu năm {}), scenario {}: {} communes, {} million VND; plan status {}\n\n",
+        "Chỉ tiêu năm {} (targets for end-{}), kịch bản (scenario) {}: {} xã (communes), {} triệu đồng (million VND)\nTrạng thái kế hoạch (plan status): {}\n\n",
         d.year,
         d.year,
         d.scenario,
-        d.communes,
-        num(d.budget),
-        format!("{:?}", d.plan_status).to_lowercase()
+        format_count(d.communes as u64, style),
+        format_trimmed(d.budget, document_places([d.budget]), style),
+        status_label(d.plan_status)
     ));
     out.push_str(&table(
         &[
-            "Now (hiện nay)",
-            "Achievable (có thể đạt)",
-            "Stretch* (phấn đấu)",
-            "Target",
+            "Hiện nay (now)",
+            "Có thể đạt (achievable)",
+            "Phấn đấu* (stretch)",
             "Chỉ tiêu",
+            "Target",
         ],
         d.targets
             .iter()
@@ -31,18 +34,22 @@ pub fn render_drafting(d: &Drafting) -> String {
                     num(t.baseline),
                     num(t.achievable),
                     t.stretch.map_or(String::new(), num),
-                    t.phrase_en.clone(),
                     t.phrase_vi.clone(),
+                    t.phrase_en.clone(),
                 ]
             })
             .collect(),
     ));
-    out.push_str("\n* reachable for that criterion alone with the standard count, not for all criteria together (chỉ đạt được riêng lẻ)\n\nTrade-offs (chỉ tiêu đánh đổi nhau):\n");
+    out.push_str("\n* chỉ đạt được riêng lẻ cho tiêu chí đó cùng số xã đạt chuẩn, không phải cho mọi tiêu chí cùng lúc (reachable for that criterion alone with the standard count, not for all criteria together)\n\nChỉ tiêu đánh đổi nhau (trade-offs):\n");
     if d.trade_offs.is_empty() {
-        out.push_str("none found: the targets above are reachable together (không có)\n");
+        out.push_str("không có: các chỉ tiêu trên đạt được cùng lúc (none found: the targets above are reachable together)\n");
     } else {
         out.push_str(&table(
-            &["Target A", "Target B", "Why (lý do)"],
+            &[
+                "Chỉ tiêu A (target A)",
+                "Chỉ tiêu B (target B)",
+                "Lý do (why)",
+            ],
             d.trade_offs
                 .iter()
                 .map(|t| vec![t.first.clone(), t.second.clone(), t.explanation.clone()])

@@ -4,8 +4,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{synthetic_banner, table};
-use crate::plan::{MarginalCost, Plan, PlanStatus};
+use super::{document_places, format_value, synthetic_banner, table};
+use crate::number::{format_count, format_trimmed, NumberStyle};
+use crate::outcome::TargetOutcome;
+use crate::plan::{MarginalCost, Objective, Plan, PlanStatus};
 
 /// A plan with its optional marginal analysis: the value `--json` prints.
 #[derive(Debug, Serialize)]
@@ -18,77 +20,203 @@ pub struct PlanReport<'a> {
     pub marginal: Option<&'a [MarginalCost]>,
 }
 
-fn money(d: Decimal) -> String {
-    d.normalize().to_string()
+/// Money of this plan for people: rounded half-up at the precision of the amounts the scenario
+/// gives (budgets and project costs), grouped in `style`.
+struct Money {
+    places: u32,
+    style: NumberStyle,
 }
 
-fn status_line(plan: &Plan) -> String {
-    let gap = plan
-        .gap
-        .map_or("unknown".to_string(), |g| format!("{:.4} %", g * 100.0));
-    let bound = plan
-        .bound
-        .map_or("unknown".to_string(), |b| format!("{b:.4}"));
-    match plan.status {
-        PlanStatus::Optimal => "proven optimal (tối ưu)".to_string(),
-        PlanStatus::Feasible => {
-            format!("feasible, not proven optimal (khả thi): best bound {bound}, gap {gap}")
-        }
-        PlanStatus::Infeasible => format!(
-            "targets cannot all be met (không đạt mọi chỉ tiêu): least total shortfall {} (bound {bound}, gap {gap})",
-            plan.objective
-        ),
+impl Money {
+    fn of(plan: &Plan, style: NumberStyle) -> Money {
+        let places = document_places(
+            plan.budget_by_source
+                .values()
+                .chain(plan.projects.iter().map(|p| &p.cost))
+                .copied(),
+        );
+        Money { places, style }
+    }
+
+    fn show(&self, amount: Decimal) -> String {
+        format_trimmed(amount, self.places, self.style)
     }
 }
 
-fn funding_text(plan: &Plan, index: usize) -> String {
+/// The plan's status in both languages (trạng thái lời giải).
+pub(crate) fn status_label(status: PlanStatus) -> &'static str {
+    match status {
+        PlanStatus::Optimal => "tối ưu, đã chứng minh (proven optimal)",
+        PlanStatus::Feasible => "khả thi, chưa chứng minh tối ưu (feasible, not proven optimal)",
+        PlanStatus::Infeasible => {
+            "không đạt mọi chỉ tiêu với số vốn này (targets cannot all be met with this money)"
+        }
+        PlanStatus::OptimalOutOfReach => {
+            "tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)"
+        }
+        PlanStatus::FeasibleOutOfReach => {
+            "khả thi, chưa chứng minh tối ưu, và có chỉ tiêu không thể đạt dù thêm vốn (feasible, not proven optimal, and some targets are out of reach with any money)"
+        }
+    }
+}
+
+/// What the objective counts, with its value, in both languages.
+fn objective_line(plan: &Plan, money: &Money) -> String {
+    let (name, value) = match plan.objective_kind {
+        Objective::MaxStandard => (
+            "nhiều xã đạt chuẩn nhất (most communes at standard)",
+            format!(
+                "{} xã đạt chuẩn (communes at standard)",
+                format_trimmed(decimal(plan.objective), 0, money.style)
+            ),
+        ),
+        Objective::MaxCriteria => (
+            "nhiều tiêu chí đạt nhất (most criteria met)",
+            format!(
+                "{} tiêu chí đạt (criteria met)",
+                format_trimmed(decimal(plan.objective), 0, money.style)
+            ),
+        ),
+        Objective::MinCost => (
+            "ít vốn ngân sách nhà nước nhất (least state-budget money)",
+            format!(
+                "{} triệu đồng (million VND)",
+                money.show(decimal(plan.objective))
+            ),
+        ),
+    };
+    if plan.status == PlanStatus::Infeasible {
+        // The elastic model minimised the shortfall instead; its value is not the objective's.
+        format!(
+            "Mục tiêu (objective): {name}: không áp dụng, vì kế hoạch giảm thiếu hụt chỉ tiêu trước (not reached: the plan first makes the shortfall as small as it can)"
+        )
+    } else {
+        format!("Mục tiêu (objective): {name} = {value}")
+    }
+}
+
+fn decimal(value: f64) -> Decimal {
+    Decimal::from_f64_retain(value).unwrap_or_default()
+}
+
+/// Best bound and gap of a plan that is not proven optimal.
+fn proof_line(plan: &Plan, style: NumberStyle) -> Option<String> {
+    let proven = plan.gap == Some(0.0);
+    if proven
+        || matches!(
+            plan.status,
+            PlanStatus::Optimal | PlanStatus::OptimalOutOfReach
+        )
+    {
+        return None;
+    }
+    // An infeasible plan's bound is on the least shortfall, not on the objective.
+    let what = if plan.status == PlanStatus::Infeasible {
+        "Cận tốt nhất của thiếu hụt (best bound on the shortfall)"
+    } else {
+        "Cận tốt nhất (best bound)"
+    };
+    let unknown = || "chưa rõ (unknown)".to_string();
+    let bound = plan
+        .bound
+        .map_or_else(unknown, |b| format_trimmed(decimal(b), 2, style));
+    let gap = plan.gap.map_or_else(unknown, |g| {
+        format!("{} %", format_trimmed(decimal(g * 100.0), 2, style))
+    });
+    Some(format!("{what}: {bound}; khoảng cách (gap): {gap}"))
+}
+
+/// Total shortfall of the targets, in the targets' own units.
+fn shortfall_line(plan: &Plan, style: NumberStyle) -> String {
+    let short: Vec<&TargetOutcome> = plan
+        .targets
+        .iter()
+        .filter(|t| t.shortfall > Decimal::ZERO)
+        .collect();
+    if short.is_empty() {
+        return "Thiếu hụt (shortfall): không, mọi chỉ tiêu đều đạt (none: every target is met)"
+            .to_string();
+    }
+    let least = if plan.status == PlanStatus::Infeasible {
+        format!(
+            "\nThiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): {}",
+            format_value(decimal(plan.objective), style)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "Thiếu hụt (shortfall): {n}/{total} chỉ tiêu chưa đạt ({n} of {total} targets short): {}{least}",
+        short
+            .iter()
+            .map(|t| format!("{} thiếu {}", t.name_vi, format_value(t.shortfall, style)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        n = short.len(),
+        total = plan.targets.len(),
+    )
+}
+
+fn funding_text(plan: &Plan, index: usize, money: &Money) -> String {
     plan.projects[index]
         .funding
         .iter()
-        .map(|(s, a)| format!("{s} {}", money(*a)))
+        .map(|(s, a)| format!("{s} {}", money.show(*a)))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// Renders a plan as text tables (English and Vietnamese labels).
-pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
-    let mut out = synthetic_banner(plan.synthetic.as_deref());
-    out.push_str(&format!(
-        "Plan (kế hoạch) for {}: objective {} = {}, solver {}\nStatus (trạng thái): {}\n\n",
-        plan.scenario,
-        serde_plain(&plan.objective_kind),
-        plan.objective,
-        serde_plain(&plan.solver),
-        status_line(plan)
-    ));
-    out.push_str(&table(
+/// Targets against an outcome, as a table (tên chỉ tiêu in both languages).
+pub(crate) fn targets_table(targets: &[TargetOutcome], style: NumberStyle) -> String {
+    table(
         &[
-            "Target (chỉ tiêu)",
-            "Year",
-            "Target",
-            "Achieved (đạt)",
-            "Shortfall (thiếu)",
+            "Chỉ tiêu (target)",
+            "Năm (year)",
+            "Mục tiêu (value)",
+            "Đạt (achieved)",
+            "Thiếu (shortfall)",
         ],
-        plan.targets
+        targets
             .iter()
             .map(|t| {
                 vec![
-                    t.name.clone(),
+                    format!("{} ({})", t.name_vi, t.name),
                     t.year.to_string(),
-                    t.target.normalize().to_string(),
-                    t.achieved.normalize().to_string(),
-                    t.shortfall.normalize().to_string(),
+                    format_value(t.target, style),
+                    format_value(t.achieved, style),
+                    format_value(t.shortfall, style),
                 ]
             })
             .collect(),
+    )
+}
+
+/// Renders a plan as text tables (Vietnamese labels with English beside them), numbers in
+/// `style`.
+pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: NumberStyle) -> String {
+    let money = Money::of(plan, style);
+    let mut out = synthetic_banner(plan.synthetic.as_deref());
+    out.push_str(&format!(
+        "Kế hoạch vốn (plan): {}; bộ giải (solver): {}\nTrạng thái (status): {}\n{}\n",
+        plan.scenario,
+        serde_plain(&plan.solver),
+        status_label(plan.status),
+        objective_line(plan, &money),
     ));
+    if let Some(line) = proof_line(plan, style) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&shortfall_line(plan, style));
     out.push_str("\n\n");
+    out.push_str(&targets_table(&plan.targets, style));
+    out.push_str("\n\nTriệu đồng (million VND):\n");
     out.push_str(&table(
         &[
-            "Capital source (nguồn vốn)",
-            "Budget (kế hoạch)",
-            "Spend (sử dụng)",
-            "Left (còn lại)",
+            "Nguồn vốn (capital source)",
+            "Kế hoạch (budget)",
+            "Sử dụng (spent)",
+            "Còn lại (left)",
         ],
         plan.budget_by_source
             .iter()
@@ -96,37 +224,43 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
                 let spend = plan.spend_by_source.get(id).copied().unwrap_or_default();
                 vec![
                     id.clone(),
-                    money(*budget),
-                    money(spend),
-                    money(*budget - spend),
+                    money.show(*budget),
+                    money.show(spend),
+                    money.show(*budget - spend),
                 ]
             })
             .collect(),
     ));
     out.push('\n');
     if !plan.extra_budget.is_empty() || plan.status == PlanStatus::Infeasible {
-        out.push_str("\nLeast extra money that makes every reachable target hold (vốn bổ sung tối thiểu), million VND:\n");
+        out.push_str("\nVốn bổ sung tối thiểu để đạt mọi chỉ tiêu có thể đạt (least extra money that makes every reachable target hold), triệu đồng (million VND):\n");
         out.push_str(&table(
-            &["Capital source (nguồn vốn)", "Extra (bổ sung)"],
+            &["Nguồn vốn (capital source)", "Bổ sung (extra)"],
             plan.extra_budget
                 .iter()
-                .map(|(id, a)| vec![id.clone(), money(*a)])
+                .map(|(id, a)| vec![id.clone(), money.show(*a)])
                 .collect(),
         ));
         out.push('\n');
     }
     if !plan.unreachable.is_empty() {
         out.push_str(&format!(
-            "Out of reach with any money and these projects (không thể đạt): {}\n",
+            "Không thể đạt dù thêm vốn với các dự án này (out of reach with any money and these projects): {}\n",
             plan.unreachable.join(", ")
         ));
     }
+    if !plan.out_of_reach.is_empty() {
+        out.push_str(&format!(
+            "Out of reach: no project raises a criterion of the advanced set (ngoài tầm dự án, tiêu chí nâng cao): {}\n",
+            plan.out_of_reach.join("; ")
+        ));
+    }
     out.push_str(&format!(
-        "\nCommunes at standard (xã đạt chuẩn): {} before, {} after; newly at standard (mới đạt): {}\n\n",
-        plan.before.summary.standard,
-        plan.after.summary.standard,
+        "\nXã đạt chuẩn (communes at standard): {} trước (before), {} sau (after); mới đạt chuẩn (newly at standard): {}\n\n",
+        format_count(plan.before.summary.standard as u64, style),
+        format_count(plan.after.summary.standard as u64, style),
         if plan.newly_standard.is_empty() {
-            "none".to_string()
+            "không có (none)".to_string()
         } else {
             // Names as written, the way planners know their communes.
             plan.after
@@ -140,11 +274,11 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
     ));
     out.push_str(&table(
         &[
-            "Project (dự án)",
-            "Commune (xã)",
-            "Year",
-            "Cost (kinh phí)",
-            "Funding (nguồn vốn), million VND",
+            "Dự án (project)",
+            "Xã (commune)",
+            "Năm (year)",
+            "Kinh phí (cost)",
+            "Nguồn vốn (funding), triệu đồng (million VND)",
         ],
         plan.projects
             .iter()
@@ -154,8 +288,8 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
                     p.id.clone(),
                     p.commune.clone(),
                     p.year.to_string(),
-                    money(p.cost),
-                    funding_text(plan, i),
+                    money.show(p.cost),
+                    funding_text(plan, i, &money),
                 ]
             })
             .collect(),
@@ -163,11 +297,11 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
     out.push_str("\n\n");
     out.push_str(&table(
         &[
-            "Commune (xã)",
-            "Criteria before",
-            "Criteria after (số tiêu chí)",
-            "Tier after (mức)",
-            "Missing for standard (còn thiếu)",
+            "Xã (commune)",
+            "Số tiêu chí trước (criteria before)",
+            "Số tiêu chí sau (criteria after)",
+            "Mức sau (tier after)",
+            "Còn thiếu để đạt chuẩn (missing for standard)",
         ],
         plan.before
             .per_commune
@@ -178,7 +312,8 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
                     a.name.clone(),
                     b.criteria_met.to_string(),
                     a.criteria_met.to_string(),
-                    a.tier.map_or("-".into(), |t| t.as_str().to_string()),
+                    a.tier
+                        .map_or("-".into(), |t| super::tier_label(t).to_string()),
                     missing(a),
                 ]
             })
@@ -186,22 +321,25 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>) -> String {
     ));
     out.push('\n');
     if let Some(marginal) = marginal {
-        out.push_str("\nMarginal cost (chi phí cận biên): least extra money beyond the budgets, targets and objective kept at what the plan reaches\n");
+        out.push_str("\nChi phí cận biên (marginal cost): vốn thêm ít nhất ngoài kế hoạch, giữ các chỉ tiêu và mục tiêu đã đạt (least extra money beyond the budgets, targets and objective kept at what the plan reaches)\n");
         out.push_str(&table(
             &[
-                "One more … (thêm một xã)",
-                "Now",
-                "Extra, million VND",
-                "Proven",
+                "Thêm một xã (one more …)",
+                "Hiện đạt (now)",
+                "Vốn thêm, triệu đồng (extra, million VND)",
+                "Đã chứng minh (proven)",
             ],
             marginal
                 .iter()
                 .map(|m| {
                     vec![
                         m.what.clone(),
-                        m.now.to_string(),
-                        m.extra_total.map_or("out of reach".into(), money),
-                        if m.proven { "yes" } else { "no" }.into(),
+                        format_count(m.now as u64, style),
+                        m.extra_total
+                            .map_or("không thể đạt (out of reach)".into(), |a| {
+                                money.show(a)
+                            }),
+                        if m.proven { "có (yes)" } else { "không (no)" }.into(),
                     ]
                 })
                 .collect(),
@@ -245,12 +383,12 @@ pub fn plan_csv(plan: &Plan) -> Vec<(String, String)> {
             csv_cell(&p.id),
             csv_cell(&p.commune),
             p.year,
-            money(p.cost)
+            exact(p.cost)
         ));
         for s in &sources {
             projects.push_str(&format!(
                 ",{}",
-                p.funding.get(*s).map_or(String::new(), |a| money(*a))
+                p.funding.get(*s).map_or(String::new(), |a| exact(*a))
             ));
         }
         projects.push('\n');
@@ -260,11 +398,11 @@ pub fn plan_csv(plan: &Plan) -> Vec<(String, String)> {
         budget.push_str(&format!(
             "{},{},{},{}\n",
             csv_cell(id),
-            money(*b),
-            money(plan.spend_by_source.get(id).copied().unwrap_or_default()),
+            exact(*b),
+            exact(plan.spend_by_source.get(id).copied().unwrap_or_default()),
             plan.extra_budget
                 .get(id)
-                .map_or(String::new(), |a| money(*a))
+                .map_or(String::new(), |a| exact(*a))
         ));
     }
     let mut targets = String::from("target,year,value,achieved,shortfall\n");
@@ -273,9 +411,9 @@ pub fn plan_csv(plan: &Plan) -> Vec<(String, String)> {
             "{},{},{},{},{}\n",
             csv_cell(&t.name),
             t.year,
-            t.target.normalize(),
-            t.achieved.normalize(),
-            t.shortfall.normalize()
+            exact(t.target),
+            exact(t.achieved),
+            exact(t.shortfall)
         ));
     }
     let mut communes = String::from("id,name,criteria_before,criteria_after,tier_after,missing\n");
@@ -304,4 +442,9 @@ fn csv_cell(text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// An exact decimal for files other programs read (CSV, like JSON, keeps every đồng).
+fn exact(d: Decimal) -> String {
+    d.normalize().to_string()
 }

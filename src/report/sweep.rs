@@ -1,37 +1,66 @@
 //! Report of `ntm sweep`: a table, a CSV file and an SVG chart of the budget–outcome curve.
 
+use std::path::{Path, PathBuf};
+
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 
-use super::allocate::num;
-use super::{synthetic_banner, table};
-use crate::sweep::Sweep;
+use super::{document_places, synthetic_banner, table};
+use crate::chart::{self, bilingual, Axis, StepChart, StepPanel, Unit};
+use crate::error::Result;
+use crate::number::{format_count, format_money, format_trimmed, NumberStyle};
+use crate::sweep::{SeriesValue, SourceSelection, Sweep};
+use crate::text;
 
-/// Renders the curve as a table: one row per budget level, standard/criteria per series.
-pub fn render_sweep(s: &Sweep) -> String {
+/// A decimal without trailing zeros, for the CSV file (other programs read it).
+fn num(value: rust_decimal::Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// Places of a budget multiplier (×1,2632).
+const MULTIPLIER_PLACES: u32 = 4;
+
+/// Renders the curve as a table: one row per budget level, standard/criteria per series,
+/// numbers in `style`, budgets at the precision of the budget at ×1.
+pub fn render_sweep(s: &Sweep, style: NumberStyle) -> String {
+    let money = |v| format_trimmed(v, document_places([s.base_budget]), style);
+    let count = |n: u64| format_count(n, style);
     let mut out = synthetic_banner(s.synthetic.as_deref());
     out.push_str(&format!(
-        "Scenario (kịch bản): {}   year (năm): {}\nSources in play (nguồn vốn): {}; scaled (thay đổi): {}; budget at ×1: {} million VND\nCells: communes at standard / criteria met (số xã đạt chuẩn / tổng tiêu chí đạt); * = plan of a smaller budget kept\n\n",
+        "Kịch bản (scenario): {}   năm (year): {}\nNguồn vốn (sources in play): {}{}; thay đổi (scaled): {}; tổng vốn ở ×1 (budget at ×1): {} triệu đồng (million VND)\n{}Mỗi ô: số xã đạt chuẩn / tổng tiêu chí đạt (cells: communes at standard / criteria met); * = giữ kế hoạch của mức vốn nhỏ hơn (plan of a smaller budget kept)\n\n",
         s.scenario,
         s.year,
         s.sources.join(", "),
+        match s.selection {
+            SourceSelection::StateBudget => " (mọi nguồn ngân sách nhà nước, every state-budget source)",
+            SourceSelection::Given => "",
+        },
         s.scaled.join(", "),
-        num(s.base_budget)
+        money(s.base_budget),
+        if s.left_out.is_empty() {
+            String::new()
+        } else {
+            format!("Không tính (left out): {}\n", s.left_out.join(", "))
+        }
     ));
     let mut headers = vec![
-        "Multiplier (hệ số)".to_string(),
-        "Budget (tổng vốn)".to_string(),
+        "Hệ số (multiplier)".to_string(),
+        "Tổng vốn (budget)".to_string(),
     ];
     headers.extend(s.series.iter().cloned());
     let rows = s
         .points
         .iter()
         .map(|p| {
-            let mut row = vec![num(p.multiplier), num(p.budget.round_dp(0))];
+            let mut row = vec![
+                format_trimmed(p.multiplier, MULTIPLIER_PLACES, style),
+                money(p.budget),
+            ];
             row.extend(p.values.iter().map(|v| {
                 format!(
                     "{} / {}{}",
-                    v.standard,
-                    v.criteria_met,
+                    count(v.standard as u64),
+                    count(u64::from(v.criteria_met)),
                     if v.carried { "*" } else { "" }
                 )
             }));
@@ -67,159 +96,182 @@ pub fn sweep_csv(s: &Sweep) -> String {
     out
 }
 
-/// Escapes text for XML.
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-const COLORS: [&str; 6] = [
-    "#1b7837", "#2166ac", "#b2182b", "#e08214", "#762a83", "#4d4d4d",
-];
-const WIDTH: f64 = 820.0;
-const PANEL: f64 = 300.0;
-const LEFT: f64 = 90.0;
-const RIGHT: f64 = 200.0;
-
-/// Nice upper bound for an axis.
-fn nice_max(value: f64) -> f64 {
-    if value <= 0.0 {
-        return 1.0;
+/// What the optimal plan optimises, said on the chart: the criteria curve of a plan that does
+/// not maximise criteria may fall as money rises.
+fn optimises(tie_break: bool) -> &'static str {
+    if tie_break {
+        "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất, rồi ít vốn ngân sách nhà nước nhất; nó không tối đa số tiêu chí đạt, nên đường tiêu chí có thể giảm khi vốn tăng (the optimal plan maximises communes at standard, then spends the least state budget; it does not maximise criteria met, so its criteria curve may fall as money rises)."
+    } else {
+        "Kế hoạch tối ưu chỉ tối đa số xã đạt chuẩn, nên số tiêu chí đạt của nó có thể giảm khi vốn tăng (the optimal plan maximises communes at standard only; its criteria met may fall as money rises)."
     }
-    let magnitude = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|m| *m >= value)
-        .unwrap_or(10.0 * magnitude)
 }
 
-fn panel(
-    s: &Sweep,
-    top: f64,
-    label: &str,
-    value: &dyn Fn(&crate::sweep::SeriesValue) -> f64,
-) -> String {
-    let budgets: Vec<f64> = s
-        .points
-        .iter()
-        .map(|p| p.budget.to_f64().unwrap_or(0.0))
-        .collect();
-    let x_min = budgets.first().copied().unwrap_or(0.0);
-    let x_max = budgets.last().copied().unwrap_or(1.0).max(x_min + 1.0);
-    let y_max = nice_max(
-        s.points
-            .iter()
-            .flat_map(|p| p.values.iter().map(value))
-            .fold(0.0, f64::max),
-    );
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = PANEL - 70.0;
-    let (x0, y0) = (LEFT, top + 20.0);
-    let x = |b: f64| x0 + (b - x_min) / (x_max - x_min) * plot_w;
-    let y = |v: f64| y0 + plot_h - v / y_max * plot_h;
-    let mut out = format!(
-        "<g class=\"panel\">\n<rect x=\"{x0}\" y=\"{y0}\" width=\"{plot_w}\" height=\"{plot_h}\" fill=\"none\" stroke=\"#999\"/>\n"
-    );
-    for i in 0..=5 {
-        let v = y_max * f64::from(i) / 5.0;
-        let b = x_min + (x_max - x_min) * f64::from(i) / 5.0;
-        out.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>\n<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>\n",
-            x0 - 6.0,
-            y(v) + 4.0,
-            (v * 10.0).round() / 10.0,
-            x(b),
-            y0 + plot_h + 16.0,
-            b.round()
+/// The legend name of the optimal plan.
+fn optimal_label(tie_break: bool) -> String {
+    if tie_break {
+        bilingual(
+            "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất, rồi ít vốn ngân sách nhất",
+            "optimal plan: most communes at standard, then least state-budget spend",
+        )
+    } else {
+        bilingual(
+            "Kế hoạch tối ưu: nhiều xã đạt chuẩn nhất",
+            "optimal plan: most communes at standard",
+        )
+    }
+}
+
+/// The curve as a [`StepChart`]: two panels (communes at standard, criteria met) against the
+/// total budget in play; the title says which sources move, the notes what the optimal plan
+/// optimises and which sources are left out. The web workbench draws the same value.
+pub fn sweep_chart(s: &Sweep) -> StepChart {
+    let style = NumberStyle::Vietnamese;
+    let multiplier = |m: Decimal| format_trimmed(m, 3, style);
+    let range = match (s.points.first(), s.points.last()) {
+        (Some(a), Some(b)) => format!(
+            "×{}–×{}",
+            multiplier(a.multiplier),
+            multiplier(b.multiplier)
+        ),
+        _ => String::new(),
+    };
+    let all_move = s.scaled.len() == s.sources.len();
+    let moving = if s.selection == SourceSelection::StateBudget && all_move {
+        bilingual(
+            &format!("mọi nguồn ngân sách nhà nước thay đổi {range}"),
+            &format!(
+                "every state-budget source moves {}",
+                range.replace(',', ".")
+            ),
+        )
+    } else {
+        bilingual(
+            &format!("nguồn {} thay đổi {range}", s.scaled.join(", ")),
+            &format!("{} move {}", s.scaled.join(", "), range.replace(',', ".")),
+        )
+    };
+    let title = format!("{}, {}: {moving}", s.scenario, s.year);
+    let mut notes = vec![format!(
+        "Nguồn trong cuộc (sources in play): {}; tổng ở ×1 (total at ×1): {} triệu đồng (million VND).",
+        s.sources.join(", "),
+        format_money(s.base_budget, style)
+    )];
+    let held: Vec<&String> = s.sources.iter().filter(|x| !s.scaled.contains(x)).collect();
+    if !held.is_empty() {
+        notes.push(format!(
+            "Giữ nguyên (held at budget): {}.",
+            held.iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
-    out.push_str(&format!(
-        "<text class=\"x-label\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\">Total budget, million VND (tổng vốn, triệu đồng)</text>\n<text class=\"y-label\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 {:.1} {:.1})\">{}</text>\n",
-        x0 + plot_w / 2.0,
-        y0 + plot_h + 36.0,
-        x0 - 55.0,
-        y0 + plot_h / 2.0,
-        x0 - 55.0,
-        y0 + plot_h / 2.0,
-        xml(label)
+    if !s.left_out.is_empty() {
+        let why = match s.selection {
+            SourceSelection::StateBudget => "not state budget, no rule divides them",
+            SourceSelection::Given => "not given with --source",
+        };
+        notes.push(format!(
+            "Không tính (left out, {why}): {}.",
+            s.left_out.join(", ")
+        ));
+    }
+    notes.push(format!(
+        "{} Mỗi quy tắc chia cùng số vốn cho các xã, rồi xã tự chi (each rule divides the same money among communes, which then spend it).",
+        optimises(s.tie_break)
     ));
-    for (i, name) in s.series.iter().enumerate() {
-        let color = COLORS[i % COLORS.len()];
-        let points: Vec<String> = s
+    let series: Vec<String> = s
+        .series
+        .iter()
+        .map(|name| {
+            if name == "optimal" {
+                optimal_label(s.tie_break)
+            } else {
+                bilingual(&format!("Quy tắc {name}"), &format!("rule {name}"))
+            }
+        })
+        .collect();
+    let column = |f: &dyn Fn(&SeriesValue) -> f64| -> Vec<Vec<f64>> {
+        (0..s.series.len())
+            .map(|i| {
+                s.points
+                    .iter()
+                    .map(|p| p.values.get(i).map_or(0.0, f))
+                    .collect()
+            })
+            .collect()
+    };
+    let hollow: Vec<Vec<bool>> = (0..s.series.len())
+        .map(|i| {
+            s.points
+                .iter()
+                .map(|p| p.values.get(i).is_some_and(|v| v.carried))
+                .collect()
+        })
+        .collect();
+    let any_hollow = hollow.iter().flatten().any(|h| *h);
+    StepChart {
+        title,
+        notes,
+        banner: s
+            .synthetic
+            .as_ref()
+            .map(|note| format!("DỮ LIỆU GIẢ LẬP (synthetic data): {note}")),
+        description: "Biểu đồ bậc thang (step chart): số xã đạt chuẩn và tổng số tiêu chí đạt theo tổng vốn, mỗi đường một kế hoạch hoặc quy tắc (communes at standard and criteria met against the total budget, one line per plan or rule).".into(),
+        x: Axis {
+            label: "Tổng vốn các nguồn trong cuộc, tỷ đồng = 1.000 triệu (total budget of the sources in play, billion VND)".into(),
+            unit: Unit::MillionVnd,
+        },
+        x_values: s
             .points
             .iter()
-            .zip(&budgets)
-            .filter_map(|(p, b)| {
-                p.values
-                    .get(i)
-                    .map(|v| format!("{:.1},{:.1}", x(*b), y(value(v))))
-            })
-            .collect();
-        let dash = if i == 0 {
-            ""
-        } else {
-            " stroke-dasharray=\"6 3\""
-        };
-        out.push_str(&format!(
-            "<polyline class=\"series\" data-series=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\"{}\"/>\n",
-            xml(name),
-            points.join(" ")
-        ));
+            .map(|p| p.budget.to_f64().unwrap_or(0.0))
+            .collect(),
+        x_mark: (s.points.first().is_some_and(|p| p.multiplier <= Decimal::ONE)
+            && s.points.last().is_some_and(|p| p.multiplier >= Decimal::ONE))
+        .then(|| chart::Reference {
+            value: s.base_budget.to_f64().unwrap_or(0.0),
+            label: format!(
+                "×1: vốn năm {} (the year's budget), {} triệu",
+                s.year,
+                format_money(s.base_budget, style)
+            ),
+        }),
+        series,
+        hollow,
+        hollow_label: any_hollow.then(|| {
+            "Điểm rỗng: giữ kế hoạch của mức vốn nhỏ hơn, tốt hơn lời giải tìm được trong thời hạn (hollow point: the plan of a smaller budget kept, better than the one found in the time limit)".to_string()
+        }),
+        panels: vec![
+            StepPanel {
+                y: Axis {
+                    label: "Số xã đạt chuẩn (communes at standard)".into(),
+                    unit: Unit::Count,
+                },
+                values: column(&|v| v.standard as f64),
+            },
+            StepPanel {
+                y: Axis {
+                    label: "Tổng số tiêu chí đạt, mọi xã (criteria met, all communes)".into(),
+                    unit: Unit::Count,
+                },
+                values: column(&|v| f64::from(v.criteria_met)),
+            },
+        ],
+        numbers: style,
     }
-    out.push_str("</g>\n");
-    out
 }
 
-/// The curve as an SVG chart: two panels (communes at standard, criteria met) against the total
-/// budget, one polyline per series, a legend; labels in English and Vietnamese.
+/// The curve as an SVG chart ([`sweep_chart`] drawn by [`chart::line_steps`]).
 pub fn sweep_svg(s: &Sweep) -> String {
-    let height = 2.0 * PANEL + 60.0;
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text class=\"title\" x=\"{LEFT}\" y=\"24\" font-size=\"15\">{}</text>\n",
-        xml(&format!(
-            "Budget–outcome curve (đường cong vốn – kết quả): {}, {}",
-            s.scenario, s.year
-        ))
-    );
-    if let Some(note) = &s.synthetic {
-        out.push_str(&format!(
-            "<text x=\"{LEFT}\" y=\"42\" font-size=\"11\" fill=\"#b2182b\">{}</text>\n",
-            xml(&format!("SYNTHETIC DATA (dữ liệu giả lập): {note}"))
-        ));
-    }
-    out.push_str(&panel(
-        s,
-        50.0,
-        "Communes at standard (số xã đạt chuẩn)",
-        &|v| v.standard as f64,
-    ));
-    out.push_str(&panel(
-        s,
-        50.0 + PANEL,
-        "Criteria met (tổng số tiêu chí đạt)",
-        &|v| f64::from(v.criteria_met),
-    ));
-    let lx = WIDTH - RIGHT + 20.0;
-    out.push_str("<g class=\"legend\">\n");
-    for (i, name) in s.series.iter().enumerate() {
-        let ly = 80.0 + 22.0 * i as f64;
-        let color = COLORS[i % COLORS.len()];
-        let label = if i == 0 {
-            "optimal plan (tối ưu)".to_string()
-        } else {
-            format!("rule {name} (quy tắc)")
-        };
-        out.push_str(&format!(
-            "<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2\"/>\n<text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>\n",
-            lx + 24.0,
-            lx + 30.0,
-            ly + 4.0,
-            xml(&label)
-        ));
-    }
-    out.push_str("</g>\n</svg>\n");
-    out
+    chart::line_steps(&sweep_chart(s))
+}
+
+/// Writes `sweep.csv` and `sweep.svg` into `dir`, atomically; returns their paths.
+pub fn write_sweep(sweep: &Sweep, dir: &Path) -> Result<Vec<PathBuf>> {
+    let csv = dir.join("sweep.csv");
+    let svg = dir.join("sweep.svg");
+    text::write_atomic(&csv, sweep_csv(sweep).as_bytes())?;
+    text::write_atomic(&svg, sweep_svg(sweep).as_bytes())?;
+    Ok(vec![csv, svg])
 }

@@ -1,22 +1,28 @@
 //! Report of `ntm synthesize`.
 
-use super::{synthetic_banner, table};
+use super::{format_decimal_text, synthetic_banner, table};
+use crate::number::{format_count, NumberStyle, AVERAGE_PLACES};
 use crate::synthesize::Synthesis;
 
 /// Renders a synthesis: the banner, the assumed values, and every published figure against the
-/// synthetic matrix (English and Vietnamese labels).
-pub fn render_synthesis(s: &Synthesis, written: Option<&std::path::Path>) -> String {
+/// synthetic matrix (Vietnamese labels with English beside them), numbers in `style`.
+pub fn render_synthesis(
+    s: &Synthesis,
+    written: Option<&std::path::Path>,
+    style: NumberStyle,
+) -> String {
+    let figure = |text: &str| format_decimal_text(text, AVERAGE_PLACES, style);
     let mut out = synthetic_banner(Some(&s.synthetic));
     out.push_str(&format!(
-        "Scenario (kịch bản): {}   seed: {}   communes (số xã): {}   criteria met in total (tổng tiêu chí đạt): {}\n",
+        "Kịch bản (scenario): {}   seed: {}   số xã (communes): {}   tổng tiêu chí đạt (criteria met in total): {}\n",
         s.scenario,
         s.seed,
-        s.communes.len(),
-        s.total_criteria
+        format_count(s.communes.len() as u64, style),
+        format_count(u64::from(s.total_criteria), style)
     ));
     if let Some(year) = s.year {
         out.push_str(&format!(
-            "Figures for end of {year} (số liệu cuối năm {year})\n"
+            "Số liệu cuối năm {year} (figures for end of {year})\n"
         ));
     }
     if !s.assumed_criteria.is_empty() {
@@ -26,7 +32,7 @@ pub fn render_synthesis(s: &Synthesis, written: Option<&std::path::Path>) -> Str
             .map(|(k, v)| format!("{k} = {v}"))
             .collect();
         out.push_str(&format!(
-            "Assumed (giả định): {}{}\n",
+            "Giả định (assumed): {}{}\n",
             values.join(", "),
             s.assumed_note
                 .as_deref()
@@ -37,20 +43,20 @@ pub fn render_synthesis(s: &Synthesis, written: Option<&std::path::Path>) -> Str
     out.push('\n');
     out.push_str(&table(
         &[
-            "Figure (số liệu)",
-            "Published (công bố)",
-            "Synthetic (giả lập)",
-            "Holds (khớp)",
-            "Basis",
+            "Số liệu (figure)",
+            "Công bố (published)",
+            "Giả lập (synthetic)",
+            "Khớp (holds)",
+            "Cơ sở (basis)",
         ],
         s.checks
             .iter()
             .map(|c| {
                 vec![
                     c.figure.clone(),
-                    c.published.clone(),
-                    c.synthesized.clone(),
-                    if c.holds { "yes" } else { "NO" }.to_string(),
+                    figure(&c.published),
+                    figure(&c.synthesized),
+                    if c.holds { "có (yes)" } else { "KHÔNG (NO)" }.to_string(),
                     c.basis.clone(),
                 ]
             })
@@ -58,9 +64,10 @@ pub fn render_synthesis(s: &Synthesis, written: Option<&std::path::Path>) -> Str
     ));
     out.push('\n');
     match written {
-        Some(path) => out.push_str(&format!("Wrote (đã ghi) {}\n", path.display())),
-        None => out
-            .push_str("Not written: add --write to save communes.csv (thêm --write để ghi tệp).\n"),
+        Some(path) => out.push_str(&format!("Đã ghi (wrote) {}\n", path.display())),
+        None => out.push_str(
+            "Chưa ghi: thêm --write để ghi communes.csv (not written: add --write to save communes.csv).\n",
+        ),
     }
     out
 }

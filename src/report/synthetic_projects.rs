@@ -2,65 +2,73 @@
 
 use rust_decimal::Decimal;
 
-use super::{synthetic_banner, table};
+use super::{format_value, synthetic_banner, table};
+use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::synthesize::projects::ProjectsSummary;
 
-/// Renders the synthetic-projects summary (English and Vietnamese labels).
-pub fn render_projects_summary(s: &ProjectsSummary) -> String {
+/// Renders the synthetic-projects summary (Vietnamese labels with English beside them):
+/// money in whole million VND, numbers in `style`.
+pub fn render_projects_summary(s: &ProjectsSummary, style: NumberStyle) -> String {
+    let money = |amount: Decimal| format_trimmed(amount, 0, style);
+    let count = |n: usize| format_count(n as u64, style);
     let mut out = synthetic_banner(Some(&s.synthetic));
     out.push_str(&format!(
-        "{}: {} candidate projects (dự án ứng viên) for {} unmet criteria (tiêu chí chưa đạt) in {} communes, seed {}\n\n",
-        s.scenario, s.projects, s.gaps, s.communes, s.seed
+        "{}: {} dự án ứng viên (candidate projects) cho {} tiêu chí chưa đạt (unmet criteria) ở {} xã (communes), seed {}\n\n",
+        s.scenario,
+        count(s.projects),
+        count(s.gaps),
+        count(s.communes),
+        s.seed
     ));
     let mut rows: Vec<Vec<String>> = s
         .by_category
         .iter()
-        .map(|c| vec![c.category.clone(), c.projects.to_string(), money(c.cost)])
+        .map(|c| vec![c.category.clone(), count(c.projects), money(c.cost)])
         .collect();
     rows.push(vec![
-        "total".into(),
-        s.projects.to_string(),
+        "tổng (total)".into(),
+        count(s.projects),
         money(s.total_cost),
     ]);
     out.push_str(&table(
         &[
-            "Category (nhóm dự án)",
-            "Projects (số dự án)",
-            "Cost, million VND (vốn, triệu đồng)",
+            "Nhóm dự án (category)",
+            "Số dự án (projects)",
+            "Vốn, triệu đồng (cost, million VND)",
         ],
         rows,
     ));
     out.push_str("\n\n");
     let c = &s.calibration;
     if c.criteria.is_empty() {
-        out.push_str("Calibration (hiệu chỉnh): the scenario has no criterion targets.\n");
+        out.push_str("Hiệu chỉnh (calibration): kịch bản không có chỉ tiêu tiêu chí (the scenario has no criterion targets).\n");
     } else if c.criteria.iter().all(|e| e.needed == 0) {
         out.push_str(
-            "Calibration (hiệu chỉnh): the communes already meet every criterion target; nothing to calibrate.\n",
+            "Hiệu chỉnh (calibration): các xã đã đạt mọi chỉ tiêu tiêu chí, không cần hiệu chỉnh (the communes already meet every criterion target; nothing to calibrate).\n",
         );
     } else {
         out.push_str(&format!(
-            "Calibration (hiệu chỉnh): cheapest way to the {} targets, greedy estimate (criteria first, then floors)\n",
+            "Hiệu chỉnh (calibration): cách rẻ nhất để đạt chỉ tiêu năm {}, ước tính tham lam: tiêu chí trước, rồi mức sàn (cheapest way to the targets, greedy estimate: criteria first, then floors)\n",
             c.year.map_or(String::new(), |y| y.to_string())
         ));
         out.push_str(&table(
             &[
-                "Criterion (tiêu chí)",
-                "Met (đạt)",
-                "Target (mục tiêu)",
-                "Needed (cần thêm)",
-                "Closed (đạt được)",
-                "Cost, million VND",
+                "Tiêu chí (criterion)",
+                "Đạt (met)",
+                "Mục tiêu (target)",
+                "Cần thêm (needed)",
+                "Đạt được (closed)",
+                "Vốn, triệu đồng (cost, million VND)",
             ],
             c.criteria
                 .iter()
                 .map(|e| {
                     vec![
                         format!("c{}", e.criterion),
-                        e.met.to_string(),
-                        e.target.normalize().to_string(),
-                        e.needed.to_string(),
-                        e.closed.to_string(),
+                        count(e.met as usize),
+                        format_value(e.target, style),
+                        count(e.needed as usize),
+                        count(e.closed as usize),
                         money(e.cost),
                     ]
                 })
@@ -70,11 +78,11 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
         if !c.floors.is_empty() {
             out.push_str(&table(
                 &[
-                    "Floor target (chỉ tiêu số xã)",
-                    "Min criteria",
-                    "Needed (cần thêm)",
-                    "Closed (đạt được)",
-                    "Cost, million VND",
+                    "Chỉ tiêu số xã (floor target)",
+                    "Số tiêu chí tối thiểu (min criteria)",
+                    "Cần thêm (needed)",
+                    "Đạt được (closed)",
+                    "Vốn, triệu đồng (cost, million VND)",
                 ],
                 c.floors
                     .iter()
@@ -82,8 +90,8 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
                         vec![
                             f.target.clone(),
                             f.min.to_string(),
-                            f.needed.to_string(),
-                            f.closed.to_string(),
+                            count(f.needed as usize),
+                            count(f.closed as usize),
                             money(f.cost),
                         ]
                     })
@@ -92,68 +100,39 @@ pub fn render_projects_summary(s: &ProjectsSummary) -> String {
             out.push('\n');
         }
         out.push_str(&format!(
-            "Greedy cost (chi phí ước tính): {} million VND in {} projects; fundable by eligible sources: {}\n",
+            "Chi phí ước tính (greedy cost): {} triệu đồng (million VND) cho {} dự án (projects); nguồn vốn hợp lệ trả được (fundable by eligible sources): {}\n",
             money(c.greedy_cost),
-            c.projects,
+            count(c.projects),
             money(c.fundable)
         ));
         out.push_str(&format!(
-            "State budget (ngân sách nhà nước): {}; all sources (tổng nguồn vốn): {}; greedy ÷ state budget: {} ({})\n",
+            "Ngân sách nhà nước (state budget): {}; tổng nguồn vốn (all sources): {}; ước tính ÷ ngân sách nhà nước (greedy ÷ state budget): {} ({})\n",
             money(c.state_budget),
             money(c.budget),
-            c.ratio.map_or("n/a".into(), |r| r.to_string()),
+            c.ratio
+                .map_or("không có (n/a)".into(), |r| format_trimmed(r, 2, style)),
             if c.within_band {
-                "within the calibration band"
+                "trong khoảng hiệu chỉnh, within the calibration band"
             } else {
-                "OUTSIDE the calibration band"
+                "NGOÀI khoảng hiệu chỉnh, OUTSIDE the calibration band"
             }
         ));
-        out.push_str("All targets after the greedy picks:\n");
-        out.push_str(&table(
-            &[
-                "Target (chỉ tiêu)",
-                "Target (mục tiêu)",
-                "Achieved (đạt)",
-                "Shortfall (thiếu)",
-            ],
-            c.targets_after
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.name.clone(),
-                        t.target.normalize().to_string(),
-                        t.achieved.normalize().to_string(),
-                        t.shortfall.normalize().to_string(),
-                    ]
-                })
-                .collect(),
-        ));
+        out.push_str(
+            "Mọi chỉ tiêu sau các lựa chọn ước tính (all targets after the greedy picks):\n",
+        );
+        out.push_str(&super::plan::targets_table(&c.targets_after, style));
         out.push('\n');
     }
     match &s.written {
-        Some(path) => out.push_str(&format!("Wrote (đã ghi) {}\n", path.display())),
-        None => out.push_str("Dry run: add --write to write projects.csv.\n"),
+        Some(path) => out.push_str(&format!("Đã ghi (wrote) {}\n", path.display())),
+        None => out.push_str(
+            "Chạy thử, chưa ghi: thêm --write để ghi projects.csv (dry run: add --write to write projects.csv).\n",
+        ),
     }
     if !s.listed {
         out.push_str(
-            "Note: scenario.toml lists no projects file; add `projects = \"projects.csv\"` so that check and plan read it.\n",
+            "Lưu ý (note): scenario.toml chưa khai báo tệp dự án; thêm `projects = \"projects.csv\"` để check và plan đọc được (scenario.toml lists no projects file).\n",
         );
     }
     out
-}
-
-/// Whole million VND with thousands separators, e.g. `1,234,567`.
-fn money(amount: Decimal) -> String {
-    let digits = amount.round_dp(0).abs().to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if amount.is_sign_negative() && !amount.round_dp(0).is_zero() {
-        grouped.insert(0, '-');
-    }
-    grouped
 }

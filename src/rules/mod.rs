@@ -38,6 +38,11 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Ids of the rules shipped inside the binary (qd07-2022, equal, lai-chau-nq14-2022).
+pub fn built_in_ids() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(id, _)| *id)
+}
+
 /// The budget year a command works on: the one asked for, else the first planning year in which
 /// some capital source has a budget (a multi-year plan may book its whole budget in one year),
 /// else the first planning year.
@@ -229,20 +234,27 @@ impl Rule {
         BUILT_IN.iter().map(|(id, _)| *id)
     }
 
+    /// The built-in rule `reference` names (its id, or the id without its year): id and text.
+    pub fn built_in(reference: &str) -> Option<(&'static str, &'static str)> {
+        BUILT_IN
+            .iter()
+            .find(|(id, _)| {
+                *id == reference
+                    || id
+                        .strip_prefix(reference)
+                        .is_some_and(|rest| rest.starts_with('-') && !reference.is_empty())
+            })
+            .copied()
+    }
+
     /// Loads a built-in rule by id (or the id without its year, `qd07`) or a rule file by path.
     pub fn load(reference: &str) -> Result<Rule> {
         let path = Path::new(reference);
         if path.is_file() {
-            let text = text::read_to_string(path)?;
+            let text = text::read_toml_text(path)?;
             return Rule::parse(&text, path);
         }
-        let built_in = BUILT_IN.iter().find(|(id, _)| {
-            *id == reference
-                || id
-                    .strip_prefix(reference)
-                    .is_some_and(|rest| rest.starts_with('-') && !reference.is_empty())
-        });
-        if let Some((id, text)) = built_in {
+        if let Some((id, text)) = Rule::built_in(reference) {
             return Rule::parse(text, Path::new(&format!("<built-in rule {id}>")));
         }
         let known: Vec<&str> = Rule::built_in_ids().collect();
@@ -412,6 +424,11 @@ impl Rule {
             origin: path.to_path_buf(),
             text: text.to_string(),
         })
+    }
+
+    /// The rule file's text as read (for receipts of built-in rules).
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// 1-based line of `needle` in the rule file, for errors found when the rule meets a scenario.

@@ -107,6 +107,16 @@ pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// The header row of a CSV file, names normalised (NFC) and lower-cased.
+pub(crate) fn csv_headers(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>> {
+    Ok(reader
+        .headers()
+        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
+        .iter()
+        .map(|h| text::name(h).to_lowercase())
+        .collect())
+}
+
 /// Reads and validates a communes file.
 pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<Commune>> {
     let text = text::read_to_string(path)?;

@@ -4,6 +4,7 @@
 mod amount;
 mod communes;
 mod criteria_set;
+mod indicators;
 mod projects;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,8 @@ use crate::text;
 pub use amount::Amount;
 pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
-pub use projects::{parse_gains, Gain, Must, Project};
+pub use indicators::{IndicatorDecision, IndicatorValue};
+pub use projects::{parse_gains, parse_gains_with, Gain, Must, Project};
 
 /// Kind of capital source (nguồn vốn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -34,6 +36,9 @@ pub enum SourceKind {
     CentralCarryover,
     /// Vốn ngân sách địa phương (đối ứng).
     Local,
+    /// Vốn ngân sách nhà nước, trung ương và địa phương không tách: a document that gives one
+    /// state-budget figure "bao gồm Vốn ngân sách Trung ương, Vốn ngân sách địa phương".
+    StateBudget,
     /// Vốn lồng ghép từ các chương trình khác.
     Integrated,
     /// Vốn tín dụng.
@@ -53,9 +58,23 @@ impl SourceKind {
                 | SourceKind::CentralRecurrent
                 | SourceKind::CentralCarryover
                 | SourceKind::Local
+                | SourceKind::StateBudget
                 | SourceKind::Integrated
         )
     }
+}
+
+/// What a budget figure is (loại số liệu vốn): money allocated, or what the document says is
+/// needed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BudgetKind {
+    /// Vốn được giao, bố trí: money allocated to the program.
+    #[default]
+    Allocated,
+    /// Nhu cầu vốn: what the document estimates the program needs ("Tổng nhu cầu các nguồn
+    /// vốn", "Dự kiến nhu cầu vốn"), not money anyone has allocated.
+    Need,
 }
 
 /// A capital source with its budget per year and the project categories it may fund.
@@ -73,6 +92,9 @@ pub struct CapitalSource {
     /// Budget per year, million VND (keys are years).
     #[serde(default)]
     pub budget: BTreeMap<String, Spanned<Amount>>,
+    /// Whether the budget is allocated money (default) or a need (nhu cầu).
+    #[serde(default)]
+    pub budget_kind: BudgetKind,
     /// Project categories it may fund; `["*"]` for all.
     pub categories: Vec<String>,
     /// Legal reference of the eligibility, or `assumption: …`.
@@ -118,6 +140,15 @@ pub enum TargetKind {
         /// Criterion id.
         criterion: u8,
     },
+    /// Communes meeting a criterion of a higher tier's own set ("trong đó có N xã đạt tiêu chí
+    /// NTM nâng cao"): `level` is `advanced` and `criterion` numbers the advanced set
+    /// (QĐ 318 Phụ lục II).
+    LevelCriterion {
+        /// Criterion id in the level's set.
+        criterion: u8,
+        /// The set's tier.
+        level: TierId,
+    },
     /// Communes at a tier or higher.
     Tier {
         /// Tier.
@@ -147,6 +178,10 @@ pub struct Target {
     pub kind: TargetKind,
     /// Commune count, or criteria for `average-criteria`.
     pub value: Decimal,
+    /// The increase the document states ("thêm N xã", "xây dựng N xã"), when it writes the
+    /// target as one: `value` is then our reading of baseline + increase, and the audit checks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<u32>,
     /// Document and section.
     pub source: String,
 }
@@ -161,12 +196,63 @@ impl Target {
                     .criterion(*criterion)
                     .map_or("", |c| c.name_en.as_str())
             ),
+            TargetKind::LevelCriterion { criterion, level } => format!(
+                "{} c{criterion} {}",
+                level.as_str(),
+                catalog
+                    .advanced_criterion(*criterion)
+                    .map_or("", |c| c.name_en.as_str())
+            ),
             TargetKind::Tier { tier } => format!("communes at {}", tier.as_str()),
-            TargetKind::Band { band } => format!("communes with {band} criteria"),
+            // Band targets are cumulative: see `outcome::cumulative_band_target`.
+            TargetKind::Band { band } => format!(
+                "communes with at least {} criteria beyond higher targets (band {band})",
+                band_min(catalog, band)
+            ),
             TargetKind::AverageCriteria => "average criteria per commune".to_string(),
             TargetKind::MinCriteria { min } => format!("communes with at least {min} criteria"),
         }
     }
+
+    /// Short Vietnamese name, as the plans write it: `xã đạt chuẩn`, `xã đạt tiêu chí số 2
+    /// (Giao thông)`, `xã đạt từ 15 tiêu chí trở lên …`.
+    pub fn name_vi(&self, catalog: &Catalog) -> String {
+        match &self.kind {
+            TargetKind::Criterion { criterion } => format!(
+                "xã đạt tiêu chí số {criterion} ({})",
+                catalog
+                    .criterion(*criterion)
+                    .map_or("", |c| c.name_vi.as_str())
+            ),
+            TargetKind::LevelCriterion { criterion, .. } => format!(
+                "xã đạt tiêu chí số {criterion} ({}) thuộc Bộ tiêu chí xã nông thôn mới nâng cao",
+                catalog
+                    .advanced_criterion(*criterion)
+                    .map_or("", |c| c.name_vi.as_str())
+            ),
+            TargetKind::Tier { tier } => match tier {
+                crate::catalog::TierId::Standard => "xã đạt chuẩn".to_string(),
+                crate::catalog::TierId::Advanced => "xã đạt chuẩn nâng cao".to_string(),
+                crate::catalog::TierId::Model => "xã đạt chuẩn kiểu mẫu".to_string(),
+            },
+            TargetKind::Band { band } => format!(
+                "xã đạt từ {} tiêu chí trở lên ngoài chỉ tiêu nhóm cao hơn (nhóm {band})",
+                band_min(catalog, band)
+            ),
+            TargetKind::AverageCriteria => "bình quân tiêu chí/xã".to_string(),
+            TargetKind::MinCriteria { min } => format!("xã đạt từ {min} tiêu chí trở lên"),
+        }
+    }
+}
+
+/// Least criteria of a band (`15-18` → 15), from the catalog or the band id itself.
+fn band_min(catalog: &Catalog, band: &str) -> String {
+    catalog
+        .bands
+        .iter()
+        .find(|b| b.id == band)
+        .map(|b| b.min.to_string())
+        .unwrap_or_else(|| band.split('-').next().unwrap_or(band).to_string())
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -177,6 +263,8 @@ struct TargetFile {
     #[serde(default)]
     criterion: Option<Spanned<u8>>,
     #[serde(default)]
+    level: Option<Spanned<TierId>>,
+    #[serde(default)]
     tier: Option<TierId>,
     #[serde(default)]
     band: Option<Spanned<String>>,
@@ -186,7 +274,29 @@ struct TargetFile {
     min_criteria: Option<u8>,
     #[serde(default)]
     communes: Option<Spanned<Amount>>,
+    #[serde(default)]
+    added: Option<u32>,
     source: String,
+}
+
+/// A target the document states that no commune count captures (chỉ tiêu khác), e.g. average
+/// rural income "26,86 triệu đồng/người" or "giảm tỷ lệ hộ nghèo từ 3% trở lên". Kept as written
+/// and shown by `ntm audit`; nothing plans with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedTarget {
+    /// Id, e.g. `income-per-capita`.
+    pub id: String,
+    /// As the document writes it.
+    pub label: String,
+    /// The figure, as published.
+    pub value: Amount,
+    /// Its unit as written, e.g. `triệu đồng/người`, `%`, `xã`.
+    pub unit: String,
+    /// Year by whose end it should hold.
+    pub year: u16,
+    /// Document and section.
+    pub source: String,
 }
 
 /// A published funding figure, kept as published for the audit (số liệu vốn).
@@ -264,7 +374,7 @@ pub struct SynthesisSettings {
     /// RNG seed.
     #[serde(default)]
     pub seed: u64,
-    /// Values chosen for illegible or unpublished per-criterion counts, keyed `c1`…
+    /// Values chosen for not stated, illegible or unpublished per-criterion counts, keyed `c1`…
     #[serde(default)]
     pub assumed_criteria: BTreeMap<String, u32>,
     /// Why those values.
@@ -279,6 +389,10 @@ pub struct SynthesisSettings {
     /// Model communes (for the synthetic matrix).
     #[serde(default)]
     pub model: Option<u32>,
+    /// Attributes the document gives every commune (đặc điểm), e.g. `["difficult"]` for
+    /// "13 xã đặc biệt khó khăn"; written to the `attributes` column of every row.
+    #[serde(default)]
+    pub attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -300,11 +414,15 @@ struct ScenarioFile {
     #[serde(default)]
     projects: Option<String>,
     #[serde(default)]
+    indicators: Option<String>,
+    #[serde(default)]
     capital_sources: Vec<CapitalSource>,
     #[serde(default)]
     counterpart: Vec<CounterpartRule>,
     #[serde(default)]
     targets: Vec<TargetFile>,
+    #[serde(default)]
+    stated_targets: Vec<StatedTarget>,
     #[serde(default)]
     published: Published,
     #[serde(default)]
@@ -350,12 +468,18 @@ pub struct Scenario {
     pub communes: Vec<Commune>,
     /// Candidate projects.
     pub projects: Vec<Project>,
+    /// Indicator values (long format), if the scenario has an indicators file.
+    pub indicator_values: Vec<IndicatorValue>,
+    /// Criteria decided from the baseline-year indicator values.
+    pub indicator_decisions: Vec<IndicatorDecision>,
     /// Capital sources.
     pub capital_sources: Vec<CapitalSource>,
     /// Counterpart rules.
     pub counterpart: Vec<CounterpartRule>,
     /// Targets.
     pub targets: Vec<Target>,
+    /// Targets the document states that no commune count captures.
+    pub stated_targets: Vec<StatedTarget>,
     /// Published aggregates.
     pub published: Published,
     /// Synthesis inputs.
@@ -385,7 +509,7 @@ impl Scenario {
                 path.to_path_buf(),
             )
         };
-        let text = text::read_to_string(&toml_path)?;
+        let text = text::read_toml_text(&toml_path)?;
         let file: ScenarioFile = text::parse_toml(&text, &toml_path)?;
         let mut problems = Vec::new();
         let catalog = load_catalog(&file.catalog, &dir, &mut problems)?;
@@ -441,7 +565,7 @@ impl Scenario {
         }
         let targets = read_targets(&file, &catalog, &text, &toml_path, &mut problems);
         let communes_path = dir.join(&file.communes);
-        let communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
+        let mut communes = match communes::read(&communes_path, &catalog, &file.hierarchy) {
             Ok(communes) => communes,
             Err(Error::Invalid(mut more)) if !options.allow_missing_communes => {
                 problems.append(&mut more);
@@ -450,10 +574,42 @@ impl Scenario {
             Err(_) if options.allow_missing_communes => Vec::new(),
             Err(e) => return Err(e),
         };
+        let (indicator_values, indicator_decisions) = match &file.indicators {
+            Some(name) if !communes.is_empty() => {
+                let path = dir.join(name);
+                let decided = indicators::read(&path, &catalog, &communes).and_then(|values| {
+                    let decisions = indicators::decide(
+                        &path,
+                        &values,
+                        &catalog,
+                        file.region.as_deref(),
+                        file.baseline_year,
+                        &mut communes,
+                    )?;
+                    Ok((values, decisions))
+                });
+                match decided {
+                    Ok(done) => done,
+                    Err(Error::Invalid(mut more)) => {
+                        problems.append(&mut more);
+                        (Vec::new(), Vec::new())
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        let gaps = indicators::gaps(&indicator_decisions, communes.len());
         let projects = match &file.projects {
             Some(name) if !options.skip_projects => {
                 let projects_path = dir.join(name);
-                match projects::read(&projects_path, &catalog, &communes, &file.capital_sources) {
+                match projects::read(
+                    &projects_path,
+                    &catalog,
+                    &communes,
+                    &file.capital_sources,
+                    &gaps,
+                ) {
                     Ok(projects) => projects,
                     Err(Error::Invalid(mut more)) => {
                         problems.append(&mut more);
@@ -481,9 +637,12 @@ impl Scenario {
             catalog,
             communes,
             projects,
+            indicator_values,
+            indicator_decisions,
             capital_sources: file.capital_sources,
             counterpart: file.counterpart,
             targets,
+            stated_targets: file.stated_targets,
             published: file.published,
             synthesize: file.synthesize,
             sources: file.sources,
@@ -506,9 +665,9 @@ fn load_catalog(reference: &str, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
         Err(Error::Invalid(mut more)) => {
             // Keep going with the catalog's structure so the other files are checked too.
             let path = dir.join(reference);
-            let lenient = std::fs::read_to_string(&path)
+            let lenient = text::read_toml_text(&path)
                 .ok()
-                .and_then(|t| toml::from_str::<Catalog>(&text::normalize(&t)).ok());
+                .and_then(|t| toml::from_str::<Catalog>(&t).ok());
             problems.append(&mut more);
             lenient.ok_or_else(|| Error::Invalid(std::mem::take(problems)))
         }
@@ -528,6 +687,13 @@ fn read_targets(
     for t in &file.targets {
         let at = |span: std::ops::Range<usize>| Some(text::line_column(text, span.start).0);
         let communes = t.communes.as_ref().map(|c| c.get_ref().0);
+        if let (Some(level), None) = (&t.level, &t.criterion) {
+            problems.push(
+                Diagnostic::new(path, at(level.span()), "`level` without `criterion`")
+                    .hint("a level says which criteria set a `criterion = N` target counts in; for communes at a tier write `tier = \"advanced\"`"),
+            );
+            continue;
+        }
         let (kind, value) = match (
             &t.criterion,
             t.tier,
@@ -535,6 +701,58 @@ fn read_targets(
             t.average_criteria,
             t.min_criteria,
         ) {
+            (Some(c), None, None, None, None)
+                if t.level
+                    .as_ref()
+                    .is_some_and(|l| *l.get_ref() != TierId::Standard) =>
+            {
+                let id = *c.get_ref();
+                let level = t.level.as_ref().map_or(TierId::Standard, |l| *l.get_ref());
+                if level == TierId::Model {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            t.level.as_ref().and_then(|l| at(l.span())),
+                            "the catalog has no criteria set for the model tier",
+                        )
+                        .hint("QĐ 319/QĐ-TTg sets conditions on top of the advanced set, not a list of criteria: write `tier = \"model\"`, or `level = \"advanced\"`"),
+                    );
+                    continue;
+                }
+                if catalog.advanced_criterion(id).is_none() {
+                    let known: Vec<String> = catalog
+                        .advanced_criteria
+                        .iter()
+                        .map(|c| format!("{} {}", c.id, c.name_vi))
+                        .collect();
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at(c.span()),
+                            format!(
+                                "criterion {id} is not in the advanced set of catalog `{}`",
+                                catalog.id
+                            ),
+                        )
+                        .hint(if known.is_empty() {
+                            "this catalog has no advanced set ([[advanced_criteria]])".to_string()
+                        } else {
+                            format!(
+                                "the advanced set (QĐ 318 Phụ lục II) numbers its own criteria: {}",
+                                known.join(", ")
+                            )
+                        }),
+                    );
+                    continue;
+                }
+                (
+                    TargetKind::LevelCriterion {
+                        criterion: id,
+                        level,
+                    },
+                    communes,
+                )
+            }
             (Some(c), None, None, None, None) => {
                 let id = *c.get_ref();
                 if catalog.criterion(id).is_none() {
@@ -606,6 +824,7 @@ fn read_targets(
             year: t.year.unwrap_or(default_year),
             kind,
             value,
+            added: t.added,
             source: t.source.clone(),
         });
     }

@@ -11,7 +11,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::communes::csv_reader;
+use super::communes::{csv_headers, csv_reader};
 use super::{CapitalSource, Commune};
 use crate::catalog::Catalog;
 use crate::error::{Diagnostic, Error, Result};
@@ -63,9 +63,53 @@ pub struct Project {
 
 /// Parses `c2:0.4;c5:1` (also `2:0,4`).
 pub fn parse_gains(cell: &str, catalog: &Catalog) -> std::result::Result<Vec<Gain>, String> {
+    parse_gains_with(cell, catalog, None)
+}
+
+/// Parses gains, where `income-per-capita:+3` raises an indicator by 3 (its unit). With the
+/// commune's gaps (threshold − value) a raise `r` on a gap `g` is the fractional gain `r / g` of
+/// the criterion the indicator decides (capped at 1, rounded up at 9 decimals): funded raises
+/// reach the threshold exactly when their fractions add up to 1. A raise where the criterion is
+/// already met brings nothing.
+pub fn parse_gains_with(
+    cell: &str,
+    catalog: &Catalog,
+    gaps: Option<&BTreeMap<String, Decimal>>,
+) -> std::result::Result<Vec<Gain>, String> {
     let mut gains: Vec<Gain> = Vec::new();
+    let mut raised = false;
     for part in cell.split([';', '|', ' ']).filter(|p| !p.trim().is_empty()) {
         let (crit, fraction) = part.split_once(':').unwrap_or((part, "1"));
+        if let Some(amount) = fraction.trim().strip_prefix('+') {
+            let Some(indicator) = catalog.indicator(crit.trim()) else {
+                return Err(format!("`{part}`: unknown indicator `{}`", crit.trim()));
+            };
+            let raise = number::parse_decimal(amount).map_err(|e| e.to_string())?;
+            if raise <= Decimal::ZERO {
+                return Err(format!("`{part}`: a raise must be more than zero"));
+            }
+            let Some(gap) = gaps.and_then(|g| g.get(&indicator.id)) else {
+                return Err(format!(
+                    "`{part}`: the commune has no value of `{}` in the baseline year",
+                    indicator.id
+                ));
+            };
+            raised = true;
+            if gap.is_zero() {
+                continue;
+            }
+            let fraction = (raise / gap).min(Decimal::ONE);
+            let fraction =
+                (fraction * Decimal::from(1_000_000_000)).ceil() / Decimal::from(1_000_000_000);
+            if gains.iter().any(|g| g.criterion == indicator.criterion) {
+                return Err(format!("c{} appears twice", indicator.criterion));
+            }
+            gains.push(Gain {
+                criterion: indicator.criterion,
+                fraction,
+            });
+            continue;
+        }
         let crit = crit.trim().trim_start_matches(['c', 'C']);
         let id: u8 = crit
             .parse()
@@ -85,7 +129,7 @@ pub fn parse_gains(cell: &str, catalog: &Catalog) -> std::result::Result<Vec<Gai
             fraction,
         });
     }
-    if gains.is_empty() {
+    if gains.is_empty() && !raised {
         return Err("no gains: a project must bring at least one criterion closer".into());
     }
     gains.sort_by_key(|g| g.criterion);
@@ -98,15 +142,11 @@ pub fn read(
     catalog: &Catalog,
     communes: &[Commune],
     sources: &[CapitalSource],
+    gaps: &[BTreeMap<String, Decimal>],
 ) -> Result<Vec<Project>> {
     let text = text::read_to_string(path)?;
     let mut reader = csv_reader(&text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::invalid(Diagnostic::new(path, Some(1), e.to_string())))?
-        .iter()
-        .map(|h| text::name(h).to_lowercase())
-        .collect();
+    let headers = csv_headers(path, &mut reader)?;
     let col = |name: &str| headers.iter().position(|h| h == name);
     let mut problems = Vec::new();
     for required in ["id", "commune", "category", "cost", "gains"] {
@@ -215,12 +255,13 @@ pub fn read(
                 continue;
             }
         };
-        let gains = match parse_gains(&cell("gains"), catalog) {
+        let gaps_here = commune.and_then(|c| gaps.get(c));
+        let gains = match parse_gains_with(&cell("gains"), catalog, gaps_here) {
             Ok(g) => Some(g),
             Err(e) => {
                 problem(
                     format!("project `{id}`: {e}"),
-                    "gains look like c2:0.4;c5:1",
+                    "gains look like c2:0.4;c5:1, an indicator raise like income-per-capita:+3",
                 );
                 None
             }

@@ -36,7 +36,7 @@ pub struct FigureCheck {
     pub synthesized: String,
     /// Whether they agree (the average at its published precision).
     pub holds: bool,
-    /// `published`, `assumed` (illegible or unpublished, see the note) or `derived`.
+    /// `published`, `assumed` (not stated, illegible or unpublished, see the note) or `derived`.
     pub basis: String,
 }
 
@@ -53,7 +53,7 @@ pub struct Synthesis {
     pub year: Option<u16>,
     /// Total criteria met.
     pub total_criteria: u32,
-    /// Values chosen for illegible or unpublished counts.
+    /// Values chosen for counts not stated, illegible or unpublished.
     pub assumed_criteria: BTreeMap<String, u32>,
     /// Why those values.
     pub assumed_note: Option<String>,
@@ -379,7 +379,7 @@ pub fn synthesize(scenario: &Scenario, options: SynthesisOptions) -> Result<Synt
                 CriteriaSet::EMPTY
             },
             model_conditions: is_standard && rank < model,
-            attributes: Default::default(),
+            attributes: scenario.synthesize.attributes.iter().cloned().collect(),
             villages: None,
             villages_standard: None,
             line: pos + 2,
@@ -555,6 +555,10 @@ impl Synthesis {
             header.extend(self.criteria.iter().map(|id| format!("a{id}")));
             header.push("model".into());
         }
+        let attributes = self.communes.iter().any(|c| !c.attributes.is_empty());
+        if attributes {
+            header.push("attributes".into());
+        }
         if self.villages {
             header.push("villages".into());
             header.push("villages_standard".into());
@@ -578,6 +582,10 @@ impl Synthesis {
                         .map(|id| flag(c.advanced_met.contains(*id))),
                 );
                 record.push(flag(c.model_conditions));
+            }
+            if attributes {
+                let tags: Vec<&str> = c.attributes.iter().map(String::as_str).collect();
+                record.push(tags.join(";"));
             }
             if self.villages {
                 record.push(c.villages.unwrap_or(0).to_string());

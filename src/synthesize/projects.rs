@@ -596,7 +596,7 @@ pub struct Calibration {
     pub ratio: Option<Decimal>,
     /// Whether the ratio lies in [`CALIBRATION_BAND`] and the greedy cost is fully fundable.
     pub within_band: bool,
-    /// Every target of the year against the communes after the greedy picks.
+    /// Every target of the year on the standard set against the communes after the greedy picks.
     pub targets_after: Vec<TargetOutcome>,
 }
 
@@ -644,10 +644,13 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
         .filter(|t| matches!(t.kind, TargetKind::Criterion { .. }))
         .map(|t| t.year)
         .max();
+    // Synthetic projects raise criteria of the standard set only: targets on the advanced set
+    // are left out of the calibration (the planner reports them as out of reach).
     let year_targets: Vec<Target> = scenario
         .targets
         .iter()
         .filter(|t| Some(t.year) == year)
+        .filter(|t| !matches!(t.kind, TargetKind::LevelCriterion { .. }))
         .cloned()
         .collect();
     let status = |picked: &BTreeSet<usize>| {

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::{decimal_text, CellValue, Column, ColumnKind, Sheet};
 use crate::evaluate::Evaluation;
-use crate::scenario::{Must, Scenario};
+use crate::scenario::{Must, Scenario, TargetKind};
 
 /// Sheet name of the commune data, in import format.
 pub const COMMUNES_SHEET: &str = "Dữ liệu xã (communes)";
@@ -193,7 +193,7 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
         vec![
             "Average criteria per commune".into(),
             "Bình quân tiêu chí/xã".into(),
-            s.average_criteria.round_dp(2).into(),
+            crate::number::round_half_up(s.average_criteria, crate::number::AVERAGE_PLACES).into(),
         ],
     ];
     if let Some(note) = &e.synthetic {
@@ -279,7 +279,11 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
                         CellValue::Text(d.district.clone()),
                         d.summary.communes.into(),
                         d.summary.standard.into(),
-                        d.summary.average_criteria.round_dp(2).into(),
+                        crate::number::round_half_up(
+                            d.summary.average_criteria,
+                            crate::number::AVERAGE_PLACES,
+                        )
+                        .into(),
                     ]
                 })
                 .collect(),
@@ -312,6 +316,50 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
             })
             .collect(),
     });
+    if !scenario.targets.is_empty() {
+        sheets.push(targets_sheet(e, scenario));
+    }
     sheets.extend(scenario_sheets(scenario));
     sheets
+}
+
+/// The scenario's targets against the communes now, with the level of each (standard set, or a
+/// criterion of the advanced set).
+fn targets_sheet(e: &Evaluation, scenario: &Scenario) -> Sheet {
+    let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
+    Sheet {
+        name: "Chỉ tiêu (targets)".into(),
+        columns: vec![
+            Column::new("Year", "Năm", ColumnKind::Count),
+            text("Level", "Bộ tiêu chí"),
+            text("Target", "Chỉ tiêu"),
+            Column::new("Value", "Giá trị", ColumnKind::Decimal),
+            Column::new("Now", "Hiện nay", ColumnKind::Decimal),
+            text("Source", "Nguồn"),
+        ],
+        rows: scenario
+            .targets
+            .iter()
+            .map(|t| {
+                let level = match t.kind {
+                    TargetKind::LevelCriterion { level, .. } => level.as_str(),
+                    _ => "standard",
+                };
+                let now = crate::outcome::achieved(t, e, &scenario.catalog)
+                    - (crate::outcome::cumulative_band_target(
+                        t,
+                        &scenario.targets,
+                        &scenario.catalog,
+                    ) - t.value);
+                vec![
+                    u32::from(t.year).into(),
+                    CellValue::Text(level.into()),
+                    CellValue::Text(t.name(&scenario.catalog)),
+                    t.value.into(),
+                    now.into(),
+                    CellValue::Text(t.source.clone()),
+                ]
+            })
+            .collect(),
+    }
 }

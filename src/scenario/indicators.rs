@@ -1,0 +1,281 @@
+//! Indicator values (giá trị chỉ tiêu) per commune, in long format (`commune, indicator, year,
+//! value, source`), and the decision of the criteria they decide: a value against the threshold
+//! of the commune's region (or the region an attribute switches it to) in the baseline year.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::communes::{csv_headers, csv_reader};
+use super::Commune;
+use crate::catalog::{Catalog, Comparison};
+use crate::error::{Diagnostic, Error, Result};
+use crate::number;
+use crate::text;
+
+/// One measured value.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorValue {
+    /// Index of the commune.
+    pub commune: usize,
+    /// Indicator id.
+    pub indicator: String,
+    /// Year it was measured (end of year).
+    pub year: u16,
+    /// The value, in the indicator's unit.
+    pub value: Decimal,
+    /// Where it comes from.
+    pub source: String,
+    /// Line in the file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A criterion decided from an indicator value (kết luận theo chỉ tiêu).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorDecision {
+    /// Index of the commune.
+    pub commune: usize,
+    /// Indicator id.
+    pub indicator: String,
+    /// Criterion it decides.
+    pub criterion: u8,
+    /// Year of value and threshold.
+    pub year: u16,
+    /// The value.
+    pub value: Decimal,
+    /// The threshold.
+    pub threshold: Decimal,
+    /// Region whose threshold applies.
+    pub region: String,
+    /// The attribute that switched the region, if any.
+    pub via_attribute: Option<String>,
+    /// How the value meets the threshold.
+    pub comparison: Comparison,
+    /// Whether the criterion is met.
+    pub met: bool,
+    /// How far the value is from the threshold (zero when met).
+    pub gap: Decimal,
+    /// Source of the threshold.
+    pub threshold_source: String,
+    /// Source of the value.
+    pub value_source: String,
+}
+
+/// Reads an indicator values file.
+pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<IndicatorValue>> {
+    let text = text::read_to_string(path)?;
+    let mut reader = csv_reader(&text);
+    let headers = csv_headers(path, &mut reader)?;
+    let mut problems = Vec::new();
+    for needed in ["commune", "indicator", "year", "value", "source"] {
+        if !headers.iter().any(|h| h == needed) {
+            problems.push(
+                Diagnostic::new(path, Some(1), format!("missing column `{needed}`"))
+                    .hint("columns: commune, indicator, year, value, source (unit optional)"),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let known: Vec<&str> = catalog.indicators.iter().map(|i| i.id.as_str()).collect();
+    let mut values = Vec::new();
+    for (row, record) in reader.records().enumerate() {
+        let line = row + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Diagnostic::new(path, Some(line), e.to_string()));
+                continue;
+            }
+        };
+        let cell = |name: &str| {
+            col(name)
+                .and_then(|i| record.get(i))
+                .map(|v| text::name(v.trim()))
+                .unwrap_or_default()
+        };
+        let mut problem = |message: String, hint: String| {
+            problems.push(Diagnostic::new(path, Some(line), message).hint(hint));
+        };
+        let name = cell("commune");
+        let Some(commune) = communes.iter().position(|c| c.id == name || c.name == name) else {
+            problem(
+                format!("unknown commune `{name}`"),
+                "use an id or name from communes.csv".into(),
+            );
+            continue;
+        };
+        let id = cell("indicator");
+        let Some(indicator) = catalog.indicator(&id) else {
+            problem(
+                format!("unknown indicator `{id}`"),
+                if known.is_empty() {
+                    format!("catalog `{}` has no indicators", catalog.id)
+                } else {
+                    format!(
+                        "indicators of catalog `{}`: {}",
+                        catalog.id,
+                        known.join(", ")
+                    )
+                },
+            );
+            continue;
+        };
+        let unit = cell("unit");
+        if !unit.is_empty() && unit != indicator.unit {
+            problem(
+                format!(
+                    "`{id}` is measured in {}, this row says {unit}",
+                    indicator.unit
+                ),
+                format!(
+                    "convert the value to {} or leave unit empty",
+                    indicator.unit
+                ),
+            );
+            continue;
+        }
+        let Ok(year) = cell("year").parse::<u16>() else {
+            problem(
+                format!("year `{}` is not a year", cell("year")),
+                "write e.g. 2022".into(),
+            );
+            continue;
+        };
+        let value = match number::parse_decimal(&cell("value")) {
+            Ok(v) => v,
+            Err(e) => {
+                problem(
+                    format!("value `{}`: {e}", cell("value")),
+                    "write a number, e.g. 36,2".into(),
+                );
+                continue;
+            }
+        };
+        let source = cell("source");
+        if source.is_empty() {
+            problem(
+                format!("value of `{id}` for `{name}` has no source"),
+                "say where the figure comes from, or `assumption: …`".into(),
+            );
+            continue;
+        }
+        values.push(IndicatorValue {
+            commune,
+            indicator: id,
+            year,
+            value,
+            source,
+            line,
+        });
+    }
+    if problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Decides the criteria of the baseline-year values: sets or clears the criterion in each
+/// commune's status and returns the decisions. A value without a threshold for its region and
+/// year is an error, never a silent default.
+pub fn decide(
+    path: &Path,
+    values: &[IndicatorValue],
+    catalog: &Catalog,
+    region: Option<&str>,
+    year: u16,
+    communes: &mut [Commune],
+) -> Result<Vec<IndicatorDecision>> {
+    let mut problems = Vec::new();
+    let mut decisions = Vec::new();
+    for v in values.iter().filter(|v| v.year == year) {
+        let Some(indicator) = catalog.indicator(&v.indicator) else {
+            continue;
+        };
+        let commune = &communes[v.commune];
+        let via = catalog
+            .indicator_overrides
+            .iter()
+            .find(|o| commune.attributes.contains(&o.attribute));
+        let Some(region) = via.map(|o| o.region.as_str()).or(region) else {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    Some(v.line),
+                    format!("no region for `{}`", v.indicator),
+                )
+                .hint("thresholds depend on the region: set `region` in scenario.toml"),
+            );
+            continue;
+        };
+        let Some(threshold) = indicator.threshold(region, year) else {
+            let have: Vec<String> = indicator
+                .thresholds
+                .iter()
+                .map(|t| format!("{} {}", t.region, t.year))
+                .collect();
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    Some(v.line),
+                    format!(
+                        "catalog `{}` has no threshold of `{}` for region `{region}` in {year}",
+                        catalog.id, v.indicator
+                    ),
+                )
+                .hint(if have.is_empty() {
+                    "no cited threshold is shipped for it: leave the value out and keep the criterion's met/not-met column".to_string()
+                } else {
+                    format!("thresholds exist for: {}", have.join(", "))
+                }),
+            );
+            continue;
+        };
+        let limit = threshold.amount();
+        let (met, gap) = match indicator.comparison {
+            Comparison::AtLeast => (v.value >= limit, (limit - v.value).max(Decimal::ZERO)),
+            Comparison::AtMost => (v.value <= limit, (v.value - limit).max(Decimal::ZERO)),
+        };
+        let commune = &mut communes[v.commune];
+        if met {
+            commune.met.insert(indicator.criterion);
+        } else {
+            commune.met.remove(indicator.criterion);
+        }
+        decisions.push(IndicatorDecision {
+            commune: v.commune,
+            indicator: v.indicator.clone(),
+            criterion: indicator.criterion,
+            year,
+            value: v.value,
+            threshold: limit,
+            region: region.to_string(),
+            via_attribute: via.map(|o| o.attribute.clone()),
+            comparison: indicator.comparison,
+            met,
+            gap,
+            threshold_source: threshold.source.clone(),
+            value_source: v.source.clone(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(decisions)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Gap per commune and indicator, for translating a project's raise into a fractional gain.
+pub fn gaps(decisions: &[IndicatorDecision], communes: usize) -> Vec<BTreeMap<String, Decimal>> {
+    let mut out = vec![BTreeMap::new(); communes];
+    for d in decisions {
+        out[d.commune].insert(d.indicator.clone(), d.gap);
+    }
+    out
+}

@@ -1,0 +1,316 @@
+//! The workbench's words in Vietnamese (default) and English, and its number style.
+
+use std::collections::BTreeMap;
+
+use crate::number::NumberStyle;
+
+/// Page language (ngôn ngữ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Tiếng Việt.
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `vi` or `en`, anything else is Vietnamese.
+    pub fn parse(text: &str) -> Lang {
+        if text.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+
+    /// `vi` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    /// How numbers are written in this language. Vietnamese pages write 1.234.567,5.
+    pub fn numbers(self) -> NumberStyle {
+        match self {
+            Lang::Vi => NumberStyle::Vietnamese,
+            Lang::En => NumberStyle::English,
+        }
+    }
+
+    /// The word for `key` (the key itself if it has none).
+    pub fn word(self, key: &str) -> &'static str {
+        WORDS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map_or("?", |(_, vi, en)| match self {
+                Lang::Vi => vi,
+                Lang::En => en,
+            })
+    }
+
+    /// Every word, for templates (`t.status`).
+    pub fn words(self) -> BTreeMap<&'static str, &'static str> {
+        WORDS
+            .iter()
+            .map(|(k, vi, en)| (*k, if self == Lang::Vi { *vi } else { *en }))
+            .collect()
+    }
+}
+
+/// (key, Vietnamese, English).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("app", "Bàn làm việc NTM", "NTM workbench"),
+    ("switch", "English", "Tiếng Việt"),
+    ("home", "Chọn kịch bản", "Open a scenario"),
+    ("status", "Hiện trạng", "Status"),
+    ("plan", "Kế hoạch vốn", "Plan"),
+    ("rules", "Quy tắc phân bổ", "Rules"),
+    ("targets", "Chỉ tiêu", "Targets"),
+    ("sweep", "Đường cong vốn", "Sweep"),
+    ("audit", "Kiểm tra số liệu", "Audit"),
+    ("downloads", "Tải về", "Downloads"),
+    ("shipped", "Kịch bản có sẵn", "Shipped scenarios"),
+    (
+        "saved",
+        "Kịch bản đã mở (thư mục làm việc)",
+        "Scenarios in the workspace",
+    ),
+    ("open", "Mở", "Open"),
+    ("folder", "Thư mục kịch bản", "Scenario folder"),
+    (
+        "folder_hint",
+        "Đường dẫn thư mục trong các thư mục được phép",
+        "A folder path inside the allowed roots",
+    ),
+    (
+        "upload_xlsx",
+        "Tải lên sổ Excel (định dạng import-xlsx)",
+        "Upload a workbook (import-xlsx format)",
+    ),
+    (
+        "upload_zip",
+        "Tải lên thư mục kịch bản đã nén (.zip)",
+        "Upload a zipped scenario folder (.zip)",
+    ),
+    ("base", "Lấy vốn và chỉ tiêu từ", "Budgets and targets from"),
+    ("none", "(không có)", "(none)"),
+    ("year", "Năm", "Year"),
+    ("synthetic", "DỮ LIỆU GIẢ LẬP", "SYNTHETIC DATA"),
+    ("communes", "Số xã", "Communes"),
+    ("at_standard", "Xã đạt chuẩn NTM", "Communes at standard"),
+    ("advanced", "Đạt chuẩn nâng cao", "Advanced"),
+    ("model", "Kiểu mẫu", "Model"),
+    (
+        "average",
+        "Bình quân tiêu chí/xã",
+        "Average criteria per commune",
+    ),
+    (
+        "bands",
+        "Số xã theo số tiêu chí đạt",
+        "Communes by criteria met",
+    ),
+    (
+        "criteria",
+        "Số xã đạt từng tiêu chí",
+        "Communes meeting each criterion",
+    ),
+    ("commune", "Xã", "Commune"),
+    ("district", "Huyện", "District"),
+    ("met", "Tiêu chí đạt", "Criteria met"),
+    ("band", "Nhóm", "Band"),
+    ("tier", "Mức đạt chuẩn", "Tier"),
+    ("blocking", "Tiêu chí còn thiếu", "Blocking criteria"),
+    ("filter", "Lọc", "Filter"),
+    ("all", "Tất cả", "All"),
+    (
+        "sort_hint",
+        "Bấm tiêu đề cột để sắp xếp",
+        "Click a column header to sort",
+    ),
+    ("below_standard", "chưa đạt chuẩn", "below standard"),
+    (
+        "budgets",
+        "Vốn theo nguồn và năm (triệu đồng)",
+        "Budgets by source and year (million VND)",
+    ),
+    ("source", "Nguồn vốn", "Capital source"),
+    ("target", "Chỉ tiêu", "Target"),
+    ("value", "Giá trị", "Value"),
+    ("save", "Lưu thay đổi", "Save changes"),
+    (
+        "saved_note",
+        "Thay đổi được ghi vào bản sao trong thư mục làm việc; tệp gốc không đổi.",
+        "Changes go to the copy in the workspace; shipped files never change.",
+    ),
+    ("objective", "Mục tiêu tối ưu", "Objective"),
+    (
+        "max-standard",
+        "Nhiều xã đạt chuẩn nhất",
+        "Most communes at standard",
+    ),
+    (
+        "min-cost",
+        "Đạt mọi chỉ tiêu với chi phí ít nhất",
+        "All targets at least cost",
+    ),
+    (
+        "max-criteria",
+        "Nhiều tiêu chí đạt nhất",
+        "Most criteria met",
+    ),
+    (
+        "time_limit",
+        "Giới hạn thời gian (giây)",
+        "Time limit (seconds)",
+    ),
+    ("run", "Chạy", "Run"),
+    ("cancel", "Hủy", "Cancel"),
+    ("queued", "Đang chờ", "Queued"),
+    ("running", "Đang giải", "Solving"),
+    ("done", "Xong", "Done"),
+    ("failed", "Lỗi", "Failed"),
+    ("cancelled", "Đã hủy", "Cancelled"),
+    ("result", "Kết quả", "Result"),
+    ("plan_status", "Trạng thái lời giải", "Solution status"),
+    ("optimal", "Tối ưu", "Proven optimal"),
+    (
+        "feasible",
+        "Khả thi (chưa chứng minh tối ưu)",
+        "Feasible (not proven optimal)",
+    ),
+    (
+        "infeasible",
+        "Không đạt mọi chỉ tiêu",
+        "Targets cannot all be met",
+    ),
+    (
+        "standard_after",
+        "Xã đạt chuẩn sau kế hoạch",
+        "Communes at standard after the plan",
+    ),
+    ("achieved", "Đạt được", "Achieved"),
+    ("shortfall", "Còn thiếu", "Shortfall"),
+    (
+        "spend",
+        "Chi theo nguồn (triệu đồng)",
+        "Spend by source (million VND)",
+    ),
+    ("budget", "Kế hoạch vốn", "Budget"),
+    ("spent", "Đã dùng", "Spent"),
+    ("projects", "Dự án được bố trí vốn", "Funded projects"),
+    ("project", "Dự án", "Project"),
+    ("cost", "Tổng mức (triệu đồng)", "Cost (million VND)"),
+    ("funding", "Nguồn vốn", "Funding"),
+    ("newly", "Xã đạt chuẩn mới", "Communes newly at standard"),
+    (
+        "extra",
+        "Vốn cần thêm ít nhất (triệu đồng)",
+        "Least extra money (million VND)",
+    ),
+    (
+        "unreachable",
+        "Chỉ tiêu không thể đạt với các dự án hiện có",
+        "Targets no money reaches with these projects",
+    ),
+    ("nothing", "Không có", "None"),
+    (
+        "allocate",
+        "Phân bổ vốn theo quy tắc",
+        "Allocation by a rule",
+    ),
+    ("allocate_run", "Phân bổ", "Allocate"),
+    ("assumed", "có giá trị giả định", "has assumed values"),
+    ("allocated", "Đã phân bổ cho xã", "Allocated to communes"),
+    (
+        "set_aside",
+        "Để lại (triệu đồng)",
+        "Set aside (million VND)",
+    ),
+    (
+        "unallocated",
+        "Chưa phân bổ (triệu đồng)",
+        "Unallocated (million VND)",
+    ),
+    ("coefficient", "Hệ số", "Coefficient"),
+    ("counterpart", "Đối ứng", "Counterpart"),
+    (
+        "compare",
+        "So sánh quy tắc với phương án tối ưu",
+        "Rules compared with the optimal plan",
+    ),
+    ("rule", "Quy tắc", "Rule"),
+    ("gini", "Hệ số Gini", "Gini"),
+    (
+        "price",
+        "Giá của quy tắc (vốn thêm, triệu đồng)",
+        "Price of the rule (extra money, million VND)",
+    ),
+    (
+        "cost_per_new",
+        "Chi phí mỗi xã đạt chuẩn mới",
+        "Cost per commune newly at standard",
+    ),
+    (
+        "poorest_share",
+        "Tỷ lệ vốn tới nhóm thấp nhất (%)",
+        "Share to the poorest band (%)",
+    ),
+    ("drafted", "Dự thảo chỉ tiêu năm", "Drafted targets for"),
+    ("copy", "Sao chép", "Copy"),
+    ("copied", "Đã sao chép", "Copied"),
+    ("vietnamese", "Tiếng Việt", "Vietnamese"),
+    ("english", "Tiếng Anh", "English"),
+    ("trade_offs", "Đánh đổi", "Trade-offs"),
+    ("baseline", "Hiện tại", "Now"),
+    ("achievable", "Có thể đạt", "Achievable"),
+    (
+        "range",
+        "Hệ số vốn (từ..đến)",
+        "Budget multipliers (from..to)",
+    ),
+    ("steps", "Số điểm", "Points"),
+    ("findings", "Phát hiện", "Findings"),
+    ("passed", "Kiểm tra đạt", "Checks that hold"),
+    ("severity", "Mức độ", "Severity"),
+    ("arithmetic", "Phép tính", "Arithmetic"),
+    ("fix", "Cách sửa", "Fix"),
+    ("error", "Lỗi", "Error"),
+    (
+        "error_title",
+        "Không mở được dữ liệu",
+        "The data could not be used",
+    ),
+    ("back", "Quay lại", "Back"),
+    ("hint", "Gợi ý", "Hint"),
+    ("line", "dòng", "line"),
+    (
+        "docx_soon",
+        "Văn bản Kế hoạch (Word): sắp có (ntm draft-plan)",
+        "Plan document (Word): coming (ntm draft-plan)",
+    ),
+    (
+        "scenario_zip",
+        "Kịch bản đã sửa (.zip)",
+        "Edited scenario (.zip)",
+    ),
+    ("million", "triệu đồng", "million VND"),
+    (
+        "run_first",
+        "Chạy để xem kết quả.",
+        "Run to see the result.",
+    ),
+    ("seconds", "giây", "seconds"),
+];

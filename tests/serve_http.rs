@@ -1,0 +1,1197 @@
+//! HTTP tests of `ntm serve`: every endpoint with good and bad input, and each security rule
+//! (bind address, upload limits, zip bombs, `..` and absolute entries, paths outside the roots,
+//! clear error pages for every upload the loaders reject).
+//!
+//! The router is called in memory; expected values come from the library called directly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use ntm::scenario::Scenario;
+use ntm::serve::{router, AppState, ServeOptions};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct App {
+    router: axum::Router,
+    workspace: tempfile::TempDir,
+    _roots: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    fn header(&self, name: header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+    /// A clear error page: the status, the page, the message; never a panic or trace.
+    fn assert_error_page(&self, status: StatusCode, message: &str) {
+        let text = self.text();
+        assert_eq!(self.status, status, "{text}");
+        assert!(self.header(header::CONTENT_TYPE).starts_with("text/html"));
+        assert!(text.contains("id=\"error\""), "{text}");
+        assert!(text.contains(message), "expected `{message}` in {text}");
+        assert!(!text.contains("panicked") && !text.contains("backtrace"));
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn app() -> App {
+    let workspace = tempfile::tempdir().unwrap();
+    let roots = tempfile::tempdir().unwrap();
+    let options = ServeOptions {
+        workspace: workspace.path().to_path_buf(),
+        shipped: Some(repo().join("scenarios")),
+        roots: vec![repo().join("tests/fixtures"), roots.path().to_path_buf()],
+        open_browser: false,
+        workers: 2,
+        max_time_limit: 60.0,
+        ..ServeOptions::new()
+    };
+    let state = Arc::new(AppState::new(&options).unwrap());
+    App {
+        router: router(state),
+        workspace,
+        _roots: roots,
+    }
+}
+
+impl App {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+    async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+    async fn get_with_cookie(&self, uri: &str, cookie: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+    async fn post_form(&self, uri: &str, form: &str) -> Reply {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+    async fn post_json(&self, uri: &str, body: &str) -> Reply {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+    async fn upload(
+        &self,
+        uri: &str,
+        file_name: &str,
+        bytes: &[u8],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let (content_type, body) = multipart(file_name, bytes, fields);
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+    /// Opens a shipped scenario through the picker form; returns its workspace id.
+    async fn open(&self, name: &str) -> String {
+        let reply = self.post_form("/open", &format!("shipped={name}")).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        let location = reply.header(header::LOCATION);
+        location
+            .strip_prefix("/s/")
+            .and_then(|l| l.strip_suffix("/status"))
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "ntmtestboundary7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+        .unwrap();
+    }
+    write!(
+        body,
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .unwrap();
+    body.extend_from_slice(bytes);
+    write!(body, "\r\n--{boundary}--\r\n").unwrap();
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A zip of (name, contents) entries, deflated.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, contents) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(contents).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+fn example_files() -> Vec<(String, Vec<u8>)> {
+    let dir = repo().join("scenarios/example-3-communes");
+    ["scenario.toml", "communes.csv", "projects.csv"]
+        .iter()
+        .map(|n| (format!("example/{n}"), read(&dir.join(n))))
+        .collect()
+}
+
+fn example_zip(replace: Option<(&str, &[u8])>) -> Vec<u8> {
+    let files = example_files();
+    let entries: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, c)| match replace {
+            Some((name, contents)) if n.ends_with(name) => (n.as_str(), contents),
+            _ => (n.as_str(), c.as_slice()),
+        })
+        .collect();
+    zip_of(&entries)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+#[tokio::test(flavor = "multi_thread")]
+async fn picker_lists_the_shipped_scenarios_and_opens_one() {
+    let app = app();
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for name in ["lai-chau-2023", "example-3-communes", "lang-son-2022"] {
+        assert!(
+            home.text().contains(&format!("id=\"open-{name}\"")),
+            "{name}"
+        );
+    }
+    let id = app.open("lai-chau-2023").await;
+    assert_eq!(id, "lai-chau-2023-1");
+    assert!(app
+        .workspace
+        .path()
+        .join(&id)
+        .join("scenario.toml")
+        .is_file());
+    // Opening again makes a second copy, never reuses or overwrites the first.
+    assert_eq!(app.open("lai-chau-2023").await, "lai-chau-2023-2");
+    let again = app.get("/").await;
+    assert!(again.text().contains("/s/lai-chau-2023-1/status"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_page_shows_lai_chau_counts_table_charts_and_banner() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let page = app.get(&format!("/s/{id}/status")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    // KH 1563 §I.2: 94 communes, 39 at standard, average 12,5 criteria (Vietnamese decimal comma).
+    assert!(text.contains("<span class=\"big\" id=\"count-communes\">94</span>"));
+    assert!(text.contains("<span class=\"big\" id=\"count-standard\">39</span>"));
+    assert!(text.contains("<span class=\"big\" id=\"count-average\">12,5</span>"));
+    assert!(text.contains("id=\"synthetic-banner\""));
+    assert_eq!(text.matches("<tr data-band=").count(), 94);
+    // Bands of KH 1563: 39 at 19, 0 at 15-18, 15 at 10-14, 40 at 5-9.
+    assert_eq!(text.matches("<tr data-band=\"19\"").count(), 39);
+    assert_eq!(text.matches("<tr data-band=\"10-14\"").count(), 15);
+    assert_eq!(text.matches("<tr data-band=\"5-9\"").count(), 40);
+    assert!(text.contains("<figure id=\"chart-bands\"><svg"));
+    assert!(text.contains("<figure id=\"chart-criteria\"><svg"));
+    assert!(text.contains("data-sort=\"number\""));
+    // Links are HTML-escaped (`/` as `&#x2f;`), which browsers read back.
+    assert!(text
+        .replace("&#x2f;", "/")
+        .contains("href=\"/s/lai-chau-2023-1/download/status.xlsx\""));
+    assert!(text.contains("id=\"download-docx\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_switch_sets_a_cookie_and_stays_on_local_paths() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let next = format!("/s/{id}/status");
+    let switch = app.get(&format!("/lang/en?next={next}")).await;
+    assert_eq!(switch.status, StatusCode::SEE_OTHER);
+    assert_eq!(switch.header(header::LOCATION), next);
+    assert!(switch.header(header::SET_COOKIE).starts_with("ntm_lang=en"));
+    let english = app.get_with_cookie(&next, "ntm_lang=en").await;
+    assert!(english.text().contains(">Status</a>"));
+    assert!(english.text().contains("Communes at standard"));
+    let vietnamese = app.get(&next).await;
+    assert!(vietnamese.text().contains(">Hiện trạng</a>"));
+    // Only local paths: an open redirect to another site goes home instead.
+    let evil = app.get("/lang/vi?next=//evil.example/").await;
+    assert_eq!(evil.header(header::LOCATION), "/");
+    let injected = app.get("/lang/vi?next=/x%0d%0aSet-Cookie:%20a=b").await;
+    assert_eq!(injected.header(header::LOCATION), "/");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_form_edits_the_workspace_copy_only() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let shipped = repo().join("scenarios/lai-chau-2023/scenario.toml");
+    let before = read(&shipped);
+    let page = app.get(&format!("/s/{id}/plan")).await;
+    // Budgets in Vietnamese grouping, as KH 1563 writes them.
+    assert!(page.text().contains("name=\"budget:central-investment:2023\" id=\"budget-central-investment-2023\" value=\"66.550\""));
+    let saved = app
+        .post_form(
+            &format!("/s/{id}/plan"),
+            "budget%3Acentral-investment%3A2023=70.000&budget%3Alocal%3A2023=39.106&target%3A0=40",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    assert_eq!(
+        saved.header(header::LOCATION),
+        format!("/s/{id}/plan?saved=1")
+    );
+    let copy =
+        std::fs::read_to_string(app.workspace.path().join(&id).join("scenario.toml")).unwrap();
+    assert!(copy.contains("\"70.000\""), "{copy}");
+    assert!(copy.contains("communes = 40"));
+    // Unchanged fields keep their text; comments survive.
+    assert!(copy.contains("\"39.106\"") && copy.contains("# Lai Châu province"));
+    assert_eq!(read(&shipped), before, "the shipped file must never change");
+    let s = Scenario::load(&app.workspace.path().join(&id)).unwrap();
+    assert_eq!(
+        s.capital_sources[0].budget_in(2023),
+        rust_decimal::Decimal::from(70_000)
+    );
+    let page = app.get(&format!("/s/{id}/plan?saved=1")).await;
+    assert!(page.text().contains("value=\"70.000\"") && page.text().contains("id=\"saved-note\""));
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(app.workspace.path().join(&id))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_form_rejects_bad_numbers_without_writing() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let path = app.workspace.path().join(&id).join("scenario.toml");
+    let before = read(&path);
+    let reply = app
+        .post_form(
+            &format!("/s/{id}/plan"),
+            "budget%3Acentral-investment%3A2023=nhiều",
+        )
+        .await;
+    reply.assert_error_page(StatusCode::BAD_REQUEST, "is not a number");
+    let negative = app
+        .post_form(
+            &format!("/s/{id}/plan"),
+            "budget%3Acentral-investment%3A2023=-5",
+        )
+        .await;
+    negative.assert_error_page(StatusCode::BAD_REQUEST, "negative");
+    let unknown = app
+        .post_form(&format!("/s/{id}/plan"), "budget%3Anope%3A2023=5")
+        .await;
+    unknown.assert_error_page(StatusCode::BAD_REQUEST, "no capital source `nope`");
+    assert_eq!(read(&path), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn job_pages_and_audit_render() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    for page in ["rules", "targets", "sweep"] {
+        let reply = app.get(&format!("/s/{id}/{page}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        assert!(reply.text().contains("id=\"run-form\""), "{page}");
+    }
+    let audit = app.get(&format!("/s/{id}/audit")).await;
+    assert_eq!(audit.status, StatusCode::OK);
+    let expected =
+        ntm::audit::audit(&Scenario::load(&repo().join("scenarios/lai-chau-2023")).unwrap());
+    let first = &expected.findings[0];
+    assert!(audit.text().contains(&first.check.to_string()));
+    // The arithmetic is shown (its first line, HTML-escaped the way the template does).
+    let line = first.arithmetic[0]
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('/', "&#x2f;");
+    assert!(audit.text().contains(&line), "{line}");
+    assert!(app.get("/s/nope-1/status").await.status == StatusCode::BAD_REQUEST);
+    let missing = app.get("/s/..%2F..%2Fetc/status").await;
+    missing.assert_error_page(StatusCode::BAD_REQUEST, "no open scenario");
+    assert_eq!(app.get("/assets/app.js").await.status, StatusCode::OK);
+    assert_eq!(app.get("/assets/app.css").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/assets/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.get("/etc/passwd")
+        .await
+        .assert_error_page(StatusCode::NOT_FOUND, "Không có trang này");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downloads
+
+#[tokio::test(flavor = "multi_thread")]
+async fn downloads_are_the_library_outputs() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let shipped = Scenario::load(&repo().join("scenarios/lai-chau-2023")).unwrap();
+    let base = format!("/s/{id}/download");
+    let json = app.get(&format!("{base}/status.json")).await;
+    assert_eq!(json.header(header::CONTENT_TYPE), "application/json");
+    assert_eq!(
+        json.json(),
+        serde_json::to_value(ntm::evaluate::evaluate(&shipped)).unwrap()
+    );
+    let csv = app.get(&format!("{base}/status.csv")).await;
+    assert_eq!(csv.text().lines().count(), 95);
+    assert!(csv
+        .text()
+        .starts_with("id,name,district,criteria_met,band,tier,blocking\n"));
+    let svg = app.get(&format!("{base}/status-bands.svg")).await;
+    assert!(svg.text().starts_with("<svg"));
+    assert_eq!(svg.header(header::CONTENT_TYPE), "image/svg+xml");
+    // The XLSX loads with ntm's importer and gives back the same communes.
+    let xlsx = app.get(&format!("{base}/status.xlsx")).await;
+    assert!(xlsx.header(header::CONTENT_DISPOSITION).contains(".xlsx"));
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("status.xlsx");
+    std::fs::write(&book, &xlsx.body).unwrap();
+    let out = dir.path().join("imported");
+    let report = ntm::xlsx::import_workbook(&book, &out, Some(2022)).unwrap();
+    assert_eq!(report.communes, 94);
+    let scenario_zip = app.get(&format!("{base}/scenario.zip")).await;
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(scenario_zip.body.clone())).unwrap();
+    let unpacked = dir.path().join("unpacked");
+    archive.extract(&unpacked).unwrap();
+    let reloaded = Scenario::load(&unpacked.join(&id)).unwrap();
+    assert_eq!(reloaded.communes.len(), 94);
+    assert_eq!(reloaded.projects.len(), shipped.projects.len());
+    for name in ["scenario.xlsx", "audit.xlsx"] {
+        let reply = app.get(&format!("{base}/{name}")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.body.starts_with(b"PK"), "{name}");
+    }
+    let audit = app.get(&format!("{base}/audit.json")).await;
+    assert_eq!(
+        audit.json(),
+        serde_json::to_value(ntm::audit::audit(&shipped)).unwrap()
+    );
+    app.get(&format!("{base}/secret.txt"))
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "no download");
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openapi_describes_every_api_route() {
+    let app = app();
+    let reply = app.get("/api/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let spec = reply.json();
+    assert_eq!(spec["openapi"], "3.0.3");
+    let paths = spec["paths"].as_object().unwrap();
+    for path in [
+        "/api/scenarios",
+        "/api/scenarios/upload",
+        "/api/s/{id}",
+        "/api/s/{id}/evaluate",
+        "/api/s/{id}/audit",
+        "/api/s/{id}/edits",
+        "/api/s/{id}/allocate",
+        "/api/s/{id}/jobs",
+        "/api/s/{id}/{action}",
+        "/api/jobs/{job}",
+        "/api/jobs/{job}/cancel",
+        "/api/openapi.json",
+    ] {
+        assert!(paths.contains_key(path), "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_opens_evaluates_audits_and_edits() {
+    let app = app();
+    let list = app.get("/api/scenarios").await.json();
+    assert!(list["shipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "lai-chau-2023"));
+    let opened = app
+        .post_json("/api/scenarios", r#"{"shipped": "lai-chau-2023"}"#)
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED);
+    let summary = opened.json();
+    assert_eq!(summary["communes"], 94);
+    let id = summary["id"].as_str().unwrap().to_string();
+    let check = app.get(&format!("/api/s/{id}")).await.json();
+    assert_eq!(check, summary);
+    let shipped = Scenario::load(&repo().join("scenarios/lai-chau-2023")).unwrap();
+    let evaluation = app.get(&format!("/api/s/{id}/evaluate")).await.json();
+    assert_eq!(
+        evaluation,
+        serde_json::to_value(ntm::evaluate::evaluate(&shipped)).unwrap()
+    );
+    assert_eq!(evaluation["standard"], 39);
+    let audit = app.get(&format!("/api/s/{id}/audit")).await.json();
+    assert_eq!(
+        audit,
+        serde_json::to_value(ntm::audit::audit(&shipped)).unwrap()
+    );
+    let edited = app
+        .post_json(
+            &format!("/api/s/{id}/edits"),
+            r#"{"budgets": [{"source": "local", "year": 2023, "amount": "40000.5"}]}"#,
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+    let copy =
+        std::fs::read_to_string(app.workspace.path().join(&id).join("scenario.toml")).unwrap();
+    assert!(copy.contains("\"40.000,5\""), "{copy}");
+    // Bad input: JSON errors with a message, never a panic.
+    for (uri, body, message) in [
+        ("/api/scenarios", "{", "not valid"),
+        (
+            "/api/scenarios",
+            r#"{"shipped": "atlantis"}"#,
+            "no shipped scenario",
+        ),
+        ("/api/scenarios", r#"{}"#, "exactly one"),
+        (
+            "/api/scenarios",
+            r#"{"folder": "/etc"}"#,
+            "outside the folders",
+        ),
+        (
+            &format!("/api/s/{id}/edits"),
+            r#"{"budgets": [{"source": "x", "year": 2023, "amount": "1"}]}"#,
+            "no capital source",
+        ),
+        (
+            &format!("/api/s/{id}/edits"),
+            r#"{"targets": [{"index": 99, "value": "1"}]}"#,
+            "no target number 100",
+        ),
+        (
+            &format!("/api/s/{id}/edits"),
+            r#"{"budgets": [{"source": "local", "year": 2023, "amount": "abc"}]}"#,
+            "not valid",
+        ),
+    ] {
+        let reply = app.post_json(uri, body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{uri} {body}: {}",
+            reply.text()
+        );
+        let message_text = reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message_text.contains(message), "{message_text}");
+    }
+    let missing = app.get("/api/s/nope-9/evaluate").await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(missing.json()["error"]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("open a scenario"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_plan_returns_what_the_cli_prints() {
+    let app = app();
+    let id = app.open("example-3-communes").await;
+    let reply = app
+        .post_json(
+            &format!("/api/s/{id}/plan"),
+            r#"{"objective": "max-criteria", "time_limit": 20}"#,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let s = Scenario::load(&repo().join("scenarios/example-3-communes")).unwrap();
+    let options = ntm::plan::PlanOptions {
+        objective: ntm::plan::Objective::MaxCriteria,
+        time_limit: Some(20.0),
+        ..Default::default()
+    };
+    let plan = ntm::plan::plan(&s, &options).unwrap();
+    let expected = serde_json::to_value(ntm::report::PlanReport {
+        plan: &plan,
+        marginal: None,
+    })
+    .unwrap();
+    assert_eq!(reply.json(), expected);
+    for (body, message) in [
+        (r#"{"objective": "max-joy"}"#, "unknown objective"),
+        (r#"{"time_limit": -1}"#, "not a positive number"),
+        (r#"{"colour": "red"}"#, "unknown field"),
+        ("[1]", "must be an object"),
+    ] {
+        let bad = app.post_json(&format!("/api/s/{id}/plan"), body).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(bad.text().contains(message), "{body}: {}", bad.text());
+    }
+    let unknown = app.post_json(&format!("/api/s/{id}/dance"), "{}").await;
+    assert!(unknown.text().contains("no action `dance`"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_compare_targets_and_sweep_return_what_the_cli_prints() {
+    let app = app();
+    let opened = app
+        .post_json(
+            "/api/scenarios",
+            &json!({"folder": repo().join("tests/fixtures/rules-5")}).to_string(),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text());
+    let id = opened.json()["id"].as_str().unwrap().to_string();
+    let s = Scenario::load(&repo().join("tests/fixtures/rules-5")).unwrap();
+    let plan = ntm::plan::PlanOptions {
+        time_limit: Some(20.0),
+        ..Default::default()
+    };
+    let rules: Vec<ntm::rules::Rule> = ["qd07-2022", "equal"]
+        .iter()
+        .map(|r| ntm::rules::Rule::load(r).unwrap())
+        .collect();
+    let compare = app
+        .post_json(&format!("/api/s/{id}/compare"), r#"{"time_limit": 20}"#)
+        .await;
+    let expected = ntm::compare::compare(
+        &s,
+        &rules,
+        &ntm::compare::CompareOptions {
+            optimal: true,
+            plan: plan.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(compare.json(), serde_json::to_value(&expected).unwrap());
+    let targets = app
+        .post_json(&format!("/api/s/{id}/targets"), r#"{"time_limit": 20}"#)
+        .await;
+    let drafted = ntm::drafting::draft(
+        &s,
+        &ntm::drafting::DraftOptions {
+            year: None,
+            plan: plan.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(targets.json(), serde_json::to_value(&drafted).unwrap());
+    let sweep = app
+        .post_json(
+            &format!("/api/s/{id}/sweep"),
+            r#"{"budget": "0.5..1", "steps": 2, "time_limit": 20}"#,
+        )
+        .await;
+    let options = ntm::sweep::SweepOptions {
+        year: None,
+        from: rust_decimal::Decimal::new(5, 1),
+        to: rust_decimal::Decimal::ONE,
+        steps: 2,
+        axis: ntm::sweep::BudgetAxis::Multiplier,
+        divided: Vec::new(),
+        scaled: Vec::new(),
+        plan,
+    };
+    let curve = ntm::sweep::sweep(&s, &rules, &options, &|| {}).unwrap();
+    assert_eq!(sweep.json(), serde_json::to_value(&curve).unwrap());
+    for (action, body, message) in [
+        ("compare", r#"{"rules": ["my-rule.toml"]}"#, "unknown rule"),
+        ("sweep", r#"{"steps": 100}"#, "100 sweep points"),
+        ("sweep", r#"{"budget": "lots"}"#, ""),
+    ] {
+        let bad = app.post_json(&format!("/api/s/{id}/{action}"), body).await;
+        assert_eq!(
+            bad.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            bad.text()
+        );
+        assert!(bad.text().contains(message));
+    }
+}
+
+/// Polls a job until it leaves the queue.
+async fn finished(app: &App, job: u64) -> Value {
+    for _ in 0..2000 {
+        let view = app.get(&format!("/api/jobs/{job}")).await.json();
+        if view["state"] != "queued" && view["state"] != "running" {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("job {job} did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jobs_run_report_progress_and_offer_their_downloads() {
+    let app = app();
+    let id = app.open("example-3-communes").await;
+    let submitted = app
+        .post_json(&format!("/api/s/{id}/jobs"), r#"{"kind": "plan"}"#)
+        .await;
+    assert_eq!(submitted.status, StatusCode::ACCEPTED);
+    let job = submitted.json()["id"].as_u64().unwrap();
+    let view = finished(&app, job).await;
+    assert_eq!(view["state"], "done");
+    assert_eq!(view["progress"], 1.0);
+    assert_eq!(view["result"]["scenario"], "example-3-communes");
+    let fragment = app.get(&format!("/jobs/{job}/view")).await;
+    assert_eq!(fragment.status, StatusCode::OK);
+    let text = fragment.text();
+    assert!(text.contains("id=\"result-standard\"") && text.contains("id=\"chart-spend\""));
+    // The example's targets cannot all be met: least extra money is shown.
+    assert!(text.contains("id=\"result-extra\""), "{text}");
+    for (name, kind) in [
+        ("result.json", "application/json"),
+        (
+            "plan.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("projects.csv", "text/csv; charset=utf-8"),
+        ("sources.csv", "text/csv; charset=utf-8"),
+        ("spend.svg", "image/svg+xml"),
+    ] {
+        let reply = app.get(&format!("/jobs/{job}/download/{name}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{name}");
+        assert_eq!(reply.header(header::CONTENT_TYPE), kind, "{name}");
+    }
+    assert_eq!(
+        app.get(&format!("/jobs/{job}/download/result.json"))
+            .await
+            .json(),
+        view["result"]
+    );
+    app.get(&format!("/jobs/{job}/download/sweep.csv"))
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "no download");
+    app.get("/jobs/999/view")
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "has no result");
+    assert_eq!(app.get("/api/jobs/999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_json("/api/jobs/999/cancel", "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = app
+        .post_json(&format!("/api/s/{id}/jobs"), r#"{"kind": "dream"}"#)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_job_stays_cancelled_and_drops_its_result() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let submitted = app
+        .post_json(
+            &format!("/api/s/{id}/jobs"),
+            r#"{"kind": "plan", "time_limit": 2}"#,
+        )
+        .await;
+    let job = submitted.json()["id"].as_u64().unwrap();
+    let cancelled = app.post_json(&format!("/api/jobs/{job}/cancel"), "").await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    assert_eq!(cancelled.json()["state"], "cancelled");
+    let view = finished(&app, job).await;
+    assert_eq!(view["state"], "cancelled");
+    assert!(view.get("result").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploads and security
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zipped_scenario_folder_opens() {
+    let app = app();
+    let reply = app
+        .upload("/upload", "example.zip", &example_zip(None), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    assert_eq!(reply.header(header::LOCATION), "/s/example-1/status");
+    let api = app
+        .upload(
+            "/api/scenarios/upload",
+            "example.zip",
+            &example_zip(None),
+            &[],
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::CREATED);
+    assert_eq!(api.json()["communes"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_uploaded_workbook_opens_over_a_shipped_scenario_or_alone() {
+    let app = app();
+    let s = Scenario::load(&repo().join("scenarios/lai-chau-2023")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("lai.xlsx");
+    ntm::xlsx::write_workbook(&book, &ntm::xlsx::scenario_sheets(&s)).unwrap();
+    let bytes = read(&book);
+    let over = app
+        .upload(
+            "/upload",
+            "lai.xlsx",
+            &bytes,
+            &[("base", "lai-chau-2023"), ("year", "")],
+        )
+        .await;
+    assert_eq!(over.status, StatusCode::SEE_OTHER, "{}", over.text());
+    let id = over
+        .header(header::LOCATION)
+        .split('/')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let page = app.get(&format!("/s/{id}/status")).await;
+    assert!(page.text().contains("id=\"count-standard\">39<"));
+    let alone = app
+        .upload(
+            "/api/scenarios/upload",
+            "lai.xlsx",
+            &bytes,
+            &[("year", "2022")],
+        )
+        .await;
+    assert_eq!(alone.status, StatusCode::CREATED, "{}", alone.text());
+    assert_eq!(alone.json()["communes"], 94);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_bad_upload_gets_a_clear_error_page() {
+    let app = app();
+    let broken_csv = b"id,name,c1\nx01,A,maybe\n".to_vec();
+    /// (file name, contents, form fields, what the error page says)
+    type Case<'a> = (&'a str, Vec<u8>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "notes.txt",
+            b"hello".to_vec(),
+            vec![],
+            "neither a workbook nor a zip",
+        ),
+        (
+            "fake.xlsx",
+            b"not a workbook".to_vec(),
+            vec![("year", "2023")],
+            "cannot read the workbook",
+        ),
+        (
+            "fake.zip",
+            b"not a zip".to_vec(),
+            vec![],
+            "not a readable zip archive",
+        ),
+        (
+            "empty.zip",
+            zip_of(&[("readme.txt", b"x")]),
+            vec![],
+            "no scenario.toml",
+        ),
+        (
+            "broken.zip",
+            example_zip(Some(("communes.csv", &broken_csv))),
+            vec![],
+            "communes.csv",
+        ),
+        (
+            "bad-toml.zip",
+            example_zip(Some(("scenario.toml", b"name = ["))),
+            vec![],
+            "scenario.toml",
+        ),
+        ("empty.xlsx", Vec::new(), vec![], "no file was uploaded"),
+        (
+            "lai.xlsx",
+            b"PK".to_vec(),
+            vec![("base", "atlantis")],
+            "no shipped scenario",
+        ),
+        (
+            "lai.xlsx",
+            b"PK".to_vec(),
+            vec![("year", "soon")],
+            "is not a year",
+        ),
+    ];
+    for (name, bytes, fields, message) in cases {
+        let reply = app.upload("/upload", name, &bytes, &fields).await;
+        reply.assert_error_page(StatusCode::BAD_REQUEST, message);
+        let api = app
+            .upload("/api/scenarios/upload", name, &bytes, &fields)
+            .await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST, "{name}");
+        assert!(
+            api.text().contains(message.split('`').next().unwrap()),
+            "{name}: {}",
+            api.text()
+        );
+    }
+    // A workbook without a year nor a base scenario: the importer's own hint.
+    let s = Scenario::load(&repo().join("scenarios/example-3-communes")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("x.xlsx");
+    ntm::xlsx::write_workbook(&book, &ntm::xlsx::scenario_sheets(&s)).unwrap();
+    app.upload("/upload", "x.xlsx", &read(&book), &[])
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "pass --year");
+    // Nothing half-made is left in the workspace.
+    let left: Vec<_> = std::fs::read_dir(app.workspace.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_over_the_size_or_part_limit_are_refused() {
+    let app = app();
+    let big = vec![b'x'; ntm::serve::MAX_UPLOAD + 1024];
+    app.upload("/upload", "big.zip", &big, &[])
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "too large");
+    let many: Vec<(&str, &str)> = vec![("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")];
+    app.upload("/upload", "example.zip", &example_zip(None), &many)
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "more than 4 parts");
+    // Two files in one upload.
+    let (content_type, mut body) = multipart("a.zip", b"x", &[]);
+    let second = b"--ntmtestboundary7f3a\r\nContent-Disposition: form-data; name=\"file2\"; filename=\"b.zip\"\r\n\r\ny\r\n--ntmtestboundary7f3a--\r\n";
+    body.truncate(body.len() - b"--ntmtestboundary7f3a--\r\n".len());
+    body.extend_from_slice(second);
+    let reply = app
+        .send(
+            Request::post("/upload")
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    reply.assert_error_page(StatusCode::BAD_REQUEST, "more than one file");
+    // Too many entries in the archive.
+    let names: Vec<String> = (0..65).map(|i| format!("f{i}.txt")).collect();
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), b"x".as_slice()))
+        .collect();
+    app.upload("/upload", "many.zip", &zip_of(&entries), &[])
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "65 entries");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zip_bombs_and_escaping_entries_are_refused_before_anything_is_written() {
+    let app = app();
+    // 32 MiB of zeros deflate to about 32 KiB: a ratio near 1000.
+    let zeros = vec![0u8; 32 << 20];
+    let bomb = zip_of(&[("example/scenario.toml", &zeros)]);
+    assert!(bomb.len() < 100_000);
+    app.upload("/upload", "bomb.zip", &bomb, &[])
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "zip bomb");
+    for name in [
+        "../evil.toml",
+        "example/../../evil.toml",
+        "/tmp/ntm-serve-evil.toml",
+    ] {
+        let archive = zip_of(&[("example/scenario.toml", b"name = \"x\""), (name, b"x")]);
+        let reply = app.upload("/upload", "escape.zip", &archive, &[]).await;
+        reply.assert_error_page(StatusCode::BAD_REQUEST, "archive entry");
+    }
+    assert!(!app.workspace.path().join("../evil.toml").exists());
+    assert!(!Path::new("/tmp/ntm-serve-evil.toml").exists());
+    // A scenario.toml pointing outside its own folder is refused before the file is read.
+    let toml = std::fs::read_to_string(repo().join("scenarios/example-3-communes/scenario.toml"))
+        .unwrap()
+        .replace(
+            "communes = \"communes.csv\"",
+            "communes = \"../../../../etc/passwd\"",
+        );
+    app.upload(
+        "/upload",
+        "outside.zip",
+        &example_zip(Some(("scenario.toml", toml.as_bytes()))),
+        &[],
+    )
+    .await
+    .assert_error_page(
+        StatusCode::BAD_REQUEST,
+        "points outside the scenario folder",
+    );
+    let left: Vec<_> = std::fs::read_dir(app.workspace.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn folders_outside_the_roots_are_never_read() {
+    let app = app();
+    for folder in ["/etc", "/tmp", "scenarios/../../", "/nonexistent/x"] {
+        let reply = app.post_form("/open", &format!("folder={folder}")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{folder}");
+        assert!(reply.text().contains("id=\"error\""));
+    }
+    // A symbolic link inside a root that points outside it is followed, then refused.
+    let outside = tempfile::tempdir().unwrap();
+    for n in ["scenario.toml", "communes.csv", "projects.csv"] {
+        std::fs::copy(
+            repo().join("scenarios/example-3-communes").join(n),
+            outside.path().join(n),
+        )
+        .unwrap();
+    }
+    let link = app._roots.path().join("linked");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+    #[cfg(unix)]
+    app.post_form("/open", &format!("folder={}", link.display()))
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "outside the folders");
+    // Inside a root it opens, as a copy.
+    let inside = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", inside.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    assert_eq!(reply.header(header::LOCATION), "/s/rules-5-1/status");
+}
+
+#[test]
+fn the_server_binds_to_localhost_unless_told_otherwise() {
+    assert_eq!(ServeOptions::new().host, "127.0.0.1");
+    // The binary's default, as a planner starts it.
+    let workspace = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args(["serve", "--port", "0", "--no-open", "--workspace"])
+        .arg(workspace.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let stderr = child.stderr.take().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stderr), &mut line).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rules_targets_and_sweep_results_render_with_their_downloads() {
+    let app = app();
+    let folder = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", folder.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let id = "rules-5-1";
+    let redirect = app.get(&format!("/s/{id}")).await;
+    assert_eq!(redirect.header(header::LOCATION), format!("/s/{id}/status"));
+    for (request, element, downloads) in [
+        (
+            r#"{"kind": "compare", "rules": ["qd07-2022", "equal"]}"#,
+            "id=\"compare-table\"",
+            vec![
+                ("result.json", "application/json"),
+                ("compare.svg", "image/svg+xml"),
+            ],
+        ),
+        (
+            r#"{"kind": "targets"}"#,
+            "id=\"targets-toml\"",
+            vec![("targets.toml", "application/toml; charset=utf-8")],
+        ),
+        (
+            r#"{"kind": "sweep", "budget": "0.5..1", "steps": 3}"#,
+            "id=\"chart-sweep\"",
+            vec![
+                ("sweep.csv", "text/csv; charset=utf-8"),
+                ("sweep.svg", "image/svg+xml"),
+            ],
+        ),
+    ] {
+        let submitted = app.post_json(&format!("/api/s/{id}/jobs"), request).await;
+        assert_eq!(
+            submitted.status,
+            StatusCode::ACCEPTED,
+            "{}",
+            submitted.text()
+        );
+        let job = submitted.json()["id"].as_u64().unwrap();
+        let view = finished(&app, job).await;
+        assert_eq!(view["state"], "done", "{view}");
+        let fragment = app.get(&format!("/jobs/{job}/view")).await;
+        assert_eq!(fragment.status, StatusCode::OK);
+        assert!(
+            fragment.text().contains(element),
+            "{request}: {}",
+            fragment.text()
+        );
+        for (name, kind) in downloads {
+            let file = app.get(&format!("/jobs/{job}/download/{name}")).await;
+            assert_eq!(file.status, StatusCode::OK, "{name}");
+            assert_eq!(file.header(header::CONTENT_TYPE), kind, "{name}");
+        }
+        // A finished sweep reports every point done.
+        if request.contains("sweep") {
+            assert_eq!(view["progress"], 1.0);
+            assert_eq!(view["result"]["points"].as_array().unwrap().len(), 3);
+        }
+    }
+    // Drafted targets carry both languages, each with a copy button.
+    let submitted = app
+        .post_json(&format!("/api/s/{id}/jobs"), r#"{"kind": "targets"}"#)
+        .await;
+    let job = submitted.json()["id"].as_u64().unwrap();
+    let view = finished(&app, job).await;
+    let fragment = app.get(&format!("/jobs/{job}/view")).await.text();
+    let first = &view["result"]["targets"][0];
+    for phrase in [
+        first["phrase_vi"].as_str().unwrap(),
+        first["phrase_en"].as_str().unwrap(),
+    ] {
+        let escaped = phrase
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('/', "&#x2f;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;");
+        assert!(
+            fragment.contains(&format!("data-copy=\"{escaped}\"")),
+            "{phrase}: {fragment}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allocation_by_a_rule_on_the_page_and_in_the_api() {
+    let app = app();
+    let folder = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", folder.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let id = "rules-5-1";
+    let s = Scenario::load(&folder).unwrap();
+    let rule = ntm::rules::Rule::load("qd07-2022").unwrap();
+    let allocation = ntm::rules::allocate(
+        &s,
+        &rule,
+        &ntm::rules::AllocateOptions {
+            year: None,
+            sources: Vec::new(),
+        },
+    )
+    .unwrap();
+    let simulation = ntm::rules::simulate(&s, &allocation);
+    let api = app
+        .get(&format!("/api/s/{id}/allocate?rule=qd07-2022"))
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    assert_eq!(
+        api.json(),
+        json!({"allocation": allocation, "simulation": simulation})
+    );
+    let page = app.get(&format!("/s/{id}/rules?rule=qd07-2022")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("id=\"allocation-table\""));
+    assert_eq!(
+        text.matches("<tr><td>").count(),
+        s.communes.len(),
+        "one row per commune"
+    );
+    let allocated =
+        ntm::number::format_money(allocation.allocated, ntm::number::NumberStyle::Vietnamese);
+    assert!(
+        text.contains(&format!("id=\"allocated\">{allocated}<")),
+        "{allocated}"
+    );
+    app.get(&format!("/s/{id}/rules?rule=..%2Fsecret.toml"))
+        .await
+        .assert_error_page(StatusCode::BAD_REQUEST, "unknown rule");
+    let bad = app.get(&format!("/api/s/{id}/allocate?rule=nope")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown rule"));
+}
