@@ -86,6 +86,7 @@ impl<F: Fn(&Path) -> Scenario> Lazy<F> {
 /// Benchmarks `plan` on `scenario` under `id`, printing the first solve's result.
 fn bench_plan<F: Fn(&Path) -> Scenario>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    group_name: &str,
     id: &str,
     scenario: &Lazy<F>,
     options: &PlanOptions,
@@ -98,7 +99,7 @@ fn bench_plan<F: Fn(&Path) -> Scenario>(
             let start = Instant::now();
             let p = plan(scenario, options).expect("plan");
             eprintln!(
-                "{id}: {} communes, {} projects: {:?}, objective {}, bound {:?}, gap {:?}, {:.2} s",
+                "{group_name}/{id}: {} communes, {} projects: {:?}, objective {}, bound {:?}, gap {:?}, {:.2} s",
                 scenario.communes.len(),
                 scenario.projects.len(),
                 p.status,
@@ -131,14 +132,15 @@ fn synthetic(
 
 fn plan_province(c: &mut Criterion) {
     let scenario = Lazy::new(synthetic(94, 2023, DENSITY_PROVINCE, 1000));
-    let mut group = c.benchmark_group("plan_province");
+    const GROUP: &str = "plan_province";
+    let mut group = c.benchmark_group(GROUP);
     for (name, backend) in backends() {
         let options = PlanOptions {
             backend,
             time_limit: Some(time_limit()),
             ..PlanOptions::default()
         };
-        bench_plan(&mut group, name, &scenario, &options);
+        bench_plan(&mut group, GROUP, name, &scenario, &options);
     }
     group.finish();
 }
@@ -150,7 +152,8 @@ fn plan_region(c: &mut Criterion) {
         instance::replicate::replicate(&source, &out, 10, "lai-chau-x10").expect("replicate");
         Scenario::load(&out).expect("load")
     });
-    let mut group = c.benchmark_group("plan_region");
+    const GROUP: &str = "plan_region";
+    let mut group = c.benchmark_group(GROUP);
     for objective in [
         Objective::MaxStandard,
         Objective::MinCost,
@@ -164,7 +167,7 @@ fn plan_region(c: &mut Criterion) {
                 ..PlanOptions::default()
             };
             let id = format!("{}/{name}", objective_name(objective));
-            bench_plan(&mut group, &id, &scenario, &options);
+            bench_plan(&mut group, GROUP, &id, &scenario, &options);
         }
     }
     group.finish();
@@ -172,7 +175,8 @@ fn plan_region(c: &mut Criterion) {
 
 fn plan_national(c: &mut Criterion) {
     let scenario = Lazy::new(synthetic(10_000, 2025, DENSITY_NATIONAL, 95_000));
-    let mut group = c.benchmark_group("plan_national");
+    const GROUP: &str = "plan_national";
+    let mut group = c.benchmark_group(GROUP);
     for (name, backend) in backends() {
         let options = PlanOptions {
             backend,
@@ -182,6 +186,7 @@ fn plan_national(c: &mut Criterion) {
         };
         bench_plan(
             &mut group,
+            GROUP,
             &format!("max-standard/{name}"),
             &scenario,
             &options,
@@ -192,7 +197,8 @@ fn plan_national(c: &mut Criterion) {
 
 fn plan_large(c: &mut Criterion) {
     let scenario = Lazy::new(synthetic(2000, 2025, DENSITY_LARGE, 15_000));
-    let mut group = c.benchmark_group("plan_large");
+    const GROUP: &str = "plan_large";
+    let mut group = c.benchmark_group(GROUP);
     for (name, backend) in backends() {
         let options = PlanOptions {
             backend,
@@ -200,7 +206,7 @@ fn plan_large(c: &mut Criterion) {
             gap: Some(0.01),
             ..PlanOptions::default()
         };
-        bench_plan(&mut group, name, &scenario, &options);
+        bench_plan(&mut group, GROUP, name, &scenario, &options);
     }
     group.finish();
 }

@@ -18,11 +18,15 @@ import sys
 import tempfile
 import time
 
+import highspy
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NTM = os.environ.get("NTM", os.path.join(ROOT, "target/release/ntm"))
 INSTANCES = os.environ.get("INSTANCES", "/work/instances")
 LIMIT = float(os.environ.get("LIMIT", "60"))
 MEM_GB = float(os.environ.get("MEM_GB", "6"))
+FEATURE = os.environ.get("NTM_HIGHS_FEATURE", "highs")
+HIGHS = highspy.Highs().version()
 README = os.environ.get("README", os.path.join(ROOT, "README.md"))
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 
@@ -144,8 +148,9 @@ def main():
     where = machine()
     rows = [r for r in ROWS if not wanted or r[0] in wanted.split(",")]
     header = (f"Measured by `scripts/bench-table.sh` on {time.strftime('%Y-%m-%d')}: "
-              f"{where}. Release build with `--features highs`; {LIMIT:.0f} s time limit "
-              "per solve; wall time and peak memory of the whole process (`/usr/bin/time -v`). "
+              f"{where}. Release build with `--features {FEATURE}`, HiGHS {HIGHS}; "
+              f"{LIMIT:.0f} s time limit "
+              f"per solve, {MEM_GB:.0f} GB address-space cap per process; wall time and peak memory of the whole process (`/usr/bin/time -v`). "
               "The plain model is the one-binary-per-project model "
               "(`ntm plan --export-lp FILE --plain`) solved by the same HiGHS (highspy, one "
               "thread), its time including reading the LP file.\n")

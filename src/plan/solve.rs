@@ -419,32 +419,111 @@ fn solve_microlp(
     })
 }
 
+/// Solves with HiGHS and reports what HiGHS proved: its own model status, dual bound and MIP
+/// gap, read from the HiGHS model after the solve (good_lp's solution keeps only the values).
 #[cfg(feature = "highs")]
 fn solve_highs(
     model: &Model,
     settings: Settings,
     hint: Option<&[f64]>,
 ) -> std::result::Result<Solved, Failure> {
+    use highs::HighsModelStatus as Status;
+
     let t = translate(model);
     let unsolved = match model.sense {
         Sense::Maximize => t.problem.maximise(t.objective),
         Sense::Minimize => t.problem.minimise(t.objective),
     };
-    let problem = unsolved
-        .using(good_lp::highs)
-        .set_threads(1)
-        .set_option("random_seed", 0);
-    let solution = configure(problem, model, &t.vars, settings, hint)?
-        .solve()
-        .map_err(failure)?;
-    let optimal = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
-    let values: Vec<f64> = t.vars.iter().map(|v| solution.value(*v)).collect();
+    let mut problem = unsolved.using(good_lp::highs);
+    for c in constraints(model, &t.vars) {
+        problem.add_constraint(c);
+    }
+    // good_lp's problem keeps options and the starting plan to itself until its own solve:
+    // set them on the HiGHS model, whose status and info stay readable after the solve.
+    let mut highs = problem.try_into_inner().map_err(failure)?;
+    highs.make_quiet();
+    set_option(&mut highs, "threads", 1)?;
+    set_option(&mut highs, "random_seed", 0)?;
+    if let Some(limit) = settings.time_limit {
+        set_option(&mut highs, "time_limit", limit)?;
+    }
+    if let Some(gap) = settings.gap {
+        set_option(&mut highs, "mip_rel_gap", gap)?;
+    }
+    if let Some(hint) = hint {
+        let mut start = vec![0.0; model.vars.len()];
+        for (value, given) in start.iter_mut().zip(hint) {
+            *value = *given;
+        }
+        // A starting plan HiGHS rejects is only a lost head start.
+        let _ = highs.try_set_solution(Some(&start), None, None, None);
+    }
+    let solved = highs
+        .try_solve()
+        .map_err(|e| Failure::Other(format!("HiGHS failed: {e:?}")))?;
+    let status = solved.status();
+    let has_plan = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    let proof = match status {
+        Status::Infeasible | Status::UnboundedOrInfeasible => return Err(Failure::Infeasible),
+        Status::Optimal => Proof::WithinGap,
+        Status::ReachedTimeLimit
+        | Status::ReachedIterationLimit
+        | Status::ReachedSolutionLimit
+        | Status::ReachedInterrupt
+        | Status::ReachedMemoryLimit
+        | Status::ObjectiveBound
+        | Status::ObjectiveTarget => Proof::Stopped,
+        other => return Err(Failure::Other(format!("HiGHS stopped: {other:?}"))),
+    };
+    if !has_plan {
+        return Err(Failure::Other(format!(
+            "HiGHS found no plan before it stopped ({status:?})"
+        )));
+    }
+    let solution = solved.get_solution();
+    let values: Vec<f64> = solution.columns().to_vec();
     let objective = model.objective_of(&values);
+    // HiGHS does not see the objective's constant term.
+    let (optimal, bound) = if model.vars.iter().any(|v| v.integer) {
+        let dual_bound = solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite())
+            .map(|b| b + model.obj_constant);
+        let gap = solved.mip_gap();
+        let optimal = proof == Proof::WithinGap && gap.is_finite() && gap <= 0.0;
+        (optimal, if optimal { Some(objective) } else { dual_bound })
+    } else {
+        // A linear model: optimal is optimal.
+        let optimal = proof == Proof::WithinGap;
+        (optimal, optimal.then_some(objective))
+    };
     Ok(Solved {
         values,
         optimal,
-        bound: optimal.then_some(objective),
+        bound,
     })
+}
+
+#[cfg(feature = "highs")]
+fn set_option<V: highs::HighsOptionValue>(
+    highs: &mut highs::Model,
+    name: &str,
+    value: V,
+) -> std::result::Result<(), Failure> {
+    highs
+        .try_set_option(name, value)
+        .map_err(|e| Failure::Other(format!("HiGHS refused option {name}: {e:?}")))
+}
+
+/// How HiGHS ended a solve that has a plan.
+#[cfg(feature = "highs")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// Optimal within the requested MIP gap (zero gap: proven optimal).
+    WithinGap,
+    /// A limit stopped it: the plan is feasible, the dual bound is what it proved.
+    Stopped,
 }
 
 #[cfg(not(feature = "highs"))]
@@ -454,6 +533,107 @@ fn solve_highs(
     _hint: Option<&[f64]>,
 ) -> std::result::Result<Solved, Failure> {
     Err(Failure::Other("this build has no HiGHS backend".into()))
+}
+
+#[cfg(all(test, feature = "highs"))]
+mod highs_tests {
+    use super::*;
+
+    fn settings(time_limit: Option<f64>) -> Settings {
+        Settings {
+            backend: Backend::Highs,
+            time_limit,
+            gap: None,
+            deadline: None,
+        }
+    }
+
+    /// Knapsack worked by hand: values 10, 13, 7, 8, weights 4, 6, 3, 5, capacity 10. The
+    /// best pack is the first two (weight 10, value 23; next best b+c 20, a+d 18); with the
+    /// constant 5 the optimum is 28.
+    #[test]
+    fn highs_proves_a_hand_solved_knapsack_optimal() {
+        let mut model = Model::new(Sense::Maximize);
+        model.obj_constant = 5.0;
+        let items = [(10.0, 4.0), (13.0, 6.0), (7.0, 3.0), (8.0, 5.0)];
+        let mut weight = Vec::new();
+        for (i, (value, w)) in items.iter().enumerate() {
+            let v = model.binary(format!("x{i}"));
+            model.add_obj(v, *value);
+            weight.push((v, *w));
+        }
+        model.row("capacity".into(), weight, f64::NEG_INFINITY, 10.0);
+        let solved = solve_highs(&model, settings(Some(60.0)), None).expect("solved");
+        assert!(solved.optimal);
+        assert_eq!(solved.bound, Some(28.0));
+        assert_eq!(model.objective_of(&solved.values), 28.0);
+        let picked: Vec<f64> = solved.values.iter().map(|v| v.round()).collect();
+        assert_eq!(picked, vec![1.0, 1.0, 0.0, 0.0]);
+    }
+
+    /// A market-split instance (Cornuéjols and Dawande): 6 equality rows over 30 binaries
+    /// with slack. Its LP relaxation has zero slack, and branch and bound needs millions of
+    /// nodes to prove the least slack, so HiGHS stops at the time limit: the plan it reports is
+    /// feasible, no worse than the start, and the bound is HiGHS's own dual bound (with the
+    /// objective's constant 100 added), between the constant and the plan's value.
+    #[test]
+    fn highs_at_the_time_limit_reports_its_plan_and_dual_bound() {
+        let (rows, cols) = (6, 30);
+        let mut model = Model::new(Sense::Minimize);
+        model.obj_constant = 100.0;
+        let x: Vec<Var> = (0..cols).map(|j| model.binary(format!("x{j}"))).collect();
+        let mut seed: u64 = 2023;
+        let mut start = vec![0.0; cols];
+        for i in 0..rows {
+            let mut terms = Vec::new();
+            let mut sum = 0.0;
+            for &xj in &x {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let a = ((seed >> 33) % 100) as f64;
+                sum += a;
+                terms.push((xj, a));
+            }
+            let target = (sum / 2.0).floor();
+            let over = model.var(format!("over{i}"), 0.0, f64::INFINITY, false);
+            let under = model.var(format!("under{i}"), 0.0, f64::INFINITY, false);
+            model.add_obj(over, 1.0);
+            model.add_obj(under, 1.0);
+            terms.push((over, -1.0));
+            terms.push((under, 1.0));
+            model.row(format!("split{i}"), terms, target, target);
+            // Start: nothing chosen, every row short by its whole target.
+            start.push(0.0);
+            start.push(target);
+        }
+        let start_value = model.objective_of(&start);
+        assert!(model.is_feasible(&start, 1e-9));
+        let solved = solve_highs(&model, settings(Some(1.0)), Some(&start)).expect("a plan");
+        let value = model.objective_of(&solved.values);
+        assert!(!solved.optimal);
+        assert!(model.is_feasible(&solved.values, 1e-6));
+        assert!(value <= start_value + 1e-9, "{value} > {start_value}");
+        let bound = solved.bound.expect("HiGHS's dual bound");
+        assert!(
+            (100.0 - 1e-9..=value + 1e-9).contains(&bound),
+            "bound {bound}, plan {value}"
+        );
+        assert!(value > bound + 1e-6, "a gap remains: {bound} < {value}");
+    }
+
+    #[test]
+    fn highs_reports_an_infeasible_model() {
+        let mut model = Model::new(Sense::Maximize);
+        let x = model.binary("x".into());
+        let y = model.binary("y".into());
+        model.add_obj(x, 1.0);
+        model.row("both".into(), vec![(x, 1.0), (y, 1.0)], 3.0, f64::INFINITY);
+        assert!(matches!(
+            solve_highs(&model, settings(Some(10.0)), None),
+            Err(Failure::Infeasible)
+        ));
+    }
 }
 
 #[cfg(test)]
