@@ -70,7 +70,7 @@ def timed(cmd, timeout):
 
 def ntm_solve(folder, objective, solver):
     cmd = [NTM, "plan", folder, "--objective", objective, "--solver", solver,
-           "--time-limit", str(LIMIT), "--json"]
+           "--time-limit", str(LIMIT), "--no-tie-break", "--json"]
     out, wall, mb, note = timed(cmd, timeout=LIMIT * 6 + 120)
     result = {"wall": wall, "mb": mb, "note": note}
     try:
