@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::catalog::{Catalog, TierId};
 use crate::number::{format_count, format_fixed, format_money, format_trimmed, NumberStyle};
 use crate::plan::PlanStatus;
-use crate::scenario::{SourceKind, Target, TargetKind};
+use crate::scenario::{SourceKind, TargetKind};
 
 use super::facts::is_assumption;
 use super::law;
@@ -323,7 +323,6 @@ fn targets(facts: &Facts, issuer: &Issuer, catalog: &Catalog) -> Vec<Block> {
 }
 
 /// What a target counts, in Vietnamese.
-#[allow(unreachable_patterns)] // target kinds added later fall back to their English name
 fn target_label(kind: &TargetKind, catalog: &Catalog) -> String {
     match kind {
         TargetKind::Criterion { criterion } => format!(
@@ -341,19 +340,16 @@ fn target_label(kind: &TargetKind, catalog: &Catalog) -> String {
         TargetKind::Band { band } => band_label(band),
         TargetKind::AverageCriteria => "Bình quân tiêu chí".to_string(),
         TargetKind::MinCriteria { min } => format!("Số xã đạt từ {min} tiêu chí trở lên"),
-        other => Target {
-            year: 0,
-            kind: other.clone(),
-            value: Decimal::ZERO,
-            added: None,
-            source: String::new(),
-        }
-        .name(catalog),
+        TargetKind::LevelCriterion { criterion, .. } => format!(
+            "Tiêu chí số {criterion} về {} thuộc Bộ tiêu chí xã nông thôn mới nâng cao",
+            catalog
+                .advanced_criterion(*criterion)
+                .map_or("", |c| c.name_vi.as_str())
+        ),
     }
 }
 
 /// A target in the documents' phrasing.
-#[allow(unreachable_patterns)] // target kinds added later get the generic phrasing
 fn target_phrase(
     l: &TargetLine,
     communes: usize,
@@ -408,7 +404,10 @@ fn target_phrase(
         TargetKind::MinCriteria { min } => format!(
             "{label}{by}: {v}/{n} xã, không còn xã dưới {min} tiêu chí (năm {baseline_year} có {b}/{n} xã){assumed}."
         ),
-        _ => format!("{label}{by}: {v}{assumed}."),
+        // "trong đó có N xã đạt tiêu chí NTM nâng cao" (KH 1563 §II.7).
+        TargetKind::LevelCriterion { .. } => format!(
+            "{label}{by}: {v}/{n} xã đạt (năm {baseline_year} có {b}/{n} xã){assumed}."
+        ),
     }
 }
 
