@@ -576,7 +576,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let chart = ntm::report::evaluation_svg(&r.evaluation, &s.name);
                 ntm::text::write_atomic(&path, chart.as_bytes())?;
             }
-            show(json, &r, || ntm::report::render_reevaluation(&r, communes))?;
+            show(json, &r, || {
+                ntm::report::render_reevaluation(&r, communes, style)
+            })?;
         }
         Command::Catalog {
             command: CatalogCommand::Diff { from, to, json },

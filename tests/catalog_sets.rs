@@ -95,7 +95,7 @@ fn catalog_diff_prints_the_mapping() {
     assert!(ok, "{out}");
     assert!(out.contains("Hộ nghèo"));
     assert!(out.contains("Nghèo đa chiều"));
-    assert!(out.contains("re-assess (đánh giá lại)"));
+    assert!(out.contains("đánh giá lại (re-assess)"));
     let (ok, out) = ntm(&["catalog", "diff", "qd1980-2016", "qd318-2022", "--json"]);
     assert!(ok);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();

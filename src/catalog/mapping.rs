@@ -123,10 +123,10 @@ impl Change {
     /// Label in both languages.
     pub fn label(self) -> &'static str {
         match self {
-            Change::Carries => "carries over (giữ nguyên)",
-            Change::Reassess => "re-assess (đánh giá lại)",
-            Change::Dropped => "does not carry over (không còn)",
-            Change::New => "new (mới)",
+            Change::Carries => "giữ nguyên (carries over)",
+            Change::Reassess => "đánh giá lại (re-assess)",
+            Change::Dropped => "không còn (does not carry over)",
+            Change::New => "mới (new)",
         }
     }
 }

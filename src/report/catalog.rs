@@ -2,6 +2,7 @@
 
 use super::{render_evaluation, table};
 use crate::catalog::{Basis, CatalogDiff};
+use crate::number::{format_count, NumberStyle};
 use crate::reevaluate::Reevaluation;
 
 fn id(id: Option<u8>) -> String {
@@ -10,26 +11,26 @@ fn id(id: Option<u8>) -> String {
 
 /// Renders a catalog diff: one row per criterion, old → new, with what carries over.
 pub fn render_catalog_diff(d: &CatalogDiff) -> String {
-    let mut out = format!("Criteria sets (bộ tiêu chí): {} → {}\n", d.from, d.to);
+    let mut out = format!("Bộ tiêu chí (criteria sets): {} → {}\n", d.from, d.to);
     match (&d.mapping, &d.source) {
         (Some(title), Some(source)) => {
-            out.push_str(&format!("Mapping (ánh xạ): {title}\nSource (nguồn): {source}\n"))
+            out.push_str(&format!("Ánh xạ (mapping): {title}\nNguồn (source): {source}\n"))
         }
-        _ => out.push_str("No mapping is shipped for this pair: criteria are matched by id and name (assumption).\n"),
+        _ => out.push_str("Chưa có ánh xạ cho cặp này: tiêu chí được ghép theo số và tên, là giả định (no mapping is shipped for this pair: criteria are matched by id and name, an assumption).\n"),
     }
     if let Some(note) = &d.note {
-        out.push_str(&format!("Note (ghi chú): {note}\n"));
+        out.push_str(&format!("Ghi chú (note): {note}\n"));
     }
     out.push('\n');
     out.push_str(&table(
         &[
-            "Old (cũ)",
-            "Tiêu chí cũ",
-            "New (mới)",
-            "Tiêu chí mới",
-            "Status (trạng thái)",
-            "Basis (căn cứ)",
-            "Why (lý do)",
+            "Cũ (old)",
+            "Tiêu chí cũ (old criterion)",
+            "Mới (new)",
+            "Tiêu chí mới (new criterion)",
+            "Trạng thái (status)",
+            "Căn cứ (basis)",
+            "Lý do (why)",
         ],
         d.rows
             .iter()
@@ -41,8 +42,8 @@ pub fn render_catalog_diff(d: &CatalogDiff) -> String {
                     r.to_name_vi.clone().unwrap_or_default(),
                     r.change.label().into(),
                     match r.basis {
-                        Basis::Law => "law".into(),
-                        Basis::Assumption => "assumption".into(),
+                        Basis::Law => "văn bản (law)".into(),
+                        Basis::Assumption => "giả định (assumption)".into(),
                     },
                     r.reason.clone(),
                 ]
@@ -54,12 +55,12 @@ pub fn render_catalog_diff(d: &CatalogDiff) -> String {
 }
 
 /// Renders a re-evaluation: the mapping's assumptions first, then the evaluation.
-pub fn render_reevaluation(r: &Reevaluation, per_commune: bool) -> String {
+pub fn render_reevaluation(r: &Reevaluation, per_commune: bool, style: NumberStyle) -> String {
     let mut out = format!(
-        "Re-evaluated under {} (đánh giá lại theo bộ tiêu chí mới); the scenario is written against {}.\n",
-        r.to, r.from
+        "Đánh giá lại theo bộ tiêu chí {} (re-evaluated under {}); kịch bản viết theo bộ {} (the scenario is written against {}).\n",
+        r.to, r.to, r.from, r.from
     );
-    out.push_str("Assumptions of the mapping (giả định của ánh xạ):\n");
+    out.push_str("Giả định của ánh xạ (assumptions of the mapping):\n");
     for a in r.diff.assumptions() {
         out.push_str(&format!(
             "  - {} → {}: {} — {}\n",
@@ -71,24 +72,27 @@ pub fn render_reevaluation(r: &Reevaluation, per_commune: bool) -> String {
     }
     for reset in &r.reset {
         out.push_str(&format!(
-            "  - c{}: {} commune(s) met it under {}; read as not met under {} until re-assessed\n",
-            reset.from, reset.communes, r.from, r.to
+            "  - c{}: {} xã đạt theo {}, coi là chưa đạt theo {} cho đến khi đánh giá lại ({} commune(s) met it under {}; read as not met under {} until re-assessed)\n",
+            reset.from,
+            format_count(reset.communes as u64, style),
+            r.from,
+            r.to,
+            format_count(reset.communes as u64, style),
+            r.from,
+            r.to
         ));
     }
     if r.advanced_dropped > 0 {
         out.push_str(&format!(
-            "  - {} commune(s) lose their advanced-set statuses: the old set has none to map from\n",
-            r.advanced_dropped
+            "  - {} xã mất trạng thái theo Bộ tiêu chí nâng cao: bộ cũ không có gì để ánh xạ ({} commune(s) lose their advanced-set statuses: the old set has none to map from)\n",
+            format_count(r.advanced_dropped as u64, style),
+            format_count(r.advanced_dropped as u64, style)
         ));
     }
     if let Some(note) = &r.diff.note {
-        out.push_str(&format!("  Note: {note}\n"));
+        out.push_str(&format!("  Ghi chú (note): {note}\n"));
     }
     out.push('\n');
-    out.push_str(&render_evaluation(
-        &r.evaluation,
-        per_commune,
-        crate::number::NumberStyle::Vietnamese,
-    ));
+    out.push_str(&render_evaluation(&r.evaluation, per_commune, style));
     out
 }
