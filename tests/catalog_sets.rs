@@ -135,8 +135,9 @@ fn lang_son_re_evaluated_under_qd318_states_its_assumptions() {
         "qd318-2022",
     ]);
     assert!(ok, "{out}");
-    assert!(out.contains("Assumptions of the mapping (giả định của ánh xạ):"));
-    assert!(out.contains("c12: 181 commune(s) met it under qd1980-2016"));
+    assert!(out.contains("Giả định của ánh xạ (assumptions of the mapping):"));
+    assert!(out.contains("c12: 181 xã đạt theo qd1980-2016"));
+    assert!(out.contains("(181 commune(s) met it under qd1980-2016;"));
     let (ok, out) = ntm(&[
         "evaluate",
         "scenarios/lang-son-2022",
