@@ -1,6 +1,7 @@
 //! The planner (lập kế hoạch phân bổ vốn): a mixed-integer model that funds projects from
 //! capital sources to reach commune-count targets under budget limits. See `docs/model.md`.
 
+mod decompose;
 mod formulation;
 mod funding;
 mod heuristic;
@@ -9,6 +10,7 @@ mod model;
 pub mod plain;
 mod reconcile;
 mod solve;
+mod start;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -30,6 +32,7 @@ use solve::{
     bound_when_unproven, check_backend, solve, tighter_bound, BackgroundBound, Failure, Settings,
     Solved,
 };
+use start::{start_at, start_plan, values_of, Start};
 
 pub use marginal::{marginal, MarginalCost};
 
@@ -272,18 +275,11 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
     // The LP relaxation on a thread of its own from the start, so a search stopped by the time
-    // limit still has a useful proven bound.
-    let relaxation = BackgroundBound::start(&form.model, settings);
-    let none = BTreeMap::new();
-    let mut start = heuristic::initial_plan(
-        scenario,
-        &form,
-        &requirements,
-        false,
-        settings.deadline,
-        &none,
-    );
-    if !meets(scenario, &form, &start) {
+    // limit still has a useful proven bound (a decomposed solve has it already).
+    let decomposing = start::decomposes(scenario, &form);
+    let relaxation = (!decomposing).then(|| BackgroundBound::start(&form.model, settings));
+    let mut start = start_plan(scenario, &form, &requirements, settings, &BTreeMap::new());
+    if !meets(scenario, &form, &start.chosen) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
         let chosen = elastic.selection(&solved.values);
@@ -302,7 +298,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 ..plan
             });
         }
-        start = chosen;
+        start.chosen = chosen;
     }
     let mut solved = match run(scenario, &form, settings, &start)? {
         Run::Solved(solved) => solved,
@@ -326,7 +322,8 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let mut chosen = form.selection(&solved.values);
     let objective = form.model.objective_of(&solved.values);
     if !solved.optimal {
-        solved.bound = tighter_bound(&form.model, solved.bound, relaxation.wait(settings));
+        let background = relaxation.and_then(|r| r.wait(settings));
+        solved.bound = tighter_bound(&form.model, solved.bound, background);
         solved.optimal = solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6);
     }
     let mut stages = Vec::new();
@@ -501,7 +498,9 @@ fn tie_break(
         Some(value) => value,
         None => {
             let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
-            let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+            let Run::Solved(solved) =
+                run(scenario, &form, settings, &start_at(scenario, &form, settings, chosen.clone()))?
+            else {
                 return Err(Error::Internal(
                     "the plan's own objective value cannot be kept in the tie-break".into(),
                 ));
@@ -518,7 +517,7 @@ fn tie_break(
     let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
     // A thousandth of a million VND of room: the funding split of the plan so far must fit.
     form.cap_state_spend(scenario, state_value + 1e-6);
-    let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+    let Run::Solved(solved) = run(scenario, &form, settings, &start_at(scenario, &form, settings, chosen.clone()))? else {
         return Err(Error::Internal(
             "the least state spend cannot be kept in the tie-break".into(),
         ));
@@ -547,16 +546,8 @@ fn solve_elastic(
     requirements: &[Requirement],
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
-    let none = BTreeMap::new();
-    let hint = heuristic::initial_plan(
-        scenario,
-        &elastic,
-        requirements,
-        false,
-        settings.deadline,
-        &none,
-    );
-    match run(scenario, &elastic, settings, &hint)? {
+    let start = start_plan(scenario, &elastic, requirements, settings, &BTreeMap::new());
+    match run(scenario, &elastic, settings, &start)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
             "the elastic model (every target with its shortfall) has no solution".into(),
@@ -564,20 +555,17 @@ fn solve_elastic(
     }
 }
 
-/// Solves a formulation from a starting selection; the start stands in when time runs out
-/// before the solver finds anything.
-fn run(
-    scenario: &Scenario,
-    form: &Formulation,
-    settings: Settings,
-    start: &BTreeMap<usize, u16>,
-) -> Result<Run> {
-    let allow_extra = form.goal == Goal::MinExtra;
-    let start = form.normalize(start);
-    let totals = funding::totals_of(scenario, &form.group_of, &start);
-    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra, false)
-        .map(|money| form.values_for(scenario, &start, &money))
-        .filter(|values| form.model.is_feasible(values, 1e-6));
+/// Solves a formulation from a start; the start stands in when time runs out before the
+/// solver finds anything. A start with the relaxation (a model of many communes) is improved by
+/// decomposition (`decompose`) instead of solving the whole model.
+fn run(scenario: &Scenario, form: &Formulation, settings: Settings, start: &Start) -> Result<Run> {
+    let hint = values_of(scenario, form, &start.chosen);
+    if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
+        let gap = settings.gap.unwrap_or(0.0);
+        let blocks = form.blocks(scenario);
+        let found = decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+        return Ok(Run::Solved(found));
+    }
     match solve(&form.model, settings, hint.as_deref()) {
         Ok(solved) => Ok(Run::Solved(solved)),
         Err(Failure::Infeasible) => Ok(Run::Infeasible),
@@ -924,14 +912,7 @@ fn least_extra(
     seed: &BTreeMap<usize, u16>,
 ) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let start = heuristic::initial_plan(
-        scenario,
-        &extra,
-        requirements,
-        true,
-        settings.deadline,
-        seed,
-    );
+    let start = start_plan(scenario, &extra, requirements, settings, seed);
     match run(scenario, &extra, settings, &start)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
