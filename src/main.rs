@@ -530,8 +530,10 @@ fn spinner(message: &str, json: bool) -> ntm::progress::Progress {
 fn plan_options(time_limit: f64) -> PlanOptions {
     PlanOptions {
         time_limit: Some(time_limit),
-        // What-ifs compare counts: the tie-break stages of `plan` would only cost time.
+        // What-ifs compare counts: the tie-break stages of `plan` and the whole-model search
+        // after the decomposition would only cost time.
         tie_break: false,
+        quick: true,
         ..Default::default()
     }
     .with_deadline()
@@ -851,6 +853,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 export_lp,
                 tie_break: !no_tie_break,
                 deadline: None,
+                quick: false,
             }
             .with_deadline();
             let busy = spinner("Đang lập kế hoạch (planning)", json);

@@ -63,20 +63,18 @@ pub(crate) fn improve(
     start: &[f64],
     gap: f64,
 ) -> Solved {
-    let bound = model.objective_of(relaxed);
-    let bound = if integral_objective(model).is_some() {
-        integral_bound(model, bound)
-    } else {
-        bound
-    };
+    let bound = bound_of(model, relaxed);
     let mut plan = start.to_vec();
     let mut value = model.objective_of(&plan);
+    let mut bound = bound;
+    let all = blocks.count();
     let mut chunk = CHUNK;
     'passes: loop {
         let differ = disagreeing_blocks(model, blocks, &plan, relaxed);
         if differ.is_empty() {
             break;
         }
+        let every_one = differ.len() <= chunk;
         let mut improved = false;
         for free in neighbourhoods(differ, chunk) {
             if within(model.sense, value, bound, gap) || out_of_time(settings) {
@@ -93,6 +91,12 @@ pub(crate) fn improve(
             let Ok(found) = solve(&reduced.model, small, Some(&hint)) else {
                 continue;
             };
+            // Every commune freed: the small model is the whole model, its bound the whole's.
+            if free.len() == all {
+                if let Some(b) = found.bound {
+                    bound = tighter(model.sense, bound, b);
+                }
+            }
             let mut candidate = plan.clone();
             for (i, x) in reduced.free.iter().zip(&found.values) {
                 candidate[*i] = *x;
@@ -105,8 +109,9 @@ pub(crate) fn improve(
             }
         }
         if !improved {
-            // Nothing better in neighbourhoods of this size: try larger ones, up to the limit.
-            if chunk >= MAX_CHUNK {
+            // Nothing better in neighbourhoods of this size: try larger ones, up to the limit
+            // (none larger when this one held every commune the plan and relaxation disagree on).
+            if chunk >= MAX_CHUNK || every_one {
                 break;
             }
             chunk *= 2;
@@ -117,6 +122,40 @@ pub(crate) fn improve(
         values: plan,
         optimal,
         bound: Some(bound),
+    }
+}
+
+/// The relaxation's bound, when the plan `values` is within `gap` of it.
+pub(crate) fn bound_if_reached(
+    model: &Model,
+    relaxed: &[f64],
+    values: &[f64],
+    gap: f64,
+) -> Option<f64> {
+    let bound = bound_of(model, relaxed);
+    within_gap(model, values, bound, gap).then_some(bound)
+}
+
+/// Whether the plan `values` is within `gap` of `bound`.
+pub(crate) fn within_gap(model: &Model, values: &[f64], bound: f64, gap: f64) -> bool {
+    within(model.sense, model.objective_of(values), bound, gap)
+}
+
+/// The relaxation's value as a bound, rounded to the objective's steps when they are integral.
+fn bound_of(model: &Model, relaxed: &[f64]) -> f64 {
+    let bound = model.objective_of(relaxed);
+    if integral_objective(model).is_some() {
+        integral_bound(model, bound)
+    } else {
+        bound
+    }
+}
+
+/// The tighter of two bounds.
+fn tighter(sense: Sense, a: f64, b: f64) -> f64 {
+    match sense {
+        Sense::Maximize => a.min(b),
+        Sense::Minimize => a.max(b),
     }
 }
 

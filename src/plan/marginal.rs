@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::formulation::{planning_years, requirements_of, Measure, Requirement};
+use super::solve::Settings;
 use super::{least_extra, settings_of, Objective, Plan, PlanOptions};
 use crate::catalog::TierId;
 use crate::error::Result;
@@ -36,7 +37,12 @@ pub fn marginal(
     options: &PlanOptions,
     plan: &Plan,
 ) -> Result<Vec<MarginalCost>> {
-    let settings = settings_of(options)?;
+    // Each marginal cost is a re-solve like the what-ifs: the decomposition's plan, with its
+    // proof when it reaches the bound (`PlanOptions::quick`).
+    let settings = Settings {
+        quick: true,
+        ..settings_of(options)?
+    };
     let years = planning_years(scenario)?;
     let last = *years.last().unwrap_or(&0);
     // Keep each target at what the plan reaches (or its value, if lower).

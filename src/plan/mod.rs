@@ -32,7 +32,7 @@ use solve::{
     bound_when_unproven, check_backend, solve, tighter_bound, BackgroundBound, Failure, Settings,
     Solved,
 };
-use start::{start_at, start_plan, values_of, Start};
+use start::{start_at, start_plan, values_of, Method, Start};
 
 pub use marginal::{marginal, MarginalCost};
 
@@ -78,6 +78,9 @@ pub struct PlanOptions {
     /// [`PlanOptions::with_deadline`]); without it, each call of [`plan`] gets `time_limit`.
     #[serde(skip)]
     pub deadline: Option<Instant>,
+    /// A plan within the relaxation's bound is enough: no whole-model search after the
+    /// decomposition (the what-ifs, which compare counts across many plans).
+    pub quick: bool,
 }
 
 impl Default for PlanOptions {
@@ -90,6 +93,7 @@ impl Default for PlanOptions {
             export_lp: None,
             tie_break: true,
             deadline: None,
+            quick: false,
         }
     }
 }
@@ -276,9 +280,11 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     }
     // The LP relaxation on a thread of its own from the start, so a search stopped by the time
     // limit still has a useful proven bound (a decomposed solve has it already).
-    let decomposing = start::decomposes(scenario, &form);
-    let relaxation = (!decomposing).then(|| BackgroundBound::start(&form.model, settings));
     let mut start = start_plan(scenario, &form, &requirements, settings, &BTreeMap::new());
+    let relaxation = start
+        .relaxed
+        .is_none()
+        .then(|| BackgroundBound::start(&form.model, settings));
     if !meets(scenario, &form, &start.chosen) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
@@ -427,6 +433,7 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
         deadline: options
             .deadline
             .or_else(|| options.time_limit.and_then(deadline_after)),
+        quick: options.quick,
     })
 }
 
@@ -498,8 +505,12 @@ fn tie_break(
         Some(value) => value,
         None => {
             let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
-            let Run::Solved(solved) =
-                run(scenario, &form, settings, &start_at(scenario, &form, settings, chosen.clone()))?
+            let Run::Solved(solved) = run(
+                scenario,
+                &form,
+                settings,
+                &start_at(scenario, &form, settings, chosen.clone()),
+            )?
             else {
                 return Err(Error::Internal(
                     "the plan's own objective value cannot be kept in the tie-break".into(),
@@ -517,7 +528,13 @@ fn tie_break(
     let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
     // A thousandth of a million VND of room: the funding split of the plan so far must fit.
     form.cap_state_spend(scenario, state_value + 1e-6);
-    let Run::Solved(solved) = run(scenario, &form, settings, &start_at(scenario, &form, settings, chosen.clone()))? else {
+    let Run::Solved(solved) = run(
+        scenario,
+        &form,
+        settings,
+        &start_at(scenario, &form, settings, chosen.clone()),
+    )?
+    else {
         return Err(Error::Internal(
             "the least state spend cannot be kept in the tie-break".into(),
         ));
@@ -562,9 +579,31 @@ fn run(scenario: &Scenario, form: &Formulation, settings: Settings, start: &Star
     let hint = values_of(scenario, form, &start.chosen);
     if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
         let gap = settings.gap.unwrap_or(0.0);
-        let blocks = form.blocks(scenario);
-        let found = decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
-        return Ok(Run::Solved(found));
+        match start.method {
+            Method::Decompose => {
+                let blocks = form.blocks(scenario);
+                let found =
+                    decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+                return Ok(Run::Solved(found));
+            }
+            Method::SmallModel if settings.quick => {
+                let blocks = form.blocks(scenario);
+                let found =
+                    decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+                return Ok(Run::Solved(found));
+            }
+            Method::SmallModel => {
+                if let Some(bound) = decompose::bound_if_reached(&form.model, relaxed, values, gap)
+                {
+                    return Ok(Run::Solved(Solved {
+                        optimal: decompose::within_gap(&form.model, values, bound, 0.0),
+                        values: values.clone(),
+                        bound: Some(bound),
+                    }));
+                }
+            }
+            Method::Whole => {}
+        }
     }
     match solve(&form.model, settings, hint.as_deref()) {
         Ok(solved) => Ok(Run::Solved(solved)),

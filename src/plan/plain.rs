@@ -359,6 +359,7 @@ mod tests {
             time_limit: Some(60.0),
             gap: None,
             deadline: None,
+            quick: false,
         };
         let solved = solve(&model, settings, None).expect("solved");
         assert!(solved.optimal);

@@ -44,6 +44,8 @@ pub(crate) struct Settings {
     pub gap: Option<f64>,
     /// When the whole command must be done: every solve gets at most the time left.
     pub deadline: Option<Instant>,
+    /// Decomposition only ([`super::PlanOptions::quick`]).
+    pub quick: bool,
 }
 
 impl Settings {
@@ -54,6 +56,7 @@ impl Settings {
             time_limit: None,
             gap: None,
             deadline: None,
+            quick: false,
         }
     }
 
@@ -549,6 +552,7 @@ mod highs_tests {
             time_limit,
             gap: None,
             deadline: None,
+            quick: false,
         }
     }
 

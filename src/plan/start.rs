@@ -14,36 +14,64 @@ use crate::scenario::Scenario;
 /// Communes with variables from which a model is solved by decomposition.
 pub(crate) const DECOMPOSE_FROM: usize = 300;
 
-/// A starting selection, and, for a model solved by decomposition, its relaxation's values.
+/// Models with more variables than this start from the greedy plan alone: microlp does not
+/// solve their relaxation in useful time (the national instance has about 120.000).
+const RELAXATION_MAX_VARS: usize = 60_000;
+
+/// How a model is solved after its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// The whole model by the backend's branch and bound, from the start.
+    Whole,
+    /// A small model: the whole model from the start unless the start already reaches the
+    /// relaxation's bound; neighbourhoods only with `quick` (the what-ifs).
+    SmallModel,
+    /// Neighbourhoods of commune blocks (`decompose`), from the start.
+    Decompose,
+}
+
+/// A starting selection, with its relaxation's values when the method uses them.
 pub(crate) struct Start {
     /// Project → year.
     pub chosen: BTreeMap<usize, u16>,
-    /// The LP relaxation's values (`None`: the model is solved whole).
+    /// The LP relaxation's values (`None` for [`Method::Whole`]).
     pub relaxed: Option<Vec<f64>>,
+    pub method: Method,
 }
 
-impl Start {
-    /// A start for the whole model (no decomposition), e.g. the plan of the stage before.
-    pub fn whole(chosen: BTreeMap<usize, u16>) -> Start {
-        Start {
-            chosen,
-            relaxed: None,
-        }
-    }
-}
-
-/// Whether a model is solved by decomposition: at least [`DECOMPOSE_FROM`] communes with
-/// variables. `NTM_DECOMPOSE=0` or `1` forces the choice (for comparisons and tests).
-pub(crate) fn decomposes(scenario: &Scenario, form: &Formulation) -> bool {
+/// How a model is solved: by decomposition from [`DECOMPOSE_FROM`] communes with variables,
+/// the whole model from a start grown from the relaxation below (neighbourhoods with `quick`), and the whole model from the
+/// greedy plan above [`RELAXATION_MAX_VARS`] variables. `NTM_DECOMPOSE=1` forces the
+/// decomposition, `NTM_DECOMPOSE=0` the whole model from the greedy plan (the planner before
+/// the decomposition; for comparisons and tests).
+pub(crate) fn method_of(scenario: &Scenario, form: &Formulation) -> Method {
     match std::env::var("NTM_DECOMPOSE").as_deref() {
-        Ok("0") => false,
-        Ok("1") => true,
-        _ => form.blocks(scenario).count() >= DECOMPOSE_FROM,
+        Ok("0") => Method::Whole,
+        Ok("1") => Method::Decompose,
+        _ if form.model.vars.len() > RELAXATION_MAX_VARS => Method::Whole,
+        _ if form.blocks(scenario).count() >= DECOMPOSE_FROM => Method::Decompose,
+        _ => Method::SmallModel,
     }
 }
 
-/// The starting plan grown from `seed`: for a model solved by decomposition, from `seed` and
-/// the projects its relaxation funds whole (when that start meets every requirement, else from
+/// The relaxation a method needs, in at most [`RELAXATION_SHARE`] of the time left; a method
+/// whose relaxation is not solved in time becomes [`Method::Whole`].
+fn relaxation_for(
+    form: &Formulation,
+    method: Method,
+    settings: Settings,
+) -> (Method, Option<Vec<f64>>) {
+    if method == Method::Whole {
+        return (Method::Whole, None);
+    }
+    match relaxation(&form.model, share_of_time_left(settings)) {
+        Some(relaxed) => (method, Some(relaxed)),
+        None => (Method::Whole, None),
+    }
+}
+
+/// The starting plan grown from `seed`: when the method solves the relaxation, from `seed` and
+/// the projects the relaxation funds whole (when that start meets every requirement, else from
 /// `seed` alone); otherwise the greedy plan from `seed`.
 pub(crate) fn start_plan(
     scenario: &Scenario,
@@ -63,11 +91,13 @@ pub(crate) fn start_plan(
             seed,
         )
     };
-    let relaxed = decomposes(scenario, form)
-        .then(|| relaxation(&form.model, share_of_time_left(settings)))
-        .flatten();
+    let (method, relaxed) = relaxation_for(form, method_of(scenario, form), settings);
     let Some(relaxed) = relaxed else {
-        return Start::whole(greedy(seed));
+        return Start {
+            chosen: greedy(seed),
+            relaxed: None,
+            method,
+        };
     };
     let mut grown_seed = form.selection(&whole(&relaxed));
     grown_seed.extend(seed.iter().map(|(p, t)| (*p, *t)));
@@ -80,21 +110,24 @@ pub(crate) fn start_plan(
     Start {
         chosen,
         relaxed: Some(relaxed),
+        method,
     }
 }
 
-/// A start at `chosen` as it is (the plan of the stage before), with the relaxation when the
-/// model is solved by decomposition.
+/// A start at `chosen` as it is (the plan of the stage before), with the relaxation its method
+/// needs.
 pub(crate) fn start_at(
     scenario: &Scenario,
     form: &Formulation,
     settings: Settings,
     chosen: BTreeMap<usize, u16>,
 ) -> Start {
-    let relaxed = decomposes(scenario, form)
-        .then(|| relaxation(&form.model, share_of_time_left(settings)))
-        .flatten();
-    Start { chosen, relaxed }
+    let (method, relaxed) = relaxation_for(form, method_of(scenario, form), settings);
+    Start {
+        chosen,
+        relaxed,
+        method,
+    }
 }
 
 /// Share of the time left before the deadline the relaxation may take: when it takes longer
