@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::number::{format_count, NumberStyle};
+
 /// Communes whose number of criteria met lies in `[min, max]` (a band, nhóm xã).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowGroup {
@@ -168,6 +170,98 @@ impl Obstruction {
                 format!(
                     "the {top} most-met criteria ({}) need {demand} commune-criterion pairs, but the communes hold at most Σ min(criteria met, {top}) = {capacity} (Gale–Ryser)",
                     names.join(", ")
+                )
+            }
+        }
+    }
+
+    /// [`Obstruction::explain`] in Vietnamese, numbers in `style`.
+    pub fn explain_vi(&self, style: NumberStyle) -> String {
+        let n = |v: u64| format_count(v, style);
+        match self {
+            Obstruction::CountAboveCommunes {
+                criterion,
+                count,
+                communes,
+            } => format!(
+                "c{criterion}: {} xã > tổng số {} xã",
+                n(u64::from(*count)),
+                n(*communes)
+            ),
+            Obstruction::CountBelowFullRows {
+                criterion,
+                count,
+                full,
+            } => format!(
+                "c{criterion}: {} xã < {} xã đạt mọi tiêu chí",
+                n(u64::from(*count)),
+                n(*full)
+            ),
+            Obstruction::TotalOutsideBands { total, min, max } => format!(
+                "tổng số xã đạt các tiêu chí được công bố là {}, ngoài khoảng {}..={} mà các nhóm cho phép",
+                n(*total),
+                n(*min),
+                n(*max)
+            ),
+            Obstruction::GaleRyser {
+                top,
+                criteria,
+                demand,
+                capacity,
+            } => {
+                let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                if *top == 1 {
+                    return format!(
+                        "{} cần {} xã, nhưng các xã chỉ cho được nhiều nhất Σ min(số tiêu chí đạt, 1) = {} (Gale–Ryser)",
+                        names.join(""),
+                        n(*demand),
+                        n(*capacity)
+                    );
+                }
+                format!(
+                    "{top} tiêu chí có nhiều xã đạt nhất ({}) cần {} cặp xã–tiêu chí, nhưng các xã chỉ chứa được nhiều nhất Σ min(số tiêu chí đạt, {top}) = {} (Gale–Ryser)",
+                    names.join(", "),
+                    n(*demand),
+                    n(*capacity)
+                )
+            }
+        }
+    }
+
+    /// [`Obstruction::fix`] in Vietnamese, numbers in `style`.
+    pub fn fix_vi(&self, style: NumberStyle) -> String {
+        let n = |v: u64| format_count(v, style);
+        match self {
+            Obstruction::CountAboveCommunes {
+                criterion,
+                communes,
+                ..
+            } => format!("c{criterion} nhiều nhất là {}", n(*communes)),
+            Obstruction::CountBelowFullRows {
+                criterion, full, ..
+            } => format!(
+                "c{criterion} ít nhất là {}, hoặc ít xã đạt mọi tiêu chí hơn",
+                n(*full)
+            ),
+            Obstruction::TotalOutsideBands { total, min, .. } if total < min => format!(
+                "tăng số xã đạt các tiêu chí thêm {} tổng cộng, hoặc chuyển xã xuống nhóm thấp hơn",
+                n(min - total)
+            ),
+            Obstruction::TotalOutsideBands { total, max, .. } => format!(
+                "giảm số xã đạt các tiêu chí đi {} tổng cộng, hoặc chuyển xã lên nhóm cao hơn",
+                n(total - max)
+            ),
+            Obstruction::GaleRyser {
+                criteria,
+                demand,
+                capacity,
+                ..
+            } => {
+                let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                format!(
+                    "giảm {} đi {} tổng cộng, hoặc chuyển xã lên nhóm cao hơn",
+                    names.join(" + "),
+                    n(demand - capacity)
                 )
             }
         }

@@ -28,6 +28,17 @@ struct Baseline {
     average: Option<Decimal>,
 }
 
+impl Baseline {
+    /// Where the numbers come from, in Vietnamese.
+    fn label_vi(&self) -> String {
+        if self.published {
+            format!("hiện trạng công bố năm {}", self.year)
+        } else {
+            format!("tệp danh sách xã năm {}", self.year)
+        }
+    }
+}
+
 fn baseline(scenario: &Scenario) -> Option<Baseline> {
     let p = &scenario.published;
     let criteria: BTreeMap<u8, u32> = p
@@ -233,9 +244,17 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
                         outer.value.normalize(),
                         outer.name(&scenario.catalog)
                     ),
+                    message_vi: format!(
+                        "{year}: {} xã đạt {} ở mức nâng cao, nhưng chỉ {} xã đạt {}",
+                        r.num(t.value),
+                        t.name(&scenario.catalog),
+                        r.num(outer.value),
+                        outer.name(&scenario.catalog)
+                    ),
                     figures: vec![figure(scenario, t), figure(scenario, outer)],
                     arithmetic: vec![line.replace('≤', ">")],
                     fix: Some("the advanced-level count is part of the standard-level count (\"trong đó\"): lower it or raise the standard target".into()),
+                    fix_vi: Some("số xã mức nâng cao nằm trong số xã mức đạt chuẩn (\"trong đó\"): giảm số này hoặc tăng chỉ tiêu đạt chuẩn".into()),
                 });
             }
         }
@@ -243,9 +262,15 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
     if !lines.is_empty() {
         r.pass(
             "target-level",
-            format!(
-                "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
-                lines.len()
+            (
+                format!(
+                    "{year}: {} chỉ tiêu mức nâng cao nằm trong chỉ tiêu mức đạt chuẩn tương ứng",
+                    lines.len()
+                ),
+                format!(
+                    "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
+                    lines.len()
+                ),
             ),
             figures,
             lines,
@@ -276,9 +301,14 @@ fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
             "{} more target(s) of the document are kept as written (chỉ tiêu khác); no commune count of the catalog measures them, so nothing plans with them",
             figures.len()
         ),
+        message_vi: format!(
+            "{} chỉ tiêu khác của văn bản được giữ nguyên như văn bản ghi; không số xã nào của bộ tiêu chí đo được chúng, nên không kế hoạch nào dùng chúng",
+            figures.len()
+        ),
         figures,
         arithmetic: Vec::new(),
         fix: None,
+        fix_vi: None,
     });
 }
 
@@ -338,10 +368,18 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
         if reading == t.value {
             r.pass(
                 "target-added",
-                format!(
-                    "{} {}: the document's increase of {added} over the baseline gives the target",
-                    t.year,
-                    t.name(&scenario.catalog)
+                (
+                    format!(
+                        "{} {}: văn bản tăng thêm {} so với hiện trạng, cho đúng chỉ tiêu",
+                        t.year,
+                        t.name(&scenario.catalog),
+                        r.count(added)
+                    ),
+                    format!(
+                        "{} {}: the document's increase of {added} over the baseline gives the target",
+                        t.year,
+                        t.name(&scenario.catalog)
+                    ),
                 ),
                 vec![figure(scenario, t)],
                 arithmetic,
@@ -357,9 +395,22 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
                     reading.normalize(),
                     t.value.normalize()
                 ),
+                message_vi: format!(
+                    "{} {}: văn bản thêm {} vào hiện trạng {}, được {}, nhưng chỉ tiêu là {}",
+                    t.year,
+                    t.name(&scenario.catalog),
+                    r.count(added),
+                    r.count(baseline),
+                    r.num(reading),
+                    r.num(t.value)
+                ),
                 figures: vec![figure(scenario, t)],
                 arithmetic,
                 fix: Some(format!("set communes = {} (baseline + added)", reading.normalize())),
+                fix_vi: Some(format!(
+                    "đặt communes = {} (hiện trạng + phần thêm)",
+                    reading.normalize()
+                )),
             });
         }
     }
@@ -399,6 +450,12 @@ fn above_baseline(
                     base.label,
                     r.num(baseline)
                 ),
+                message_vi: format!(
+                    "chỉ tiêu {year} về {name} ({}) thấp hơn {} ({})",
+                    r.num(t.value),
+                    base.label_vi(),
+                    r.num(baseline)
+                ),
                 figures: vec![
                     figure(scenario, t),
                     baseline_figure(scenario, base, t, baseline),
@@ -414,15 +471,25 @@ fn above_baseline(
                     "a target keeps at least the baseline: {} or more, unless a loss is planned",
                     r.num(baseline)
                 )),
+                fix_vi: Some(format!(
+                    "chỉ tiêu ít nhất giữ bằng hiện trạng: từ {} trở lên, trừ khi dự kiến giảm",
+                    r.num(baseline)
+                )),
             });
         }
     }
     if compared > 0 && !below {
         r.pass(
             "target-baseline",
-            format!(
-                "the {compared} targets for {year} that have a baseline are at or above the {}",
-                base.label
+            (
+                format!(
+                    "{compared} chỉ tiêu năm {year} có hiện trạng đều bằng hoặc cao hơn {}",
+                    base.label_vi()
+                ),
+                format!(
+                    "the {compared} targets for {year} that have a baseline are at or above the {}",
+                    base.label
+                ),
             ),
             Vec::new(),
             Vec::new(),
@@ -448,19 +515,29 @@ fn within_communes(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, 
                     t.name(&scenario.catalog),
                     r.num(t.value)
                 ),
+                message_vi: format!(
+                    "chỉ tiêu {year} về {} là {} xã, nhưng chỉ có {} xã",
+                    t.name(&scenario.catalog),
+                    r.num(t.value),
+                    r.count(n)
+                ),
                 figures: vec![
                     figure(scenario, t),
                     count_figure(scenario, "published.communes", "communes", n),
                 ],
                 arithmetic: vec![format!("{} > {n}", r.num(t.value))],
                 fix: Some(format!("at most {n}")),
+                fix_vi: Some(format!("nhiều nhất {}", r.count(n))),
             });
         }
     }
     if counted > 0 && !above {
         r.pass(
             "target-communes",
-            format!("no target for {year} exceeds the {n} communes"),
+            (
+                format!("không chỉ tiêu nào năm {year} vượt {} xã", r.count(n)),
+                format!("no target for {year} exceeds the {n} communes"),
+            ),
             Vec::new(),
             Vec::new(),
         );
@@ -525,9 +602,15 @@ fn average_reachable(
         if sum >= needed {
             r.pass(
                 "target-average",
-                format!(
-                    "the per-criterion targets for {year} give the average target {}",
-                    r.published(average.value)
+                (
+                    format!(
+                        "chỉ tiêu từng tiêu chí năm {year} cho đúng chỉ tiêu bình quân {}",
+                        r.published(average.value)
+                    ),
+                    format!(
+                        "the per-criterion targets for {year} give the average target {}",
+                        r.published(average.value)
+                    ),
                 ),
                 figures,
                 arithmetic,
@@ -541,8 +624,21 @@ fn average_reachable(
                     r.num(round_half_up(given, average.value.scale() + 2)),
                     r.published(average.value)
                 ),
+                message_vi: format!(
+                    "chỉ tiêu từng tiêu chí năm {year} cho bình quân {}, thấp hơn chỉ tiêu bình quân {}",
+                    r.num(round_half_up(given, average.value.scale() + 2)),
+                    r.published(average.value)
+                ),
                 figures,
                 arithmetic,
+                fix_vi: Some(format!(
+                    "tăng chỉ tiêu từng tiêu chí thêm {} tổng cộng, hoặc hạ chỉ tiêu bình quân xuống {}",
+                    r.count(needed - sum),
+                    r.num(given.round_dp_with_strategy(
+                        average.value.scale(),
+                        rust_decimal::RoundingStrategy::ToZero
+                    ))
+                )),
                 fix: Some(format!(
                     "raise the per-criterion targets by {} in all, or lower the average target to {}",
                     needed - sum,
@@ -571,11 +667,19 @@ fn average_reachable(
                 "the average target {} for {year} needs more criteria than all communes meeting {names} can add",
                 r.published(average.value)
             ),
+            message_vi: format!(
+                "chỉ tiêu bình quân {} năm {year} cần nhiều tiêu chí hơn mức mọi xã đạt {names} có thể thêm",
+                r.published(average.value)
+            ),
             figures,
             arithmetic,
             fix: Some(format!(
                 "raise the per-criterion targets by {} in all, or lower the average target",
                 short - most
+            )),
+            fix_vi: Some(format!(
+                "tăng chỉ tiêu từng tiêu chí thêm {} tổng cộng, hoặc hạ chỉ tiêu bình quân",
+                r.count(short - most)
             )),
         });
         return;
@@ -603,9 +707,18 @@ fn average_reachable(
             "the average target {} for {year} needs {names} ≥ {short}, which has no target",
             r.published(average.value)
         ),
+        message_vi: format!(
+            "chỉ tiêu bình quân {} năm {year} cần {names} ≥ {}, mà {names} chưa có chỉ tiêu",
+            r.published(average.value),
+            r.count(short)
+        ),
         figures,
         arithmetic,
         fix: Some(format!("add a target of at least {short} for {names}")),
+        fix_vi: Some(format!(
+            "thêm chỉ tiêu ít nhất {} cho {names}",
+            r.count(short)
+        )),
     });
 }
 
@@ -690,7 +803,10 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
     if problems.is_empty() {
         r.pass(
             "target-bands",
-            format!("the band targets for {year} fit the {n} communes"),
+            (
+                format!("chỉ tiêu theo nhóm năm {year} khớp với {} xã", r.count(n)),
+                format!("the band targets for {year} fit the {n} communes"),
+            ),
             figures,
             arithmetic,
         );
@@ -699,10 +815,15 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
             check: "target-bands",
             severity: Severity::Error,
             message: format!("band targets for {year}: {}", problems.join("; ")),
+            message_vi: format!("chỉ tiêu theo nhóm năm {year}: {}", problems.join("; ")),
             figures,
             arithmetic,
             fix: Some(format!(
                 "band targets add up to {n} (all bands) or less, and band {top} equals the standard target"
+            )),
+            fix_vi: Some(format!(
+                "chỉ tiêu các nhóm cộng lại bằng {} (đủ các nhóm) hoặc ít hơn, và nhóm {top} bằng chỉ tiêu đạt chuẩn",
+                r.count(n)
             )),
         });
     }
@@ -744,7 +865,10 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
     if broken.is_empty() {
         r.pass(
             "target-tiers",
-            format!("the tier targets for {year} nest: model ≤ advanced ≤ standard"),
+            (
+                format!("chỉ tiêu các mức năm {year} lồng nhau: kiểu mẫu ≤ nâng cao ≤ đạt chuẩn"),
+                format!("the tier targets for {year} nest: model ≤ advanced ≤ standard"),
+            ),
             figures,
             arithmetic,
         );
@@ -753,10 +877,17 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
             check: "target-tiers",
             severity: Severity::Error,
             message: format!("tier targets for {year} do not nest: {}", broken.join("; ")),
+            message_vi: format!(
+                "chỉ tiêu các mức năm {year} không lồng nhau: {}",
+                broken.join("; ")
+            ),
             figures,
             arithmetic,
             fix: Some(
                 "every model commune is advanced and every advanced commune is at standard".into(),
+            ),
+            fix_vi: Some(
+                "mọi xã kiểu mẫu đều là xã nâng cao, mọi xã nâng cao đều đạt chuẩn".into(),
             ),
         });
     }
@@ -772,10 +903,10 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
         return;
     };
     let mut bands = band_targets(scenario, targets);
-    let mut from = "band targets";
+    let (mut from, mut from_vi) = ("band targets", "chỉ tiêu theo nhóm");
     if bands.is_empty() && scenario.published.year == Some(year) {
         bands = scenario.published.bands.clone();
-        from = "published bands";
+        (from, from_vi) = ("published bands", "số xã các nhóm công bố");
     }
     let below: Vec<(String, u32)> = scenario
         .catalog
@@ -800,7 +931,10 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
     if crowded.is_empty() {
         r.pass(
             "target-min-criteria",
-            format!("no commune is under {min} criteria in the {from} for {year}"),
+            (
+                format!("theo {from_vi} năm {year}, không xã nào dưới {min} tiêu chí"),
+                format!("no commune is under {min} criteria in the {from} for {year}"),
+            ),
             figures,
             arithmetic,
         );
@@ -812,10 +946,17 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
             message: format!(
                 "the {from} for {year} put {n} commune(s) under {min} criteria, but the target is that none is"
             ),
+            message_vi: format!(
+                "theo {from_vi} năm {year}, {} xã dưới {min} tiêu chí, nhưng chỉ tiêu là không xã nào",
+                r.count(n)
+            ),
             figures,
             arithmetic,
             fix: Some(format!(
                 "move those communes to bands of {min} or more criteria, or lower the floor"
+            )),
+            fix_vi: Some(format!(
+                "chuyển các xã đó lên nhóm từ {min} tiêu chí trở lên, hoặc hạ mức sàn"
             )),
         });
     }
@@ -855,7 +996,12 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
     match &verdict.obstruction {
         None => r.pass(
             "target-feasibility",
-            format!("the band and per-criterion targets for {year} can hold together"),
+            (
+                format!(
+                    "chỉ tiêu theo nhóm và theo từng tiêu chí năm {year} có thể cùng đạt"
+                ),
+                format!("the band and per-criterion targets for {year} can hold together"),
+            ),
             figures,
             verdict.steps,
         ),
@@ -866,9 +1012,14 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
                 "no commune × criterion matrix meets the band and per-criterion targets for {year}: {}",
                 obstruction.explain()
             ),
+            message_vi: format!(
+                "không bảng xã × tiêu chí nào đạt cả chỉ tiêu theo nhóm lẫn theo từng tiêu chí năm {year}: {}",
+                obstruction.explain_vi(r.style)
+            ),
             figures,
             arithmetic: verdict.steps.clone(),
             fix: Some(obstruction.fix()),
+            fix_vi: Some(obstruction.fix_vi(r.style)),
         }),
     }
 }
