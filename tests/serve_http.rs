@@ -379,6 +379,15 @@ async fn job_pages_and_audit_render() {
         .replace('>', "&gt;")
         .replace('/', "&#x2f;");
     assert!(audit.text().contains(&line), "{line}");
+    // Vietnamese by default: the finding's Vietnamese sentence.
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('/', "&#x2f;")
+    };
+    let sentence = escape(&first.message_vi);
+    assert!(audit.text().contains(&sentence), "{sentence}");
     assert!(app.get("/s/nope-1/status").await.status == StatusCode::BAD_REQUEST);
     let missing = app.get("/s/..%2F..%2Fetc/status").await;
     missing.assert_error_page(StatusCode::BAD_REQUEST, "no open scenario");
