@@ -247,9 +247,9 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
                     message_vi: format!(
                         "{year}: {} xã đạt {} ở mức nâng cao, nhưng chỉ {} xã đạt {}",
                         r.num(t.value),
-                        t.name(&scenario.catalog),
+                        t.name_vi(&scenario.catalog),
                         r.num(outer.value),
-                        outer.name(&scenario.catalog)
+                        outer.name_vi(&scenario.catalog)
                     ),
                     figures: vec![figure(scenario, t), figure(scenario, outer)],
                     arithmetic: vec![line.replace('≤', ">")],
@@ -372,7 +372,7 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
                     format!(
                         "{} {}: văn bản tăng thêm {} so với hiện trạng, cho đúng chỉ tiêu",
                         t.year,
-                        t.name(&scenario.catalog),
+                        t.name_vi(&scenario.catalog),
                         r.count(added)
                     ),
                     format!(
@@ -398,7 +398,7 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
                 message_vi: format!(
                     "{} {}: văn bản thêm {} vào hiện trạng {}, được {}, nhưng chỉ tiêu là {}",
                     t.year,
-                    t.name(&scenario.catalog),
+                    t.name_vi(&scenario.catalog),
                     r.count(added),
                     r.count(baseline),
                     r.num(reading),
@@ -451,7 +451,8 @@ fn above_baseline(
                     r.num(baseline)
                 ),
                 message_vi: format!(
-                    "chỉ tiêu {year} về {name} ({}) thấp hơn {} ({})",
+                    "chỉ tiêu {year} về {} ({}) thấp hơn {} ({})",
+                    t.name_vi(&scenario.catalog),
                     r.num(t.value),
                     base.label_vi(),
                     r.num(baseline)
@@ -517,7 +518,7 @@ fn within_communes(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, 
                 ),
                 message_vi: format!(
                     "chỉ tiêu {year} về {} là {} xã, nhưng chỉ có {} xã",
-                    t.name(&scenario.catalog),
+                    t.name_vi(&scenario.catalog),
                     r.num(t.value),
                     r.count(n)
                 ),
