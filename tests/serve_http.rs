@@ -5,7 +5,7 @@
 //! The router is called in memory; expected values come from the library called directly.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -53,9 +53,9 @@ impl Reply {
     }
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+
+use common::repo;
 
 fn app() -> App {
     let workspace = tempfile::tempdir().unwrap();
