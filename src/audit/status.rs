@@ -129,7 +129,11 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
                 "communes at standard",
                 standard,
             ));
-            let arithmetic = vec![format!("band {top}: {at_top}; at standard: {standard}")];
+            let arithmetic = vec![format!(
+                "band {top}: {}; at standard: {}",
+                r.count(at_top),
+                r.count(standard)
+            )];
             if at_top == standard {
                 r.pass(
                     "communes-standard",
@@ -182,7 +186,7 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
     let all_bands = unpublished.is_empty();
     let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
-        .map(|(band, n)| format!("{n} ({band})"))
+        .map(|(band, n)| format!("{} ({band})", r.count(*n)))
         .collect();
     let mut figures = band_figures(scenario);
     if !p
@@ -199,7 +203,12 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
         }
     }
     figures.push(count_figure(scenario, "published.communes", "communes", n));
-    let arithmetic = vec![format!("{} = {sum}; communes: {n}", terms.join(" + "))];
+    let arithmetic = vec![format!(
+        "{} = {}; communes: {}",
+        terms.join(" + "),
+        r.count(sum),
+        r.count(n)
+    )];
     let (ok, message_vi, message) = if sum > n {
         (
             false,
@@ -280,22 +289,31 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
         .collect();
     let values: Vec<String> = present
         .iter()
-        .map(|(_, label, v)| format!("{} {}", label, v.unwrap_or_default()))
+        .map(|(_, label, v)| format!("{} {}", label, r.count(v.unwrap_or_default())))
         .collect();
     let arithmetic = vec![values.join(" ≤ ")];
-    let broken: Vec<String> = present
+    let label_vi = |name: &str| match name {
+        "published.model" => "xã kiểu mẫu",
+        "published.advanced" => "xã nâng cao",
+        "published.standard" => "xã đạt chuẩn",
+        _ => "số xã",
+    };
+    let pairs: Vec<_> = present
         .windows(2)
         .filter(|w| w[0].2 > w[1].2)
         .map(|w| {
-            format!(
-                "{} ({}) > {} ({})",
-                w[0].1,
-                w[0].2.unwrap_or_default(),
-                w[1].1,
-                w[1].2.unwrap_or_default()
+            let (a, b) = (
+                r.count(w[0].2.unwrap_or_default()),
+                r.count(w[1].2.unwrap_or_default()),
+            );
+            (
+                format!("{} ({a}) > {} ({b})", label_vi(w[0].0), label_vi(w[1].0)),
+                format!("{} ({a}) > {} ({b})", w[0].1, w[1].1),
             )
         })
         .collect();
+    let broken: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
+    let broken_vi: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
     if broken.is_empty() {
         r.pass(
             "communes-tiers",
@@ -311,7 +329,7 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
             check: "communes-tiers",
             severity: Severity::Error,
             message: format!("tiers do not nest: {}", broken.join("; ")),
-            message_vi: format!("các mức không lồng nhau: {}", broken.join("; ")),
+            message_vi: format!("các mức không lồng nhau: {}", broken_vi.join("; ")),
             figures,
             arithmetic,
             fix: Some(
@@ -350,7 +368,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                     r.count(n)
                 ),
                 figures,
-                arithmetic: vec![format!("{count} > {n}")],
+                arithmetic: vec![format!("{} > {}", r.count(count), r.count(n))],
                 fix: Some(format!("c{id} is at most {n}")),
                 fix_vi: Some(format!("c{id} nhiều nhất là {}", r.count(n))),
             });
@@ -374,7 +392,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                     r.count(standard)
                 ),
                 figures,
-                arithmetic: vec![format!("{count} < {standard}")],
+                arithmetic: vec![format!("{} < {}", r.count(count), r.count(standard))],
                 fix: Some(format!("c{id} is at least {standard}")),
                 fix_vi: Some(format!("c{id} ít nhất là {}", r.count(standard))),
             });
@@ -435,15 +453,21 @@ fn average_matches_counts(
         ),
     ];
     let implied = format!(
-        "average {} ± {} × {n} communes → total criteria met {low}..={high}",
+        "average {} ± {} × {} communes → total criteria met {}..={}",
         r.published(average),
-        r.num(slack)
+        r.num(slack),
+        r.count(n),
+        r.count(low),
+        r.count(high)
     );
     if missing.is_empty() {
         let exact = Decimal::from(sum) / Decimal::from(n);
         let arithmetic = vec![
             format!(
-                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {} at {} decimal(s)",
+                "Σ per-criterion counts = {}; {} ÷ {} = {} → {} at {} decimal(s)",
+                r.count(sum),
+                r.count(sum),
+                r.count(n),
                 r.num(round_half_up(exact, average.scale() + 2)),
                 format_fixed(exact, average.scale(), r.style),
                 average.scale()
@@ -521,12 +545,19 @@ fn average_matches_counts(
     let mut arithmetic = vec![
         implied,
         format!(
-            "published counts without {names} total {sum}; each unpublished count lies in {floor}..={n}"
+            "published counts without {names} total {}; each unpublished count lies in {}..={}",
+            r.count(sum),
+            r.count(floor),
+            r.count(n)
         ),
     ];
     match need_high.filter(|h| need_low <= *h) {
         Some(need_high) => {
-            arithmetic.push(format!("so {names} = {need_low}..={need_high}"));
+            arithmetic.push(format!(
+                "so {names} = {}..={}",
+                r.count(need_low),
+                r.count(need_high)
+            ));
             let assumed: Option<Vec<u32>> = missing
                 .iter()
                 .map(|id| {
@@ -546,8 +577,9 @@ fn average_matches_counts(
                         .map(|(id, v)| format!("c{id} = {v}"))
                         .collect();
                     arithmetic.push(format!(
-                        "the scenario assumes {} (total {total})",
-                        shown.join(", ")
+                        "the scenario assumes {} (total {})",
+                        shown.join(", "),
+                        r.count(total)
                     ));
                     if (need_low..=need_high).contains(&total) {
                         r.pass(
@@ -613,10 +645,10 @@ fn average_matches_counts(
         None => {
             arithmetic.push(format!(
                 "{names} would need to total {}..={} but can total only {}..={}",
-                low.saturating_sub(sum),
-                high.saturating_sub(sum),
-                floor * k,
-                n * k
+                r.count(low.saturating_sub(sum)),
+                r.count(high.saturating_sub(sum)),
+                r.count(floor * k),
+                r.count(n * k)
             ));
             r.find(Finding {
                 check: "average-criteria",
@@ -660,17 +692,25 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
     let terms: Vec<String> = groups
         .iter()
         .filter(|g| g.communes > 0)
-        .map(|g| format!("{} × [{}, {}]", g.communes, g.min, g.max))
+        .map(|g| format!("{} × [{}, {}]", r.count(g.communes), g.min, g.max))
         .collect();
     let mut figures = vec![average_figure(scenario, average)];
     figures.extend(band_figures(scenario));
     let arithmetic = vec![
         format!(
-            "average {} ± {} × {n} → total {low}..={high}",
+            "average {} ± {} × {} → total {}..={}",
             r.published(average),
-            r.num(slack)
+            r.num(slack),
+            r.count(n),
+            r.count(low),
+            r.count(high)
         ),
-        format!("bands: {} → total {min}..={max}", terms.join(" + ")),
+        format!(
+            "bands: {} → total {}..={}",
+            terms.join(" + "),
+            r.count(min),
+            r.count(max)
+        ),
     ];
     if low <= max && min <= high {
         r.pass(
@@ -722,12 +762,15 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
     let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
         return;
     };
-    let verdict = consistency::check(&CountingProblem {
-        criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
-        groups,
-        counts: counts.clone(),
-        kind: CountKind::Exact,
-    });
+    let verdict = consistency::check(
+        &CountingProblem {
+            criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
+            groups,
+            counts: counts.clone(),
+            kind: CountKind::Exact,
+        },
+        r.style,
+    );
     let mut figures = band_figures(scenario);
     figures.push(count_figure(
         scenario,
@@ -756,7 +799,7 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
             severity: Severity::Error,
             message: format!(
                 "no commune × criterion matrix gives both the band counts and the per-criterion counts: {}",
-                obstruction.explain()
+                obstruction.explain(r.style)
             ),
             message_vi: format!(
                 "không bảng xã × tiêu chí nào cho được cả số xã các nhóm lẫn số xã đạt từng tiêu chí: {}",
@@ -764,7 +807,7 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
             ),
             figures,
             arithmetic: verdict.steps.clone(),
-            fix: Some(obstruction.fix()),
+            fix: Some(obstruction.fix(r.style)),
             fix_vi: Some(obstruction.fix_vi(r.style)),
         }),
     }
@@ -790,7 +833,11 @@ fn villages(scenario: &Scenario, r: &mut Recorder) {
             )
         },
     ];
-    let arithmetic = vec![format!("{standard} at standard of {villages} villages")];
+    let arithmetic = vec![format!(
+        "{} at standard of {} villages",
+        r.count(standard),
+        r.count(villages)
+    )];
     if standard <= villages {
         r.pass(
             "villages",
@@ -831,9 +878,14 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
     let s = &e.summary;
     let mut compared = Vec::new();
     let mut differ = Vec::new();
+    let style = r.style;
     let mut compare = |what: String, published: Option<u32>, data: usize| {
         if let Some(published) = published {
-            let line = format!("{what}: published {published}, communes file {data}");
+            let line = format!(
+                "{what}: published {}, communes file {}",
+                crate::number::format_count(u64::from(published), style),
+                crate::number::format_count(data as u64, style)
+            );
             if usize::try_from(published).ok() != Some(data) {
                 differ.push(line.clone());
             }

@@ -226,9 +226,9 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
             let line = format!(
                 "{} {} ≤ {} {}",
                 t.name(&scenario.catalog),
-                t.value.normalize(),
+                r.num(t.value),
                 outer.name(&scenario.catalog),
-                outer.value.normalize()
+                r.num(outer.value)
             );
             if t.value <= outer.value {
                 figures.push(figure(scenario, t));
@@ -360,10 +360,12 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
         };
         let reading = Decimal::from(baseline) + Decimal::from(added);
         let arithmetic = vec![format!(
-            "{from} {}: {baseline} + {added} added = {}; the target reads {}",
+            "{from} {}: {} + {} added = {}; the target reads {}",
             scenario.baseline_year,
-            reading.normalize(),
-            t.value.normalize()
+            r.count(baseline),
+            r.count(added),
+            r.num(reading),
+            r.num(t.value)
         )];
         if reading == t.value {
             r.pass(
@@ -585,19 +587,27 @@ fn average_reachable(
             .filter(|t| matches!(t.kind, TargetKind::Criterion { .. }))
             .map(|t| figure(scenario, t)),
     );
-    let terms: Vec<String> = criteria.values().map(u32::to_string).collect();
+    let terms: Vec<String> = criteria.values().map(|v| r.count(*v)).collect();
     let mut arithmetic = vec![
         format!(
-            "average {} × {n} communes = {} → at least {needed} criteria met",
+            "average {} × {} communes = {} → at least {} criteria met",
             r.published(average.value),
-            r.num(product)
+            r.count(n),
+            r.num(product),
+            r.count(needed)
         ),
-        format!("Σ per-criterion targets = {} = {sum}", terms.join(" + ")),
+        format!(
+            "Σ per-criterion targets = {} = {}",
+            terms.join(" + "),
+            r.count(sum)
+        ),
     ];
     if missing.is_empty() {
         let given = Decimal::from(sum) / Decimal::from(n);
         arithmetic.push(format!(
-            "{sum} ÷ {n} = {}",
+            "{} ÷ {} = {}",
+            r.count(sum),
+            r.count(n),
             r.num(round_half_up(given, average.value.scale() + 2))
         ));
         if sum >= needed {
@@ -658,8 +668,12 @@ fn average_reachable(
     let short = needed.saturating_sub(sum);
     if short > most {
         arithmetic.push(format!(
-            "no target for {names}; even with all {n} communes meeting them: {sum} + {most} = {} < {needed}",
-            sum + most
+            "no target for {names}; even with all {} communes meeting them: {} + {} = {} < {}",
+            r.count(n),
+            r.count(sum),
+            r.count(most),
+            r.count(sum + most),
+            r.count(needed)
         ));
         r.find(Finding {
             check: "target-average",
@@ -699,7 +713,10 @@ fn average_reachable(
         })
         .unwrap_or_default();
     arithmetic.push(format!(
-        "no target for {names}, so {names} ≥ {needed} − {sum} = {short}{baseline_note}"
+        "no target for {names}, so {names} ≥ {} − {} = {}{baseline_note}",
+        r.count(needed),
+        r.count(sum),
+        r.count(short)
     ));
     r.find(Finding {
         check: "target-average",
@@ -774,30 +791,56 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
     figures.push(count_figure(scenario, "published.communes", "communes", n));
     let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
-        .map(|(band, n)| format!("{n} ({band})"))
+        .map(|(band, n)| format!("{} ({band})", r.count(*n)))
         .collect();
-    let mut arithmetic = vec![format!("{} = {sum}; communes {n}", terms.join(" + "))];
+    let mut arithmetic = vec![format!(
+        "{} = {}; communes {}",
+        terms.join(" + "),
+        r.count(sum),
+        r.count(n)
+    )];
     let top = top_band(&scenario.catalog).unwrap_or_default();
     let mut problems = Vec::new();
+    // Each problem in Vietnamese and in English.
     if sum > u64::from(n) {
-        problems.push(format!(
-            "the band targets hold {sum} communes, more than {n}"
+        problems.push((
+            format!(
+                "chỉ tiêu các nhóm có {} xã, nhiều hơn {}",
+                r.count(sum),
+                r.count(n)
+            ),
+            format!("the band targets hold {sum} communes, more than {n}"),
         ));
     } else if all && sum < u64::from(n) {
-        problems.push(format!("the band targets hold {sum} communes, not {n}"));
+        problems.push((
+            format!(
+                "chỉ tiêu các nhóm có {} xã, không phải {}",
+                r.count(sum),
+                r.count(n)
+            ),
+            format!("the band targets hold {sum} communes, not {n}"),
+        ));
     }
     let own_top = targets
         .iter()
         .find(|t| matches!(&t.kind, TargetKind::Band { band } if *band == top));
     if let (Some(at_top), Some(standard)) = (own_top.map(|t| whole(t.value)), standard) {
         arithmetic.push(format!(
-            "band {top}: {at_top}; standard target: {}",
+            "band {top}: {}; standard target: {}",
+            r.count(at_top),
             r.num(standard.value)
         ));
         if Decimal::from(at_top) != standard.value {
-            problems.push(format!(
-                "band {top} target is {at_top} but the standard target is {}",
-                r.num(standard.value)
+            problems.push((
+                format!(
+                    "chỉ tiêu nhóm {top} là {} nhưng chỉ tiêu đạt chuẩn là {}",
+                    r.count(at_top),
+                    r.num(standard.value)
+                ),
+                format!(
+                    "band {top} target is {at_top} but the standard target is {}",
+                    r.num(standard.value)
+                ),
             ));
         }
     }
@@ -815,8 +858,22 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
         r.find(Finding {
             check: "target-bands",
             severity: Severity::Error,
-            message: format!("band targets for {year}: {}", problems.join("; ")),
-            message_vi: format!("chỉ tiêu theo nhóm năm {year}: {}", problems.join("; ")),
+            message: format!(
+                "band targets for {year}: {}",
+                problems
+                    .iter()
+                    .map(|p| p.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            message_vi: format!(
+                "chỉ tiêu theo nhóm năm {year}: {}",
+                problems
+                    .iter()
+                    .map(|p| p.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             figures,
             arithmetic,
             fix: Some(format!(
@@ -850,19 +907,23 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
         .collect();
     let arithmetic = vec![shown.join(" ≤ ")];
     let figures: Vec<Figure> = chain.iter().map(|t| figure(scenario, t)).collect();
-    let broken: Vec<String> = chain
-        .windows(2)
-        .filter(|w| w[0].value > w[1].value)
-        .map(|w| {
-            format!(
-                "{} ({}) > {} ({})",
-                w[0].name(&scenario.catalog),
-                r.num(w[0].value),
-                w[1].name(&scenario.catalog),
-                r.num(w[1].value)
-            )
-        })
-        .collect();
+    let broken_in = |name: &dyn Fn(&Target) -> String| -> Vec<String> {
+        chain
+            .windows(2)
+            .filter(|w| w[0].value > w[1].value)
+            .map(|w| {
+                format!(
+                    "{} ({}) > {} ({})",
+                    name(w[0]),
+                    r.num(w[0].value),
+                    name(w[1]),
+                    r.num(w[1].value)
+                )
+            })
+            .collect()
+    };
+    let broken = broken_in(&|t| t.name(&scenario.catalog));
+    let broken_vi = broken_in(&|t| t.name_vi(&scenario.catalog));
     if broken.is_empty() {
         r.pass(
             "target-tiers",
@@ -880,7 +941,7 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
             message: format!("tier targets for {year} do not nest: {}", broken.join("; ")),
             message_vi: format!(
                 "chỉ tiêu các mức năm {year} không lồng nhau: {}",
-                broken.join("; ")
+                broken_vi.join("; ")
             ),
             figures,
             arithmetic,
@@ -921,7 +982,7 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
     }
     let shown: Vec<String> = below
         .iter()
-        .map(|(band, n)| format!("band {band}: {n}"))
+        .map(|(band, n)| format!("band {band}: {}", r.count(*n)))
         .collect();
     let arithmetic = vec![format!(
         "{from} {year} under {min} criteria: {}",
@@ -978,12 +1039,15 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
     let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
         return;
     };
-    let verdict = consistency::check(&CountingProblem {
-        criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
-        groups,
-        counts: criteria,
-        kind: CountKind::AtLeast,
-    });
+    let verdict = consistency::check(
+        &CountingProblem {
+            criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
+            groups,
+            counts: criteria,
+            kind: CountKind::AtLeast,
+        },
+        r.style,
+    );
     let figures: Vec<Figure> = targets
         .iter()
         .filter(|t| {
@@ -1011,7 +1075,7 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
             severity: Severity::Error,
             message: format!(
                 "no commune × criterion matrix meets the band and per-criterion targets for {year}: {}",
-                obstruction.explain()
+                obstruction.explain(r.style)
             ),
             message_vi: format!(
                 "không bảng xã × tiêu chí nào đạt cả chỉ tiêu theo nhóm lẫn theo từng tiêu chí năm {year}: {}",
@@ -1019,7 +1083,7 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
             ),
             figures,
             arithmetic: verdict.steps.clone(),
-            fix: Some(obstruction.fix()),
+            fix: Some(obstruction.fix(r.style)),
             fix_vi: Some(obstruction.fix_vi(r.style)),
         }),
     }
