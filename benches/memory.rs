@@ -74,15 +74,28 @@ fn main() {
     for &n in sizes {
         let dir = tempfile::tempdir().unwrap();
         let csv_bytes = scenario(dir.path(), n);
+        // `ntm evaluate` as it prints its tables: each commune's status folded into the counts.
         let (evaluation, peak) = peak_of(|| {
             let s = ntm::scenario::Scenario::load(dir.path()).unwrap();
-            ntm::evaluate::evaluate(&s)
+            ntm::evaluate::evaluate_with(&s, ntm::evaluate::Detail::Counts)
         });
         assert_eq!(evaluation.summary.communes, n);
         println!(
             "evaluate {n} communes: CSV {csv_bytes} B, peak heap {peak} B = {:.1}× the CSV, {} B per commune",
             peak as f64 / csv_bytes as f64,
             peak / n
+        );
+        // With `--communes`, `--json` or `--xlsx`: every commune's status kept as well.
+        let (evaluation, listed_peak) = peak_of(|| {
+            let s = ntm::scenario::Scenario::load(dir.path()).unwrap();
+            ntm::evaluate::evaluate_with(&s, ntm::evaluate::Detail::PerCommune)
+        });
+        assert_eq!(evaluation.per_commune.len(), n);
+        drop(evaluation);
+        println!(
+            "  listing every commune: peak heap {listed_peak} B = {:.1}× the CSV, {} B per commune",
+            listed_peak as f64 / csv_bytes as f64,
+            listed_peak / n
         );
         let (s, load_peak) = peak_of(|| ntm::scenario::Scenario::load(dir.path()).unwrap());
         println!(
@@ -103,5 +116,24 @@ fn main() {
             import_peak as f64 / book_bytes as f64,
             import_peak / n
         );
+        // The workbook is a zip: its XML (the sheets and their shared strings) is what is read.
+        let xml_bytes = xml_size(&book);
+        println!(
+            "  the workbook's XML unzipped: {xml_bytes} B, the peak = {:.1}× that",
+            import_peak as f64 / xml_bytes as f64
+        );
     }
+}
+
+/// Bytes of a workbook's XML once unzipped: the worksheets and the shared strings.
+fn xml_size(book: &Path) -> u64 {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut total = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index(i).unwrap();
+        if f.name().starts_with("xl/worksheets/") || f.name() == "xl/sharedStrings.xml" {
+            total += f.size();
+        }
+    }
+    total
 }

@@ -104,6 +104,16 @@ pub struct Price {
     pub extra: Option<Decimal>,
 }
 
+impl Column {
+    /// The column's name in Vietnamese: `Quy tắc qd07-2022`, `Kế hoạch tối ưu`.
+    pub fn label_vi(&self) -> String {
+        match self.kind {
+            ColumnKind::Rule => format!("Quy tắc {}", self.name),
+            ColumnKind::Optimal => "Kế hoạch tối ưu".into(),
+        }
+    }
+}
+
 /// Largest budget multiplier the price search tries.
 pub const MAX_MULTIPLIER: u32 = 16;
 
@@ -389,8 +399,10 @@ pub fn compare(
 /// One input that differs between two scenario variants.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputChange {
-    /// What.
+    /// What (English).
     pub what: String,
+    /// What, in Vietnamese.
+    pub what_vi: String,
     /// In the first variant.
     pub before: String,
     /// In the second.
@@ -402,8 +414,12 @@ pub struct InputChange {
 pub struct ResultChange {
     /// Column (rule id or `optimal`).
     pub column: String,
-    /// Measure.
+    /// Column in Vietnamese (`Quy tắc qd07-2022`, `Kế hoạch tối ưu`).
+    pub column_vi: String,
+    /// Measure (English).
     pub measure: String,
+    /// Measure in Vietnamese.
+    pub measure_vi: String,
     /// In the first variant.
     pub before: String,
     /// In the second.
@@ -425,21 +441,36 @@ pub struct VariantComparison {
     pub comparisons: [Comparison; 2],
 }
 
-fn inputs_of(s: &Scenario, year: u16) -> BTreeMap<String, String> {
+/// The inputs a variant comparison shows, by English name: the Vietnamese name and the value.
+fn inputs_of(s: &Scenario, year: u16) -> BTreeMap<String, (String, String)> {
     let evaluation = crate::evaluate::evaluate(s);
     let mut m = BTreeMap::new();
-    m.insert("communes".to_string(), s.communes.len().to_string());
-    m.insert(
+    let mut put = |en: String, vi: String, value: String| {
+        m.insert(en, (vi, value));
+    };
+    put(
+        "communes".into(),
+        "số xã".into(),
+        s.communes.len().to_string(),
+    );
+    put(
         "communes at standard (baseline)".into(),
+        "số xã đạt chuẩn (hiện trạng)".into(),
         evaluation.summary.standard.to_string(),
     );
-    m.insert(
+    put(
         "criteria met (baseline)".into(),
+        "tổng tiêu chí đạt (hiện trạng)".into(),
         evaluation.summary.total_criteria.to_string(),
     );
-    m.insert("projects".into(), s.projects.len().to_string());
-    m.insert(
+    put(
+        "projects".into(),
+        "số dự án".into(),
+        s.projects.len().to_string(),
+    );
+    put(
         "projects' total cost".into(),
+        "tổng mức đầu tư các dự án".into(),
         s.projects
             .iter()
             .map(|p| p.cost)
@@ -448,14 +479,16 @@ fn inputs_of(s: &Scenario, year: u16) -> BTreeMap<String, String> {
             .to_string(),
     );
     for c in &s.capital_sources {
-        m.insert(
+        put(
             format!("budget {} {year}", c.id),
+            format!("vốn {} năm {year}", c.id),
             c.budget_in(year).normalize().to_string(),
         );
     }
     for t in s.targets.iter().filter(|t| t.year == year) {
-        m.insert(
+        put(
             format!("target {}", t.name(&s.catalog)),
+            format!("chỉ tiêu: {}", t.name_vi(&s.catalog)),
             t.value.normalize().to_string(),
         );
     }
@@ -480,13 +513,15 @@ pub fn compare_variants(
     keys.sort();
     keys.dedup();
     let none = || "-".to_string();
+    let value = |m: &BTreeMap<String, (String, String)>, k: &String| m.get(k).map(|v| v.1.clone());
     let inputs = keys
         .into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
+        .filter(|k| value(&a, k) != value(&b, k))
         .map(|k| InputChange {
             what: k.clone(),
-            before: a.get(k).cloned().unwrap_or_else(none),
-            after: b.get(k).cloned().unwrap_or_else(none),
+            what_vi: a.get(k).or(b.get(k)).map_or_else(none, |v| v.0.clone()),
+            before: value(&a, k).unwrap_or_else(none),
+            after: value(&b, k).unwrap_or_else(none),
         })
         .collect();
     let one = compare(first, rules, &options)?;
@@ -498,31 +533,33 @@ pub fn compare_variants(
         };
         let measures = [
             (
-                "communes at standard",
+                ("số xã đạt chuẩn", "communes at standard"),
                 x.standard.to_string(),
                 y.standard.to_string(),
             ),
             (
-                "criteria met",
+                ("tổng tiêu chí đạt", "criteria met"),
                 x.criteria_met.to_string(),
                 y.criteria_met.to_string(),
             ),
             (
-                "spent",
+                ("đã chi", "spent"),
                 x.spent.normalize().to_string(),
                 y.spent.normalize().to_string(),
             ),
             (
-                "unused",
+                ("vốn chưa sử dụng", "unused"),
                 x.unused.normalize().to_string(),
                 y.unused.normalize().to_string(),
             ),
         ];
-        for (measure, before, after) in measures {
+        for ((measure_vi, measure), before, after) in measures {
             if before != after {
                 results.push(ResultChange {
                     column: x.name.clone(),
+                    column_vi: x.label_vi(),
                     measure: measure.into(),
+                    measure_vi: measure_vi.into(),
                     before,
                     after,
                 });

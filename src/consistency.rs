@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::number::{format_count, NumberStyle};
+
 /// Communes whose number of criteria met lies in `[min, max]` (a band, nhóm xã).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowGroup {
@@ -122,8 +124,8 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn infeasible(mut steps: Vec<String>, obstruction: Obstruction) -> Verdict {
-        steps.push(obstruction.explain());
+    fn infeasible(mut steps: Vec<String>, obstruction: Obstruction, style: NumberStyle) -> Verdict {
+        steps.push(obstruction.explain(style));
         Verdict {
             feasible: false,
             steps,
@@ -134,24 +136,34 @@ impl Verdict {
 }
 
 impl Obstruction {
-    /// One-line arithmetic of the obstruction.
-    pub fn explain(&self) -> String {
+    /// One-line arithmetic of the obstruction (English), numbers in `style`.
+    pub fn explain(&self, style: NumberStyle) -> String {
+        let n = |v: u64| format_count(v, style);
         match self {
             Obstruction::CountAboveCommunes {
                 criterion,
                 count,
                 communes,
-            } => format!("c{criterion}: {count} communes > {communes} communes in all"),
+            } => format!(
+                "c{criterion}: {} communes > {} communes in all",
+                n(u64::from(*count)),
+                n(*communes)
+            ),
             Obstruction::CountBelowFullRows {
                 criterion,
                 count,
                 full,
             } => format!(
-                "c{criterion}: {count} communes < {full} communes that meet every criterion"
+                "c{criterion}: {} communes < {} communes that meet every criterion",
+                n(u64::from(*count)),
+                n(*full)
             ),
-            Obstruction::TotalOutsideBands { total, min, max } => {
-                format!("published counts total {total}, outside the {min}..={max} the bands allow")
-            }
+            Obstruction::TotalOutsideBands { total, min, max } => format!(
+                "published counts total {}, outside the {}..={} the bands allow",
+                n(*total),
+                n(*min),
+                n(*max)
+            ),
             Obstruction::GaleRyser {
                 top,
                 criteria,
@@ -161,38 +173,136 @@ impl Obstruction {
                 let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
                 if *top == 1 {
                     return format!(
-                        "{} needs {demand} communes, but the communes can give it at most Σ min(criteria met, 1) = {capacity} (Gale–Ryser)",
-                        names.join("")
+                        "{} needs {} communes, but the communes can give it at most Σ min(criteria met, 1) = {} (Gale–Ryser)",
+                        names.join(""),
+                        n(*demand),
+                        n(*capacity)
                     );
                 }
                 format!(
-                    "the {top} most-met criteria ({}) need {demand} commune-criterion pairs, but the communes hold at most Σ min(criteria met, {top}) = {capacity} (Gale–Ryser)",
-                    names.join(", ")
+                    "the {top} most-met criteria ({}) need {} commune-criterion pairs, but the communes hold at most Σ min(criteria met, {top}) = {} (Gale–Ryser)",
+                    names.join(", "),
+                    n(*demand),
+                    n(*capacity)
                 )
             }
         }
     }
 
-    /// What would make the figures consistent.
-    pub fn fix(&self) -> String {
+    /// [`Obstruction::explain`] in Vietnamese, numbers in `style`.
+    pub fn explain_vi(&self, style: NumberStyle) -> String {
+        let n = |v: u64| format_count(v, style);
+        match self {
+            Obstruction::CountAboveCommunes {
+                criterion,
+                count,
+                communes,
+            } => format!(
+                "c{criterion}: {} xã > tổng số {} xã",
+                n(u64::from(*count)),
+                n(*communes)
+            ),
+            Obstruction::CountBelowFullRows {
+                criterion,
+                count,
+                full,
+            } => format!(
+                "c{criterion}: {} xã < {} xã đạt mọi tiêu chí",
+                n(u64::from(*count)),
+                n(*full)
+            ),
+            Obstruction::TotalOutsideBands { total, min, max } => format!(
+                "tổng số xã đạt các tiêu chí được công bố là {}, ngoài khoảng {}..={} mà các nhóm cho phép",
+                n(*total),
+                n(*min),
+                n(*max)
+            ),
+            Obstruction::GaleRyser {
+                top,
+                criteria,
+                demand,
+                capacity,
+            } => {
+                let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                if *top == 1 {
+                    return format!(
+                        "{} cần {} xã, nhưng các xã chỉ cho được nhiều nhất Σ min(số tiêu chí đạt, 1) = {} (Gale–Ryser)",
+                        names.join(""),
+                        n(*demand),
+                        n(*capacity)
+                    );
+                }
+                format!(
+                    "{top} tiêu chí có nhiều xã đạt nhất ({}) cần {} cặp xã–tiêu chí, nhưng các xã chỉ chứa được nhiều nhất Σ min(số tiêu chí đạt, {top}) = {} (Gale–Ryser)",
+                    names.join(", "),
+                    n(*demand),
+                    n(*capacity)
+                )
+            }
+        }
+    }
+
+    /// [`Obstruction::fix`] in Vietnamese, numbers in `style`.
+    pub fn fix_vi(&self, style: NumberStyle) -> String {
+        let n = |v: u64| format_count(v, style);
         match self {
             Obstruction::CountAboveCommunes {
                 criterion,
                 communes,
                 ..
-            } => format!("c{criterion} can be at most {communes}"),
+            } => format!("c{criterion} nhiều nhất là {}", n(*communes)),
             Obstruction::CountBelowFullRows {
                 criterion, full, ..
             } => format!(
-                "c{criterion} must be at least {full}, or fewer communes meet every criterion"
+                "c{criterion} ít nhất là {}, hoặc ít xã đạt mọi tiêu chí hơn",
+                n(*full)
             ),
-            Obstruction::TotalOutsideBands { total, min, max } if total < min => format!(
+            Obstruction::TotalOutsideBands { total, min, .. } if total < min => format!(
+                "tăng số xã đạt các tiêu chí thêm {} tổng cộng, hoặc chuyển xã xuống nhóm thấp hơn",
+                n(min - total)
+            ),
+            Obstruction::TotalOutsideBands { total, max, .. } => format!(
+                "giảm số xã đạt các tiêu chí đi {} tổng cộng, hoặc chuyển xã lên nhóm cao hơn",
+                n(total - max)
+            ),
+            Obstruction::GaleRyser {
+                criteria,
+                demand,
+                capacity,
+                ..
+            } => {
+                let names: Vec<String> = criteria.iter().map(|c| format!("c{c}")).collect();
+                format!(
+                    "giảm {} đi {} tổng cộng, hoặc chuyển xã lên nhóm cao hơn",
+                    names.join(" + "),
+                    n(demand - capacity)
+                )
+            }
+        }
+    }
+
+    /// What would make the figures consistent (English), numbers in `style`.
+    pub fn fix(&self, style: NumberStyle) -> String {
+        let n = |v: u64| format_count(v, style);
+        match self {
+            Obstruction::CountAboveCommunes {
+                criterion,
+                communes,
+                ..
+            } => format!("c{criterion} can be at most {}", n(*communes)),
+            Obstruction::CountBelowFullRows {
+                criterion, full, ..
+            } => format!(
+                "c{criterion} must be at least {}, or fewer communes meet every criterion",
+                n(*full)
+            ),
+            Obstruction::TotalOutsideBands { total, min, .. } if total < min => format!(
                 "raise the per-criterion counts by {} in all, or move communes to lower bands",
-                min - total
+                n(min - total)
             ),
             Obstruction::TotalOutsideBands { total, max, .. } => format!(
                 "lower the per-criterion counts by {} in all, or move communes to higher bands",
-                total - max
+                n(total - max)
             ),
             Obstruction::GaleRyser {
                 criteria,
@@ -204,7 +314,7 @@ impl Obstruction {
                 format!(
                     "lower {} by {} in all, or move communes to higher bands",
                     names.join(" + "),
-                    demand - capacity
+                    n(demand - capacity)
                 )
             }
         }
@@ -303,8 +413,9 @@ pub fn gale_ryser(row_sums: &[(u32, u32)], counts: &[(u8, u32)]) -> Option<Obstr
     None
 }
 
-/// Runs the counting test.
-pub fn check(problem: &CountingProblem) -> Verdict {
+/// Runs the counting test; the arithmetic's numbers are written in `style`.
+pub fn check(problem: &CountingProblem, style: NumberStyle) -> Verdict {
+    let n = |v: u64| format_count(v, style);
     let communes: u64 = problem.groups.iter().map(|g| u64::from(g.communes)).sum();
     let known = u32::try_from(problem.counts.len()).unwrap_or(u32::MAX);
     let free = problem.criteria.saturating_sub(known);
@@ -314,7 +425,8 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         CountKind::AtLeast => "minimum counts",
     };
     steps.push(format!(
-        "{communes} communes; {known} of {} criteria have published {counts}{}",
+        "{} communes; {known} of {} criteria have published {counts}{}",
+        n(communes),
         problem.criteria,
         if free > 0 {
             format!(" ({free} free)")
@@ -331,6 +443,7 @@ pub fn check(problem: &CountingProblem) -> Verdict {
                     count,
                     communes,
                 },
+                style,
             );
         }
     }
@@ -355,7 +468,9 @@ pub fn check(problem: &CountingProblem) -> Verdict {
             .sum();
         if full > 0 {
             steps.push(format!(
-                "{full} communes meet every criterion, so every count is at least {full}"
+                "{} communes meet every criterion, so every count is at least {}",
+                n(full),
+                n(full)
             ));
             for (&criterion, &count) in &problem.counts {
                 if u64::from(count) < full {
@@ -366,6 +481,7 @@ pub fn check(problem: &CountingProblem) -> Verdict {
                             count,
                             full,
                         },
+                        style,
                     );
                 }
             }
@@ -383,13 +499,17 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         .iter()
         .zip(&runs)
         .filter(|(g, _)| g.communes > 0)
-        .map(|(g, (lo, hi, n))| format!("{n} × [{lo}, {hi}] ({})", g.label))
+        .map(|(g, (lo, hi, count))| {
+            format!("{} × [{lo}, {hi}] ({})", n(u64::from(*count)), g.label)
+        })
         .collect();
     steps.push(format!(
-        "criteria met per commune over the published criteria: {} → total {min}..={max}",
-        ranges.join(" + ")
+        "criteria met per commune over the published criteria: {} → total {}..={}",
+        ranges.join(" + "),
+        n(min),
+        n(max)
     ));
-    steps.push(format!("published {counts} total {total}"));
+    steps.push(format!("published {counts} total {}", n(total)));
     let in_range = match problem.kind {
         CountKind::Exact => (min..=max).contains(&total),
         CountKind::AtLeast => total <= max,
@@ -400,7 +520,11 @@ pub fn check(problem: &CountingProblem) -> Verdict {
         None
     };
     let Some(rows) = filled else {
-        return Verdict::infeasible(steps, Obstruction::TotalOutsideBands { total, min, max });
+        return Verdict::infeasible(
+            steps,
+            Obstruction::TotalOutsideBands { total, min, max },
+            style,
+        );
     };
     let mut levels: BTreeMap<u32, u64> = BTreeMap::new();
     for &(level, n) in &rows {
@@ -409,7 +533,7 @@ pub fn check(problem: &CountingProblem) -> Verdict {
     let spread: Vec<String> = levels
         .iter()
         .rev()
-        .map(|(level, n)| format!("{n} × {level}"))
+        .map(|(level, count)| format!("{} × {level}", n(*count)))
         .collect();
     steps.push(format!(
         "most even row sums with that total (water-filling): {}",
@@ -417,7 +541,7 @@ pub fn check(problem: &CountingProblem) -> Verdict {
     ));
     let counts: Vec<(u8, u32)> = problem.counts.iter().map(|(&c, &n)| (c, n)).collect();
     if let Some(obstruction) = gale_ryser(&rows, &counts) {
-        return Verdict::infeasible(steps, obstruction);
+        return Verdict::infeasible(steps, obstruction, style);
     }
     steps.push(format!(
         "Gale–Ryser holds for every t = 1..={known}: Σ of the t largest counts ≤ Σ min(row sum, t)"
@@ -433,6 +557,11 @@ pub fn check(problem: &CountingProblem) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The counting test with its arithmetic in Vietnamese number style.
+    fn check(problem: &CountingProblem) -> Verdict {
+        super::check(problem, NumberStyle::Vietnamese)
+    }
 
     fn group(label: &str, min: u32, max: u32, communes: u32) -> RowGroup {
         RowGroup {

@@ -280,105 +280,168 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn summarize(catalog: &Catalog, statuses: &[&CommuneStatus]) -> Summary {
-    let at = |t: TierId| {
-        statuses
-            .iter()
-            .filter(|s| s.tier.is_some_and(|x| x >= t))
-            .count()
-    };
-    let total: u32 = statuses.iter().map(|s| s.criteria_met).sum();
-    let bands = catalog
-        .bands
-        .iter()
-        .map(|b| {
-            (
-                b.id.clone(),
-                statuses.iter().filter(|s| s.band == b.id).count(),
-            )
-        })
-        .collect();
-    let average = if statuses.is_empty() {
-        Decimal::ZERO
-    } else {
-        Decimal::from(total) / Decimal::from(statuses.len())
-    };
-    Summary {
-        communes: statuses.len(),
-        standard: at(TierId::Standard),
-        advanced: at(TierId::Advanced),
-        model: at(TierId::Model),
-        bands,
-        average_criteria: average,
-        total_criteria: total,
+/// What an evaluation keeps of each commune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Only the counts: each commune's status is folded into them and dropped, so memory does
+    /// not grow with the communes (`ntm evaluate` without `--communes`, `--json` or `--xlsx`).
+    Counts,
+    /// Also every commune's status in [`Evaluation::per_commune`].
+    PerCommune,
+}
+
+/// Counts of a group of communes, added one status at a time.
+#[derive(Debug, Clone)]
+struct Tally {
+    communes: usize,
+    standard: usize,
+    advanced: usize,
+    model: usize,
+    /// Communes per band, in catalog order.
+    bands: Vec<usize>,
+    total: u32,
+}
+
+impl Tally {
+    fn new(catalog: &Catalog) -> Tally {
+        Tally {
+            communes: 0,
+            standard: 0,
+            advanced: 0,
+            model: 0,
+            bands: vec![0; catalog.bands.len()],
+            total: 0,
+        }
+    }
+
+    fn add(&mut self, catalog: &Catalog, status: &CommuneStatus) {
+        let at = |t: TierId| usize::from(status.tier.is_some_and(|x| x >= t));
+        self.communes += 1;
+        self.standard += at(TierId::Standard);
+        self.advanced += at(TierId::Advanced);
+        self.model += at(TierId::Model);
+        for (n, band) in self.bands.iter_mut().zip(&catalog.bands) {
+            *n += usize::from(status.band == band.id);
+        }
+        self.total += status.criteria_met;
+    }
+
+    fn summary(self, catalog: &Catalog) -> Summary {
+        let average = if self.communes == 0 {
+            Decimal::ZERO
+        } else {
+            Decimal::from(self.total) / Decimal::from(self.communes)
+        };
+        Summary {
+            communes: self.communes,
+            standard: self.standard,
+            advanced: self.advanced,
+            model: self.model,
+            bands: catalog
+                .bands
+                .iter()
+                .zip(self.bands)
+                .map(|(b, n)| (b.id.clone(), n))
+                .collect(),
+            average_criteria: average,
+            total_criteria: self.total,
+        }
     }
 }
 
-/// Evaluates a list of communes.
+/// Evaluates a list of communes, keeping every commune's status.
 pub fn evaluate_communes(
     catalog: &Catalog,
     communes: &[Commune],
     synthetic: Option<String>,
 ) -> Evaluation {
+    evaluate_communes_with(catalog, communes, synthetic, Detail::PerCommune)
+}
+
+/// Evaluates a list of communes one at a time, folding each status into the counts of the
+/// province, its district and each criterion; the statuses are kept only for
+/// [`Detail::PerCommune`].
+pub fn evaluate_communes_with(
+    catalog: &Catalog,
+    communes: &[Commune],
+    synthetic: Option<String>,
+    detail: Detail,
+) -> Evaluation {
     let evaluator = Evaluator::new(catalog);
-    let per_commune: Vec<CommuneStatus> = communes.iter().map(|c| evaluator.commune(c)).collect();
-    let all: Vec<&CommuneStatus> = per_commune.iter().collect();
+    let mut province = Tally::new(catalog);
+    let mut by_district: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut criteria_met = vec![0usize; catalog.criteria.len()];
+    let mut advanced_met = vec![0usize; catalog.advanced_criteria.len()];
+    let mut per_commune = Vec::new();
+    if detail == Detail::PerCommune {
+        per_commune.reserve_exact(communes.len());
+    }
+    for commune in communes {
+        let status = evaluator.commune(commune);
+        province.add(catalog, &status);
+        if let Some(d) = &commune.district {
+            by_district
+                .entry(d.as_str())
+                .or_insert_with(|| Tally::new(catalog))
+                .add(catalog, &status);
+        }
+        for (n, c) in criteria_met.iter_mut().zip(&catalog.criteria) {
+            *n += usize::from(status.met.contains(c.id));
+        }
+        for (n, c) in advanced_met.iter_mut().zip(&catalog.advanced_criteria) {
+            *n += usize::from(commune.advanced_met.contains(c.id));
+        }
+        if detail == Detail::PerCommune {
+            per_commune.push(status);
+        }
+    }
     let count = |c: &crate::catalog::Criterion, met: usize| CriterionCount {
         id: c.id,
         name_en: c.name_en.clone(),
         name_vi: c.name_vi.clone(),
         met,
     };
-    let criteria = catalog
-        .criteria
-        .iter()
-        .map(|c| {
-            count(
-                c,
-                per_commune.iter().filter(|s| s.met.contains(c.id)).count(),
-            )
-        })
-        .collect();
-    let advanced_criteria = catalog
-        .advanced_criteria
-        .iter()
-        .map(|c| {
-            let met = communes.iter().filter(|x| x.advanced_met.contains(c.id));
-            count(c, met.count())
-        })
-        .collect();
-    let mut by_district: BTreeMap<&str, Vec<&CommuneStatus>> = BTreeMap::new();
-    for s in &per_commune {
-        if let Some(d) = &s.district {
-            by_district.entry(d.as_str()).or_default().push(s);
-        }
-    }
-    let districts = by_district
-        .into_iter()
-        .map(|(d, list)| DistrictSummary {
-            district: d.to_string(),
-            summary: summarize(catalog, &list),
-        })
-        .collect();
     Evaluation {
         synthetic,
         catalog: catalog.id.clone(),
-        summary: summarize(catalog, &all),
-        criteria,
-        advanced_criteria,
+        summary: province.summary(catalog),
+        criteria: catalog
+            .criteria
+            .iter()
+            .zip(criteria_met)
+            .map(|(c, n)| count(c, n))
+            .collect(),
+        advanced_criteria: catalog
+            .advanced_criteria
+            .iter()
+            .zip(advanced_met)
+            .map(|(c, n)| count(c, n))
+            .collect(),
         level_targets: Vec::new(),
         indicators: Vec::new(),
-        districts,
+        districts: by_district
+            .into_iter()
+            .map(|(d, tally)| DistrictSummary {
+                district: d.to_string(),
+                summary: tally.summary(catalog),
+            })
+            .collect(),
         per_commune,
     }
 }
 
-/// Evaluates a scenario's baseline.
+/// Evaluates a scenario's baseline, keeping every commune's status.
 pub fn evaluate(scenario: &Scenario) -> Evaluation {
-    let mut evaluation = evaluate_communes(
+    evaluate_with(scenario, Detail::PerCommune)
+}
+
+/// Evaluates a scenario's baseline, keeping of each commune what `detail` asks for.
+pub fn evaluate_with(scenario: &Scenario, detail: Detail) -> Evaluation {
+    let mut evaluation = evaluate_communes_with(
         &scenario.catalog,
         &scenario.communes,
         scenario.synthetic.clone(),
+        detail,
     );
     evaluation.level_targets = scenario
         .targets

@@ -600,7 +600,13 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let busy = spinner("Đang đánh giá (evaluating)", json);
             let s = Scenario::load(&scenario)?;
-            let evaluation = ntm::evaluate::evaluate(&s);
+            // Every commune's status only for the outputs that list them.
+            let detail = if communes || json || xlsx.is_some() {
+                ntm::evaluate::Detail::PerCommune
+            } else {
+                ntm::evaluate::Detail::Counts
+            };
+            let evaluation = ntm::evaluate::evaluate_with(&s, detail);
             drop(busy);
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::xlsx::evaluation_sheets(&evaluation, &s))?;

@@ -10,8 +10,9 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Diagnostic, Error, Result};
 
 /// Largest input file ntm reads (CSV, workbook), in bytes: 128 MiB (about 1.9 million commune
-/// rows, some 1.1 GB in memory). A larger file is refused
-/// with an error before it is read, so no input can exhaust memory.
+/// rows, some 350 MB in memory for `evaluate`, 1 GB when every commune is listed; see the
+/// memory bench). A larger file is refused with an error before it is read, so no input can
+/// exhaust memory.
 pub const MAX_INPUT_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Largest TOML file (scenario, catalog, rule), in bytes: 8 MiB. Real ones are under 100 KiB.

@@ -34,6 +34,16 @@ fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
     let f = carryover[0];
     assert_eq!(f.severity, Severity::Error);
     assert!(f.message.contains("40.769") && f.message.contains("46.539"));
+    // Vietnamese first: the same figures, grouped the Vietnamese way, in triệu đồng.
+    assert_eq!(
+        f.message_vi,
+        "các khoản thành phần của carryover (Vốn ngân sách trung ương năm 2022 chuyển sang) cộng lại là 40.769, không phải 46.539 triệu đồng"
+    );
+    // 46.539 − 40.769 = 5.770 more in the parts, or the total is 40.769.
+    assert_eq!(
+        f.fix_vi.as_deref(),
+        Some("hoặc tổng là 40.769 triệu đồng, hoặc các khoản (carryover-investment, carryover-recurrent) nhiều hơn 5.770 tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)")
+    );
     assert_eq!(
         f.arithmetic[0],
         "29.969 + 10.800 = 40.769 ≠ 46.539 million VND (the parts are 5.770 less than the total)"
@@ -132,6 +142,18 @@ fn infeasible_bands_are_flagged_with_the_arithmetic() {
         .iter()
         .any(|l| l.ends_with("(water-filling): 3 × 10 + 2 × 0")));
     assert!(f.message.contains("c1 needs 5 communes"), "{}", f.message);
+    assert!(
+        f.message_vi.ends_with(
+            "c1 cần 5 xã, nhưng các xã chỉ cho được nhiều nhất Σ min(số tiêu chí đạt, 1) = 3 (Gale–Ryser)"
+        ),
+        "{}",
+        f.message_vi
+    );
+    // Demand 5, capacity 3: lower c1 by 2.
+    assert_eq!(
+        f.fix_vi.as_deref(),
+        Some("giảm c1 đi 2 tổng cộng, hoặc chuyển xã lên nhóm cao hơn")
+    );
     assert!(f.fix.is_some());
     // The simpler checks cannot see it.
     for check in [

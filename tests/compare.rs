@@ -159,6 +159,7 @@ fn two_variants() {
     let v = compare::compare_variants(&a, &b, &rules(), &CompareOptions::default()).unwrap();
     assert_eq!(v.inputs.len(), 1);
     assert_eq!(v.inputs[0].what, "budget central-investment 2023");
+    assert_eq!(v.inputs[0].what_vi, "vốn central-investment năm 2023");
     assert_eq!(
         (v.inputs[0].before.as_str(), v.inputs[0].after.as_str()),
         ("1000", "2000")
@@ -172,6 +173,10 @@ fn two_variants() {
     assert_eq!(
         (standard.before.as_str(), standard.after.as_str()),
         ("1", "3")
+    );
+    assert_eq!(
+        (standard.column_vi.as_str(), standard.measure_vi.as_str()),
+        ("Quy tắc qd07-2022", "số xã đạt chuẩn")
     );
     insta::assert_snapshot!(
         "compare-variants",

@@ -4,19 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn ntm(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ntm"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use common::{copy_scenario, ntm, repo as root};
 
 /// Every file under `dir` (relative path → bytes).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -34,17 +26,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     out
-}
-
-fn copy_scenario(name: &str, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for file in ["scenario.toml", "communes.csv", "projects.csv"] {
-        std::fs::copy(
-            root().join("scenarios").join(name).join(file),
-            to.join(file),
-        )
-        .unwrap();
-    }
 }
 
 /// Makes `dir` read-only until dropped: permission bits, or (as root, whom permission bits do

@@ -125,3 +125,36 @@ fn json_report_snapshot() {
     v.as_object_mut().unwrap().remove("per_commune");
     insta::assert_json_snapshot!(v);
 }
+
+/// `ntm evaluate` without a per-commune listing folds each status into the counts and keeps
+/// none: the counts equal those of the full evaluation, here on the hand-counted fixture and
+/// on every shipped scenario with districts and indicators.
+#[test]
+fn counts_only_evaluation_has_the_same_counts_and_no_communes() {
+    use ntm::evaluate::{evaluate_with, Detail};
+    let hand = evaluate_with(&fixture(), Detail::Counts);
+    assert!(hand.per_commune.is_empty());
+    assert_eq!(
+        (
+            hand.summary.communes,
+            hand.summary.standard,
+            hand.summary.total_criteria
+        ),
+        (5, 2, 71)
+    );
+    for name in [
+        "tests/fixtures/evaluate-small",
+        "scenarios/lai-chau-2023",
+        "scenarios/example-3-communes",
+        "scenarios/example-indicators",
+    ] {
+        let s = Scenario::load(Path::new(name)).unwrap();
+        let full = evaluate(&s);
+        let counts = evaluate_with(&s, Detail::Counts);
+        assert!(counts.per_commune.is_empty());
+        assert_eq!(full.per_commune.len(), s.communes.len());
+        let mut full = serde_json::to_value(&full).unwrap();
+        full["per_commune"] = serde_json::json!([]);
+        assert_eq!(serde_json::to_value(&counts).unwrap(), full, "{name}");
+    }
+}

@@ -2,24 +2,18 @@
 //! scenario folder, and errors that quote only a short excerpt of the input.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+
+use common::{ntm, repo};
 
 fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example-3-communes")
+    repo().join("scenarios/example-3-communes")
 }
 
 fn copy_example(to: &Path) {
-    for file in ["scenario.toml", "communes.csv", "projects.csv"] {
-        std::fs::copy(example().join(file), to.join(file)).unwrap();
-    }
-}
-
-fn ntm(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ntm"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    common::copy_scenario("example-3-communes", to);
 }
 
 fn first_problem(out: &Output) -> serde_json::Value {

@@ -2,31 +2,12 @@
 //! answers `--json` on failure with `{"error", "problems", "receipt"}` on stdout and a non-zero
 //! exit.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn ntm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ntm"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+use common::{json, ntm, repo as root};
 
 /// SHA-256 by the system's `sha256sum`, an implementation independent of ntm's.
 fn sha256sum(path: &Path) -> String {

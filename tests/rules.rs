@@ -34,6 +34,12 @@ fn qd07_on_five_communes_by_hand() {
     // ATK, raised to 5.0; E 8 criteria 5.0. Σ = 19.
     let coefficients: Vec<Decimal> = a.communes.iter().map(|c| c.coefficient).collect();
     assert_eq!(coefficients, vec![d("1"), d("3"), d("5"), d("5"), d("5")]);
+    // D's basis, Vietnamese first with the rule's own label, numbers written 3,0 and 5,0.
+    assert_eq!(a.communes[3].coefficient_basis, "15-18 3.0, atk ≥ 5.0");
+    assert_eq!(
+        a.communes[3].coefficient_basis_vi,
+        "Xã đạt từ 15 đến 18 tiêu chí 3,0, xã ATK ≥ 5,0"
+    );
     // central-investment 1000: per point 1000/19 = 52.6316.
     // Quotas 52.63, 157.89, 263.16 ×3 → floors 52 + 157 + 263×3 = 998; the 2 units left go to
     // the largest remainders: B (.89) then A (.63).

@@ -5,7 +5,7 @@
 //! The router is called in memory; expected values come from the library called directly.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -53,9 +53,9 @@ impl Reply {
     }
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+
+use common::repo;
 
 fn app() -> App {
     let workspace = tempfile::tempdir().unwrap();
@@ -379,6 +379,15 @@ async fn job_pages_and_audit_render() {
         .replace('>', "&gt;")
         .replace('/', "&#x2f;");
     assert!(audit.text().contains(&line), "{line}");
+    // Vietnamese by default: the finding's Vietnamese sentence.
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('/', "&#x2f;")
+    };
+    let sentence = escape(&first.message_vi);
+    assert!(audit.text().contains(&sentence), "{sentence}");
     assert!(app.get("/s/nope-1/status").await.status == StatusCode::BAD_REQUEST);
     let missing = app.get("/s/..%2F..%2Fetc/status").await;
     missing.assert_error_page(StatusCode::BAD_REQUEST, "no open scenario");

@@ -356,3 +356,54 @@ fn every_seed_round_trips_through_a_workbook() {
         assert_eq!(a.projects, b.projects, "{}", source.display());
     }
 }
+
+/// A table that does not start at A1, with an empty row inside: the sheet is streamed row by
+/// row, and cells keep their own references. Title in C1, header in row 3 from column B, Xã A
+/// in row 4 (all 19 met), row 5 empty, Xã B in row 6 (c1..c18 met; c19 in column U).
+#[test]
+fn a_table_away_from_a1_with_an_empty_row_streams_with_true_references() {
+    let book_with = |c19_of_b: &str, path: &Path| {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 2, "DANH SÁCH XÃ").unwrap();
+        ws.write_string(2, 1, "Tên xã").unwrap();
+        for c in 1..=19u16 {
+            ws.write_string(2, 1 + c, format!("TC{c}")).unwrap();
+        }
+        ws.write_string(3, 1, "Xã A").unwrap();
+        ws.write_string(5, 1, "Xã B").unwrap();
+        for c in 1..=19u16 {
+            ws.write_number(3, 1 + c, 1.0).unwrap();
+            if c < 19 {
+                ws.write_number(5, 1 + c, 1.0).unwrap();
+            }
+        }
+        ws.write_string(5, 20, c19_of_b).unwrap();
+        wb.save(path).unwrap();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("lech.xlsx");
+    book_with("Chưa đạt", &book);
+    let out = dir.path().join("ok");
+    let report = ntm::xlsx::import_workbook(&book, &out, Some(2023)).unwrap();
+    assert_eq!(report.communes, 2);
+    let s = Scenario::load(&out).unwrap();
+    let communes: Vec<(&str, u32)> = s
+        .communes
+        .iter()
+        .map(|c| (c.name.as_str(), c.met.count()))
+        .collect();
+    assert_eq!(communes, [("Xã A", 19), ("Xã B", 18)]);
+    book_with("có lẽ", &book);
+    let err = ntm::xlsx::import_workbook(&book, &dir.path().join("bad"), Some(2023)).unwrap_err();
+    let ntm::Error::Invalid(problems) = err else {
+        panic!("expected input problems, got {err}");
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(6));
+    assert!(
+        problems[0].message.contains("cell U6: `có lẽ`"),
+        "{}",
+        problems[0].message
+    );
+}

@@ -28,6 +28,15 @@ fn unit_name(figure: &FundingFigure) -> &'static str {
     unit_of(figure).map_or("million VND", |u| u.1)
 }
 
+/// The unit's name in Vietnamese (triệu đồng, tỷ đồng, đồng).
+fn unit_vi(figure: &FundingFigure) -> &'static str {
+    match unit_name(figure) {
+        "billion VND" => "tỷ đồng",
+        "VND (đồng)" => "đồng",
+        _ => "triệu đồng",
+    }
+}
+
 /// Amount of `figure` expressed in the unit of `base` (`None` on overflow).
 fn in_unit_of(figure: &FundingFigure, amount: Decimal, base: &FundingFigure) -> Option<Decimal> {
     let factor = |f: &FundingFigure| unit_of(f).map_or(Decimal::ONE, |u| u.0);
@@ -92,9 +101,17 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                     f.id,
                     f.unit.as_deref().unwrap_or_default()
                 ),
+                message_vi: format!(
+                    "`{}` có đơn vị `{}`, được đọc là triệu đồng",
+                    f.id,
+                    f.unit.as_deref().unwrap_or_default()
+                ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
                 fix: Some("write unit = \"million\", \"billion\" or \"đồng\"".into()),
+                fix_vi: Some(
+                    "ghi unit = \"million\" (triệu), \"billion\" (tỷ) hoặc \"đồng\"".into(),
+                ),
             });
         }
         let references = f.parts.iter().chain(f.share_of.as_ref());
@@ -106,10 +123,17 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                     "`{}` refers to `{missing}`, which is not a funding figure",
                     f.id
                 ),
+                message_vi: format!(
+                    "`{}` dẫn tới `{missing}`, không phải một số liệu nguồn vốn",
+                    f.id
+                ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
                 fix: Some(format!(
                     "add a [[published.funding]] with id = \"{missing}\""
+                )),
+                fix_vi: Some(format!(
+                    "thêm một [[published.funding]] có id = \"{missing}\""
                 )),
             });
         }
@@ -150,10 +174,18 @@ fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
             "the budgets of {} are needs as the document writes them (nhu cầu vốn), not allocated money",
             needs.join(", ")
         ),
+        message_vi: format!(
+            "ngân sách của {} là nhu cầu vốn theo văn bản, không phải vốn được giao",
+            needs.join(", ")
+        ),
         figures: Vec::new(),
         arithmetic: Vec::new(),
         fix: Some(
             "a plan within these budgets spends what the document says is needed; replace them with the allocated amounts (vốn được giao) when they are known"
+                .into(),
+        ),
+        fix_vi: Some(
+            "kế hoạch trong các ngân sách này chi theo nhu cầu văn bản nêu; thay bằng vốn được giao khi đã biết"
                 .into(),
         ),
     });
@@ -179,7 +211,8 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
     // Ok(arithmetic) when the budget matches the figure (as published or as corrected).
     let style = r.style;
     let num = move |value: Decimal| format_trimmed(value, 6, style);
-    let compare = |what: String, planned: Decimal, figure: &FundingFigure| {
+    // `what` in Vietnamese and in English.
+    let compare = |what: (String, String), planned: Decimal, figure: &FundingFigure| {
         let (published, corrected) = in_million(figure)?;
         let converted = if published == figure.amount.0 {
             String::new()
@@ -187,7 +220,8 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
             format!(" = {} million VND", num(published))
         };
         let line = format!(
-            "{what}: {} million VND; published {} {} {}{converted}",
+            "{}: {} million VND; published {} {} {}{converted}",
+            what.1,
             num(planned),
             figure.id,
             num(figure.amount.0),
@@ -203,7 +237,15 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
             check: "funding-budget",
             severity: Severity::Warning,
             message: format!(
-                "{what} is {} million VND, but the published {} is {} million VND",
+                "{} is {} million VND, but the published {} is {} million VND",
+                what.1,
+                num(planned),
+                figure.id,
+                num(published)
+            ),
+            message_vi: format!(
+                "{} là {} triệu đồng, nhưng số công bố {} là {} triệu đồng",
+                what.0,
                 num(planned),
                 figure.id,
                 num(published)
@@ -212,6 +254,10 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
             arithmetic: vec![line],
             fix: Some(
                 "plans use the capital_sources budgets: make them equal the published figure, or set corrected_amount on the figure to record the reading used"
+                    .into(),
+            ),
+            fix_vi: Some(
+                "kế hoạch dùng ngân sách trong capital_sources: sửa cho bằng số công bố, hoặc ghi corrected_amount cho số liệu để nêu cách đọc đã dùng"
                     .into(),
             ),
         }))
@@ -235,7 +281,14 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
         all = all.zip(planned).and_then(|(a, b)| a.checked_add(b));
         if let (Some(planned), Some(figure)) = (planned, by_id.get(source.id.as_str())) {
             record(
-                compare(format!("budget of `{}`", source.id), planned, figure),
+                compare(
+                    (
+                        format!("ngân sách của `{}`", source.id),
+                        format!("budget of `{}`", source.id),
+                    ),
+                    planned,
+                    figure,
+                ),
                 figure,
             );
         }
@@ -252,7 +305,14 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
     {
         if !scenario.capital_sources.iter().any(|s| s.id == root.id) {
             record(
-                compare("sum of all capital_sources budgets".into(), all, root),
+                compare(
+                    (
+                        "tổng ngân sách mọi nguồn trong capital_sources".into(),
+                        "sum of all capital_sources budgets".into(),
+                    ),
+                    all,
+                    root,
+                ),
                 root,
             );
         }
@@ -260,9 +320,15 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
     if !matched.is_empty() {
         r.pass(
             "funding-budget",
-            format!(
-                "{} capital_sources budget(s) equal the published figures they stand for",
-                matched.len()
+            (
+                format!(
+                    "{} ngân sách trong capital_sources bằng số công bố tương ứng",
+                    matched.len()
+                ),
+                format!(
+                    "{} capital_sources budget(s) equal the published figures they stand for",
+                    matched.len()
+                ),
             ),
             figures,
             matched,
@@ -282,11 +348,20 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
     if sum == published {
         r.pass(
             "funding-parts",
-            format!(
-                "the parts of {} ({}) add up to {} {unit}",
-                total.id,
-                total.label,
-                r.num(published)
+            (
+                format!(
+                    "các khoản thành phần của {} ({}) cộng lại đúng {} {}",
+                    total.id,
+                    total.label,
+                    r.num(published),
+                    unit_vi(total)
+                ),
+                format!(
+                    "the parts of {} ({}) add up to {} {unit}",
+                    total.id,
+                    total.label,
+                    r.num(published)
+                ),
             ),
             figures,
             vec![format!("{} = {} {unit}", terms.join(" + "), r.num(sum))],
@@ -337,6 +412,14 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
             r.num(sum),
             r.num(published)
         ),
+        message_vi: format!(
+            "các khoản thành phần của {} ({}) cộng lại là {}, không phải {} {}",
+            total.id,
+            total.label,
+            r.num(sum),
+            r.num(published),
+            unit_vi(total)
+        ),
         figures,
         arithmetic,
         fix: Some(format!(
@@ -345,6 +428,14 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
             names.join(", "),
             r.num(difference.abs()),
             if difference > Decimal::ZERO { "more" } else { "less" }
+        )),
+        fix_vi: Some(format!(
+            "hoặc tổng là {} {}, hoặc các khoản ({}) {} {} tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)",
+            r.num(sum),
+            unit_vi(total),
+            names.join(", "),
+            if difference > Decimal::ZERO { "nhiều hơn" } else { "ít hơn" },
+            r.num(difference.abs()),
         )),
     });
 }
@@ -360,9 +451,14 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             check: "funding-share",
             severity: Severity::Error,
             message: format!("{} is a share of {}, which is zero", part.id, base.id),
+            message_vi: format!(
+                "{} là tỷ lệ của {}, mà {} bằng 0",
+                part.id, base.id, base.id
+            ),
             figures,
             arithmetic: Vec::new(),
             fix: Some(format!("give {} its published amount", base.id)),
+            fix_vi: Some(format!("ghi số công bố của {}", base.id)),
         });
         return;
     }
@@ -386,9 +482,21 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
     if actual.checked_sub(stated).is_some_and(|d| d.abs() <= slack) {
         r.pass(
             "funding-share",
-            format!(
-                "{} ({}) is {} % of {} as stated",
-                part.id, part.label, stated, base.id
+            (
+                format!(
+                    "{} ({}) bằng {} % của {} như văn bản nêu",
+                    part.id,
+                    part.label,
+                    r.published(stated),
+                    base.id
+                ),
+                format!(
+                    "{} ({}) is {} % of {} as stated",
+                    part.id,
+                    part.label,
+                    r.published(stated),
+                    base.id
+                ),
             ),
             figures,
             arithmetic,
@@ -419,10 +527,11 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
     let implied_base = amount
         .checked_mul(hundred)
         .and_then(|a| a.checked_div(stated))
-        .map_or(String::new(), |total| {
-            format!(
-                ", or the total about {} {unit}",
-                r.num(round_half_up(total, 1))
+        .map_or((String::new(), String::new()), |total| {
+            let total = r.num(round_half_up(total, 1));
+            (
+                format!(", hoặc tổng khoảng {total} {}", unit_vi(base)),
+                format!(", or the total about {total} {unit}"),
             )
         });
     r.find(Finding {
@@ -436,14 +545,33 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             r.num(base.amount.0),
             r.published(stated)
         ),
+        message_vi: format!(
+            "{} {} ({}) bằng {} % của {}, không phải {} %",
+            r.num(amount),
+            unit_vi(base),
+            part.label,
+            r.published(rounded),
+            r.num(base.amount.0),
+            r.published(stated)
+        ),
         figures,
         arithmetic,
         fix: Some(format!(
-            "the share would be {} %; or, for {} %, the amount would be {}..{} {unit}{implied_base}",
+            "the share would be {} %; or, for {} %, the amount would be {}..{} {unit}{}",
             r.published(rounded),
             r.published(stated),
             r.num(round_half_up(low, 2)),
             r.num(round_half_up(high, 2)),
+            implied_base.1,
+        )),
+        fix_vi: Some(format!(
+            "tỷ lệ đúng là {} %; hoặc, để được {} %, số tiền phải là {}..{} {}{}",
+            r.published(rounded),
+            r.published(stated),
+            r.num(round_half_up(low, 2)),
+            r.num(round_half_up(high, 2)),
+            unit_vi(base),
+            implied_base.0,
         )),
     });
 }

@@ -67,14 +67,18 @@ pub struct Finding {
     pub check: &'static str,
     /// Severity.
     pub severity: Severity,
-    /// What is wrong, in one sentence.
+    /// What is wrong, in one sentence (English).
     pub message: String,
+    /// The same sentence in Vietnamese (phát hiện), which people read first.
+    pub message_vi: String,
     /// The figures involved.
     pub figures: Vec<Figure>,
     /// The arithmetic, one step per line.
     pub arithmetic: Vec<String>,
-    /// What would make the figures consistent.
+    /// What would make the figures consistent (English).
     pub fix: Option<String>,
+    /// The same in Vietnamese (để khớp).
+    pub fix_vi: Option<String>,
 }
 
 /// A check that holds.
@@ -82,8 +86,10 @@ pub struct Finding {
 pub struct Passed {
     /// Check id.
     pub check: &'static str,
-    /// What holds.
+    /// What holds (English).
     pub message: String,
+    /// The same in Vietnamese.
+    pub message_vi: String,
     /// The figures involved.
     pub figures: Vec<Figure>,
     /// The arithmetic.
@@ -138,20 +144,27 @@ impl Recorder {
         format_fixed(value, value.scale(), self.style)
     }
 
+    /// A count for a sentence, grouped in the audit's style (1.049).
+    fn count(&self, n: impl Into<u64>) -> String {
+        crate::number::format_count(n.into(), self.style)
+    }
+
     fn find(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
 
+    /// A check that holds, said in Vietnamese and in English (`(vi, en)`).
     fn pass(
         &mut self,
         check: &'static str,
-        message: String,
+        (message_vi, message): (String, String),
         figures: Vec<Figure>,
         arithmetic: Vec<String>,
     ) {
         self.passed.push(Passed {
             check,
             message,
+            message_vi,
             figures,
             arithmetic,
         });

@@ -30,6 +30,10 @@ fn criterion_counts(scenario: &Scenario, r: &mut Recorder) -> BTreeMap<u8, u32> 
                     "`{key}` in published.criteria is not a criterion of {}",
                     scenario.catalog.id
                 ),
+                message_vi: format!(
+                    "`{key}` trong published.criteria không phải tiêu chí của {}",
+                    scenario.catalog.id
+                ),
                 figures: vec![count_figure(
                     scenario,
                     &format!("published.criteria.{key}"),
@@ -39,6 +43,10 @@ fn criterion_counts(scenario: &Scenario, r: &mut Recorder) -> BTreeMap<u8, u32> 
                 arithmetic: Vec::new(),
                 fix: Some(format!(
                     "keys are c1..c{}",
+                    scenario.catalog.criteria_count()
+                )),
+                fix_vi: Some(format!(
+                    "khóa là c1..c{}",
                     scenario.catalog.criteria_count()
                 )),
             }),
@@ -101,9 +109,14 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
                 check: "communes-bands",
                 severity: Severity::Warning,
                 message: format!("band `{band}` is not a band of {}", scenario.catalog.id),
+                message_vi: format!(
+                    "nhóm `{band}` không phải nhóm tiêu chí của {}",
+                    scenario.catalog.id
+                ),
                 figures: band_figures(scenario),
                 arithmetic: Vec::new(),
                 fix: Some("bands are 19, 15-18, 10-14, 5-9, 0-4".into()),
+                fix_vi: Some("các nhóm là 19, 15-18, 10-14, 5-9, 0-4".into()),
             });
         }
     }
@@ -116,11 +129,18 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
                 "communes at standard",
                 standard,
             ));
-            let arithmetic = vec![format!("band {top}: {at_top}; at standard: {standard}")];
+            let arithmetic = vec![format!(
+                "band {top}: {}; at standard: {}",
+                r.count(at_top),
+                r.count(standard)
+            )];
             if at_top == standard {
                 r.pass(
                     "communes-standard",
-                    format!("{standard} communes at standard, as in band {top}"),
+                    (
+                        format!("{} xã đạt chuẩn, bằng số xã nhóm {top}", r.count(standard)),
+                        format!("{standard} communes at standard, as in band {top}"),
+                    ),
                     figures,
                     arithmetic,
                 );
@@ -131,11 +151,19 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
                     message: format!(
                         "{at_top} communes meet all criteria but {standard} are at standard"
                     ),
+                    message_vi: format!(
+                        "{} xã đạt đủ tiêu chí nhưng {} xã đạt chuẩn",
+                        r.count(at_top),
+                        r.count(standard)
+                    ),
                     figures,
                     arithmetic,
                     fix: Some(
                         "a commune is at standard exactly when it meets every criterion: the two counts are equal"
                             .into(),
+                    ),
+                    fix_vi: Some(
+                        "xã đạt chuẩn khi và chỉ khi đạt đủ mọi tiêu chí: hai số phải bằng nhau".into(),
                     ),
                 });
             }
@@ -158,7 +186,7 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
     let all_bands = unpublished.is_empty();
     let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
-        .map(|(band, n)| format!("{n} ({band})"))
+        .map(|(band, n)| format!("{} ({band})", r.count(*n)))
         .collect();
     let mut figures = band_figures(scenario);
     if !p
@@ -175,19 +203,44 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
         }
     }
     figures.push(count_figure(scenario, "published.communes", "communes", n));
-    let arithmetic = vec![format!("{} = {sum}; communes: {n}", terms.join(" + "))];
-    let (ok, message) = if sum > n {
+    let arithmetic = vec![format!(
+        "{} = {}; communes: {}",
+        terms.join(" + "),
+        r.count(sum),
+        r.count(n)
+    )];
+    let (ok, message_vi, message) = if sum > n {
         (
             false,
+            format!(
+                "các nhóm có {} xã, nhiều hơn {} xã",
+                r.count(sum),
+                r.count(n)
+            ),
             format!("the bands hold {sum} communes, more than the {n} communes"),
         )
     } else if sum == n {
-        (true, format!("the bands hold all {n} communes"))
+        (
+            true,
+            format!("các nhóm có đủ {} xã", r.count(n)),
+            format!("the bands hold all {n} communes"),
+        )
     } else if all_bands {
-        (false, format!("the bands hold {sum} communes, not {n}"))
+        (
+            false,
+            format!("các nhóm có {} xã, không phải {}", r.count(sum), r.count(n)),
+            format!("the bands hold {sum} communes, not {n}"),
+        )
     } else {
         (
             true,
+            format!(
+                "các nhóm được công bố có {} trong {} xã; {} xã còn lại thuộc các nhóm không công bố ({})",
+                r.count(sum),
+                r.count(n),
+                r.count(n - sum),
+                unpublished.join(", ")
+            ),
             format!(
                 "the published bands hold {sum} of {n} communes; the other {} are in the unpublished bands ({})",
                 n - sum,
@@ -196,16 +249,22 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
         )
     };
     if ok {
-        r.pass("communes-bands", message, figures, arithmetic);
+        r.pass("communes-bands", (message_vi, message), figures, arithmetic);
     } else {
         r.find(Finding {
             check: "communes-bands",
             severity: Severity::Error,
             message,
+            message_vi,
             figures,
             arithmetic,
             fix: Some(format!(
                 "the band counts must add up to {n} (or the commune count is {sum})"
+            )),
+            fix_vi: Some(format!(
+                "số xã các nhóm phải cộng lại bằng {} (hoặc số xã là {})",
+                r.count(n),
+                r.count(sum)
             )),
         });
     }
@@ -230,26 +289,38 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
         .collect();
     let values: Vec<String> = present
         .iter()
-        .map(|(_, label, v)| format!("{} {}", label, v.unwrap_or_default()))
+        .map(|(_, label, v)| format!("{} {}", label, r.count(v.unwrap_or_default())))
         .collect();
     let arithmetic = vec![values.join(" ≤ ")];
-    let broken: Vec<String> = present
+    let label_vi = |name: &str| match name {
+        "published.model" => "xã kiểu mẫu",
+        "published.advanced" => "xã nâng cao",
+        "published.standard" => "xã đạt chuẩn",
+        _ => "số xã",
+    };
+    let pairs: Vec<_> = present
         .windows(2)
         .filter(|w| w[0].2 > w[1].2)
         .map(|w| {
-            format!(
-                "{} ({}) > {} ({})",
-                w[0].1,
-                w[0].2.unwrap_or_default(),
-                w[1].1,
-                w[1].2.unwrap_or_default()
+            let (a, b) = (
+                r.count(w[0].2.unwrap_or_default()),
+                r.count(w[1].2.unwrap_or_default()),
+            );
+            (
+                format!("{} ({a}) > {} ({b})", label_vi(w[0].0), label_vi(w[1].0)),
+                format!("{} ({a}) > {} ({b})", w[0].1, w[1].1),
             )
         })
         .collect();
+    let broken: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
+    let broken_vi: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
     if broken.is_empty() {
         r.pass(
             "communes-tiers",
-            "tiers nest: model ≤ advanced ≤ standard ≤ communes".into(),
+            (
+                "các mức lồng nhau: kiểu mẫu ≤ nâng cao ≤ đạt chuẩn ≤ số xã".into(),
+                "tiers nest: model ≤ advanced ≤ standard ≤ communes".into(),
+            ),
             figures,
             arithmetic,
         );
@@ -258,10 +329,14 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
             check: "communes-tiers",
             severity: Severity::Error,
             message: format!("tiers do not nest: {}", broken.join("; ")),
+            message_vi: format!("các mức không lồng nhau: {}", broken_vi.join("; ")),
             figures,
             arithmetic,
             fix: Some(
                 "every model commune is advanced and every advanced commune is at standard".into(),
+            ),
+            fix_vi: Some(
+                "mọi xã kiểu mẫu đều là xã nâng cao, mọi xã nâng cao đều đạt chuẩn".into(),
             ),
         });
     }
@@ -287,9 +362,15 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                 check: "criterion-count",
                 severity: Severity::Error,
                 message: format!("{count} communes meet c{id}, but there are only {n}"),
+                message_vi: format!(
+                    "{} xã đạt c{id}, nhưng chỉ có {} xã",
+                    r.count(count),
+                    r.count(n)
+                ),
                 figures,
-                arithmetic: vec![format!("{count} > {n}")],
+                arithmetic: vec![format!("{} > {}", r.count(count), r.count(n))],
                 fix: Some(format!("c{id} is at most {n}")),
+                fix_vi: Some(format!("c{id} nhiều nhất là {}", r.count(n))),
             });
         } else if let Some(standard) = standard.filter(|s| count < *s) {
             bad = true;
@@ -305,17 +386,30 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                 message: format!(
                     "{count} communes meet c{id}, fewer than the {standard} communes at standard (which meet every criterion)"
                 ),
+                message_vi: format!(
+                    "{} xã đạt c{id}, ít hơn {} xã đạt chuẩn (đạt mọi tiêu chí)",
+                    r.count(count),
+                    r.count(standard)
+                ),
                 figures,
-                arithmetic: vec![format!("{count} < {standard}")],
+                arithmetic: vec![format!("{} < {}", r.count(count), r.count(standard))],
                 fix: Some(format!("c{id} is at least {standard}")),
+                fix_vi: Some(format!("c{id} ít nhất là {}", r.count(standard))),
             });
         }
     }
     if !bad {
         let floor = standard.map_or(String::new(), |s| format!("{s} (at standard) ≤ "));
+        let floor_vi = standard.map_or(String::new(), |s| format!("{} (đạt chuẩn) ≤ ", r.count(s)));
         r.pass(
             "criterion-count",
-            format!("every published criterion count lies within {floor}count ≤ {n} communes"),
+            (
+                format!(
+                    "số xã đạt từng tiêu chí được công bố đều trong khoảng {floor_vi}số xã ≤ {} xã",
+                    r.count(n)
+                ),
+                format!("every published criterion count lies within {floor}count ≤ {n} communes"),
+            ),
             Vec::new(),
             Vec::new(),
         );
@@ -359,15 +453,21 @@ fn average_matches_counts(
         ),
     ];
     let implied = format!(
-        "average {} ± {} × {n} communes → total criteria met {low}..={high}",
+        "average {} ± {} × {} communes → total criteria met {}..={}",
         r.published(average),
-        r.num(slack)
+        r.num(slack),
+        r.count(n),
+        r.count(low),
+        r.count(high)
     );
     if missing.is_empty() {
         let exact = Decimal::from(sum) / Decimal::from(n);
         let arithmetic = vec![
             format!(
-                "Σ per-criterion counts = {sum}; {sum} ÷ {n} = {} → {} at {} decimal(s)",
+                "Σ per-criterion counts = {}; {} ÷ {} = {} → {} at {} decimal(s)",
+                r.count(sum),
+                r.count(sum),
+                r.count(n),
                 r.num(round_half_up(exact, average.scale() + 2)),
                 format_fixed(exact, average.scale(), r.style),
                 average.scale()
@@ -377,9 +477,15 @@ fn average_matches_counts(
         if (low..=high).contains(&sum) {
             r.pass(
                 "average-criteria",
-                format!(
-                    "the average {} matches the per-criterion counts",
-                    r.published(average)
+                (
+                    format!(
+                        "bình quân {} khớp với số xã đạt từng tiêu chí",
+                        r.published(average)
+                    ),
+                    format!(
+                        "the average {} matches the per-criterion counts",
+                        r.published(average)
+                    ),
                 ),
                 figures,
                 arithmetic,
@@ -393,8 +499,25 @@ fn average_matches_counts(
                     format_fixed(exact, average.scale(), r.style),
                     r.published(average),
                 ),
+                message_vi: format!(
+                    "số xã đạt từng tiêu chí cho bình quân {}, không phải {}",
+                    format_fixed(exact, average.scale(), r.style),
+                    r.published(average),
+                ),
                 figures,
                 arithmetic,
+                fix_vi: Some(format!(
+                    "bình quân đúng là {}, hoặc tổng số xã đạt các tiêu chí phải là {}..={} ({} {})",
+                    format_fixed(exact, average.scale(), r.style),
+                    r.count(low),
+                    r.count(high),
+                    if sum < low {
+                        "tăng ít nhất"
+                    } else {
+                        "giảm ít nhất"
+                    },
+                    r.count(if sum < low { low - sum } else { sum - high })
+                )),
                 fix: Some(format!(
                     "the average would be {}, or the counts would total {low}..={high} ({} {})",
                     format_fixed(exact, average.scale(), r.style),
@@ -422,12 +545,19 @@ fn average_matches_counts(
     let mut arithmetic = vec![
         implied,
         format!(
-            "published counts without {names} total {sum}; each unpublished count lies in {floor}..={n}"
+            "published counts without {names} total {}; each unpublished count lies in {}..={}",
+            r.count(sum),
+            r.count(floor),
+            r.count(n)
         ),
     ];
     match need_high.filter(|h| need_low <= *h) {
         Some(need_high) => {
-            arithmetic.push(format!("so {names} = {need_low}..={need_high}"));
+            arithmetic.push(format!(
+                "so {names} = {}..={}",
+                r.count(need_low),
+                r.count(need_high)
+            ));
             let assumed: Option<Vec<u32>> = missing
                 .iter()
                 .map(|id| {
@@ -447,15 +577,22 @@ fn average_matches_counts(
                         .map(|(id, v)| format!("c{id} = {v}"))
                         .collect();
                     arithmetic.push(format!(
-                        "the scenario assumes {} (total {total})",
-                        shown.join(", ")
+                        "the scenario assumes {} (total {})",
+                        shown.join(", "),
+                        r.count(total)
                     ));
                     if (need_low..=need_high).contains(&total) {
                         r.pass(
                             "average-criteria",
-                            format!(
-                                "the assumed {names} fit the published average {}",
-                                r.published(average)
+                            (
+                                format!(
+                                    "giá trị giả định của {names} khớp với bình quân công bố {}",
+                                    r.published(average)
+                                ),
+                                format!(
+                                    "the assumed {names} fit the published average {}",
+                                    r.published(average)
+                                ),
                             ),
                             figures,
                             arithmetic,
@@ -468,10 +605,19 @@ fn average_matches_counts(
                                 "the assumed values of {names} do not fit the published average {}",
                                 r.published(average)
                             ),
+                            message_vi: format!(
+                                "giá trị giả định của {names} không khớp với bình quân công bố {}",
+                                r.published(average)
+                            ),
                             figures,
                             arithmetic,
                             fix: Some(format!(
                                 "choose {names} totalling {need_low}..={need_high} in synthesize.assumed_criteria"
+                            )),
+                            fix_vi: Some(format!(
+                                "chọn {names} có tổng {}..={} trong synthesize.assumed_criteria",
+                                r.count(need_low),
+                                r.count(need_high)
                             )),
                         });
                     }
@@ -483,19 +629,26 @@ fn average_matches_counts(
                         "{names} not published; the average {} implies {names} = {need_low}..={need_high}",
                         r.published(average)
                     ),
+                    message_vi: format!(
+                        "{names} không được công bố; bình quân {} cho thấy {names} = {}..={}",
+                        r.published(average),
+                        r.count(need_low),
+                        r.count(need_high)
+                    ),
                     figures,
                     arithmetic,
                     fix: None,
+                    fix_vi: None,
                 }),
             }
         }
         None => {
             arithmetic.push(format!(
                 "{names} would need to total {}..={} but can total only {}..={}",
-                low.saturating_sub(sum),
-                high.saturating_sub(sum),
-                floor * k,
-                n * k
+                r.count(low.saturating_sub(sum)),
+                r.count(high.saturating_sub(sum)),
+                r.count(floor * k),
+                r.count(n * k)
             ));
             r.find(Finding {
                 check: "average-criteria",
@@ -504,9 +657,14 @@ fn average_matches_counts(
                     "no values of the unpublished {names} give the average {}",
                     r.published(average)
                 ),
+                message_vi: format!(
+                    "không giá trị nào của {names} (không công bố) cho được bình quân {}",
+                    r.published(average)
+                ),
                 figures,
                 arithmetic,
                 fix: Some("one of the average or the per-criterion counts is wrong".into()),
+                fix_vi: Some("bình quân hoặc số xã đạt từng tiêu chí bị sai".into()),
             });
         }
     }
@@ -534,22 +692,39 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
     let terms: Vec<String> = groups
         .iter()
         .filter(|g| g.communes > 0)
-        .map(|g| format!("{} × [{}, {}]", g.communes, g.min, g.max))
+        .map(|g| format!("{} × [{}, {}]", r.count(g.communes), g.min, g.max))
         .collect();
     let mut figures = vec![average_figure(scenario, average)];
     figures.extend(band_figures(scenario));
     let arithmetic = vec![
         format!(
-            "average {} ± {} × {n} → total {low}..={high}",
+            "average {} ± {} × {} → total {}..={}",
             r.published(average),
-            r.num(slack)
+            r.num(slack),
+            r.count(n),
+            r.count(low),
+            r.count(high)
         ),
-        format!("bands: {} → total {min}..={max}", terms.join(" + ")),
+        format!(
+            "bands: {} → total {}..={}",
+            terms.join(" + "),
+            r.count(min),
+            r.count(max)
+        ),
     ];
     if low <= max && min <= high {
         r.pass(
             "average-bands",
-            format!("the average {} is possible with the band counts", average),
+            (
+                format!(
+                    "bình quân {} có thể đạt được với số xã các nhóm",
+                    r.published(average)
+                ),
+                format!(
+                    "the average {} is possible with the band counts",
+                    r.published(average)
+                ),
+            ),
             figures,
             arithmetic,
         );
@@ -565,9 +740,16 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
                 r.num(reachable(max)),
                 r.published(average)
             ),
+            message_vi: format!(
+                "số xã các nhóm cho bình quân trong khoảng {}..{}, không phải {}",
+                r.num(reachable(min)),
+                r.num(reachable(max)),
+                r.published(average)
+            ),
             figures,
             arithmetic,
             fix: Some("the average or the band counts are wrong".into()),
+            fix_vi: Some("bình quân hoặc số xã các nhóm bị sai".into()),
         });
     }
 }
@@ -580,12 +762,15 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
     let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
         return;
     };
-    let verdict = consistency::check(&CountingProblem {
-        criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
-        groups,
-        counts: counts.clone(),
-        kind: CountKind::Exact,
-    });
+    let verdict = consistency::check(
+        &CountingProblem {
+            criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
+            groups,
+            counts: counts.clone(),
+            kind: CountKind::Exact,
+        },
+        r.style,
+    );
     let mut figures = band_figures(scenario);
     figures.push(count_figure(
         scenario,
@@ -600,7 +785,12 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
     match &verdict.obstruction {
         None => r.pass(
             "matrix-feasibility",
-            "a commune × criterion matrix exists with these band and per-criterion counts".into(),
+            (
+                "tồn tại bảng xã × tiêu chí có đúng số xã các nhóm và số xã đạt từng tiêu chí này"
+                    .into(),
+                "a commune × criterion matrix exists with these band and per-criterion counts"
+                    .into(),
+            ),
             figures,
             verdict.steps,
         ),
@@ -609,11 +799,16 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
             severity: Severity::Error,
             message: format!(
                 "no commune × criterion matrix gives both the band counts and the per-criterion counts: {}",
-                obstruction.explain()
+                obstruction.explain(r.style)
+            ),
+            message_vi: format!(
+                "không bảng xã × tiêu chí nào cho được cả số xã các nhóm lẫn số xã đạt từng tiêu chí: {}",
+                obstruction.explain_vi(r.style)
             ),
             figures,
             arithmetic: verdict.steps.clone(),
-            fix: Some(obstruction.fix()),
+            fix: Some(obstruction.fix(r.style)),
+            fix_vi: Some(obstruction.fix_vi(r.style)),
         }),
     }
 }
@@ -638,11 +833,18 @@ fn villages(scenario: &Scenario, r: &mut Recorder) {
             )
         },
     ];
-    let arithmetic = vec![format!("{standard} at standard of {villages} villages")];
+    let arithmetic = vec![format!(
+        "{} at standard of {} villages",
+        r.count(standard),
+        r.count(villages)
+    )];
     if standard <= villages {
         r.pass(
             "villages",
-            "villages at standard do not exceed villages".into(),
+            (
+                "số thôn đạt chuẩn không vượt số thôn".into(),
+                "villages at standard do not exceed villages".into(),
+            ),
             figures,
             arithmetic,
         );
@@ -651,9 +853,18 @@ fn villages(scenario: &Scenario, r: &mut Recorder) {
             check: "villages",
             severity: Severity::Error,
             message: format!("{standard} villages at standard, but only {villages} villages"),
+            message_vi: format!(
+                "{} thôn đạt chuẩn, nhưng chỉ có {} thôn",
+                r.count(standard),
+                r.count(villages)
+            ),
             figures,
             arithmetic,
             fix: Some(format!("at most {villages} villages can be at standard")),
+            fix_vi: Some(format!(
+                "nhiều nhất {} thôn có thể đạt chuẩn",
+                r.count(villages)
+            )),
         });
     }
 }
@@ -667,9 +878,14 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
     let s = &e.summary;
     let mut compared = Vec::new();
     let mut differ = Vec::new();
+    let style = r.style;
     let mut compare = |what: String, published: Option<u32>, data: usize| {
         if let Some(published) = published {
-            let line = format!("{what}: published {published}, communes file {data}");
+            let line = format!(
+                "{what}: published {}, communes file {}",
+                crate::number::format_count(u64::from(published), style),
+                crate::number::format_count(data as u64, style)
+            );
             if usize::try_from(published).ok() != Some(data) {
                 differ.push(line.clone());
             }
@@ -722,9 +938,15 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
     if differ.is_empty() {
         r.pass(
             "data-vs-published",
-            format!(
-                "the communes file agrees with the {} published figures it can be compared with",
-                compared.len()
+            (
+                format!(
+                    "tệp danh sách xã khớp với {} số liệu công bố có thể so sánh",
+                    compared.len()
+                ),
+                format!(
+                    "the communes file agrees with the {} published figures it can be compared with",
+                    compared.len()
+                ),
             ),
             vec![file],
             compared,
@@ -738,12 +960,18 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
                 differ.len(),
                 scenario.baseline_year
             ),
+            message_vi: format!(
+                "tệp danh sách xã không khớp với {} số liệu công bố năm {}",
+                differ.len(),
+                scenario.baseline_year
+            ),
             figures: vec![file],
             arithmetic: differ,
             fix: Some(
                 "correct the communes file, or the published figures if they were typed wrong"
                     .into(),
             ),
+            fix_vi: Some("sửa tệp danh sách xã, hoặc sửa số liệu công bố nếu đã gõ nhầm".into()),
         });
     }
 }

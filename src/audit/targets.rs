@@ -28,6 +28,17 @@ struct Baseline {
     average: Option<Decimal>,
 }
 
+impl Baseline {
+    /// Where the numbers come from, in Vietnamese.
+    fn label_vi(&self) -> String {
+        if self.published {
+            format!("hiện trạng công bố năm {}", self.year)
+        } else {
+            format!("tệp danh sách xã năm {}", self.year)
+        }
+    }
+}
+
 fn baseline(scenario: &Scenario) -> Option<Baseline> {
     let p = &scenario.published;
     let criteria: BTreeMap<u8, u32> = p
@@ -215,9 +226,9 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
             let line = format!(
                 "{} {} ≤ {} {}",
                 t.name(&scenario.catalog),
-                t.value.normalize(),
+                r.num(t.value),
                 outer.name(&scenario.catalog),
-                outer.value.normalize()
+                r.num(outer.value)
             );
             if t.value <= outer.value {
                 figures.push(figure(scenario, t));
@@ -233,9 +244,17 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
                         outer.value.normalize(),
                         outer.name(&scenario.catalog)
                     ),
+                    message_vi: format!(
+                        "{year}: {} xã đạt {} ở mức nâng cao, nhưng chỉ {} xã đạt {}",
+                        r.num(t.value),
+                        t.name_vi(&scenario.catalog),
+                        r.num(outer.value),
+                        outer.name_vi(&scenario.catalog)
+                    ),
                     figures: vec![figure(scenario, t), figure(scenario, outer)],
                     arithmetic: vec![line.replace('≤', ">")],
                     fix: Some("the advanced-level count is part of the standard-level count (\"trong đó\"): lower it or raise the standard target".into()),
+                    fix_vi: Some("số xã mức nâng cao nằm trong số xã mức đạt chuẩn (\"trong đó\"): giảm số này hoặc tăng chỉ tiêu đạt chuẩn".into()),
                 });
             }
         }
@@ -243,9 +262,15 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
     if !lines.is_empty() {
         r.pass(
             "target-level",
-            format!(
-                "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
-                lines.len()
+            (
+                format!(
+                    "{year}: {} chỉ tiêu mức nâng cao nằm trong chỉ tiêu mức đạt chuẩn tương ứng",
+                    lines.len()
+                ),
+                format!(
+                    "{year}: {} advanced-level target(s) fit inside the standard-level targets they are part of",
+                    lines.len()
+                ),
             ),
             figures,
             lines,
@@ -276,9 +301,14 @@ fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
             "{} more target(s) of the document are kept as written (chỉ tiêu khác); no commune count of the catalog measures them, so nothing plans with them",
             figures.len()
         ),
+        message_vi: format!(
+            "{} chỉ tiêu khác của văn bản được giữ nguyên như văn bản ghi; không số xã nào của bộ tiêu chí đo được chúng, nên không kế hoạch nào dùng chúng",
+            figures.len()
+        ),
         figures,
         arithmetic: Vec::new(),
         fix: None,
+        fix_vi: None,
     });
 }
 
@@ -330,18 +360,28 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
         };
         let reading = Decimal::from(baseline) + Decimal::from(added);
         let arithmetic = vec![format!(
-            "{from} {}: {baseline} + {added} added = {}; the target reads {}",
+            "{from} {}: {} + {} added = {}; the target reads {}",
             scenario.baseline_year,
-            reading.normalize(),
-            t.value.normalize()
+            r.count(baseline),
+            r.count(added),
+            r.num(reading),
+            r.num(t.value)
         )];
         if reading == t.value {
             r.pass(
                 "target-added",
-                format!(
-                    "{} {}: the document's increase of {added} over the baseline gives the target",
-                    t.year,
-                    t.name(&scenario.catalog)
+                (
+                    format!(
+                        "{} {}: văn bản tăng thêm {} so với hiện trạng, cho đúng chỉ tiêu",
+                        t.year,
+                        t.name_vi(&scenario.catalog),
+                        r.count(added)
+                    ),
+                    format!(
+                        "{} {}: the document's increase of {added} over the baseline gives the target",
+                        t.year,
+                        t.name(&scenario.catalog)
+                    ),
                 ),
                 vec![figure(scenario, t)],
                 arithmetic,
@@ -357,9 +397,22 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
                     reading.normalize(),
                     t.value.normalize()
                 ),
+                message_vi: format!(
+                    "{} {}: văn bản thêm {} vào hiện trạng {}, được {}, nhưng chỉ tiêu là {}",
+                    t.year,
+                    t.name_vi(&scenario.catalog),
+                    r.count(added),
+                    r.count(baseline),
+                    r.num(reading),
+                    r.num(t.value)
+                ),
                 figures: vec![figure(scenario, t)],
                 arithmetic,
                 fix: Some(format!("set communes = {} (baseline + added)", reading.normalize())),
+                fix_vi: Some(format!(
+                    "đặt communes = {} (hiện trạng + phần thêm)",
+                    reading.normalize()
+                )),
             });
         }
     }
@@ -399,6 +452,13 @@ fn above_baseline(
                     base.label,
                     r.num(baseline)
                 ),
+                message_vi: format!(
+                    "chỉ tiêu {year} về {} ({}) thấp hơn {} ({})",
+                    t.name_vi(&scenario.catalog),
+                    r.num(t.value),
+                    base.label_vi(),
+                    r.num(baseline)
+                ),
                 figures: vec![
                     figure(scenario, t),
                     baseline_figure(scenario, base, t, baseline),
@@ -414,15 +474,25 @@ fn above_baseline(
                     "a target keeps at least the baseline: {} or more, unless a loss is planned",
                     r.num(baseline)
                 )),
+                fix_vi: Some(format!(
+                    "chỉ tiêu ít nhất giữ bằng hiện trạng: từ {} trở lên, trừ khi dự kiến giảm",
+                    r.num(baseline)
+                )),
             });
         }
     }
     if compared > 0 && !below {
         r.pass(
             "target-baseline",
-            format!(
-                "the {compared} targets for {year} that have a baseline are at or above the {}",
-                base.label
+            (
+                format!(
+                    "{compared} chỉ tiêu năm {year} có hiện trạng đều bằng hoặc cao hơn {}",
+                    base.label_vi()
+                ),
+                format!(
+                    "the {compared} targets for {year} that have a baseline are at or above the {}",
+                    base.label
+                ),
             ),
             Vec::new(),
             Vec::new(),
@@ -448,19 +518,29 @@ fn within_communes(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, 
                     t.name(&scenario.catalog),
                     r.num(t.value)
                 ),
+                message_vi: format!(
+                    "chỉ tiêu {year} về {} là {} xã, nhưng chỉ có {} xã",
+                    t.name_vi(&scenario.catalog),
+                    r.num(t.value),
+                    r.count(n)
+                ),
                 figures: vec![
                     figure(scenario, t),
                     count_figure(scenario, "published.communes", "communes", n),
                 ],
                 arithmetic: vec![format!("{} > {n}", r.num(t.value))],
                 fix: Some(format!("at most {n}")),
+                fix_vi: Some(format!("nhiều nhất {}", r.count(n))),
             });
         }
     }
     if counted > 0 && !above {
         r.pass(
             "target-communes",
-            format!("no target for {year} exceeds the {n} communes"),
+            (
+                format!("không chỉ tiêu nào năm {year} vượt {} xã", r.count(n)),
+                format!("no target for {year} exceeds the {n} communes"),
+            ),
             Vec::new(),
             Vec::new(),
         );
@@ -507,27 +587,41 @@ fn average_reachable(
             .filter(|t| matches!(t.kind, TargetKind::Criterion { .. }))
             .map(|t| figure(scenario, t)),
     );
-    let terms: Vec<String> = criteria.values().map(u32::to_string).collect();
+    let terms: Vec<String> = criteria.values().map(|v| r.count(*v)).collect();
     let mut arithmetic = vec![
         format!(
-            "average {} × {n} communes = {} → at least {needed} criteria met",
+            "average {} × {} communes = {} → at least {} criteria met",
             r.published(average.value),
-            r.num(product)
+            r.count(n),
+            r.num(product),
+            r.count(needed)
         ),
-        format!("Σ per-criterion targets = {} = {sum}", terms.join(" + ")),
+        format!(
+            "Σ per-criterion targets = {} = {}",
+            terms.join(" + "),
+            r.count(sum)
+        ),
     ];
     if missing.is_empty() {
         let given = Decimal::from(sum) / Decimal::from(n);
         arithmetic.push(format!(
-            "{sum} ÷ {n} = {}",
+            "{} ÷ {} = {}",
+            r.count(sum),
+            r.count(n),
             r.num(round_half_up(given, average.value.scale() + 2))
         ));
         if sum >= needed {
             r.pass(
                 "target-average",
-                format!(
-                    "the per-criterion targets for {year} give the average target {}",
-                    r.published(average.value)
+                (
+                    format!(
+                        "chỉ tiêu từng tiêu chí năm {year} cho đúng chỉ tiêu bình quân {}",
+                        r.published(average.value)
+                    ),
+                    format!(
+                        "the per-criterion targets for {year} give the average target {}",
+                        r.published(average.value)
+                    ),
                 ),
                 figures,
                 arithmetic,
@@ -541,8 +635,21 @@ fn average_reachable(
                     r.num(round_half_up(given, average.value.scale() + 2)),
                     r.published(average.value)
                 ),
+                message_vi: format!(
+                    "chỉ tiêu từng tiêu chí năm {year} cho bình quân {}, thấp hơn chỉ tiêu bình quân {}",
+                    r.num(round_half_up(given, average.value.scale() + 2)),
+                    r.published(average.value)
+                ),
                 figures,
                 arithmetic,
+                fix_vi: Some(format!(
+                    "tăng chỉ tiêu từng tiêu chí thêm {} tổng cộng, hoặc hạ chỉ tiêu bình quân xuống {}",
+                    r.count(needed - sum),
+                    r.num(given.round_dp_with_strategy(
+                        average.value.scale(),
+                        rust_decimal::RoundingStrategy::ToZero
+                    ))
+                )),
                 fix: Some(format!(
                     "raise the per-criterion targets by {} in all, or lower the average target to {}",
                     needed - sum,
@@ -561,8 +668,12 @@ fn average_reachable(
     let short = needed.saturating_sub(sum);
     if short > most {
         arithmetic.push(format!(
-            "no target for {names}; even with all {n} communes meeting them: {sum} + {most} = {} < {needed}",
-            sum + most
+            "no target for {names}; even with all {} communes meeting them: {} + {} = {} < {}",
+            r.count(n),
+            r.count(sum),
+            r.count(most),
+            r.count(sum + most),
+            r.count(needed)
         ));
         r.find(Finding {
             check: "target-average",
@@ -571,11 +682,19 @@ fn average_reachable(
                 "the average target {} for {year} needs more criteria than all communes meeting {names} can add",
                 r.published(average.value)
             ),
+            message_vi: format!(
+                "chỉ tiêu bình quân {} năm {year} cần nhiều tiêu chí hơn mức mọi xã đạt {names} có thể thêm",
+                r.published(average.value)
+            ),
             figures,
             arithmetic,
             fix: Some(format!(
                 "raise the per-criterion targets by {} in all, or lower the average target",
                 short - most
+            )),
+            fix_vi: Some(format!(
+                "tăng chỉ tiêu từng tiêu chí thêm {} tổng cộng, hoặc hạ chỉ tiêu bình quân",
+                r.count(short - most)
             )),
         });
         return;
@@ -594,7 +713,10 @@ fn average_reachable(
         })
         .unwrap_or_default();
     arithmetic.push(format!(
-        "no target for {names}, so {names} ≥ {needed} − {sum} = {short}{baseline_note}"
+        "no target for {names}, so {names} ≥ {} − {} = {}{baseline_note}",
+        r.count(needed),
+        r.count(sum),
+        r.count(short)
     ));
     r.find(Finding {
         check: "target-average",
@@ -603,9 +725,18 @@ fn average_reachable(
             "the average target {} for {year} needs {names} ≥ {short}, which has no target",
             r.published(average.value)
         ),
+        message_vi: format!(
+            "chỉ tiêu bình quân {} năm {year} cần {names} ≥ {}, mà {names} chưa có chỉ tiêu",
+            r.published(average.value),
+            r.count(short)
+        ),
         figures,
         arithmetic,
         fix: Some(format!("add a target of at least {short} for {names}")),
+        fix_vi: Some(format!(
+            "thêm chỉ tiêu ít nhất {} cho {names}",
+            r.count(short)
+        )),
     });
 }
 
@@ -660,37 +791,66 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
     figures.push(count_figure(scenario, "published.communes", "communes", n));
     let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
-        .map(|(band, n)| format!("{n} ({band})"))
+        .map(|(band, n)| format!("{} ({band})", r.count(*n)))
         .collect();
-    let mut arithmetic = vec![format!("{} = {sum}; communes {n}", terms.join(" + "))];
+    let mut arithmetic = vec![format!(
+        "{} = {}; communes {}",
+        terms.join(" + "),
+        r.count(sum),
+        r.count(n)
+    )];
     let top = top_band(&scenario.catalog).unwrap_or_default();
     let mut problems = Vec::new();
+    // Each problem in Vietnamese and in English.
     if sum > u64::from(n) {
-        problems.push(format!(
-            "the band targets hold {sum} communes, more than {n}"
+        problems.push((
+            format!(
+                "chỉ tiêu các nhóm có {} xã, nhiều hơn {}",
+                r.count(sum),
+                r.count(n)
+            ),
+            format!("the band targets hold {sum} communes, more than {n}"),
         ));
     } else if all && sum < u64::from(n) {
-        problems.push(format!("the band targets hold {sum} communes, not {n}"));
+        problems.push((
+            format!(
+                "chỉ tiêu các nhóm có {} xã, không phải {}",
+                r.count(sum),
+                r.count(n)
+            ),
+            format!("the band targets hold {sum} communes, not {n}"),
+        ));
     }
     let own_top = targets
         .iter()
         .find(|t| matches!(&t.kind, TargetKind::Band { band } if *band == top));
     if let (Some(at_top), Some(standard)) = (own_top.map(|t| whole(t.value)), standard) {
         arithmetic.push(format!(
-            "band {top}: {at_top}; standard target: {}",
+            "band {top}: {}; standard target: {}",
+            r.count(at_top),
             r.num(standard.value)
         ));
         if Decimal::from(at_top) != standard.value {
-            problems.push(format!(
-                "band {top} target is {at_top} but the standard target is {}",
-                r.num(standard.value)
+            problems.push((
+                format!(
+                    "chỉ tiêu nhóm {top} là {} nhưng chỉ tiêu đạt chuẩn là {}",
+                    r.count(at_top),
+                    r.num(standard.value)
+                ),
+                format!(
+                    "band {top} target is {at_top} but the standard target is {}",
+                    r.num(standard.value)
+                ),
             ));
         }
     }
     if problems.is_empty() {
         r.pass(
             "target-bands",
-            format!("the band targets for {year} fit the {n} communes"),
+            (
+                format!("chỉ tiêu theo nhóm năm {year} khớp với {} xã", r.count(n)),
+                format!("the band targets for {year} fit the {n} communes"),
+            ),
             figures,
             arithmetic,
         );
@@ -698,11 +858,30 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
         r.find(Finding {
             check: "target-bands",
             severity: Severity::Error,
-            message: format!("band targets for {year}: {}", problems.join("; ")),
+            message: format!(
+                "band targets for {year}: {}",
+                problems
+                    .iter()
+                    .map(|p| p.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            message_vi: format!(
+                "chỉ tiêu theo nhóm năm {year}: {}",
+                problems
+                    .iter()
+                    .map(|p| p.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             figures,
             arithmetic,
             fix: Some(format!(
                 "band targets add up to {n} (all bands) or less, and band {top} equals the standard target"
+            )),
+            fix_vi: Some(format!(
+                "chỉ tiêu các nhóm cộng lại bằng {} (đủ các nhóm) hoặc ít hơn, và nhóm {top} bằng chỉ tiêu đạt chuẩn",
+                r.count(n)
             )),
         });
     }
@@ -728,23 +907,30 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
         .collect();
     let arithmetic = vec![shown.join(" ≤ ")];
     let figures: Vec<Figure> = chain.iter().map(|t| figure(scenario, t)).collect();
-    let broken: Vec<String> = chain
-        .windows(2)
-        .filter(|w| w[0].value > w[1].value)
-        .map(|w| {
-            format!(
-                "{} ({}) > {} ({})",
-                w[0].name(&scenario.catalog),
-                r.num(w[0].value),
-                w[1].name(&scenario.catalog),
-                r.num(w[1].value)
-            )
-        })
-        .collect();
+    let broken_in = |name: &dyn Fn(&Target) -> String| -> Vec<String> {
+        chain
+            .windows(2)
+            .filter(|w| w[0].value > w[1].value)
+            .map(|w| {
+                format!(
+                    "{} ({}) > {} ({})",
+                    name(w[0]),
+                    r.num(w[0].value),
+                    name(w[1]),
+                    r.num(w[1].value)
+                )
+            })
+            .collect()
+    };
+    let broken = broken_in(&|t| t.name(&scenario.catalog));
+    let broken_vi = broken_in(&|t| t.name_vi(&scenario.catalog));
     if broken.is_empty() {
         r.pass(
             "target-tiers",
-            format!("the tier targets for {year} nest: model ≤ advanced ≤ standard"),
+            (
+                format!("chỉ tiêu các mức năm {year} lồng nhau: kiểu mẫu ≤ nâng cao ≤ đạt chuẩn"),
+                format!("the tier targets for {year} nest: model ≤ advanced ≤ standard"),
+            ),
             figures,
             arithmetic,
         );
@@ -753,10 +939,17 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
             check: "target-tiers",
             severity: Severity::Error,
             message: format!("tier targets for {year} do not nest: {}", broken.join("; ")),
+            message_vi: format!(
+                "chỉ tiêu các mức năm {year} không lồng nhau: {}",
+                broken_vi.join("; ")
+            ),
             figures,
             arithmetic,
             fix: Some(
                 "every model commune is advanced and every advanced commune is at standard".into(),
+            ),
+            fix_vi: Some(
+                "mọi xã kiểu mẫu đều là xã nâng cao, mọi xã nâng cao đều đạt chuẩn".into(),
             ),
         });
     }
@@ -772,10 +965,10 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
         return;
     };
     let mut bands = band_targets(scenario, targets);
-    let mut from = "band targets";
+    let (mut from, mut from_vi) = ("band targets", "chỉ tiêu theo nhóm");
     if bands.is_empty() && scenario.published.year == Some(year) {
         bands = scenario.published.bands.clone();
-        from = "published bands";
+        (from, from_vi) = ("published bands", "số xã các nhóm công bố");
     }
     let below: Vec<(String, u32)> = scenario
         .catalog
@@ -789,7 +982,7 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
     }
     let shown: Vec<String> = below
         .iter()
-        .map(|(band, n)| format!("band {band}: {n}"))
+        .map(|(band, n)| format!("band {band}: {}", r.count(*n)))
         .collect();
     let arithmetic = vec![format!(
         "{from} {year} under {min} criteria: {}",
@@ -800,7 +993,10 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
     if crowded.is_empty() {
         r.pass(
             "target-min-criteria",
-            format!("no commune is under {min} criteria in the {from} for {year}"),
+            (
+                format!("theo {from_vi} năm {year}, không xã nào dưới {min} tiêu chí"),
+                format!("no commune is under {min} criteria in the {from} for {year}"),
+            ),
             figures,
             arithmetic,
         );
@@ -812,10 +1008,17 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
             message: format!(
                 "the {from} for {year} put {n} commune(s) under {min} criteria, but the target is that none is"
             ),
+            message_vi: format!(
+                "theo {from_vi} năm {year}, {} xã dưới {min} tiêu chí, nhưng chỉ tiêu là không xã nào",
+                r.count(n)
+            ),
             figures,
             arithmetic,
             fix: Some(format!(
                 "move those communes to bands of {min} or more criteria, or lower the floor"
+            )),
+            fix_vi: Some(format!(
+                "chuyển các xã đó lên nhóm từ {min} tiêu chí trở lên, hoặc hạ mức sàn"
             )),
         });
     }
@@ -836,12 +1039,15 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
     let Some(groups) = row_groups(&scenario.catalog, n, &bands) else {
         return;
     };
-    let verdict = consistency::check(&CountingProblem {
-        criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
-        groups,
-        counts: criteria,
-        kind: CountKind::AtLeast,
-    });
+    let verdict = consistency::check(
+        &CountingProblem {
+            criteria: u32::try_from(scenario.catalog.criteria_count()).unwrap_or(u32::MAX),
+            groups,
+            counts: criteria,
+            kind: CountKind::AtLeast,
+        },
+        r.style,
+    );
     let figures: Vec<Figure> = targets
         .iter()
         .filter(|t| {
@@ -855,7 +1061,12 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
     match &verdict.obstruction {
         None => r.pass(
             "target-feasibility",
-            format!("the band and per-criterion targets for {year} can hold together"),
+            (
+                format!(
+                    "chỉ tiêu theo nhóm và theo từng tiêu chí năm {year} có thể cùng đạt"
+                ),
+                format!("the band and per-criterion targets for {year} can hold together"),
+            ),
             figures,
             verdict.steps,
         ),
@@ -864,11 +1075,16 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
             severity: Severity::Error,
             message: format!(
                 "no commune × criterion matrix meets the band and per-criterion targets for {year}: {}",
-                obstruction.explain()
+                obstruction.explain(r.style)
+            ),
+            message_vi: format!(
+                "không bảng xã × tiêu chí nào đạt cả chỉ tiêu theo nhóm lẫn theo từng tiêu chí năm {year}: {}",
+                obstruction.explain_vi(r.style)
             ),
             figures,
             arithmetic: verdict.steps.clone(),
-            fix: Some(obstruction.fix()),
+            fix: Some(obstruction.fix(r.style)),
+            fix_vi: Some(obstruction.fix_vi(r.style)),
         }),
     }
 }

@@ -114,7 +114,12 @@ pub fn render_allocation(a: &Allocation, s: &Simulation, style: NumberStyle) -> 
                     c.criteria_met,
                     if c.tier.is_some() { " (NTM)" } else { "" }
                 ),
-                format!("{} ({})", fine(c.coefficient), c.coefficient_basis),
+                format!(
+                    "{}: {}\n({})",
+                    fine(c.coefficient),
+                    c.coefficient_basis_vi,
+                    c.coefficient_basis
+                ),
             ];
             for s in &a.sources {
                 let share = &c.amounts[&s.id];

@@ -56,7 +56,7 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
                         (i + 1).to_string(),
                         f.severity.as_str().to_string(),
                         f.check.to_string(),
-                        f.message.clone(),
+                        format!("{}\n({})", f.message_vi, f.message),
                     ]
                 })
                 .collect(),
@@ -65,10 +65,11 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
     }
     for (i, f) in a.findings.iter().enumerate() {
         out.push_str(&format!(
-            "\n{}. {} {}: {}\n",
+            "\n{}. {} {}: {}\n   ({})\n",
             i + 1,
             severity_label(f.severity),
             f.check,
+            f.message_vi,
             f.message
         ));
         if !f.figures.is_empty() {
@@ -83,14 +84,19 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
                 out.push_str(&format!("     {line}\n"));
             }
         }
-        if let Some(fix) = &f.fix {
-            out.push_str(&format!("   Để khớp (to be consistent): {fix}\n"));
+        if let (Some(fix_vi), Some(fix)) = (&f.fix_vi, &f.fix) {
+            out.push_str(&format!(
+                "   Để khớp (to be consistent): {fix_vi}\n     ({fix})\n"
+            ));
         }
     }
     if !a.passed.is_empty() {
         out.push_str("\nKiểm tra đạt (checks passed):\n");
         for p in &a.passed {
-            out.push_str(&format!("  ✓ {}: {}\n", p.check, p.message));
+            out.push_str(&format!(
+                "  ✓ {}: {}\n    ({})\n",
+                p.check, p.message_vi, p.message
+            ));
             for line in &p.arithmetic {
                 out.push_str(&format!("      {line}\n"));
             }
@@ -125,10 +131,13 @@ pub fn audit_sheets(a: &Audit, style: NumberStyle) -> Vec<Sheet> {
                 vec![
                     CellValue::Text(f.severity.as_str().into()),
                     CellValue::Text(f.check.into()),
-                    CellValue::Text(f.message.clone()),
+                    CellValue::Text(format!("{}\n({})", f.message_vi, f.message)),
                     CellValue::Text(figures(&f.figures)),
                     CellValue::Text(f.arithmetic.join("\n")),
-                    CellValue::Text(f.fix.clone().unwrap_or_default()),
+                    CellValue::Text(match (&f.fix_vi, &f.fix) {
+                        (Some(vi), Some(en)) => format!("{vi}\n({en})"),
+                        _ => String::new(),
+                    }),
                 ]
             })
             .collect(),
@@ -146,7 +155,7 @@ pub fn audit_sheets(a: &Audit, style: NumberStyle) -> Vec<Sheet> {
             .map(|p| {
                 vec![
                     CellValue::Text(p.check.into()),
-                    CellValue::Text(p.message.clone()),
+                    CellValue::Text(format!("{}\n({})", p.message_vi, p.message)),
                     CellValue::Text(p.arithmetic.join("\n")),
                 ]
             })

@@ -34,7 +34,10 @@ pub fn render_comparison(c: &Comparison, style: NumberStyle) -> String {
         count(u64::from(c.criteria_before))
     ));
     let mut headers = vec!["Chỉ số (measure)".to_string()];
-    headers.extend(c.columns.iter().map(|col| col.name.clone()));
+    headers.extend(c.columns.iter().map(|col| match col.kind {
+        ColumnKind::Optimal => format!("{} ({})", col.label_vi(), col.name),
+        ColumnKind::Rule => col.name.clone(),
+    }));
     let row = |label: &str, f: &dyn Fn(&crate::compare::Column) -> String| {
         let mut r = vec![label.to_string()];
         r.extend(c.columns.iter().map(f));
@@ -134,7 +137,13 @@ pub fn render_variants(v: &VariantComparison, style: NumberStyle) -> String {
         &["Đầu vào (input)", &v.first, &v.second],
         v.inputs
             .iter()
-            .map(|i| vec![i.what.clone(), show(&i.before), show(&i.after)])
+            .map(|i| {
+                vec![
+                    format!("{} ({})", i.what_vi, i.what),
+                    show(&i.before),
+                    show(&i.after),
+                ]
+            })
             .collect(),
     ));
     out.push_str("\n\nKết quả thay đổi (results that changed):\n");
@@ -144,8 +153,8 @@ pub fn render_variants(v: &VariantComparison, style: NumberStyle) -> String {
             .iter()
             .map(|r| {
                 vec![
-                    r.column.clone(),
-                    r.measure.clone(),
+                    format!("{} ({})", r.column_vi, r.column),
+                    format!("{} ({})", r.measure_vi, r.measure),
                     show(&r.before),
                     show(&r.after),
                 ]

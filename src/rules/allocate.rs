@@ -62,6 +62,8 @@ pub struct CommuneAllocation {
     pub coefficient: Decimal,
     /// How the coefficient was reached, e.g. `under-15 5.0, atk ≥ 5.0`.
     pub coefficient_basis: String,
+    /// The same in Vietnamese, with the coefficient's label: `Xã dưới 15 tiêu chí 5,0, xã ATK ≥ 5,0`.
+    pub coefficient_basis_vi: String,
     /// Amount per source id.
     pub amounts: BTreeMap<String, SourceShare>,
     /// Sum over sources, million VND.
@@ -335,7 +337,7 @@ pub fn allocate(scenario: &Scenario, rule: &Rule, options: &AllocateOptions) -> 
     }
     let evaluation = evaluate::evaluate(scenario);
     let unit = rule.rounding_unit;
-    let coefficients: Vec<(Decimal, String)> = evaluation
+    let coefficients: Vec<(Decimal, super::Basis)> = evaluation
         .per_commune
         .iter()
         .zip(&scenario.communes)
@@ -372,7 +374,8 @@ pub fn allocate(scenario: &Scenario, rule: &Rule, options: &AllocateOptions) -> 
             band: status.band.clone(),
             tier: status.tier,
             coefficient,
-            coefficient_basis: basis,
+            coefficient_basis: basis.en,
+            coefficient_basis_vi: basis.vi,
             amounts: BTreeMap::new(),
             total: Decimal::ZERO,
             counterpart: Decimal::ZERO,

@@ -19,6 +19,7 @@ use toml::Spanned;
 use crate::catalog::TierId;
 use crate::error::{Diagnostic, Error, Result};
 use crate::evaluate::CommuneStatus;
+use crate::number::{format_fixed, NumberStyle};
 use crate::scenario::{Amount, Commune, Scenario};
 use crate::text;
 
@@ -476,7 +477,7 @@ impl Rule {
     }
 
     /// The coefficient of a commune and how it was reached (e.g. `under-15 5.0, atk ≥ 5.0`).
-    pub fn coefficient_of(&self, status: &CommuneStatus, commune: &Commune) -> (Decimal, String) {
+    pub fn coefficient_of(&self, status: &CommuneStatus, commune: &Commune) -> (Decimal, Basis) {
         let at_standard = status.tier.is_some();
         let base = self.coefficients.iter().find(|c| match c.tier {
             Some(tier) => status.tier.is_some_and(|t| t >= tier),
@@ -488,12 +489,18 @@ impl Rule {
                         .is_none_or(|m| status.criteria_met <= u32::from(m))
             }
         });
-        let (mut value, mut why) = match base {
+        let vi = |v: Decimal| format_fixed(v, v.scale(), NumberStyle::Vietnamese);
+        let (mut value, mut why, mut why_vi) = match base {
             Some(c) => (
                 c.value.get_ref().0,
                 format!("{} {}", c.id, c.value.get_ref().0),
+                format!("{} {}", c.label_vi, vi(c.value.get_ref().0)),
             ),
-            None => (Decimal::ZERO, "no coefficient 0".to_string()),
+            None => (
+                Decimal::ZERO,
+                "no coefficient 0".to_string(),
+                "không có hệ số: 0".to_string(),
+            ),
         };
         for extra in &self.extras {
             if !commune.attributes.contains(&extra.attribute)
@@ -509,8 +516,39 @@ impl Rule {
             };
             value = next;
             why.push_str(&format!(", {} {sign} {v}", extra.attribute));
+            why_vi.push_str(&format!(
+                ", {} {sign} {}",
+                attribute_vi(&extra.attribute),
+                vi(v)
+            ));
         }
-        (value, why)
+        (
+            value,
+            Basis {
+                vi: why_vi,
+                en: why,
+            },
+        )
+    }
+}
+
+/// How a commune's coefficient was reached (cơ sở tính hệ số), in Vietnamese and in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    /// Vietnamese, with the coefficient's own label: `Xã đạt 10-14 tiêu chí 5,0, xã ATK ≥ 5,0`.
+    pub vi: String,
+    /// English, with the coefficient's id: `10-14 5.0, atk ≥ 5.0`.
+    pub en: String,
+}
+
+/// A commune attribute as the documents name it (xã ĐBKK, xã ATK, xã biên giới); another tag
+/// as written.
+fn attribute_vi(attribute: &str) -> String {
+    match attribute {
+        "difficult" => "xã ĐBKK".into(),
+        "atk" => "xã ATK".into(),
+        "border" => "xã biên giới".into(),
+        other => format!("xã {other}"),
     }
 }
 

@@ -5,7 +5,8 @@
 //! (QĐ 319 extra conditions met), optional `attributes` (`;`-separated tags such as
 //! `difficult;border;atk`), optional `villages` and `villages_standard`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::Path;
 
 use serde::Serialize;
@@ -185,8 +186,8 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
         }
     }
     let with_districts = hierarchy.iter().any(|l| l == "district");
-    let mut communes = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut communes = reserved(path);
+    let mut seen = SeenIds::with_capacity(communes.capacity());
     for record in reader.records() {
         if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
             problems.push(text::too_many_problems(path));
@@ -293,7 +294,7 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
                     .hint("fill the district, or set hierarchy = [\"province\", \"commune\"] in scenario.toml"),
             );
         }
-        if let Some(first) = seen.insert(commune.id.to_lowercase(), line) {
+        if let Some(first) = seen.first_line(&commune.id, &communes) {
             problems.push(
                 Diagnostic::new(
                     path,
@@ -315,5 +316,60 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
         Ok(communes)
     } else {
         Err(Error::Invalid(problems))
+    }
+}
+
+/// An empty list with room for every row of the file, counted in a first pass that keeps no
+/// row: the list never grows by doubling, which would hold the old and the new list at once
+/// (three times the communes' size at its peak). Without room (or on a bad file) it starts empty.
+fn reserved(path: &Path) -> Vec<Commune> {
+    let mut rows = 0usize;
+    if let Ok(mut reader) = text::csv_file(path) {
+        let mut record = csv::ByteRecord::new();
+        while let Ok(true) = reader.read_byte_record(&mut record) {
+            if !record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+                rows += 1;
+            }
+        }
+    }
+    let mut communes = Vec::new();
+    if communes.try_reserve_exact(rows).is_err() {
+        communes = Vec::new();
+    }
+    communes
+}
+
+/// Commune ids already read, case-insensitively, held as 8-byte hashes (not as strings); a hash
+/// seen before is confirmed against the communes themselves.
+struct SeenIds {
+    hashes: HashSet<u64>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl SeenIds {
+    fn with_capacity(n: usize) -> SeenIds {
+        SeenIds {
+            hashes: HashSet::with_capacity(n),
+            hasher: std::collections::hash_map::RandomState::new(),
+        }
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        for c in id.chars().flat_map(char::to_lowercase) {
+            c.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The line of an earlier commune with the same id (ignoring case), or `None` after
+    /// recording `id` as seen.
+    fn first_line(&mut self, id: &str, earlier: &[Commune]) -> Option<usize> {
+        if self.hashes.insert(self.hash(id)) {
+            return None;
+        }
+        let wanted: String = id.chars().flat_map(char::to_lowercase).collect();
+        let same = |c: &&Commune| c.id.chars().flat_map(char::to_lowercase).eq(wanted.chars());
+        earlier.iter().find(same).map(|c| c.line)
     }
 }

@@ -273,6 +273,10 @@ pub fn decide(
 
 /// Gap per commune and indicator, for translating a project's raise into a fractional gain.
 pub fn gaps(decisions: &[IndicatorDecision], communes: usize) -> Vec<BTreeMap<String, Decimal>> {
+    if decisions.is_empty() {
+        // Read with `.get(commune)`: no list at all is the same as one empty map per commune.
+        return Vec::new();
+    }
     let mut out = vec![BTreeMap::new(); communes];
     for d in decisions {
         out[d.commune].insert(d.indicator.clone(), d.gap);

@@ -586,7 +586,7 @@ fn allocation_context(opened: &Opened, rule: &str, lang: Lang) -> Result<Value, 
             json!({
                 "name": c["name"], "id": c["id"], "met": c["criteria_met"], "band": c["band"],
                 "coefficient": c["coefficient"].as_str().and_then(|t| Decimal::from_str(t).ok()).map_or(String::new(), |d| format_trimmed(d, 3, n)),
-                "basis": c["coefficient_basis"],
+                "basis": if lang == Lang::Vi { &c["coefficient_basis_vi"] } else { &c["coefficient_basis"] },
                 "total": money(&c["total"]),
                 "counterpart": money(&c["counterpart"]),
             })

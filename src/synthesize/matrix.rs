@@ -405,12 +405,16 @@ pub fn solve(margins: &Margins, width: u32, seed: u64) -> Result<Matrix, Vec<Con
             .map(|c| c.0)
             .zip(columns.iter().copied())
             .collect();
-        let verdict = consistency::check(&CountingProblem {
-            criteria: width,
-            groups: groups.clone(),
-            counts: counts.iter().copied().collect(),
-            kind: CountKind::Exact,
-        });
+        let verdict = consistency::check(
+            &CountingProblem {
+                criteria: width,
+                groups: groups.clone(),
+                counts: counts.iter().copied().collect(),
+                kind: CountKind::Exact,
+            },
+            // Only the verdict is used here, not the arithmetic's text.
+            crate::number::NumberStyle::Vietnamese,
+        );
         let rows = match verdict.obstruction {
             None => expand(&verdict.row_sums),
             Some(Obstruction::GaleRyser {

@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, Range, Reader};
+use calamine::{open_workbook_auto, Reader};
 use serde::Serialize;
 
 use super::decimal_text;
@@ -173,20 +173,6 @@ fn project_column(cell: &str) -> Option<ProjectColumn> {
     })
 }
 
-/// A cell as text: whole numbers without decimals, other numbers in shortest form.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        // A decimal comma, which `number::parse_decimal` never reads as a thousands separator.
-        Data::Float(f) => f.to_string().replace('.', ","),
-        Data::String(s) => text::name(s),
-        Data::Bool(b) => u8::from(*b).to_string(),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-}
-
 /// `C5`-style reference of a zero-based cell.
 pub(super) fn cell_ref(row: u32, col: u32) -> String {
     let mut letters = String::new();
@@ -199,7 +185,7 @@ pub(super) fn cell_ref(row: u32, col: u32) -> String {
     format!("{letters}{}", row + 1)
 }
 
-/// A sheet's cells with absolute positions.
+/// A sheet's first rows (where the header is), with their absolute position.
 struct Grid {
     name: String,
     start: (u32, u32),
@@ -207,14 +193,11 @@ struct Grid {
 }
 
 impl Grid {
-    fn new(name: &str, range: &Range<Data>) -> Grid {
+    fn new(name: &str, survey: &super::sheet::Survey) -> Grid {
         Grid {
             name: name.to_string(),
-            start: range.start().unwrap_or((0, 0)),
-            rows: range
-                .rows()
-                .map(|r| r.iter().map(cell_text).collect())
-                .collect(),
+            start: survey.start,
+            rows: survey.head.clone(),
         }
     }
 
@@ -303,29 +286,49 @@ struct Csv {
     rows: usize,
 }
 
-fn to_csv(header: &[String], rows: &[Vec<String>], path: &Path) -> Result<Csv> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| Error::io(path, std::io::Error::other(e.to_string()));
-    writer.write_record(header).map_err(io)?;
-    for row in rows {
-        writer.write_record(row).map_err(io)?;
-    }
-    let text = writer
-        .into_inner()
-        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
-    Ok(Csv {
-        text,
-        rows: rows.len(),
-    })
+/// A CSV file built one record at a time.
+struct CsvBuilder {
+    writer: csv::Writer<Vec<u8>>,
+    rows: usize,
 }
 
-fn read_communes(
+impl CsvBuilder {
+    fn new(header: &[String], path: &Path) -> Result<CsvBuilder> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(header).map_err(|e| csv_io(path, &e))?;
+        Ok(CsvBuilder { writer, rows: 0 })
+    }
+
+    fn push(&mut self, row: &[String], path: &Path) -> Result<()> {
+        self.rows += 1;
+        self.writer.write_record(row).map_err(|e| csv_io(path, &e))
+    }
+
+    fn finish(self, path: &Path) -> Result<Csv> {
+        let text = self
+            .writer
+            .into_inner()
+            .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+        Ok(Csv {
+            text,
+            rows: self.rows,
+        })
+    }
+}
+
+fn csv_io(path: &Path, e: &csv::Error) -> Error {
+    Error::io(path, std::io::Error::other(e.to_string()))
+}
+
+/// The communes file's columns for a commune sheet, in canonical order, with their CSV names;
+/// problems of the header itself (unknown or missing criteria).
+fn communes_layout(
     grid: &Grid,
     header: &Header<Vec<Option<CommuneColumn>>>,
     catalog: &Catalog,
     workbook: &Path,
     problems: &mut Vec<Diagnostic>,
-) -> (Vec<String>, Vec<Vec<String>>) {
+) -> (Vec<CommuneColumn>, Vec<String>) {
     let columns = &header.columns;
     // Canonical order: id, name, district, c…, a…, model, attributes, villages, villages_standard.
     let mut order: Vec<CommuneColumn> = vec![CommuneColumn::Id, CommuneColumn::Name];
@@ -411,116 +414,125 @@ fn read_communes(
             CommuneColumn::VillagesStandard => "villages_standard".into(),
         })
         .collect();
-    let mut rows = Vec::new();
-    for (r, row) in grid.rows.iter().enumerate().skip(header.data) {
-        if row.iter().all(String::is_empty) || is_total_row(row) {
-            continue;
-        }
-        let mut out = vec![String::new(); order.len()];
-        for (i, column) in columns.iter().enumerate() {
-            let (Some(column), Some(cell)) = (column, row.get(i)) else {
-                continue;
-            };
-            let Some(slot) = order.iter().position(|c| c == column) else {
-                continue;
-            };
-            let value = match column {
-                CommuneColumn::Criterion(_) | CommuneColumn::Advanced(_) | CommuneColumn::Model => {
-                    match parse_flag(cell) {
-                        Some(b) => u8::from(b).to_string(),
-                        None => {
-                            let (line, at) = grid.at(r, i);
-                            problems.push(
-                                Diagnostic::new(
-                                    workbook,
-                                    Some(line),
-                                    format!(
-                                        "sheet `{}`, cell {at}: `{cell}` is not met (1) or not met (0)",
-                                        grid.name
-                                    ),
-                                )
-                                .column(Some(i + 1))
-                                .hint("write 1 or 0 (also x, Đạt, Chưa đạt)"),
-                            );
-                            continue;
-                        }
-                    }
-                }
-                _ => cell.clone(),
-            };
-            out[slot] = value;
-        }
-        rows.push(out);
-    }
-    (names, rows)
+    (order, names)
 }
 
-fn read_projects(
+/// One row of a commune sheet (`r` from the sheet's first row) in the communes file's columns,
+/// or `None` for an empty or total row.
+fn commune_row(
+    grid: &Grid,
+    header: &Header<Vec<Option<CommuneColumn>>>,
+    order: &[CommuneColumn],
+    (r, row): (usize, &[String]),
+    workbook: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
+    if r < header.data || row.iter().all(String::is_empty) || is_total_row(row) {
+        return None;
+    }
+    let mut out = vec![String::new(); order.len()];
+    for (i, column) in header.columns.iter().enumerate() {
+        let (Some(column), Some(cell)) = (column, row.get(i)) else {
+            continue;
+        };
+        let Some(slot) = order.iter().position(|c| c == column) else {
+            continue;
+        };
+        let value = match column {
+            CommuneColumn::Criterion(_) | CommuneColumn::Advanced(_) | CommuneColumn::Model => {
+                match parse_flag(cell) {
+                    Some(b) => u8::from(b).to_string(),
+                    None => {
+                        let (line, at) = grid.at(r, i);
+                        problems.push(
+                            Diagnostic::new(
+                                workbook,
+                                Some(line),
+                                format!(
+                                    "sheet `{}`, cell {at}: `{cell}` is not met (1) or not met (0)",
+                                    grid.name
+                                ),
+                            )
+                            .column(Some(i + 1))
+                            .hint("write 1 or 0 (also x, Đạt, Chưa đạt)"),
+                        );
+                        continue;
+                    }
+                }
+            }
+            _ => cell.clone(),
+        };
+        out[slot] = value;
+    }
+    Some(out)
+}
+
+/// The projects file's columns for a project sheet, in canonical order.
+fn projects_layout(header: &Header<Vec<Option<ProjectColumn>>>) -> Vec<ProjectColumn> {
+    ProjectColumn::ALL
+        .into_iter()
+        .filter(|c| header.columns.iter().flatten().any(|x| x == c))
+        .collect()
+}
+
+/// One row of a project sheet (`r` from the sheet's first row) in the projects file's columns,
+/// or `None` for an empty or total row.
+fn project_row(
     grid: &Grid,
     header: &Header<Vec<Option<ProjectColumn>>>,
+    order: &[ProjectColumn],
+    (r, row): (usize, &[String]),
     catalog: &Catalog,
     workbook: &Path,
     problems: &mut Vec<Diagnostic>,
-) -> (Vec<String>, Vec<Vec<String>>) {
-    let columns = &header.columns;
-    let order: Vec<ProjectColumn> = ProjectColumn::ALL
-        .into_iter()
-        .filter(|c| columns.iter().flatten().any(|x| x == c))
-        .collect();
-    let mut rows = Vec::new();
-    for (r, row) in grid.rows.iter().enumerate().skip(header.data) {
-        if row.iter().all(String::is_empty) || is_total_row(row) {
-            continue;
-        }
-        let mut out = vec![String::new(); order.len()];
-        for (i, column) in columns.iter().enumerate() {
-            let (Some(column), Some(cell)) = (column, row.get(i)) else {
-                continue;
-            };
-            let Some(slot) = order.iter().position(|c| c == column) else {
-                continue;
-            };
-            let (line, at) = grid.at(r, i);
-            let problem = |message: String, hint: &str| {
-                Diagnostic::new(
-                    workbook,
-                    Some(line),
-                    format!("sheet `{}`, cell {at}: {message}", grid.name),
-                )
-                .column(Some(i + 1))
-                .hint(hint)
-            };
-            out[slot] = match column {
-                ProjectColumn::Cost => match number::parse_non_negative(cell) {
-                    Ok(d) => decimal_text(d),
-                    Err(e) => {
-                        problems.push(problem(
-                            e.to_string(),
-                            "costs are million VND, e.g. 1.250 or 1250,5",
-                        ));
-                        continue;
-                    }
-                },
-                ProjectColumn::Gains => match parse_gains(cell, catalog) {
-                    Ok(gains) => gains
-                        .iter()
-                        .map(|g| format!("c{}:{}", g.criterion, decimal_text(g.fraction)))
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    Err(e) => {
-                        problems.push(problem(e, "gains look like c2:0.4;c5:1"));
-                        continue;
-                    }
-                },
-                _ => cell.clone(),
-            };
-        }
-        rows.push(out);
+) -> Option<Vec<String>> {
+    if r < header.data || row.iter().all(String::is_empty) || is_total_row(row) {
+        return None;
     }
-    (
-        order.iter().map(|c| c.csv_name().to_string()).collect(),
-        rows,
-    )
+    let mut out = vec![String::new(); order.len()];
+    for (i, column) in header.columns.iter().enumerate() {
+        let (Some(column), Some(cell)) = (column, row.get(i)) else {
+            continue;
+        };
+        let Some(slot) = order.iter().position(|c| c == column) else {
+            continue;
+        };
+        let (line, at) = grid.at(r, i);
+        let problem = |message: String, hint: &str| {
+            Diagnostic::new(
+                workbook,
+                Some(line),
+                format!("sheet `{}`, cell {at}: {message}", grid.name),
+            )
+            .column(Some(i + 1))
+            .hint(hint)
+        };
+        out[slot] = match column {
+            ProjectColumn::Cost => match number::parse_non_negative(cell) {
+                Ok(d) => decimal_text(d),
+                Err(e) => {
+                    problems.push(problem(
+                        e.to_string(),
+                        "costs are million VND, e.g. 1.250 or 1250,5",
+                    ));
+                    continue;
+                }
+            },
+            ProjectColumn::Gains => match parse_gains(cell, catalog) {
+                Ok(gains) => gains
+                    .iter()
+                    .map(|g| format!("c{}:{}", g.criterion, decimal_text(g.fraction)))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                Err(e) => {
+                    problems.push(problem(e, "gains look like c2:0.4;c5:1"));
+                    continue;
+                }
+            },
+            _ => cell.clone(),
+        };
+    }
+    Some(out)
 }
 
 /// Minimal `scenario.toml` for an imported folder that has none.
@@ -608,16 +620,17 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
     let mut communes_csv = None;
     let mut projects_csv = None;
     for name in book.sheet_names() {
-        let cells = match super::sheet::read_sheet(&mut book, &name, workbook) {
-            Ok(cells) => cells,
+        let survey = match super::sheet::survey(&mut book, &name, workbook) {
+            Ok(Some(survey)) => survey,
+            Ok(None) => continue,
             Err(problem) => {
                 problems.push(problem);
                 continue;
             }
         };
-        let grid = Grid::new(&name, &cells.range);
+        let grid = Grid::new(&name, &survey);
         let uncalculated = |problems: &mut Vec<Diagnostic>| {
-            for (row, col) in &cells.uncalculated {
+            for (row, col) in &survey.uncalculated {
                 problems.push(
                     Diagnostic::new(
                         workbook,
@@ -640,15 +653,35 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                 }
             }
         };
+        // The rows are streamed into the CSV text, one at a time.
+        let mut written: Result<()> = Ok(());
         if projects_csv.is_none() {
             if let Some(header) = grid.header(projects_header) {
                 ignored(&header.cells, &|i| {
                     header.columns.get(i).is_some_and(Option::is_some)
                 });
                 uncalculated(&mut problems);
-                let (names, rows) =
-                    read_projects(&grid, &header, &catalog, workbook, &mut problems);
-                projects_csv = Some(to_csv(&names, &rows, workbook)?);
+                let order = projects_layout(&header);
+                let names: Vec<String> = order.iter().map(|c| c.csv_name().to_string()).collect();
+                let mut csv = CsvBuilder::new(&names, workbook)?;
+                let read =
+                    super::sheet::for_each_row(&mut book, &name, workbook, &survey, |r, row| {
+                        let out = project_row(
+                            &grid,
+                            &header,
+                            &order,
+                            (r, row),
+                            &catalog,
+                            workbook,
+                            &mut problems,
+                        );
+                        if let (Some(out), Ok(())) = (out, &written) {
+                            written = csv.push(&out, workbook);
+                        }
+                    });
+                written?;
+                problems.extend(read.err());
+                projects_csv = Some(csv.finish(workbook)?);
                 report.projects_sheet = Some(name.clone());
                 continue;
             }
@@ -659,13 +692,25 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                     header.columns.get(i).is_some_and(Option::is_some)
                 });
                 uncalculated(&mut problems);
-                let (names, rows) =
-                    read_communes(&grid, &header, &catalog, workbook, &mut problems);
-                communes_csv = Some(to_csv(&names, &rows, workbook)?);
+                let (order, names) =
+                    communes_layout(&grid, &header, &catalog, workbook, &mut problems);
+                let mut csv = CsvBuilder::new(&names, workbook)?;
+                let read =
+                    super::sheet::for_each_row(&mut book, &name, workbook, &survey, |r, row| {
+                        let out =
+                            commune_row(&grid, &header, &order, (r, row), workbook, &mut problems);
+                        if let (Some(out), Ok(())) = (out, &written) {
+                            written = csv.push(&out, workbook);
+                        }
+                    });
+                written?;
+                problems.extend(read.err());
+                communes_csv = Some(csv.finish(workbook)?);
                 report.communes_sheet = Some(name.clone());
             }
         }
     }
+    drop(book);
     if communes_csv.is_none() && projects_csv.is_none() {
         problems.push(
             Diagnostic::new(workbook, None, "no sheet with communes or projects").hint(
@@ -702,23 +747,24 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         files.push((scenario_path, toml.into_bytes()));
         report.wrote_scenario = true;
     }
-    validate_staged(out, existing, &files, validate)?;
+    validate_staged(out, existing, &mut files, validate)?;
     crate::output::write_all(&files)?;
     report.files = files.into_iter().map(|(path, _)| path).collect();
     Ok(report)
 }
 
 /// Loads the scenario as it would be after writing `files`, from copies in a temporary folder;
-/// problems name the files as they will be.
+/// problems name the files as they will be. The contents wait in the copies while the scenario
+/// loads, and are read back from them.
 fn validate_staged(
     out: &Path,
     existing: bool,
-    files: &[(PathBuf, Vec<u8>)],
+    files: &mut [(PathBuf, Vec<u8>)],
     options: LoadOptions,
 ) -> Result<()> {
     let temp = tempfile::tempdir().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (i, (path, contents)) in files.iter().enumerate() {
+    for (i, (path, contents)) in files.iter_mut().enumerate() {
         let name = if existing {
             format!(
                 "{i}-{}",
@@ -730,7 +776,9 @@ fn validate_staged(
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         };
         let copy = temp.path().join(name);
-        std::fs::write(&copy, contents).map_err(|e| Error::io(&copy, e))?;
+        std::fs::write(&copy, &contents).map_err(|e| Error::io(&copy, e))?;
+        // Held on disk while the scenario loads: memory holds the communes once, not twice.
+        *contents = Vec::new();
         staged.push((copy, path.clone()));
     }
     let find = |target: &Path| {
@@ -756,7 +804,13 @@ fn validate_staged(
         Scenario::load_with(temp.path(), options)
     };
     match loaded {
-        Ok(_) => Ok(()),
+        Ok(scenario) => {
+            drop(scenario);
+            for ((copy, _), (_, contents)) in staged.iter().zip(files.iter_mut()) {
+                *contents = std::fs::read(copy).map_err(|e| Error::io(copy, e))?;
+            }
+            Ok(())
+        }
         Err(Error::Invalid(problems)) => Err(Error::Invalid(
             problems
                 .into_iter()
@@ -775,6 +829,8 @@ fn validate_staged(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xlsx::sheet::cell_text;
+    use calamine::Data;
 
     #[test]
     fn headers_in_both_languages() {
@@ -806,7 +862,10 @@ mod tests {
         assert_eq!(cell_ref(4, 2), "C5");
         assert_eq!(cell_ref(0, 26), "AA1");
         assert_eq!(cell_text(&Data::Float(1.0)), "1");
-        assert_eq!(cell_text(&Data::Float(1250.5)), "1250,5");
+        assert_eq!(
+            super::super::sheet::cell_text(&Data::Float(1250.5)),
+            "1250,5"
+        );
         assert_eq!(cell_text(&Data::Float(4.916)), "4,916");
     }
 }

@@ -1,17 +1,19 @@
-//! Reading one sheet of a workbook (trang tính) within bounds: the cached value of every cell,
-//! and the formula cells that have no cached value (a workbook saved by a program that does
-//! not calculate), which must never be read as 0.
+//! Reading one sheet of a workbook (trang tính) within bounds, row by row: the cached value of
+//! every cell as text, and the formula cells that have no cached value (a workbook saved by a
+//! program that does not calculate), which must never be read as 0.
 //!
 //! calamine's own `worksheet_range` allocates the whole rectangle from A1 to the farthest
 //! cell, so one stray cell at XFD1048576 asks for 17 billion cells. For `.xlsx` the cells are
-//! streamed instead, and the rectangle is built only when it is small enough.
+//! streamed instead, in passes that keep no more than one row: a survey (bounds, counts, the
+//! first rows for the header, formulas without a value), then the rows themselves.
 
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Cell, Data, Range, Reader, Sheets};
+use calamine::{Data, Range, Reader, Sheets};
 
 use crate::error::Diagnostic;
+use crate::text;
 
 /// Most cells a sheet may hold (with a value).
 pub const MAX_CELLS: usize = 5_000_000;
@@ -19,43 +21,101 @@ pub const MAX_CELLS: usize = 5_000_000;
 /// Largest rectangle (rows × columns from the first to the last cell) a sheet may span.
 pub const MAX_AREA: u64 = 10_000_000;
 
-/// A sheet's values and the cells whose formula has no cached value.
-pub struct SheetCells {
-    /// Cached values.
-    pub range: Range<Data>,
+/// Rows at the top of a sheet kept by the survey, where a header is looked for.
+pub const HEAD_ROWS: usize = 11;
+
+/// What a first pass over a sheet learnt, keeping none of its rows but the first.
+pub struct Survey {
+    /// Zero-based (row, column) of the first cell of the sheet's rectangle.
+    pub start: (u32, u32),
+    /// Columns of the rectangle.
+    pub width: usize,
+    /// The first [`HEAD_ROWS`] rows as text, relative to `start`.
+    pub head: Vec<Vec<String>>,
     /// Zero-based (row, column) of formula cells without a value.
     pub uncalculated: Vec<(u32, u32)>,
 }
 
 type Book = Sheets<BufReader<std::fs::File>>;
 
-/// Reads sheet `name`, refusing one whose cells are too many or too spread out.
-pub fn read_sheet(book: &mut Book, name: &str, workbook: &Path) -> Result<SheetCells, Diagnostic> {
-    let cannot = |e: &dyn std::fmt::Display| {
-        Diagnostic::new(
-            workbook,
-            None,
-            format!("sheet `{name}` cannot be read: {e}"),
-        )
-    };
+/// A cell as text: whole numbers without decimals, other numbers in shortest form.
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        // A decimal comma, which `number::parse_decimal` never reads as a thousands separator.
+        Data::Float(f) => f.to_string().replace('.', ","),
+        Data::String(s) => text::name(s),
+        Data::Bool(b) => u8::from(*b).to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn cannot(workbook: &Path, name: &str, e: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(
+        workbook,
+        None,
+        format!("sheet `{name}` cannot be read: {e}"),
+    )
+}
+
+/// Surveys sheet `name`, refusing one whose cells are too many or too spread out; `None` when
+/// it has no cell with a value.
+pub fn survey(book: &mut Book, name: &str, workbook: &Path) -> Result<Option<Survey>, Diagnostic> {
     let Sheets::Xlsx(xlsx) = book else {
         // .xls and .ods: calamine's reader (an .xls sheet is at most 65 536 × 256 cells).
-        let range = book.worksheet_range(name).map_err(|e| cannot(&e))?;
-        check_area(&range_bounds(&range), name, workbook)?;
-        return Ok(SheetCells {
-            range,
+        let range = other_range(book, name, workbook)?;
+        let (Some(start), Some(end)) = (range.start(), range.end()) else {
+            return Ok(None);
+        };
+        return Ok(Some(Survey {
+            start,
+            width: (end.1 - start.1 + 1) as usize,
+            head: range
+                .rows()
+                .take(HEAD_ROWS)
+                .map(|r| r.iter().map(cell_text).collect())
+                .collect(),
             uncalculated: Vec::new(),
-        });
+        }));
     };
-    let mut cells: Vec<Cell<Data>> = Vec::new();
+    // Formula cells first (a sheet has few), so the values pass can tell which have a value.
+    let mut formulas: Vec<(u32, u32)> = Vec::new();
     {
-        let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
-        while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
+        let mut reader = xlsx
+            .worksheet_cells_reader(name)
+            .map_err(|e| cannot(workbook, name, &e))?;
+        while let Some(cell) = reader
+            .next_formula()
+            .map_err(|e| cannot(workbook, name, &e))?
+        {
+            if cell.get_value().is_empty() {
+                continue;
+            }
+            if formulas.len() >= MAX_CELLS {
+                break;
+            }
+            formulas.push(cell.get_position());
+        }
+    }
+    formulas.sort_unstable();
+    let mut calculated = vec![false; formulas.len()];
+    let mut cells = 0usize;
+    let mut bounds: Option<((u32, u32), (u32, u32))> = None;
+    // Head cells with absolute positions, until the start column is known.
+    let mut head: Vec<(u32, u32, String)> = Vec::new();
+    {
+        let mut reader = xlsx
+            .worksheet_cells_reader(name)
+            .map_err(|e| cannot(workbook, name, &e))?;
+        while let Some(cell) = reader.next_cell().map_err(|e| cannot(workbook, name, &e))? {
             let value = Data::from(cell.get_value().clone());
             if value == Data::Empty {
                 continue;
             }
-            if cells.len() >= MAX_CELLS {
+            cells += 1;
+            if cells > MAX_CELLS {
                 return Err(Diagnostic::new(
                     workbook,
                     None,
@@ -63,55 +123,133 @@ pub fn read_sheet(book: &mut Book, name: &str, workbook: &Path) -> Result<SheetC
                 )
                 .hint("import the commune and project tables alone, one sheet each"));
             }
-            cells.push(Cell::new(cell.get_position(), value));
+            let (r, c) = cell.get_position();
+            if let Ok(i) = formulas.binary_search(&(r, c)) {
+                calculated[i] = true;
+            }
+            bounds = Some(match bounds {
+                None => ((r, c), (r, c)),
+                Some(((r0, c0), (r1, c1))) => {
+                    if r < r1 {
+                        return Err(out_of_order(workbook, name, r));
+                    }
+                    ((r0, c0.min(c)), (r1.max(r), c1.max(c)))
+                }
+            });
+            if let Some(((r0, _), _)) = bounds {
+                if ((r - r0) as usize) < HEAD_ROWS {
+                    head.push((r, c, cell_text(&value)));
+                }
+            }
         }
     }
-    let bounds = bounds(cells.iter().map(|c| c.get_position()));
-    check_area(&bounds, name, workbook)?;
-    let mut uncalculated = Vec::new();
-    {
-        let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
-        let mut formulas = 0usize;
-        while let Some(cell) = reader.next_formula().map_err(|e| cannot(&e))? {
-            if cell.get_value().is_empty() {
-                continue;
-            }
-            formulas += 1;
-            if formulas > MAX_CELLS {
-                break;
-            }
-            uncalculated.push(cell.get_position());
-        }
-    }
-    let with_value: std::collections::BTreeSet<(u32, u32)> =
-        cells.iter().map(|c| c.get_position()).collect();
-    uncalculated.retain(|pos| !with_value.contains(pos));
-    Ok(SheetCells {
-        range: Range::from_sparse(cells),
-        uncalculated,
-    })
-}
-
-/// First and last (row, column), if any cell.
-type Bounds = Option<((u32, u32), (u32, u32))>;
-
-fn bounds(positions: impl Iterator<Item = (u32, u32)>) -> Bounds {
-    positions.fold(None, |b, (r, c)| {
-        Some(match b {
-            None => ((r, c), (r, c)),
-            Some(((r0, c0), (r1, c1))) => ((r0.min(r), c0.min(c)), (r1.max(r), c1.max(c))),
-        })
-    })
-}
-
-fn range_bounds(range: &Range<Data>) -> Bounds {
-    range.start().zip(range.end())
-}
-
-fn check_area(bounds: &Bounds, name: &str, workbook: &Path) -> Result<(), Diagnostic> {
     let Some((start, end)) = bounds else {
+        return Ok(None);
+    };
+    check_area(start, end, name, workbook)?;
+    let width = (end.1 - start.1 + 1) as usize;
+    let rows = ((end.0 - start.0 + 1) as usize).min(HEAD_ROWS);
+    let mut rows_text = vec![vec![String::new(); width]; rows];
+    for (r, c, value) in head {
+        rows_text[(r - start.0) as usize][(c - start.1) as usize] = value;
+    }
+    let uncalculated = formulas
+        .into_iter()
+        .zip(calculated)
+        .filter_map(|(pos, has_value)| (!has_value).then_some(pos))
+        .collect();
+    Ok(Some(Survey {
+        start,
+        width,
+        head: rows_text,
+        uncalculated,
+    }))
+}
+
+/// Calls `visit` with every row of the surveyed rectangle in order (its index from the first
+/// row, and its cells as text, `width` of them), keeping one row at a time.
+pub fn for_each_row(
+    book: &mut Book,
+    name: &str,
+    workbook: &Path,
+    survey: &Survey,
+    mut visit: impl FnMut(usize, &[String]),
+) -> Result<(), Diagnostic> {
+    let Sheets::Xlsx(xlsx) = book else {
+        let range = other_range(book, name, workbook)?;
+        let mut row_text = Vec::with_capacity(survey.width);
+        for (i, row) in range.rows().enumerate() {
+            row_text.clear();
+            row_text.extend(row.iter().map(cell_text));
+            visit(i, &row_text);
+        }
         return Ok(());
     };
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| cannot(workbook, name, &e))?;
+    let mut row_text = vec![String::new(); survey.width];
+    let mut current = 0usize;
+    let mut dirty = false;
+    while let Some(cell) = reader.next_cell().map_err(|e| cannot(workbook, name, &e))? {
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        let (Some(row), Some(col)) = (
+            r.checked_sub(survey.start.0).map(|x| x as usize),
+            c.checked_sub(survey.start.1).map(|x| x as usize),
+        ) else {
+            return Err(out_of_order(workbook, name, r));
+        };
+        if row < current {
+            return Err(out_of_order(workbook, name, r));
+        }
+        while current < row {
+            visit(current, &row_text);
+            if dirty {
+                row_text.iter_mut().for_each(String::clear);
+                dirty = false;
+            }
+            current += 1;
+        }
+        if let Some(slot) = row_text.get_mut(col) {
+            *slot = cell_text(&value);
+            dirty = true;
+        }
+    }
+    if dirty {
+        visit(current, &row_text);
+    }
+    Ok(())
+}
+
+fn other_range(book: &mut Book, name: &str, workbook: &Path) -> Result<Range<Data>, Diagnostic> {
+    let range = book
+        .worksheet_range(name)
+        .map_err(|e| cannot(workbook, name, &e))?;
+    if let (Some(start), Some(end)) = (range.start(), range.end()) {
+        check_area(start, end, name, workbook)?;
+    }
+    Ok(range)
+}
+
+fn out_of_order(workbook: &Path, name: &str, row: u32) -> Diagnostic {
+    Diagnostic::new(
+        workbook,
+        Some(row as usize + 1),
+        format!("sheet `{name}` stores its rows out of order"),
+    )
+    .hint("open and save the workbook in Excel or LibreOffice, which write rows in order")
+}
+
+fn check_area(
+    start: (u32, u32),
+    end: (u32, u32),
+    name: &str,
+    workbook: &Path,
+) -> Result<(), Diagnostic> {
     let area = u64::from(end.0 - start.0 + 1) * u64::from(end.1 - start.1 + 1);
     if area > MAX_AREA {
         return Err(Diagnostic::new(
