@@ -70,9 +70,21 @@ pub(crate) fn improve(
     let all = blocks.count();
     let mut chunk = CHUNK;
     'passes: loop {
-        let differ = disagreeing_blocks(model, blocks, &plan, relaxed);
+        let mut differ = disagreeing_blocks(model, blocks, &plan, relaxed);
         if differ.is_empty() {
             break;
+        }
+        if all <= chunk {
+            // Few communes: free them all, so the small model is the whole model and its
+            // bound proves what the relaxation cannot.
+            differ = blocks
+                .of
+                .iter()
+                .flatten()
+                .copied()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
         }
         let every_one = differ.len() <= chunk;
         let mut improved = false;
