@@ -821,8 +821,19 @@ fn run(cli: Cli) -> Result<(), Error> {
             csv,
             json,
         } => {
+            // The time limit bounds the whole command, loading included.
+            let options = PlanOptions {
+                objective,
+                backend: solver,
+                time_limit: Some(time_limit),
+                gap,
+                export_lp,
+                tie_break: !no_tie_break,
+                deadline: None,
+            }
+            .with_deadline();
             let s = Scenario::load(&scenario)?;
-            if let (true, Some(path)) = (plain, &export_lp) {
+            if let (true, Some(path)) = (plain, &options.export_lp) {
                 let size = ntm::plan::plain::export_plain_lp(&s, objective, path)?;
                 let summary = format!(
                     "wrote {}: plain model, {} variables ({} integer), {} rows\n",
@@ -843,16 +854,6 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 return Ok(());
             }
-            let options = PlanOptions {
-                objective,
-                backend: solver,
-                time_limit: Some(time_limit),
-                gap,
-                export_lp,
-                tie_break: !no_tie_break,
-                deadline: None,
-            }
-            .with_deadline();
             let busy = spinner("Đang lập kế hoạch (planning)", json);
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {

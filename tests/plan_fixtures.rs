@@ -549,14 +549,18 @@ fn must_fund_and_must_skip_are_obeyed() {
 fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() {
     // A deadline already passed (the whole command's time used up): no solve runs and the
     // starting plan only serves the target (2 communes at standard: D and the cheapest other,
-    // A for 30); it stands, reported as feasible without a proof (the optimum is 3), and the
-    // tie-break stages as unproven. The bound is still proven, by the LP relaxation (run in the
-    // time kept for it): D, then A (30) and B (45) whole, and 25/80 of C: 3.3125, rounded down
-    // to 3 communes; gap (3 − 2) / 2 = 50 %.
+    // A for 30); it stands, reported as feasible without a proof (the optimum is 3). The bound
+    // is still proven, by the LP relaxation (run in the time kept for it): D, then A (30) and
+    // B (45) whole, and 25/80 of C: 3.3125, rounded down to 3 communes; gap (3 − 2) / 2 = 50 %.
+    // The tie-break stages are skipped (no time left to start them): each reports the plan's
+    // own value, 30 of `local` (state money), with no bound and no proof. The money split is
+    // still exact: pa's 30 from `local`.
+    use ntm::plan::TieBreakKind;
     let options = PlanOptions {
         deadline: Some(std::time::Instant::now()),
         ..PlanOptions::default()
     };
+    assert!(options.tie_break);
     let s = load("plan-objectives");
     let p = plan(&s, &options).unwrap();
     assert_eq!(p.status, PlanStatus::Feasible);
@@ -564,7 +568,54 @@ fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() 
     assert_eq!(p.bound, Some(3.0));
     assert_eq!(p.gap, Some(0.5));
     assert_eq!(ids(&p), ["pa"]);
-    assert!(p.tie_break.iter().all(|t| !t.optimal));
+    assert_eq!(p.projects[0].funding, money(&[("local", 30)]));
+    assert_eq!(p.spend_by_source, money(&[("local", 30)]));
+    let stages: Vec<(TieBreakKind, Decimal, Option<f64>, bool)> = p
+        .tie_break
+        .iter()
+        .map(|t| (t.what, t.value, t.bound, t.optimal))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (
+                TieBreakKind::LeastStateSpend,
+                Decimal::from(30),
+                None,
+                false
+            ),
+            (
+                TieBreakKind::LeastTotalSpend,
+                Decimal::from(30),
+                None,
+                false
+            ),
+        ]
+    );
+    // The same for min-cost (the target costs at least A's 30 and the start is A: the
+    // relaxation's bound, 30, proves it) and max-criteria (the start serves the target only:
+    // 72 + 1 = 73 criteria; the relaxation's bound 72 + 1 + 1 + 1 + 25/80 → 75).
+    for (objective, status, value, bound) in [
+        (Objective::MinCost, PlanStatus::Optimal, 30.0, 30.0),
+        (Objective::MaxCriteria, PlanStatus::Feasible, 73.0, 75.0),
+    ] {
+        let options = PlanOptions {
+            objective,
+            deadline: Some(std::time::Instant::now()),
+            ..PlanOptions::default()
+        };
+        let p = plan(&s, &options).unwrap();
+        assert_eq!(p.status, status, "{objective:?}");
+        assert_eq!(p.objective, value, "{objective:?}");
+        // (The money bound carries the solver's noise below the VND.)
+        let proven = p.bound.expect("a proven bound");
+        assert!((proven - bound).abs() < 1e-6, "{objective:?}: {proven}");
+        assert_eq!(ids(&p), ["pa"], "{objective:?}");
+        assert!(
+            p.tie_break.iter().all(|t| t.bound.is_none() && !t.optimal),
+            "{objective:?}"
+        );
+    }
     // Marginal re-solves under the same deadline: none is proven.
     let m = ntm::plan::marginal(&s, &options, &p).unwrap();
     assert!(!m.is_empty());

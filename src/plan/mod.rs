@@ -27,8 +27,8 @@ use formulation::{
     planning_years, requirements_of, year_of_target, Formulation, Goal, Requirement,
 };
 use solve::{
-    bound_when_unproven, check_backend, solve, tighter_bound, BackgroundBound, Failure, Settings,
-    Solved,
+    bound_when_unproven, box_bound, check_backend, solve, tighter_bound, BackgroundBound, Failure,
+    Settings, Solved, BOUND_RESERVE,
 };
 
 pub use marginal::{marginal, MarginalCost};
@@ -257,6 +257,9 @@ fn level_targets_missed(scenario: &Scenario, outcomes: &[TargetOutcome]) -> Vec<
 /// Plans a scenario on the targets the projects can move.
 fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let settings = settings_of(options)?;
+    // The starting plan, the search and the tie-break stages end before the deadline; the
+    // proof bound gets the rest (docs/model.md, "Starting plan and time limits").
+    let search = search_settings(settings);
     let years = planning_years(scenario)?;
     // Targets no money reaches with these projects are capped at what funding everything
     // reaches, and reported.
@@ -273,25 +276,25 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     }
     // The LP relaxation on a thread of its own from the start, so a search stopped by the time
     // limit still has a useful proven bound.
-    let relaxation = BackgroundBound::start(&form.model, settings);
+    let relaxation = Relaxation::start(&form.model, settings);
     let none = BTreeMap::new();
     let mut start = heuristic::initial_plan(
         scenario,
         &form,
         &requirements,
         false,
-        settings.deadline,
+        search.deadline,
         &none,
     );
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
-        let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
+        let (elastic, solved) = solve_elastic(scenario, search, &requirements)?;
         let chosen = elastic.selection(&solved.values);
         if elastic.model.objective_of(&solved.values) > 0.5 {
             return infeasible_plan(
                 scenario,
                 options,
-                settings,
+                search,
                 &years,
                 &requirements,
                 &elastic,
@@ -304,14 +307,20 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         }
         start = chosen;
     }
-    let mut solved = match run(scenario, &form, settings, &start)? {
+    let mut solved = match run(
+        scenario,
+        &form,
+        search,
+        &start,
+        BoundFrom::Background(&relaxation),
+    )? {
         Run::Solved(solved) => solved,
         Run::Infeasible => {
-            let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
+            let (elastic, solved) = solve_elastic(scenario, search, &requirements)?;
             return infeasible_plan(
                 scenario,
                 options,
-                settings,
+                search,
                 &years,
                 &requirements,
                 &elastic,
@@ -326,7 +335,8 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let mut chosen = form.selection(&solved.values);
     let objective = form.model.objective_of(&solved.values);
     if !solved.optimal {
-        solved.bound = tighter_bound(&form.model, solved.bound, relaxation.wait(settings));
+        let waited = relaxation.bound(solved.bound.is_none());
+        solved.bound = tighter_bound(&form.model, solved.bound, waited);
         solved.optimal = solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6);
     }
     let mut stages = Vec::new();
@@ -334,7 +344,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         let state_value = (goal == Goal::MinCost).then_some(objective);
         (chosen, stages) = tie_break(
             scenario,
-            settings,
+            search,
             &requirements,
             goal,
             objective,
@@ -343,7 +353,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
         )?;
     }
     if matches!(goal, Goal::MaxStandard | Goal::MaxCriteria) {
-        chosen = prune(scenario, &form, chosen);
+        chosen = prune(scenario, &form, chosen, settings.deadline);
     }
     let (objective, bound) = match goal {
         Goal::MinCost => (
@@ -380,7 +390,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 TieBreakKind::LeastStateSpend => state_spend(scenario, &plan),
                 TieBreakKind::LeastTotalSpend => plan.spend_by_source.values().copied().sum(),
             };
-            // To the VND: no solver noise below it.
+            // To the VND: no solver noise below it. A stage skipped for want of time has none.
             let bound = stage
                 .bound
                 .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
@@ -431,6 +441,66 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
             .deadline
             .or_else(|| options.time_limit.and_then(deadline_after)),
     })
+}
+
+/// The settings of the search stages (starting plan, branch and bound, tie-break, elastic and
+/// least-extra models): the command's deadline moved [`BOUND_RESERVE`] of the time limit
+/// earlier, so the proof bound, the pruning and the money split fit before the deadline.
+fn search_settings(settings: Settings) -> Settings {
+    let mut search = settings;
+    if let (Some(deadline), Some(limit)) = (settings.deadline, settings.time_limit) {
+        let reserve = Duration::try_from_secs_f64(limit * BOUND_RESERVE).unwrap_or_default();
+        search.deadline = Some(deadline.checked_sub(reserve).unwrap_or(deadline));
+    }
+    search
+}
+
+/// Seconds left before the deadline of `settings` (`None`: no deadline).
+fn time_left(settings: &Settings) -> Option<f64> {
+    settings.deadline.map(|d| {
+        d.checked_duration_since(Instant::now())
+            .map_or(0.0, |left| left.as_secs_f64())
+    })
+}
+
+/// The objective model's LP relaxation on a thread of its own (started when the model is
+/// built), its answer awaited once: the proof bound when the search stops unproven.
+struct Relaxation {
+    background: BackgroundBound,
+    /// The command's settings (the deadline up to which the answer is awaited).
+    settings: Settings,
+    answer: std::cell::OnceCell<Option<f64>>,
+}
+
+impl Relaxation {
+    fn start(model: &model::Model, settings: Settings) -> Relaxation {
+        Relaxation {
+            background: BackgroundBound::start(model, settings),
+            settings,
+            answer: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The relaxation's value, awaited until the deadline; when `needed` (the search gave no
+    /// bound of its own), at least [`BOUND_RESERVE`] of the time limit even past it (a bounded
+    /// overrun: a plan always has a bound).
+    fn bound(&self, needed: bool) -> Option<f64> {
+        *self.answer.get_or_init(|| {
+            if needed {
+                self.background.wait(self.settings)
+            } else {
+                self.background.wait_until(self.settings.deadline)
+            }
+        })
+    }
+
+    /// A proven bound of `model` (the relaxation's, else the variables' own ranges), rounded to
+    /// the objective's steps.
+    fn proven_bound(&self, model: &model::Model) -> f64 {
+        tighter_bound(model, self.bound(true), None)
+            .or_else(|| tighter_bound(model, Some(box_bound(model)), None))
+            .unwrap_or_else(|| box_bound(model))
+    }
 }
 
 fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
@@ -494,14 +564,32 @@ fn tie_break(
     let mut chosen = chosen;
     let mut stages = Vec::new();
     // Each stage gets a quarter of the time limit (at least a second): the objective's own
-    // answer comes first, and a stage cut short reports its gap.
+    // answer comes first, and a stage cut short reports its gap. A stage starts only with a
+    // second (or its share, if smaller) left; otherwise it and the stages after it are
+    // skipped, reported with no bound.
     let mut settings = settings;
     settings.time_limit = settings.time_limit.map(|t| (t / 4.0).max(1.0).min(t));
+    let has_time = |settings: &Settings| {
+        let least = settings.time_limit.map_or(1.0, |t| t.min(1.0));
+        time_left(settings).is_none_or(|left| left >= least)
+    };
+    let skipped = |what| Stage {
+        what,
+        bound: None,
+        optimal: false,
+    };
     let state_value = match state_value {
         Some(value) => value,
+        None if !has_time(&settings) => {
+            stages.push(skipped(TieBreakKind::LeastStateSpend));
+            stages.push(skipped(TieBreakKind::LeastTotalSpend));
+            return Ok((chosen, stages));
+        }
         None => {
             let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
-            let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+            let Run::Solved(solved) =
+                run(scenario, &form, settings, &chosen, BoundFrom::Relaxation)?
+            else {
                 return Err(Error::Internal(
                     "the plan's own objective value cannot be kept in the tie-break".into(),
                 ));
@@ -515,10 +603,15 @@ fn tie_break(
             form.model.objective_of(&solved.values)
         }
     };
+    if !has_time(&settings) {
+        stages.push(skipped(TieBreakKind::LeastTotalSpend));
+        return Ok((chosen, stages));
+    }
     let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
     // A thousandth of a million VND of room: the funding split of the plan so far must fit.
     form.cap_state_spend(scenario, state_value + 1e-6);
-    let Run::Solved(solved) = run(scenario, &form, settings, &chosen)? else {
+    let Run::Solved(solved) = run(scenario, &form, settings, &chosen, BoundFrom::Relaxation)?
+    else {
         return Err(Error::Internal(
             "the least state spend cannot be kept in the tie-break".into(),
         ));
@@ -556,7 +649,7 @@ fn solve_elastic(
         settings.deadline,
         &none,
     );
-    match run(scenario, &elastic, settings, &hint)? {
+    match run(scenario, &elastic, settings, &hint, BoundFrom::Relaxation)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
             "the elastic model (every target with its shortfall) has no solution".into(),
@@ -564,13 +657,25 @@ fn solve_elastic(
     }
 }
 
+/// Where the bound of a solve stopped before any plan of its own comes from.
+enum BoundFrom<'a> {
+    /// The objective model's relaxation, already running on its own thread.
+    Background(&'a Relaxation),
+    /// The relaxation solved now, in the time kept for it ([`bound_when_unproven`]).
+    Relaxation,
+    /// No bound wanted (the least-extra models report only their plan and whether it is
+    /// proven): no relaxation is solved for them.
+    Unwanted,
+}
+
 /// Solves a formulation from a starting selection; the start stands in when time runs out
-/// before the solver finds anything.
+/// before the solver finds anything, with the bound `bound` says.
 fn run(
     scenario: &Scenario,
     form: &Formulation,
     settings: Settings,
     start: &BTreeMap<usize, u16>,
+    bound: BoundFrom,
 ) -> Result<Run> {
     let allow_extra = form.goal == Goal::MinExtra;
     let start = form.normalize(start);
@@ -583,7 +688,11 @@ fn run(
         Err(Failure::Infeasible) => Ok(Run::Infeasible),
         Err(Failure::Other(message)) => match hint {
             Some(values) => Ok(Run::Solved(Solved {
-                bound: Some(bound_when_unproven(&form.model, settings)),
+                bound: match bound {
+                    BoundFrom::Background(relaxation) => Some(relaxation.proven_bound(&form.model)),
+                    BoundFrom::Relaxation => Some(bound_when_unproven(&form.model, settings)),
+                    BoundFrom::Unwanted => None,
+                },
                 values,
                 optimal: false,
             })),
@@ -593,11 +702,13 @@ fn run(
 }
 
 /// Drops funded projects that change no indicator of their commune (they serve neither the
-/// objective nor a target), so ties resolve to the cheaper plan.
+/// objective nor a target), so ties resolve to the cheaper plan; communes not reached by
+/// `deadline` keep their projects (the plan stays valid, only perhaps dearer).
 fn prune(
     scenario: &Scenario,
     form: &Formulation,
     chosen: BTreeMap<usize, u16>,
+    deadline: Option<Instant>,
 ) -> BTreeMap<usize, u16> {
     let mut chosen = chosen;
     let communes: BTreeSet<usize> = chosen
@@ -605,6 +716,9 @@ fn prune(
         .map(|p| scenario.projects[*p].commune)
         .collect();
     for c in communes {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
         let local = |sel: &BTreeMap<usize, u16>| -> Vec<bool> {
             form.years
                 .iter()
@@ -932,7 +1046,7 @@ fn least_extra(
         settings.deadline,
         seed,
     );
-    match run(scenario, &extra, settings, &start)? {
+    match run(scenario, &extra, settings, &start, BoundFrom::Unwanted)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
             let plan = assemble(
