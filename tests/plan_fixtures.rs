@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use ntm::plan::{plan, Objective, Plan, PlanOptions, PlanStatus};
+use ntm::plan::{plan, Objective, OutOfReachReason, Plan, PlanOptions, PlanStatus};
 use ntm::scenario::Scenario;
 
 fn load(name: &str) -> Scenario {
@@ -156,7 +156,22 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
         ]
     );
     assert_eq!(p.extra_budget, money(&[("local", 40)]));
-    assert_eq!(p.unreachable, ["c9 Residential housing"]);
+    // c9: 3 communes asked, 2 with every project funded (C has none for it).
+    let out: Vec<(usize, &str, Decimal, Decimal, OutOfReachReason)> = p
+        .out_of_reach
+        .iter()
+        .map(|o| (o.target, o.name.as_str(), o.value, o.reachable, o.why))
+        .collect();
+    assert_eq!(
+        out,
+        [(
+            2,
+            "c9 Residential housing",
+            Decimal::from(3),
+            Decimal::from(2),
+            OutOfReachReason::BeyondAllCandidates
+        )]
+    );
     // The headline gives the status, says the objective was not what the plan optimised, and
     // labels the shortfalls as such.
     let text = ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese);
@@ -184,7 +199,21 @@ fn unreachable_targets_do_not_stop_the_objective() {
     let p = plan(&s, &PlanOptions::default()).unwrap();
     assert_eq!(p.status, PlanStatus::OptimalOutOfReach);
     assert_eq!(p.objective, 3.0);
-    assert_eq!(p.unreachable, ["communes at advanced"]);
+    let out: Vec<(&str, Decimal, Decimal, OutOfReachReason)> = p
+        .out_of_reach
+        .iter()
+        .map(|o| (o.name.as_str(), o.value, o.reachable, o.why))
+        .collect();
+    // 2 asked at advanced; none reaches it (a1..a19 are the communes' own data).
+    assert_eq!(
+        out,
+        [(
+            "communes at advanced",
+            Decimal::from(2),
+            Decimal::ZERO,
+            OutOfReachReason::BeyondAllCandidates
+        )]
+    );
     assert!(p.extra_budget.is_empty());
     // As on Lạng Sơn: the status is not "infeasible", and the objective's value is not called
     // a shortfall.

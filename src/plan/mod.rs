@@ -147,7 +147,7 @@ pub enum PlanStatus {
     /// Targets cannot all be met with the money.
     Infeasible,
     /// Proven optimal, but some targets are out of reach with any money and these projects
-    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `unreachable`.
+    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `out_of_reach`.
     OptimalOutOfReach,
     /// Feasible, not proven optimal, and some targets are out of reach with any money.
     FeasibleOutOfReach,
@@ -158,6 +158,49 @@ impl PlanStatus {
     pub fn meets_all_targets(self) -> bool {
         matches!(self, PlanStatus::Optimal | PlanStatus::Feasible)
     }
+
+    /// The status of a plan with targets out of reach (`any`): optimal and feasible plans
+    /// become their out-of-reach kind; an infeasible plan stays infeasible.
+    fn with_out_of_reach(self, any: bool) -> PlanStatus {
+        match (self, any) {
+            (PlanStatus::Optimal, true) => PlanStatus::OptimalOutOfReach,
+            (PlanStatus::Feasible, true) => PlanStatus::FeasibleOutOfReach,
+            (status, _) => status,
+        }
+    }
+}
+
+/// A target no plan reaches with these projects, whatever the money (chỉ tiêu không thể
+/// đạt): why, and how far funding every candidate project gets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutOfReach {
+    /// Position of the target in the scenario's `[[targets]]` and in [`Plan::targets`].
+    pub target: usize,
+    /// English name (as in [`TargetOutcome::name`]).
+    pub name: String,
+    /// Vietnamese name (tên chỉ tiêu).
+    pub name_vi: String,
+    /// Year.
+    pub year: u16,
+    /// Why it is out of reach.
+    pub why: OutOfReachReason,
+    /// The target value.
+    pub value: Decimal,
+    /// What the communes reach with every candidate project funded (each in its first possible
+    /// year), in the target's own unit.
+    pub reachable: Decimal,
+}
+
+/// Why a target is out of reach (lý do không thể đạt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutOfReachReason {
+    /// No project raises it: a criterion of a higher tier's own set (advanced), decided by
+    /// the commune's own data (không dự án nào nâng được). Never a constraint of the plan.
+    NoProjectRaisesIt,
+    /// Beyond what funding every candidate project reaches (vượt quá khả năng của mọi dự án
+    /// ứng viên): the plan's requirement is capped at the reachable count.
+    BeyondAllCandidates,
 }
 
 /// A funded project and where its money comes from.
@@ -205,13 +248,9 @@ pub struct Plan {
     /// Least extra money per source that makes every reachable target hold (infeasible
     /// plans only), million VND.
     pub extra_budget: BTreeMap<String, Decimal>,
-    /// Targets no amount of money reaches with these projects.
-    pub unreachable: Vec<String>,
-    /// Targets on a criterion of a higher tier's own set (advanced) that the outcome misses:
-    /// no project raises such a criterion, so they are reported here and never constrain the
-    /// plan or change its status.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub out_of_reach: Vec<String>,
+    /// Targets no amount of money reaches with these projects, in target order: the one list
+    /// of them (the status says `…-out-of-reach` when it is not empty).
+    pub out_of_reach: Vec<OutOfReach>,
     /// Communes at standard after the plan that were not before.
     pub newly_standard: Vec<String>,
     /// Funded projects.
@@ -226,32 +265,7 @@ pub struct Plan {
 
 /// Plans a scenario.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
-    let mut plan = plan_targets(scenario, options)?;
-    plan.out_of_reach = level_targets_missed(scenario, &plan.targets);
-    Ok(plan)
-}
-
-/// Level targets (a criterion of the advanced set) the outcome misses, as `name year: achieved
-/// of target`.
-fn level_targets_missed(scenario: &Scenario, outcomes: &[TargetOutcome]) -> Vec<String> {
-    scenario
-        .targets
-        .iter()
-        .zip(outcomes)
-        .filter(|(t, o)| {
-            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
-                && o.shortfall > Decimal::ZERO
-        })
-        .map(|(_, o)| {
-            format!(
-                "{} {}: {} of {}",
-                o.name,
-                o.year,
-                o.achieved.normalize(),
-                o.target.normalize()
-            )
-        })
-        .collect()
+    plan_targets(scenario, options)
 }
 
 /// Plans a scenario on the targets the projects can move.
@@ -263,7 +277,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     let years = planning_years(scenario)?;
     // Targets no money reaches with these projects are capped at what funding everything
     // reaches, and reported.
-    let (requirements, unreachable) =
+    let (requirements, out_of_reach) =
         reachable(scenario, &years, &requirements_of(scenario, &years))?;
     let goal = match options.objective {
         Objective::MinCost => Goal::MinCost,
@@ -301,7 +315,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 solved,
             )
             .map(|plan| Plan {
-                unreachable,
+                out_of_reach: out_of_reach.clone(),
                 ..plan
             });
         }
@@ -327,7 +341,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 solved,
             )
             .map(|plan| Plan {
-                unreachable,
+                out_of_reach: out_of_reach.clone(),
                 ..plan
             });
         }
@@ -403,14 +417,8 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
             }
         })
         .collect();
-    if !unreachable.is_empty() {
-        plan.status = if solved.optimal {
-            PlanStatus::OptimalOutOfReach
-        } else {
-            PlanStatus::FeasibleOutOfReach
-        };
-        plan.unreachable = unreachable;
-    }
+    plan.status = plan.status.with_out_of_reach(!out_of_reach.is_empty());
+    plan.out_of_reach = out_of_reach;
     Ok(plan)
 }
 
@@ -877,11 +885,48 @@ fn assemble(
     } else {
         BTreeMap::new()
     };
-    let funded_projects: Vec<(usize, u16)> = chosen.iter().map(|(p, t)| (*p, *t)).collect();
+    let (after, targets) = outcome_of(scenario, years, chosen);
+    let before = evaluate(scenario);
+    let newly_standard = before
+        .per_commune
+        .iter()
+        .zip(&after.per_commune)
+        .filter(|(b, a)| b.tier.is_none() && a.tier.is_some())
+        .map(|(_, a)| a.id.clone())
+        .collect();
+    Ok(Plan {
+        scenario: scenario.name.clone(),
+        synthetic: scenario.synthetic.clone(),
+        objective_kind: options.objective,
+        solver: options.backend,
+        status: PlanStatus::Feasible,
+        objective: 0.0,
+        bound: None,
+        gap: None,
+        spend_by_source,
+        budget_by_source,
+        targets,
+        extra_budget,
+        out_of_reach: Vec::new(),
+        newly_standard,
+        projects,
+        tie_break: Vec::new(),
+        before,
+        after,
+    })
+}
+
+/// The communes at the end of the last planning year with the projects of `chosen`, and each
+/// target against the communes at the end of its own year (in target order).
+fn outcome_of(
+    scenario: &Scenario,
+    years: &[u16],
+    chosen: &BTreeMap<usize, u16>,
+) -> (Evaluation, Vec<TargetOutcome>) {
     let after_year = |t: u16| {
-        let funded = funded_projects
+        let funded = chosen
             .iter()
-            .filter(|(_, y)| *y <= t)
+            .filter(|(_, y)| **y <= t)
             .map(|(p, _)| &scenario.projects[*p]);
         evaluate_communes(
             &scenario.catalog,
@@ -891,7 +936,6 @@ fn assemble(
     };
     let last = *years.last().unwrap_or(&0);
     let after = after_year(last);
-    // Each target against the communes at the end of its year.
     let mut targets: Vec<Option<TargetOutcome>> = vec![None; scenario.targets.len()];
     let target_years: BTreeSet<u16> = scenario
         .targets
@@ -916,35 +960,7 @@ fn assemble(
             targets[*i] = Some(outcome);
         }
     }
-    let before = evaluate(scenario);
-    let newly_standard = before
-        .per_commune
-        .iter()
-        .zip(&after.per_commune)
-        .filter(|(b, a)| b.tier.is_none() && a.tier.is_some())
-        .map(|(_, a)| a.id.clone())
-        .collect();
-    Ok(Plan {
-        scenario: scenario.name.clone(),
-        synthetic: scenario.synthetic.clone(),
-        objective_kind: options.objective,
-        solver: options.backend,
-        status: PlanStatus::Feasible,
-        objective: 0.0,
-        bound: None,
-        gap: None,
-        spend_by_source,
-        budget_by_source,
-        targets: targets.into_iter().flatten().collect(),
-        extra_budget,
-        unreachable: Vec::new(),
-        out_of_reach: Vec::new(),
-        newly_standard,
-        projects,
-        tie_break: Vec::new(),
-        before,
-        after,
-    })
+    (after, targets.into_iter().flatten().collect())
 }
 
 /// The best plan when the targets cannot all be met: least total shortfall, with the least
@@ -982,13 +998,14 @@ fn infeasible_plan(
     Ok(plan)
 }
 
-/// Requirements capped at what funding every candidate project reaches, and the names of the
-/// targets that capping lowered (out of reach with any money).
+/// Requirements capped at what funding every candidate project reaches, and the targets out of
+/// reach with any money: those that capping lowered, and the level targets (no project raises
+/// them) that the communes miss even then.
 fn reachable(
     scenario: &Scenario,
     years: &[u16],
     requirements: &[Requirement],
-) -> Result<(Vec<Requirement>, Vec<String>)> {
+) -> Result<(Vec<Requirement>, Vec<OutOfReach>)> {
     let everything = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let all: BTreeMap<usize, u16> = scenario
         .projects
@@ -1002,28 +1019,50 @@ fn reachable(
                 .map(|t| (i, *t))
         })
         .collect();
+    // What every candidate reaches, target by target (gains only add: the most there is).
+    let (_, most) = outcome_of(scenario, years, &all);
+    let entry = |i: usize, why: OutOfReachReason| OutOfReach {
+        target: i,
+        name: most[i].name.clone(),
+        name_vi: most[i].name_vi.clone(),
+        year: most[i].year,
+        why,
+        value: most[i].target,
+        reachable: most[i].achieved,
+    };
+    let mut out_of_reach: BTreeMap<usize, OutOfReach> = scenario
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
+                && most[*i].shortfall > Decimal::ZERO
+        })
+        .map(|(i, _)| (i, entry(i, OutOfReachReason::NoProjectRaisesIt)))
+        .collect();
     let all = everything.normalize(&all);
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
     let Some(money) = funding::fund(scenario, &everything.groups, &totals, true, false) else {
-        return Ok((requirements.to_vec(), Vec::new()));
+        return Ok((requirements.to_vec(), out_of_reach.into_values().collect()));
     };
     let values = everything.values_for(scenario, &all, &money);
     let mut capped = Vec::new();
-    let mut unreachable = Vec::new();
-    for ((req, row), target) in requirements
+    for (i, (req, row)) in requirements
         .iter()
         .zip(&everything.requirements)
-        .zip(&scenario.targets)
+        .enumerate()
     {
         let mut req = req.clone();
         let slack = row.terms.iter().map(|v| values[v.0]).sum::<f64>() - row.need;
         if slack < -1e-6 {
-            unreachable.push(target.name(&scenario.catalog));
+            out_of_reach
+                .entry(i)
+                .or_insert_with(|| entry(i, OutOfReachReason::BeyondAllCandidates));
             req.at_least += slack.floor() as i64;
         }
         capped.push(req);
     }
-    Ok((capped, unreachable))
+    Ok((capped, out_of_reach.into_values().collect()))
 }
 
 /// The least extra money per source (million VND) beyond the budgets that makes every
