@@ -159,7 +159,7 @@ enum Command {
         steps: usize,
         /// What the range is given in.
         #[arg(long, value_enum, default_value = "multiplier")]
-        by: ntm::sweep::BudgetAxis,
+        by: ntm::whatif::sweep::BudgetAxis,
         /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
         #[arg(long = "rule")]
         rules: Vec<String>,
@@ -709,7 +709,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let busy = spinner("Đang so sánh (comparing)", json);
             let s = Scenario::load(&scenario)?;
             let rules = load_rules(&rules)?;
-            let options = ntm::compare::CompareOptions {
+            let options = ntm::whatif::compare::CompareOptions {
                 year,
                 divided: sources,
                 optimal,
@@ -718,12 +718,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             match with {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
-                    let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
+                    let v = ntm::whatif::compare::compare_variants(&s, &other, &rules, &options)?;
                     drop(busy);
                     show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
-                    let c = ntm::compare::compare(&s, &rules, &options)?;
+                    let c = ntm::whatif::compare::compare(&s, &rules, &options)?;
                     drop(busy);
                     if let Some(path) = svg {
                         let chart = ntm::report::comparison_svg(&c);
@@ -752,8 +752,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 load_rules(&rules)?
             };
-            let (from, to) = ntm::sweep::parse_range(&budget)?;
-            let options = ntm::sweep::SweepOptions {
+            let (from, to) = ntm::whatif::sweep::parse_range(&budget)?;
+            let options = ntm::whatif::sweep::SweepOptions {
                 year,
                 from,
                 to,
@@ -768,7 +768,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 "Đang tính đường cong vốn (sweeping)",
                 ntm::progress::visible(json),
             );
-            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
+            let curve = ntm::whatif::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
             drop(bar);
             let written = ntm::report::write_sweep(&curve, &out)?;
             if json {
@@ -788,12 +788,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
         } => {
             let s = Scenario::load(&scenario)?;
-            let options = ntm::drafting::DraftOptions {
+            let options = ntm::whatif::drafting::DraftOptions {
                 year,
                 plan: plan_options(time_limit),
             };
             let busy = spinner("Đang dự thảo chỉ tiêu (drafting targets)", json);
-            let drafting = ntm::drafting::draft(&s, &options)?;
+            let drafting = ntm::whatif::drafting::draft(&s, &options)?;
             drop(busy);
             if let Some(path) = &out {
                 ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
@@ -858,7 +858,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
                 busy.set_message("Đang tính chi phí cận biên (marginal costs)");
-                Some(ntm::plan::marginal(&s, &options, &plan)?)
+                Some(ntm::whatif::marginal::marginal(&s, &options, &plan)?)
             } else {
                 None
             };

@@ -8,10 +8,10 @@ use rust_decimal::Decimal;
 
 use ntm::audit::{audit, Severity};
 use ntm::catalog::TierId;
-use ntm::drafting::{draft, DraftOptions};
 use ntm::evaluate::evaluate;
 use ntm::plan::{plan, OutOfReachReason, PlanOptions, PlanStatus};
 use ntm::scenario::{Scenario, TargetKind};
+use ntm::whatif::drafting::{draft, DraftOptions};
 use ntm::xlsx::{evaluation_sheets, CellValue};
 
 fn d(n: i64) -> Decimal {

@@ -240,7 +240,7 @@ fn marginal_costs_keep_what_the_plan_reached() {
     let s = load("plan-objectives");
     let options = PlanOptions::default();
     let p = plan(&s, &options).unwrap();
-    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    let m = ntm::whatif::marginal::marginal(&s, &options, &p).unwrap();
     let costs: Vec<(&str, Option<Decimal>)> =
         m.iter().map(|c| (c.what.as_str(), c.extra_total)).collect();
     assert_eq!(
@@ -452,11 +452,11 @@ fn an_objective_without_terms_is_solved_not_a_stack_overflow() {
     // The example's one commune at standard stays the only one.
     assert_eq!(p.objective, p.before.summary.standard as f64);
     // `targets` (drafting) plans the same scenario with every objective.
-    let options = ntm::drafting::DraftOptions {
+    let options = ntm::whatif::drafting::DraftOptions {
         year: None,
         plan: PlanOptions::default(),
     };
-    let d = ntm::drafting::draft(&s, &options).unwrap();
+    let d = ntm::whatif::drafting::draft(&s, &options).unwrap();
     assert_eq!(d.communes, 3);
 }
 
@@ -646,7 +646,7 @@ fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() 
         );
     }
     // Marginal re-solves under the same deadline: none is proven.
-    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    let m = ntm::whatif::marginal::marginal(&s, &options, &p).unwrap();
     assert!(!m.is_empty());
     assert!(m.iter().all(|c| !c.proven || c.extra_total.is_none()));
 }

@@ -4,7 +4,6 @@
 mod formulation;
 mod funding;
 mod heuristic;
-mod marginal;
 mod model;
 pub mod plain;
 mod reconcile;
@@ -23,15 +22,14 @@ use crate::outcome::{apply_projects, target_outcomes, TargetOutcome};
 use crate::scenario::Scenario;
 use crate::text;
 
-use formulation::{
-    planning_years, requirements_of, year_of_target, Formulation, Goal, Requirement,
-};
+use formulation::{planning_years, requirements_of, year_of_target, Formulation, Goal};
+/// Counts a what-if re-solve may require beyond the scenario's targets
+/// ([`crate::whatif::resolve`]).
+pub(crate) use formulation::{Measure, Requirement};
 use solve::{
     bound_when_unproven, box_bound, check_backend, solve, tighter_bound, BackgroundBound, Failure,
     Settings, Solved, BOUND_RESERVE,
 };
-
-pub use marginal::{marginal, MarginalCost};
 
 /// What the plan optimises (mục tiêu tối ưu).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -265,11 +263,41 @@ pub struct Plan {
 
 /// Plans a scenario.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
-    plan_targets(scenario, options)
+    plan_from(scenario, options, &BTreeMap::new())
+}
+
+/// Plans a scenario, the starting plan grown from `seed` (project → year, a warm start such as
+/// a close variant's plan) when the budgets can pay for it, else from nothing.
+pub(crate) fn plan_from(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    seed: &BTreeMap<usize, u16>,
+) -> Result<Plan> {
+    plan_targets(scenario, options, seed)
+}
+
+/// A plan's funded projects as a selection of `scenario`'s projects (by id; projects the
+/// scenario lacks, or years outside its planning years, are left out).
+pub(crate) fn selection_of(scenario: &Scenario, plan: &Plan) -> BTreeMap<usize, u16> {
+    let index: BTreeMap<&str, usize> = scenario
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    plan.projects
+        .iter()
+        .filter(|f| scenario.years.contains(&f.year))
+        .filter_map(|f| Some((*index.get(f.id.as_str())?, f.year)))
+        .collect()
 }
 
 /// Plans a scenario on the targets the projects can move.
-fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
+fn plan_targets(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    seed: &BTreeMap<usize, u16>,
+) -> Result<Plan> {
     let settings = settings_of(options)?;
     // The starting plan, the search and the tie-break stages end before the deadline; the
     // proof bound gets the rest (docs/model.md, "Starting plan and time limits").
@@ -292,14 +320,13 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     // limit still has a useful proven bound.
     let relaxation = Relaxation::start(&form.model, settings);
     let none = BTreeMap::new();
-    let mut start = heuristic::initial_plan(
-        scenario,
-        &form,
-        &requirements,
-        false,
-        search.deadline,
-        &none,
-    );
+    let seed = if seed.is_empty() || affordable(scenario, &form, seed) {
+        seed
+    } else {
+        &none
+    };
+    let mut start =
+        heuristic::initial_plan(scenario, &form, &requirements, false, search.deadline, seed);
     if !meets(scenario, &form, &start) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, search, &requirements)?;
@@ -516,6 +543,12 @@ fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
         return Some(0.0);
     }
     bound.map(|b| ((b - objective).abs() / objective.abs().max(1.0)).max(0.0))
+}
+
+/// Whether the budgets can pay for a selection.
+fn affordable(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
+    let totals = funding::totals_of(scenario, &form.group_of, chosen);
+    funding::fund(scenario, &form.groups, &totals, false, false).is_some()
 }
 
 /// Whether a selection meets every requirement of a formulation (with hard requirements).
@@ -991,9 +1024,8 @@ fn infeasible_plan(
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
     let none = BTreeMap::new();
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements, &none)?
-    {
-        plan.extra_budget = extra;
+    if let Some(extra) = least_extra(scenario, options, settings, years, requirements, &none)? {
+        plan.extra_budget = extra.extra_budget;
     }
     Ok(plan)
 }
@@ -1065,9 +1097,25 @@ fn reachable(
     Ok((capped, out_of_reach.into_values().collect()))
 }
 
-/// The least extra money per source (million VND) beyond the budgets that makes every
-/// requirement hold, and whether that least is proven; `None` when no money reaches them.
-/// The search starts from `seed` grown greedily until every requirement holds.
+/// The plan with the least extra money beyond the budgets that makes the scenario's targets and
+/// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`].
+pub(crate) fn least_extra_plan(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    extra: &[Requirement],
+    seed: &BTreeMap<usize, u16>,
+) -> Result<Option<Plan>> {
+    let settings = settings_of(options)?;
+    let years = planning_years(scenario)?;
+    let mut requirements = requirements_of(scenario, &years);
+    requirements.extend_from_slice(extra);
+    least_extra(scenario, options, settings, &years, &requirements, seed)
+}
+
+/// The plan with the least extra money per source (million VND, in `extra_budget`) beyond the
+/// budgets that makes every requirement hold, its status saying whether that least is proven;
+/// `None` when no money reaches them. The search starts from `seed` grown greedily until every
+/// requirement holds.
 fn least_extra(
     scenario: &Scenario,
     options: &PlanOptions,
@@ -1075,7 +1123,7 @@ fn least_extra(
     years: &[u16],
     requirements: &[Requirement],
     seed: &BTreeMap<usize, u16>,
-) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
+) -> Result<Option<Plan>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let start = heuristic::initial_plan(
         scenario,
@@ -1088,7 +1136,7 @@ fn least_extra(
     match run(scenario, &extra, settings, &start, BoundFrom::Unwanted)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
-            let plan = assemble(
+            let mut plan = assemble(
                 scenario,
                 options,
                 years,
@@ -1097,7 +1145,12 @@ fn least_extra(
                 budgets(scenario, years),
                 true,
             )?;
-            Ok(Some((plan.extra_budget, solved.optimal)))
+            plan.status = if solved.optimal {
+                PlanStatus::Optimal
+            } else {
+                PlanStatus::Feasible
+            };
+            Ok(Some(plan))
         }
         Run::Infeasible => Ok(None),
     }

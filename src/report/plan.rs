@@ -9,8 +9,9 @@ use super::{chart_banner, document_places, format_value, synthetic_banner, table
 use crate::chart::{bilingual, Bar, BarChart, BarPanel, Unit};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::outcome::TargetOutcome;
-use crate::plan::{MarginalCost, Objective, OutOfReach, OutOfReachReason, Plan, PlanStatus};
+use crate::plan::{Objective, OutOfReach, OutOfReachReason, Plan, PlanStatus};
 use crate::scenario::CapitalSource;
+use crate::whatif::marginal::MarginalCost;
 
 /// A plan with its optional marginal analysis: the value `--json` prints.
 #[derive(Debug, Serialize)]
