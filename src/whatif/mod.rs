@@ -182,3 +182,42 @@ pub(crate) fn resolve_plan(
     resolve(scenario, Ask::Plan, options, warm_start)?
         .ok_or_else(|| Error::Internal("a plan re-solve returned no plan".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn ids(plan: &Plan) -> Vec<&str> {
+        plan.projects.iter().map(|p| p.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_warm_start_is_only_a_start() {
+        // plan-objectives: `local` 100; A needs pa (30), B pb1 + pb2 (45), C pc (80), D is at
+        // standard. The optimum is D, A, B: 3 communes with pa, pb1, pb2 (75).
+        let s = Scenario::load(Path::new("tests/fixtures/plan-objectives")).unwrap();
+        let options = PlanOptions {
+            tie_break: false,
+            ..PlanOptions::default()
+        };
+        // A plan that funds pc (must = fund): D + C, 2 communes. Started from it, the re-solve
+        // still reaches the optimum.
+        let mut forced = s.clone();
+        forced.projects[3].must = Some(crate::scenario::Must::Fund);
+        let with_pc = resolve_plan(&forced, &options, None).unwrap();
+        assert_eq!(ids(&with_pc), ["pc"]);
+        let warm = resolve_plan(&s, &options, Some(&with_pc)).unwrap();
+        assert_eq!(warm.objective, 3.0);
+        assert_eq!(ids(&warm), ["pa", "pb1", "pb2"]);
+        // A plan of twice the money funds all four (155): more than 100 pays for, so it is
+        // ignored as a start, and the re-solve is the cold one.
+        let rich = scale_budgets(s.clone(), &[], Decimal::TWO);
+        let everything = resolve_plan(&rich, &options, None).unwrap();
+        assert_eq!(ids(&everything), ["pa", "pb1", "pb2", "pc"]);
+        assert_eq!(plan::selection_of(&s, &everything).len(), 4);
+        let warm = resolve_plan(&s, &options, Some(&everything)).unwrap();
+        let cold = resolve_plan(&s, &options, None).unwrap();
+        assert_eq!((warm.objective, ids(&warm)), (cold.objective, ids(&cold)));
+    }
+}
