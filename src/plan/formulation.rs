@@ -998,6 +998,29 @@ impl Formulation {
         })
     }
 
+    /// The commune of every variable (`None`: funding, extra money and shortfalls, which every
+    /// commune shares): the blocks of the decomposition (`decompose`).
+    pub fn blocks(&self, scenario: &Scenario) -> super::decompose::Blocks {
+        let mut of = vec![None; self.model.vars.len()];
+        for (p, years) in self.x.iter().enumerate() {
+            for (_, v) in years {
+                of[v.0] = Some(scenario.projects[p].commune);
+            }
+        }
+        for cover in &self.covers {
+            if let Some(p) = cover.projects().next() {
+                of[cover.var.0] = Some(scenario.projects[p].commune);
+            }
+        }
+        for (&(c, _, _), v) in &self.nodes {
+            of[v.0] = Some(c);
+        }
+        for (&(c, _, _), v) in &self.at_least {
+            of[v.0] = Some(c);
+        }
+        super::decompose::Blocks { of }
+    }
+
     /// Adds the row "state-budget spend ≤ `cap`" (solver units): a tie-break stage keeps what
     /// the stage before it reached.
     pub fn cap_state_spend(&mut self, scenario: &Scenario, cap: f64) {

@@ -1,6 +1,7 @@
 //! The planner (lập kế hoạch phân bổ vốn): a mixed-integer model that funds projects from
 //! capital sources to reach commune-count targets under budget limits. See `docs/model.md`.
 
+mod decompose;
 mod formulation;
 mod funding;
 mod heuristic;
@@ -8,6 +9,7 @@ mod model;
 pub mod plain;
 mod reconcile;
 mod solve;
+mod start;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -30,6 +32,7 @@ use solve::{
     bound_when_unproven, box_bound, check_backend, solve, tighter_bound, BackgroundBound, Failure,
     Settings, Solved, BOUND_RESERVE,
 };
+use start::{start_at, start_plan, values_of, Start};
 
 /// What the plan optimises (mục tiêu tối ưu).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -317,17 +320,17 @@ fn plan_targets(
         text::write_atomic(path, form.model.to_lp().as_bytes())?;
     }
     // The LP relaxation on a thread of its own from the start, so a search stopped by the time
-    // limit still has a useful proven bound.
-    let relaxation = Relaxation::start(&form.model, settings);
+    // limit still has a useful proven bound (a decomposed solve has it already).
+    let decomposing = start::decomposes(scenario, &form);
+    let relaxation = (!decomposing).then(|| Relaxation::start(&form.model, settings));
     let none = BTreeMap::new();
     let seed = if seed.is_empty() || affordable(scenario, &form, seed) {
         seed
     } else {
         &none
     };
-    let mut start =
-        heuristic::initial_plan(scenario, &form, &requirements, false, search.deadline, seed);
-    if !meets(scenario, &form, &start) {
+    let mut start = start_plan(scenario, &form, &requirements, search, seed);
+    if !meets(scenario, &form, &start.chosen) {
         // Elastic requirements: the least total shortfall with the money there is.
         let (elastic, solved) = solve_elastic(scenario, search, &requirements)?;
         let chosen = elastic.selection(&solved.values);
@@ -346,7 +349,7 @@ fn plan_targets(
                 ..plan
             });
         }
-        start = chosen;
+        start.chosen = chosen;
     }
     let mut solved = match run(scenario, &form, search, &start, BoundFrom::Background)? {
         Run::Solved(solved) => solved,
@@ -389,7 +392,7 @@ fn plan_targets(
     // the deadline). When the search gave no bound at all, the variables' own ranges stand in if
     // the relaxation is not done.
     if !solved.optimal {
-        let waited = relaxation.bound(solved.bound.is_none());
+        let waited = relaxation.and_then(|r| r.bound(solved.bound.is_none()));
         solved.bound = tighter_bound(&form.model, solved.bound, waited)
             .or_else(|| tighter_bound(&form.model, Some(box_bound(&form.model)), None));
         solved.optimal = solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6);
@@ -614,8 +617,9 @@ fn tie_break(
         }
         None => {
             let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
+            let start = start_at(scenario, &form, settings, chosen.clone());
             let Run::Solved(solved) =
-                run(scenario, &form, settings, &chosen, BoundFrom::Relaxation)?
+                run(scenario, &form, settings, &start, BoundFrom::Relaxation)?
             else {
                 return Err(Error::Internal(
                     "the plan's own objective value cannot be kept in the tie-break".into(),
@@ -637,8 +641,8 @@ fn tie_break(
     let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
     // A thousandth of a million VND of room: the funding split of the plan so far must fit.
     form.cap_state_spend(scenario, state_value + 1e-6);
-    let Run::Solved(solved) = run(scenario, &form, settings, &chosen, BoundFrom::Relaxation)?
-    else {
+    let start = start_at(scenario, &form, settings, chosen.clone());
+    let Run::Solved(solved) = run(scenario, &form, settings, &start, BoundFrom::Relaxation)? else {
         return Err(Error::Internal(
             "the least state spend cannot be kept in the tie-break".into(),
         ));
@@ -667,16 +671,8 @@ fn solve_elastic(
     requirements: &[Requirement],
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
-    let none = BTreeMap::new();
-    let hint = heuristic::initial_plan(
-        scenario,
-        &elastic,
-        requirements,
-        false,
-        settings.deadline,
-        &none,
-    );
-    match run(scenario, &elastic, settings, &hint, BoundFrom::Relaxation)? {
+    let start = start_plan(scenario, &elastic, requirements, settings, &BTreeMap::new());
+    match run(scenario, &elastic, settings, &start, BoundFrom::Relaxation)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
             "the elastic model (every target with its shortfall) has no solution".into(),
@@ -696,21 +692,23 @@ enum BoundFrom {
     Unwanted,
 }
 
-/// Solves a formulation from a starting selection; the start stands in when time runs out
-/// before the solver finds anything, with the bound `bound` says.
+/// Solves a formulation from a start; the start stands in when time runs out before the
+/// solver finds anything, with the bound `bound` says. A start with the relaxation (a model of
+/// many communes) is improved by decomposition (`decompose`) instead of solving the whole model.
 fn run(
     scenario: &Scenario,
     form: &Formulation,
     settings: Settings,
-    start: &BTreeMap<usize, u16>,
+    start: &Start,
     bound: BoundFrom,
 ) -> Result<Run> {
-    let allow_extra = form.goal == Goal::MinExtra;
-    let start = form.normalize(start);
-    let totals = funding::totals_of(scenario, &form.group_of, &start);
-    let hint = funding::fund(scenario, &form.groups, &totals, allow_extra, false)
-        .map(|money| form.values_for(scenario, &start, &money))
-        .filter(|values| form.model.is_feasible(values, 1e-6));
+    let hint = values_of(scenario, form, &start.chosen);
+    if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
+        let gap = settings.gap.unwrap_or(0.0);
+        let blocks = form.blocks(scenario);
+        let found = decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+        return Ok(Run::Solved(found));
+    }
     match solve(&form.model, settings, hint.as_deref()) {
         Ok(solved) => Ok(Run::Solved(solved)),
         Err(Failure::Infeasible) => Ok(Run::Infeasible),
@@ -1109,14 +1107,7 @@ fn least_extra(
     seed: &BTreeMap<usize, u16>,
 ) -> Result<Option<Plan>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
-    let start = heuristic::initial_plan(
-        scenario,
-        &extra,
-        requirements,
-        true,
-        settings.deadline,
-        seed,
-    );
+    let start = start_plan(scenario, &extra, requirements, settings, seed);
     match run(scenario, &extra, settings, &start, BoundFrom::Unwanted)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);

@@ -143,7 +143,7 @@ pub(crate) fn solve(
 pub(crate) const BOUND_RESERVE: f64 = 0.15;
 
 /// A bound rounded to the objective's integer steps, when every term is integral.
-fn integral_bound(model: &Model, bound: f64) -> f64 {
+pub(crate) fn integral_bound(model: &Model, bound: f64) -> f64 {
     match model.sense {
         Sense::Maximize => (bound + 1e-6).floor(),
         Sense::Minimize => (bound - 1e-6).ceil(),
@@ -282,7 +282,7 @@ fn solve_once(
 /// When the objective has at least one term and every term is an integer coefficient on an
 /// integer variable: the sum of the coefficients' sizes (the objective's range without its
 /// constant).
-fn integral_objective(model: &Model) -> Option<f64> {
+pub(crate) fn integral_objective(model: &Model) -> Option<f64> {
     if model.vars.iter().all(|v| v.obj == 0.0) {
         return None;
     }
@@ -303,6 +303,12 @@ pub(crate) fn relaxation_bound(model: &Model, settings: Settings) -> Option<f64>
     if model.vars.is_empty() {
         return Some(model.obj_constant);
     }
+    relaxation(model, settings).map(|values| model.objective_of(&values))
+}
+
+/// The LP relaxation's optimal values (a vertex: the simplex's basic solution), `None` when it
+/// is not solved before the time limit.
+pub(crate) fn relaxation(model: &Model, settings: Settings) -> Option<Vec<f64>> {
     let mut relaxed = model.clone();
     for v in &mut relaxed.vars {
         v.integer = false;
@@ -310,9 +316,7 @@ pub(crate) fn relaxation_bound(model: &Model, settings: Settings) -> Option<f64>
     let mut settings = settings;
     settings.time_limit = settings.limit_now().ok()?;
     settings.gap = None;
-    solve_once(&relaxed, settings, None)
-        .ok()
-        .map(|s| relaxed.objective_of(&s.values))
+    solve_once(&relaxed, settings, None).ok().map(|s| s.values)
 }
 
 struct Translated {
