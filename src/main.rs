@@ -159,7 +159,7 @@ enum Command {
         steps: usize,
         /// What the range is given in.
         #[arg(long, value_enum, default_value = "multiplier")]
-        by: ntm::sweep::BudgetAxis,
+        by: ntm::whatif::sweep::BudgetAxis,
         /// Rules to draw besides the optimal plan (default: qd07-2022 and equal).
         #[arg(long = "rule")]
         rules: Vec<String>,
@@ -530,10 +530,8 @@ fn spinner(message: &str, json: bool) -> ntm::progress::Progress {
 fn plan_options(time_limit: f64) -> PlanOptions {
     PlanOptions {
         time_limit: Some(time_limit),
-        // What-ifs compare counts: the tie-break stages of `plan` and the whole-model search
-        // after the decomposition would only cost time.
+        // What-ifs compare counts: the tie-break stages of `plan` would only cost time.
         tie_break: false,
-        quick: true,
         ..Default::default()
     }
     .with_deadline()
@@ -717,7 +715,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let busy = spinner("Đang so sánh (comparing)", json);
             let s = Scenario::load(&scenario)?;
             let rules = load_rules(&rules)?;
-            let options = ntm::compare::CompareOptions {
+            let options = ntm::whatif::compare::CompareOptions {
                 year,
                 divided: sources,
                 optimal,
@@ -726,12 +724,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             match with {
                 Some(other) => {
                     let other = Scenario::load(&other)?;
-                    let v = ntm::compare::compare_variants(&s, &other, &rules, &options)?;
+                    let v = ntm::whatif::compare::compare_variants(&s, &other, &rules, &options)?;
                     drop(busy);
                     show(json, &v, || ntm::report::render_variants(&v, style))?;
                 }
                 None => {
-                    let c = ntm::compare::compare(&s, &rules, &options)?;
+                    let c = ntm::whatif::compare::compare(&s, &rules, &options)?;
                     drop(busy);
                     if let Some(path) = svg {
                         let chart = ntm::report::comparison_svg(&c);
@@ -760,8 +758,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 load_rules(&rules)?
             };
-            let (from, to) = ntm::sweep::parse_range(&budget)?;
-            let options = ntm::sweep::SweepOptions {
+            let (from, to) = ntm::whatif::sweep::parse_range(&budget)?;
+            let options = ntm::whatif::sweep::SweepOptions {
                 year,
                 from,
                 to,
@@ -776,7 +774,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 "Đang tính đường cong vốn (sweeping)",
                 ntm::progress::visible(json),
             );
-            let curve = ntm::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
+            let curve = ntm::whatif::sweep::sweep(&s, &rules, &options, &|| bar.inc())?;
             drop(bar);
             let written = ntm::report::write_sweep(&curve, &out)?;
             if json {
@@ -796,12 +794,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
         } => {
             let s = Scenario::load(&scenario)?;
-            let options = ntm::drafting::DraftOptions {
+            let options = ntm::whatif::drafting::DraftOptions {
                 year,
                 plan: plan_options(time_limit),
             };
             let busy = spinner("Đang dự thảo chỉ tiêu (drafting targets)", json);
-            let drafting = ntm::drafting::draft(&s, &options)?;
+            let drafting = ntm::whatif::drafting::draft(&s, &options)?;
             drop(busy);
             if let Some(path) = &out {
                 ntm::text::write_atomic(path, drafting.toml.as_bytes())?;
@@ -829,8 +827,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             csv,
             json,
         } => {
+            // The time limit bounds the whole command, loading included.
+            let options = PlanOptions {
+                objective,
+                backend: solver,
+                time_limit: Some(time_limit),
+                gap,
+                export_lp,
+                tie_break: !no_tie_break,
+                deadline: None,
+                quick: false,
+            }
+            .with_deadline();
             let s = Scenario::load(&scenario)?;
-            if let (true, Some(path)) = (plain, &export_lp) {
+            if let (true, Some(path)) = (plain, &options.export_lp) {
                 let size = ntm::plan::plain::export_plain_lp(&s, objective, path)?;
                 let summary = format!(
                     "wrote {}: plain model, {} variables ({} integer), {} rows\n",
@@ -851,22 +861,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 return Ok(());
             }
-            let options = PlanOptions {
-                objective,
-                backend: solver,
-                time_limit: Some(time_limit),
-                gap,
-                export_lp,
-                tie_break: !no_tie_break,
-                deadline: None,
-                quick: false,
-            }
-            .with_deadline();
             let busy = spinner("Đang lập kế hoạch (planning)", json);
             let plan = ntm::plan::plan(&s, &options)?;
             let marginal = if marginal {
                 busy.set_message("Đang tính chi phí cận biên (marginal costs)");
-                Some(ntm::plan::marginal(&s, &options, &plan)?)
+                Some(ntm::whatif::marginal::marginal(&s, &options, &plan)?)
             } else {
                 None
             };

@@ -11,10 +11,10 @@
 use std::path::Path;
 
 use ntm::chart::{self, Bar, BarChart, BarPanel, Reference, Unit};
-use ntm::compare::{self, CompareOptions};
 use ntm::rules::Rule;
 use ntm::scenario::Scenario;
-use ntm::sweep::Sweep;
+use ntm::whatif::compare::{self, CompareOptions};
+use ntm::whatif::sweep::Sweep;
 use resvg::tiny_skia::Pixmap;
 use resvg::usvg::{self, Node, Rect};
 

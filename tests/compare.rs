@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use ntm::compare::{self, gini, ColumnKind, CompareOptions};
 use ntm::rules::Rule;
 use ntm::scenario::Scenario;
+use ntm::whatif::compare::{self, gini, ColumnKind, CompareOptions};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -207,12 +207,12 @@ proptest::proptest! {
         let optimal = c.columns.last().unwrap();
         // What each column spent, summed independently from the costs in projects.csv of the
         // projects it funds: the rules' simulations and a plan of the same money.
-        let base = compare::comparison_scenario(&s, c.year, &c.sources, &[], Decimal::ONE);
+        let base = ntm::whatif::comparison_scenario(&s, c.year, &c.sources, &[], Decimal::ONE);
         let cost_of = |id: &str| base.projects.iter().find(|p| p.id == id).unwrap().cost;
         let mut funded: Vec<Decimal> = rules()
             .iter()
             .map(|r| {
-                let sim = compare::rule_outcome(&base, r, c.year, &[]).unwrap();
+                let sim = ntm::whatif::rule_outcome(&base, r, c.year, &[]).unwrap();
                 sim.projects.iter().map(|p| cost_of(&p.id)).sum()
             })
             .collect();

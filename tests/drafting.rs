@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use ntm::drafting::{self, DraftOptions};
 use ntm::scenario::{Scenario, TargetKind};
+use ntm::whatif::drafting::{self, DraftOptions};
 use rust_decimal::Decimal;
 
 /// Copies a scenario folder into a temporary one with its targets replaced by `targets`.

@@ -8,10 +8,10 @@ use rust_decimal::Decimal;
 
 use ntm::audit::{audit, Severity};
 use ntm::catalog::TierId;
-use ntm::drafting::{draft, DraftOptions};
 use ntm::evaluate::evaluate;
-use ntm::plan::{plan, PlanOptions, PlanStatus};
+use ntm::plan::{plan, OutOfReachReason, PlanOptions, PlanStatus};
 use ntm::scenario::{Scenario, TargetKind};
+use ntm::whatif::drafting::{draft, DraftOptions};
 use ntm::xlsx::{evaluation_sheets, CellValue};
 
 fn d(n: i64) -> Decimal {
@@ -131,15 +131,49 @@ fn evaluate_counts_the_advanced_set_from_the_a_columns() {
 fn plan_reports_level_targets_out_of_reach_and_does_not_fail() {
     let s = fixture();
     let p = plan(&s, &PlanOptions::default()).unwrap();
-    // The c2 target is met by p1 (400 of 1.000); the level targets do not constrain the plan.
-    assert_eq!(p.status, PlanStatus::Optimal);
-    assert!(p.unreachable.is_empty());
+    // The c2 target is met by p1 (400 of 1.000); the level targets do not constrain the plan,
+    // but the two the communes miss (a17: 1 of 2, a18: 0 of 1; a5's 2 of 2 holds) are out of
+    // reach, so the plan is optimal with targets out of reach.
+    assert_eq!(p.status, PlanStatus::OptimalOutOfReach);
+    let out: Vec<(usize, &str, u16, Decimal, Decimal, OutOfReachReason)> = p
+        .out_of_reach
+        .iter()
+        .map(|o| {
+            (
+                o.target,
+                o.name.as_str(),
+                o.year,
+                o.value,
+                o.reachable,
+                o.why,
+            )
+        })
+        .collect();
     assert_eq!(
-        p.out_of_reach,
-        vec![
-            "advanced c17 Environment 2024: 1 of 2".to_string(),
-            "advanced c18 Quality of the living environment 2024: 0 of 1".to_string(),
+        out,
+        [
+            (
+                2,
+                "advanced c17 Environment",
+                2024,
+                d(2),
+                d(1),
+                OutOfReachReason::NoProjectRaisesIt
+            ),
+            (
+                3,
+                "advanced c18 Quality of the living environment",
+                2024,
+                d(1),
+                d(0),
+                OutOfReachReason::NoProjectRaisesIt
+            ),
         ]
+    );
+    // The report names them in one table: target, value, what every project reaches, why.
+    insta::assert_snapshot!(
+        "levels-plan-out-of-reach",
+        ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese)
     );
     let outcome = |name: &str| p.targets.iter().find(|t| t.name == name).unwrap();
     assert_eq!(outcome("advanced c5 Education").shortfall, d(0));

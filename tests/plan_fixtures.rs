@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use ntm::plan::{plan, Objective, Plan, PlanOptions, PlanStatus};
+use ntm::plan::{plan, Objective, OutOfReachReason, Plan, PlanOptions, PlanStatus};
 use ntm::scenario::Scenario;
 
 fn load(name: &str) -> Scenario {
@@ -156,7 +156,22 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
         ]
     );
     assert_eq!(p.extra_budget, money(&[("local", 40)]));
-    assert_eq!(p.unreachable, ["c9 Residential housing"]);
+    // c9: 3 communes asked, 2 with every project funded (C has none for it).
+    let out: Vec<(usize, &str, Decimal, Decimal, OutOfReachReason)> = p
+        .out_of_reach
+        .iter()
+        .map(|o| (o.target, o.name.as_str(), o.value, o.reachable, o.why))
+        .collect();
+    assert_eq!(
+        out,
+        [(
+            2,
+            "c9 Residential housing",
+            Decimal::from(3),
+            Decimal::from(2),
+            OutOfReachReason::BeyondAllCandidates
+        )]
+    );
     // The headline gives the status, says the objective was not what the plan optimised, and
     // labels the shortfalls as such.
     let text = ntm::report::render_plan(&p, None, ntm::number::NumberStyle::Vietnamese);
@@ -184,7 +199,21 @@ fn unreachable_targets_do_not_stop_the_objective() {
     let p = plan(&s, &PlanOptions::default()).unwrap();
     assert_eq!(p.status, PlanStatus::OptimalOutOfReach);
     assert_eq!(p.objective, 3.0);
-    assert_eq!(p.unreachable, ["communes at advanced"]);
+    let out: Vec<(&str, Decimal, Decimal, OutOfReachReason)> = p
+        .out_of_reach
+        .iter()
+        .map(|o| (o.name.as_str(), o.value, o.reachable, o.why))
+        .collect();
+    // 2 asked at advanced; none reaches it (a1..a19 are the communes' own data).
+    assert_eq!(
+        out,
+        [(
+            "communes at advanced",
+            Decimal::from(2),
+            Decimal::ZERO,
+            OutOfReachReason::BeyondAllCandidates
+        )]
+    );
     assert!(p.extra_budget.is_empty());
     // As on Lạng Sơn: the status is not "infeasible", and the objective's value is not called
     // a shortfall.
@@ -211,7 +240,7 @@ fn marginal_costs_keep_what_the_plan_reached() {
     let s = load("plan-objectives");
     let options = PlanOptions::default();
     let p = plan(&s, &options).unwrap();
-    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    let m = ntm::whatif::marginal::marginal(&s, &options, &p).unwrap();
     let costs: Vec<(&str, Option<Decimal>)> =
         m.iter().map(|c| (c.what.as_str(), c.extra_total)).collect();
     assert_eq!(
@@ -423,11 +452,11 @@ fn an_objective_without_terms_is_solved_not_a_stack_overflow() {
     // The example's one commune at standard stays the only one.
     assert_eq!(p.objective, p.before.summary.standard as f64);
     // `targets` (drafting) plans the same scenario with every objective.
-    let options = ntm::drafting::DraftOptions {
+    let options = ntm::whatif::drafting::DraftOptions {
         year: None,
         plan: PlanOptions::default(),
     };
-    let d = ntm::drafting::draft(&s, &options).unwrap();
+    let d = ntm::whatif::drafting::draft(&s, &options).unwrap();
     assert_eq!(d.communes, 3);
 }
 
@@ -549,14 +578,18 @@ fn must_fund_and_must_skip_are_obeyed() {
 fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() {
     // A deadline already passed (the whole command's time used up): no solve runs and the
     // starting plan only serves the target (2 communes at standard: D and the cheapest other,
-    // A for 30); it stands, reported as feasible without a proof (the optimum is 3), and the
-    // tie-break stages as unproven. The bound is still proven, by the LP relaxation (run in the
-    // time kept for it): D, then A (30) and B (45) whole, and 25/80 of C: 3.3125, rounded down
-    // to 3 communes; gap (3 − 2) / 2 = 50 %.
+    // A for 30); it stands, reported as feasible without a proof (the optimum is 3). The bound
+    // is still proven, by the LP relaxation (run in the time kept for it): D, then A (30) and
+    // B (45) whole, and 25/80 of C: 3.3125, rounded down to 3 communes; gap (3 − 2) / 2 = 50 %.
+    // The tie-break stages are skipped (no time left to start them): each reports the plan's
+    // own value, 30 of `local` (state money), with no bound and no proof. The money split is
+    // still exact: pa's 30 from `local`.
+    use ntm::plan::TieBreakKind;
     let options = PlanOptions {
         deadline: Some(std::time::Instant::now()),
         ..PlanOptions::default()
     };
+    assert!(options.tie_break);
     let s = load("plan-objectives");
     let p = plan(&s, &options).unwrap();
     assert_eq!(p.status, PlanStatus::Feasible);
@@ -564,9 +597,56 @@ fn when_time_runs_out_before_any_proof_the_starting_plan_is_returned_unproven() 
     assert_eq!(p.bound, Some(3.0));
     assert_eq!(p.gap, Some(0.5));
     assert_eq!(ids(&p), ["pa"]);
-    assert!(p.tie_break.iter().all(|t| !t.optimal));
+    assert_eq!(p.projects[0].funding, money(&[("local", 30)]));
+    assert_eq!(p.spend_by_source, money(&[("local", 30)]));
+    let stages: Vec<(TieBreakKind, Decimal, Option<f64>, bool)> = p
+        .tie_break
+        .iter()
+        .map(|t| (t.what, t.value, t.bound, t.optimal))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (
+                TieBreakKind::LeastStateSpend,
+                Decimal::from(30),
+                None,
+                false
+            ),
+            (
+                TieBreakKind::LeastTotalSpend,
+                Decimal::from(30),
+                None,
+                false
+            ),
+        ]
+    );
+    // The same for min-cost (the target costs at least A's 30 and the start is A: the
+    // relaxation's bound, 30, proves it) and max-criteria (the start serves the target only:
+    // 72 + 1 = 73 criteria; the relaxation's bound 72 + 1 + 1 + 1 + 25/80 → 75).
+    for (objective, status, value, bound) in [
+        (Objective::MinCost, PlanStatus::Optimal, 30.0, 30.0),
+        (Objective::MaxCriteria, PlanStatus::Feasible, 73.0, 75.0),
+    ] {
+        let options = PlanOptions {
+            objective,
+            deadline: Some(std::time::Instant::now()),
+            ..PlanOptions::default()
+        };
+        let p = plan(&s, &options).unwrap();
+        assert_eq!(p.status, status, "{objective:?}");
+        assert_eq!(p.objective, value, "{objective:?}");
+        // (The money bound carries the solver's noise below the VND.)
+        let proven = p.bound.expect("a proven bound");
+        assert!((proven - bound).abs() < 1e-6, "{objective:?}: {proven}");
+        assert_eq!(ids(&p), ["pa"], "{objective:?}");
+        assert!(
+            p.tie_break.iter().all(|t| t.bound.is_none() && !t.optimal),
+            "{objective:?}"
+        );
+    }
     // Marginal re-solves under the same deadline: none is proven.
-    let m = ntm::plan::marginal(&s, &options, &p).unwrap();
+    let m = ntm::whatif::marginal::marginal(&s, &options, &p).unwrap();
     assert!(!m.is_empty());
     assert!(m.iter().all(|c| !c.proven || c.extra_total.is_none()));
 }

@@ -644,10 +644,10 @@ async fn api_compare_targets_and_sweep_return_what_the_cli_prints() {
     let compare = app
         .post_json(&format!("/api/s/{id}/compare"), r#"{"time_limit": 20}"#)
         .await;
-    let expected = ntm::compare::compare(
+    let expected = ntm::whatif::compare::compare(
         &s,
         &rules,
-        &ntm::compare::CompareOptions {
+        &ntm::whatif::compare::CompareOptions {
             optimal: true,
             plan: plan.clone(),
             ..Default::default()
@@ -658,9 +658,9 @@ async fn api_compare_targets_and_sweep_return_what_the_cli_prints() {
     let targets = app
         .post_json(&format!("/api/s/{id}/targets"), r#"{"time_limit": 20}"#)
         .await;
-    let drafted = ntm::drafting::draft(
+    let drafted = ntm::whatif::drafting::draft(
         &s,
-        &ntm::drafting::DraftOptions {
+        &ntm::whatif::drafting::DraftOptions {
             year: None,
             plan: plan.clone(),
         },
@@ -673,17 +673,17 @@ async fn api_compare_targets_and_sweep_return_what_the_cli_prints() {
             r#"{"budget": "0.5..1", "steps": 2, "time_limit": 20}"#,
         )
         .await;
-    let options = ntm::sweep::SweepOptions {
+    let options = ntm::whatif::sweep::SweepOptions {
         year: None,
         from: rust_decimal::Decimal::new(5, 1),
         to: rust_decimal::Decimal::ONE,
         steps: 2,
-        axis: ntm::sweep::BudgetAxis::Multiplier,
+        axis: ntm::whatif::sweep::BudgetAxis::Multiplier,
         divided: Vec::new(),
         scaled: Vec::new(),
         plan,
     };
-    let curve = ntm::sweep::sweep(&s, &rules, &options, &|| {}).unwrap();
+    let curve = ntm::whatif::sweep::sweep(&s, &rules, &options, &|| {}).unwrap();
     assert_eq!(sweep.json(), serde_json::to_value(&curve).unwrap());
     for (action, body, message) in [
         ("compare", r#"{"rules": ["my-rule.toml"]}"#, "unknown rule"),

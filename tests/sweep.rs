@@ -5,7 +5,9 @@ use std::path::Path;
 use ntm::plan::PlanOptions;
 use ntm::rules::Rule;
 use ntm::scenario::Scenario;
-use ntm::sweep::{self, BudgetAxis, SeriesValue, SourceSelection, Sweep, SweepOptions, SweepPoint};
+use ntm::whatif::sweep::{
+    self, BudgetAxis, SeriesValue, SourceSelection, Sweep, SweepOptions, SweepPoint,
+};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::drafting::Drafting;
 use crate::evaluate::Evaluation;
 use crate::number::round_half_up;
 use crate::plan::Plan;
 use crate::rules::Allocation;
 use crate::scenario::{Scenario, TargetKind};
+use crate::whatif::drafting::Drafting;
 
 use super::law;
 use super::outline::{

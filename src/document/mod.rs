@@ -16,12 +16,12 @@ mod shares;
 
 use std::path::Path;
 
-use crate::drafting::{self, DraftOptions};
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, PlanOptions};
 use crate::receipt::Receipt;
 use crate::rules::{self, AllocateOptions, Rule};
 use crate::scenario::Scenario;
+use crate::whatif::drafting::{self, DraftOptions};
 
 pub use docx::{docx_bytes, write_docx};
 pub use facts::percent;

@@ -120,6 +120,11 @@ pub(crate) fn improve(
                 improved = true;
             }
         }
+        // A pass that freed every commune was the whole model's own search: a second one
+        // would repeat it.
+        if all <= chunk {
+            break;
+        }
         if !improved {
             // Nothing better in neighbourhoods of this size: try larger ones, up to the limit
             // (none larger when this one held every commune the plan and relaxation disagree on).

@@ -25,6 +25,11 @@ type Bundle = Vec<(usize, u16)>;
 /// Consecutive unaffordable bundles after which a pass gives up.
 const MAX_MISSES: usize = 40;
 
+/// Bundles by cost, then commune, then projects: a total order, so the start is deterministic.
+fn cheapest_first(a: &(f64, usize, Bundle), b: &(f64, usize, Bundle)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
 struct Greedy<'a> {
     scenario: &'a Scenario,
     form: &'a Formulation,
@@ -271,10 +276,15 @@ impl Greedy<'_> {
         }
     }
 
-    /// Bundles that raise a requirement's count, cheapest first.
-    fn bundles_for(&self, m: &Measure) -> Vec<(f64, usize, Bundle)> {
+    /// Bundles of the communes `communes` that raise a requirement's count (unsorted). A
+    /// commune's bundles depend on that commune's own projects and status only.
+    fn bundles_for(
+        &self,
+        m: &Measure,
+        communes: impl Iterator<Item = usize>,
+    ) -> Vec<(f64, usize, Bundle)> {
         let mut out = Vec::new();
-        for c in 0..self.status.len() {
+        for c in communes {
             let bundles: Vec<Bundle> = match m {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
@@ -328,7 +338,6 @@ impl Greedy<'_> {
                 out.push((self.cost(&b), c, b));
             }
         }
-        out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         out
     }
 
@@ -366,18 +375,34 @@ impl Greedy<'_> {
         true
     }
 
+    /// Adds the cheapest affordable bundle (among the [`MAX_MISSES`] cheapest) that raises the
+    /// requirement's count until it holds or nothing affordable is left. Requirements are
+    /// served whatever the deadline: a start that misses one would send the plan to the
+    /// elastic model. The list of bundles is kept sorted and only the communes a bundle
+    /// touched are recomputed (recomputing every commune each round made serving the average
+    /// target of a 940-commune province quadratic).
     fn serve(&mut self, r: &Requirement) {
+        if self.measure(&r.measure) >= r.at_least {
+            return;
+        }
+        let mut list = self.bundles_for(&r.measure, 0..self.status.len());
+        list.sort_by(cheapest_first);
         while self.measure(&r.measure) < r.at_least {
-            let mut added = false;
-            for (_, _, bundle) in self.bundles_for(&r.measure).into_iter().take(MAX_MISSES) {
-                if self.try_add(&bundle) {
-                    added = true;
-                    break;
-                }
-            }
-            if !added {
+            let added = list
+                .iter()
+                .take(MAX_MISSES)
+                .position(|(_, _, bundle)| self.try_add(bundle));
+            let Some(i) = added else {
                 return;
-            }
+            };
+            let touched: BTreeSet<usize> = list[i]
+                .2
+                .iter()
+                .map(|(p, _)| self.scenario.projects[*p].commune)
+                .collect();
+            list.retain(|(_, c, _)| !touched.contains(c));
+            list.extend(self.bundles_for(&r.measure, touched.into_iter()));
+            list.sort_by(cheapest_first);
         }
     }
 
@@ -388,7 +413,7 @@ impl Greedy<'_> {
                 all.push((self.cost(&b), c, b));
             }
         }
-        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        all.sort_by(cheapest_first);
         let mut misses = 0;
         for (_, _, bundle) in all {
             if self.out_of_time() {

@@ -5,7 +5,6 @@ mod decompose;
 mod formulation;
 mod funding;
 mod heuristic;
-mod marginal;
 mod model;
 pub mod plain;
 mod reconcile;
@@ -25,16 +24,15 @@ use crate::outcome::{apply_projects, target_outcomes, TargetOutcome};
 use crate::scenario::Scenario;
 use crate::text;
 
-use formulation::{
-    planning_years, requirements_of, year_of_target, Formulation, Goal, Requirement,
-};
+use formulation::{planning_years, requirements_of, year_of_target, Formulation, Goal};
+/// Counts a what-if re-solve may require beyond the scenario's targets
+/// ([`crate::whatif::resolve`]).
+pub(crate) use formulation::{Measure, Requirement};
 use solve::{
-    bound_when_unproven, check_backend, solve, tighter_bound, BackgroundBound, Failure, Settings,
-    Solved,
+    bound_when_unproven, box_bound, check_backend, solve, tighter_bound, BackgroundBound, Failure,
+    Settings, Solved, BOUND_RESERVE,
 };
 use start::{start_at, start_plan, values_of, Method, Start};
-
-pub use marginal::{marginal, MarginalCost};
 
 /// What the plan optimises (mục tiêu tối ưu).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -154,7 +152,7 @@ pub enum PlanStatus {
     /// Targets cannot all be met with the money.
     Infeasible,
     /// Proven optimal, but some targets are out of reach with any money and these projects
-    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `unreachable`.
+    /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `out_of_reach`.
     OptimalOutOfReach,
     /// Feasible, not proven optimal, and some targets are out of reach with any money.
     FeasibleOutOfReach,
@@ -165,6 +163,49 @@ impl PlanStatus {
     pub fn meets_all_targets(self) -> bool {
         matches!(self, PlanStatus::Optimal | PlanStatus::Feasible)
     }
+
+    /// The status of a plan with targets out of reach (`any`): optimal and feasible plans
+    /// become their out-of-reach kind; an infeasible plan stays infeasible.
+    fn with_out_of_reach(self, any: bool) -> PlanStatus {
+        match (self, any) {
+            (PlanStatus::Optimal, true) => PlanStatus::OptimalOutOfReach,
+            (PlanStatus::Feasible, true) => PlanStatus::FeasibleOutOfReach,
+            (status, _) => status,
+        }
+    }
+}
+
+/// A target no plan reaches with these projects, whatever the money (chỉ tiêu không thể
+/// đạt): why, and how far funding every candidate project gets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutOfReach {
+    /// Position of the target in the scenario's `[[targets]]` and in [`Plan::targets`].
+    pub target: usize,
+    /// English name (as in [`TargetOutcome::name`]).
+    pub name: String,
+    /// Vietnamese name (tên chỉ tiêu).
+    pub name_vi: String,
+    /// Year.
+    pub year: u16,
+    /// Why it is out of reach.
+    pub why: OutOfReachReason,
+    /// The target value.
+    pub value: Decimal,
+    /// What the communes reach with every candidate project funded (each in its first possible
+    /// year), in the target's own unit.
+    pub reachable: Decimal,
+}
+
+/// Why a target is out of reach (lý do không thể đạt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutOfReachReason {
+    /// No project raises it: a criterion of a higher tier's own set (advanced), decided by
+    /// the commune's own data (không dự án nào nâng được). Never a constraint of the plan.
+    NoProjectRaisesIt,
+    /// Beyond what funding every candidate project reaches (vượt quá khả năng của mọi dự án
+    /// ứng viên): the plan's requirement is capped at the reachable count.
+    BeyondAllCandidates,
 }
 
 /// A funded project and where its money comes from.
@@ -212,13 +253,9 @@ pub struct Plan {
     /// Least extra money per source that makes every reachable target hold (infeasible
     /// plans only), million VND.
     pub extra_budget: BTreeMap<String, Decimal>,
-    /// Targets no amount of money reaches with these projects.
-    pub unreachable: Vec<String>,
-    /// Targets on a criterion of a higher tier's own set (advanced) that the outcome misses:
-    /// no project raises such a criterion, so they are reported here and never constrain the
-    /// plan or change its status.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub out_of_reach: Vec<String>,
+    /// Targets no amount of money reaches with these projects, in target order: the one list
+    /// of them (the status says `…-out-of-reach` when it is not empty).
+    pub out_of_reach: Vec<OutOfReach>,
     /// Communes at standard after the plan that were not before.
     pub newly_standard: Vec<String>,
     /// Funded projects.
@@ -233,41 +270,49 @@ pub struct Plan {
 
 /// Plans a scenario.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
-    let mut plan = plan_targets(scenario, options)?;
-    plan.out_of_reach = level_targets_missed(scenario, &plan.targets);
-    Ok(plan)
+    plan_from(scenario, options, &BTreeMap::new())
 }
 
-/// Level targets (a criterion of the advanced set) the outcome misses, as `name year: achieved
-/// of target`.
-fn level_targets_missed(scenario: &Scenario, outcomes: &[TargetOutcome]) -> Vec<String> {
-    scenario
-        .targets
+/// Plans a scenario, the starting plan grown from `seed` (project → year, a warm start such as
+/// a close variant's plan) when the budgets can pay for it, else from nothing.
+pub(crate) fn plan_from(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    seed: &BTreeMap<usize, u16>,
+) -> Result<Plan> {
+    plan_targets(scenario, options, seed)
+}
+
+/// A plan's funded projects as a selection of `scenario`'s projects (by id; projects the
+/// scenario lacks, or years outside its planning years, are left out).
+pub(crate) fn selection_of(scenario: &Scenario, plan: &Plan) -> BTreeMap<usize, u16> {
+    let index: BTreeMap<&str, usize> = scenario
+        .projects
         .iter()
-        .zip(outcomes)
-        .filter(|(t, o)| {
-            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
-                && o.shortfall > Decimal::ZERO
-        })
-        .map(|(_, o)| {
-            format!(
-                "{} {}: {} of {}",
-                o.name,
-                o.year,
-                o.achieved.normalize(),
-                o.target.normalize()
-            )
-        })
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    plan.projects
+        .iter()
+        .filter(|f| scenario.years.contains(&f.year))
+        .filter_map(|f| Some((*index.get(f.id.as_str())?, f.year)))
         .collect()
 }
 
 /// Plans a scenario on the targets the projects can move.
-fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
+fn plan_targets(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    seed: &BTreeMap<usize, u16>,
+) -> Result<Plan> {
     let settings = settings_of(options)?;
+    // The starting plan, the search and the tie-break stages end before the deadline; the
+    // proof bound gets the rest (docs/model.md, "Starting plan and time limits").
+    let search = search_settings(settings);
     let years = planning_years(scenario)?;
     // Targets no money reaches with these projects are capped at what funding everything
     // reaches, and reported.
-    let (requirements, unreachable) =
+    let (requirements, out_of_reach) =
         reachable(scenario, &years, &requirements_of(scenario, &years))?;
     let goal = match options.objective {
         Objective::MinCost => Goal::MinCost,
@@ -280,64 +325,65 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     }
     // The LP relaxation on a thread of its own from the start, so a search stopped by the time
     // limit still has a useful proven bound (a decomposed solve has it already).
-    let mut start = start_plan(scenario, &form, &requirements, settings, &BTreeMap::new());
+    let none = BTreeMap::new();
+    let seed = if seed.is_empty() || affordable(scenario, &form, seed) {
+        seed
+    } else {
+        &none
+    };
+    let mut start = start_plan(scenario, &form, &requirements, search, seed);
     let relaxation = start
         .relaxed
         .is_none()
-        .then(|| BackgroundBound::start(&form.model, settings));
+        .then(|| Relaxation::start(&form.model, settings));
     if !meets(scenario, &form, &start.chosen) {
         // Elastic requirements: the least total shortfall with the money there is.
-        let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
+        let (elastic, solved) = solve_elastic(scenario, search, &requirements)?;
         let chosen = elastic.selection(&solved.values);
         if elastic.model.objective_of(&solved.values) > 0.5 {
             return infeasible_plan(
                 scenario,
                 options,
-                settings,
+                search,
                 &years,
                 &requirements,
                 &elastic,
                 solved,
             )
             .map(|plan| Plan {
-                unreachable,
+                out_of_reach: out_of_reach.clone(),
                 ..plan
             });
         }
         start.chosen = chosen;
     }
-    let mut solved = match run(scenario, &form, settings, &start)? {
+    let mut solved = match run(scenario, &form, search, &start, BoundFrom::Background)? {
         Run::Solved(solved) => solved,
         Run::Infeasible => {
-            let (elastic, solved) = solve_elastic(scenario, settings, &requirements)?;
+            let (elastic, solved) = solve_elastic(scenario, search, &requirements)?;
             return infeasible_plan(
                 scenario,
                 options,
-                settings,
+                search,
                 &years,
                 &requirements,
                 &elastic,
                 solved,
             )
             .map(|plan| Plan {
-                unreachable,
+                out_of_reach: out_of_reach.clone(),
                 ..plan
             });
         }
     };
     let mut chosen = form.selection(&solved.values);
     let objective = form.model.objective_of(&solved.values);
-    if !solved.optimal {
-        let background = relaxation.and_then(|r| r.wait(settings));
-        solved.bound = tighter_bound(&form.model, solved.bound, background);
-        solved.optimal = solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6);
-    }
     let mut stages = Vec::new();
     if options.tie_break {
         let state_value = (goal == Goal::MinCost).then_some(objective);
         (chosen, stages) = tie_break(
             scenario,
-            settings,
+            search,
             &requirements,
             goal,
             objective,
@@ -347,6 +393,15 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
     }
     if matches!(goal, Goal::MaxStandard | Goal::MaxCriteria) {
         chosen = prune(scenario, &form, chosen);
+    }
+    // The proof bound last: the relaxation has run beside the stages above (waited for until
+    // the deadline). When the search gave no bound at all, the variables' own ranges stand in if
+    // the relaxation is not done.
+    if !solved.optimal {
+        let waited = relaxation.and_then(|r| r.bound(solved.bound.is_none()));
+        solved.bound = tighter_bound(&form.model, solved.bound, waited)
+            .or_else(|| tighter_bound(&form.model, Some(box_bound(&form.model)), None));
+        solved.optimal = solved.bound.is_some_and(|b| (b - objective).abs() < 1e-6);
     }
     let (objective, bound) = match goal {
         Goal::MinCost => (
@@ -383,7 +438,7 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
                 TieBreakKind::LeastStateSpend => state_spend(scenario, &plan),
                 TieBreakKind::LeastTotalSpend => plan.spend_by_source.values().copied().sum(),
             };
-            // To the VND: no solver noise below it.
+            // To the VND: no solver noise below it. A stage skipped for want of time has none.
             let bound = stage
                 .bound
                 .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
@@ -396,14 +451,8 @@ fn plan_targets(scenario: &Scenario, options: &PlanOptions) -> Result<Plan> {
             }
         })
         .collect();
-    if !unreachable.is_empty() {
-        plan.status = if solved.optimal {
-            PlanStatus::OptimalOutOfReach
-        } else {
-            PlanStatus::FeasibleOutOfReach
-        };
-        plan.unreachable = unreachable;
-    }
+    plan.status = plan.status.with_out_of_reach(!out_of_reach.is_empty());
+    plan.out_of_reach = out_of_reach;
     Ok(plan)
 }
 
@@ -437,11 +486,65 @@ fn settings_of(options: &PlanOptions) -> Result<Settings> {
     })
 }
 
+/// The settings of the search stages (starting plan, branch and bound, tie-break, elastic and
+/// least-extra models): the command's deadline moved [`BOUND_RESERVE`] of the time limit
+/// earlier, so the proof bound, the pruning and the money split fit before the deadline.
+fn search_settings(settings: Settings) -> Settings {
+    let mut search = settings;
+    if let (Some(deadline), Some(limit)) = (settings.deadline, settings.time_limit) {
+        let reserve = Duration::try_from_secs_f64(limit * BOUND_RESERVE).unwrap_or_default();
+        search.deadline = Some(deadline.checked_sub(reserve).unwrap_or(deadline));
+    }
+    search
+}
+
+/// Seconds left before the deadline of `settings` (`None`: no deadline).
+fn time_left(settings: &Settings) -> Option<f64> {
+    settings.deadline.map(|d| {
+        d.checked_duration_since(Instant::now())
+            .map_or(0.0, |left| left.as_secs_f64())
+    })
+}
+
+/// The objective model's LP relaxation on a thread of its own (started when the model is
+/// built), awaited after the other stages: the proof bound when the search stops unproven.
+struct Relaxation {
+    background: BackgroundBound,
+    /// The command's settings (the deadline up to which the answer is awaited).
+    settings: Settings,
+}
+
+impl Relaxation {
+    fn start(model: &model::Model, settings: Settings) -> Relaxation {
+        Relaxation {
+            background: BackgroundBound::start(model, settings),
+            settings,
+        }
+    }
+
+    /// The relaxation's value, awaited until the deadline; when `needed` (the search gave no
+    /// bound of its own), at least [`BOUND_RESERVE`] of the time limit even past it (a bounded
+    /// overrun: a plan always has a bound).
+    fn bound(self, needed: bool) -> Option<f64> {
+        if needed {
+            self.background.wait(self.settings)
+        } else {
+            self.background.wait_until(self.settings.deadline)
+        }
+    }
+}
+
 fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
     if optimal {
         return Some(0.0);
     }
     bound.map(|b| ((b - objective).abs() / objective.abs().max(1.0)).max(0.0))
+}
+
+/// Whether the budgets can pay for a selection.
+fn affordable(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
+    let totals = funding::totals_of(scenario, &form.group_of, chosen);
+    funding::fund(scenario, &form.groups, &totals, false, false).is_some()
 }
 
 /// Whether a selection meets every requirement of a formulation (with hard requirements).
@@ -498,19 +601,32 @@ fn tie_break(
     let mut chosen = chosen;
     let mut stages = Vec::new();
     // Each stage gets a quarter of the time limit (at least a second): the objective's own
-    // answer comes first, and a stage cut short reports its gap.
+    // answer comes first, and a stage cut short reports its gap. A stage starts only with a
+    // second (or its share, if smaller) left; otherwise it and the stages after it are
+    // skipped, reported with no bound.
     let mut settings = settings;
     settings.time_limit = settings.time_limit.map(|t| (t / 4.0).max(1.0).min(t));
+    let has_time = |settings: &Settings| {
+        let least = settings.time_limit.map_or(1.0, |t| t.min(1.0));
+        time_left(settings).is_none_or(|left| left >= least)
+    };
+    let skipped = |what| Stage {
+        what,
+        bound: None,
+        optimal: false,
+    };
     let state_value = match state_value {
         Some(value) => value,
+        None if !has_time(&settings) => {
+            stages.push(skipped(TieBreakKind::LeastStateSpend));
+            stages.push(skipped(TieBreakKind::LeastTotalSpend));
+            return Ok((chosen, stages));
+        }
         None => {
             let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
-            let Run::Solved(solved) = run(
-                scenario,
-                &form,
-                settings,
-                &start_at(scenario, &form, settings, chosen.clone()),
-            )?
+            let start = start_at(scenario, &form, settings, chosen.clone());
+            let Run::Solved(solved) =
+                run(scenario, &form, settings, &start, BoundFrom::Relaxation)?
             else {
                 return Err(Error::Internal(
                     "the plan's own objective value cannot be kept in the tie-break".into(),
@@ -525,16 +641,15 @@ fn tie_break(
             form.model.objective_of(&solved.values)
         }
     };
+    if !has_time(&settings) {
+        stages.push(skipped(TieBreakKind::LeastTotalSpend));
+        return Ok((chosen, stages));
+    }
     let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
     // A thousandth of a million VND of room: the funding split of the plan so far must fit.
     form.cap_state_spend(scenario, state_value + 1e-6);
-    let Run::Solved(solved) = run(
-        scenario,
-        &form,
-        settings,
-        &start_at(scenario, &form, settings, chosen.clone()),
-    )?
-    else {
+    let start = start_at(scenario, &form, settings, chosen.clone());
+    let Run::Solved(solved) = run(scenario, &form, settings, &start, BoundFrom::Relaxation)? else {
         return Err(Error::Internal(
             "the least state spend cannot be kept in the tie-break".into(),
         ));
@@ -564,7 +679,7 @@ fn solve_elastic(
 ) -> Result<(Formulation, Solved)> {
     let elastic = Formulation::build(scenario, Goal::MinShortfall, requirements)?;
     let start = start_plan(scenario, &elastic, requirements, settings, &BTreeMap::new());
-    match run(scenario, &elastic, settings, &start)? {
+    match run(scenario, &elastic, settings, &start, BoundFrom::Relaxation)? {
         Run::Solved(solved) => Ok((elastic, solved)),
         Run::Infeasible => Err(Error::Internal(
             "the elastic model (every target with its shortfall) has no solution".into(),
@@ -572,10 +687,28 @@ fn solve_elastic(
     }
 }
 
+/// Where the bound of a solve stopped before any plan of its own comes from.
+enum BoundFrom {
+    /// The objective model's relaxation, already running on its own thread: the caller awaits
+    /// it once its other stages are done (no bound from `run`).
+    Background,
+    /// The relaxation solved now, in the time kept for it ([`bound_when_unproven`]).
+    Relaxation,
+    /// No bound wanted (the least-extra models report only their plan and whether it is
+    /// proven): no relaxation is solved for them.
+    Unwanted,
+}
+
 /// Solves a formulation from a start; the start stands in when time runs out before the
-/// solver finds anything. A start with the relaxation (a model of many communes) is improved by
-/// decomposition (`decompose`) instead of solving the whole model.
-fn run(scenario: &Scenario, form: &Formulation, settings: Settings, start: &Start) -> Result<Run> {
+/// solver finds anything, with the bound `bound` says. A start with the relaxation (a model of
+/// many communes) is improved by decomposition (`decompose`) instead of solving the whole model.
+fn run(
+    scenario: &Scenario,
+    form: &Formulation,
+    settings: Settings,
+    start: &Start,
+    bound: BoundFrom,
+) -> Result<Run> {
     let hint = values_of(scenario, form, &start.chosen);
     if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
         let gap = settings.gap.unwrap_or(0.0);
@@ -610,7 +743,11 @@ fn run(scenario: &Scenario, form: &Formulation, settings: Settings, start: &Star
         Err(Failure::Infeasible) => Ok(Run::Infeasible),
         Err(Failure::Other(message)) => match hint {
             Some(values) => Ok(Run::Solved(Solved {
-                bound: Some(bound_when_unproven(&form.model, settings)),
+                bound: match bound {
+                    BoundFrom::Background => None,
+                    BoundFrom::Relaxation => Some(bound_when_unproven(&form.model, settings)),
+                    BoundFrom::Unwanted => None,
+                },
                 values,
                 optimal: false,
             })),
@@ -620,7 +757,9 @@ fn run(scenario: &Scenario, form: &Formulation, settings: Settings, start: &Star
 }
 
 /// Drops funded projects that change no indicator of their commune (they serve neither the
-/// objective nor a target), so ties resolve to the cheaper plan.
+/// objective nor a target), so ties resolve to the cheaper plan. It runs whatever the deadline:
+/// a plan paying for projects that change nothing is money wasted, and the check is one
+/// commune's evaluation per funded project (0.5 s for Lai Châu ×10 in a debug build).
 fn prune(
     scenario: &Scenario,
     form: &Formulation,
@@ -790,11 +929,48 @@ fn assemble(
     } else {
         BTreeMap::new()
     };
-    let funded_projects: Vec<(usize, u16)> = chosen.iter().map(|(p, t)| (*p, *t)).collect();
+    let (after, targets) = outcome_of(scenario, years, chosen);
+    let before = evaluate(scenario);
+    let newly_standard = before
+        .per_commune
+        .iter()
+        .zip(&after.per_commune)
+        .filter(|(b, a)| b.tier.is_none() && a.tier.is_some())
+        .map(|(_, a)| a.id.clone())
+        .collect();
+    Ok(Plan {
+        scenario: scenario.name.clone(),
+        synthetic: scenario.synthetic.clone(),
+        objective_kind: options.objective,
+        solver: options.backend,
+        status: PlanStatus::Feasible,
+        objective: 0.0,
+        bound: None,
+        gap: None,
+        spend_by_source,
+        budget_by_source,
+        targets,
+        extra_budget,
+        out_of_reach: Vec::new(),
+        newly_standard,
+        projects,
+        tie_break: Vec::new(),
+        before,
+        after,
+    })
+}
+
+/// The communes at the end of the last planning year with the projects of `chosen`, and each
+/// target against the communes at the end of its own year (in target order).
+fn outcome_of(
+    scenario: &Scenario,
+    years: &[u16],
+    chosen: &BTreeMap<usize, u16>,
+) -> (Evaluation, Vec<TargetOutcome>) {
     let after_year = |t: u16| {
-        let funded = funded_projects
+        let funded = chosen
             .iter()
-            .filter(|(_, y)| *y <= t)
+            .filter(|(_, y)| **y <= t)
             .map(|(p, _)| &scenario.projects[*p]);
         evaluate_communes(
             &scenario.catalog,
@@ -804,7 +980,6 @@ fn assemble(
     };
     let last = *years.last().unwrap_or(&0);
     let after = after_year(last);
-    // Each target against the communes at the end of its year.
     let mut targets: Vec<Option<TargetOutcome>> = vec![None; scenario.targets.len()];
     let target_years: BTreeSet<u16> = scenario
         .targets
@@ -829,35 +1004,7 @@ fn assemble(
             targets[*i] = Some(outcome);
         }
     }
-    let before = evaluate(scenario);
-    let newly_standard = before
-        .per_commune
-        .iter()
-        .zip(&after.per_commune)
-        .filter(|(b, a)| b.tier.is_none() && a.tier.is_some())
-        .map(|(_, a)| a.id.clone())
-        .collect();
-    Ok(Plan {
-        scenario: scenario.name.clone(),
-        synthetic: scenario.synthetic.clone(),
-        objective_kind: options.objective,
-        solver: options.backend,
-        status: PlanStatus::Feasible,
-        objective: 0.0,
-        bound: None,
-        gap: None,
-        spend_by_source,
-        budget_by_source,
-        targets: targets.into_iter().flatten().collect(),
-        extra_budget,
-        unreachable: Vec::new(),
-        out_of_reach: Vec::new(),
-        newly_standard,
-        projects,
-        tie_break: Vec::new(),
-        before,
-        after,
-    })
+    (after, targets.into_iter().flatten().collect())
 }
 
 /// The best plan when the targets cannot all be met: least total shortfall, with the least
@@ -888,20 +1035,20 @@ fn infeasible_plan(
     plan.bound = solved.bound;
     plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
     let none = BTreeMap::new();
-    if let Some((extra, _)) = least_extra(scenario, options, settings, years, requirements, &none)?
-    {
-        plan.extra_budget = extra;
+    if let Some(extra) = least_extra(scenario, options, settings, years, requirements, &none)? {
+        plan.extra_budget = extra.extra_budget;
     }
     Ok(plan)
 }
 
-/// Requirements capped at what funding every candidate project reaches, and the names of the
-/// targets that capping lowered (out of reach with any money).
+/// Requirements capped at what funding every candidate project reaches, and the targets out of
+/// reach with any money: those that capping lowered, and the level targets (no project raises
+/// them) that the communes miss even then.
 fn reachable(
     scenario: &Scenario,
     years: &[u16],
     requirements: &[Requirement],
-) -> Result<(Vec<Requirement>, Vec<String>)> {
+) -> Result<(Vec<Requirement>, Vec<OutOfReach>)> {
     let everything = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let all: BTreeMap<usize, u16> = scenario
         .projects
@@ -915,33 +1062,71 @@ fn reachable(
                 .map(|t| (i, *t))
         })
         .collect();
+    // What every candidate reaches, target by target (gains only add: the most there is).
+    let (_, most) = outcome_of(scenario, years, &all);
+    let entry = |i: usize, why: OutOfReachReason| OutOfReach {
+        target: i,
+        name: most[i].name.clone(),
+        name_vi: most[i].name_vi.clone(),
+        year: most[i].year,
+        why,
+        value: most[i].target,
+        reachable: most[i].achieved,
+    };
+    let mut out_of_reach: BTreeMap<usize, OutOfReach> = scenario
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
+                && most[*i].shortfall > Decimal::ZERO
+        })
+        .map(|(i, _)| (i, entry(i, OutOfReachReason::NoProjectRaisesIt)))
+        .collect();
     let all = everything.normalize(&all);
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
     let Some(money) = funding::fund(scenario, &everything.groups, &totals, true, false) else {
-        return Ok((requirements.to_vec(), Vec::new()));
+        return Ok((requirements.to_vec(), out_of_reach.into_values().collect()));
     };
     let values = everything.values_for(scenario, &all, &money);
     let mut capped = Vec::new();
-    let mut unreachable = Vec::new();
-    for ((req, row), target) in requirements
+    for (i, (req, row)) in requirements
         .iter()
         .zip(&everything.requirements)
-        .zip(&scenario.targets)
+        .enumerate()
     {
         let mut req = req.clone();
         let slack = row.terms.iter().map(|v| values[v.0]).sum::<f64>() - row.need;
         if slack < -1e-6 {
-            unreachable.push(target.name(&scenario.catalog));
+            out_of_reach
+                .entry(i)
+                .or_insert_with(|| entry(i, OutOfReachReason::BeyondAllCandidates));
             req.at_least += slack.floor() as i64;
         }
         capped.push(req);
     }
-    Ok((capped, unreachable))
+    Ok((capped, out_of_reach.into_values().collect()))
 }
 
-/// The least extra money per source (million VND) beyond the budgets that makes every
-/// requirement hold, and whether that least is proven; `None` when no money reaches them.
-/// The search starts from `seed` grown greedily until every requirement holds.
+/// The plan with the least extra money beyond the budgets that makes the scenario's targets and
+/// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`].
+pub(crate) fn least_extra_plan(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    extra: &[Requirement],
+    seed: &BTreeMap<usize, u16>,
+) -> Result<Option<Plan>> {
+    let settings = settings_of(options)?;
+    let years = planning_years(scenario)?;
+    let mut requirements = requirements_of(scenario, &years);
+    requirements.extend_from_slice(extra);
+    least_extra(scenario, options, settings, &years, &requirements, seed)
+}
+
+/// The plan with the least extra money per source (million VND, in `extra_budget`) beyond the
+/// budgets that makes every requirement hold, its status saying whether that least is proven;
+/// `None` when no money reaches them. The search starts from `seed` grown greedily until every
+/// requirement holds.
 fn least_extra(
     scenario: &Scenario,
     options: &PlanOptions,
@@ -949,13 +1134,13 @@ fn least_extra(
     years: &[u16],
     requirements: &[Requirement],
     seed: &BTreeMap<usize, u16>,
-) -> Result<Option<(BTreeMap<String, Decimal>, bool)>> {
+) -> Result<Option<Plan>> {
     let extra = Formulation::build(scenario, Goal::MinExtra, requirements)?;
     let start = start_plan(scenario, &extra, requirements, settings, seed);
-    match run(scenario, &extra, settings, &start)? {
+    match run(scenario, &extra, settings, &start, BoundFrom::Unwanted)? {
         Run::Solved(solved) => {
             let chosen = extra.selection(&solved.values);
-            let plan = assemble(
+            let mut plan = assemble(
                 scenario,
                 options,
                 years,
@@ -964,7 +1149,12 @@ fn least_extra(
                 budgets(scenario, years),
                 true,
             )?;
-            Ok(Some((plan.extra_budget, solved.optimal)))
+            plan.status = if solved.optimal {
+                PlanStatus::Optimal
+            } else {
+                PlanStatus::Feasible
+            };
+            Ok(Some(plan))
         }
         Run::Infeasible => Ok(None),
     }

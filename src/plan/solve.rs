@@ -120,8 +120,10 @@ pub(crate) fn solve(
         settings.gap = Some(settings.gap.unwrap_or(0.0).max(proof));
     }
     // The branch and bound keeps back a share of its time for the relaxation bound, needed when
-    // it stops without a bound of its own.
+    // it stops without a bound of its own. The time the relaxation above took counts: the
+    // search gets what is left before the deadline.
     let mut search = settings;
+    search.time_limit = settings.limit_now()?;
     if model.vars.iter().any(|v| v.integer) {
         search.time_limit = settings.time_limit.map(|t| t * (1.0 - BOUND_RESERVE));
     }
@@ -198,6 +200,18 @@ impl BackgroundBound {
             let _ = send.send(relaxation_bound(&relaxed, relax));
         });
         BackgroundBound(receive)
+    }
+
+    /// The relaxation's value if it is done by `deadline` (waiting for it no longer than
+    /// that; with no deadline, until it is done).
+    pub fn wait_until(&self, deadline: Option<Instant>) -> Option<f64> {
+        match deadline {
+            Some(d) => {
+                let left = d.checked_duration_since(Instant::now()).unwrap_or_default();
+                self.0.recv_timeout(left).ok().flatten()
+            }
+            None => self.0.recv().ok().flatten(),
+        }
     }
 
     /// The relaxation's value, waiting for it until the deadline, and at least

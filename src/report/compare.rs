@@ -9,8 +9,8 @@ use super::plan::status_label;
 use super::{
     chart_banner, document_places, format_decimal_text, format_value, synthetic_banner, table,
 };
-use crate::compare::{Column, ColumnKind, Comparison, VariantComparison, MAX_MULTIPLIER};
 use crate::number::{format_count, format_money, format_trimmed, NumberStyle, MONEY_PLACES};
+use crate::whatif::compare::{Column, ColumnKind, Comparison, VariantComparison, MAX_MULTIPLIER};
 
 /// Places of a budget multiplier (×1,234).
 const MULTIPLIER_PLACES: u32 = 3;
@@ -38,7 +38,7 @@ pub fn render_comparison(c: &Comparison, style: NumberStyle) -> String {
         ColumnKind::Optimal => format!("{} ({})", col.label_vi(), col.name),
         ColumnKind::Rule => col.name.clone(),
     }));
-    let row = |label: &str, f: &dyn Fn(&crate::compare::Column) -> String| {
+    let row = |label: &str, f: &dyn Fn(&crate::whatif::compare::Column) -> String| {
         let mut r = vec![label.to_string()];
         r.extend(c.columns.iter().map(f));
         r

@@ -2,8 +2,8 @@
 
 use super::plan::status_label;
 use super::{document_places, format_value, synthetic_banner, table};
-use crate::drafting::Drafting;
 use crate::number::{format_count, format_trimmed, NumberStyle};
+use crate::whatif::drafting::Drafting;
 
 /// Renders drafted targets (both languages, the documents' phrasing) and trade-offs, numbers in
 /// `style`.

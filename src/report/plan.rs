@@ -9,8 +9,9 @@ use super::{chart_banner, document_places, format_value, synthetic_banner, table
 use crate::chart::{bilingual, Bar, BarChart, BarPanel, Unit};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::outcome::TargetOutcome;
-use crate::plan::{MarginalCost, Objective, Plan, PlanStatus};
+use crate::plan::{Objective, OutOfReach, OutOfReachReason, Plan, PlanStatus};
 use crate::scenario::CapitalSource;
+use crate::whatif::marginal::MarginalCost;
 
 /// A plan with its optional marginal analysis: the value `--json` prints.
 #[derive(Debug, Serialize)]
@@ -169,6 +170,42 @@ fn funding_text(plan: &Plan, index: usize, money: &Money) -> String {
         .join("; ")
 }
 
+/// Why a target is out of reach, in both languages.
+pub(crate) fn out_of_reach_reason(why: OutOfReachReason) -> &'static str {
+    match why {
+        OutOfReachReason::NoProjectRaisesIt => {
+            "không dự án nào nâng được tiêu chí này (no project raises it)"
+        }
+        OutOfReachReason::BeyondAllCandidates => {
+            "vượt quá mức đạt được khi cấp vốn mọi dự án (beyond funding every candidate project)"
+        }
+    }
+}
+
+/// The targets out of reach, as a table: the target, what funding every candidate reaches, why.
+fn out_of_reach_table(list: &[OutOfReach], style: NumberStyle) -> String {
+    table(
+        &[
+            "Chỉ tiêu (target)",
+            "Năm (year)",
+            "Mục tiêu (value)",
+            "Tối đa đạt được (most reachable)",
+            "Lý do (why)",
+        ],
+        list.iter()
+            .map(|o| {
+                vec![
+                    format!("{} ({})", o.name_vi, o.name),
+                    o.year.to_string(),
+                    format_value(o.value, style),
+                    format_value(o.reachable, style),
+                    out_of_reach_reason(o.why).to_string(),
+                ]
+            })
+            .collect(),
+    )
+}
+
 /// Targets against an outcome, as a table (tên chỉ tiêu in both languages).
 pub(crate) fn targets_table(targets: &[TargetOutcome], style: NumberStyle) -> String {
     table(
@@ -246,17 +283,10 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
         ));
         out.push('\n');
     }
-    if !plan.unreachable.is_empty() {
-        out.push_str(&format!(
-            "Không thể đạt dù thêm vốn với các dự án này (out of reach with any money and these projects): {}\n",
-            plan.unreachable.join(", ")
-        ));
-    }
     if !plan.out_of_reach.is_empty() {
-        out.push_str(&format!(
-            "Out of reach: no project raises a criterion of the advanced set (ngoài tầm dự án, tiêu chí nâng cao): {}\n",
-            plan.out_of_reach.join("; ")
-        ));
+        out.push_str("\nChỉ tiêu không thể đạt dù thêm vốn, với các dự án này (targets out of reach with any money and these projects):\n");
+        out.push_str(&out_of_reach_table(&plan.out_of_reach, style));
+        out.push('\n');
     }
     out.push_str(&format!(
         "\nXã đạt chuẩn (communes at standard): {} trước (before), {} sau (after); mới đạt chuẩn (newly at standard): {}\n\n",

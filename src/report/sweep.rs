@@ -9,7 +9,7 @@ use super::{chart_banner, document_places, synthetic_banner, table};
 use crate::chart::{self, bilingual, Axis, StepChart, StepPanel, Unit};
 use crate::error::Result;
 use crate::number::{format_count, format_money, format_trimmed, NumberStyle};
-use crate::sweep::{SeriesValue, SourceSelection, Sweep};
+use crate::whatif::sweep::{SeriesValue, SourceSelection, Sweep};
 
 /// A decimal without trailing zeros, for the CSV file (other programs read it).
 fn num(value: rust_decimal::Decimal) -> String {

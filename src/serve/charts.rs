@@ -3,12 +3,12 @@
 //! and readies an SVG for inlining into HTML ([`inline`]); it draws nothing itself.
 
 use crate::chart::{self, BarChart};
-use crate::compare::Comparison;
 use crate::evaluate::Evaluation;
 use crate::plan::Plan;
 use crate::report;
 use crate::scenario::Scenario;
-use crate::sweep::Sweep;
+use crate::whatif::compare::Comparison;
+use crate::whatif::sweep::Sweep;
 
 use super::i18n::Lang;
 

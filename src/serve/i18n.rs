@@ -187,6 +187,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("plan_status", "Trạng thái lời giải", "Solution status"),
     ("optimal", "Tối ưu", "Proven optimal"),
     (
+        "optimal-out-of-reach",
+        "Tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn",
+        "Proven optimal, but some targets are out of reach with any money",
+    ),
+    (
+        "feasible-out-of-reach",
+        "Khả thi (chưa chứng minh tối ưu), có chỉ tiêu không thể đạt dù thêm vốn",
+        "Feasible (not proven optimal), some targets out of reach with any money",
+    ),
+    (
         "feasible",
         "Khả thi (chưa chứng minh tối ưu)",
         "Feasible (not proven optimal)",
@@ -224,6 +234,17 @@ const WORDS: &[(&str, &str, &str)] = &[
         "unreachable",
         "Chỉ tiêu không thể đạt với các dự án hiện có",
         "Targets no money reaches with these projects",
+    ),
+    ("reachable", "tối đa đạt được", "most reachable"),
+    (
+        "no_project_raises_it",
+        "không dự án nào nâng được tiêu chí này",
+        "no project raises it",
+    ),
+    (
+        "beyond_all_candidates",
+        "vượt quá mức đạt được khi cấp vốn mọi dự án",
+        "beyond funding every candidate project",
     ),
     ("nothing", "Không có", "None"),
     (

@@ -14,12 +14,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::workspace::Opened;
-use crate::compare::{CompareOptions, Comparison};
 use crate::document::{DraftPlanOptions, PlanDocument};
-use crate::drafting::{DraftOptions, Drafting};
 use crate::error::{Error, Result};
 use crate::plan::{Objective, Plan, PlanOptions};
-use crate::sweep::{BudgetAxis, Sweep, SweepOptions};
+use crate::whatif::compare::{CompareOptions, Comparison};
+use crate::whatif::drafting::{DraftOptions, Drafting};
+use crate::whatif::sweep::{BudgetAxis, Sweep, SweepOptions};
 
 /// Jobs kept for polling after they end.
 const KEPT: usize = 64;
@@ -335,7 +335,8 @@ impl Jobs {
             }
             rules.push(crate::rules::Rule::load(name)?);
         }
-        let range = crate::sweep::parse_range(request.budget.as_deref().unwrap_or("0.5..1.5"))?;
+        let range =
+            crate::whatif::sweep::parse_range(request.budget.as_deref().unwrap_or("0.5..1.5"))?;
         let steps = request.steps.unwrap_or(6);
         if !(2..=40).contains(&steps) {
             return Err(bad(
@@ -453,11 +454,13 @@ fn run(opened: &Opened, p: &Prepared, job: &Job) -> Result<JobResult> {
                 optimal: true,
                 plan,
             };
-            JobResult::Compare(Box::new(crate::compare::compare(s, &p.rules, &options)?))
+            JobResult::Compare(Box::new(crate::whatif::compare::compare(
+                s, &p.rules, &options,
+            )?))
         }
         JobKind::Targets => {
             let options = DraftOptions { year: p.year, plan };
-            JobResult::Targets(Box::new(crate::drafting::draft(s, &options)?))
+            JobResult::Targets(Box::new(crate::whatif::drafting::draft(s, &options)?))
         }
         JobKind::Sweep => {
             let options = SweepOptions {
@@ -473,7 +476,9 @@ fn run(opened: &Opened, p: &Prepared, job: &Job) -> Result<JobResult> {
             let tick = || {
                 job.steps_done.fetch_add(1, Ordering::Relaxed);
             };
-            JobResult::Sweep(Box::new(crate::sweep::sweep(s, &p.rules, &options, &tick)?))
+            JobResult::Sweep(Box::new(crate::whatif::sweep::sweep(
+                s, &p.rules, &options, &tick,
+            )?))
         }
         JobKind::DraftPlan => {
             let options = DraftPlanOptions {

@@ -22,6 +22,7 @@ use super::{lang_of, AppState};
 use crate::catalog::TierId;
 use crate::error::Error;
 use crate::number::{format_count, format_money, format_trimmed, AVERAGE_PLACES};
+use crate::plan::OutOfReachReason;
 use crate::scenario::Target;
 
 type St = State<Arc<AppState>>;
@@ -729,16 +730,28 @@ fn result_context(
                     })
                 })
                 .collect();
-            // Unreachable targets come by their English name: the scenario's target of that
-            // name gives the page's language.
+            // Targets out of reach, in the page's language, with what every candidate project
+            // reaches and why.
             let unreachable: Vec<String> = plan
-                .unreachable
+                .out_of_reach
                 .iter()
-                .map(|name| {
-                    s.targets
-                        .iter()
-                        .find(|t| t.name(&s.catalog) == *name)
-                        .map_or(name.clone(), |t| target_label(t, opened, lang))
+                .map(|o| {
+                    let label = s
+                        .targets
+                        .get(o.target)
+                        .map_or(o.name.clone(), |t| target_label(t, opened, lang));
+                    let why = lang.word(match o.why {
+                        OutOfReachReason::NoProjectRaisesIt => "no_project_raises_it",
+                        OutOfReachReason::BeyondAllCandidates => "beyond_all_candidates",
+                    });
+                    format!(
+                        "{label} ({}): {} {}, {} {}; {why}",
+                        o.year,
+                        lang.word("target"),
+                        format_trimmed(o.value, AVERAGE_PLACES, n),
+                        lang.word("reachable"),
+                        format_trimmed(o.reachable, AVERAGE_PLACES, n),
+                    )
                 })
                 .collect();
             let extra: Vec<Value> = plan

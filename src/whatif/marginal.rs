@@ -8,11 +8,10 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::formulation::{planning_years, requirements_of, Measure, Requirement};
-use super::solve::Settings;
-use super::{least_extra, settings_of, Objective, Plan, PlanOptions};
+use super::{resolve, Ask};
 use crate::catalog::TierId;
 use crate::error::Result;
+use crate::plan::{Measure, Objective, Plan, PlanOptions, PlanStatus, Requirement};
 use crate::scenario::Scenario;
 
 /// What one more unit of a count costs.
@@ -37,20 +36,13 @@ pub fn marginal(
     options: &PlanOptions,
     plan: &Plan,
 ) -> Result<Vec<MarginalCost>> {
-    // Each marginal cost is a re-solve like the what-ifs: the decomposition's plan, with its
-    // proof when it reaches the bound (`PlanOptions::quick`).
-    let settings = Settings {
-        quick: true,
-        ..settings_of(options)?
-    };
-    let years = planning_years(scenario)?;
-    let last = *years.last().unwrap_or(&0);
+    let last = scenario.years.iter().copied().max().unwrap_or(0);
     // Keep each target at what the plan reaches (or its value, if lower).
     let mut kept = scenario.clone();
     for (target, outcome) in kept.targets.iter_mut().zip(&plan.targets) {
         target.value = target.value.min(outcome.achieved.max(Decimal::ZERO));
     }
-    let mut base = requirements_of(&kept, &years);
+    let mut base = Vec::new();
     // Keep what the objective reached, too.
     match plan.objective_kind {
         Objective::MaxStandard => base.push(Requirement {
@@ -65,15 +57,6 @@ pub fn marginal(
         }),
         Objective::MinCost => {}
     }
-    // Every re-solve starts from the plan itself: it keeps every kept count already.
-    let seed: BTreeMap<usize, u16> = plan
-        .projects
-        .iter()
-        .filter_map(|f| {
-            let p = scenario.projects.iter().position(|p| p.id == f.id)?;
-            Some((p, f.year))
-        })
-        .collect();
     let n = plan.after.summary.communes;
     let mut asks: Vec<(String, usize, Measure)> = vec![(
         "one more commune at standard".into(),
@@ -100,14 +83,15 @@ pub fn marginal(
             measure,
             at_least: now as i64 + 1,
         });
-        let found = least_extra(scenario, options, settings, &years, &requirements, &seed)?;
+        // Every re-solve starts from the plan itself: it keeps every kept count already.
+        let found = resolve(&kept, Ask::LeastExtra(requirements), options, Some(plan))?;
         out.push(match found {
-            Some((extra, proven)) => MarginalCost {
+            Some(extra) => MarginalCost {
                 what,
                 now,
-                extra_total: Some(extra.values().copied().sum()),
-                extra_by_source: extra,
-                proven,
+                extra_total: Some(extra.extra_budget.values().copied().sum()),
+                proven: extra.status == PlanStatus::Optimal,
+                extra_by_source: extra.extra_budget,
             },
             None => MarginalCost {
                 what,

@@ -12,15 +12,15 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::{budget_in, one_year, resolve_plan, with_targets, without_targets};
 use crate::catalog::TierId;
-use crate::compare::{budget_in, comparison_scenario};
 use crate::error::Result;
 use crate::evaluate::{self, Evaluation};
 use crate::number::{
     format_count, format_money, format_trimmed, round_half_up, NumberStyle, AVERAGE_PLACES,
 };
-use crate::plan::{self, Objective, PlanOptions, PlanStatus};
-use crate::scenario::{Scenario, Target, TargetKind};
+use crate::plan::{Objective, PlanOptions, PlanStatus};
+use crate::scenario::{Scenario, TargetKind};
 
 /// Criteria whose trade-off with the standard count is checked, largest differences first.
 pub const TRADE_OFF_CHECKS: usize = 5;
@@ -337,32 +337,20 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
         .iter()
         .map(|s| s.id.clone())
         .collect();
-    let mut base = comparison_scenario(scenario, year, &all, &[], Decimal::ONE);
-    base.targets.clear();
+    let base = without_targets(one_year(scenario, year, &all));
     let with = |objective| PlanOptions {
         objective,
         ..options.plan.clone()
     };
-    let best = plan::plan(&base, &with(Objective::MaxStandard))?;
-    let broad = plan::plan(&base, &with(Objective::MaxCriteria))?;
+    let best = resolve_plan(&base, &with(Objective::MaxStandard), None)?;
+    let broad = resolve_plan(&base, &with(Objective::MaxCriteria), None)?;
     let before = evaluate::evaluate(&base);
     let standard = best.after.summary.standard;
     let standard_kind = TargetKind::Tier {
         tier: TierId::Standard,
     };
     let with_targets = |wanted: &[(TargetKind, usize)]| {
-        let mut s = base.clone();
-        s.targets = wanted
-            .iter()
-            .map(|(kind, value)| Target {
-                year,
-                kind: kind.clone(),
-                value: Decimal::from(*value),
-                added: None,
-                source: "ntm targets: joint check".into(),
-            })
-            .collect();
-        s
+        with_targets(&base, year, wanted, "ntm targets: joint check")
     };
     let mut trade_offs = Vec::new();
     if broad.after.summary.standard < standard
@@ -411,7 +399,7 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
                 *count,
             )
         }));
-        let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
+        let joint = resolve_plan(&with_targets(&wanted), &with(Objective::MinCost), None)?;
         if joint.status.meets_all_targets() {
             chosen = joint;
             gaps.clear();
@@ -423,7 +411,7 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
             (standard_kind.clone(), standard),
             (TargetKind::Criterion { criterion }, count),
         ];
-        let joint = plan::plan(&with_targets(&wanted), &with(Objective::MinCost))?;
+        let joint = resolve_plan(&with_targets(&wanted), &with(Objective::MinCost), None)?;
         if joint.status.meets_all_targets() {
             stretches.push((criterion, count));
         } else {

@@ -1,7 +1,8 @@
 //! Budget–outcome curve (đường cong vốn – kết quả): communes at standard and criteria met as the
 //! budget grows, for the optimal plan and each rule, solved in parallel.
 //!
-//! Each point is the scenario restricted as in [`crate::compare`] with the budgets multiplied.
+//! Each point is the scenario restricted to the year as in [`super::compare`]
+//! ([`super::one_year`]) with the budgets multiplied ([`super::scale_budgets`]).
 //! A plan found for less money is still feasible with more, so the optimal curve keeps the best
 //! plan of the smaller budgets where the solver (stopped by its time limit) found a worse one;
 //! such points are marked `carried`.
@@ -18,9 +19,11 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{budget_in, comparison_scenario, rule_outcome, sources_of};
+use super::{
+    budget_in, one_year, resolve_plan, rule_outcome, scale_budgets, sources_of, without_targets,
+};
 use crate::error::{Error, Result};
-use crate::plan::{self, PlanOptions};
+use crate::plan::PlanOptions;
 use crate::rules::{self, Rule};
 use crate::scenario::Scenario;
 
@@ -164,7 +167,7 @@ pub fn sweep(
         .filter(|c| !sources.contains(&c.id) && c.budget_in(year) > Decimal::ZERO)
         .map(|c| c.id.clone())
         .collect();
-    let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
+    let base = one_year(scenario, year, &sources);
     let base_budget = budget_in(&base, year);
     let scaled: Vec<String> = if options.scaled.is_empty() {
         sources.clone()
@@ -206,9 +209,8 @@ pub fn sweep(
         .par_iter()
         .map(|m| {
             // Without targets: the planner would treat them as hard requirements.
-            let mut s = comparison_scenario(&base, year, &sources, &scaled, *m);
-            s.targets.clear();
-            let plan = plan::plan(&s, &options.plan)?;
+            let s = without_targets(scale_budgets(base.clone(), &scaled, *m));
+            let plan = resolve_plan(&s, &options.plan, None)?;
             let mut values = vec![SeriesValue {
                 series: "optimal".into(),
                 standard: plan.after.summary.standard,

@@ -3,7 +3,7 @@
 //!
 //! Every column gets the same money: the year's budget of the sources the rules divide (plus a
 //! counterpart source a rule names), in a copy of the scenario restricted to that year and those
-//! sources ([`comparison_scenario`]). The copy has no counterpart constraints of its own, so the
+//! sources ([`super::one_year`]). The copy has no counterpart constraints of its own, so the
 //! optimal plan may spend the money any way a rule could: it is never worse than a rule on its
 //! own objective (communes at standard).
 
@@ -12,75 +12,14 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::{
+    budget_in, one_year, resolve_plan, rule_outcome, scale_budgets, sources_of, without_targets,
+};
 use crate::error::Result;
 use crate::outcome::{target_outcomes, TargetOutcome};
-use crate::plan::{self, PlanOptions, PlanStatus};
-use crate::rules::{self, AllocateOptions, Rule};
+use crate::plan::{PlanOptions, PlanStatus};
+use crate::rules::{self, Rule};
 use crate::scenario::Scenario;
-
-/// The scenario restricted to `year` and the capital sources `sources`, with their budgets
-/// multiplied by `multiplier` (sources in `scaled`, or all of them when `scaled` is empty),
-/// without counterpart constraints, and with the targets and candidate projects of that year only.
-pub fn comparison_scenario(
-    scenario: &Scenario,
-    year: u16,
-    sources: &[String],
-    scaled: &[String],
-    multiplier: Decimal,
-) -> Scenario {
-    let mut s = scenario.clone();
-    let key = year.to_string();
-    s.years = vec![year];
-    s.counterpart.clear();
-    s.targets.retain(|t| t.year == year);
-    // Projects that cannot be funded in the year are out (also their `must`).
-    s.projects
-        .retain(|p| p.year_from <= year && year <= p.year_to);
-    s.capital_sources.retain(|c| sources.contains(&c.id));
-    for source in &mut s.capital_sources {
-        let factor = if scaled.is_empty() || scaled.contains(&source.id) {
-            multiplier
-        } else {
-            Decimal::ONE
-        };
-        source.budget.retain(|y, _| *y == key);
-        for amount in source.budget.values_mut() {
-            amount.get_mut().0 *= factor;
-        }
-    }
-    s
-}
-
-/// Sources divided by any of the rules (or `divided`, when given), plus the rules' counterpart
-/// sources, as the scenario has them.
-pub fn sources_of(scenario: &Scenario, rules: &[Rule], divided: &[String]) -> Vec<String> {
-    let wanted: Vec<&String> = rules
-        .iter()
-        .flat_map(|r| {
-            let own = if divided.is_empty() {
-                r.sources.iter()
-            } else {
-                divided.iter()
-            };
-            own.chain(r.counterpart.as_ref().map(|c| &c.source))
-        })
-        .collect();
-    scenario
-        .capital_sources
-        .iter()
-        .filter(|c| wanted.contains(&&c.id))
-        .map(|c| c.id.clone())
-        .collect()
-}
-
-/// Total budget of a scenario's sources in a year.
-pub fn budget_in(scenario: &Scenario, year: u16) -> Decimal {
-    scenario
-        .capital_sources
-        .iter()
-        .map(|s| s.budget_in(year))
-        .sum()
-}
 
 /// What a column is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -205,21 +144,6 @@ pub fn gini(amounts: &[Decimal]) -> Option<Decimal> {
     Some((Decimal::TWO * weighted / (n * total) - (n + Decimal::ONE) / n).round_dp(3))
 }
 
-/// Outcome of one rule on a scenario: allocation, then the communes' spending.
-pub fn rule_outcome(
-    scenario: &Scenario,
-    rule: &Rule,
-    year: u16,
-    divided: &[String],
-) -> Result<rules::Simulation> {
-    let options = AllocateOptions {
-        year: Some(year),
-        sources: divided.to_vec(),
-    };
-    let allocation = rules::allocate(scenario, rule, &options)?;
-    Ok(rules::simulate(scenario, &allocation))
-}
-
 /// Smallest multiplier with which `rule` brings `standard` communes to standard.
 fn price(
     scenario: &Scenario,
@@ -232,7 +156,7 @@ fn price(
 ) -> Result<Price> {
     let budget = budget_in(scenario, year);
     let reaches = |m: Decimal| -> Result<bool> {
-        let s = comparison_scenario(scenario, year, sources, &[], m);
+        let s = scale_budgets(one_year(scenario, year, sources), &[], m);
         Ok(rule_outcome(&s, rule, year, divided)?.standard >= standard)
     };
     let found = |m: Decimal| Price {
@@ -297,7 +221,7 @@ pub fn compare(
 ) -> Result<Comparison> {
     let year = rules::budget_year(scenario, options.year)?;
     let sources = sources_of(scenario, rules, &options.divided);
-    let base = comparison_scenario(scenario, year, &sources, &[], Decimal::ONE);
+    let base = one_year(scenario, year, &sources);
     let before = crate::evaluate::evaluate(&base);
     let poorest_band = base
         .catalog
@@ -343,9 +267,8 @@ pub fn compare(
     }
     if options.optimal {
         // Targets are hard requirements of the planner: plan without them, report against them.
-        let mut free = base.clone();
-        free.targets.clear();
-        let plan = plan::plan(&free, &options.plan)?;
+        let free = without_targets(base.clone());
+        let plan = resolve_plan(&free, &options.plan, None)?;
         let spent: Decimal = plan.spend_by_source.values().sum();
         let mut money: BTreeMap<&str, Decimal> = BTreeMap::new();
         for p in &plan.projects {
