@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Solves an LP file with HiGHS (highspy, `pip install highspy`) and prints one JSON line:
 status, objective, HiGHS's dual bound and MIP gap, and solve time. The benchmark table's
-"plain model + HiGHS" column (scripts/bench-table.sh). Usage: solve_lp.py FILE [TIME_LIMIT]"""
+"plain model + HiGHS" column (scripts/bench-table.sh). Usage: solve_lp.py FILE [TIME_LIMIT [GAP]]"""
 import json
 import sys
 import time
@@ -18,6 +18,8 @@ def main():
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("time_limit", limit)
+    if len(sys.argv) > 3:
+        h.setOptionValue("mip_rel_gap", float(sys.argv[3]))
     start = time.monotonic()
     h.readModel(path)
     read = time.monotonic() - start

@@ -125,7 +125,15 @@ fn lai_chau_min_cost_is_bracketed_by_plan_and_bound() {
     // The targets hold (the advanced-set ones no project raises are out of reach, not
     // missed): the decomposition starts from a plan that meets them and only accepts plans
     // the whole model accepts.
-    assert!(p.status.meets_all_targets(), "{:?}", p.status);
+    assert!(
+        matches!(
+            p.status,
+            PlanStatus::FeasibleOutOfReach | PlanStatus::OptimalOutOfReach
+        ),
+        "{:?}",
+        p.status
+    );
+    assert_eq!(p.out_of_reach.len(), 15);
 }
 
 #[test]
