@@ -310,7 +310,7 @@ pub(crate) fn relaxation_bound(model: &Model, settings: Settings) -> Option<f64>
 }
 
 /// The LP relaxation's optimal values (a vertex: the simplex's basic solution), `None` when it
-/// is not solved before the time limit.
+/// is not solved to optimality before the time limit.
 pub(crate) fn relaxation(model: &Model, settings: Settings) -> Option<Vec<f64>> {
     let mut relaxed = model.clone();
     for v in &mut relaxed.vars {
@@ -319,7 +319,12 @@ pub(crate) fn relaxation(model: &Model, settings: Settings) -> Option<Vec<f64>> 
     let mut settings = settings;
     settings.time_limit = settings.limit_now().ok()?;
     settings.gap = None;
-    solve_once(&relaxed, settings, None).ok().map(|s| s.values)
+    // Only a solved relaxation bounds anything: an LP stopped early (HiGHS returns its last
+    // point) proves nothing.
+    solve_once(&relaxed, settings, None)
+        .ok()
+        .filter(|s| s.optimal)
+        .map(|s| s.values)
 }
 
 struct Translated {
