@@ -727,7 +727,7 @@ fn run(
                 }
                 return Ok(Run::Solved(
                     match solve(&form.model, settings, Some(&found.values)) {
-                        Ok(mut solved) if solved.optimal || better(&form, &solved, &found) => {
+                        Ok(mut solved) if solved.optimal || better(form, &solved, &found) => {
                             solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
                             solved
                         }
