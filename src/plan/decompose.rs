@@ -2,7 +2,7 @@
 //! sums: budgets per source and year, counterpart rows and province-wide counts. So:
 //!
 //! 1. the LP relaxation of the whole model is solved once: its value is the proven bound;
-//! 2. starting from a feasible plan (the cheapest-first plan), the communes where the plan and
+//! 2. starting from a feasible plan (`super::start`), the communes where the plan and
 //!    the relaxation disagree are taken a few at a time; every other commune keeps the plan's
 //!    decisions, and the small mixed-integer model over the freed communes (with the funding,
 //!    which every commune shares) is solved from the plan, so it can only improve it;
@@ -53,8 +53,9 @@ struct Reduced {
 }
 
 /// Improves the feasible `start` of `model` by neighbourhoods of `blocks` until it is within
-/// `gap` (relative) of the relaxation's bound or the time is up. `None` when the relaxation is
-/// not solved in time (the caller then solves the whole model).
+/// `gap` (relative) of the bound of the relaxation `relaxed` (solved to optimality by the
+/// caller), the time is up, or a pass improves nothing. Models of at most [`CHUNK`] communes
+/// are freed whole in one pass, so their own search may tighten the bound.
 pub(crate) fn improve(
     model: &Model,
     blocks: &Blocks,
@@ -63,10 +64,9 @@ pub(crate) fn improve(
     start: &[f64],
     gap: f64,
 ) -> Solved {
-    let bound = bound_of(model, relaxed);
+    let mut bound = bound_of(model, relaxed);
     let mut plan = start.to_vec();
     let mut value = model.objective_of(&plan);
-    let mut bound = bound;
     let all = blocks.count();
     let mut chunk = CHUNK;
     'passes: loop {
