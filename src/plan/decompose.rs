@@ -142,24 +142,25 @@ pub(crate) fn improve(
     }
 }
 
-/// The relaxation's bound, when the plan `values` is within `gap` of it.
-pub(crate) fn bound_if_reached(
+/// The plan `values` as a solve with `bound`, when it is within `gap` of that bound (optimal
+/// when it reaches it); `None` otherwise or without a bound.
+pub(crate) fn at_bound(
     model: &Model,
-    relaxed: &[f64],
     values: &[f64],
+    bound: Option<f64>,
     gap: f64,
-) -> Option<f64> {
-    let bound = bound_of(model, relaxed);
-    within_gap(model, values, bound, gap).then_some(bound)
-}
-
-/// Whether the plan `values` is within `gap` of `bound`.
-pub(crate) fn within_gap(model: &Model, values: &[f64], bound: f64, gap: f64) -> bool {
-    within(model.sense, model.objective_of(values), bound, gap)
+) -> Option<Solved> {
+    let bound = bound?;
+    let value = model.objective_of(values);
+    within(model.sense, value, bound, gap).then(|| Solved {
+        values: values.to_vec(),
+        optimal: within(model.sense, value, bound, 0.0),
+        bound: Some(bound),
+    })
 }
 
 /// The relaxation's value as a bound, rounded to the objective's steps when they are integral.
-fn bound_of(model: &Model, relaxed: &[f64]) -> f64 {
+pub(crate) fn bound_of(model: &Model, relaxed: &[f64]) -> f64 {
     let bound = model.objective_of(relaxed);
     if integral_objective(model).is_some() {
         integral_bound(model, bound)
@@ -182,7 +183,7 @@ fn out_of_time(settings: Settings) -> bool {
 }
 
 /// Whether `value` improves on `than` by more than rounding.
-fn is_better(sense: Sense, value: f64, than: f64) -> bool {
+pub(crate) fn is_better(sense: Sense, value: f64, than: f64) -> bool {
     let tol = 1e-9 * than.abs().max(1.0);
     match sense {
         Sense::Maximize => value > than + tol,

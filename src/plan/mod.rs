@@ -32,7 +32,7 @@ use solve::{
     bound_when_unproven, box_bound, check_backend, solve, tighter_bound, BackgroundBound, Failure,
     Settings, Solved, BOUND_RESERVE,
 };
-use start::{start_at, start_plan, values_of, Method, Start};
+use start::{funded_values, start_at, start_plan, values_of, Method, Start};
 
 /// What the plan optimises (mục tiêu tối ưu).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -498,14 +498,6 @@ fn search_settings(settings: Settings) -> Settings {
     search
 }
 
-/// Seconds left before the deadline of `settings` (`None`: no deadline).
-fn time_left(settings: &Settings) -> Option<f64> {
-    settings.deadline.map(|d| {
-        d.checked_duration_since(Instant::now())
-            .map_or(0.0, |left| left.as_secs_f64())
-    })
-}
-
 /// The objective model's LP relaxation on a thread of its own (started when the model is
 /// built), awaited after the other stages: the proof bound when the search stops unproven.
 struct Relaxation {
@@ -549,15 +541,11 @@ fn affordable(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, 
 
 /// Whether a selection meets every requirement of a formulation (with hard requirements).
 fn meets(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
-    let chosen = form.normalize(chosen);
-    let totals = funding::totals_of(scenario, &form.group_of, &chosen);
-    let Some(money) = funding::fund(scenario, &form.groups, &totals, false, false) else {
-        return false;
-    };
-    let values = form.values_for(scenario, &chosen, &money);
-    form.requirements
-        .iter()
-        .all(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() >= r.need - 1e-6)
+    funded_values(scenario, form, chosen).is_some_and(|values| {
+        form.requirements
+            .iter()
+            .all(|r| r.terms.iter().map(|v| values[v.0]).sum::<f64>() >= r.need - 1e-6)
+    })
 }
 
 /// A tie-break stage as solved: its bound and proof in solver units.
@@ -608,7 +596,7 @@ fn tie_break(
     settings.time_limit = settings.time_limit.map(|t| (t / 4.0).max(1.0).min(t));
     let has_time = |settings: &Settings| {
         let least = settings.time_limit.map_or(1.0, |t| t.min(1.0));
-        time_left(settings).is_none_or(|left| left >= least)
+        settings.time_left().is_none_or(|left| left >= least)
     };
     let skipped = |what| Stage {
         what,
@@ -712,46 +700,44 @@ fn run(
     let hint = values_of(scenario, form, &start.chosen);
     if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
         let gap = settings.gap.unwrap_or(0.0);
-        match start.method {
-            Method::Decompose => {
-                let blocks = form.blocks(scenario);
-                let found =
-                    decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
-                // HiGHS's own branch and bound proves what the relaxation cannot: it gets the
-                // time left, from the decomposition's plan (not for the quick what-ifs).
-                let close = found
-                    .bound
-                    .is_some_and(|b| decompose::within_gap(&form.model, &found.values, b, gap));
-                if close || settings.quick || settings.backend != Backend::Highs {
-                    return Ok(Run::Solved(found));
-                }
-                return Ok(Run::Solved(
-                    match solve(&form.model, settings, Some(&found.values)) {
-                        Ok(mut solved) if solved.optimal || better(form, &solved, &found) => {
-                            solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
-                            solved
-                        }
-                        _ => found,
-                    },
-                ));
-            }
-            Method::SmallModel if settings.quick => {
-                let blocks = form.blocks(scenario);
-                let found =
-                    decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+        let neighbourhoods = match start.method {
+            Method::Decompose => true,
+            Method::SmallModel => settings.quick,
+            Method::Whole => false,
+        };
+        if neighbourhoods {
+            let blocks = form.blocks(scenario);
+            let found = decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+            // HiGHS's own branch and bound proves what the relaxation cannot: it gets the
+            // time left, from the decomposition's plan (not for the quick what-ifs).
+            if settings.quick
+                || settings.backend != Backend::Highs
+                || decompose::at_bound(&form.model, &found.values, found.bound, gap).is_some()
+            {
                 return Ok(Run::Solved(found));
             }
-            Method::SmallModel => {
-                if let Some(bound) = decompose::bound_if_reached(&form.model, relaxed, values, gap)
-                {
-                    return Ok(Run::Solved(Solved {
-                        optimal: decompose::within_gap(&form.model, values, bound, 0.0),
-                        values: values.clone(),
-                        bound: Some(bound),
-                    }));
-                }
+            return Ok(Run::Solved(
+                match solve(&form.model, settings, Some(&found.values)) {
+                    Ok(mut solved)
+                        if solved.optimal
+                            || !decompose::is_better(
+                                form.model.sense,
+                                form.model.objective_of(&found.values),
+                                form.model.objective_of(&solved.values),
+                            ) =>
+                    {
+                        solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
+                        solved
+                    }
+                    _ => found,
+                },
+            ));
+        }
+        if start.method == Method::SmallModel {
+            let bound = decompose::bound_of(&form.model, relaxed);
+            if let Some(proven) = decompose::at_bound(&form.model, values, Some(bound), gap) {
+                return Ok(Run::Solved(proven));
             }
-            Method::Whole => {}
         }
     }
     match solve(&form.model, settings, hint.as_deref()) {
@@ -769,18 +755,6 @@ fn run(
             })),
             None => Err(Error::Solver(message)),
         },
-    }
-}
-
-/// Whether solve `a` has a better objective than `b`, or the same one.
-fn better(form: &Formulation, a: &Solved, b: &Solved) -> bool {
-    let (va, vb) = (
-        form.model.objective_of(&a.values),
-        form.model.objective_of(&b.values),
-    );
-    match form.model.sense {
-        model::Sense::Maximize => va >= vb,
-        model::Sense::Minimize => va <= vb,
     }
 }
 

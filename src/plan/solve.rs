@@ -60,15 +60,20 @@ impl Settings {
         }
     }
 
+    /// Seconds left before the deadline (0 once it has passed); `None` without a deadline.
+    pub fn time_left(&self) -> Option<f64> {
+        self.deadline.map(|d| {
+            d.checked_duration_since(Instant::now())
+                .map_or(0.0, |left| left.as_secs_f64())
+        })
+    }
+
     /// The time limit of the next solve: the smaller of `time_limit` and the time left before
     /// the deadline; `Err` when the deadline has passed.
     fn limit_now(&self) -> std::result::Result<Option<f64>, Failure> {
-        let Some(deadline) = self.deadline else {
+        let Some(left) = self.time_left() else {
             return Ok(self.time_limit);
         };
-        let left = deadline
-            .checked_duration_since(Instant::now())
-            .map_or(0.0, |d| d.as_secs_f64());
         if left < 1e-3 {
             return Err(Failure::Other("the time limit ran out".into()));
         }
@@ -160,10 +165,7 @@ pub(crate) fn integral_bound(model: &Model, bound: f64) -> f64 {
 /// ([`box_bound`]); rounded to the objective's steps when they are integral.
 pub(crate) fn bound_when_unproven(model: &Model, settings: Settings) -> f64 {
     let mut relax = settings;
-    if let Some(deadline) = settings.deadline {
-        let left = deadline
-            .checked_duration_since(Instant::now())
-            .map_or(0.0, |d| d.as_secs_f64());
+    if let Some(left) = settings.time_left() {
         let reserve = settings.time_limit.map_or(1.0, |t| t * BOUND_RESERVE);
         relax.time_limit = Some(
             settings
@@ -217,10 +219,7 @@ impl BackgroundBound {
     /// The relaxation's value, waiting for it until the deadline, and at least
     /// [`BOUND_RESERVE`] of the time limit; `None` when it is not done by then.
     pub fn wait(&self, settings: Settings) -> Option<f64> {
-        let left = settings.deadline.map_or(0.0, |d| {
-            d.checked_duration_since(Instant::now())
-                .map_or(0.0, |d| d.as_secs_f64())
-        });
+        let left = settings.time_left().unwrap_or(0.0);
         let reserve = settings.time_limit.map_or(1.0, |t| t * BOUND_RESERVE);
         let wait = std::time::Duration::from_secs_f64(left.max(reserve));
         self.0.recv_timeout(wait).ok().flatten()

@@ -139,10 +139,7 @@ const RELAXATION_SHARE: f64 = 0.5;
 /// deadline).
 fn share_of_time_left(settings: Settings) -> Settings {
     let mut out = settings;
-    if let Some(deadline) = settings.deadline {
-        let left = deadline
-            .checked_duration_since(std::time::Instant::now())
-            .map_or(0.0, |d| d.as_secs_f64());
+    if let Some(left) = settings.time_left() {
         out.time_limit = Some(left * RELAXATION_SHARE);
     }
     out
@@ -164,10 +161,20 @@ pub(crate) fn values_of(
     form: &Formulation,
     chosen: &BTreeMap<usize, u16>,
 ) -> Option<Vec<f64>> {
+    funded_values(scenario, form, chosen).filter(|values| form.model.is_feasible(values, 1e-6))
+}
+
+/// The values of every variable for a selection (its part the model represents), funded by the
+/// funding LP (beyond the budgets only for the least-extra-money goal); `None` when the sources
+/// cannot pay it. The rows are not checked.
+pub(crate) fn funded_values(
+    scenario: &Scenario,
+    form: &Formulation,
+    chosen: &BTreeMap<usize, u16>,
+) -> Option<Vec<f64>> {
     let allow_extra = form.goal == Goal::MinExtra;
     let chosen = form.normalize(chosen);
     let totals = funding::totals_of(scenario, &form.group_of, &chosen);
     funding::fund(scenario, &form.groups, &totals, allow_extra, false)
         .map(|money| form.values_for(scenario, &chosen, &money))
-        .filter(|values| form.model.is_feasible(values, 1e-6))
 }
