@@ -1,6 +1,7 @@
 //! The planner (lập kế hoạch phân bổ vốn): a mixed-integer model that funds projects from
 //! capital sources to reach commune-count targets under budget limits. See `docs/model.md`.
 
+mod columns;
 mod decompose;
 mod formulation;
 mod funding;
@@ -707,7 +708,14 @@ fn run(
         };
         if neighbourhoods {
             let blocks = form.blocks(scenario);
-            let found = decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+            let found = decompose::improve_with_columns(
+                &form.model,
+                &blocks,
+                settings,
+                relaxed,
+                values,
+                gap,
+            );
             // HiGHS's own branch and bound proves what the relaxation cannot: it gets the
             // time left, from the decomposition's plan (not for the quick what-ifs).
             if settings.quick
@@ -734,10 +742,27 @@ fn run(
             ));
         }
         if start.method == Method::SmallModel {
+            // A start at the relaxation's bound is proven; otherwise column generation may
+            // prove it, or a better plan, and the whole model is solved from there.
             let bound = decompose::bound_of(&form.model, relaxed);
             if let Some(proven) = decompose::at_bound(&form.model, values, Some(bound), gap) {
                 return Ok(Run::Solved(proven));
             }
+            let blocks = form.blocks(scenario);
+            let (found, _) =
+                decompose::by_columns(&form.model, &blocks, settings, values, bound, gap);
+            if decompose::at_bound(&form.model, &found.values, found.bound, gap).is_some() {
+                return Ok(Run::Solved(found));
+            }
+            return Ok(Run::Solved(
+                match solve(&form.model, settings, Some(&found.values)) {
+                    Ok(mut solved) => {
+                        solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
+                        solved
+                    }
+                    Err(_) => found,
+                },
+            ));
         }
     }
     match solve(&form.model, settings, hint.as_deref()) {
