@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use super::decompose::Blocks;
 use super::model::{Model, Row, Sense, Var};
-use super::solve::{relaxation, solve, solve_exact, Settings};
+use super::solve::{integral_objective, relaxation, solve, solve_exact, Settings};
 
 /// Rounds of pricing at most.
 const MAX_ROUNDS: usize = 200;
@@ -41,6 +41,10 @@ const MAX_ROUNDS: usize = 200;
 const PRICE_CAP: f64 = 1e5;
 
 const SIGMA_CAP: f64 = 1e9;
+
+/// Communes up to which the whole restricted master is solved as a mixed-integer model when
+/// fixing the communes it takes whole finds no plan.
+const WHOLE_MASTER_MAX: usize = 2_000;
 
 /// Wentges smoothing: the multipliers priced are this share of the best ones so far plus the
 /// rest of the restricted master's.
@@ -83,8 +87,6 @@ pub(crate) struct Priced {
     pub point: Option<Vec<f64>>,
     /// The best plan of the restricted master with whole commune plans (feasible), when found.
     pub plan: Option<Vec<f64>>,
-    /// Pricing rounds done.
-    pub rounds: usize,
 }
 
 impl Split {
@@ -231,98 +233,172 @@ impl Prices {
 }
 
 /// Column generation from the plan `start` (feasible): prices the communes until the restricted
-/// master reaches the Lagrangian bound, the bound proves `target` (the plan's value, model
-/// sense) within `gap`, or time runs out.
+/// master reaches the Lagrangian bound, a whole plan is within `gap` of it, or time runs out.
+/// A whole plan is sought (`whole_plan`) whenever the restricted master comes within `gap`
+/// of the bound, and once at the end.
 pub(crate) fn price(
     model: &Model,
     split: &Split,
     settings: Settings,
     start: &[f64],
-    target: f64,
     gap: f64,
 ) -> Priced {
-    let mut columns: Vec<Column> = Vec::new();
-    let mut seen: HashSet<(usize, Vec<i64>)> = HashSet::new();
-    let mut add = |columns: &mut Vec<Column>, column: Column| {
-        let key = (
-            column.commune,
-            column.values.iter().map(|x| x.round() as i64).collect(),
-        );
-        if seen.insert(key) {
-            columns.push(column);
-            true
-        } else {
-            false
-        }
-    };
+    let mut pool = Pool::default();
     for b in 0..split.communes() {
-        let col = split.column(model, b, split.part(b, start));
-        add(&mut columns, col);
+        pool.add(split.column(model, b, split.part(b, start)));
     }
-    let target = split.sign * target;
-    let mut best: Option<(f64, Prices)> = None;
-    let mut rounds = 0;
+    let integral = integral_objective(model).is_some();
+    let log = std::env::var_os("NTM_COLUMNS_LOG").is_some();
     let started = Instant::now();
-    let mut master_value = f64::NEG_INFINITY;
+    let mut best: Option<(f64, Prices)> = None;
+    let mut incumbent = (split.sign * model.objective_of(start), None);
+    let mut point = None;
+    let mut tried = 0;
+    let mut rounds = 0;
+    let mut bound = f64::INFINITY;
     while rounds < MAX_ROUNDS && !out_of_time(settings) {
         rounds += 1;
-        let Some((master, prices)) = dual_master(model, split, &columns, settings) else {
-            if std::env::var_os("NTM_COLUMNS_LOG").is_some() {
-                eprintln!("columns: the restricted master's dual was not solved");
-            }
+        let Some((master, prices)) = dual_master(model, split, &pool.columns, settings) else {
             break;
         };
-        master_value = master_value.max(master);
-        // Price at the smoothed multipliers first; when they find nothing new (a mispricing),
-        // at the restricted master's own, where nothing new means the bound is reached.
-        let smoothed = best.as_ref().map(|(_, b)| b.mix(&prices, SMOOTHING));
-        let mut added = 0;
-        for at in smoothed.into_iter().chain(std::iter::once(prices)) {
-            let Some((bound, found)) = lagrangian(model, split, &at, settings) else {
-                break;
-            };
-            if best.as_ref().is_none_or(|(b, _)| bound < *b) {
-                best = Some((bound, at));
-            }
-            for col in found {
-                if add(&mut columns, col) {
-                    added += 1;
-                }
-            }
-            if added > 0 {
-                break;
-            }
+        let added = pricing_round(model, split, settings, &mut pool, &mut best, prices);
+        bound = best.as_ref().map_or(f64::INFINITY, |b| b.0);
+        if integral {
+            bound = (bound + 1e-6).floor();
         }
-        let best_bound = best.as_ref().map_or(f64::INFINITY, |b| b.0);
-        let proves = target >= best_bound - gap * target.abs().max(1.0) - 1e-6;
-        let converged = best_bound - master_value <= 1e-6 * best_bound.abs().max(1.0);
-        if std::env::var_os("NTM_COLUMNS_LOG").is_some() {
+        if log {
             eprintln!(
-                "columns: round {rounds} master {master_value:.4} bound {best_bound:.4} added {added} total {} at {:?}",
-                columns.len(),
+                "columns: round {rounds} master {master:.4} bound {bound:.4} added {added} columns {} at {:?}",
+                pool.columns.len(),
                 started.elapsed()
             );
         }
-        if proves || converged || added == 0 {
+        let settled = added == 0 || bound - master <= 1e-6 * bound.abs().max(1.0);
+        if (settled || reaches(master, bound, gap)) && pool.columns.len() != tried {
+            tried = pool.columns.len();
+            let (found, at) = whole_plan(model, split, &pool.columns, settings, None);
+            point = at.or(point);
+            if let Some(plan) = found {
+                let value = split.sign * model.objective_of(&plan);
+                if value > incumbent.0 + 1e-9 * incumbent.0.abs().max(1.0) {
+                    incumbent = (value, Some(plan));
+                }
+            }
+        }
+        if settled || reaches(incumbent.0, bound, gap) {
             break;
         }
     }
-    let point = primal_master(model, split, &columns, settings, None);
-    let plan = primal_master(model, split, &columns, settings, Some(start))
-        .filter(|p| model.is_feasible(p, 1e-6));
-    if std::env::var_os("NTM_COLUMNS_LOG").is_some() {
+    if !reaches(incumbent.0, bound, gap) && !out_of_time(settings) {
+        // The last columns were not tried, or fixing found nothing: the whole restricted
+        // master, from the start, on models small enough.
+        let hint = (split.communes() <= WHOLE_MASTER_MAX).then_some(start);
+        if pool.columns.len() != tried || hint.is_some() {
+            let (found, at) = whole_plan(model, split, &pool.columns, settings, hint);
+            point = at.or(point);
+            if let Some(plan) = found {
+                let value = split.sign * model.objective_of(&plan);
+                if value > incumbent.0 + 1e-9 * incumbent.0.abs().max(1.0) {
+                    incumbent = (value, Some(plan));
+                }
+            }
+        }
+    }
+    if log {
         eprintln!(
-            "columns: master plan {:?} at {:?}",
-            plan.as_ref().map(|p| model.objective_of(p)),
+            "columns: plan {:?} at {:?}",
+            incumbent.1.as_ref().map(|p| model.objective_of(p)),
             started.elapsed()
         );
     }
     Priced {
         bound: best.map(|(b, _)| split.sign * b),
         point,
-        plan,
-        rounds,
+        plan: incumbent.1,
     }
+}
+
+/// Whether `value` (maximised sense) is within `gap` (relative) of `bound`.
+fn reaches(value: f64, bound: f64, gap: f64) -> bool {
+    value >= bound - gap * value.abs().max(1.0) - 1e-6 * bound.abs().max(1.0)
+}
+
+/// The commune plans found so far, each once.
+#[derive(Default)]
+struct Pool {
+    columns: Vec<Column>,
+    seen: HashSet<(usize, Vec<i64>)>,
+}
+
+impl Pool {
+    /// Adds a column unless its commune already has that plan; whether it was new.
+    fn add(&mut self, column: Column) -> bool {
+        let key = (
+            column.commune,
+            column.values.iter().map(|x| x.round() as i64).collect(),
+        );
+        let new = self.seen.insert(key);
+        if new {
+            self.columns.push(column);
+        }
+        new
+    }
+}
+
+/// One round of pricing: at the smoothed multipliers first (Wentges), and when they find no new
+/// plan (a mispricing), at the restricted master's own, where no new plan means the bound is
+/// reached. Keeps the best bound in `best`; the number of plans added.
+fn pricing_round(
+    model: &Model,
+    split: &Split,
+    settings: Settings,
+    pool: &mut Pool,
+    best: &mut Option<(f64, Prices)>,
+    prices: Prices,
+) -> usize {
+    let smoothed = best.as_ref().map(|(_, b)| b.mix(&prices, SMOOTHING));
+    let mut added = 0;
+    for at in smoothed.into_iter().chain(std::iter::once(prices)) {
+        let Some((bound, found)) = lagrangian(model, split, &at, settings) else {
+            break;
+        };
+        if best.as_ref().is_none_or(|(b, _)| bound < *b) {
+            *best = Some((bound, at));
+        }
+        for col in found {
+            if pool.add(col) {
+                added += 1;
+            }
+        }
+        if added > 0 {
+            break;
+        }
+    }
+    added
+}
+
+/// A whole plan from the columns: the restricted master's LP, then [`fix_and_choose`]; with a
+/// `hint` (a plan among the columns), the whole restricted master as a mixed-integer model
+/// when fixing finds nothing. Also the restricted master's point.
+fn whole_plan(
+    model: &Model,
+    split: &Split,
+    columns: &[Column],
+    settings: Settings,
+    hint: Option<&[f64]>,
+) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
+    let relaxed = primal_master(model, split, columns, settings, Master::Relaxed);
+    let mut plan = relaxed
+        .as_ref()
+        .and_then(|(_, weights)| fix_and_choose(model, split, columns, weights, settings));
+    if plan.is_none() {
+        if let Some(hint) = hint {
+            plan = primal_master(model, split, columns, settings, Master::Whole(Some(hint)))
+                .map(|(plan, _)| plan)
+                .filter(|p| model.is_feasible(p, 1e-6));
+        }
+    }
+    (plan, relaxed.map(|(point, _)| point))
 }
 
 fn out_of_time(settings: Settings) -> bool {
@@ -414,9 +490,6 @@ fn dual_master(
         terms.push((n, -1.0));
         dual.row(format!("k{k}"), terms, col.value, f64::INFINITY);
     }
-    if std::env::var_os("NTM_COLUMNS_DUMP").is_some() {
-        let _ = std::fs::write("/tmp/dual.lp", dual.to_lp());
-    }
     let values = relaxation(&dual, settings)?;
     let value = dual.objective_of(&values);
     let read = |vs: &[Option<Var>]| -> Vec<f64> {
@@ -501,13 +574,24 @@ fn lagrangian(
 }
 
 /// The restricted master's optimum in model variables; `None` when it is not solved.
+/// How the restricted master is solved.
+#[derive(Clone, Copy)]
+enum Master<'a> {
+    /// Its LP: commune plans may mix.
+    Relaxed,
+    /// One plan per commune, from the plan given as a hint (when it is among the columns).
+    Whole(Option<&'a [f64]>),
+}
+
+/// The restricted master's optimum in model variables, and the weight of every column; `None`
+/// when it is not solved.
 fn primal_master(
     model: &Model,
     split: &Split,
     columns: &[Column],
     settings: Settings,
-    whole: Option<&[f64]>,
-) -> Option<Vec<f64>> {
+    how: Master,
+) -> Option<(Vec<f64>, Vec<f64>)> {
     let mut master = Model::new(Sense::Maximize);
     master.obj_constant = split.sign * model.obj_constant;
     let mut shared_at = vec![None; model.vars.len()];
@@ -528,7 +612,7 @@ fn primal_master(
     let mut convexity: Vec<Vec<(Var, f64)>> = vec![Vec::new(); split.communes()];
     let mut lambda = Vec::with_capacity(columns.len());
     for (k, col) in columns.iter().enumerate() {
-        let var = master.var(format!("l{k}"), 0.0, 1.0, whole.is_some());
+        let var = master.var(format!("l{k}"), 0.0, 1.0, matches!(how, Master::Whole(_)));
         master.add_obj(var, col.value);
         for (r, c) in &col.terms {
             rows[*r].push((var, *c));
@@ -543,20 +627,21 @@ fn primal_master(
     for (b, terms) in convexity.into_iter().enumerate() {
         master.row(format!("one{b}"), terms, 1.0, 1.0);
     }
-    let values = match whole {
-        None => relaxation(&master, settings)?,
-        Some(start) => {
+    let values = match how {
+        Master::Relaxed => relaxation(&master, settings)?,
+        Master::Whole(start) => {
             // The plan `start` is a solution of the master: its own columns at 1.
-            let hint: Vec<f64> = master_values_of(
-                split,
-                columns,
-                &shared_at,
-                &lambda,
-                start,
-                master.vars.len(),
-            );
-            let solved = solve(&master, settings, Some(&hint)).ok()?;
-            solved.values
+            let hint: Option<Vec<f64>> = start.map(|start| {
+                master_values_of(
+                    split,
+                    columns,
+                    &shared_at,
+                    &lambda,
+                    start,
+                    master.vars.len(),
+                )
+            });
+            solve(&master, settings, hint.as_deref()).ok()?.values
         }
     };
     let mut point = vec![0.0; model.vars.len()];
@@ -574,7 +659,35 @@ fn primal_master(
             point[*i] += l * x;
         }
     }
-    Some(point)
+    let weights = lambda.iter().map(|v| values[v.0]).collect();
+    Some((point, weights))
+}
+
+/// A whole plan near the restricted master's optimum: every commune the master takes whole
+/// keeps that plan, and the others choose one of their plans in a small mixed-integer master.
+/// `None` when that master has no solution in time.
+fn fix_and_choose(
+    model: &Model,
+    split: &Split,
+    columns: &[Column],
+    weights: &[f64],
+    settings: Settings,
+) -> Option<Vec<f64>> {
+    let mut whole = vec![false; split.communes()];
+    for (col, w) in columns.iter().zip(weights) {
+        if *w >= 1.0 - 1e-6 {
+            whole[col.commune] = true;
+        }
+    }
+    let kept: Vec<Column> = columns
+        .iter()
+        .zip(weights)
+        .filter(|(col, w)| !whole[col.commune] || **w >= 1.0 - 1e-6)
+        .map(|(col, _)| col.clone())
+        .collect();
+    primal_master(model, split, &kept, settings, Master::Whole(None))
+        .map(|(plan, _)| plan)
+        .filter(|plan| model.is_feasible(plan, 1e-6))
 }
 
 /// The restricted master's values for a plan whose commune parts are among the columns: each
@@ -605,49 +718,118 @@ fn master_values_of(
 mod tests {
     use super::*;
 
-    /// Three communes share a budget of 4. Commune i reaches its goal (worth 1) when both its
-    /// halves are funded: costs (2, 1), (1.5, 1.5) and (1, 1). Worked by hand: the integer
-    /// optimum is 2 (communes 2 and 0: 2 + 2 = 4; or 2 and 1: 2 + 3 = 5 > 4, no), so communes 0
-    /// and 2. The LP relaxation may fund half-goals: z_i ≤ x_ia, z_i ≤ x_ib, so with per-unit
-    /// prices 3, 3, 2 the relaxation reaches 4/2 + ... = 2 exactly here; we use a commune
-    /// model where the relaxation is loose instead: goal needs a or b fully, one at a time.
-    #[test]
-    fn bound_is_the_integer_optimum_when_communes_are_exact() {
-        // Commune i: binary x_i (the project, cost k_i), z_i ≤ x_i... with a fractional gain:
-        // 0.6 x_i1 + 0.6 x_i2 ≥ z_i. The LP relaxation funds z_i = 1 with x_i1 = x_i2 = 5/6,
-        // paying 5/6 of both; a commune's own model must fund both.
+    /// Three communes share a budget of 5. A commune reaches its goal (worth 1) only with both
+    /// of its projects (each closes 0.6 of the gap and costs 1). Worked by hand:
+    /// - the LP relaxation pays 5/6 of each project (0.6 · 5/6 · 2 = 1), 5/3 a goal: 3 goals;
+    /// - a commune's own model must pay 2 a goal, so the Lagrangian (Dantzig–Wolfe) bound is
+    ///   the fractional knapsack 5 / 2 = 2.5;
+    /// - the integer optimum is 2 (two communes, 4 ≤ 5), which the bound, rounded down,
+    ///   proves.
+    fn three_communes() -> (Model, Blocks) {
         let mut m = Model::new(Sense::Maximize);
         let mut of = Vec::new();
         let mut budget = Vec::new();
-        let costs = [(1.0, 1.0), (1.0, 1.0), (1.0, 1.0)];
-        for (i, (k1, k2)) in costs.iter().enumerate() {
-            let x1 = m.binary(format!("x{i}a"));
-            let x2 = m.binary(format!("x{i}b"));
+        for i in 0..3 {
+            let a = m.binary(format!("x{i}a"));
+            let b = m.binary(format!("x{i}b"));
             let z = m.binary(format!("z{i}"));
             m.add_obj(z, 1.0);
             m.row(
                 format!("gain{i}"),
-                vec![(z, 1.0), (x1, -0.6), (x2, -0.6)],
+                vec![(z, 1.0), (a, -0.6), (b, -0.6)],
                 f64::NEG_INFINITY,
                 0.0,
             );
-            budget.push((x1, *k1));
-            budget.push((x2, *k2));
+            budget.extend([(a, 1.0), (b, 1.0)]);
             of.extend([Some(i), Some(i), Some(i)]);
         }
-        // Budget 5: the relaxation funds 5 / (5/3) = 3 goals; whole communes cost 2: 2 goals.
         m.row("budget".into(), budget, f64::NEG_INFINITY, 5.0);
-        let blocks = Blocks { of };
+        (m, Blocks { of })
+    }
+
+    #[test]
+    fn split_finds_the_linking_rows() {
+        let (m, blocks) = three_communes();
         let split = Split::new(&m, &blocks);
         assert_eq!(split.communes(), 3);
-        assert_eq!(split.linking.len(), 1);
+        assert_eq!(split.linking, vec![3]);
+        assert!(split.shared.is_empty());
+        assert!(split
+            .local
+            .iter()
+            .all(|l| l.rows.len() == 1 && l.vars.len() == 3));
+    }
+
+    #[test]
+    fn the_bound_is_the_hand_worked_one_and_tighter_than_the_relaxation() {
+        let (m, blocks) = three_communes();
+        let split = Split::new(&m, &blocks);
         let relaxed = relaxation(&m, Settings::unlimited()).unwrap();
         assert!((m.objective_of(&relaxed) - 3.0).abs() < 1e-6);
         let start = vec![0.0; 9];
-        let priced = price(&m, &split, Settings::unlimited(), &start, 0.0, 0.0);
-        // min over π of 5π + 3·max(0, 1 − 2π) is at π = 1/2: 2.5 (the master: 2.5 goals).
+        let priced = price(&m, &split, Settings::unlimited(), &start, 0.0);
         let bound = priced.bound.unwrap();
         assert!((bound - 2.5).abs() < 1e-6, "bound {bound}");
-        assert!(priced.point.is_some());
+        let plan = priced.plan.expect("a whole plan");
+        assert!(m.is_feasible(&plan, 1e-9));
+        assert_eq!(m.objective_of(&plan), 2.0);
+    }
+
+    /// Least cost with shared money: at least one of two communes must reach its goal; the
+    /// money `f` (shared, at most 10) pays the projects. Commune 0 needs two projects of gain
+    /// 0.6 and cost 1 each; commune 1 one project of gain 1 and cost 1.8. Worked by hand: the
+    /// relaxation pays 5/3 for commune 0's goal (the bound 1.667); whole, commune 0 costs 2,
+    /// so the least is commune 1 at 1.8, and the Lagrangian bound is 1.8 too.
+    #[test]
+    fn least_cost_with_shared_money_is_proven() {
+        let mut m = Model::new(Sense::Minimize);
+        let a = m.binary("a".into());
+        let b = m.binary("b".into());
+        let z0 = m.binary("z0".into());
+        let c = m.binary("c".into());
+        let z1 = m.binary("z1".into());
+        let f = m.var("f".into(), 0.0, 10.0, false);
+        m.add_obj(f, 1.0);
+        m.row(
+            "gain0".into(),
+            vec![(z0, 1.0), (a, -0.6), (b, -0.6)],
+            f64::NEG_INFINITY,
+            0.0,
+        );
+        m.row(
+            "gain1".into(),
+            vec![(z1, 1.0), (c, -1.0)],
+            f64::NEG_INFINITY,
+            0.0,
+        );
+        m.row(
+            "money".into(),
+            vec![(a, 1.0), (b, 1.0), (c, 1.8), (f, -1.0)],
+            0.0,
+            0.0,
+        );
+        m.row(
+            "target".into(),
+            vec![(z0, 1.0), (z1, 1.0)],
+            1.0,
+            f64::INFINITY,
+        );
+        let blocks = Blocks {
+            of: vec![Some(0), Some(0), Some(0), Some(1), Some(1), None],
+        };
+        let split = Split::new(&m, &blocks);
+        assert_eq!(split.linking.len(), 2);
+        assert_eq!(split.shared, vec![5]);
+        let relaxed = relaxation(&m, Settings::unlimited()).unwrap();
+        assert!((m.objective_of(&relaxed) - 5.0 / 3.0).abs() < 1e-6);
+        // Start: commune 0's goal, cost 2.
+        let start = [1.0, 1.0, 1.0, 0.0, 0.0, 2.0];
+        assert!(m.is_feasible(&start, 1e-9));
+        let priced = price(&m, &split, Settings::unlimited(), &start, 0.0);
+        let bound = priced.bound.unwrap();
+        assert!((bound - 1.8).abs() < 1e-6, "bound {bound}");
+        let plan = priced.plan.expect("a better whole plan");
+        assert!(m.is_feasible(&plan, 1e-9));
+        assert!((m.objective_of(&plan) - 1.8).abs() < 1e-9);
     }
 }

@@ -152,20 +152,21 @@ pub(crate) fn improve_with_columns(
     model: &Model,
     blocks: &Blocks,
     settings: Settings,
-    relaxed: &[f64],
+    relaxed: Option<&[f64]>,
     start: &[f64],
     gap: f64,
 ) -> Solved {
-    let lp_bound = bound_of(model, relaxed);
-    if let Some(proven) = at_bound(model, start, Some(lp_bound), gap) {
+    let lp_bound = relaxed.map(|r| bound_of(model, r));
+    if let Some(proven) = at_bound(model, start, lp_bound, gap) {
         return proven;
     }
     let (found, point) = by_columns(model, blocks, settings, start, lp_bound, gap);
     if at_bound(model, &found.values, found.bound, gap).is_some() || out_of_time(settings) {
         return found;
     }
-    let steer = point.as_deref().unwrap_or(relaxed);
-    let bound = found.bound.unwrap_or(lp_bound);
+    let (Some(steer), Some(bound)) = (point.as_deref().or(relaxed), found.bound) else {
+        return found;
+    };
     improve(model, blocks, settings, (steer, bound), &found.values, gap)
 }
 
@@ -177,24 +178,16 @@ pub(crate) fn by_columns(
     blocks: &Blocks,
     settings: Settings,
     start: &[f64],
-    lp_bound: f64,
+    lp_bound: Option<f64>,
     gap: f64,
 ) -> (Solved, Option<Vec<f64>>) {
     let split = Split::new(model, blocks);
-    let priced = price(
-        model,
-        &split,
-        settings,
-        start,
-        model.objective_of(start),
-        gap,
-    );
-    let bound = rounded(
-        model,
-        priced
-            .bound
-            .map_or(lp_bound, |b| tighter(model.sense, lp_bound, b)),
-    );
+    let priced = price(model, &split, settings, start, gap);
+    let bound = match (lp_bound, priced.bound) {
+        (Some(a), Some(b)) => Some(tighter(model.sense, a, b)),
+        (a, b) => a.or(b),
+    }
+    .map(|b| rounded(model, b));
     let values = match priced.plan {
         Some(plan)
             if is_better(
@@ -207,12 +200,12 @@ pub(crate) fn by_columns(
         }
         _ => start.to_vec(),
     };
-    let optimal = within(model.sense, model.objective_of(&values), bound, 0.0);
+    let optimal = bound.is_some_and(|b| within(model.sense, model.objective_of(&values), b, 0.0));
     (
         Solved {
             values,
             optimal,
-            bound: Some(bound),
+            bound,
         },
         priced.point,
     )
