@@ -164,6 +164,8 @@ fn plan_region(c: &mut Criterion) {
                 objective,
                 backend,
                 time_limit: Some(time_limit()),
+                // The goal: proven optimal or within 0,1 %.
+                gap: Some(0.001),
                 ..PlanOptions::default()
             };
             let id = format!("{}/{name}", objective_name(objective));

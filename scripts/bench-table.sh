@@ -3,7 +3,7 @@
 # docs/benchmarks.json: ntm + microlp, ntm + HiGHS and the plain model + HiGHS on the same
 # instances in one run. Needs cmake and libclang-dev (HiGHS build), python3 with highspy
 # (installed from PyPI when missing) and /usr/bin/time.
-# Environment: LIMIT (s per solve, default 60), MEM_GB (default 6), INSTANCES (default
+# Environment: LIMIT, GAP (override every row's own time limit and gap: issue 10's goals), MEM_GB (default 6), INSTANCES (default
 # /work/instances, written by scripts/make-instances.sh when missing), ROWS (subset, e.g.
 # "lai-chau,lang-son"; a subset leaves the README alone), NTM_HIGHS_FEATURE (default `highs`,
 # which compiles HiGHS; `highs-prebuilt` links PyPI's highsbox, see scripts/highs-prebuilt.sh,

@@ -697,62 +697,30 @@ fn run(
     bound: BoundFrom,
 ) -> Result<Run> {
     let hint = values_of(scenario, form, &start.chosen);
-    if let (Method::Decompose, None, Some(values)) = (start.method, &start.relaxed, &hint) {
-        // Too large for the relaxation: column generation gives the bound.
-        let blocks = form.blocks(scenario);
-        let gap = settings.gap.unwrap_or(0.0);
-        return Ok(Run::Solved(decompose::improve_with_columns(
-            &form.model,
-            &blocks,
-            settings,
-            None,
-            values,
-            gap,
-        )));
-    }
-    if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
-        let gap = settings.gap.unwrap_or(0.0);
-        let neighbourhoods = match start.method {
-            Method::Decompose => true,
-            Method::SmallModel => settings.quick,
-            Method::Whole => false,
-        };
-        if neighbourhoods {
-            let blocks = form.blocks(scenario);
+    let gap = settings.gap.unwrap_or(0.0);
+    match (start.method, &start.relaxed, &hint) {
+        (Method::Decompose, _, Some(values)) => {
             let found = decompose::improve_with_columns(
                 &form.model,
-                &blocks,
+                &form.blocks(scenario),
+                settings,
+                None,
+                values,
+                gap,
+            );
+            return Ok(Run::Solved(whole_after(form, settings, found, false)));
+        }
+        (Method::SmallModel, Some(relaxed), Some(values)) if settings.quick => {
+            return Ok(Run::Solved(decompose::improve_with_columns(
+                &form.model,
+                &form.blocks(scenario),
                 settings,
                 Some(relaxed),
                 values,
                 gap,
-            );
-            // HiGHS's own branch and bound proves what the relaxation cannot: it gets the
-            // time left, from the decomposition's plan (not for the quick what-ifs).
-            if settings.quick
-                || settings.backend != Backend::Highs
-                || decompose::at_bound(&form.model, &found.values, found.bound, gap).is_some()
-            {
-                return Ok(Run::Solved(found));
-            }
-            return Ok(Run::Solved(
-                match solve(&form.model, settings, Some(&found.values)) {
-                    Ok(mut solved)
-                        if solved.optimal
-                            || !decompose::is_better(
-                                form.model.sense,
-                                form.model.objective_of(&found.values),
-                                form.model.objective_of(&solved.values),
-                            ) =>
-                    {
-                        solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
-                        solved
-                    }
-                    _ => found,
-                },
-            ));
+            )));
         }
-        if start.method == Method::SmallModel {
+        (Method::SmallModel, Some(relaxed), Some(values)) => {
             // A start at the relaxation's bound is proven; otherwise column generation may
             // prove it, or a better plan, and the whole model is solved from there.
             let bound = decompose::bound_of(&form.model, relaxed);
@@ -762,19 +730,9 @@ fn run(
             let blocks = form.blocks(scenario);
             let (found, _) =
                 decompose::by_columns(&form.model, &blocks, settings, values, Some(bound), gap);
-            if decompose::at_bound(&form.model, &found.values, found.bound, gap).is_some() {
-                return Ok(Run::Solved(found));
-            }
-            return Ok(Run::Solved(
-                match solve(&form.model, settings, Some(&found.values)) {
-                    Ok(mut solved) => {
-                        solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
-                        solved
-                    }
-                    Err(_) => found,
-                },
-            ));
+            return Ok(Run::Solved(whole_after(form, settings, found, true)));
         }
+        _ => {}
     }
     match solve(&form.model, settings, hint.as_deref()) {
         Ok(solved) => Ok(Run::Solved(solved)),
@@ -791,6 +749,34 @@ fn run(
             })),
             None => Err(Error::Solver(message)),
         },
+    }
+}
+
+/// The whole model's own search from `found` (a plan from column generation, with its bound)
+/// when that plan is not within the gap, for a small model; for a decomposed one only with
+/// HiGHS (microlp's search gets no further at that size), and not for the quick what-ifs. The
+/// better plan is kept, with the tighter bound.
+fn whole_after(form: &Formulation, settings: Settings, found: Solved, small: bool) -> Solved {
+    let gap = settings.gap.unwrap_or(0.0);
+    if settings.quick
+        || (!small && settings.backend != Backend::Highs)
+        || decompose::at_bound(&form.model, &found.values, found.bound, gap).is_some()
+    {
+        return found;
+    }
+    match solve(&form.model, settings, Some(&found.values)) {
+        Ok(mut solved)
+            if solved.optimal
+                || !decompose::is_better(
+                    form.model.sense,
+                    form.model.objective_of(&found.values),
+                    form.model.objective_of(&solved.values),
+                ) =>
+        {
+            solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
+            solved
+        }
+        _ => found,
     }
 }
 

@@ -1,8 +1,8 @@
-//! The starting plan (phương án xuất phát) a solve begins from. Small models start from the
-//! cheapest-first greedy plan (`heuristic`). Models of many communes are solved by
-//! decomposition (`decompose`): their LP relaxation is solved first, and the greedy plan grows
-//! from the projects the relaxation funds whole, which on province-size and larger models is
-//! already close to the bound.
+//! The starting plan (phương án xuất phát) a solve begins from: the cheapest-first greedy plan
+//! (`heuristic`). On a small model its LP relaxation is solved first, and the greedy plan grows
+//! from the projects the relaxation funds whole, which on province-size models is already
+//! close to the bound. Models of many communes are solved by decomposition (`decompose`,
+//! `columns`) from the greedy plan: column generation bounds them, faster than the relaxation.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +14,8 @@ use crate::scenario::Scenario;
 /// Communes with variables from which a model is solved by decomposition.
 pub(crate) const DECOMPOSE_FROM: usize = 300;
 
-/// Models with more variables than this start from the greedy plan alone: microlp does not
-/// solve their relaxation in useful time (the national instance has about 120.000).
+/// Models of fewer communes than [`DECOMPOSE_FROM`] but more variables than this are solved
+/// whole from the greedy plan: microlp does not solve their relaxation in useful time.
 const RELAXATION_MAX_VARS: usize = 60_000;
 
 /// How a model is solved after its start.
@@ -23,10 +23,11 @@ const RELAXATION_MAX_VARS: usize = 60_000;
 pub(crate) enum Method {
     /// The whole model by the backend's branch and bound, from the start.
     Whole,
-    /// A small model: the whole model from the start unless the start already reaches the
-    /// relaxation's bound; neighbourhoods only with `quick` (the what-ifs).
+    /// A small model: proven at the start when it reaches the relaxation's bound; otherwise
+    /// column generation, then the whole model (neighbourhoods instead with `quick`, the
+    /// what-ifs).
     SmallModel,
-    /// Neighbourhoods of commune blocks (`decompose`), from the start.
+    /// Column generation and neighbourhoods of commune blocks (`decompose`), from the start.
     Decompose,
 }
 
@@ -34,14 +35,14 @@ pub(crate) enum Method {
 pub(crate) struct Start {
     /// Project → year.
     pub chosen: BTreeMap<usize, u16>,
-    /// The LP relaxation's values (`None` for [`Method::Whole`]).
+    /// The LP relaxation's values (only for [`Method::SmallModel`]).
     pub relaxed: Option<Vec<f64>>,
     pub method: Method,
 }
 
-/// How a model is solved: by decomposition from [`DECOMPOSE_FROM`] communes with variables,
-/// the whole model from a start grown from the relaxation below (neighbourhoods with `quick`), and the whole model from the
-/// greedy plan above [`RELAXATION_MAX_VARS`] variables. `NTM_DECOMPOSE=1` forces the
+/// How a model is solved: by decomposition from [`DECOMPOSE_FROM`] communes with variables;
+/// below, as a small model from a start grown from the relaxation, or whole from the greedy
+/// plan above [`RELAXATION_MAX_VARS`] variables. `NTM_DECOMPOSE=1` forces the
 /// decomposition, `NTM_DECOMPOSE=0` the whole model from the greedy plan (the planner before
 /// the decomposition; for comparisons and tests).
 pub(crate) fn method_of(scenario: &Scenario, form: &Formulation) -> Method {
@@ -54,8 +55,8 @@ pub(crate) fn method_of(scenario: &Scenario, form: &Formulation) -> Method {
     }
 }
 
-/// The relaxation a method needs, in at most [`RELAXATION_SHARE`] of the time left; a method
-/// whose relaxation is not solved in time becomes [`Method::Whole`].
+/// The relaxation a small model needs, in at most [`RELAXATION_SHARE`] of the time left; when it
+/// is not solved in time the model is solved [`Method::Whole`].
 fn relaxation_for(
     form: &Formulation,
     method: Method,
@@ -64,8 +65,9 @@ fn relaxation_for(
     if method == Method::Whole {
         return (Method::Whole, None);
     }
-    if form.model.vars.len() > RELAXATION_MAX_VARS {
-        // Column generation bounds it instead (`decompose::improve_with_columns`).
+    if method == Method::Decompose {
+        // Column generation bounds it, and its restricted master steers the neighbourhoods
+        // (`decompose::improve_with_columns`): faster than the relaxation at this size.
         return (method, None);
     }
     match relaxation(&form.model, share_of_time_left(settings)) {
