@@ -24,7 +24,7 @@
 //! primal, a convex combination of commune plans, is the point the neighbourhood search
 //! (`decompose`) steers the plan towards.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -92,14 +92,7 @@ pub(crate) struct Priced {
 impl Split {
     /// Splits `model` by `blocks`.
     pub fn new(model: &Model, blocks: &Blocks) -> Split {
-        let ids: Vec<usize> = blocks
-            .of
-            .iter()
-            .flatten()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let ids = blocks.ids();
         let dense = |b: usize| ids.binary_search(&b).ok();
         let block: Vec<Option<usize>> = blocks.of.iter().map(|b| b.and_then(dense)).collect();
         let mut vars = vec![Vec::new(); ids.len()];
@@ -251,12 +244,15 @@ pub(crate) fn price(
     let log = std::env::var_os("NTM_COLUMNS_LOG").is_some();
     let started = Instant::now();
     let mut best: Option<(f64, Prices)> = None;
-    let mut incumbent = (split.sign * model.objective_of(start), None);
+    let mut incumbent = Incumbent {
+        value: split.sign * model.objective_of(start),
+        plan: None,
+    };
     let mut point = None;
     let mut tried = 0;
     let mut rounds = 0;
     let mut bound = f64::INFINITY;
-    while rounds < MAX_ROUNDS && !out_of_time(settings) {
+    while rounds < MAX_ROUNDS && !settings.past_deadline() {
         rounds += 1;
         let Some((master, prices)) = dual_master(model, split, &pool.columns, settings) else {
             break;
@@ -278,43 +274,55 @@ pub(crate) fn price(
             tried = pool.columns.len();
             let (found, at) = whole_plan(model, split, &pool.columns, settings, None);
             point = at.or(point);
-            if let Some(plan) = found {
-                let value = split.sign * model.objective_of(&plan);
-                if value > incumbent.0 + 1e-9 * incumbent.0.abs().max(1.0) {
-                    incumbent = (value, Some(plan));
-                }
-            }
+            incumbent.offer(model, split, found);
         }
-        if settled || reaches(incumbent.0, bound, gap) {
+        if settled || reaches(incumbent.value, bound, gap) {
             break;
         }
     }
-    if !reaches(incumbent.0, bound, gap) && !out_of_time(settings) {
+    if !reaches(incumbent.value, bound, gap) && !settings.past_deadline() {
         // The last columns were not tried, or fixing found nothing: the whole restricted
         // master, from the start, on models small enough.
         let hint = (split.communes() <= WHOLE_MASTER_MAX).then_some(start);
         if pool.columns.len() != tried || hint.is_some() {
             let (found, at) = whole_plan(model, split, &pool.columns, settings, hint);
             point = at.or(point);
-            if let Some(plan) = found {
-                let value = split.sign * model.objective_of(&plan);
-                if value > incumbent.0 + 1e-9 * incumbent.0.abs().max(1.0) {
-                    incumbent = (value, Some(plan));
-                }
-            }
+            incumbent.offer(model, split, found);
         }
     }
     if log {
         eprintln!(
             "columns: plan {:?} at {:?}",
-            incumbent.1.as_ref().map(|p| model.objective_of(p)),
+            incumbent.plan.as_ref().map(|p| model.objective_of(p)),
             started.elapsed()
         );
     }
     Priced {
         bound: best.map(|(b, _)| split.sign * b),
         point,
-        plan: incumbent.1,
+        plan: incumbent.plan,
+    }
+}
+
+/// The best whole plan found by column generation, better than the start.
+struct Incumbent {
+    /// Its objective, maximised sense (the start's until a plan is found).
+    value: f64,
+    plan: Option<Vec<f64>>,
+}
+
+impl Incumbent {
+    /// Keeps `found` when it is better by more than rounding.
+    fn offer(&mut self, model: &Model, split: &Split, found: Option<Vec<f64>>) {
+        if let Some(plan) = found {
+            let value = split.sign * model.objective_of(&plan);
+            if value > self.value + 1e-9 * self.value.abs().max(1.0) {
+                *self = Incumbent {
+                    value,
+                    plan: Some(plan),
+                };
+            }
+        }
     }
 }
 
@@ -399,10 +407,6 @@ fn whole_plan(
         }
     }
     (plan, relaxed.map(|(point, _)| point))
-}
-
-fn out_of_time(settings: Settings) -> bool {
-    settings.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
 /// The restricted master's dual: `min Σ (hi β − lo α) + Σ_shared h + Σ σ` over the columns so
@@ -544,7 +548,7 @@ fn lagrangian(
     let solved: Vec<Option<(f64, Vec<f64>)>> = (0..split.communes())
         .into_par_iter()
         .map(|b| {
-            if out_of_time(settings) {
+            if settings.past_deadline() {
                 return None;
             }
             let mut local = split.local[b].clone();

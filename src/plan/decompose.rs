@@ -15,7 +15,6 @@
 //! → microlp or HiGHS). The result always states its bound and gap.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
 
 use super::columns::{price, Split};
 use super::model::{Model, Row, Sense, Var};
@@ -40,9 +39,20 @@ pub(crate) struct Blocks {
 }
 
 impl Blocks {
+    /// The distinct blocks, ascending.
+    pub fn ids(&self) -> Vec<usize> {
+        self.of
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
     /// Number of distinct blocks.
     pub fn count(&self) -> usize {
-        self.of.iter().flatten().collect::<BTreeSet<_>>().len()
+        self.ids().len()
     }
 }
 
@@ -79,19 +89,12 @@ pub(crate) fn improve(
         if all <= chunk {
             // Few communes: free them all, so the small model is the whole model and its
             // bound proves what the relaxation cannot.
-            differ = blocks
-                .of
-                .iter()
-                .flatten()
-                .copied()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            differ = blocks.ids();
         }
         let every_one = differ.len() <= chunk;
         let mut improved = false;
         for free in neighbourhoods(differ, chunk) {
-            if within(model.sense, value, bound, gap) || out_of_time(settings) {
+            if within(model.sense, value, bound, gap) || settings.past_deadline() {
                 break 'passes;
             }
             let reduced = reduce_around(model, blocks, &plan, &free);
@@ -161,7 +164,7 @@ pub(crate) fn improve_with_columns(
         return proven;
     }
     let (found, point) = by_columns(model, blocks, settings, start, lp_bound, gap);
-    if at_bound(model, &found.values, found.bound, gap).is_some() || out_of_time(settings) {
+    if at_bound(model, &found.values, found.bound, gap).is_some() || settings.past_deadline() {
         return found;
     }
     let (Some(steer), Some(bound)) = (point.as_deref().or(relaxed), found.bound) else {
@@ -248,11 +251,6 @@ fn tighter(sense: Sense, a: f64, b: f64) -> f64 {
         Sense::Maximize => a.min(b),
         Sense::Minimize => a.max(b),
     }
-}
-
-/// Whether the deadline has passed.
-fn out_of_time(settings: Settings) -> bool {
-    settings.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
 /// Whether `value` improves on `than` by more than rounding.

@@ -68,6 +68,11 @@ impl Settings {
         })
     }
 
+    /// Whether the deadline has passed (never without one).
+    pub fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
     /// The time limit of the next solve: the smaller of `time_limit` and the time left before
     /// the deadline; `Err` when the deadline has passed.
     fn limit_now(&self) -> std::result::Result<Option<f64>, Failure> {
