@@ -296,10 +296,12 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
             "không có (none)".to_string()
         } else {
             // Names as written, the way planners know their communes.
+            let newly: std::collections::HashSet<&str> =
+                plan.newly_standard.iter().map(String::as_str).collect();
             plan.after
                 .per_commune
                 .iter()
-                .filter(|c| plan.newly_standard.contains(&c.id))
+                .filter(|c| newly.contains(c.id.as_str()))
                 .map(|c| c.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
