@@ -1111,17 +1111,47 @@ fn reachable(
 }
 
 /// The plan with the least extra money beyond the budgets that makes the scenario's targets and
-/// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`].
+/// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`]. The first
+/// of `within_budgets` (selections to try first) that makes them hold with no extra money at
+/// all is that plan, proven least without a search: no plan needs less than none.
 pub(crate) fn least_extra_plan(
     scenario: &Scenario,
     options: &PlanOptions,
     extra: &[Requirement],
     seed: &BTreeMap<usize, u16>,
+    within_budgets: &[BTreeMap<usize, u16>],
 ) -> Result<Option<Plan>> {
     let settings = settings_of(options)?;
     let years = planning_years(scenario)?;
     let mut requirements = requirements_of(scenario, &years);
     requirements.extend_from_slice(extra);
+    // Like every solve, only while time is left.
+    if !within_budgets.is_empty() && settings.time_left().is_none_or(|left| left > 0.0) {
+        let form = Formulation::build(scenario, Goal::MinExtra, &requirements)?;
+        let none = Some(box_bound(&form.model));
+        for chosen in within_budgets {
+            let Some(values) = values_of(scenario, &form, chosen) else {
+                continue;
+            };
+            if decompose::at_bound(&form.model, &values, none, 0.0).is_some() {
+                let chosen = form.selection(&values);
+                let mut plan = assemble(
+                    scenario,
+                    options,
+                    &years,
+                    &form,
+                    &chosen,
+                    budgets(scenario, &years),
+                    true,
+                )?;
+                // (Exact money: the VND rounding could still ask for a little.)
+                if plan.extra_budget.values().all(|e| e.is_zero()) {
+                    plan.status = PlanStatus::Optimal;
+                    return Ok(Some(plan));
+                }
+            }
+        }
+    }
     least_extra(scenario, options, settings, &years, &requirements, seed)
 }
 
