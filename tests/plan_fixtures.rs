@@ -256,6 +256,56 @@ fn marginal_costs_keep_what_the_plan_reached() {
 }
 
 #[test]
+fn marginal_costs_within_the_money_left_are_zero_and_proven() {
+    // min-cost with the target of 2 at standard: D is at standard, the cheapest other is A (pa,
+    // 30), so 70 of the 100 are left. One more at standard: B (pb1 20 + pb2 25 = 45 ≤ 70), no
+    // extra money. One more meeting c2: B with pb1 (20), none. c5: B with pb2 (25), none. c9:
+    // only C lacks it, and pc (80) on top of pa needs 110, 10 extra; but pc instead of pa makes
+    // C (lacking only c9) standard, so D and C keep the 2 at standard for 80: none again, found
+    // by the search rather than by adding to the plan. Each least is proven: none is the
+    // least there is.
+    let s = load("plan-objectives");
+    let options = PlanOptions {
+        objective: Objective::MinCost,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(ids(&p), ["pa"]);
+    let m = ntm::whatif::marginal::marginal(&s, &options, &p).unwrap();
+    let costs: Vec<(&str, usize, Option<Decimal>, bool)> = m
+        .iter()
+        .map(|c| (c.what.as_str(), c.now, c.extra_total, c.proven))
+        .collect();
+    assert_eq!(
+        costs,
+        [
+            ("one more commune at standard", 2, Some(Decimal::ZERO), true),
+            (
+                "one more commune meeting c2 Transport",
+                3,
+                Some(Decimal::ZERO),
+                true
+            ),
+            (
+                "one more commune meeting c5 Schools",
+                3,
+                Some(Decimal::ZERO),
+                true
+            ),
+            (
+                "one more commune meeting c9 Residential housing",
+                3,
+                Some(Decimal::ZERO),
+                true
+            ),
+        ]
+    );
+    assert!(m
+        .iter()
+        .all(|c| c.extra_by_source.values().sum::<Decimal>() == c.extra_total.unwrap_or_default()));
+}
+
+#[test]
 fn json_is_byte_identical_twice() {
     let s = load("plan-objectives");
     let options = PlanOptions::default();
