@@ -179,7 +179,7 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
     assert!(text.contains(
         "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard): không áp dụng"
     ));
-    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt (2 of 3 targets short): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
+    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt, trong đó 1 không thể đạt dù thêm vốn (2 of 3 targets short, 1 of them out of reach with any money): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
     assert!(text.contains(
         "Thiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): 1"
     ));
@@ -226,7 +226,7 @@ fn unreachable_targets_do_not_stop_the_objective() {
             "Trạng thái (status): tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)",
             "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard) = 3 xã đạt chuẩn (communes at standard)",
             // Advanced tier: target 2, nobody reaches it.
-            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt (1 of 2 targets short): xã đạt chuẩn nâng cao thiếu 2",
+            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt, không thể đạt dù thêm vốn (1 of 2 targets short, out of reach with any money): xã đạt chuẩn nâng cao thiếu 2",
         ]
     );
     assert!(!text.contains("infeasible"));
