@@ -1125,14 +1125,24 @@ pub(crate) fn least_extra_plan(
     let years = planning_years(scenario)?;
     let mut requirements = requirements_of(scenario, &years);
     requirements.extend_from_slice(extra);
+    // The search starts from the try that needs the least extra money, when one is cheaper
+    // than `seed`.
+    let mut start: (f64, &BTreeMap<usize, u16>) = (f64::INFINITY, seed);
     // Like every solve, only while time is left.
     if !within_budgets.is_empty() && settings.time_left().is_none_or(|left| left > 0.0) {
         let form = Formulation::build(scenario, Goal::MinExtra, &requirements)?;
         let none = Some(box_bound(&form.model));
+        if let Some(values) = values_of(scenario, &form, seed) {
+            start.0 = form.model.objective_of(&values);
+        }
         for chosen in within_budgets {
             let Some(values) = values_of(scenario, &form, chosen) else {
                 continue;
             };
+            let needs = form.model.objective_of(&values);
+            if needs < start.0 {
+                start = (needs, chosen);
+            }
             if decompose::at_bound(&form.model, &values, none, 0.0).is_some() {
                 let chosen = form.selection(&values);
                 let mut plan = assemble(
@@ -1152,7 +1162,7 @@ pub(crate) fn least_extra_plan(
             }
         }
     }
-    least_extra(scenario, options, settings, &years, &requirements, seed)
+    least_extra(scenario, options, settings, &years, &requirements, start.1)
 }
 
 /// The plan with the least extra money per source (million VND, in `extra_budget`) beyond the
