@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
+use super::columns::{price, Split};
 use super::model::{Model, Row, Sense, Var};
 use super::solve::{integral_bound, integral_objective, solve, Settings, Solved};
 
@@ -53,18 +54,19 @@ struct Reduced {
 }
 
 /// Improves the feasible `start` of `model` by neighbourhoods of `blocks` until it is within
-/// `gap` (relative) of the bound of the relaxation `relaxed` (solved to optimality by the
-/// caller), the time is up, or a pass improves nothing. Models of at most [`CHUNK`] communes
+/// `gap` (relative) of the proven `bound`, the time is up, or a pass improves nothing. The
+/// neighbourhoods are the communes where the plan and `relaxed` (the LP relaxation, or the
+/// restricted master's point of `columns`) disagree. Models of at most [`CHUNK`] communes
 /// are freed whole in one pass, so their own search may tighten the bound.
 pub(crate) fn improve(
     model: &Model,
     blocks: &Blocks,
     settings: Settings,
-    relaxed: &[f64],
+    (relaxed, bound): (&[f64], f64),
     start: &[f64],
     gap: f64,
 ) -> Solved {
-    let mut bound = bound_of(model, relaxed);
+    let mut bound = bound;
     let mut plan = start.to_vec();
     let mut value = model.objective_of(&plan);
     let all = blocks.count();
@@ -142,6 +144,82 @@ pub(crate) fn improve(
     }
 }
 
+/// The plan from `start`: when it is not within `gap` of the LP relaxation `relaxed`'s bound,
+/// column generation ([`by_columns`]) tightens the bound and may find a better plan; when that
+/// is still short of `gap`, neighbourhoods steered by the restricted master's point (else the
+/// relaxation) improve it.
+pub(crate) fn improve_with_columns(
+    model: &Model,
+    blocks: &Blocks,
+    settings: Settings,
+    relaxed: Option<&[f64]>,
+    start: &[f64],
+    gap: f64,
+) -> Solved {
+    let lp_bound = relaxed.map(|r| bound_of(model, r));
+    if let Some(proven) = at_bound(model, start, lp_bound, gap) {
+        return proven;
+    }
+    let (found, point) = by_columns(model, blocks, settings, start, lp_bound, gap);
+    if at_bound(model, &found.values, found.bound, gap).is_some() || out_of_time(settings) {
+        return found;
+    }
+    let (Some(steer), Some(bound)) = (point.as_deref().or(relaxed), found.bound) else {
+        return found;
+    };
+    improve(model, blocks, settings, (steer, bound), &found.values, gap)
+}
+
+/// Column generation (`columns`) from the feasible plan `start`: the better of `start` and the
+/// restricted master's best whole plan, with the tighter of `lp_bound` and the Lagrangian
+/// bound (`optimal` when the plan reaches it); and the restricted master's point.
+pub(crate) fn by_columns(
+    model: &Model,
+    blocks: &Blocks,
+    settings: Settings,
+    start: &[f64],
+    lp_bound: Option<f64>,
+    gap: f64,
+) -> (Solved, Option<Vec<f64>>) {
+    let split = Split::new(model, blocks);
+    let priced = price(model, &split, settings, start, gap);
+    let bound = match (lp_bound, priced.bound) {
+        (Some(a), Some(b)) => Some(tighter(model.sense, a, b)),
+        (a, b) => a.or(b),
+    }
+    .map(|b| rounded(model, b));
+    let values = match priced.plan {
+        Some(plan)
+            if is_better(
+                model.sense,
+                model.objective_of(&plan),
+                model.objective_of(start),
+            ) =>
+        {
+            plan
+        }
+        _ => start.to_vec(),
+    };
+    let optimal = bound.is_some_and(|b| within(model.sense, model.objective_of(&values), b, 0.0));
+    (
+        Solved {
+            values,
+            optimal,
+            bound,
+        },
+        priced.point,
+    )
+}
+
+/// A bound rounded to the objective's steps when they are integral.
+fn rounded(model: &Model, bound: f64) -> f64 {
+    if integral_objective(model).is_some() {
+        integral_bound(model, bound)
+    } else {
+        bound
+    }
+}
+
 /// The plan `values` as a solve with `bound`, when it is within `gap` of that bound (optimal
 /// when it reaches it); `None` otherwise or without a bound.
 pub(crate) fn at_bound(
@@ -161,12 +239,7 @@ pub(crate) fn at_bound(
 
 /// The relaxation's value as a bound, rounded to the objective's steps when they are integral.
 pub(crate) fn bound_of(model: &Model, relaxed: &[f64]) -> f64 {
-    let bound = model.objective_of(relaxed);
-    if integral_objective(model).is_some() {
-        integral_bound(model, bound)
-    } else {
-        bound
-    }
+    rounded(model, model.objective_of(relaxed))
 }
 
 /// The tighter of two bounds.
@@ -331,7 +404,15 @@ mod tests {
         let start = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
         assert!(m.is_feasible(&start, 1e-9));
         let relaxed = relaxation(&m, Settings::unlimited()).unwrap();
-        let out = improve(&m, &blocks, Settings::unlimited(), &relaxed, &start, 0.0);
+        let bound = bound_of(&m, &relaxed);
+        let out = improve(
+            &m,
+            &blocks,
+            Settings::unlimited(),
+            (&relaxed, bound),
+            &start,
+            0.0,
+        );
         assert_eq!(m.objective_of(&out.values), 2.0);
         assert_eq!(out.bound, Some(2.0));
         assert!(out.optimal);

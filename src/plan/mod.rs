@@ -1,6 +1,7 @@
 //! The planner (lập kế hoạch phân bổ vốn): a mixed-integer model that funds projects from
 //! capital sources to reach commune-count targets under budget limits. See `docs/model.md`.
 
+mod columns;
 mod decompose;
 mod formulation;
 mod funding;
@@ -332,9 +333,7 @@ fn plan_targets(
         &none
     };
     let mut start = start_plan(scenario, &form, &requirements, search, seed);
-    let relaxation = start
-        .relaxed
-        .is_none()
+    let relaxation = (start.relaxed.is_none() && start.method != Method::Decompose)
         .then(|| Relaxation::start(&form.model, settings));
     if !meets(scenario, &form, &start.chosen) {
         // Elastic requirements: the least total shortfall with the money there is.
@@ -698,6 +697,19 @@ fn run(
     bound: BoundFrom,
 ) -> Result<Run> {
     let hint = values_of(scenario, form, &start.chosen);
+    if let (Method::Decompose, None, Some(values)) = (start.method, &start.relaxed, &hint) {
+        // Too large for the relaxation: column generation gives the bound.
+        let blocks = form.blocks(scenario);
+        let gap = settings.gap.unwrap_or(0.0);
+        return Ok(Run::Solved(decompose::improve_with_columns(
+            &form.model,
+            &blocks,
+            settings,
+            None,
+            values,
+            gap,
+        )));
+    }
     if let (Some(relaxed), Some(values)) = (&start.relaxed, &hint) {
         let gap = settings.gap.unwrap_or(0.0);
         let neighbourhoods = match start.method {
@@ -707,7 +719,14 @@ fn run(
         };
         if neighbourhoods {
             let blocks = form.blocks(scenario);
-            let found = decompose::improve(&form.model, &blocks, settings, relaxed, values, gap);
+            let found = decompose::improve_with_columns(
+                &form.model,
+                &blocks,
+                settings,
+                Some(relaxed),
+                values,
+                gap,
+            );
             // HiGHS's own branch and bound proves what the relaxation cannot: it gets the
             // time left, from the decomposition's plan (not for the quick what-ifs).
             if settings.quick
@@ -734,10 +753,27 @@ fn run(
             ));
         }
         if start.method == Method::SmallModel {
+            // A start at the relaxation's bound is proven; otherwise column generation may
+            // prove it, or a better plan, and the whole model is solved from there.
             let bound = decompose::bound_of(&form.model, relaxed);
             if let Some(proven) = decompose::at_bound(&form.model, values, Some(bound), gap) {
                 return Ok(Run::Solved(proven));
             }
+            let blocks = form.blocks(scenario);
+            let (found, _) =
+                decompose::by_columns(&form.model, &blocks, settings, values, Some(bound), gap);
+            if decompose::at_bound(&form.model, &found.values, found.bound, gap).is_some() {
+                return Ok(Run::Solved(found));
+            }
+            return Ok(Run::Solved(
+                match solve(&form.model, settings, Some(&found.values)) {
+                    Ok(mut solved) => {
+                        solved.bound = tighter_bound(&form.model, solved.bound, found.bound);
+                        solved
+                    }
+                    Err(_) => found,
+                },
+            ));
         }
     }
     match solve(&form.model, settings, hint.as_deref()) {
@@ -767,19 +803,23 @@ fn prune(
     form: &Formulation,
     chosen: BTreeMap<usize, u16>,
 ) -> BTreeMap<usize, u16> {
+    // Each commune's funded projects, so a commune's check reads only its own.
+    let mut by_commune: BTreeMap<usize, BTreeMap<usize, u16>> = BTreeMap::new();
+    for (p, t) in &chosen {
+        by_commune
+            .entry(scenario.projects[*p].commune)
+            .or_default()
+            .insert(*p, *t);
+    }
     let mut chosen = chosen;
-    let communes: BTreeSet<usize> = chosen
-        .keys()
-        .map(|p| scenario.projects[*p].commune)
-        .collect();
-    for c in communes {
+    for (c, mut own) in by_commune {
         let local = |sel: &BTreeMap<usize, u16>| -> Vec<bool> {
             form.years
                 .iter()
                 .flat_map(|t| {
                     let projects: Vec<crate::scenario::Project> = sel
                         .iter()
-                        .filter(|(p, y)| scenario.projects[**p].commune == c && **y <= *t)
+                        .filter(|(_, y)| **y <= *t)
                         .map(|(p, _)| {
                             let mut proj = scenario.projects[*p].clone();
                             proj.commune = 0;
@@ -805,11 +845,11 @@ fn prune(
                 })
                 .collect()
         };
-        let reference = local(&chosen);
-        let mut members: Vec<usize> = chosen
+        let reference = local(&own);
+        let mut members: Vec<usize> = own
             .keys()
             .copied()
-            .filter(|p| scenario.projects[*p].commune == c && scenario.projects[*p].must.is_none())
+            .filter(|p| scenario.projects[*p].must.is_none())
             .collect();
         // Most expensive first, then the last listed.
         members.sort_by(|a, b| {
@@ -819,10 +859,12 @@ fn prune(
                 .then(b.cmp(a))
         });
         for p in members {
-            let year = chosen[&p];
-            chosen.remove(&p);
-            if local(&chosen) != reference {
-                chosen.insert(p, year);
+            let year = own[&p];
+            own.remove(&p);
+            if local(&own) == reference {
+                chosen.remove(&p);
+            } else {
+                own.insert(p, year);
             }
         }
     }

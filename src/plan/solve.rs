@@ -146,6 +146,19 @@ pub(crate) fn solve(
     Ok(solved)
 }
 
+/// Solves a small model to optimality with microlp, no time limit, no hint: one commune's
+/// model in column generation (`columns`), where a bound must be exact and the model is tiny.
+pub(crate) fn solve_exact(model: &Model) -> std::result::Result<Solved, Failure> {
+    if model.vars.is_empty() {
+        return Ok(Solved {
+            values: Vec::new(),
+            optimal: true,
+            bound: Some(model.obj_constant),
+        });
+    }
+    solve_once(model, Settings::unlimited(), None)
+}
+
 /// Share of a solve's time limit kept for the relaxation bound after a branch and bound that
 /// stops without a bound (microlp on large models, or the deadline passed before it ran).
 pub(crate) const BOUND_RESERVE: f64 = 0.15;

@@ -48,8 +48,8 @@ pub(crate) fn method_of(scenario: &Scenario, form: &Formulation) -> Method {
     match std::env::var("NTM_DECOMPOSE").as_deref() {
         Ok("0") => Method::Whole,
         Ok("1") => Method::Decompose,
-        _ if form.model.vars.len() > RELAXATION_MAX_VARS => Method::Whole,
         _ if form.blocks(scenario).count() >= DECOMPOSE_FROM => Method::Decompose,
+        _ if form.model.vars.len() > RELAXATION_MAX_VARS => Method::Whole,
         _ => Method::SmallModel,
     }
 }
@@ -63,6 +63,10 @@ fn relaxation_for(
 ) -> (Method, Option<Vec<f64>>) {
     if method == Method::Whole {
         return (Method::Whole, None);
+    }
+    if form.model.vars.len() > RELAXATION_MAX_VARS {
+        // Column generation bounds it instead (`decompose::improve_with_columns`).
+        return (method, None);
     }
     match relaxation(&form.model, share_of_time_left(settings)) {
         Some(relaxed) => (method, Some(relaxed)),
