@@ -1155,7 +1155,8 @@ fn reachable(
 /// The plan with the least extra money beyond the budgets that makes the scenario's targets and
 /// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`]. The first
 /// of `within_budgets` (selections to try first) that makes them hold with no extra money at
-/// all is that plan, proven least without a search: no plan needs less than none.
+/// all is that plan, proven least without a search: no plan needs less than none. Otherwise
+/// the search starts from the try that needs the least extra money (or from `seed`).
 pub(crate) fn least_extra_plan(
     scenario: &Scenario,
     options: &PlanOptions,
@@ -1173,7 +1174,8 @@ pub(crate) fn least_extra_plan(
     // Like every solve, only while time is left.
     if !within_budgets.is_empty() && settings.time_left().is_none_or(|left| left > 0.0) {
         let form = Formulation::build(scenario, Goal::MinExtra, &requirements)?;
-        let none = Some(box_bound(&form.model));
+        // No extra money at all: the least there is (the extra money's own range).
+        let least = Some(box_bound(&form.model));
         if let Some(values) = values_of(scenario, &form, seed) {
             start.0 = form.model.objective_of(&values);
         }
@@ -1185,7 +1187,7 @@ pub(crate) fn least_extra_plan(
             if needs < start.0 {
                 start = (needs, chosen);
             }
-            if decompose::at_bound(&form.model, &values, none, 0.0).is_some() {
+            if decompose::at_bound(&form.model, &values, least, 0.0).is_some() {
                 let chosen = form.selection(&values);
                 let mut plan = assemble(
                     scenario,
