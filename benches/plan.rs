@@ -8,6 +8,8 @@
 //! - `plan_national/max-standard/{backend}`: 10,000 synthetic communes, about 100,000 projects
 //!   (the `plan_province` synthesizer and calibration), 0.5 % gap.
 //! - `plan_large/{backend}`: 2,000 synthetic communes, ≥ 15,000 projects, 1 % gap.
+//! - `whatif/{marginal,marginal-no-tie-break,sweep-20}/{backend}`: the re-solving commands on
+//!   Lai Châu 2023 (`plan --marginal`, `sweep --budget 0.5..2 --steps 20`), one deadline each.
 //!
 //! Backends: microlp, and HiGHS with `--features highs`. Every solve has a time limit:
 //! `NTM_BENCH_TIME_LIMIT` seconds (default 60). Short settings, e.g.
@@ -213,9 +215,70 @@ fn plan_large(c: &mut Criterion) {
     group.finish();
 }
 
+/// The re-solving commands on Lai Châu 2023, as the command line runs them (one deadline of
+/// the time limit for the whole command): `plan --marginal` with and without the tie-break
+/// stages, and `sweep --budget 0.5..2 --steps 20` with the default rules (QĐ 07, equal).
+fn whatif(c: &mut Criterion) {
+    let scenario = Lazy::new(|_: &Path| {
+        Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lai-chau-2023"))
+            .expect("load")
+    });
+    const GROUP: &str = "whatif";
+    let mut group = c.benchmark_group(GROUP);
+    for (name, backend) in backends() {
+        for tie_break in [true, false] {
+            let id = match tie_break {
+                true => format!("marginal/{name}"),
+                false => format!("marginal-no-tie-break/{name}"),
+            };
+            group.bench_function(id, |b| {
+                let scenario = scenario.get();
+                b.iter(|| {
+                    let options = PlanOptions {
+                        backend,
+                        time_limit: Some(time_limit()),
+                        tie_break,
+                        ..PlanOptions::default()
+                    }
+                    .with_deadline();
+                    let p = plan(scenario, &options).expect("plan");
+                    ntm::whatif::marginal::marginal(scenario, &options, &p).expect("marginal")
+                })
+            });
+        }
+        let rules: Vec<ntm::rules::Rule> = ["qd07-2022", "equal"]
+            .iter()
+            .map(|r| ntm::rules::Rule::load(r).expect("rule"))
+            .collect();
+        group.bench_function(format!("sweep-20/{name}"), |b| {
+            let scenario = scenario.get();
+            b.iter(|| {
+                let options = ntm::whatif::sweep::SweepOptions {
+                    year: None,
+                    from: rust_decimal::Decimal::new(5, 1),
+                    to: rust_decimal::Decimal::TWO,
+                    steps: 20,
+                    axis: ntm::whatif::sweep::BudgetAxis::Multiplier,
+                    divided: Vec::new(),
+                    scaled: Vec::new(),
+                    plan: PlanOptions {
+                        backend,
+                        time_limit: Some(time_limit()),
+                        tie_break: false,
+                        ..PlanOptions::default()
+                    }
+                    .with_deadline(),
+                };
+                ntm::whatif::sweep::sweep(scenario, &rules, &options, &|| {}).expect("sweep")
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = plan_province, plan_region, plan_national, plan_large
+    targets = plan_province, plan_region, plan_national, plan_large, whatif
 }
 criterion_main!(benches);

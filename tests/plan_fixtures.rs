@@ -179,7 +179,7 @@ fn infeasible_targets_report_shortfall_and_least_extra_money() {
     assert!(text.contains(
         "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard): không áp dụng"
     ));
-    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt (2 of 3 targets short): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
+    assert!(text.contains("Thiếu hụt (shortfall): 2/3 chỉ tiêu chưa đạt, trong đó 1 không thể đạt dù thêm vốn (2 of 3 targets short, 1 of them out of reach with any money): xã đạt tiêu chí số 2 (Giao thông) thiếu 1; xã đạt tiêu chí số 9 (Nhà ở dân cư) thiếu 1"), "{text}");
     assert!(text.contains(
         "Thiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): 1"
     ));
@@ -226,7 +226,7 @@ fn unreachable_targets_do_not_stop_the_objective() {
             "Trạng thái (status): tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)",
             "Mục tiêu (objective): nhiều xã đạt chuẩn nhất (most communes at standard) = 3 xã đạt chuẩn (communes at standard)",
             // Advanced tier: target 2, nobody reaches it.
-            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt (1 of 2 targets short): xã đạt chuẩn nâng cao thiếu 2",
+            "Thiếu hụt (shortfall): 1/2 chỉ tiêu chưa đạt, không thể đạt dù thêm vốn (1 of 2 targets short, out of reach with any money): xã đạt chuẩn nâng cao thiếu 2",
         ]
     );
     assert!(!text.contains("infeasible"));
@@ -253,6 +253,56 @@ fn marginal_costs_keep_what_the_plan_reached() {
             ),
         ]
     );
+}
+
+#[test]
+fn marginal_costs_within_the_money_left_are_zero_and_proven() {
+    // min-cost with the target of 2 at standard: D is at standard, the cheapest other is A (pa,
+    // 30), so 70 of the 100 are left. One more at standard: B (pb1 20 + pb2 25 = 45 ≤ 70), no
+    // extra money. One more meeting c2: B with pb1 (20), none. c5: B with pb2 (25), none. c9:
+    // only C lacks it, and pc (80) on top of pa needs 110, 10 extra; but pc instead of pa makes
+    // C (lacking only c9) standard, so D and C keep the 2 at standard for 80: none again, found
+    // by the search rather than by adding to the plan. Each least is proven: none is the
+    // least there is.
+    let s = load("plan-objectives");
+    let options = PlanOptions {
+        objective: Objective::MinCost,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(ids(&p), ["pa"]);
+    let m = ntm::whatif::marginal::marginal(&s, &options, &p).unwrap();
+    let costs: Vec<(&str, usize, Option<Decimal>, bool)> = m
+        .iter()
+        .map(|c| (c.what.as_str(), c.now, c.extra_total, c.proven))
+        .collect();
+    assert_eq!(
+        costs,
+        [
+            ("one more commune at standard", 2, Some(Decimal::ZERO), true),
+            (
+                "one more commune meeting c2 Transport",
+                3,
+                Some(Decimal::ZERO),
+                true
+            ),
+            (
+                "one more commune meeting c5 Schools",
+                3,
+                Some(Decimal::ZERO),
+                true
+            ),
+            (
+                "one more commune meeting c9 Residential housing",
+                3,
+                Some(Decimal::ZERO),
+                true
+            ),
+        ]
+    );
+    assert!(m
+        .iter()
+        .all(|c| c.extra_by_source.values().sum::<Decimal>() == c.extra_total.unwrap_or_default()));
 }
 
 #[test]

@@ -1139,18 +1139,60 @@ fn reachable(
 }
 
 /// The plan with the least extra money beyond the budgets that makes the scenario's targets and
-/// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`].
+/// `extra` hold (what-if re-solves: marginal costs), from `seed`; see [`least_extra`]. The first
+/// of `within_budgets` (selections to try first) that makes them hold with no extra money at
+/// all is that plan, proven least without a search: no plan needs less than none. Otherwise
+/// the search starts from the try that needs the least extra money (or from `seed`).
 pub(crate) fn least_extra_plan(
     scenario: &Scenario,
     options: &PlanOptions,
     extra: &[Requirement],
     seed: &BTreeMap<usize, u16>,
+    within_budgets: &[BTreeMap<usize, u16>],
 ) -> Result<Option<Plan>> {
     let settings = settings_of(options)?;
     let years = planning_years(scenario)?;
     let mut requirements = requirements_of(scenario, &years);
     requirements.extend_from_slice(extra);
-    least_extra(scenario, options, settings, &years, &requirements, seed)
+    // The search starts from the try that needs the least extra money, when one is cheaper
+    // than `seed`.
+    let mut start: (f64, &BTreeMap<usize, u16>) = (f64::INFINITY, seed);
+    // Like every solve, only while time is left.
+    if !within_budgets.is_empty() && settings.time_left().is_none_or(|left| left > 0.0) {
+        let form = Formulation::build(scenario, Goal::MinExtra, &requirements)?;
+        // No extra money at all: the least there is (the extra money's own range).
+        let least = Some(box_bound(&form.model));
+        if let Some(values) = values_of(scenario, &form, seed) {
+            start.0 = form.model.objective_of(&values);
+        }
+        for chosen in within_budgets {
+            let Some(values) = values_of(scenario, &form, chosen) else {
+                continue;
+            };
+            let needs = form.model.objective_of(&values);
+            if needs < start.0 {
+                start = (needs, chosen);
+            }
+            if decompose::at_bound(&form.model, &values, least, 0.0).is_some() {
+                let chosen = form.selection(&values);
+                let mut plan = assemble(
+                    scenario,
+                    options,
+                    &years,
+                    &form,
+                    &chosen,
+                    budgets(scenario, &years),
+                    true,
+                )?;
+                // (Exact money: the VND rounding could still ask for a little.)
+                if plan.extra_budget.values().all(|e| e.is_zero()) {
+                    plan.status = PlanStatus::Optimal;
+                    return Ok(Some(plan));
+                }
+            }
+        }
+    }
+    least_extra(scenario, options, settings, &years, &requirements, start.1)
 }
 
 /// The plan with the least extra money per source (million VND, in `extra_budget`) beyond the

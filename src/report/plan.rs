@@ -149,16 +149,50 @@ fn shortfall_line(plan: &Plan, style: NumberStyle) -> String {
     } else {
         String::new()
     };
+    let n = short.len();
+    let (reach_vi, reach_en) = out_of_reach_share(plan, n);
     format!(
-        "Thiếu hụt (shortfall): {n}/{total} chỉ tiêu chưa đạt ({n} of {total} targets short): {}{least}",
+        "Thiếu hụt (shortfall): {n}/{total} chỉ tiêu chưa đạt{reach_vi} ({n} of {total} targets short{reach_en}): {}{least}",
         short
             .iter()
             .map(|t| format!("{} thiếu {}", t.name_vi, format_value(t.shortfall, style)))
             .collect::<Vec<_>>()
             .join("; "),
-        n = short.len(),
         total = plan.targets.len(),
     )
+}
+
+/// How many of the `short` targets no money reaches (they are in `out_of_reach`), as a clause
+/// of the shortfall line in both languages; empty when none is.
+fn out_of_reach_share(plan: &Plan, short: usize) -> (String, String) {
+    let beyond = plan
+        .out_of_reach
+        .iter()
+        .filter(|o| {
+            plan.targets
+                .get(o.target)
+                .is_some_and(|t| t.shortfall > Decimal::ZERO)
+        })
+        .count();
+    match beyond {
+        0 => (String::new(), String::new()),
+        _ if beyond == short && short == 1 => (
+            ", không thể đạt dù thêm vốn".into(),
+            ", out of reach with any money".into(),
+        ),
+        _ if beyond == short && short == 2 => (
+            ", cả 2 đều không thể đạt dù thêm vốn".into(),
+            ", both out of reach with any money".into(),
+        ),
+        _ if beyond == short => (
+            format!(", cả {beyond} đều không thể đạt dù thêm vốn"),
+            format!(", all {beyond} out of reach with any money"),
+        ),
+        _ => (
+            format!(", trong đó {beyond} không thể đạt dù thêm vốn"),
+            format!(", {beyond} of them out of reach with any money"),
+        ),
+    }
 }
 
 fn funding_text(plan: &Plan, index: usize, money: &Money) -> String {

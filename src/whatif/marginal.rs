@@ -5,14 +5,16 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{resolve, Ask};
 use crate::catalog::TierId;
+use crate::closing::{close_in_order, cost_per_gain_order};
 use crate::error::Result;
-use crate::plan::{Measure, Objective, Plan, PlanOptions, PlanStatus, Requirement};
-use crate::scenario::Scenario;
+use crate::plan::{self, Measure, Objective, Plan, PlanOptions, PlanStatus, Requirement};
+use crate::scenario::{Must, Scenario};
 
 /// What one more unit of a count costs.
 #[derive(Debug, Clone, Serialize)]
@@ -72,35 +74,115 @@ pub fn marginal(
             ));
         }
     }
-    let mut out = Vec::new();
-    for (what, now, measure) in asks {
-        if now >= n {
+    let chosen = plan::selection_of(&kept, plan);
+    // The asks are independent re-solves of the same plan: in parallel, in ask order.
+    asks.into_par_iter()
+        .filter(|(_, now, _)| *now < n)
+        .map(|(what, now, measure)| {
+            let within_budgets = match measure {
+                Measure::Criterion(c) => one_more_closing(&kept, plan, &chosen, c),
+                _ => Vec::new(),
+            };
+            let mut requirements = base.clone();
+            requirements.push(Requirement {
+                year: last,
+                measure,
+                at_least: now as i64 + 1,
+            });
+            let ask = Ask::LeastExtra {
+                requirements,
+                within_budgets,
+            };
+            // Every re-solve starts from the plan itself: it keeps every kept count already.
+            let found = resolve(&kept, ask, options, Some(plan))?;
+            Ok(cost_of(what, now, found))
+        })
+        .collect()
+}
+
+/// The marginal cost an ask's least-extra plan gives (`None`: no project list reaches it).
+fn cost_of(what: String, now: usize, found: Option<Plan>) -> MarginalCost {
+    match found {
+        Some(extra) => MarginalCost {
+            what,
+            now,
+            extra_total: Some(extra.extra_budget.values().copied().sum()),
+            proven: extra.status == PlanStatus::Optimal,
+            extra_by_source: extra.extra_budget,
+        },
+        None => MarginalCost {
+            what,
+            now,
+            extra_total: None,
+            extra_by_source: BTreeMap::new(),
+            proven: true,
+        },
+    }
+}
+
+/// Communes tried for one more commune meeting a criterion within the budgets.
+const CLOSINGS_TRIED: usize = 8;
+
+/// Ways to meet `criterion` in one more commune on top of the plan's projects (`chosen`): for
+/// each commune the plan leaves without it, the plan plus the cheapest of the commune's
+/// candidate projects, by cost per unit of gain ([`crate::closing`]), that close it; the
+/// cheapest [`CLOSINGS_TRIED`] communes, cheapest first. Only tries: the re-solve checks each
+/// against every requirement and the budgets.
+fn one_more_closing(
+    scenario: &Scenario,
+    plan: &Plan,
+    chosen: &BTreeMap<usize, u16>,
+    criterion: u8,
+) -> Vec<BTreeMap<usize, u16>> {
+    let mut progress = vec![Decimal::ZERO; scenario.communes.len()];
+    for p in chosen.keys().map(|p| &scenario.projects[*p]) {
+        for g in p.gains.iter().filter(|g| g.criterion == criterion) {
+            progress[p.commune] += g.fraction;
+        }
+    }
+    let mut candidates: Vec<Vec<(usize, Decimal, Decimal)>> = vec![Vec::new(); progress.len()];
+    for (i, p) in scenario.projects.iter().enumerate() {
+        let gain = p
+            .gains
+            .iter()
+            .filter(|g| g.criterion == criterion)
+            .map(|g| g.fraction)
+            .sum::<Decimal>();
+        if gain > Decimal::ZERO && p.must != Some(Must::Skip) && !chosen.contains_key(&i) {
+            candidates[p.commune].push((i, p.cost, gain));
+        }
+    }
+    let mut closings: Vec<(Decimal, usize, Vec<usize>)> = Vec::new();
+    for (k, status) in plan.after.per_commune.iter().enumerate() {
+        // Met already, or met before the plan and held back by a gate: no project of its own helps.
+        if status.met.contains(criterion) || scenario.communes[k].met.contains(criterion) {
             continue;
         }
-        let mut requirements = base.clone();
-        requirements.push(Requirement {
-            year: last,
-            measure,
-            at_least: now as i64 + 1,
-        });
-        // Every re-solve starts from the plan itself: it keeps every kept count already.
-        let found = resolve(&kept, Ask::LeastExtra(requirements), options, Some(plan))?;
-        out.push(match found {
-            Some(extra) => MarginalCost {
-                what,
-                now,
-                extra_total: Some(extra.extra_budget.values().copied().sum()),
-                proven: extra.status == PlanStatus::Optimal,
-                extra_by_source: extra.extra_budget,
-            },
-            None => MarginalCost {
-                what,
-                now,
-                extra_total: None,
-                extra_by_source: BTreeMap::new(),
-                proven: true,
-            },
-        });
+        let mut order = std::mem::take(&mut candidates[k]);
+        cost_per_gain_order(&mut order, Decimal::ZERO);
+        let gains = order.iter().map(|(p, _, g)| (*p, *g));
+        if let Some(taken) = close_in_order(progress[k], gains) {
+            let cost = taken.iter().map(|p| scenario.projects[*p].cost).sum();
+            closings.push((cost, k, taken));
+        }
     }
-    Ok(out)
+    closings.sort();
+    closings
+        .into_iter()
+        .take(CLOSINGS_TRIED)
+        .map(|(_, _, taken)| {
+            let mut with = chosen.clone();
+            for p in taken {
+                let project = &scenario.projects[p];
+                if let Some(year) = scenario
+                    .years
+                    .iter()
+                    .find(|t| project.year_from <= **t && **t <= project.year_to)
+                {
+                    with.insert(p, *year);
+                }
+            }
+            with
+        })
+        .collect()
 }

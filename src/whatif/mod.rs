@@ -14,6 +14,8 @@ pub mod drafting;
 pub mod marginal;
 pub mod sweep;
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
@@ -151,7 +153,13 @@ pub(crate) enum Ask {
     /// The least extra money beyond the budgets that makes the scenario's targets and these
     /// further requirements hold: the plan carries it in `extra_budget`, its status says
     /// whether that least is proven. `None` when no project list reaches them.
-    LeastExtra(Vec<Requirement>),
+    LeastExtra {
+        requirements: Vec<Requirement>,
+        /// Selections of the scenario's projects (project → year) tried first: the first that
+        /// makes every requirement hold within the budgets is the answer, no extra money,
+        /// proven without a search.
+        within_budgets: Vec<BTreeMap<usize, u16>>,
+    },
 }
 
 /// Re-solves a transformed scenario: the one way every what-if solves. `options` gives the
@@ -173,9 +181,10 @@ pub(crate) fn resolve(
     };
     match ask {
         Ask::Plan => plan::plan_from(scenario, options, &seed).map(Some),
-        Ask::LeastExtra(requirements) => {
-            plan::least_extra_plan(scenario, options, &requirements, &seed)
-        }
+        Ask::LeastExtra {
+            requirements,
+            within_budgets,
+        } => plan::least_extra_plan(scenario, options, &requirements, &seed, &within_budgets),
     }
 }
 

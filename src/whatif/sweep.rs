@@ -23,7 +23,7 @@ use super::{
     budget_in, one_year, resolve_plan, rule_outcome, scale_budgets, sources_of, without_targets,
 };
 use crate::error::{Error, Result};
-use crate::plan::PlanOptions;
+use crate::plan::{Plan, PlanOptions};
 use crate::rules::{self, Rule};
 use crate::scenario::Scenario;
 
@@ -120,6 +120,13 @@ pub struct Sweep {
     pub points: Vec<SweepPoint>,
 }
 
+/// Warm-start chains of the optimal curve, solved side by side: chain `j` solves the points
+/// `j`, `j + CHAINS`, … by increasing budget, each from the plan of the chain's point before it
+/// (a plan of less money, which the larger budget still pays for: a start at least as good,
+/// so the search begins where the smaller budget ended). A fixed number, so the curve does
+/// not depend on the machine's cores.
+const CHAINS: usize = 2;
+
 /// Largest budget multiplier a sweep goes to.
 pub const MAX_MULTIPLIER: u32 = 100;
 
@@ -205,35 +212,50 @@ pub fn sweep(
     let multipliers: Vec<Decimal> = (0..options.steps)
         .map(|i| (from + (to - from) * Decimal::from(i) / last).round_dp(6))
         .collect();
-    let mut points = multipliers
-        .par_iter()
-        .map(|m| {
-            // Without targets: the planner would treat them as hard requirements.
-            let s = without_targets(scale_budgets(base.clone(), &scaled, *m));
-            let plan = resolve_plan(&s, &options.plan, None)?;
-            let mut values = vec![SeriesValue {
-                series: "optimal".into(),
-                standard: plan.after.summary.standard,
-                criteria_met: plan.after.summary.total_criteria,
-                carried: false,
-            }];
-            for rule in rules {
-                let sim = rule_outcome(&s, rule, year, &divided)?;
-                values.push(SeriesValue {
-                    series: rule.id.clone(),
-                    standard: sim.standard,
-                    criteria_met: sim.criteria_met,
+    // The optimal curve in warm-start chains side by side (see [`CHAINS`]); the rules' side of
+    // every point in the same pass.
+    let chains: Vec<Vec<(usize, SweepPoint)>> = (0..CHAINS.min(multipliers.len()))
+        .into_par_iter()
+        .map(|chain| {
+            let mut solved = Vec::new();
+            let mut warm: Option<Plan> = None;
+            for i in (chain..multipliers.len()).step_by(CHAINS) {
+                let m = multipliers[i];
+                // Without targets: the planner would treat them as hard requirements.
+                let s = without_targets(scale_budgets(base.clone(), &scaled, m));
+                let plan = resolve_plan(&s, &options.plan, warm.as_ref())?;
+                let mut values = vec![SeriesValue {
+                    series: "optimal".into(),
+                    standard: plan.after.summary.standard,
+                    criteria_met: plan.after.summary.total_criteria,
                     carried: false,
-                });
+                }];
+                for rule in rules {
+                    let sim = rule_outcome(&s, rule, year, &divided)?;
+                    values.push(SeriesValue {
+                        series: rule.id.clone(),
+                        standard: sim.standard,
+                        criteria_met: sim.criteria_met,
+                        carried: false,
+                    });
+                }
+                progress();
+                solved.push((
+                    i,
+                    SweepPoint {
+                        multiplier: m,
+                        budget: budget_in(&s, year),
+                        values,
+                    },
+                ));
+                warm = Some(plan);
             }
-            progress();
-            Ok(SweepPoint {
-                multiplier: *m,
-                budget: budget_in(&s, year),
-                values,
-            })
+            Ok(solved)
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut points: Vec<(usize, SweepPoint)> = chains.into_iter().flatten().collect();
+    points.sort_by_key(|(i, _)| *i);
+    let mut points: Vec<SweepPoint> = points.into_iter().map(|(_, p)| p).collect();
     let mut best: Option<SeriesValue> = None;
     for point in &mut points {
         let optimal = &mut point.values[0];
