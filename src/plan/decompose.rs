@@ -149,8 +149,8 @@ pub(crate) fn improve(
 
 /// The plan from `start`: when it is not within `gap` of the LP relaxation `relaxed`'s bound,
 /// column generation ([`by_columns`]) tightens the bound and may find a better plan; when that
-/// is still short of `gap`, neighbourhoods steered by the restricted master's point (else the
-/// relaxation) improve it.
+/// is still short of `gap`, neighbourhoods steered by the relaxation (else the restricted
+/// master's point) improve it.
 pub(crate) fn improve_with_columns(
     model: &Model,
     blocks: &Blocks,
@@ -167,7 +167,9 @@ pub(crate) fn improve_with_columns(
     if at_bound(model, &found.values, found.bound, gap).is_some() || settings.past_deadline() {
         return found;
     }
-    let (Some(steer), Some(bound)) = (point.as_deref().or(relaxed), found.bound) else {
+    // The relaxation steers better where there is one (the least-extra re-solves of the
+    // marginal costs reach their optimum that way); the master's point where there is none.
+    let (Some(steer), Some(bound)) = (relaxed.or(point.as_deref()), found.bound) else {
         return found;
     };
     improve(model, blocks, settings, (steer, bound), &found.values, gap)
