@@ -137,7 +137,7 @@ enum Command {
         /// Budget year (default: the first planning year with a budget).
         #[arg(long)]
         year: Option<u16>,
-        /// Planner time limit per solve, seconds.
+        /// Time limit for the whole command, seconds (giới hạn thời gian).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Also draw the rules side by side to this SVG file.
@@ -175,7 +175,7 @@ enum Command {
         /// Folder for sweep.csv and sweep.svg.
         #[arg(long, default_value = "sweep")]
         out: PathBuf,
-        /// Planner time limit per solve, seconds.
+        /// Time limit for the whole command, seconds (giới hạn thời gian).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Print JSON.
@@ -192,7 +192,7 @@ enum Command {
         /// Write the [[targets]] TOML to this file (otherwise it is printed).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Planner time limit per solve, seconds.
+        /// Time limit for the whole command, seconds (giới hạn thời gian).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Print JSON.
@@ -262,7 +262,7 @@ enum Command {
         /// What the plan optimises.
         #[arg(long, value_enum, default_value = "max-standard")]
         objective: Objective,
-        /// Planner time limit per solve, seconds.
+        /// Time limit for the whole command, seconds (giới hạn thời gian).
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
         /// Print the document's outline as JSON.
