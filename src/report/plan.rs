@@ -9,7 +9,7 @@ use super::{chart_banner, document_places, format_value, synthetic_banner, table
 use crate::chart::{bilingual, Bar, BarChart, BarPanel, Unit};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::outcome::TargetOutcome;
-use crate::plan::{Objective, OutOfReach, OutOfReachReason, Plan, PlanStatus};
+use crate::plan::{Objective, OutOfReach, OutOfReachReason, Plan, PlanStatus, TieBreakKind};
 use crate::scenario::CapitalSource;
 use crate::whatif::marginal::MarginalCost;
 
@@ -128,6 +128,39 @@ fn proof_line(plan: &Plan, style: NumberStyle) -> Option<String> {
         format!("{} %", format_trimmed(decimal(g * 100.0), 2, style))
     });
     Some(format!("{what}: {bound}; khoảng cách (gap): {gap}"))
+}
+
+/// The tie-break stages (phương án ít vốn nhất trong các phương án tối ưu): among the plans
+/// with the objective's value, the least state-budget money, then the least money in total,
+/// each proven least or with its bound and gap.
+fn tie_break_lines(plan: &Plan, money: &Money, style: NumberStyle) -> Vec<String> {
+    plan.tie_break
+        .iter()
+        .map(|stage| {
+            let what = match stage.what {
+                TieBreakKind::LeastStateSpend => {
+                    "ít vốn ngân sách nhà nước nhất (least state-budget money)"
+                }
+                TieBreakKind::LeastTotalSpend => "ít tổng vốn nhất (least money in total)",
+            };
+            let proof = if stage.optimal {
+                "đã chứng minh (proven least)".to_string()
+            } else {
+                match (stage.bound, stage.gap) {
+                    (Some(b), Some(g)) => format!(
+                        "chưa chứng minh (not proven): cận dưới (bound) {}; khoảng cách (gap) {} %",
+                        money.show(decimal(b)),
+                        format_trimmed(decimal(g * 100.0), 2, style)
+                    ),
+                    _ => "chưa xét, hết thời gian (not searched: no time left)".to_string(),
+                }
+            };
+            format!(
+                "Trong các phương án đó (among such plans): {what} = {} triệu đồng (million VND), {proof}",
+                money.show(stage.value)
+            )
+        })
+        .collect()
 }
 
 /// Total shortfall of the targets, in the targets' own units.
@@ -278,6 +311,10 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
         objective_line(plan, &money),
     ));
     if let Some(line) = proof_line(plan, style) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for line in tie_break_lines(plan, &money, style) {
         out.push_str(&line);
         out.push('\n');
     }
