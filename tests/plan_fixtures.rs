@@ -252,9 +252,9 @@ fn marginal_costs_keep_what_the_plan_reached() {
     assert_eq!(
         costs,
         [
-            ("one more commune at standard", Some(Decimal::from(55))),
+            ("thêm một xã đạt chuẩn (one more commune at standard)", Some(Decimal::from(55))),
             (
-                "one more commune meeting c9 Residential housing",
+                "thêm một xã đạt tiêu chí số 9 (Nhà ở dân cư) (one more commune meeting c9 Residential housing)",
                 Some(Decimal::from(10))
             ),
         ]
@@ -285,21 +285,21 @@ fn marginal_costs_within_the_money_left_are_zero_and_proven() {
     assert_eq!(
         costs,
         [
-            ("one more commune at standard", 2, Some(Decimal::ZERO), true),
+            ("thêm một xã đạt chuẩn (one more commune at standard)", 2, Some(Decimal::ZERO), true),
             (
-                "one more commune meeting c2 Transport",
+                "thêm một xã đạt tiêu chí số 2 (Giao thông) (one more commune meeting c2 Transport)",
                 3,
                 Some(Decimal::ZERO),
                 true
             ),
             (
-                "one more commune meeting c5 Schools",
+                "thêm một xã đạt tiêu chí số 5 (Trường học) (one more commune meeting c5 Schools)",
                 3,
                 Some(Decimal::ZERO),
                 true
             ),
             (
-                "one more commune meeting c9 Residential housing",
+                "thêm một xã đạt tiêu chí số 9 (Nhà ở dân cư) (one more commune meeting c9 Residential housing)",
                 3,
                 Some(Decimal::ZERO),
                 true

@@ -19,7 +19,8 @@ use crate::scenario::{Must, Scenario};
 /// What one more unit of a count costs.
 #[derive(Debug, Clone, Serialize)]
 pub struct MarginalCost {
-    /// What is asked: `one more commune at standard`, `one more commune meeting c5 Schools`.
+    /// What is asked, Vietnamese first: `thêm một xã đạt chuẩn (one more commune at standard)`,
+    /// `thêm một xã đạt tiêu chí số 5 (Giáo dục) (one more commune meeting c5 Schools)`.
     pub what: String,
     /// The count after the plan.
     pub now: usize,
@@ -61,14 +62,17 @@ pub fn marginal(
     }
     let n = plan.after.summary.communes;
     let mut asks: Vec<(String, usize, Measure)> = vec![(
-        "one more commune at standard".into(),
+        "thêm một xã đạt chuẩn (one more commune at standard)".into(),
         plan.after.summary.standard,
         Measure::Tier(TierId::Standard),
     )];
     for c in &plan.after.criteria {
         if c.met < n {
             asks.push((
-                format!("one more commune meeting c{} {}", c.id, c.name_en),
+                format!(
+                    "thêm một xã đạt tiêu chí số {} ({}) (one more commune meeting c{} {})",
+                    c.id, c.name_vi, c.id, c.name_en
+                ),
                 c.met,
                 Measure::Criterion(c.id),
             ));
