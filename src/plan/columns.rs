@@ -29,9 +29,8 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::decompose::Blocks;
-use super::model::{Model, Row, Sense, Var};
-use super::solve::{integral_objective, relaxation, solve, solve_exact, Settings};
+use super::model::{Blocks, Model, Row, Sense, Var};
+use super::solve::{relaxation, rounded_bound, solve, solve_exact, Settings};
 
 /// Rounds of pricing at most.
 const MAX_ROUNDS: usize = 200;
@@ -40,6 +39,8 @@ const MAX_ROUNDS: usize = 200;
 /// give a valid bound (`lagrangian`); the cap keeps the dual bounded while it has few columns.
 const PRICE_CAP: f64 = 1e5;
 
+/// The largest value of a commune's multiplier `σ` (split in two, `σ⁺ − σ⁻`: microlp declared the
+/// dual unbounded with free variables); far above any commune's objective.
 const SIGMA_CAP: f64 = 1e9;
 
 /// Communes up to which the whole restricted master is solved as a mixed-integer model when
@@ -240,7 +241,6 @@ pub(crate) fn price(
     for b in 0..split.communes() {
         pool.add(split.column(model, b, split.part(b, start)));
     }
-    let integral = integral_objective(model).is_some();
     let log = std::env::var_os("NTM_COLUMNS_LOG").is_some();
     let started = Instant::now();
     let mut best: Option<(f64, Prices)> = None;
@@ -258,10 +258,10 @@ pub(crate) fn price(
             break;
         };
         let added = pricing_round(model, split, settings, &mut pool, &mut best, prices);
-        bound = best.as_ref().map_or(f64::INFINITY, |b| b.0);
-        if integral {
-            bound = (bound + 1e-6).floor();
-        }
+        // Rounded to the objective's steps, in the maximised sense.
+        bound = best.as_ref().map_or(f64::INFINITY, |b| {
+            split.sign * rounded_bound(model, split.sign * b.0)
+        });
         if log {
             eprintln!(
                 "columns: round {rounds} master {master:.4} bound {bound:.4} added {added} columns {} at {:?}",
@@ -270,17 +270,17 @@ pub(crate) fn price(
             );
         }
         let settled = added == 0 || bound - master <= 1e-6 * bound.abs().max(1.0);
-        if (settled || reaches(master, bound, gap)) && pool.columns.len() != tried {
+        if (settled || Sense::Maximize.within(master, bound, gap)) && pool.columns.len() != tried {
             tried = pool.columns.len();
             let (found, at) = whole_plan(model, split, &pool.columns, settings, None);
             point = at.or(point);
             incumbent.offer(model, split, found);
         }
-        if settled || reaches(incumbent.value, bound, gap) {
+        if settled || Sense::Maximize.within(incumbent.value, bound, gap) {
             break;
         }
     }
-    if !reaches(incumbent.value, bound, gap) && !settings.past_deadline() {
+    if !Sense::Maximize.within(incumbent.value, bound, gap) && !settings.past_deadline() {
         // The last columns were not tried, or fixing found nothing: the whole restricted
         // master, from the start, on models small enough.
         let hint = (split.communes() <= WHOLE_MASTER_MAX).then_some(start);
@@ -316,7 +316,7 @@ impl Incumbent {
     fn offer(&mut self, model: &Model, split: &Split, found: Option<Vec<f64>>) {
         if let Some(plan) = found {
             let value = split.sign * model.objective_of(&plan);
-            if value > self.value + 1e-9 * self.value.abs().max(1.0) {
+            if Sense::Maximize.is_better(value, self.value) {
                 *self = Incumbent {
                     value,
                     plan: Some(plan),
@@ -324,11 +324,6 @@ impl Incumbent {
             }
         }
     }
-}
-
-/// Whether `value` (maximised sense) is within `gap` (relative) of `bound`.
-fn reaches(value: f64, bound: f64, gap: f64) -> bool {
-    value >= bound - gap * value.abs().max(1.0) - 1e-6 * bound.abs().max(1.0)
 }
 
 /// The commune plans found so far, each once.
@@ -577,7 +572,6 @@ fn lagrangian(
     Some((value, found))
 }
 
-/// The restricted master's optimum in model variables; `None` when it is not solved.
 /// How the restricted master is solved.
 #[derive(Clone, Copy)]
 enum Master<'a> {
@@ -599,18 +593,14 @@ fn primal_master(
     let mut master = Model::new(Sense::Maximize);
     master.obj_constant = split.sign * model.obj_constant;
     let mut shared_at = vec![None; model.vars.len()];
+    let mut rows: Vec<Vec<(Var, f64)>> = vec![Vec::new(); split.linking.len()];
     for j in &split.shared {
         let v = &model.vars[*j];
         let var = master.var(v.name.clone(), v.lo, v.hi, false);
         master.add_obj(var, split.sign * v.obj);
         shared_at[*j] = Some(var);
-    }
-    let mut rows: Vec<Vec<(Var, f64)>> = vec![Vec::new(); split.linking.len()];
-    for j in &split.shared {
         for (r, c) in &split.links[*j] {
-            if let Some(var) = shared_at[*j] {
-                rows[*r].push((var, *c));
-            }
+            rows[*r].push((var, *c));
         }
     }
     let mut convexity: Vec<Vec<(Var, f64)>> = vec![Vec::new(); split.communes()];

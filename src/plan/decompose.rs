@@ -1,15 +1,18 @@
 //! Decomposition by commune (phân rã theo xã). The communes of a model are coupled only by
 //! sums: budgets per source and year, counterpart rows and province-wide counts. So:
 //!
-//! 1. the LP relaxation of the whole model is solved once: its value is the proven bound;
-//! 2. starting from a feasible plan (`super::start`), the communes where the plan and
-//!    the relaxation disagree are taken a few at a time; every other commune keeps the plan's
-//!    decisions, and the small mixed-integer model over the freed communes (with the funding,
-//!    which every commune shares) is solved from the plan, so it can only improve it;
+//! 1. column generation (`columns`) prices those sums and solves each commune exactly: the
+//!    Lagrangian bound, and a whole plan from its restricted master; a small model's LP
+//!    relaxation may prove the start before it;
+//! 2. when that plan is not within the wanted gap, the communes where it and a steering point
+//!    (the LP relaxation, else the restricted master's) disagree are taken a few at a time;
+//!    every other commune keeps the plan's decisions, and the small mixed-integer model over
+//!    the freed communes (with the funding, which every commune shares) is solved from the
+//!    plan, so it can only improve it;
 //! 3. passes repeat until the plan is within the wanted gap of the bound, time runs out, or a
 //!    pass improves nothing.
 //!
-//! This is the relaxation-induced neighbourhood search (RINS, Danna, Rothberg & Le Pape 2005)
+//! Step 2 is the relaxation-induced neighbourhood search (RINS, Danna, Rothberg & Le Pape 2005)
 //! on the model's own block structure: each variable belongs to one commune, or to none
 //! (funding, extra money, shortfalls). It is not a solver: every solve is the backend's (good_lp
 //! → microlp or HiGHS). The result always states its bound and gap.
@@ -17,8 +20,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{price, Split};
-use super::model::{Model, Row, Sense, Var};
-use super::solve::{integral_bound, integral_objective, solve, Settings, Solved};
+use super::model::{Blocks, Model, Row, Var};
+use super::solve::{rounded_bound, solve, tighter_bound, Settings, Solved};
 
 /// A relaxation value this close to the plan's counts as agreeing with it.
 const AGREE: f64 = 1e-6;
@@ -31,30 +34,6 @@ const MAX_CHUNK: usize = 160;
 
 /// Seconds one small model may take at most.
 const SMALL_LIMIT: f64 = 2.0;
-
-/// The commune (block) of every variable of a model, `None` for variables every commune shares.
-#[derive(Debug, Clone)]
-pub(crate) struct Blocks {
-    pub of: Vec<Option<usize>>,
-}
-
-impl Blocks {
-    /// The distinct blocks, ascending.
-    pub fn ids(&self) -> Vec<usize> {
-        self.of
-            .iter()
-            .flatten()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    }
-
-    /// Number of distinct blocks.
-    pub fn count(&self) -> usize {
-        self.ids().len()
-    }
-}
 
 /// A model with some variables fixed: the remaining (free) variables renumbered.
 struct Reduced {
@@ -94,7 +73,7 @@ pub(crate) fn improve(
         let every_one = differ.len() <= chunk;
         let mut improved = false;
         for free in neighbourhoods(differ, chunk) {
-            if within(model.sense, value, bound, gap) || settings.past_deadline() {
+            if model.sense.within(value, bound, gap) || settings.past_deadline() {
                 break 'passes;
             }
             let reduced = reduce_around(model, blocks, &plan, &free);
@@ -111,7 +90,7 @@ pub(crate) fn improve(
             // Every commune freed: the small model is the whole model, its bound the whole's.
             if free.len() == all {
                 if let Some(b) = found.bound {
-                    bound = tighter(model.sense, bound, b);
+                    bound = model.sense.tighter(bound, b);
                 }
             }
             let mut candidate = plan.clone();
@@ -119,7 +98,7 @@ pub(crate) fn improve(
                 candidate[*i] = *x;
             }
             let better = model.objective_of(&candidate);
-            if is_better(model.sense, better, value) && model.is_feasible(&candidate, 1e-6) {
+            if model.sense.is_better(better, value) && model.is_feasible(&candidate, 1e-6) {
                 plan = candidate;
                 value = better;
                 improved = true;
@@ -139,7 +118,7 @@ pub(crate) fn improve(
             chunk *= 2;
         }
     }
-    let optimal = within(model.sense, value, bound, 0.0);
+    let optimal = model.sense.within(value, bound, 0.0);
     Solved {
         values: plan,
         optimal,
@@ -188,24 +167,18 @@ pub(crate) fn by_columns(
 ) -> (Solved, Option<Vec<f64>>) {
     let split = Split::new(model, blocks);
     let priced = price(model, &split, settings, start, gap);
-    let bound = match (lp_bound, priced.bound) {
-        (Some(a), Some(b)) => Some(tighter(model.sense, a, b)),
-        (a, b) => a.or(b),
-    }
-    .map(|b| rounded(model, b));
+    let bound = tighter_bound(model, lp_bound, priced.bound);
     let values = match priced.plan {
         Some(plan)
-            if is_better(
-                model.sense,
-                model.objective_of(&plan),
-                model.objective_of(start),
-            ) =>
+            if model
+                .sense
+                .is_better(model.objective_of(&plan), model.objective_of(start)) =>
         {
             plan
         }
         _ => start.to_vec(),
     };
-    let optimal = bound.is_some_and(|b| within(model.sense, model.objective_of(&values), b, 0.0));
+    let optimal = bound.is_some_and(|b| model.sense.within(model.objective_of(&values), b, 0.0));
     (
         Solved {
             values,
@@ -214,15 +187,6 @@ pub(crate) fn by_columns(
         },
         priced.point,
     )
-}
-
-/// A bound rounded to the objective's steps when they are integral.
-fn rounded(model: &Model, bound: f64) -> f64 {
-    if integral_objective(model).is_some() {
-        integral_bound(model, bound)
-    } else {
-        bound
-    }
 }
 
 /// The plan `values` as a solve with `bound`, when it is within `gap` of that bound (optimal
@@ -235,42 +199,16 @@ pub(crate) fn at_bound(
 ) -> Option<Solved> {
     let bound = bound?;
     let value = model.objective_of(values);
-    within(model.sense, value, bound, gap).then(|| Solved {
+    model.sense.within(value, bound, gap).then(|| Solved {
         values: values.to_vec(),
-        optimal: within(model.sense, value, bound, 0.0),
+        optimal: model.sense.within(value, bound, 0.0),
         bound: Some(bound),
     })
 }
 
 /// The relaxation's value as a bound, rounded to the objective's steps when they are integral.
 pub(crate) fn bound_of(model: &Model, relaxed: &[f64]) -> f64 {
-    rounded(model, model.objective_of(relaxed))
-}
-
-/// The tighter of two bounds.
-fn tighter(sense: Sense, a: f64, b: f64) -> f64 {
-    match sense {
-        Sense::Maximize => a.min(b),
-        Sense::Minimize => a.max(b),
-    }
-}
-
-/// Whether `value` improves on `than` by more than rounding.
-pub(crate) fn is_better(sense: Sense, value: f64, than: f64) -> bool {
-    let tol = 1e-9 * than.abs().max(1.0);
-    match sense {
-        Sense::Maximize => value > than + tol,
-        Sense::Minimize => value < than - tol,
-    }
-}
-
-/// Whether `value` is within `gap` (relative, as the plan reports it) of `bound`.
-fn within(sense: Sense, value: f64, bound: f64, gap: f64) -> bool {
-    let room = gap * value.abs().max(1.0) + 1e-6 * bound.abs().max(1.0);
-    match sense {
-        Sense::Maximize => value >= bound - room,
-        Sense::Minimize => value <= bound + room,
-    }
+    rounded_bound(model, model.objective_of(relaxed))
 }
 
 /// Blocks where the plan's integer variables differ from the relaxation's, each with how much
@@ -373,6 +311,7 @@ fn reduce(model: &Model, fixed: &[Option<f64>]) -> Reduced {
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::Sense;
     use super::super::solve::relaxation;
     use super::*;
 

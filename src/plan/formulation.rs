@@ -1000,7 +1000,7 @@ impl Formulation {
 
     /// The commune of every variable (`None`: funding, extra money and shortfalls, which every
     /// commune shares): the blocks of the decomposition (`decompose`).
-    pub fn blocks(&self, scenario: &Scenario) -> super::decompose::Blocks {
+    pub fn blocks(&self, scenario: &Scenario) -> super::model::Blocks {
         let mut of = vec![None; self.model.vars.len()];
         for (p, years) in self.x.iter().enumerate() {
             for (_, v) in years {
@@ -1018,7 +1018,7 @@ impl Formulation {
         for (&(c, _, _), v) in &self.at_least {
             of[v.0] = Some(c);
         }
-        super::decompose::Blocks { of }
+        super::model::Blocks { of }
     }
 
     /// Adds the row "state-budget spend ≤ `cap`" (solver units): a tie-break stage keeps what

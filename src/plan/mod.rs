@@ -767,8 +767,7 @@ fn whole_after(form: &Formulation, settings: Settings, found: Solved, small: boo
     match solve(&form.model, settings, Some(&found.values)) {
         Ok(mut solved)
             if solved.optimal
-                || !decompose::is_better(
-                    form.model.sense,
+                || !form.model.sense.is_better(
                     form.model.objective_of(&found.values),
                     form.model.objective_of(&solved.values),
                 ) =>

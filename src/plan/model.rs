@@ -56,6 +56,59 @@ pub enum Sense {
     Minimize,
 }
 
+impl Sense {
+    /// Whether `value` improves on `than` by more than rounding.
+    pub fn is_better(self, value: f64, than: f64) -> bool {
+        let tol = 1e-9 * than.abs().max(1.0);
+        match self {
+            Sense::Maximize => value > than + tol,
+            Sense::Minimize => value < than - tol,
+        }
+    }
+
+    /// Whether `value` is within `gap` (relative, as a plan reports it) of `bound`.
+    pub fn within(self, value: f64, bound: f64, gap: f64) -> bool {
+        let room = gap * value.abs().max(1.0) + 1e-6 * bound.abs().max(1.0);
+        match self {
+            Sense::Maximize => value >= bound - room,
+            Sense::Minimize => value <= bound + room,
+        }
+    }
+
+    /// The tighter of two bounds (the smaller when maximising).
+    pub fn tighter(self, a: f64, b: f64) -> f64 {
+        match self {
+            Sense::Maximize => a.min(b),
+            Sense::Minimize => a.max(b),
+        }
+    }
+}
+
+/// The commune (block) of every variable of a model, `None` for variables every commune shares
+/// (`Formulation::blocks`; the decomposition's blocks).
+#[derive(Debug, Clone)]
+pub(crate) struct Blocks {
+    pub of: Vec<Option<usize>>,
+}
+
+impl Blocks {
+    /// The distinct blocks, ascending.
+    pub fn ids(&self) -> Vec<usize> {
+        self.of
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// Number of distinct blocks.
+    pub fn count(&self) -> usize {
+        self.ids().len()
+    }
+}
+
 /// A mixed-integer linear model.
 #[derive(Debug, Clone)]
 pub struct Model {

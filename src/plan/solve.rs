@@ -193,7 +193,14 @@ pub(crate) fn bound_when_unproven(model: &Model, settings: Settings) -> f64 {
         );
         relax.deadline = None;
     }
-    let bound = relaxation_bound(model, relax).unwrap_or_else(|| box_bound(model));
+    rounded_bound(
+        model,
+        relaxation_bound(model, relax).unwrap_or_else(|| box_bound(model)),
+    )
+}
+
+/// A bound rounded to the objective's steps when they are integral, else as it is.
+pub(crate) fn rounded_bound(model: &Model, bound: f64) -> f64 {
     if integral_objective(model).is_some() {
         integral_bound(model, bound)
     } else {
@@ -248,16 +255,10 @@ impl BackgroundBound {
 /// steps when they are integral.
 pub(crate) fn tighter_bound(model: &Model, a: Option<f64>, b: Option<f64>) -> Option<f64> {
     let best = match (a, b) {
-        (Some(a), Some(b)) => Some(match model.sense {
-            Sense::Maximize => a.min(b),
-            Sense::Minimize => a.max(b),
-        }),
+        (Some(a), Some(b)) => Some(model.sense.tighter(a, b)),
         (a, b) => a.or(b),
     };
-    match integral_objective(model) {
-        Some(_) => best.map(|b| integral_bound(model, b)),
-        None => best,
-    }
+    best.map(|b| rounded_bound(model, b))
 }
 
 /// The objective with every variable at its best end of its range, rows ignored: a bound that
