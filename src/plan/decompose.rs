@@ -139,9 +139,6 @@ pub(crate) fn improve_with_columns(
     gap: f64,
 ) -> Solved {
     let lp_bound = relaxed.map(|r| bound_of(model, r));
-    if let Some(proven) = at_bound(model, start, lp_bound, gap) {
-        return proven;
-    }
     let (found, point) = by_columns(model, blocks, settings, start, lp_bound, gap);
     if at_bound(model, &found.values, found.bound, gap).is_some() || settings.past_deadline() {
         return found;
@@ -156,7 +153,8 @@ pub(crate) fn improve_with_columns(
 
 /// Column generation (`columns`) from the feasible plan `start`: the better of `start` and the
 /// restricted master's best whole plan, with the tighter of `lp_bound` and the Lagrangian
-/// bound (`optimal` when the plan reaches it); and the restricted master's point.
+/// bound (`optimal` when the plan reaches it); and the restricted master's point. A start
+/// already within `gap` of `lp_bound` is returned as it is, proven, with no point.
 pub(crate) fn by_columns(
     model: &Model,
     blocks: &Blocks,
@@ -165,6 +163,9 @@ pub(crate) fn by_columns(
     lp_bound: Option<f64>,
     gap: f64,
 ) -> (Solved, Option<Vec<f64>>) {
+    if let Some(proven) = at_bound(model, start, lp_bound, gap) {
+        return (proven, None);
+    }
     let split = Split::new(model, blocks);
     let priced = price(model, &split, settings, start, gap);
     let bound = tighter_bound(model, lp_bound, priced.bound);

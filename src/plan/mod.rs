@@ -702,7 +702,7 @@ fn run(
         (Method::Decompose, _, Some(values)) => {
             let found = decompose::improve_with_columns(
                 &form.model,
-                &form.blocks(scenario),
+                &start.blocks,
                 settings,
                 None,
                 values,
@@ -713,7 +713,7 @@ fn run(
         (Method::SmallModel, Some(relaxed), Some(values)) if settings.quick => {
             return Ok(Run::Solved(decompose::improve_with_columns(
                 &form.model,
-                &form.blocks(scenario),
+                &start.blocks,
                 settings,
                 Some(relaxed),
                 values,
@@ -724,12 +724,14 @@ fn run(
             // A start at the relaxation's bound is proven; otherwise column generation may
             // prove it, or a better plan, and the whole model is solved from there.
             let bound = decompose::bound_of(&form.model, relaxed);
-            if let Some(proven) = decompose::at_bound(&form.model, values, Some(bound), gap) {
-                return Ok(Run::Solved(proven));
-            }
-            let blocks = form.blocks(scenario);
-            let (found, _) =
-                decompose::by_columns(&form.model, &blocks, settings, values, Some(bound), gap);
+            let (found, _) = decompose::by_columns(
+                &form.model,
+                &start.blocks,
+                settings,
+                values,
+                Some(bound),
+                gap,
+            );
             return Ok(Run::Solved(whole_after(form, settings, found, true)));
         }
         _ => {}

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::formulation::{Formulation, Goal, Requirement};
+use super::model::Blocks;
 use super::solve::{relaxation, Settings};
 use super::{funding, heuristic};
 use crate::scenario::Scenario;
@@ -38,6 +39,8 @@ pub(crate) struct Start {
     /// The LP relaxation's values (only for [`Method::SmallModel`]).
     pub relaxed: Option<Vec<f64>>,
     pub method: Method,
+    /// The commune of every variable (`Formulation::blocks`), computed once per start.
+    pub blocks: Blocks,
 }
 
 /// How a model is solved: by decomposition from [`DECOMPOSE_FROM`] communes with variables;
@@ -45,11 +48,11 @@ pub(crate) struct Start {
 /// plan above [`RELAXATION_MAX_VARS`] variables. `NTM_DECOMPOSE=1` forces the
 /// decomposition, `NTM_DECOMPOSE=0` the whole model from the greedy plan (the planner before
 /// the decomposition; for comparisons and tests).
-pub(crate) fn method_of(scenario: &Scenario, form: &Formulation) -> Method {
+fn method_of(form: &Formulation, blocks: &Blocks) -> Method {
     match std::env::var("NTM_DECOMPOSE").as_deref() {
         Ok("0") => Method::Whole,
         Ok("1") => Method::Decompose,
-        _ if form.blocks(scenario).count() >= DECOMPOSE_FROM => Method::Decompose,
+        _ if blocks.count() >= DECOMPOSE_FROM => Method::Decompose,
         _ if form.model.vars.len() > RELAXATION_MAX_VARS => Method::Whole,
         _ => Method::SmallModel,
     }
@@ -62,17 +65,14 @@ fn relaxation_for(
     method: Method,
     settings: Settings,
 ) -> (Method, Option<Vec<f64>>) {
-    if method == Method::Whole {
-        return (Method::Whole, None);
-    }
-    if method == Method::Decompose {
-        // Column generation bounds it, and its restricted master steers the neighbourhoods
-        // (`decompose::improve_with_columns`): faster than the relaxation at this size.
-        return (method, None);
-    }
-    match relaxation(&form.model, share_of_time_left(settings)) {
-        Some(relaxed) => (method, Some(relaxed)),
-        None => (Method::Whole, None),
+    match method {
+        // A decomposed model: column generation bounds it, and its restricted master steers
+        // the neighbourhoods (`decompose::improve_with_columns`), faster than the relaxation.
+        Method::Whole | Method::Decompose => (method, None),
+        Method::SmallModel => match relaxation(&form.model, share_of_time_left(settings)) {
+            Some(relaxed) => (method, Some(relaxed)),
+            None => (Method::Whole, None),
+        },
     }
 }
 
@@ -97,12 +97,14 @@ pub(crate) fn start_plan(
             seed,
         )
     };
-    let (method, relaxed) = relaxation_for(form, method_of(scenario, form), settings);
+    let blocks = form.blocks(scenario);
+    let (method, relaxed) = relaxation_for(form, method_of(form, &blocks), settings);
     let Some(relaxed) = relaxed else {
         return Start {
             chosen: greedy(seed),
             relaxed: None,
             method,
+            blocks,
         };
     };
     let mut grown_seed = form.selection(&whole(&relaxed));
@@ -117,6 +119,7 @@ pub(crate) fn start_plan(
         chosen,
         relaxed: Some(relaxed),
         method,
+        blocks,
     }
 }
 
@@ -128,11 +131,13 @@ pub(crate) fn start_at(
     settings: Settings,
     chosen: BTreeMap<usize, u16>,
 ) -> Start {
-    let (method, relaxed) = relaxation_for(form, method_of(scenario, form), settings);
+    let blocks = form.blocks(scenario);
+    let (method, relaxed) = relaxation_for(form, method_of(form, &blocks), settings);
     Start {
         chosen,
         relaxed,
         method,
+        blocks,
     }
 }
 
