@@ -492,11 +492,7 @@ fn project_windows(scenario: &Scenario, years: &[u16]) -> Result<Vec<Vec<u16>>> 
         let w: Vec<u16> = if p.must == Some(Must::Skip) {
             Vec::new()
         } else {
-            years
-                .iter()
-                .copied()
-                .filter(|y| p.year_from <= *y && *y <= p.year_to)
-                .collect()
+            years.iter().copied().filter(|y| p.open_in(*y)).collect()
         };
         if w.is_empty() && p.must == Some(Must::Fund) {
             return Err(Error::Unsupported {

@@ -1086,12 +1086,7 @@ fn reachable(
         .iter()
         .enumerate()
         .filter(|(_, p)| p.must != Some(crate::scenario::Must::Skip))
-        .filter_map(|(i, p)| {
-            years
-                .iter()
-                .find(|t| p.year_from <= **t && **t <= p.year_to)
-                .map(|t| (i, *t))
-        })
+        .filter_map(|(i, p)| p.first_year_in(years).map(|t| (i, t)))
         .collect();
     // What every candidate reaches, target by target (gains only add: the most there is).
     let (_, most) = outcome_of(scenario, years, &all);

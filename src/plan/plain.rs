@@ -60,9 +60,7 @@ fn capped(scenario: &Scenario, years: &[u16], requirements: Vec<Requirement>) ->
             let evaluation = reach.entry(req.year).or_insert_with(|| {
                 let funded = scenario.projects.iter().filter(|p| {
                     p.must != Some(Must::Skip)
-                        && years
-                            .iter()
-                            .any(|t| *t <= req.year && p.year_from <= *t && *t <= p.year_to)
+                        && years.iter().any(|t| *t <= req.year && p.open_in(*t))
                 });
                 let after = apply_projects(&scenario.communes, funded);
                 evaluate_communes(&scenario.catalog, &after, None)
@@ -106,10 +104,7 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
     for (p, project) in scenario.projects.iter().enumerate() {
         let mut vars = Vec::new();
         if project.must != Some(Must::Skip) {
-            for &t in years
-                .iter()
-                .filter(|t| project.year_from <= **t && **t <= project.year_to)
-            {
+            for &t in years.iter().filter(|t| project.open_in(**t)) {
                 vars.push((t, model.binary(format!("x{p}_{t}"))));
             }
         }

@@ -131,7 +131,7 @@ pub fn simulate(scenario: &Scenario, allocation: &Allocation) -> Simulation {
         let mut candidates: Vec<&Project> = scenario
             .projects
             .iter()
-            .filter(|p| p.commune == index && p.year_from <= year && year <= p.year_to)
+            .filter(|p| p.commune == index && p.open_in(year))
             .filter(|p| p.must != Some(Must::Skip))
             .collect();
         candidates.sort_by(|a, b| a.id.cmp(&b.id));

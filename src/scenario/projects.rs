@@ -61,6 +61,18 @@ pub struct Project {
     pub line: usize,
 }
 
+impl Project {
+    /// Whether it may be funded in `year`: its window `year_from..=year_to`.
+    pub fn open_in(&self, year: u16) -> bool {
+        self.year_from <= year && year <= self.year_to
+    }
+
+    /// The first of `years`, in their order, it may be funded in.
+    pub fn first_year_in(&self, years: &[u16]) -> Option<u16> {
+        years.iter().copied().find(|t| self.open_in(*t))
+    }
+}
+
 /// Parses `c2:0.4;c5:1` (also `2:0,4`).
 pub fn parse_gains(cell: &str, catalog: &Catalog) -> std::result::Result<Vec<Gain>, String> {
     parse_gains_with(cell, catalog, None)

@@ -177,13 +177,8 @@ fn one_more_closing(
         .map(|(_, _, taken)| {
             let mut with = chosen.clone();
             for p in taken {
-                let project = &scenario.projects[p];
-                if let Some(year) = scenario
-                    .years
-                    .iter()
-                    .find(|t| project.year_from <= **t && **t <= project.year_to)
-                {
-                    with.insert(p, *year);
+                if let Some(year) = scenario.projects[p].first_year_in(&scenario.years) {
+                    with.insert(p, year);
                 }
             }
             with

@@ -33,8 +33,7 @@ pub fn one_year(scenario: &Scenario, year: u16, sources: &[String]) -> Scenario 
     s.counterpart.clear();
     s.targets.retain(|t| t.year == year);
     // Projects that cannot be funded in the year are out (also their `must`).
-    s.projects
-        .retain(|p| p.year_from <= year && year <= p.year_to);
+    s.projects.retain(|p| p.open_in(year));
     s.capital_sources.retain(|c| sources.contains(&c.id));
     for source in &mut s.capital_sources {
         source.budget.retain(|y, _| *y == key);
