@@ -417,6 +417,31 @@ fn communes_layout(
     (order, names)
 }
 
+/// The cells of row `r` of a sheet (`r` from the sheet's first row) that fall in a known column:
+/// each with its index in the row, its position in the output `order`, its column and its text;
+/// `None` for a header, empty or total row.
+fn placed_cells<'a, C: PartialEq>(
+    header: &'a Header<Vec<Option<C>>>,
+    order: &[C],
+    (r, row): (usize, &'a [String]),
+) -> Option<Vec<(usize, usize, &'a C, &'a String)>> {
+    if r < header.data || row.iter().all(String::is_empty) || is_total_row(row) {
+        return None;
+    }
+    Some(
+        header
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, column)| {
+                let (column, cell) = (column.as_ref()?, row.get(i)?);
+                let slot = order.iter().position(|c| c == column)?;
+                Some((i, slot, column, cell))
+            })
+            .collect(),
+    )
+}
+
 /// One row of a commune sheet (`r` from the sheet's first row) in the communes file's columns,
 /// or `None` for an empty or total row.
 fn commune_row(
@@ -427,17 +452,8 @@ fn commune_row(
     workbook: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Vec<String>> {
-    if r < header.data || row.iter().all(String::is_empty) || is_total_row(row) {
-        return None;
-    }
     let mut out = vec![String::new(); order.len()];
-    for (i, column) in header.columns.iter().enumerate() {
-        let (Some(column), Some(cell)) = (column, row.get(i)) else {
-            continue;
-        };
-        let Some(slot) = order.iter().position(|c| c == column) else {
-            continue;
-        };
+    for (i, slot, column, cell) in placed_cells(header, order, (r, row))? {
         let value = match column {
             CommuneColumn::Criterion(_) | CommuneColumn::Advanced(_) | CommuneColumn::Model => {
                 match parse_flag(cell) {
@@ -486,17 +502,8 @@ fn project_row(
     workbook: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Vec<String>> {
-    if r < header.data || row.iter().all(String::is_empty) || is_total_row(row) {
-        return None;
-    }
     let mut out = vec![String::new(); order.len()];
-    for (i, column) in header.columns.iter().enumerate() {
-        let (Some(column), Some(cell)) = (column, row.get(i)) else {
-            continue;
-        };
-        let Some(slot) = order.iter().position(|c| c == column) else {
-            continue;
-        };
+    for (i, slot, column, cell) in placed_cells(header, order, (r, row))? {
         let (line, at) = grid.at(r, i);
         let problem = |message: String, hint: &str| {
             Diagnostic::new(
