@@ -151,7 +151,7 @@ fn plan_region(c: &mut Criterion) {
     let scenario = Lazy::new(|dir: &Path| {
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lai-chau-2023");
         let out = dir.join("lai-chau-x10");
-        instance::replicate::replicate(&source, &out, 10, "lai-chau-x10").expect("replicate");
+        instance::replicate::replicate(&source, &out, 10, "lai-chau-x10", None).expect("replicate");
         Scenario::load(&out).expect("load")
     });
     const GROUP: &str = "plan_region";

@@ -1,8 +1,9 @@
 //! Writes the benches' instances to a folder, so that `ntm plan` and the plain-model
 //! exporter can run on exactly what the benches solve (scripts/make-instances.sh calls it):
 //!
-//! - `make_instance replicate SOURCE OUT FACTOR [NAME]`: a scenario copied FACTOR times
-//!   (suffixed ids; budgets and commune-count targets ×FACTOR), e.g. Lai Châu ×10;
+//! - `make_instance replicate SOURCE OUT FACTOR [NAME [SEED]]`: a scenario copied FACTOR times
+//!   (suffixed ids; budgets and commune-count targets ×FACTOR), e.g. Lai Châu ×10; with SEED,
+//!   each copy's costs and each source's budget perturbed (a family of instances, one per seed);
 //! - `make_instance synthetic OUT COMMUNES SEED DENSITY_PERCENT SHARE`: a seeded synthetic
 //!   instance from the benches' synthesizer (the same code and calibration as `plan_large`).
 
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("make_instance: {message}");
-            eprintln!("usage: make_instance replicate SOURCE OUT FACTOR [NAME]");
+            eprintln!("usage: make_instance replicate SOURCE OUT FACTOR [NAME [SEED]]");
             eprintln!("       make_instance synthetic OUT COMMUNES SEED DENSITY_PERCENT SHARE");
             ExitCode::FAILURE
         }
@@ -45,7 +46,11 @@ fn run(args: &[String]) -> Result<String, String> {
                 .get(4)
                 .cloned()
                 .unwrap_or_else(|| format!("replicated-x{factor}"));
-            instance::replicate::replicate(&source, &out, factor, &name)?;
+            let seed = match args.get(5) {
+                Some(_) => Some(number(args, 5, "SEED")?),
+                None => None,
+            };
+            instance::replicate::replicate(&source, &out, factor, &name, seed)?;
             ntm::scenario::Scenario::load(&out).map_err(|e| format!("{e:?}"))?
         }
         Some("synthetic") => {

@@ -2,9 +2,15 @@
 //! with suffixed ids, and its budgets and commune-count targets multiplied by `factor`. The
 //! optimum of a replicated instance is not simply `factor` times the original's (budgets are
 //! shared across copies), but its size and shape are those of a real province times `factor`.
+//!
+//! With a seed ([`Perturbation`]) the copies differ: each copy's project costs are multiplied
+//! by its own seeded factor in [0,7; 1,3], and each source's budget by one in [0,9; 1,1], so a
+//! family of seeds gives instances of one shape whose optima the planner has never seen.
 
 use std::path::Path;
 
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 
 use ntm::number::parse_decimal;
@@ -13,24 +19,65 @@ use ntm::number::parse_decimal;
 /// the original's communes, not the copies'.
 const DROPPED_KEYS: [&str; 2] = ["published", "synthesize"];
 
+/// Seeded perturbation of a replicated instance (synthetic).
+#[derive(Debug, Clone)]
+pub struct Perturbation {
+    /// Each copy's cost factor, in [0,7; 1,3], to three decimals (copy `k` uses entry `k − 1`).
+    pub cost: Vec<Decimal>,
+    /// A factor per capital source, in [0,9; 1,1], to three decimals (in the file's order).
+    pub budget: Vec<Decimal>,
+    /// The seed, for the scenario's note.
+    pub seed: u64,
+}
+
+impl Perturbation {
+    /// The factors for `factor` copies and up to `sources` capital sources from `seed`.
+    pub fn seeded(seed: u64, factor: u32, sources: usize) -> Perturbation {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut draw = |low: i64, high: i64| Decimal::new(rng.random_range(low..=high), 3);
+        let cost = (0..factor).map(|_| draw(700, 1300)).collect();
+        let budget = (0..sources).map(|_| draw(900, 1100)).collect();
+        Perturbation { cost, budget, seed }
+    }
+}
+
 /// Writes `factor` copies of the scenario in `source` into `out` (scenario.toml, communes.csv,
 /// projects.csv). Copy `k` (1-based) suffixes every commune and project id with `-r{k:02}`.
-pub fn replicate(source: &Path, out: &Path, factor: u32, name: &str) -> Result<(), String> {
+/// With `seed`, costs and budgets are perturbed ([`Perturbation`]).
+pub fn replicate(
+    source: &Path,
+    out: &Path,
+    factor: u32,
+    name: &str,
+    seed: Option<u64>,
+) -> Result<(), String> {
     let text = read(&source.join("scenario.toml"))?;
     let mut table: toml::Table = text.parse().map_err(|e| format!("scenario.toml: {e}"))?;
     let communes_file = file_key(&table, "communes", "communes.csv");
     let projects_file = file_key(&table, "projects", "projects.csv");
-    scale_scenario(&mut table, factor, name)?;
+    let sources = table
+        .get("capital_sources")
+        .and_then(|v| v.as_array())
+        .map_or(0, |a| a.len());
+    let perturbation = seed.map(|seed| Perturbation::seeded(seed, factor, sources));
+    scale_scenario(&mut table, factor, name, perturbation.as_ref())?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let toml_text = toml::to_string(&table).map_err(|e| e.to_string())?;
     write(&out.join("scenario.toml"), &toml_text)?;
-    let communes = copy_rows(&source.join(&communes_file), factor, &["id"], &["name"])?;
+    let communes = copy_rows(
+        &source.join(&communes_file),
+        factor,
+        &["id"],
+        &["name"],
+        None,
+    )?;
     write(&out.join("communes.csv"), &communes)?;
     let projects = copy_rows(
         &source.join(&projects_file),
         factor,
         &["id", "commune"],
         &[],
+        perturbation.as_ref().map(|p| ("cost", p.cost.as_slice())),
     )?;
     write(&out.join("projects.csv"), &projects)?;
     Ok(())
@@ -54,7 +101,12 @@ fn file_key(table: &toml::Table, key: &str, default: &str) -> String {
 
 /// Renames the scenario, multiplies budgets and commune-count targets, points at the copied
 /// files and drops the original's published aggregates.
-fn scale_scenario(table: &mut toml::Table, factor: u32, name: &str) -> Result<(), String> {
+fn scale_scenario(
+    table: &mut toml::Table,
+    factor: u32,
+    name: &str,
+    perturbation: Option<&Perturbation>,
+) -> Result<(), String> {
     for key in DROPPED_KEYS {
         table.remove(key);
     }
@@ -62,8 +114,14 @@ fn scale_scenario(table: &mut toml::Table, factor: u32, name: &str) -> Result<()
     table.insert("name".into(), name.into());
     table.insert("communes".into(), "communes.csv".into());
     table.insert("projects".into(), "projects.csv".into());
+    let perturbed = perturbation.map_or(String::new(), |p| {
+        format!(
+            " Perturbed with seed {}: each copy's costs ×[0.7, 1.3], each source's budget ×[0.9, 1.1].",
+            p.seed
+        )
+    });
     let note = format!(
-        "replicated instance (synthetic): {original} copied {factor} times with suffixed ids, budgets and commune-count targets ×{factor}. {}",
+        "replicated instance (synthetic): {original} copied {factor} times with suffixed ids, budgets and commune-count targets ×{factor}.{perturbed} {}",
         file_key(table, "synthetic", "")
     );
     table.insert("synthetic".into(), note.trim().into());
@@ -71,10 +129,11 @@ fn scale_scenario(table: &mut toml::Table, factor: u32, name: &str) -> Result<()
         .get_mut("capital_sources")
         .and_then(|v| v.as_array_mut())
     {
-        for source in sources {
+        for (i, source) in sources.iter_mut().enumerate() {
+            let by = perturbation.map_or(Decimal::ONE, |p| p.budget[i]);
             if let Some(budget) = source.get_mut("budget").and_then(|b| b.as_table_mut()) {
                 for (_, amount) in budget.iter_mut() {
-                    *amount = scaled(amount, factor)?;
+                    *amount = scaled(amount, Decimal::from(factor) * by)?;
                 }
             }
         }
@@ -82,18 +141,23 @@ fn scale_scenario(table: &mut toml::Table, factor: u32, name: &str) -> Result<()
     if let Some(targets) = table.get_mut("targets").and_then(|v| v.as_array_mut()) {
         for target in targets {
             if let Some(count) = target.get_mut("communes") {
-                *count = scaled(count, factor)?;
+                *count = scaled(count, Decimal::from(factor))?;
             }
         }
     }
     Ok(())
 }
 
-/// `value × factor`, as an exact decimal string (or an integer when it was one).
-fn scaled(value: &toml::Value, factor: u32) -> Result<toml::Value, String> {
-    let times = Decimal::from(factor);
+/// `value × times`, as an exact decimal string (or an integer when both are integers).
+fn scaled(value: &toml::Value, times: Decimal) -> Result<toml::Value, String> {
     match value {
-        toml::Value::Integer(n) => Ok(toml::Value::Integer(n * i64::from(factor))),
+        toml::Value::Integer(n) if times.fract().is_zero() => {
+            let times = i64::try_from(times).map_err(|e| e.to_string())?;
+            Ok(toml::Value::Integer(n * times))
+        }
+        toml::Value::Integer(n) => Ok(toml::Value::String(
+            (Decimal::from(*n) * times).normalize().to_string(),
+        )),
         toml::Value::String(s) => {
             let amount = parse_decimal(s).map_err(|e| e.to_string())?;
             Ok(toml::Value::String(
@@ -110,12 +174,15 @@ fn scaled(value: &toml::Value, factor: u32) -> Result<toml::Value, String> {
 }
 
 /// The CSV at `path` with its data rows copied `factor` times; in copy `k` the `id_columns`
-/// get the suffix `-r{k:02}` and the `name_columns` the suffix ` (r{k:02})`.
+/// get the suffix `-r{k:02}` and the `name_columns` the suffix ` (r{k:02})`; with `scale`
+/// (a column and a factor per copy), that column's numbers in copy `k` are multiplied by
+/// factor `k − 1`, to the đồng.
 fn copy_rows(
     path: &Path,
     factor: u32,
     id_columns: &[&str],
     name_columns: &[&str],
+    scale: Option<(&str, &[Decimal])>,
 ) -> Result<String, String> {
     let text = read(path)?;
     let mut reader = csv::ReaderBuilder::new()
@@ -125,6 +192,7 @@ fn copy_rows(
     let position = |name: &&str| headers.iter().position(|h| h.trim() == *name);
     let ids: Vec<usize> = id_columns.iter().filter_map(position).collect();
     let names: Vec<usize> = name_columns.iter().filter_map(position).collect();
+    let scaled_column = scale.and_then(|(column, _)| position(&column));
     let records: Vec<csv::StringRecord> = reader
         .records()
         .collect::<Result<_, _>>()
@@ -141,6 +209,11 @@ fn copy_rows(
                         format!("{}-r{k:02}", cell.trim())
                     } else if names.contains(&i) {
                         format!("{} (r{k:02})", cell.trim())
+                    } else if scaled_column == Some(i) && !cell.trim().is_empty() {
+                        let by = scale.map_or(Decimal::ONE, |(_, f)| f[(k - 1) as usize]);
+                        parse_decimal(cell)
+                            .map(|c| (c * by).round_dp(6).normalize().to_string())
+                            .unwrap_or_else(|_| cell.to_string())
                     } else {
                         cell.to_string()
                     }

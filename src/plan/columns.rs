@@ -47,6 +47,9 @@ const SIGMA_CAP: f64 = 1e9;
 /// fixing the communes it takes whole finds no plan.
 const WHOLE_MASTER_MAX: usize = 2_000;
 
+/// LPs tried at most when rounding towards the restricted master ([`round_towards`]).
+const DIVE_TRIES: usize = 8;
+
 /// Wentges smoothing: the multipliers priced are this share of the best ones so far plus the
 /// rest of the restricted master's.
 const SMOOTHING: f64 = 0.5;
@@ -241,22 +244,24 @@ pub(crate) fn price(
     for b in 0..split.communes() {
         pool.add(split.column(model, b, split.part(b, start)));
     }
-    let log = std::env::var_os("NTM_COLUMNS_LOG").is_some();
+    let log = std::env::var_os("NTM_PLAN_LOG").is_some();
     let started = Instant::now();
     let mut best: Option<(f64, Prices)> = None;
     let mut incumbent = Incumbent {
         value: split.sign * model.objective_of(start),
         plan: None,
     };
+    let mut dual = DualMaster::new(model, split);
     let mut point = None;
     let mut tried = 0;
     let mut rounds = 0;
     let mut bound = f64::INFINITY;
     while rounds < MAX_ROUNDS && !settings.past_deadline() {
         rounds += 1;
-        let Some((master, prices)) = dual_master(model, split, &pool.columns, settings) else {
+        let Some((master, prices)) = dual.solve(&pool.columns, settings) else {
             break;
         };
+        let dual_done = started.elapsed();
         let added = pricing_round(model, split, settings, &mut pool, &mut best, prices);
         // Rounded to the objective's steps, in the maximised sense.
         bound = best.as_ref().map_or(f64::INFINITY, |b| {
@@ -264,7 +269,7 @@ pub(crate) fn price(
         });
         if log {
             eprintln!(
-                "columns: round {rounds} master {master:.4} bound {bound:.4} added {added} columns {} at {:?}",
+                "columns: round {rounds} master {master:.4} bound {bound:.4} added {added} columns {} dual done at {dual_done:?}, priced at {:?}",
                 pool.columns.len(),
                 started.elapsed()
             );
@@ -272,7 +277,8 @@ pub(crate) fn price(
         let settled = added == 0 || bound - master <= 1e-6 * bound.abs().max(1.0);
         if (settled || Sense::Maximize.within(master, bound, gap)) && pool.columns.len() != tried {
             tried = pool.columns.len();
-            let (found, at) = whole_plan(model, split, &pool.columns, settings, None);
+            let best = incumbent.plan.as_deref().unwrap_or(start);
+            let (found, at) = whole_plan(model, split, &pool.columns, settings, None, best);
             point = at.or(point);
             incumbent.offer(model, split, found);
         }
@@ -285,7 +291,8 @@ pub(crate) fn price(
         // master, from the start, on models small enough.
         let hint = (split.communes() <= WHOLE_MASTER_MAX).then_some(start);
         if pool.columns.len() != tried || hint.is_some() {
-            let (found, at) = whole_plan(model, split, &pool.columns, settings, hint);
+            let best = incumbent.plan.as_deref().unwrap_or(start);
+            let (found, at) = whole_plan(model, split, &pool.columns, settings, hint, best);
             point = at.or(point);
             incumbent.offer(model, split, found);
         }
@@ -382,14 +389,17 @@ fn pricing_round(
 
 /// A whole plan from the columns: the restricted master's LP, then [`fix_and_choose`]; with a
 /// `hint` (a plan among the columns), the whole restricted master as a mixed-integer model
-/// when fixing finds nothing. Also the restricted master's point.
+/// when fixing finds nothing; and when neither finds a plan in time, [`round_towards`] the
+/// master from `current` (the best plan so far). Also the restricted master's point.
 fn whole_plan(
     model: &Model,
     split: &Split,
     columns: &[Column],
     settings: Settings,
     hint: Option<&[f64]>,
+    current: &[f64],
 ) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
+    let log = std::env::var_os("NTM_PLAN_LOG").is_some();
     let relaxed = primal_master(model, split, columns, settings, Master::Relaxed);
     let mut plan = relaxed
         .as_ref()
@@ -401,108 +411,208 @@ fn whole_plan(
                 .filter(|p| model.is_feasible(p, 1e-6));
         }
     }
+    if plan.is_none() {
+        if let Some((_, weights)) = &relaxed {
+            plan = round_towards(model, split, columns, weights, current, settings);
+            if log {
+                eprintln!(
+                    "columns: fixing found no plan; rounding towards the master gives {:?}",
+                    plan.as_ref().map(|p| model.objective_of(p))
+                );
+            }
+        } else if log {
+            eprintln!("columns: the restricted master's LP was not solved in time");
+        }
+    }
     (plan, relaxed.map(|(point, _)| point))
 }
 
-/// The restricted master's dual: `min Σ (hi β − lo α) + Σ_shared h + Σ σ` over the columns so
-/// far; its value (the restricted master's optimum) and the multipliers.
-fn dual_master(
+/// Rounding towards the restricted master (a dive), for when choosing among the fractional
+/// communes' plans finds nothing in time: every commune keeps its plan in `current` (a
+/// feasible plan), except that the communes the master takes whole with another plan move to
+/// it when that gains objective, as many of them as the money allows. The moves are tried by bisection on their number,
+/// most gain first, each try one LP over the funding (each commune's plan fixed); at most
+/// [`DIVE_TRIES`] tries. `None` when no move fits.
+fn round_towards(
     model: &Model,
     split: &Split,
     columns: &[Column],
+    weights: &[f64],
+    current: &[f64],
     settings: Settings,
-) -> Option<(f64, Prices)> {
-    let mut dual = Model::new(Sense::Minimize);
-    dual.obj_constant = split.sign * model.obj_constant;
-    let n = split.linking.len();
-    let mut beta = vec![None; n];
-    let mut alpha = vec![None; n];
-    for (at, r) in split.linking.iter().enumerate() {
-        let row = &model.rows[*r];
-        if row.hi.is_finite() {
-            let v = dual.var(format!("b{at}"), 0.0, PRICE_CAP, false);
-            dual.add_obj(v, row.hi);
-            beta[at] = Some(v);
+) -> Option<Vec<f64>> {
+    let kept: Vec<Column> = (0..split.communes())
+        .map(|b| split.column(model, b, split.part(b, current)))
+        .collect();
+    // The moves: (commune, its whole master plan), most objective gained first.
+    let mut moves: Vec<(usize, &Column)> = columns
+        .iter()
+        .zip(weights)
+        .filter(|(col, w)| **w >= 1.0 - 1e-6 && col.value > kept[col.commune].value + 1e-9)
+        .map(|(col, _)| (col.commune, col))
+        .collect();
+    moves.sort_by(|a, b| {
+        let gain = |(c, col): &(usize, &Column)| col.value - kept[*c].value;
+        gain(b).total_cmp(&gain(a)).then(a.0.cmp(&b.0))
+    });
+    let with_moves = |n: usize| -> Option<Vec<f64>> {
+        let mut chosen = kept.clone();
+        for (c, col) in &moves[..n] {
+            chosen[*c] = (*col).clone();
         }
-        if row.lo.is_finite() {
-            let v = dual.var(format!("a{at}"), 0.0, PRICE_CAP, false);
-            dual.add_obj(v, -row.lo);
-            alpha[at] = Some(v);
+        primal_master(model, split, &chosen, settings, Master::Relaxed)
+            .map(|(plan, _)| plan)
+            .filter(|plan| model.is_feasible(plan, 1e-6))
+    };
+    let (mut lo, mut hi) = (0, moves.len());
+    let mut best = None;
+    for _ in 0..DIVE_TRIES {
+        if lo >= hi || settings.past_deadline() {
+            break;
+        }
+        let n = (lo + hi).div_ceil(2);
+        match with_moves(n) {
+            Some(plan) => {
+                best = Some(plan);
+                lo = n;
+            }
+            None => hi = n - 1,
         }
     }
-    // π·(terms) as dual terms.
-    let pi_terms = |terms: &[(usize, f64)]| -> Vec<(Var, f64)> {
+    best
+}
+
+/// The restricted master's dual: `min Σ (hi β − lo α) + Σ_shared h + Σ σ` over the columns so
+/// far, one row per column (`σ_c + π·(A x_c) ≥ c·x_c`). It only gains rows from round to
+/// round: each round adds the new columns' rows and solves it again. (Kept warm through
+/// microlp's `Solution::add_constraint`, one row at a time, a round of 5.000 new rows took
+/// three times as long as solving afresh, on 10.000 communes; so it is solved afresh.)
+struct DualMaster {
+    dual: Model,
+    beta: Vec<Option<Var>>,
+    alpha: Vec<Option<Var>>,
+    /// Each commune's `σ = σ⁺ − σ⁻` (microlp mishandles free variables).
+    sigma: Vec<(Var, Var)>,
+    /// Columns with a row so far.
+    columns: usize,
+}
+
+impl DualMaster {
+    /// The dual without column rows.
+    fn new(model: &Model, split: &Split) -> DualMaster {
+        let mut dual = Model::new(Sense::Minimize);
+        dual.obj_constant = split.sign * model.obj_constant;
+        let n = split.linking.len();
+        let mut beta = vec![None; n];
+        let mut alpha = vec![None; n];
+        for (at, r) in split.linking.iter().enumerate() {
+            let row = &model.rows[*r];
+            if row.hi.is_finite() {
+                let v = dual.var(format!("b{at}"), 0.0, PRICE_CAP, false);
+                dual.add_obj(v, row.hi);
+                beta[at] = Some(v);
+            }
+            if row.lo.is_finite() {
+                let v = dual.var(format!("a{at}"), 0.0, PRICE_CAP, false);
+                dual.add_obj(v, -row.lo);
+                alpha[at] = Some(v);
+            }
+        }
+        let mut master = DualMaster {
+            dual,
+            beta,
+            alpha,
+            sigma: Vec::new(),
+            columns: 0,
+        };
+        // Shared variables: h(d) = lo·d + (hi − lo)·max(d, 0), d = c − π·A.
+        for j in &split.shared {
+            let v = &model.vars[*j];
+            let c = split.sign * v.obj;
+            let mut terms = master.pi_terms(&split.links[*j]);
+            let dual = &mut master.dual;
+            if v.lo.is_finite() && v.lo != 0.0 {
+                dual.obj_constant += v.lo * c;
+                for (var, coef) in &terms {
+                    dual.add_obj(*var, -v.lo * coef);
+                }
+            }
+            match (v.lo.is_finite(), v.hi.is_finite()) {
+                (true, true) => {
+                    let t = dual.var(format!("t{j}"), 0.0, SIGMA_CAP, false);
+                    dual.add_obj(t, v.hi - v.lo);
+                    terms.push((t, 1.0));
+                    dual.row(format!("s{j}"), terms, c, f64::INFINITY);
+                }
+                (true, false) => dual.row(format!("s{j}"), terms, c, f64::INFINITY),
+                (false, true) => {
+                    dual.obj_constant += v.hi * c;
+                    for (var, coef) in &terms {
+                        dual.add_obj(*var, -v.hi * coef);
+                    }
+                    dual.row(format!("s{j}"), terms, f64::NEG_INFINITY, c);
+                }
+                (false, false) => dual.row(format!("s{j}"), terms, c, c),
+            }
+        }
+        master.sigma = (0..split.communes())
+            .map(|b| {
+                let p = master.dual.var(format!("g{b}"), 0.0, SIGMA_CAP, false);
+                let n = master.dual.var(format!("h{b}"), 0.0, SIGMA_CAP, false);
+                master.dual.add_obj(p, 1.0);
+                master.dual.add_obj(n, -1.0);
+                (p, n)
+            })
+            .collect();
+        master
+    }
+
+    /// π·(terms) as dual terms.
+    fn pi_terms(&self, terms: &[(usize, f64)]) -> Vec<(Var, f64)> {
         let mut out = Vec::new();
         for (r, c) in terms {
-            if let Some(b) = beta[*r] {
+            if let Some(b) = self.beta[*r] {
                 out.push((b, *c));
             }
-            if let Some(a) = alpha[*r] {
+            if let Some(a) = self.alpha[*r] {
                 out.push((a, -*c));
             }
         }
         out
-    };
-    // Shared variables: h(d) = lo·d + (hi − lo)·max(d, 0), d = c − π·A.
-    for j in &split.shared {
-        let v = &model.vars[*j];
-        let c = split.sign * v.obj;
-        let mut terms = pi_terms(&split.links[*j]);
-        if v.lo.is_finite() && v.lo != 0.0 {
-            dual.obj_constant += v.lo * c;
-            for (var, coef) in &terms {
-                dual.add_obj(*var, -v.lo * coef);
-            }
-        }
-        match (v.lo.is_finite(), v.hi.is_finite()) {
-            (true, true) => {
-                let t = dual.var(format!("t{j}"), 0.0, SIGMA_CAP, false);
-                dual.add_obj(t, v.hi - v.lo);
-                terms.push((t, 1.0));
-                dual.row(format!("s{j}"), terms, c, f64::INFINITY);
-            }
-            (true, false) => dual.row(format!("s{j}"), terms, c, f64::INFINITY),
-            (false, true) => {
-                dual.obj_constant += v.hi * c;
-                for (var, coef) in &terms {
-                    dual.add_obj(*var, -v.hi * coef);
-                }
-                dual.row(format!("s{j}"), terms, f64::NEG_INFINITY, c);
-            }
-            (false, false) => dual.row(format!("s{j}"), terms, c, c),
-        }
     }
-    // σ = σ⁺ − σ⁻ (microlp mishandles free variables).
-    let sigma: Vec<(Var, Var)> = (0..split.communes())
-        .map(|b| {
-            let p = dual.var(format!("g{b}"), 0.0, SIGMA_CAP, false);
-            let n = dual.var(format!("h{b}"), 0.0, SIGMA_CAP, false);
-            dual.add_obj(p, 1.0);
-            dual.add_obj(n, -1.0);
-            (p, n)
-        })
-        .collect();
-    for (k, col) in columns.iter().enumerate() {
-        let mut terms = pi_terms(&col.terms);
-        let (p, n) = sigma[col.commune];
-        terms.push((p, 1.0));
-        terms.push((n, -1.0));
-        dual.row(format!("k{k}"), terms, col.value, f64::INFINITY);
+
+    /// The rows of the columns not in the dual yet.
+    fn extend(&mut self, columns: &[Column]) {
+        for (k, col) in columns.iter().enumerate().skip(self.columns) {
+            let mut terms = self.pi_terms(&col.terms);
+            let (p, n) = self.sigma[col.commune];
+            terms.push((p, 1.0));
+            terms.push((n, -1.0));
+            self.dual
+                .row(format!("k{k}"), terms, col.value, f64::INFINITY);
+        }
+        self.columns = columns.len();
     }
-    let values = relaxation(&dual, settings)?;
-    let value = dual.objective_of(&values);
-    let read = |vs: &[Option<Var>]| -> Vec<f64> {
-        vs.iter()
-            .map(|v| v.map_or(0.0, |v| values[v.0].max(0.0)))
-            .collect()
-    };
-    Some((
-        value,
-        Prices {
-            beta: read(&beta),
-            alpha: read(&alpha),
-        },
-    ))
+
+    /// Its value (the restricted master's optimum) and the multipliers over `columns` (the
+    /// columns so far: the ones before stay as they were); `None` when not solved in time.
+    fn solve(&mut self, columns: &[Column], settings: Settings) -> Option<(f64, Prices)> {
+        self.extend(columns);
+        let values = relaxation(&self.dual, settings)?;
+        let value = self.dual.objective_of(&values);
+        let read = |vs: &[Option<Var>]| -> Vec<f64> {
+            vs.iter()
+                .map(|v| v.map_or(0.0, |v| values[v.0].max(0.0)))
+                .collect()
+        };
+        Some((
+            value,
+            Prices {
+                beta: read(&self.beta),
+                alpha: read(&self.alpha),
+            },
+        ))
+    }
 }
 
 /// `L(π)` (maximised sense) and each commune's best plan at `π`; `None` when a commune's model

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 
 use super::model::{lp_name, Model, Sense, Var, MONEY_SCALE};
 use super::solve::{solve, Settings};
@@ -158,18 +159,43 @@ pub(crate) fn fund(
     })
 }
 
+/// Money each (group, year) needs (nhu cầu vốn theo nhóm và năm), exact in million VND: a sum
+/// of decimals does not depend on the order of its terms, so a need grown project by project
+/// (the greedy start) equals the need of the whole selection.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Needs(BTreeMap<(usize, u16), Decimal>);
+
+impl Needs {
+    /// The needs of a selection.
+    pub fn of(scenario: &Scenario, group_of: &[usize], chosen: &BTreeMap<usize, u16>) -> Needs {
+        let mut needs = Needs::default();
+        for (&p, &t) in chosen {
+            needs.add(scenario, group_of, p, t);
+        }
+        needs
+    }
+
+    /// Adds project `p` in year `t`.
+    pub fn add(&mut self, scenario: &Scenario, group_of: &[usize], p: usize, t: u16) {
+        *self.0.entry((group_of[p], t)).or_default() += scenario.projects[p].cost;
+    }
+
+    /// In solver units, as [`fund`] takes them.
+    pub fn in_solver_units(&self) -> BTreeMap<(usize, u16), f64> {
+        self.0
+            .iter()
+            .map(|(k, v)| (*k, v.to_f64().unwrap_or(0.0) * MONEY_SCALE))
+            .collect()
+    }
+}
+
 /// Money each (group, year) needs for a selection, in solver units.
 pub(crate) fn totals_of(
     scenario: &Scenario,
     group_of: &[usize],
     chosen: &BTreeMap<usize, u16>,
 ) -> BTreeMap<(usize, u16), f64> {
-    let mut totals: BTreeMap<(usize, u16), f64> = BTreeMap::new();
-    for (&p, &t) in chosen {
-        *totals.entry((group_of[p], t)).or_default() +=
-            scenario.projects[p].cost.to_f64().unwrap_or(0.0) * MONEY_SCALE;
-    }
-    totals
+    Needs::of(scenario, group_of, chosen).in_solver_units()
 }
 
 #[cfg(test)]
