@@ -229,7 +229,7 @@ impl Threshold {
             && self.year.is_none_or(|y| y == year)
     }
 
-    /// The keys it is set for, e.g. `nhóm 3, 2027` (for messages).
+    /// The keys it is set for, e.g. `nhóm 3 2027` (for messages).
     pub fn keys(&self) -> String {
         let mut keys = Vec::new();
         if let Some(r) = &self.region {
@@ -244,7 +244,7 @@ impl Threshold {
         if keys.is_empty() {
             "every commune".into()
         } else {
-            keys.join(", ")
+            keys.join(" ")
         }
     }
 

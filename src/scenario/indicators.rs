@@ -305,7 +305,7 @@ fn missing_threshold(
             file.display(),
             g.number(),
             v.indicator,
-            if have.is_empty() { String::new() } else { format!(" (it has: {})", have.join("; ")) }
+            if have.is_empty() { String::new() } else { format!(" (it has: {})", have.join(", ")) }
         ),
         (None, false, _) => format!(
             "the national catalog `{}` holds no cited threshold for it: write a province file with extends = \"{}\" listing the indicator and its thresholds by group, and set catalog = \"<that file>\" in scenario.toml",
@@ -316,7 +316,7 @@ fn missing_threshold(
             "thresholds depend on the region: set `region` in scenario.toml".to_string()
         }
         _ if have.is_empty() => "no cited threshold is shipped for it: leave the value out and keep the criterion's met/not-met column".to_string(),
-        _ => format!("thresholds exist for: {}", have.join("; ")),
+        _ => format!("thresholds exist for: {}", have.join(", ")),
     };
     Diagnostic::new(path, Some(v.line), message).hint(hint)
 }
