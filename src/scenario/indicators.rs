@@ -118,7 +118,14 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
         let Some(indicator) = catalog.indicator(&id) else {
             problem(
                 format!("unknown indicator `{id}`"),
-                if known.is_empty() {
+                if let (true, Some(law)) = (known.is_empty(), &catalog.indicator_count) {
+                    format!(
+                        "catalog `{}` transcribes none of its {} indicators: a province file with extends = \"{}\" lists the ones it assesses, with thresholds and sources; point scenario.toml's catalog to it",
+                        catalog.id,
+                        law.count,
+                        catalog.national_id()
+                    )
+                } else if known.is_empty() {
                     format!("catalog `{}` has no indicators", catalog.id)
                 } else {
                     format!(
