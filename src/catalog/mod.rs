@@ -577,7 +577,7 @@ impl Catalog {
                     );
                 }
             }
-            if g.otherwise == !g.any_of.is_empty() {
+            if g.otherwise != g.any_of.is_empty() {
                 problems.push(
                     Diagnostic::new(
                         path,

@@ -87,6 +87,13 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
     }
     let col = |name: &str| headers.iter().position(|h| h == name);
     let known: Vec<&str> = catalog.indicators.iter().map(|i| i.id.as_str()).collect();
+    // The first commune whose id or name is the key: one lookup per row instead of a scan of
+    // every commune (3.500 communes × several indicators each).
+    let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, c) in communes.iter().enumerate() {
+        by_key.entry(c.id.as_str()).or_insert(i);
+        by_key.entry(c.name.as_str()).or_insert(i);
+    }
     let mut values = Vec::new();
     for (row, record) in reader.records().enumerate() {
         let line = row + 2;
@@ -107,7 +114,7 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
             problems.push(Diagnostic::new(path, Some(line), message).hint(hint));
         };
         let name = cell("commune");
-        let Some(commune) = communes.iter().position(|c| c.id == name || c.name == name) else {
+        let Some(commune) = by_key.get(name.as_str()).copied() else {
             problem(
                 format!("unknown commune `{name}`"),
                 "use an id or name from communes.csv".into(),
