@@ -401,3 +401,24 @@ fn a_province_file_cannot_redefine_the_national_criteria() {
         "{err}"
     );
 }
+
+#[test]
+fn the_plan_document_cites_qd51_and_nq257_as_its_bases() {
+    let out = common::ntm(&["draft-plan", "scenarios/example-qd51-2025", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Căn cứ Quyết định số 51/2025/QĐ-TTg ngày 29/12/2025"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Căn cứ Nghị quyết số 257/2025/QH15 ngày 11/12/2025"),
+        "{text}"
+    );
+    // The 2021-2025 program decision is not a basis of a 2026-2030 plan.
+    assert!(!text.contains("263/QĐ-TTg"), "{text}");
+}
