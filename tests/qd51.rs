@@ -419,6 +419,12 @@ fn the_plan_document_cites_qd51_and_nq257_as_its_bases() {
         text.contains("Căn cứ Nghị quyết số 257/2025/QH15 ngày 11/12/2025"),
         "{text}"
     );
+    // The higher tier is the modern-commune pilot, named as the catalog names it.
+    assert!(
+        text.contains("chưa có xã nông thôn mới hiện đại (thí điểm)"),
+        "{text}"
+    );
+    assert!(!text.contains("nâng cao, kiểu mẫu"), "{text}");
     // The 2021-2025 program decision is not a basis of a 2026-2030 plan.
     assert!(!text.contains("263/QĐ-TTg"), "{text}");
 }
