@@ -428,3 +428,46 @@ fn the_plan_document_cites_qd51_and_nq257_as_its_bases() {
     // The 2021-2025 program decision is not a basis of a 2026-2030 plan.
     assert!(!text.contains("263/QĐ-TTg"), "{text}");
 }
+
+#[test]
+fn a_raise_of_one_indicator_is_refused_while_another_of_the_same_criterion_misses() {
+    // Put poverty under c3 too: at Ven Đô income misses (gap 15) and poverty would be met
+    // (0,8 ≤ 1); at Đồng Bằng poverty misses (2,5 > 2) and income is met. Then make Ven Đô's
+    // poverty miss as well (1,5 > 1): its income raise can no longer flip c3 alone.
+    let tmp = variant(&[
+        ("catalog.toml", &|t: String| {
+            t.replace("criterion = 6", "criterion = 3")
+        }),
+        ("indicators.csv", &|t: String| {
+            t.replace(
+                "ven-do,multidimensional-poverty-rate,2026,\"0,8\"",
+                "ven-do,multidimensional-poverty-rate,2026,\"1,5\"",
+            )
+        }),
+    ]);
+    let err = error_of(tmp.path());
+    assert!(
+        err.contains("c3 is also short on multidimensional-poverty-rate at this commune"),
+        "{err}"
+    );
+    assert!(err.contains("projects.csv"), "{err}");
+}
+
+#[test]
+fn a_group_column_under_a_catalog_without_groups_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_scenario("example-3-communes", tmp.path());
+    let path = tmp.path().join("communes.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},group\n", lines.next().unwrap());
+    for l in lines.filter(|l| !l.trim().is_empty()) {
+        out.push_str(&format!("{l},2\n"));
+    }
+    std::fs::write(&path, out).unwrap();
+    let err = error_of(tmp.path());
+    assert!(
+        err.contains("column `group`: catalog `qd318-2022` has no commune groups"),
+        "{err}"
+    );
+}

@@ -96,6 +96,10 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
     }
     let mut values = Vec::new();
     for (row, record) in reader.records().enumerate() {
+        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
+            problems.push(text::too_many_problems(path));
+            break;
+        }
         let line = row + 2;
         let record = match record {
             Ok(r) => r,
