@@ -109,6 +109,64 @@ pub struct IndicatorExplanation {
     pub text: String,
 }
 
+/// Communes valued on one indicator, and how many meet it, in all and per group (số xã đạt
+/// chỉ tiêu).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorCount {
+    /// Indicator id.
+    pub id: String,
+    /// Criterion it decides.
+    pub criterion: u8,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Communes with a baseline value.
+    pub valued: usize,
+    /// Of those, communes meeting it.
+    pub met: usize,
+    /// Per group (nhóm xã): communes valued and meeting it; empty without groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_group: Vec<GroupCount>,
+}
+
+/// Communes of one group (nhóm xã) and how many meet something.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCount {
+    /// The group.
+    pub group: crate::catalog::CommuneGroup,
+    /// Communes counted.
+    pub communes: usize,
+    /// Of those, communes meeting it.
+    pub met: usize,
+}
+
+/// The communes of one group (nhóm xã): how many, at standard, and per criterion ("số xã nhóm 2
+/// đạt tiêu chí …").
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    /// The group.
+    pub group: crate::catalog::CommuneGroup,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Communes in the group.
+    pub communes: usize,
+    /// At standard or higher.
+    pub standard: usize,
+    /// Communes meeting each criterion, in catalog order.
+    pub criteria: Vec<CriterionCount>,
+}
+
+/// Province conditions (QĐ 51 Phụ lục III) as `evaluate` reports them: ntm holds no
+/// province-level data, so each condition is listed as not assessed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceConditionsStatus {
+    /// Document and annex.
+    pub source: String,
+    /// What is and is not transcribed.
+    pub note: Option<String>,
+    /// Conditions (id, Vietnamese name, source), none assessed.
+    pub not_assessed: Vec<crate::catalog::Criterion>,
+}
+
 /// A district's summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictSummary {
@@ -140,6 +198,15 @@ pub struct Evaluation {
     /// Criteria decided from indicator values, each explained.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<IndicatorExplanation>,
+    /// Per indicator: communes valued and meeting it, by group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicator_counts: Vec<IndicatorCount>,
+    /// Per commune group (nhóm xã), for a catalog with groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSummary>,
+    /// Province conditions (QĐ 51 Phụ lục III), when the catalog has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province_conditions: Option<ProvinceConditionsStatus>,
     /// Per district (empty without districts).
     pub districts: Vec<DistrictSummary>,
     /// Per commune.
@@ -372,6 +439,12 @@ pub fn evaluate_communes_with(
     let mut by_district: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut criteria_met = vec![0usize; catalog.criteria.len()];
     let mut advanced_met = vec![0usize; catalog.advanced_criteria.len()];
+    // per group: communes, at standard, criteria met
+    let mut by_group: Vec<(usize, usize, Vec<usize>)> = catalog
+        .groups
+        .iter()
+        .map(|_| (0, 0, vec![0usize; catalog.criteria.len()]))
+        .collect();
     let mut per_commune = Vec::new();
     if detail == Detail::PerCommune {
         per_commune.reserve_exact(communes.len());
@@ -390,6 +463,17 @@ pub fn evaluate_communes_with(
         }
         for (n, c) in advanced_met.iter_mut().zip(&catalog.advanced_criteria) {
             *n += usize::from(commune.advanced_met.contains(c.id));
+        }
+        if let Some(at) = commune
+            .group
+            .and_then(|g| catalog.groups.iter().position(|r| r.group == g))
+        {
+            let (n, standard, met) = &mut by_group[at];
+            *n += 1;
+            *standard += usize::from(status.tier.is_some());
+            for (m, c) in met.iter_mut().zip(&catalog.criteria) {
+                *m += usize::from(status.met.contains(c.id));
+            }
         }
         if detail == Detail::PerCommune {
             per_commune.push(status);
@@ -419,6 +503,35 @@ pub fn evaluate_communes_with(
             .collect(),
         level_targets: Vec::new(),
         indicators: Vec::new(),
+        indicator_counts: Vec::new(),
+        groups: {
+            let mut groups: Vec<GroupSummary> = catalog
+                .groups
+                .iter()
+                .zip(by_group)
+                .map(|(rule, (communes, standard, met))| GroupSummary {
+                    group: rule.group,
+                    name_vi: rule.name_vi.clone(),
+                    communes,
+                    standard,
+                    criteria: catalog
+                        .criteria
+                        .iter()
+                        .zip(met)
+                        .map(|(c, n)| count(c, n))
+                        .collect(),
+                })
+                .collect();
+            groups.sort_by_key(|g| g.group);
+            groups
+        },
+        province_conditions: catalog.province_conditions.as_ref().map(|p| {
+            ProvinceConditionsStatus {
+                source: p.source.clone(),
+                note: p.note.clone(),
+                not_assessed: p.conditions.clone(),
+            }
+        }),
         districts: by_district
             .into_iter()
             .map(|(d, tally)| DistrictSummary {
@@ -471,10 +584,53 @@ pub fn evaluate_with(scenario: &Scenario, detail: Detail) -> Evaluation {
         .iter()
         .map(|d| explain(scenario, d))
         .collect();
+    evaluation.indicator_counts = indicator_counts(scenario);
     evaluation
 }
 
-/// "c10 Thu nhập: 36,2 < 39 triệu đồng/người (Trung du và miền núi phía Bắc, 2022), thiếu 2,8".
+/// Per indicator with a baseline value: communes valued and meeting it, in all and by group.
+fn indicator_counts(scenario: &Scenario) -> Vec<IndicatorCount> {
+    let catalog = &scenario.catalog;
+    catalog
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let of: Vec<&crate::scenario::IndicatorDecision> = scenario
+                .indicator_decisions
+                .iter()
+                .filter(|d| d.indicator == i.id)
+                .collect();
+            if of.is_empty() {
+                return None;
+            }
+            let mut by_group: Vec<GroupCount> = catalog
+                .groups
+                .iter()
+                .map(|g| GroupCount {
+                    group: g.group,
+                    communes: of.iter().filter(|d| d.group == Some(g.group)).count(),
+                    met: of
+                        .iter()
+                        .filter(|d| d.group == Some(g.group) && d.met)
+                        .count(),
+                })
+                .collect();
+            by_group.sort_by_key(|g| g.group);
+            Some(IndicatorCount {
+                id: i.id.clone(),
+                criterion: i.criterion,
+                name_vi: i.name_vi.clone(),
+                valued: of.len(),
+                met: of.iter().filter(|d| d.met).count(),
+                by_group,
+            })
+        })
+        .collect()
+}
+
+/// "c10 Thu nhập: 36,2 < 39 triệu đồng/người (Trung du và miền núi phía Bắc, 2022), thiếu 2,8";
+/// by group, naming the indicator when its criterion has several: "c3 Phát triển kinh tế nông
+/// thôn — Thu nhập bình quân đầu người: 40 < 60 triệu đồng/người (nhóm 1, 2025), thiếu 20".
 fn explain(scenario: &Scenario, d: &crate::scenario::IndicatorDecision) -> IndicatorExplanation {
     use crate::catalog::Comparison;
     use crate::number::{format_trimmed, NumberStyle};
@@ -486,16 +642,24 @@ fn explain(scenario: &Scenario, d: &crate::scenario::IndicatorDecision) -> Indic
     let unit = catalog
         .indicator(&d.indicator)
         .map_or(String::new(), |i| i.unit.clone());
-    let region = catalog
-        .regions
-        .iter()
-        .find(|r| r.id == d.region)
-        .map_or(d.region.clone(), |r| r.name_vi.clone());
-    let region = match d.via_attribute.as_deref() {
-        Some("difficult") => format!("{region}, áp dụng cho xã ĐBKK"),
-        Some(other) => format!("{region}, áp dụng theo đặc điểm {other}"),
-        None => region,
-    };
+    let mut applies = Vec::new();
+    if let Some(id) = &d.region {
+        let region = catalog
+            .regions
+            .iter()
+            .find(|r| &r.id == id)
+            .map_or(id.clone(), |r| r.name_vi.clone());
+        applies.push(match d.via_attribute.as_deref() {
+            Some("difficult") => format!("{region}, áp dụng cho xã ĐBKK"),
+            Some(other) => format!("{region}, áp dụng theo đặc điểm {other}"),
+            None => region,
+        });
+    }
+    if let Some(g) = d.group {
+        applies.push(g.label_vi());
+    }
+    applies.push(d.year.to_string());
+    let region = applies.join(", ");
     let (sign, word) = match (d.comparison, d.met) {
         (Comparison::AtLeast, true) => ("≥", "đạt".to_string()),
         (Comparison::AtMost, true) => ("≤", "đạt".to_string()),
@@ -508,11 +672,24 @@ fn explain(scenario: &Scenario, d: &crate::scenario::IndicatorDecision) -> Indic
         name: commune.name.clone(),
         decision: d.clone(),
         text: format!(
-            "c{} {criterion}: {} {sign} {} {unit} ({region}, {}), {word}",
+            "c{} {criterion}{}: {} {sign} {} {unit} ({region}), {word}",
             d.criterion,
+            // A criterion decided by several indicators names the one meant.
+            if catalog
+                .indicators
+                .iter()
+                .filter(|i| i.criterion == d.criterion)
+                .count()
+                > 1
+            {
+                catalog
+                    .indicator(&d.indicator)
+                    .map_or(String::new(), |i| format!(" — {}", i.name_vi))
+            } else {
+                String::new()
+            },
             n(d.value),
             n(d.threshold),
-            d.year
         ),
     }
 }

@@ -22,6 +22,20 @@ pub struct Reset {
     pub reason: String,
 }
 
+/// A new criterion fed by several old ones, and the communes that met every one of them: the
+/// first to re-assess (ứng viên đánh giá lại), never counted as meeting it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    /// Criterion id in the new set.
+    pub to: u8,
+    /// Its Vietnamese name.
+    pub name_vi: String,
+    /// The old criteria that feed it.
+    pub from: Vec<u8>,
+    /// Communes that met every one of them under the old set.
+    pub communes: usize,
+}
+
 /// Result of `ntm evaluate <scenario> --catalog <id>`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reevaluation {
@@ -33,6 +47,9 @@ pub struct Reevaluation {
     pub diff: CatalogDiff,
     /// Statuses read as not met until re-assessed.
     pub reset: Vec<Reset>,
+    /// New criteria that must be assessed afresh, with the communes that met everything
+    /// feeding them.
+    pub candidates: Vec<Candidate>,
     /// Advanced-set statuses dropped (the old set has no advanced set to map from).
     pub advanced_dropped: usize,
     /// The communes evaluated under the new catalog.
@@ -87,12 +104,36 @@ pub fn reevaluate(scenario: &Scenario, catalog: &Catalog) -> Result<Reevaluation
             reason: row.reason.clone(),
         });
     }
+    let mut candidates = Vec::new();
+    for new in &catalog.criteria {
+        let from: Vec<u8> = d
+            .rows
+            .iter()
+            .filter(|r| r.to == Some(new.id) && r.change == Change::Reassess)
+            .filter_map(|r| r.from)
+            .collect();
+        if from.is_empty() {
+            continue;
+        }
+        let all = CriteriaSet::from_ids(from.iter().copied());
+        candidates.push(Candidate {
+            to: new.id,
+            name_vi: new.name_vi.clone(),
+            communes: scenario
+                .communes
+                .iter()
+                .filter(|c| c.met.contains_all(all))
+                .count(),
+            from,
+        });
+    }
     let evaluation = evaluate_communes(catalog, &communes, scenario.synthetic.clone());
     Ok(Reevaluation {
         from: scenario.catalog.id.clone(),
         to: catalog.id.clone(),
         diff: d,
         reset,
+        candidates,
         advanced_dropped,
         evaluation,
     })

@@ -82,7 +82,10 @@ fn the_dbkk_override_decides_suoi() {
     let suoi = &evaluate(&s).indicators[1];
     assert!(suoi.decision.met);
     assert_eq!(suoi.decision.via_attribute.as_deref(), Some("difficult"));
-    assert_eq!(suoi.decision.region, "northern-midlands-mountains");
+    assert_eq!(
+        suoi.decision.region.as_deref(),
+        Some("northern-midlands-mountains")
+    );
 }
 
 #[test]

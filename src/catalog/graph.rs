@@ -211,6 +211,11 @@ impl DependencyGraph {
             "order": self.order.iter().map(Node::label).collect::<Vec<_>>(),
             "edges": edges,
             "sets": sets_json(catalog),
+            "criteria": catalog.criteria,
+            "groups": catalog.groups,
+            "indicators": catalog.indicators,
+            "indicator_count": catalog.indicator_count,
+            "province_conditions": catalog.province_conditions,
         })
     }
 }

@@ -11,11 +11,18 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
 /// Mappings shipped inside the binary, by (from, to).
-const BUILT_IN: &[(&str, &str, &str)] = &[(
-    "qd1980-2016",
-    "qd318-2022",
-    include_str!("../../catalog/mapping-qd1980-2016-qd318-2022.toml"),
-)];
+const BUILT_IN: &[(&str, &str, &str)] = &[
+    (
+        "qd1980-2016",
+        "qd318-2022",
+        include_str!("../../catalog/mapping-qd1980-2016-qd318-2022.toml"),
+    ),
+    (
+        "qd318-2022",
+        "qd51-2025",
+        include_str!("../../catalog/mapping-qd318-2022-qd51-2025.toml"),
+    ),
+];
 
 /// One old criterion and what it becomes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +71,25 @@ impl CatalogMapping {
         Ok(Some(mapping))
     }
 
+    /// The built-in mapping from catalog `a` to `b`: for their own ids, else through what they
+    /// stand on (an amendment's `supersedes`, e.g. QĐ 211 on QĐ 318; a province file's `extends`).
+    pub fn find_for(a: &Catalog, b: &Catalog) -> Result<Option<CatalogMapping>> {
+        let froms = [
+            Some(a.id.as_str()),
+            a.supersedes.as_deref(),
+            a.extends.as_deref(),
+        ];
+        let tos = [Some(b.id.as_str()), b.extends.as_deref()];
+        for from in froms.into_iter().flatten() {
+            for to in tos.into_iter().flatten() {
+                if let Some(m) = CatalogMapping::find(from, to)? {
+                    return Ok(Some(m));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Pairs of catalogs with a built-in mapping.
     pub fn built_in_pairs() -> impl Iterator<Item = (&'static str, &'static str)> {
         BUILT_IN.iter().map(|(f, t, _)| (*f, *t))
@@ -74,10 +100,24 @@ impl CatalogMapping {
         self.criteria.iter().find(|c| c.from == id)
     }
 
-    /// Checks that every id names a criterion of its catalog.
+    /// Checks that every id names a criterion of its catalog, and that every old criterion of
+    /// `from` is mapped (none silently dropped).
     pub fn validate(&self, from: &Catalog, to: &Catalog) -> Result<()> {
         let path = Path::new("catalog").join(format!("mapping-{}-{}.toml", self.from, self.to));
         let mut problems = Vec::new();
+        for c in from.criteria.iter().filter(|c| self.of(c.id).is_none()) {
+            problems.push(
+                Diagnostic::new(
+                    &path,
+                    None,
+                    format!(
+                        "mapping does not say what criterion {} of `{}` becomes",
+                        c.id, from.id
+                    ),
+                )
+                .hint("add a [[criteria]] row with from, to (or none), carries, reason and basis"),
+            );
+        }
         for c in &self.criteria {
             if from.criterion(c.from).is_none() {
                 problems.push(Diagnostic::new(
@@ -179,7 +219,7 @@ impl CatalogDiff {
 
 /// Compares catalog `a` (old) with `b` (new), through the shipped mapping when there is one.
 pub fn diff(a: &Catalog, b: &Catalog) -> Result<CatalogDiff> {
-    let mapping = CatalogMapping::find(&a.id, &b.id)?;
+    let mapping = CatalogMapping::find_for(a, b)?;
     if let Some(m) = &mapping {
         m.validate(a, b)?;
     }

@@ -13,7 +13,10 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
 pub use graph::{DependencyGraph, Node};
-pub use indicators::{Comparison, Indicator, IndicatorOverride, Threshold, ValueKind, ATTRIBUTES};
+pub use indicators::{
+    CommuneGroup, Comparison, GroupByRule, GroupRule, Indicator, IndicatorOverride, Threshold,
+    ValueKind, ATTRIBUTES,
+};
 pub use mapping::{diff, CatalogDiff, CatalogMapping, Change, CriterionMapping, DiffRow};
 
 /// Catalogs shipped inside the binary, by id.
@@ -24,6 +27,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("qd318-2022", include_str!("../../catalog/qd318-2022.toml")),
     ("qd211-2024", include_str!("../../catalog/qd211-2024.toml")),
+    ("qd51-2025", include_str!("../../catalog/qd51-2025.toml")),
 ];
 
 /// Tier of a commune (mức đạt chuẩn).
@@ -141,12 +145,49 @@ pub struct Dependency {
     pub gate: bool,
 }
 
+/// How many indicators the law's annex has, when the catalog does not transcribe them all
+/// (số chỉ tiêu theo văn bản).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorCount {
+    /// Indicators in the law.
+    pub count: u32,
+    /// Where the count is written.
+    pub source: String,
+    /// Why the catalog holds fewer, and who supplies the rest.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A condition for a province to be recognised as having completed the NTM task (điều kiện
+/// tỉnh hoàn thành nhiệm vụ xây dựng nông thôn mới), reported by `evaluate` for the province.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvinceConditions {
+    /// Document and annex.
+    pub source: String,
+    /// What is and is not transcribed.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The conditions, each with its source (empty when none could be cited).
+    #[serde(default)]
+    pub conditions: Vec<Criterion>,
+}
+
 /// A versioned criteria catalog.
+///
+/// A province file (bộ tiêu chí cấp tỉnh) names the national catalog in `extends` and holds only
+/// what it adds: indicators, thresholds (a threshold with the same keys as a national one
+/// replaces it), overrides and dependencies. The criteria, tiers, bands, regions and groups
+/// are the national catalog's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
     /// Version id, e.g. `qd318-2022`.
     pub id: String,
+    /// The national catalog this province file extends (built-in id or path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
     /// Title.
     pub title: String,
     /// First day in force (ISO date).
@@ -163,12 +204,19 @@ pub struct Catalog {
     #[serde(default)]
     pub note: Option<String>,
     /// Bands, highest first.
+    #[serde(default)]
     pub bands: Vec<Band>,
     /// Tiers.
+    #[serde(default)]
     pub tiers: Vec<Tier>,
     /// Regions.
+    #[serde(default)]
     pub regions: Vec<Region>,
+    /// Commune groups and the rule that assigns a commune to one (nhóm xã, QĐ 51/2025).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupRule>,
     /// Criteria (the standard set, Phụ lục I of QĐ 318).
+    #[serde(default)]
     pub criteria: Vec<Criterion>,
     /// Criteria of the advanced set (Bộ tiêu chí xã nông thôn mới nâng cao, Phụ lục II of
     /// QĐ 318): its own list; column `aN` of communes.csv is criterion N of it.
@@ -185,9 +233,19 @@ pub struct Catalog {
     /// Attributes that switch the region whose thresholds apply.
     #[serde(default)]
     pub indicator_overrides: Vec<IndicatorOverride>,
+    /// The number of indicators in the law, when fewer are transcribed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator_count: Option<IndicatorCount>,
+    /// Conditions for the province (QĐ 51/2025 Phụ lục III).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_conditions: Option<ProvinceConditions>,
     /// Dependency edges.
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
+    /// The file this catalog was read from (none for a built-in one): a missing threshold names
+    /// it, or says to write one.
+    #[serde(skip)]
+    pub file: Option<std::path::PathBuf>,
 }
 
 impl Catalog {
@@ -212,7 +270,9 @@ impl Catalog {
         let path = base.join(reference);
         if path.is_file() {
             let text = text::read_toml_text(&path)?;
-            return Catalog::parse(&text, &path);
+            let mut catalog = Catalog::parse(&text, &path)?;
+            catalog.file = Some(path);
+            return Ok(catalog);
         }
         let known: Vec<&str> = Catalog::built_in_ids().collect();
         Err(Error::invalid(
@@ -223,15 +283,144 @@ impl Catalog {
         ))
     }
 
-    /// Parses and validates catalog text; `path` names it in errors.
+    /// Parses and validates catalog text; `path` names it in errors. A province file's
+    /// `extends` is loaded (relative to the file's folder) and merged first.
     pub fn parse(text: &str, path: &Path) -> Result<Catalog> {
         let catalog: Catalog = text::parse_toml(text, path)?;
+        let catalog = match catalog.extends.clone() {
+            Some(national) => {
+                let folder = path.parent().unwrap_or(Path::new("."));
+                if national == catalog.id {
+                    return Err(Error::invalid(
+                        Diagnostic::new(
+                            path,
+                            text::line_of(text, "extends"),
+                            format!("catalog `{national}` extends itself"),
+                        )
+                        .hint("give the province file its own id"),
+                    ));
+                }
+                let base = Catalog::load(&national, folder)?;
+                catalog.extend(base, text, path)?
+            }
+            None => catalog,
+        };
         catalog.validate(text, path)?;
         Ok(catalog)
     }
 
+    /// This province file on top of the national `base`.
+    fn extend(self, base: Catalog, text: &str, path: &Path) -> Result<Catalog> {
+        let mut problems = Vec::new();
+        let national = |what: &str, line: &str| {
+            Diagnostic::new(
+                path,
+                text::line_of(text, line),
+                format!(
+                    "a province file cannot redefine the national {what} of `{}`",
+                    base.id
+                ),
+            )
+            .hint("a province file adds indicators, thresholds, overrides and dependencies; the criteria, tiers, bands, regions and groups are the national catalog's")
+        };
+        if !self.criteria.is_empty() || !self.advanced_criteria.is_empty() {
+            problems.push(national("criteria", "[[criteria]]"));
+        }
+        if !self.tiers.is_empty() || !self.bands.is_empty() || !self.regions.is_empty() {
+            problems.push(national("tiers, bands or regions", "[["));
+        }
+        if !self.groups.is_empty() {
+            problems.push(national("commune groups", "[[groups]]"));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        let mut indicators = base.indicators;
+        for mine in self.indicators {
+            match indicators.iter_mut().find(|i| i.id == mine.id) {
+                Some(theirs) => {
+                    for t in mine.thresholds {
+                        theirs.thresholds.retain(|old| !old.same_keys(&t));
+                        theirs.thresholds.push(t);
+                    }
+                }
+                None => indicators.push(mine),
+            }
+        }
+        let mut overrides = base.indicator_overrides;
+        overrides.extend(self.indicator_overrides);
+        let mut dependencies = base.dependencies;
+        dependencies.extend(self.dependencies);
+        Ok(Catalog {
+            id: self.id,
+            extends: self.extends,
+            title: self.title,
+            effective_from: self.effective_from,
+            effective_to: self.effective_to.or(base.effective_to),
+            supersedes: self.supersedes.or(base.supersedes),
+            source: format!("{}; extends {}", self.source, base.source),
+            note: self.note.or(base.note),
+            bands: base.bands,
+            tiers: base.tiers,
+            regions: base.regions,
+            groups: base.groups,
+            criteria: base.criteria,
+            advanced_criteria: base.advanced_criteria,
+            model_conditions: base.model_conditions,
+            indicators,
+            indicator_overrides: overrides,
+            indicator_count: base.indicator_count,
+            province_conditions: self.province_conditions.or(base.province_conditions),
+            dependencies,
+            file: None,
+        })
+    }
+
+    /// The national catalog id behind this one: its own id, or the one it extends.
+    pub fn national_id(&self) -> &str {
+        self.extends.as_deref().unwrap_or(&self.id)
+    }
+
+    /// What the group rules say of a commune with `attributes`.
+    pub fn group_by_rule(&self, attributes: &std::collections::BTreeSet<String>) -> GroupByRule {
+        if self.groups.is_empty() {
+            return GroupByRule::NoGroups;
+        }
+        let fits: Vec<CommuneGroup> = self
+            .groups
+            .iter()
+            .filter(|g| {
+                g.any_of
+                    .iter()
+                    .any(|all| all.iter().all(|a| attributes.contains(a)))
+            })
+            .map(|g| g.group)
+            .collect();
+        match fits.as_slice() {
+            [one] => GroupByRule::One(*one),
+            [] => self
+                .groups
+                .iter()
+                .find(|g| g.otherwise)
+                .map_or(GroupByRule::NoGroups, |g| GroupByRule::One(g.group)),
+            _ => GroupByRule::Several(fits),
+        }
+    }
+
+    /// The rule of `group`.
+    pub fn group(&self, group: CommuneGroup) -> Option<&GroupRule> {
+        self.groups.iter().find(|g| g.group == group)
+    }
+
     fn validate(&self, text: &str, path: &Path) -> Result<()> {
         let mut problems = Vec::new();
+        if self.criteria.is_empty() {
+            problems.push(
+                Diagnostic::new(path, None, format!("catalog `{}` has no criteria", self.id))
+                    .hint("list [[criteria]], or name the national catalog in `extends = \"…\"`"),
+            );
+        }
+        self.validate_groups(text, path, &mut problems);
         let mut seen = std::collections::BTreeSet::new();
         for c in &self.criteria {
             if c.id == 0 || c.id > 31 {
@@ -311,17 +500,24 @@ impl Catalog {
             }
             for t in &i.thresholds {
                 let at = text::line_of(text, &format!("value = \"{}\"", t.value)).or(line);
-                if !regions.contains(&t.region.as_str()) {
+                if let Some(region) = t.region.as_deref().filter(|r| !regions.contains(r)) {
                     problems.push(
                         Diagnostic::new(
                             path,
                             at,
-                            format!(
-                                "threshold of `{}` names unknown region `{}`",
-                                i.id, t.region
-                            ),
+                            format!("threshold of `{}` names unknown region `{region}`", i.id),
                         )
                         .hint(format!("regions: {}", regions.join(", "))),
+                    );
+                }
+                if let Some(group) = t.group.filter(|g| self.group(*g).is_none()) {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            at,
+                            format!("threshold of `{}` names {group}, but catalog `{}` has no commune groups", i.id, self.id),
+                        )
+                        .hint("thresholds by group belong to a catalog with [[groups]] (e.g. extends = \"qd51-2025\")"),
                     );
                 }
                 if crate::number::parse_decimal(&t.value).is_err() {
@@ -355,6 +551,55 @@ impl Catalog {
                     .hint(format!("regions: {}", regions.join(", "))),
                 );
             }
+        }
+    }
+
+    fn validate_groups(&self, text: &str, path: &Path, problems: &mut Vec<Diagnostic>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for g in &self.groups {
+            let line = text::line_of(text, &format!("group = {}", g.group.number()));
+            if !seen.insert(g.group) {
+                problems.push(Diagnostic::new(
+                    path,
+                    line,
+                    format!("{} is defined twice", g.group),
+                ));
+            }
+            for a in g.any_of.iter().flatten() {
+                if !ATTRIBUTES.contains(&a.as_str()) {
+                    problems.push(
+                        Diagnostic::new(
+                            path,
+                            line,
+                            format!("rule of {} names unknown attribute `{a}`", g.group),
+                        )
+                        .hint(format!("attributes: {}", ATTRIBUTES.join(", "))),
+                    );
+                }
+            }
+            if g.otherwise != g.any_of.is_empty() {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        line,
+                        format!(
+                            "rule of {} needs either `any_of` or `otherwise = true`",
+                            g.group
+                        ),
+                    )
+                    .hint("one group takes the communes no other takes (otherwise = true); the others list attributes"),
+                );
+            }
+        }
+        if !self.groups.is_empty() && self.groups.iter().filter(|g| g.otherwise).count() != 1 {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    text::line_of(text, "[[groups]]"),
+                    "exactly one group must take the communes no other group takes",
+                )
+                .hint("set `otherwise = true` on that group (QĐ 51: nhóm 2)"),
+            );
         }
     }
 
@@ -403,7 +648,7 @@ mod tests {
 
     #[test]
     fn built_in_catalogs_load() {
-        for id in Catalog::built_in_ids() {
+        for id in Catalog::built_in_ids().filter(|id| *id != "qd51-2025") {
             let c = Catalog::load(id, Path::new(".")).unwrap();
             assert_eq!(c.criteria.len(), 19);
             assert!(c.criteria.iter().all(|c| !c.source.is_empty()));

@@ -76,9 +76,23 @@ fn catalog_basis(catalog_id: &str) -> Option<&'static str> {
     }
 }
 
-/// The legal bases for a plan under `catalog_id`. An allocation rule is cited where it is
-/// applied (section IV), not here: the shipped rules carry assumed values.
+/// Legal bases of a plan of 2026-2030 (QĐ 51/2025/QĐ-TTg): the merged national target program
+/// of 2026-2035 approved by NQ 257/2025/QH15 (11/12/2025), the Government's plan to carry it
+/// out, NQ 424/NQ-CP (30/12/2025), and the criteria decision itself. Dates and titles as
+/// docs/qd51-2025-sources.md quotes them (S1, S9).
+const PROGRAM_BASES_2026: &[&str] = &[
+    "Căn cứ Nghị quyết số 257/2025/QH15 ngày 11/12/2025 của Quốc hội phê duyệt chủ trương đầu tư Chương trình mục tiêu quốc gia xây dựng nông thôn mới, giảm nghèo bền vững và phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2026 - 2035;",
+    "Căn cứ Nghị quyết số 424/NQ-CP ngày 30/12/2025 của Chính phủ ban hành Kế hoạch triển khai thực hiện Nghị quyết số 257/2025/QH15;",
+    "Căn cứ Quyết định số 51/2025/QĐ-TTg ngày 29/12/2025 của Thủ tướng Chính phủ ban hành Bộ tiêu chí quốc gia về nông thôn mới giai đoạn 2026 - 2030;",
+];
+
+/// The legal bases for a plan under `catalog_id` (a province file passes the national id it
+/// extends). An allocation rule is cited where it is applied (section IV), not here: the
+/// shipped rules carry assumed values.
 pub fn legal_bases(catalog_id: &str, catalog_source: &str) -> Vec<String> {
+    if catalog_id == "qd51-2025" {
+        return PROGRAM_BASES_2026.iter().map(|s| s.to_string()).collect();
+    }
     let mut bases: Vec<String> = PROGRAM_BASES.iter().map(|s| s.to_string()).collect();
     bases.push(
         catalog_basis(catalog_id)

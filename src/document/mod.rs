@@ -96,7 +96,7 @@ pub fn plan_document(
         plan,
         drafting: drafting.as_ref(),
         allocation: allocation.as_ref(),
-        legal_bases: law::legal_bases(&scenario.catalog.id, &scenario.catalog.source),
+        legal_bases: law::legal_bases(scenario.catalog.national_id(), &scenario.catalog.source),
     };
     let facts = facts::facts(&inputs);
     let issuer = issuer(scenario, options);

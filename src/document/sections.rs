@@ -186,7 +186,28 @@ fn status(facts: &Facts, issuer: &Issuer, catalog: &Catalog) -> Vec<Block> {
         return out;
     }
     out.push(heading(2, "1. Kết quả chung"));
-    let higher = if st.advanced == 0 && st.model == 0 {
+    // A set whose one higher tier is not "nâng cao" (QĐ 51/2025: the modern-commune pilot) names
+    // it as its catalog does.
+    let only_higher = catalog
+        .tier(TierId::Advanced)
+        .filter(|_| catalog.tier(TierId::Model).is_none());
+    let lower_first = |name: &str| {
+        let mut chars = name.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_lowercase().chain(chars).collect::<String>()
+        })
+    };
+    let higher = if let Some(tier) = only_higher {
+        if st.advanced == 0 {
+            format!("chưa có {}", lower_first(&tier.name_vi))
+        } else {
+            format!(
+                "trong đó có {} {}",
+                count(st.advanced),
+                lower_first(&tier.name_vi)
+            )
+        }
+    } else if st.advanced == 0 && st.model == 0 {
         "chưa có xã đạt chuẩn nông thôn mới nâng cao, kiểu mẫu".to_string()
     } else {
         format!(

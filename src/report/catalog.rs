@@ -82,6 +82,17 @@ pub fn render_reevaluation(r: &Reevaluation, per_commune: bool, style: NumberSty
             r.to
         ));
     }
+    for c in &r.candidates {
+        let from: Vec<String> = c.from.iter().map(|id| format!("c{id}")).collect();
+        out.push_str(&format!(
+            "  - c{} {}: đánh giá lại; {} xã đã đạt mọi tiêu chí cũ dẫn vào ({}) nên đánh giá trước, chưa tính là đạt (assess afresh; {} commune(s) met every old criterion feeding it: re-assess them first, not counted as met)\n",
+            c.to,
+            c.name_vi,
+            format_count(c.communes as u64, style),
+            from.join(", "),
+            format_count(c.communes as u64, style),
+        ));
+    }
     if r.advanced_dropped > 0 {
         out.push_str(&format!(
             "  - {} xã mất trạng thái theo Bộ tiêu chí nâng cao: bộ cũ không có gì để ánh xạ ({} commune(s) lose their advanced-set statuses: the old set has none to map from)\n",

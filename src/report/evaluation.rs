@@ -90,6 +90,7 @@ pub fn render_evaluation(e: &Evaluation, per_commune: bool, style: NumberStyle) 
         ));
         out.push('\n');
     }
+    out.push_str(&render_groups(e, style));
     if !e.districts.is_empty() {
         out.push('\n');
         out.push_str(&table(
@@ -219,4 +220,83 @@ pub fn evaluation_chart(e: &Evaluation, scenario: &str) -> BarChart {
 /// The status chart as SVG ([`evaluation_chart`] drawn by [`chart::bars`]).
 pub fn evaluation_svg(e: &Evaluation, scenario: &str) -> String {
     chart::bars(&evaluation_chart(e, scenario))
+}
+
+/// The commune groups of QĐ 51/2025 (nhóm xã): communes, at standard and meeting each criterion
+/// per group ("số xã nhóm 2 đạt tiêu chí …"), then each indicator by group, then the province
+/// conditions of Phụ lục III, not assessed. Empty for a catalog without groups.
+fn render_groups(e: &Evaluation, style: NumberStyle) -> String {
+    let count = |n: usize| format_count(n as u64, style);
+    let mut out = String::new();
+    if !e.groups.is_empty() {
+        let mut headers = vec![
+            "Nhóm xã (commune group)".to_string(),
+            "Số xã (communes)".to_string(),
+            "Đạt chuẩn (standard)".to_string(),
+        ];
+        headers.extend(e.criteria.iter().map(|c| format!("c{}", c.id)));
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        out.push_str(
+            "\nSố xã theo nhóm đạt từng tiêu chí (communes per group meeting each criterion):\n",
+        );
+        out.push_str(&table(
+            &headers,
+            e.groups
+                .iter()
+                .map(|g| {
+                    let mut row = vec![g.name_vi.clone(), count(g.communes), count(g.standard)];
+                    row.extend(g.criteria.iter().map(|c| count(c.met)));
+                    row
+                })
+                .collect(),
+        ));
+        out.push('\n');
+    }
+    if e.indicator_counts.iter().any(|i| !i.by_group.is_empty()) {
+        out.push_str("\nSố xã đạt từng chỉ tiêu theo nhóm (communes meeting each indicator, by group; đạt/có số liệu):\n");
+        let mut headers = vec![
+            "Chỉ tiêu (indicator)".to_string(),
+            "Tất cả (all)".to_string(),
+        ];
+        if let Some(first) = e.indicator_counts.first() {
+            headers.extend(first.by_group.iter().map(|g| g.group.label_vi()));
+        }
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        out.push_str(&table(
+            &headers,
+            e.indicator_counts
+                .iter()
+                .map(|i| {
+                    let mut row = vec![
+                        format!("c{} {}", i.criterion, i.name_vi),
+                        format!("{}/{}", count(i.met), count(i.valued)),
+                    ];
+                    row.extend(
+                        i.by_group
+                            .iter()
+                            .map(|g| format!("{}/{}", count(g.met), count(g.communes))),
+                    );
+                    row
+                })
+                .collect(),
+        ));
+        out.push('\n');
+    }
+    if let Some(p) = &e.province_conditions {
+        out.push_str(&format!(
+            "\nĐiều kiện tỉnh hoàn thành nhiệm vụ (province conditions): chưa đánh giá (not assessed) — {}",
+            p.source
+        ));
+        if let Some(note) = &p.note {
+            out.push_str(&format!("; {note}"));
+        }
+        out.push('\n');
+        for c in &p.not_assessed {
+            out.push_str(&format!(
+                "  - {}: chưa đánh giá (not assessed) — {}\n",
+                c.name_vi, c.source
+            ));
+        }
+    }
+    out
 }

@@ -3,7 +3,9 @@
 //! Columns: `id`, `name`, `district` (when the hierarchy has districts), `c1`..`c19` (criterion
 //! met at standard level), optional `a1`..`a19` (met at advanced level), optional `model`
 //! (QĐ 319 extra conditions met), optional `attributes` (`;`-separated tags such as
-//! `difficult;border;atk`), optional `villages` and `villages_standard`.
+//! `difficult;border;atk`), optional `villages` and `villages_standard`, optional `group`
+//! (`nhóm`: the commune group of QĐ 51/2025, 1..=3; when absent it is derived from the
+//! attributes by the catalog's rule, and when present it must agree with them).
 
 use std::collections::{BTreeSet, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -12,7 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::CriteriaSet;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CommuneGroup, GroupByRule};
 use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
@@ -37,6 +39,10 @@ pub struct Commune {
     pub villages: Option<u32>,
     /// Villages at standard.
     pub villages_standard: Option<u32>,
+    /// Commune group (nhóm xã), for a catalog with groups: from the `group` column or derived
+    /// from the attributes by the catalog's rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<CommuneGroup>,
     /// Line in the file.
     #[serde(skip)]
     pub line: usize,
@@ -63,6 +69,7 @@ enum Column {
     Attributes,
     Villages,
     VillagesStandard,
+    Group,
 }
 
 fn column_of(header: &str) -> Option<std::result::Result<Column, String>> {
@@ -82,6 +89,7 @@ fn column_of(header: &str) -> Option<std::result::Result<Column, String>> {
         "attributes" | "đặc điểm" => Column::Attributes,
         "villages" | "số thôn" => Column::Villages,
         "villages_standard" | "thôn đạt chuẩn" => Column::VillagesStandard,
+        "group" | "nhóm" | "nhom" | "nhóm xã" | "nhom_xa" => Column::Group,
         _ => {
             if let Some(n) = numbered("c") {
                 return Some(n.map(Column::Criterion));
@@ -140,11 +148,19 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
                         format!("unknown criterion `{h}` in column {}", i + 1),
                     )
                     .column(Some(i + 1))
-                    .hint(format!(
-                        "catalog {} has criteria 1..={}",
-                        catalog.id,
-                        catalog.criteria_count()
-                    )),
+                    .hint(other_set_hint(catalog)),
+                );
+                columns.push(None);
+            }
+            Some(Ok(Column::Group)) if catalog.groups.is_empty() => {
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        Some(1),
+                        format!("column `{h}`: catalog `{}` has no commune groups", catalog.id),
+                    )
+                    .column(Some(i + 1))
+                    .hint("commune groups (nhóm xã) belong to the 2026-2030 set: catalog = \"qd51-2025\" or a province file extending it; else remove the column"),
                 );
                 columns.push(None);
             }
@@ -161,7 +177,7 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
                 problems.push(
                     Diagnostic::new(path, Some(1), format!("unknown column `{h}`"))
                         .column(Some(i + 1))
-                        .hint("columns are id, name, district, c1..c19, a1..a19, model, attributes, villages, villages_standard"),
+                        .hint("columns are id, name, district, c1..c19, a1..a19, model, attributes, villages, villages_standard, group"),
                 );
                 columns.push(None);
             }
@@ -218,8 +234,10 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
             attributes: BTreeSet::new(),
             villages: None,
             villages_standard: None,
+            group: None,
             line,
         };
+        let mut group_cell: Option<usize> = None;
         for (i, cell) in record.iter().enumerate() {
             let Some(Some(column)) = columns.get(i) else {
                 continue;
@@ -258,6 +276,22 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
                         .filter(|a| !a.is_empty())
                         .collect();
                 }
+                Column::Group => {
+                    if cell.trim().is_empty() {
+                        continue;
+                    }
+                    match CommuneGroup::parse(cell) {
+                        Ok(g) => {
+                            commune.group = Some(g);
+                            group_cell = Some(i);
+                        }
+                        Err(message) => problems.push(
+                            Diagnostic::new(path, Some(line), message)
+                                .column(Some(i + 1))
+                                .hint("write 1, 2 or 3 (or nhóm 1 …), or leave it empty to derive it from the attributes"),
+                        ),
+                    }
+                }
                 Column::Villages | Column::VillagesStandard => {
                     if cell.trim().is_empty() {
                         continue;
@@ -273,6 +307,9 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
                     }
                 }
             }
+        }
+        if let Some(problem) = settle_group(path, line, group_cell, catalog, &mut commune) {
+            problems.push(problem);
         }
         if commune.id.is_empty() {
             commune.id = commune.name.clone();
@@ -316,6 +353,108 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
         Ok(communes)
     } else {
         Err(Error::Invalid(problems))
+    }
+}
+
+/// The hint for a criterion column the catalog does not have: its range, and the mapping when
+/// the column belongs to the set this one replaced (e.g. `c11` of 2021-2025 under QĐ 51).
+fn other_set_hint(catalog: &Catalog) -> String {
+    let range = format!(
+        "catalog {} has criteria 1..={}",
+        catalog.id,
+        catalog.criteria_count()
+    );
+    let national = catalog.national_id();
+    match crate::catalog::CatalogMapping::built_in_pairs().find(|(_, to)| *to == national) {
+        Some((from, _)) => format!(
+            "{range}; criterion numbers of another set do not carry over: `ntm catalog diff {from} {national}` maps the old criteria onto these, and `ntm evaluate <scenario> --catalog {national}` carries an old scenario across"
+        ),
+        None => range,
+    }
+}
+
+/// Sets the commune's group from its attributes when the file does not give one, and checks a
+/// given one against them: a contradiction is a located error, never a silent choice.
+fn settle_group(
+    path: &Path,
+    line: usize,
+    column: Option<usize>,
+    catalog: &Catalog,
+    commune: &mut Commune,
+) -> Option<Diagnostic> {
+    let label = |gs: &[CommuneGroup]| {
+        gs.iter()
+            .map(|g| g.label_vi())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let attributes = if commune.attributes.is_empty() {
+        "no attributes".to_string()
+    } else {
+        format!(
+            "attributes {}",
+            commune
+                .attributes
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(";")
+        )
+    };
+    let name = if commune.name.is_empty() {
+        &commune.id
+    } else {
+        &commune.name
+    };
+    let rule_hint = |g: CommuneGroup| {
+        catalog
+            .group(g)
+            .map(|r| format!("{} ({}): {}", r.name_vi, r.source, r.rule_vi))
+            .unwrap_or_default()
+    };
+    match (commune.group, catalog.group_by_rule(&commune.attributes)) {
+        (_, GroupByRule::NoGroups) => None,
+        (None, GroupByRule::One(g)) => {
+            commune.group = Some(g);
+            None
+        }
+        (Some(given), GroupByRule::One(g)) if given == g => None,
+        (Some(given), GroupByRule::One(g)) => Some(
+            Diagnostic::new(
+                path,
+                Some(line),
+                format!(
+                    "commune `{name}` is in {given} in column `group`, but its {attributes} put it in {g}"
+                ),
+            )
+            .column(column.map(|c| c + 1))
+            .hint(format!(
+                "fix the group or the attributes; {}",
+                rule_hint(given)
+            )),
+        ),
+        (Some(given), GroupByRule::Several(gs)) if gs.contains(&given) => None,
+        (given, GroupByRule::Several(gs)) => Some(
+            Diagnostic::new(
+                path,
+                Some(line),
+                match given {
+                    Some(g) => format!(
+                        "commune `{name}` is in {g} in column `group`, but its {attributes} fit {} only",
+                        label(&gs)
+                    ),
+                    None => format!(
+                        "commune `{name}`: its {attributes} fit {}; the law does not rank the groups",
+                        label(&gs)
+                    ),
+                },
+            )
+            .column(column.map(|c| c + 1))
+            .hint(format!(
+                "say which in column `group` ({})",
+                label(&gs)
+            )),
+        ),
     }
 }
 

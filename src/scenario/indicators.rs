@@ -1,6 +1,7 @@
 //! Indicator values (giá trị chỉ tiêu) per commune, in long format (`commune, indicator, year,
 //! value, source`), and the decision of the criteria they decide: a value against the threshold
-//! of the commune's region (or the region an attribute switches it to) in the baseline year.
+//! of the commune's region (or the region an attribute switches it to), its group (nhóm xã) and
+//! the baseline year. A criterion is met when every one of its indicators is.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +11,7 @@ use serde::Serialize;
 
 use super::communes::{csv_headers, csv_reader};
 use super::Commune;
-use crate::catalog::{Catalog, Comparison};
+use crate::catalog::{Catalog, CommuneGroup, Comparison};
 use crate::error::{Diagnostic, Error, Result};
 use crate::number;
 use crate::text;
@@ -48,8 +49,11 @@ pub struct IndicatorDecision {
     pub value: Decimal,
     /// The threshold.
     pub threshold: Decimal,
-    /// Region whose threshold applies.
-    pub region: String,
+    /// Region whose threshold applies (none for a threshold set by group only).
+    pub region: Option<String>,
+    /// The commune's group (nhóm xã), for a catalog with groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<CommuneGroup>,
     /// The attribute that switched the region, if any.
     pub via_attribute: Option<String>,
     /// How the value meets the threshold.
@@ -83,8 +87,19 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
     }
     let col = |name: &str| headers.iter().position(|h| h == name);
     let known: Vec<&str> = catalog.indicators.iter().map(|i| i.id.as_str()).collect();
+    // The first commune whose id or name is the key: one lookup per row instead of a scan of
+    // every commune (3.500 communes × several indicators each).
+    let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, c) in communes.iter().enumerate() {
+        by_key.entry(c.id.as_str()).or_insert(i);
+        by_key.entry(c.name.as_str()).or_insert(i);
+    }
     let mut values = Vec::new();
     for (row, record) in reader.records().enumerate() {
+        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
+            problems.push(text::too_many_problems(path));
+            break;
+        }
         let line = row + 2;
         let record = match record {
             Ok(r) => r,
@@ -103,7 +118,7 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
             problems.push(Diagnostic::new(path, Some(line), message).hint(hint));
         };
         let name = cell("commune");
-        let Some(commune) = communes.iter().position(|c| c.id == name || c.name == name) else {
+        let Some(commune) = by_key.get(name.as_str()).copied() else {
             problem(
                 format!("unknown commune `{name}`"),
                 "use an id or name from communes.csv".into(),
@@ -114,7 +129,14 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
         let Some(indicator) = catalog.indicator(&id) else {
             problem(
                 format!("unknown indicator `{id}`"),
-                if known.is_empty() {
+                if let (true, Some(law)) = (known.is_empty(), &catalog.indicator_count) {
+                    format!(
+                        "catalog `{}` transcribes none of its {} indicators: a province file with extends = \"{}\" lists the ones it assesses, with thresholds and sources; point scenario.toml's catalog to it",
+                        catalog.id,
+                        law.count,
+                        catalog.national_id()
+                    )
+                } else if known.is_empty() {
                     format!("catalog `{}` has no indicators", catalog.id)
                 } else {
                     format!(
@@ -181,9 +203,11 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
     }
 }
 
-/// Decides the criteria of the baseline-year values: sets or clears the criterion in each
-/// commune's status and returns the decisions. A value without a threshold for its region and
-/// year is an error, never a silent default.
+/// Decides the criteria of the baseline-year values: each value against the threshold of the
+/// commune's region, group and year, then each criterion with a value: met when every indicator
+/// of it is met. A criterion some of whose indicators have no value keeps its met/not-met column
+/// unless a valued one misses. A value without a threshold is an error, never a silent default;
+/// for a catalog with groups it names the province file that must supply the threshold.
 pub fn decide(
     path: &Path,
     values: &[IndicatorValue],
@@ -203,38 +227,10 @@ pub fn decide(
             .indicator_overrides
             .iter()
             .find(|o| commune.attributes.contains(&o.attribute));
-        let Some(region) = via.map(|o| o.region.as_str()).or(region) else {
-            problems.push(
-                Diagnostic::new(
-                    path,
-                    Some(v.line),
-                    format!("no region for `{}`", v.indicator),
-                )
-                .hint("thresholds depend on the region: set `region` in scenario.toml"),
-            );
-            continue;
-        };
-        let Some(threshold) = indicator.threshold(region, year) else {
-            let have: Vec<String> = indicator
-                .thresholds
-                .iter()
-                .map(|t| format!("{} {}", t.region, t.year))
-                .collect();
-            problems.push(
-                Diagnostic::new(
-                    path,
-                    Some(v.line),
-                    format!(
-                        "catalog `{}` has no threshold of `{}` for region `{region}` in {year}",
-                        catalog.id, v.indicator
-                    ),
-                )
-                .hint(if have.is_empty() {
-                    "no cited threshold is shipped for it: leave the value out and keep the criterion's met/not-met column".to_string()
-                } else {
-                    format!("thresholds exist for: {}", have.join(", "))
-                }),
-            );
+        let region = via.map(|o| o.region.as_str()).or(region);
+        let group = commune.group;
+        let Some(threshold) = indicator.threshold(region, group, year) else {
+            problems.push(missing_threshold(path, v, catalog, region, group, year));
             continue;
         };
         let limit = threshold.amount();
@@ -242,12 +238,6 @@ pub fn decide(
             Comparison::AtLeast => (v.value >= limit, (limit - v.value).max(Decimal::ZERO)),
             Comparison::AtMost => (v.value <= limit, (v.value - limit).max(Decimal::ZERO)),
         };
-        let commune = &mut communes[v.commune];
-        if met {
-            commune.met.insert(indicator.criterion);
-        } else {
-            commune.met.remove(indicator.criterion);
-        }
         decisions.push(IndicatorDecision {
             commune: v.commune,
             indicator: v.indicator.clone(),
@@ -255,7 +245,8 @@ pub fn decide(
             year,
             value: v.value,
             threshold: limit,
-            region: region.to_string(),
+            region: threshold.region.as_ref().and(region.map(str::to_string)),
+            group,
             via_attribute: via.map(|o| o.attribute.clone()),
             comparison: indicator.comparison,
             met,
@@ -264,11 +255,88 @@ pub fn decide(
             value_source: v.source.clone(),
         });
     }
-    if problems.is_empty() {
-        Ok(decisions)
-    } else {
-        Err(Error::Invalid(problems))
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
     }
+    // (commune, criterion) → (indicators valued, all met)
+    let mut by_criterion: BTreeMap<(usize, u8), (usize, bool)> = BTreeMap::new();
+    for d in &decisions {
+        let entry = by_criterion
+            .entry((d.commune, d.criterion))
+            .or_insert((0, true));
+        entry.0 += 1;
+        entry.1 &= d.met;
+    }
+    for ((commune, criterion), (valued, all_met)) in by_criterion {
+        let of_criterion = catalog
+            .indicators
+            .iter()
+            .filter(|i| i.criterion == criterion)
+            .count();
+        let met = &mut communes[commune].met;
+        if !all_met {
+            met.remove(criterion);
+        } else if valued == of_criterion {
+            met.insert(criterion);
+        }
+    }
+    Ok(decisions)
+}
+
+/// "no threshold": where it is missing and who must supply it.
+fn missing_threshold(
+    path: &Path,
+    v: &IndicatorValue,
+    catalog: &Catalog,
+    region: Option<&str>,
+    group: Option<CommuneGroup>,
+    year: u16,
+) -> Diagnostic {
+    let have: Vec<String> = catalog
+        .indicator(&v.indicator)
+        .map(|i| i.thresholds.iter().map(|t| t.keys()).collect())
+        .unwrap_or_default();
+    let mut keys = Vec::new();
+    if let Some(g) = group {
+        keys.push(g.label_vi());
+    }
+    if let Some(r) = region {
+        keys.push(format!("region `{r}`"));
+    }
+    let keys = if keys.is_empty() {
+        format!("in {year}")
+    } else {
+        format!("for {} in {year}", keys.join(", "))
+    };
+    let lead = if catalog.groups.is_empty() {
+        String::new()
+    } else {
+        "threshold missing — a province file must supply it: ".to_string()
+    };
+    let message = format!(
+        "{lead}catalog `{}` has no threshold of `{}` {keys}",
+        catalog.id, v.indicator
+    );
+    let hint = match (&catalog.file, catalog.groups.is_empty(), group) {
+        (Some(file), false, Some(g)) => format!(
+            "add to the province file {}: [[indicators.thresholds]] group = {} with value and source under `{}`{}",
+            file.display(),
+            g.number(),
+            v.indicator,
+            if have.is_empty() { String::new() } else { format!(" (it has: {})", have.join(", ")) }
+        ),
+        (None, false, _) => format!(
+            "the national catalog `{}` holds no cited threshold for it: write a province file with extends = \"{}\" listing the indicator and its thresholds by group, and set catalog = \"<that file>\" in scenario.toml",
+            catalog.id,
+            catalog.national_id()
+        ),
+        _ if have.is_empty() && region.is_none() && catalog.groups.is_empty() => {
+            "thresholds depend on the region: set `region` in scenario.toml".to_string()
+        }
+        _ if have.is_empty() => "no cited threshold is shipped for it: leave the value out and keep the criterion's met/not-met column".to_string(),
+        _ => format!("thresholds exist for: {}", have.join(", ")),
+    };
+    Diagnostic::new(path, Some(v.line), message).hint(hint)
 }
 
 /// Gap per commune and indicator, for translating a project's raise into a fractional gain.

@@ -110,6 +110,30 @@ pub fn parse_gains_with(
             if gap.is_zero() {
                 continue;
             }
+            // The planner counts a criterion's gap, not each indicator's: with another indicator
+            // of the same criterion also short here, closing this one would read as meeting the
+            // criterion. Refuse rather than plan a criterion as met that is not (QĐ 51: a
+            // criterion is met when all its indicators are).
+            let others: Vec<&str> = gaps
+                .into_iter()
+                .flatten()
+                .filter(|(id, g)| {
+                    **id != indicator.id
+                        && !g.is_zero()
+                        && catalog
+                            .indicator(id)
+                            .is_some_and(|i| i.criterion == indicator.criterion)
+                })
+                .map(|(id, _)| id.as_str())
+                .collect();
+            if !others.is_empty() {
+                return Err(format!(
+                    "`{part}`: c{} is also short on {} at this commune; a raise of one indicator cannot be planned while another of the same criterion misses (write the criterion's share instead, e.g. c{}:0.5)",
+                    indicator.criterion,
+                    others.join(", "),
+                    indicator.criterion
+                ));
+            }
             let fraction = (raise / gap).min(Decimal::ONE);
             let fraction =
                 (fraction * Decimal::from(1_000_000_000)).ceil() / Decimal::from(1_000_000_000);
