@@ -299,6 +299,31 @@ enum Command {
         #[arg(long)]
         no_open: bool,
     },
+    /// Carry a scenario from the old communes to the new ones of the 2025 reorganisation:
+    /// status combined by a rule, projects moved, targets carried or listed to re-set (sáp nhập xã).
+    Merge {
+        /// Scenario folder; several when provinces merge (with --province-mapping).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Mapping CSV: old_id,new_id,new_name[,new_group][,source][,population][,households].
+        #[arg(long, value_name = "FILE")]
+        mapping: PathBuf,
+        /// Folder to write the merged scenario into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Province mapping CSV: old_province,new_province[,source].
+        #[arg(long, value_name = "FILE")]
+        province_mapping: Option<PathBuf>,
+        /// Merge rule file (default: the built-in merge-rule-default, every entry an assumption).
+        #[arg(long, value_name = "FILE")]
+        rule: Option<PathBuf>,
+        /// Replace an existing, non-empty output folder (files ntm did not write are kept as .bak).
+        #[arg(long)]
+        force: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
     /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
@@ -403,6 +428,7 @@ impl Command {
             | Command::Targets { json, .. }
             | Command::Plan { json, .. }
             | Command::Synthesize { json, .. }
+            | Command::Merge { json, .. }
             | Command::ExportXlsx { json, .. }
             | Command::DraftPlan { json, .. } => *json,
             Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
@@ -440,6 +466,33 @@ impl Command {
                 receipt.scenario(scenario);
                 if let Some(rule) = rule {
                     receipt.rule(rule);
+                }
+            }
+            Command::Merge {
+                scenarios,
+                mapping,
+                province_mapping,
+                rule,
+                ..
+            } => {
+                for scenario in scenarios {
+                    receipt.scenario(scenario);
+                }
+                receipt.file("mapping", &mapping.display().to_string(), mapping);
+                if let Some(p) = province_mapping {
+                    receipt.file("province-mapping", &p.display().to_string(), p);
+                }
+                match rule {
+                    Some(r) => {
+                        receipt.file("merge-rule", &r.display().to_string(), r);
+                    }
+                    None => {
+                        receipt.built_in(
+                            "merge-rule",
+                            ntm::merge::rule::DEFAULT_ID,
+                            ntm::merge::rule::DEFAULT_TEXT,
+                        );
+                    }
                 }
             }
             Command::Serve { .. } => {}
@@ -955,6 +1008,28 @@ fn run(cli: Cli) -> Result<(), Error> {
                 (GraphFormat::Json, _) | (_, true) => print_json(&graph.to_json(&c))?,
                 (GraphFormat::Dot, false) => emit(&graph.to_dot(&c)),
             }
+        }
+        Command::Merge {
+            scenarios,
+            mapping,
+            out,
+            province_mapping,
+            rule,
+            force,
+            json,
+        } => {
+            let busy = spinner("Đang sáp nhập xã (merging communes)", json);
+            let options = ntm::merge::MergeOptions {
+                scenarios,
+                mapping,
+                province_mapping,
+                rule,
+                out,
+            };
+            let (report, written) = ntm::merge::merge(&options, force)?;
+            drop(busy);
+            report_backups(&written);
+            show(json, &report, || ntm::merge::render(&report, style))?;
         }
         Command::Synthesize {
             scenario,
