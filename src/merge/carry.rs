@@ -110,6 +110,7 @@ pub fn move_projects(
             })?;
             let new = new_id_of[*si][old];
             let mut row = Vec::with_capacity(columns.len());
+            let mut emptied = false;
             for column in &columns {
                 let value = match *column {
                     "commune" => new_ids[new].clone(),
@@ -142,11 +143,27 @@ pub fn move_projects(
                                 _ => kept.push(part.to_string()),
                             }
                         }
+                        emptied = kept.is_empty() && !gains.trim().is_empty();
                         kept.join(";")
                     }
                     other => cell(other),
                 };
                 row.push(value);
+            }
+            if emptied {
+                // A project must bring some gain: without its raise it cannot be carried.
+                moved.notes.push(format!(
+                    "dự án (project) `{}` không chuyển (left out): không còn mức nâng nào tính được (no gain can be computed until the value is re-assessed)",
+                    cell("id")
+                ));
+                moved.re_assess.push((
+                    new_ids[new].clone(),
+                    format!(
+                        "dự án (project) `{}` bị bỏ ra (left out) until the value is re-assessed",
+                        cell("id")
+                    ),
+                ));
+                continue;
             }
             writer.write_record(&row).map_err(fail)?;
         }
