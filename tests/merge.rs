@@ -528,3 +528,26 @@ fn the_output_is_written_all_or_nothing_and_replaced_only_with_force() {
     assert!(!blocked.join("communes.csv").exists());
     assert!(!blocked.join("projects.csv").exists());
 }
+
+#[test]
+fn the_shipped_real_merger_cites_its_resolution_and_keeps_the_synthetic_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios/example-merge-muong-te");
+    let out = dir.path().join("out");
+    let opts = options(
+        &[scenario.clone()],
+        &scenario.join("mapping-nq1670-2025.csv"),
+        &out,
+    );
+    let (report, _) = merge::merge(&opts, false).unwrap();
+    // Ka Lăng + Thu Lũm → Thu Lũm; Mù Cả and Tà Tổng kept: 4 → 3.
+    assert_eq!((report.communes_before, report.communes_after), (4, 3));
+    let thu_lum = &report.communes[0];
+    assert_eq!(thu_lum.id, "thu-lum-2025");
+    assert!(thu_lum.sources[0].contains("1670/NQ-UBTVQH15"));
+    // ka-lang meets all 19 (communes.csv), thu-lum misses c5, c10, c11, c17: 15 left.
+    assert_eq!(thu_lum.criteria_met, 15);
+    let s = Scenario::load(&out).unwrap();
+    assert!(s.synthetic.as_deref().unwrap().contains("synthetic"));
+    assert!(s.sources["merge"].contains("1670/NQ-UBTVQH15"));
+}
