@@ -535,7 +535,7 @@ fn the_shipped_real_merger_cites_its_resolution_and_keeps_the_synthetic_label() 
     let scenario = repo().join("scenarios/example-merge-muong-te");
     let out = dir.path().join("out");
     let opts = options(
-        &[scenario.clone()],
+        std::slice::from_ref(&scenario),
         &scenario.join("mapping-nq1670-2025.csv"),
         &out,
     );
