@@ -87,6 +87,13 @@ enum Command {
         /// Year the status describes; needed only when the folder has no scenario.toml.
         #[arg(long)]
         year: Option<u16>,
+        /// The workbook holds old communes: carry them into the new ones by this mapping (as
+        /// `ntm merge`) and write the new communes' scenario to --out (needs --year).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// With --mapping: replace an existing, non-empty --out folder.
+        #[arg(long, requires = "mapping")]
+        force: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -444,8 +451,18 @@ impl Command {
         let options = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         let mut receipt = ntm::receipt::Receipt::new(options);
         match self {
-            Command::ImportXlsx { workbook, .. } => {
+            Command::ImportXlsx {
+                workbook, mapping, ..
+            } => {
                 receipt.file("workbook", &workbook.display().to_string(), workbook);
+                if let Some(mapping) = mapping {
+                    receipt.file("mapping", &mapping.display().to_string(), mapping);
+                    receipt.built_in(
+                        "merge-rule",
+                        ntm::merge::rule::DEFAULT_ID,
+                        ntm::merge::rule::DEFAULT_TEXT,
+                    );
+                }
             }
             Command::Graph { catalog, .. } => {
                 receipt.catalog(catalog, Path::new("."));
@@ -690,7 +707,26 @@ fn run(cli: Cli) -> Result<(), Error> {
             workbook,
             out,
             year,
+            mapping: Some(mapping),
+            force,
             json,
+        } => {
+            let busy = spinner(
+                "Đang nhập Excel theo xã mới (importing into the new communes)",
+                json,
+            );
+            let (done, written) = ntm::xlsx::import_merged(&workbook, &mapping, &out, year, force)?;
+            drop(busy);
+            report_backups(&written);
+            show(json, &done, || ntm::merge::render(&done.merge, style))?;
+        }
+        Command::ImportXlsx {
+            workbook,
+            out,
+            year,
+            mapping: None,
+            json,
+            ..
         } => {
             let busy = spinner("Đang nhập Excel (importing)", json);
             let report = ntm::xlsx::import_workbook(&workbook, &out, year)?;

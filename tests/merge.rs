@@ -551,3 +551,49 @@ fn the_shipped_real_merger_cites_its_resolution_and_keeps_the_synthetic_label() 
     assert!(s.synthetic.as_deref().unwrap().contains("synthetic"));
     assert!(s.sources["merge"].contains("1670/NQ-UBTVQH15"));
 }
+
+#[test]
+fn import_xlsx_with_a_mapping_reads_old_communes_straight_into_the_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("old.xlsx");
+    let s = Scenario::load(&three_communes()).unwrap();
+    ntm::xlsx::write_workbook(&book, &ntm::xlsx::scenario_sheets(&s)).unwrap();
+    let mapping = write(dir.path(), "map.csv", AB_MAPPING);
+    let out = dir.path().join("new");
+    let run = ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--mapping".as_ref(),
+        mapping.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+        "--json".as_ref(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report = json(&run);
+    assert_eq!(report["merge"]["communes_after"], 2);
+    let merged = Scenario::load(&out).unwrap();
+    let ab = merged.communes.iter().find(|c| c.id == "ab").unwrap();
+    // As with `ntm merge`: binh's c10 = 0 → ab misses c10; p1 (binh's) belongs to ab.
+    assert!(!ab.met.contains(10) && ab.met.contains(1));
+    let p1 = merged.projects.iter().find(|p| p.id == "p1").unwrap();
+    assert_eq!(merged.communes[p1.commune].id, "ab");
+    // Again without --force: refused, the folder kept.
+    let again = ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--mapping".as_ref(),
+        mapping.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+    ]);
+    assert!(!again.status.success());
+}
