@@ -327,6 +327,9 @@ enum Command {
         /// Replace an existing, non-empty output folder (files ntm did not write are kept as .bak).
         #[arg(long)]
         force: bool,
+        /// Also write the merge report to this Excel workbook.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -1052,6 +1055,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             province_mapping,
             rule,
             force,
+            xlsx,
             json,
         } => {
             let busy = spinner("Đang sáp nhập xã (merging communes)", json);
@@ -1065,6 +1069,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             let (report, written) = ntm::merge::merge(&options, force)?;
             drop(busy);
             report_backups(&written);
+            if let Some(file) = &xlsx {
+                ntm::xlsx::write_workbook(file, &ntm::xlsx::merge_sheets(&report))?;
+            }
             show(json, &report, || ntm::merge::render(&report, style))?;
         }
         Command::Synthesize {

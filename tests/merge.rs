@@ -597,3 +597,32 @@ fn import_xlsx_with_a_mapping_reads_old_communes_straight_into_the_new_ones() {
     ]);
     assert!(!again.status.success());
 }
+
+#[test]
+fn the_report_is_also_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = write(dir.path(), "map.csv", AB_MAPPING);
+    let book = dir.path().join("merge.xlsx");
+    let run = ntm(&[
+        "merge".as_ref(),
+        three_communes().as_os_str(),
+        "--mapping".as_ref(),
+        mapping.as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("out").as_os_str(),
+        "--xlsx".as_ref(),
+        book.as_os_str(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let zip = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+    // Four sheets: merge (one row per member), combined values, re-assess, totals.
+    let sheets = zip
+        .file_names()
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .count();
+    assert_eq!(sheets, 4);
+}

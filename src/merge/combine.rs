@@ -308,7 +308,12 @@ pub fn combine(
                                 match rule_entry.and_then(|r| r.places) {
                                     Some(places) => (
                                         Some(round_half_up(exact, places)),
-                                        Some(format!("{} / {} = {}, làm tròn (rounded half up) {places} chữ số thập phân (decimals)", weighted.normalize(), total, exact.normalize())),
+                                        Some(format!(
+                                            "{} / {} = {}, làm tròn (rounded half up) {places} chữ số thập phân (decimals)",
+                                            vi(weighted),
+                                            vi(Decimal::from(total)),
+                                            vi(exact)
+                                        )),
                                     ),
                                     None => (Some(exact), None),
                                 }
@@ -417,6 +422,11 @@ pub fn combine(
         values,
         reports,
     }
+}
+
+/// A number in the Vietnamese style, as the report notes write it (4.000; 38,125).
+fn vi(value: Decimal) -> String {
+    crate::number::format_trimmed(value, 12, crate::number::NumberStyle::Vietnamese)
 }
 
 fn how_short(how: ValueCombine) -> &'static str {
