@@ -173,6 +173,12 @@ pub fn validate(
                 refs.push(None);
             }
             ([], None) => {
+                if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
+                    // Past this many, the rest are most likely the same mistake: no suggestion
+                    // (each one compares the id with every commune).
+                    refs.push(None);
+                    continue;
+                }
                 let known = scenarios
                     .iter()
                     .flat_map(|s| s.communes.iter().map(|c| c.id.as_str()));
