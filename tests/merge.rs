@@ -375,6 +375,18 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
         Some(5),
         "mapped twice",
     );
+    // New ids that differ only in case would be two communes the loader cannot tell apart.
+    let case = write(
+        dir.path(),
+        "case.csv",
+        "old_id,new_id,new_name\nan,ab,Xã An Bình\nbinh,AB,Xã An Bình\nchau,chau,Xã Châu\n",
+    );
+    expect_problem(
+        merge::prepare(&options(&[three_communes()], &case, &out)),
+        "case.csv",
+        Some(3),
+        "only in case",
+    );
     let unknown = write(
         dir.path(),
         "unknown.csv",

@@ -213,6 +213,20 @@ pub fn read(path: &Path) -> Result<Mapping> {
             continue;
         }
         first_line.insert(key, line);
+        if let Some((other, (_, _, first))) = new_units
+            .iter()
+            .find(|(id, _)| **id != row.new_id && id.to_lowercase() == row.new_id.to_lowercase())
+        {
+            problems.push(
+                Diagnostic::new(
+                    path,
+                    Some(line),
+                    format!("new id `{}` differs from `{other}` (line {first}) only in case", row.new_id),
+                )
+                .hint("commune ids are compared ignoring case: write the same id on every row of a new commune"),
+            );
+            continue;
+        }
         match new_units.get(&row.new_id) {
             Some((name, group, first)) => {
                 if *name != row.new_name {
