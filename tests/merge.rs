@@ -596,6 +596,31 @@ fn import_xlsx_with_a_mapping_reads_old_communes_straight_into_the_new_ones() {
     assert!(!ab.met.contains(10) && ab.met.contains(1));
     let p1 = merged.projects.iter().find(|p| p.id == "p1").unwrap();
     assert_eq!(merged.communes[p1.commune].id, "ab");
+    // A mapping without chau: the problem names the workbook, not a staging file.
+    let short = write(
+        dir.path(),
+        "short.csv",
+        "old_id,new_id,new_name\nan,ab,Xã An Bình\nbinh,ab,Xã An Bình\n",
+    );
+    let failed = ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("other").as_os_str(),
+        "--mapping".as_ref(),
+        short.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+        "--json".as_ref(),
+    ]);
+    let failure = json(&failed);
+    let problem = &failure["problems"][0];
+    assert!(
+        problem["message"].as_str().unwrap().contains("`chau`"),
+        "{failure}"
+    );
+    assert_eq!(problem["file"], book.display().to_string());
+    assert!(!dir.path().join("other").exists());
     // Again without --force: refused, the folder kept.
     let again = ntm(&[
         "import-xlsx".as_ref(),

@@ -45,7 +45,24 @@ pub fn import_merged(
         rule: None,
         out: out.to_path_buf(),
     };
-    let mut merged = merge::prepare(&options)?;
+    // A problem found in the staged files is a problem of the workbook (whose rows the staged
+    // lines do not number).
+    let mut merged = merge::prepare(&options).map_err(|e| match e {
+        Error::Invalid(problems) => Error::Invalid(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    if p.file.starts_with(staging.path()) {
+                        p.file = workbook.to_path_buf();
+                        p.line = None;
+                        p.column = None;
+                    }
+                    p
+                })
+                .collect(),
+        ),
+        other => other,
+    })?;
     let written = merge::write(&mut merged, out, force)?;
     Ok((
         MergedImport {
