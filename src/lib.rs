@@ -13,6 +13,7 @@ pub mod consistency;
 pub mod document;
 pub mod error;
 pub mod evaluate;
+pub mod merge;
 pub mod number;
 pub mod outcome;
 pub mod output;

@@ -87,6 +87,13 @@ enum Command {
         /// Year the status describes; needed only when the folder has no scenario.toml.
         #[arg(long)]
         year: Option<u16>,
+        /// The workbook holds old communes: carry them into the new ones by this mapping (as
+        /// `ntm merge`) and write the new communes' scenario to --out (needs --year).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// With --mapping: replace an existing, non-empty --out folder.
+        #[arg(long, requires = "mapping")]
+        force: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -299,6 +306,34 @@ enum Command {
         #[arg(long)]
         no_open: bool,
     },
+    /// Carry a scenario from the old communes to the new ones of the 2025 reorganisation:
+    /// status combined by a rule, projects moved, targets carried or listed to re-set (sáp nhập xã).
+    Merge {
+        /// Scenario folder; several when provinces merge (with --province-mapping).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Mapping CSV: old_id,new_id,new_name[,new_group][,source][,population][,households].
+        #[arg(long, value_name = "FILE")]
+        mapping: PathBuf,
+        /// Folder to write the merged scenario into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Province mapping CSV: old_province,new_province[,source].
+        #[arg(long, value_name = "FILE")]
+        province_mapping: Option<PathBuf>,
+        /// Merge rule file (default: the built-in merge-rule-default, every entry an assumption).
+        #[arg(long, value_name = "FILE")]
+        rule: Option<PathBuf>,
+        /// Replace an existing, non-empty output folder (files ntm did not write are kept as .bak).
+        #[arg(long)]
+        force: bool,
+        /// Also write the merge report to this Excel workbook.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
     /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
     Synthesize {
@@ -403,6 +438,7 @@ impl Command {
             | Command::Targets { json, .. }
             | Command::Plan { json, .. }
             | Command::Synthesize { json, .. }
+            | Command::Merge { json, .. }
             | Command::ExportXlsx { json, .. }
             | Command::DraftPlan { json, .. } => *json,
             Command::Graph { json, format, .. } => *json || matches!(format, GraphFormat::Json),
@@ -418,8 +454,18 @@ impl Command {
         let options = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         let mut receipt = ntm::receipt::Receipt::new(options);
         match self {
-            Command::ImportXlsx { workbook, .. } => {
+            Command::ImportXlsx {
+                workbook, mapping, ..
+            } => {
                 receipt.file("workbook", &workbook.display().to_string(), workbook);
+                if let Some(mapping) = mapping {
+                    receipt.file("mapping", &mapping.display().to_string(), mapping);
+                    receipt.built_in(
+                        "merge-rule",
+                        ntm::merge::rule::DEFAULT_ID,
+                        ntm::merge::rule::DEFAULT_TEXT,
+                    );
+                }
             }
             Command::Graph { catalog, .. } => {
                 receipt.catalog(catalog, Path::new("."));
@@ -440,6 +486,33 @@ impl Command {
                 receipt.scenario(scenario);
                 if let Some(rule) = rule {
                     receipt.rule(rule);
+                }
+            }
+            Command::Merge {
+                scenarios,
+                mapping,
+                province_mapping,
+                rule,
+                ..
+            } => {
+                for scenario in scenarios {
+                    receipt.scenario(scenario);
+                }
+                receipt.file("mapping", &mapping.display().to_string(), mapping);
+                if let Some(p) = province_mapping {
+                    receipt.file("province-mapping", &p.display().to_string(), p);
+                }
+                match rule {
+                    Some(r) => {
+                        receipt.file("merge-rule", &r.display().to_string(), r);
+                    }
+                    None => {
+                        receipt.built_in(
+                            "merge-rule",
+                            ntm::merge::rule::DEFAULT_ID,
+                            ntm::merge::rule::DEFAULT_TEXT,
+                        );
+                    }
                 }
             }
             Command::Serve { .. } => {}
@@ -637,7 +710,26 @@ fn run(cli: Cli) -> Result<(), Error> {
             workbook,
             out,
             year,
+            mapping: Some(mapping),
+            force,
             json,
+        } => {
+            let busy = spinner(
+                "Đang nhập Excel theo xã mới (importing into the new communes)",
+                json,
+            );
+            let (done, written) = ntm::xlsx::import_merged(&workbook, &mapping, &out, year, force)?;
+            drop(busy);
+            report_backups(&written);
+            show(json, &done, || ntm::merge::render(&done.merge, style))?;
+        }
+        Command::ImportXlsx {
+            workbook,
+            out,
+            year,
+            mapping: None,
+            json,
+            ..
         } => {
             let busy = spinner("Đang nhập Excel (importing)", json);
             let report = ntm::xlsx::import_workbook(&workbook, &out, year)?;
@@ -955,6 +1047,32 @@ fn run(cli: Cli) -> Result<(), Error> {
                 (GraphFormat::Json, _) | (_, true) => print_json(&graph.to_json(&c))?,
                 (GraphFormat::Dot, false) => emit(&graph.to_dot(&c)),
             }
+        }
+        Command::Merge {
+            scenarios,
+            mapping,
+            out,
+            province_mapping,
+            rule,
+            force,
+            xlsx,
+            json,
+        } => {
+            let busy = spinner("Đang sáp nhập xã (merging communes)", json);
+            let options = ntm::merge::MergeOptions {
+                scenarios,
+                mapping,
+                province_mapping,
+                rule,
+                out,
+            };
+            let (report, written) = ntm::merge::merge(&options, force)?;
+            drop(busy);
+            report_backups(&written);
+            if let Some(file) = &xlsx {
+                ntm::xlsx::write_workbook(file, &ntm::xlsx::merge_sheets(&report))?;
+            }
+            show(json, &report, || ntm::merge::render(&report, style))?;
         }
         Command::Synthesize {
             scenario,

@@ -169,6 +169,14 @@ fn every_command_answers_json_on_failure() {
         vec!["graph", "--catalog", "no-such-catalog"],
         vec!["synthesize", missing],
         vec!["synthesize", missing, "--projects"],
+        vec![
+            "merge",
+            missing,
+            "--mapping",
+            "tests/fixtures/no-such.csv",
+            "--out",
+            out_dir,
+        ],
         vec!["allocate", EXAMPLE, "--rule", "no-such-rule"],
     ];
     for mut args in commands {

@@ -8,6 +8,7 @@ mod criteria_set;
 mod indicators;
 mod projects;
 mod summary;
+mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,8 +26,11 @@ pub use category::Category;
 pub use communes::{parse_flag, Commune};
 pub use criteria_set::CriteriaSet;
 pub use indicators::{IndicatorDecision, IndicatorValue};
-pub use projects::{parse_gains, parse_gains_with, Gain, Must, Project};
+pub use projects::{
+    parse_gains, parse_gains_with, CommuneLookup, CommuneMiss, Gain, Must, Project,
+};
 pub use summary::CheckSummary;
+pub use write::{communes_csv, CommuneColumns};
 
 /// Kind of capital source (nguồn vốn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

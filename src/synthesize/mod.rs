@@ -550,54 +550,14 @@ impl Synthesis {
     /// The communes file (`communes.csv`): plain CSV, header `id,name,c1..c19`, then `a1..a19`
     /// and `model` when tiers are set, `villages,villages_standard` when villages are published.
     pub fn to_csv(&self) -> Result<Vec<u8>> {
-        let mut header: Vec<String> = vec!["id".into(), "name".into()];
-        header.extend(self.criteria.iter().map(|id| format!("c{id}")));
-        if self.tiers {
-            header.extend(self.criteria.iter().map(|id| format!("a{id}")));
-            header.push("model".into());
-        }
-        let attributes = self.communes.iter().any(|c| !c.attributes.is_empty());
-        if attributes {
-            header.push("attributes".into());
-        }
-        if self.villages {
-            header.push("villages".into());
-            header.push("villages_standard".into());
-        }
-        let flag = |b: bool| if b { "1" } else { "0" }.to_string();
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let fail = |e: csv::Error| Error::Unsupported {
-            message: format!("cannot write CSV: {e}"),
-            hint: "please report this".into(),
-        };
-        writer.write_record(&header).map_err(fail)?;
-        for c in &self.communes {
-            let mut record = vec![c.id.clone(), c.name.clone()];
-            record.extend(self.criteria.iter().map(|id| flag(c.met.contains(*id))));
-            if self.tiers {
-                record.extend(
-                    self.criteria
-                        .iter()
-                        .map(|id| flag(c.advanced_met.contains(*id))),
-                );
-                record.push(flag(c.model_conditions));
-            }
-            if attributes {
-                let tags: Vec<&str> = c.attributes.iter().map(String::as_str).collect();
-                record.push(tags.join(";"));
-            }
-            if self.villages {
-                record.push(c.villages.unwrap_or(0).to_string());
-                record.push(c.villages_standard.unwrap_or(0).to_string());
-            }
-            writer.write_record(&record).map_err(fail)?;
-        }
-        writer.into_inner().map_err(|e| Error::Unsupported {
-            message: format!("cannot write CSV: {e}"),
-            hint: "please report this".into(),
-        })
+        crate::scenario::communes_csv(
+            &self.communes,
+            &self.criteria,
+            crate::scenario::CommuneColumns {
+                tiers: self.tiers,
+                villages: self.villages,
+            },
+        )
     }
 
     /// Writes the communes file atomically; refuses to replace a file ntm did not write unless

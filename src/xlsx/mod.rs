@@ -5,6 +5,7 @@
 //! Writing is generic: a command builds [`Sheet`]s and calls [`write_workbook`].
 
 mod import;
+mod merged;
 mod sheet;
 mod tables;
 
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::text;
 
 pub use import::{import_workbook, ImportReport};
+pub use merged::{import_merged, merge_sheets, MergedImport};
 pub use tables::{communes_sheet, evaluation_sheets, projects_sheet, scenario_sheets};
 
 /// How a column's numbers are shown.

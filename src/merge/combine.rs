@@ -1,0 +1,439 @@
+//! Combine (gộp): the status, attributes, villages and indicator values of the members into
+//! the new commune, by the rule. A commune with one member is a rename: it keeps everything.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use super::mapping::Mapping;
+use super::report::{CombinedValue, CriterionRow, MemberReport, NewCommuneReport, ValuePart};
+use super::rule::{AttributeCombine, CountCombine, MergeRule, StatusCombine, ValueCombine};
+use super::validate::{NewUnit, OldRef};
+use crate::evaluate::Evaluator;
+use crate::number::round_half_up;
+use crate::scenario::{Commune, CriteriaSet, IndicatorValue, Scenario};
+
+/// The new communes, their indicator values and the report of each (its "after" is filled in
+/// from the written scenario).
+pub struct Combined {
+    /// New communes, in unit order.
+    pub communes: Vec<Commune>,
+    /// Indicator values of the new communes (`commune` indexes `communes`).
+    pub values: Vec<IndicatorValue>,
+    /// One report per new commune.
+    pub reports: Vec<NewCommuneReport>,
+}
+
+fn status(
+    members: &[&Commune],
+    how: StatusCombine,
+    get: impl Fn(&Commune) -> CriteriaSet,
+) -> CriteriaSet {
+    let mut out = CriteriaSet::EMPTY;
+    for id in 1..32u8 {
+        let met = match how {
+            StatusCombine::AllMembers => members.iter().all(|c| get(c).contains(id)),
+            StatusCombine::AnyMember => members.iter().any(|c| get(c).contains(id)),
+        };
+        if met {
+            out.insert(id);
+        }
+    }
+    out
+}
+
+fn flag(members: &[&Commune], how: StatusCombine) -> bool {
+    match how {
+        StatusCombine::AllMembers => members.iter().all(|c| c.model_conditions),
+        StatusCombine::AnyMember => members.iter().any(|c| c.model_conditions),
+    }
+}
+
+/// Combines every new commune.
+pub fn combine(
+    scenarios: &[Scenario],
+    mapping: &Mapping,
+    units: &[NewUnit],
+    rule: &MergeRule,
+) -> Combined {
+    let evaluators: Vec<Evaluator> = scenarios
+        .iter()
+        .map(|s| Evaluator::new(&s.catalog))
+        .collect();
+    // Indicator values by old commune.
+    let mut by_commune: BTreeMap<OldRef, Vec<&IndicatorValue>> = BTreeMap::new();
+    for (si, s) in scenarios.iter().enumerate() {
+        for v in &s.indicator_values {
+            by_commune
+                .entry(OldRef {
+                    scenario: si,
+                    commune: v.commune,
+                })
+                .or_default()
+                .push(v);
+        }
+    }
+    let catalog = &scenarios[0].catalog;
+    let mut communes = Vec::with_capacity(units.len());
+    let mut values = Vec::new();
+    let mut reports = Vec::with_capacity(units.len());
+    for (ui, unit) in units.iter().enumerate() {
+        let members: Vec<&Commune> = unit
+            .members
+            .iter()
+            .map(|(m, _)| &scenarios[m.scenario].communes[m.commune])
+            .collect();
+        let rows: Vec<_> = unit
+            .members
+            .iter()
+            .map(|(_, r)| &mapping.rows[*r])
+            .collect();
+        let mut re_assess = Vec::new();
+        let mut combined_values = Vec::new();
+        let rename = members.len() == 1;
+        let mut commune = if rename {
+            Commune {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                district: None,
+                line: 0,
+                ..members[0].clone()
+            }
+        } else {
+            Commune {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                district: None,
+                met: status(&members, rule.criteria.combine, |c| c.met),
+                advanced_met: status(&members, rule.advanced_criteria.combine, |c| c.advanced_met),
+                model_conditions: flag(&members, rule.model_conditions.combine),
+                attributes: BTreeSet::new(),
+                villages: None,
+                villages_standard: None,
+                line: 0,
+            }
+        };
+        if !rename {
+            // Attributes.
+            let all: BTreeSet<&String> = members.iter().flat_map(|c| &c.attributes).collect();
+            for attribute in all {
+                let how = rule
+                    .attribute(attribute)
+                    .map_or(AttributeCombine::ReAssess, |a| a.combine);
+                let keep = match how {
+                    AttributeCombine::AllMembers => {
+                        members.iter().all(|c| c.attributes.contains(attribute))
+                    }
+                    AttributeCombine::AnyMember => true,
+                    AttributeCombine::ReAssess => {
+                        re_assess.push(format!(
+                            "đặc điểm (attribute) `{attribute}`: có ở (held by) {}",
+                            members
+                                .iter()
+                                .filter(|c| c.attributes.contains(attribute))
+                                .map(|c| c.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                        false
+                    }
+                };
+                if keep {
+                    commune.attributes.insert(attribute.clone());
+                }
+            }
+            // Villages.
+            for (what, get) in [
+                (
+                    "villages",
+                    (|c: &Commune| c.villages) as fn(&Commune) -> Option<u32>,
+                ),
+                ("villages_standard", |c: &Commune| c.villages_standard),
+            ] {
+                if members.iter().all(|c| get(c).is_none()) {
+                    continue;
+                }
+                let parts: Vec<ValuePart> = members
+                    .iter()
+                    .map(|c| ValuePart {
+                        member: c.id.clone(),
+                        value: get(c).map(Decimal::from),
+                        weight: None,
+                    })
+                    .collect();
+                let (result, note) = match rule.villages.combine {
+                    CountCombine::ReAssess => (None, Some("quy tắc (rule): re-assess".to_string())),
+                    CountCombine::Sum => {
+                        match members.iter().map(|c| get(c)).collect::<Option<Vec<u32>>>() {
+                            Some(all) => (Some(all.iter().sum::<u32>()), None),
+                            None => (
+                                None,
+                                Some(
+                                    "thiếu số liệu của một xã thành viên (a member has no value)"
+                                        .to_string(),
+                                ),
+                            ),
+                        }
+                    }
+                };
+                if result.is_none() {
+                    re_assess.push(format!("{what}: {}", note.clone().unwrap_or_default()));
+                }
+                match what {
+                    "villages" => commune.villages = result,
+                    _ => commune.villages_standard = result,
+                }
+                combined_values.push(CombinedValue {
+                    what: what.to_string(),
+                    year: None,
+                    parts,
+                    method: match rule.villages.combine {
+                        CountCombine::Sum => "tổng (sum)".to_string(),
+                        CountCombine::ReAssess => {
+                            "phải đánh giá lại (must be re-assessed)".to_string()
+                        }
+                    },
+                    result: result.map(Decimal::from),
+                    note,
+                });
+            }
+        }
+        // Indicator values.
+        let member_values: Vec<&[&IndicatorValue]> = unit
+            .members
+            .iter()
+            .map(|(m, _)| by_commune.get(m).map_or(&[][..], Vec::as_slice))
+            .collect();
+        let keys: BTreeSet<(&str, u16)> = member_values
+            .iter()
+            .flat_map(|vs| vs.iter().map(|v| (v.indicator.as_str(), v.year)))
+            .collect();
+        for (indicator, year) in keys {
+            let found: Vec<Option<&IndicatorValue>> = member_values
+                .iter()
+                .map(|vs| {
+                    vs.iter()
+                        .find(|v| v.indicator == indicator && v.year == year)
+                        .copied()
+                })
+                .collect();
+            if rename {
+                if let Some(v) = found[0] {
+                    values.push(IndicatorValue {
+                        commune: ui,
+                        line: 0,
+                        ..v.clone()
+                    });
+                }
+                continue;
+            }
+            let rule_entry = rule.indicator(indicator);
+            let how = rule_entry.map_or(ValueCombine::ReAssess, |r| r.combine);
+            let weight_of = |i: usize| match how {
+                ValueCombine::PopulationWeightedMean => rows[i].population,
+                ValueCombine::HouseholdWeightedMean => rows[i].households,
+                _ => None,
+            };
+            let parts: Vec<ValuePart> = members
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ValuePart {
+                    member: c.id.clone(),
+                    value: found[i].map(|v| v.value),
+                    weight: weight_of(i),
+                })
+                .collect();
+            let missing_value: Vec<&str> = parts
+                .iter()
+                .filter(|p| p.value.is_none())
+                .map(|p| p.member.as_str())
+                .collect();
+            let (result, note): (Option<Decimal>, Option<String>) = if rule_entry.is_none() {
+                (
+                    None,
+                    Some(
+                        "quy tắc không có chỉ tiêu này (the rule has no entry for this indicator)"
+                            .into(),
+                    ),
+                )
+            } else if how == ValueCombine::ReAssess {
+                (None, Some("quy tắc (rule): re-assess".into()))
+            } else if !missing_value.is_empty() {
+                (
+                    None,
+                    Some(format!(
+                        "thiếu giá trị của (no value for) {}",
+                        missing_value.join(", ")
+                    )),
+                )
+            } else {
+                let values: Vec<Decimal> = parts.iter().filter_map(|p| p.value).collect();
+                match how {
+                    ValueCombine::Sum => (Some(values.iter().sum()), None),
+                    _ => {
+                        let weight_name = if how == ValueCombine::PopulationWeightedMean {
+                            "dân số (population)"
+                        } else {
+                            "số hộ (households)"
+                        };
+                        let missing_weight: Vec<&str> = parts
+                            .iter()
+                            .filter(|p| p.weight.is_none())
+                            .map(|p| p.member.as_str())
+                            .collect();
+                        if !missing_weight.is_empty() {
+                            (
+                                None,
+                                Some(format!(
+                                    "thiếu {weight_name} của (missing weight of) {}",
+                                    missing_weight.join(", ")
+                                )),
+                            )
+                        } else {
+                            let total: u64 = parts.iter().filter_map(|p| p.weight).sum();
+                            if total == 0 {
+                                (
+                                    None,
+                                    Some(format!("{weight_name} bằng 0 (weights are zero)")),
+                                )
+                            } else {
+                                let weighted: Decimal = parts
+                                    .iter()
+                                    .map(|p| {
+                                        p.value.unwrap_or_default()
+                                            * Decimal::from(p.weight.unwrap_or_default())
+                                    })
+                                    .sum();
+                                let exact = weighted / Decimal::from(total);
+                                match rule_entry.and_then(|r| r.places) {
+                                    Some(places) => (
+                                        Some(round_half_up(exact, places)),
+                                        Some(format!(
+                                            "{} / {} = {}, làm tròn (rounded half up) {places} chữ số thập phân (decimals)",
+                                            vi(weighted),
+                                            vi(Decimal::from(total)),
+                                            vi(exact)
+                                        )),
+                                    ),
+                                    None => (Some(exact), None),
+                                }
+                            }
+                        }
+                    }
+                }
+            };
+            match result {
+                Some(value) => values.push(IndicatorValue {
+                    commune: ui,
+                    indicator: indicator.to_string(),
+                    year,
+                    value: value.normalize(),
+                    source: format!(
+                        "ntm merge, {} ({}): {}",
+                        rule.id,
+                        how_short(how),
+                        members
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    ),
+                    line: 0,
+                }),
+                None => {
+                    let decides = catalog
+                        .indicator(indicator)
+                        .filter(|_| year == scenarios[0].baseline_year)
+                        .map(|i| {
+                            format!(
+                                "; c{} lấy theo quy tắc tiêu chí (c{} follows the criteria rule)",
+                                i.criterion, i.criterion
+                            )
+                        })
+                        .unwrap_or_default();
+                    re_assess.push(format!(
+                        "{indicator} {year}: {}{decides}",
+                        note.clone().unwrap_or_default()
+                    ));
+                }
+            }
+            combined_values.push(CombinedValue {
+                what: indicator.to_string(),
+                year: Some(year),
+                parts,
+                method: how.label().to_string(),
+                result,
+                note,
+            });
+        }
+        let member_reports: Vec<MemberReport> = unit
+            .members
+            .iter()
+            .zip(&members)
+            .zip(&rows)
+            .map(|(((m, _), c), row)| {
+                let status = evaluators[m.scenario].commune(c);
+                MemberReport {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    district: c.district.clone(),
+                    province: scenarios[m.scenario].province.clone(),
+                    population: row.population,
+                    households: row.households,
+                    criteria_met: status.criteria_met,
+                    tier: status.tier,
+                }
+            })
+            .collect();
+        let old_recognitions = if !rename && member_reports.iter().all(|m| m.tier.is_some()) {
+            member_reports
+                .iter()
+                .map(|m| format!("{} {}: {}", m.id, m.name, m.tier.map_or("", |t| t.as_str())))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let criteria = catalog
+            .criteria
+            .iter()
+            .map(|c| CriterionRow {
+                criterion: c.id,
+                before: members.iter().map(|m| m.met.contains(c.id)).collect(),
+                after: false,
+            })
+            .collect();
+        reports.push(NewCommuneReport {
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            group: unit.group.clone(),
+            sources: unit.sources.clone(),
+            members: member_reports,
+            criteria,
+            criteria_met: 0,
+            tier: None,
+            old_recognitions,
+            values: combined_values,
+            re_assess,
+        });
+        communes.push(commune);
+    }
+    Combined {
+        communes,
+        values,
+        reports,
+    }
+}
+
+/// A number in the Vietnamese style, as the report notes write it (4.000; 38,125).
+fn vi(value: Decimal) -> String {
+    crate::number::format_trimmed(value, 12, crate::number::NumberStyle::Vietnamese)
+}
+
+fn how_short(how: ValueCombine) -> &'static str {
+    match how {
+        ValueCombine::Sum => "sum",
+        ValueCombine::PopulationWeightedMean => "population-weighted mean",
+        ValueCombine::HouseholdWeightedMean => "household-weighted mean",
+        ValueCombine::ReAssess => "re-assess",
+    }
+}
