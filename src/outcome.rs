@@ -63,6 +63,10 @@ pub struct TargetOutcome {
     pub achieved: Decimal,
     /// How far short (zero when met).
     pub shortfall: Decimal,
+    /// The criteria set a criterion target counts in, when not the standard one (`advanced`:
+    /// tiêu chí nâng cao).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<TierId>,
 }
 
 /// Communes that must have at least the band's minimum of criteria for a band target to hold.
@@ -179,6 +183,10 @@ pub fn target_outcomes(
                 target: t.value,
                 achieved,
                 shortfall: (t.value - achieved).max(Decimal::ZERO),
+                level: match t.kind {
+                    TargetKind::LevelCriterion { level, .. } => Some(level),
+                    _ => None,
+                },
             }
         })
         .collect()

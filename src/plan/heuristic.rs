@@ -231,6 +231,9 @@ impl Greedy<'_> {
             if self.raw_met(c, k.id, &[]) {
                 commune.met.insert(k.id);
             }
+            if self.advanced_met(c, k.id) {
+                commune.advanced_met.insert(k.id);
+            }
         }
         self.evaluator.commune(&commune)
     }
@@ -311,6 +314,45 @@ impl Greedy<'_> {
             .filter(|b| !b.is_empty())
     }
 
+    /// The bundle that brings commune `c` to `tier` (advanced or model): standard first, then
+    /// every criterion of the advanced set it lacks by its advanced-level projects. The model
+    /// tier's own conditions no project changes: only communes that hold them can climb.
+    fn higher_tier_bundle(&self, c: usize, tier: TierId) -> Option<Bundle> {
+        if self.tier_reached(c, tier)
+            || (tier == TierId::Model && !self.scenario.communes[c].model_conditions)
+        {
+            return None;
+        }
+        let mut bundle = match self.status[c].tier {
+            Some(_) => Vec::new(),
+            None => self.standard_bundle(c)?,
+        };
+        for k in self.scenario.catalog.criteria.iter().map(|k| k.id) {
+            if self.advanced_met(c, k) {
+                continue;
+            }
+            let own: Vec<usize> = bundle.iter().map(|(p, _)| *p).collect();
+            let open = self
+                .advanced_candidates
+                .get(&(c, k))
+                .into_iter()
+                .flatten()
+                .filter(|(p, _)| !self.chosen.contains_key(p) && !own.contains(p))
+                .filter(|(p, _)| !self.form.x[*p].is_empty())
+                .copied();
+            let have = self.advanced_progress[c].get(&k).copied().unwrap_or(0.0)
+                + own
+                    .iter()
+                    .flat_map(|p| &self.scenario.projects[*p].gains)
+                    .filter(|g| g.raises_advanced(k))
+                    .map(|g| g.fraction.to_f64().unwrap_or(0.0))
+                    .sum::<f64>();
+            let taken = closing::close_in_order(have, open)?;
+            bundle.extend(taken.into_iter().map(|p| (p, self.form.x[p][0].0)));
+        }
+        Some(bundle).filter(|b| !b.is_empty())
+    }
+
     fn tier_reached(&self, c: usize, tier: TierId) -> bool {
         self.status[c].tier.is_some_and(|t| t >= tier)
     }
@@ -340,20 +382,7 @@ impl Greedy<'_> {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
                 Measure::Advanced(k) => self.advanced_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
-                Measure::Tier(t) => {
-                    // Higher tiers hinge on conditions projects do not change: only communes
-                    // whose own conditions hold can climb, through standard.
-                    let mut commune = self.scenario.communes[c].clone();
-                    commune.met = crate::scenario::CriteriaSet::from_ids(
-                        self.scenario.catalog.criteria.iter().map(|k| k.id),
-                    );
-                    let best = self.evaluator.commune(&commune);
-                    if best.tier.is_some_and(|r| r >= *t) {
-                        self.standard_bundle(c).into_iter().collect()
-                    } else {
-                        Vec::new()
-                    }
-                }
+                Measure::Tier(t) => self.higher_tier_bundle(c, *t).into_iter().collect(),
                 Measure::AtLeast(min) => {
                     let lack = i64::from(*min) - i64::from(self.status[c].criteria_met);
                     if lack <= 0 {

@@ -828,6 +828,9 @@ fn prune(
                     flags.extend(
                         (0..=scenario.catalog.criteria.len() as u32).map(|m| s.criteria_met >= m),
                     );
+                    // The advanced set (projects with advanced-level gains).
+                    let advanced = &after[0].advanced_met;
+                    flags.extend(scenario.catalog.criteria.iter().map(|k| advanced.contains(k.id)));
                     flags
                 })
                 .collect()
