@@ -314,7 +314,15 @@ impl UnitCosts {
 
     /// Cheapest and dearest cost any project for criterion `id` can have, million VND.
     pub fn cost_bounds(&self, id: u8) -> Option<(Decimal, Decimal)> {
-        let c = self.criterion(id)?;
+        self.bounds_of(self.criterion(id)?)
+    }
+
+    /// The same for criterion `id` of the advanced set.
+    pub fn advanced_cost_bounds(&self, id: u8) -> Option<(Decimal, Decimal)> {
+        self.bounds_of(self.advanced_criterion(id)?)
+    }
+
+    fn bounds_of(&self, c: &CriterionCost) -> Option<(Decimal, Decimal)> {
         let most: Decimal = self
             .multipliers
             .iter()
