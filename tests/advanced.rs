@@ -141,7 +141,11 @@ fn lai_chau_plans_every_advanced_target() {
 #[test]
 fn the_report_states_how_many_advanced_targets_the_money_reaches() {
     let out = common::ntm(&["plan", "tests/fixtures/plan-advanced"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     // Advanced c3 (2 of 2) is reached, advanced c4 (2 of 3) is not.
     assert!(

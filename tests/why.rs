@@ -68,7 +68,11 @@ fn a_funded_project_says_which_sources_pay_how_much() {
             funding: money(&[("central-investment", 30)]),
         }
     );
-    assert!(w.reason.starts_with("được cấp vốn năm 2023"), "{}", w.reason);
+    assert!(
+        w.reason.starts_with("được cấp vốn năm 2023"),
+        "{}",
+        w.reason
+    );
     assert!(w.forced.is_none());
 }
 
@@ -149,11 +153,18 @@ fn a_project_of_a_commune_short_of_money_says_so() {
 #[test]
 fn the_cli_answers_in_json_with_a_receipt_and_rejects_unknown_ids() {
     let out = common::ntm(&["plan", "tests/fixtures/why-small", "--why", "hb", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = common::json(&out);
     assert_eq!(json["verdict"]["kind"], "no-eligible-money");
     assert_eq!(json["verdict"]["left"], "20");
-    assert!(json["reason"].as_str().unwrap().starts_with("không nguồn vốn"));
+    assert!(json["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("không nguồn vốn"));
     assert_eq!(json["receipt"]["options"]["why"], "hb");
 
     let out = common::ntm(&["plan", "tests/fixtures/why-small", "--why", "tb", "--json"]);
@@ -170,8 +181,15 @@ fn the_cli_answers_in_json_with_a_receipt_and_rejects_unknown_ids() {
 #[test]
 fn the_text_answer_is_vietnamese_first() {
     let out = common::ntm(&["plan", "tests/fixtures/why-small", "--why", "ta-dear"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Trả lời (answer): dự án ta rẻ hơn"), "{text}");
-    assert!(text.contains("Dự án rẻ hơn (cheaper project): ta, 60"), "{text}");
+    assert!(
+        text.contains("Dự án rẻ hơn (cheaper project): ta, 60"),
+        "{text}"
+    );
 }

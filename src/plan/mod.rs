@@ -830,7 +830,13 @@ fn prune(
                     );
                     // The advanced set (projects with advanced-level gains).
                     let advanced = &after[0].advanced_met;
-                    flags.extend(scenario.catalog.criteria.iter().map(|k| advanced.contains(k.id)));
+                    flags.extend(
+                        scenario
+                            .catalog
+                            .criteria
+                            .iter()
+                            .map(|k| advanced.contains(k.id)),
+                    );
                     flags
                 })
                 .collect()

@@ -480,9 +480,16 @@ fn forced(scenario: &Scenario, options: &PlanOptions, plan: &Plan, p: usize) -> 
         }),
         Objective::MinCost => {}
     }
+    // The plan within the budgets, when it keeps the objective, is tried first: then no extra
+    // money is needed, proven without a search.
+    let within_budgets = inside
+        .iter()
+        .filter(|q| q.status != PlanStatus::Infeasible)
+        .map(|q| plan::selection_of(&with, q))
+        .collect();
     let ask = Ask::LeastExtra {
         requirements,
-        within_budgets: Vec::new(),
+        within_budgets,
     };
     let extra = resolve(&with, ask, options, Some(plan))?;
     let proven = inside.as_ref().is_none_or(|q| {
