@@ -193,3 +193,33 @@ fn the_text_answer_is_vietnamese_first() {
         "{text}"
     );
 }
+
+#[test]
+fn a_project_the_plan_does_not_need_says_so() {
+    // why-small with credit 25 instead of 20 and one more project in B: tb (transport 1,
+    // c9:0.5). The plan is unchanged (hb's 30 still exceeds credit's 25; ta + sc = 90).
+    // tb: not dominated (hb costs more), B's c9 is not met, central has 10 ≥ 1 left, and B's
+    // cheapest completion, tb (2 per unit of gain) then hb, costs 31 ≤ 10 + 25 left. Forced in,
+    // ta + sc + tb = 91 ≤ 100 keeps 2 communes: it is not needed, and needs no extra money.
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new("tests/fixtures/why-small");
+    for name in ["scenario.toml", "communes.csv", "projects.csv"] {
+        let mut text = std::fs::read_to_string(from.join(name)).unwrap();
+        if name == "scenario.toml" {
+            text = text.replace("budget = { 2023 = 20 }", "budget = { 2023 = 25 }");
+        }
+        if name == "projects.csv" {
+            text.push_str("tb,b,transport,1,2023,2023,c9:0.5,\n");
+        }
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let s = Scenario::load(dir.path()).unwrap();
+    let options = PlanOptions::default();
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(p.objective, 2.0);
+    let w = why(&s, &options, &p, "tb").unwrap();
+    assert_eq!(w.verdict, Verdict::NotNeeded);
+    let forced = w.forced.unwrap();
+    assert_eq!(forced.objective_loss, Some(0.0));
+    assert_eq!(forced.extra_total, Some(Decimal::ZERO));
+}

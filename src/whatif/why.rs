@@ -9,7 +9,9 @@
 //! 4. no capital source that may fund its category has the money left in its years
 //!    ([`Verdict::NoEligibleMoney`]);
 //! 5. its commune cannot reach the standard with the money left ([`Verdict::CommuneShort`]);
-//! 6. otherwise: the extra money that would bring it in ([`Verdict::NeedsMoney`]).
+//! 6. otherwise, from the re-solves below: forced in, the plan keeps its objective within the
+//!    budgets, so nothing the plan counts needs it ([`Verdict::NotNeeded`], the maximising
+//!    objectives); or the extra money that would bring it in ([`Verdict::NeedsMoney`]).
 //!
 //! Whatever the answer, an unfunded project that could be funded is also priced by two
 //! re-solves ([`super::resolve`], as `plan --marginal` re-solves) with the project forced in
@@ -110,6 +112,9 @@ pub enum Verdict {
         /// Money left in every source, million VND.
         left: Decimal,
     },
+    /// Forced in, the plan keeps its objective and every target within the budgets: it is
+    /// left out because nothing the plan counts needs it (another project already serves).
+    NotNeeded,
     /// None of the above: it is left out for the money; see `forced` for how much.
     NeedsMoney,
 }
@@ -154,7 +159,7 @@ pub fn why(scenario: &Scenario, options: &PlanOptions, plan: &Plan, project: &st
     let chosen = plan::selection_of(scenario, plan);
     let years = open_years(scenario, proj);
     let sources = source_money(scenario, plan, proj, &years);
-    let verdict = verdict(scenario, plan, &chosen, p, &years, &sources);
+    let mut verdict = verdict(scenario, plan, &chosen, p, &years, &sources);
     let could_fund = !matches!(
         verdict,
         Verdict::Funded { .. } | Verdict::Skipped | Verdict::OutsideYears
@@ -164,6 +169,12 @@ pub fn why(scenario: &Scenario, options: &PlanOptions, plan: &Plan, project: &st
     } else {
         None
     };
+    let keeps = forced.as_ref().is_some_and(|f| {
+        plan.objective_kind != Objective::MinCost && f.objective_loss.is_some_and(|l| l <= 1e-9)
+    });
+    if verdict == Verdict::NeedsMoney && keeps {
+        verdict = Verdict::NotNeeded;
+    }
     let commune = &scenario.communes[proj.commune];
     Ok(Why {
         scenario: scenario.name.clone(),
@@ -547,6 +558,9 @@ fn reason(verdict: &Verdict, proj: &Project) -> String {
         }
         Verdict::CommuneShort { .. } => {
             "xã không đủ vốn để đạt chuẩn (its commune cannot reach the standard with the money left)".into()
+        }
+        Verdict::NotNeeded => {
+            "không cần: đưa vào kế hoạch vẫn giữ nguyên mục tiêu và chỉ tiêu, nhưng không nâng thêm gì kế hoạch tính (not needed: forced in, the plan keeps its objective and targets, but it raises nothing the plan counts)".into()
         }
         Verdict::NeedsMoney => {
             "thiếu vốn: cần thêm tiền để đưa vào kế hoạch (left out for the money: it needs extra money to come in)".into()
