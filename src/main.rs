@@ -237,6 +237,10 @@ enum Command {
         /// Also compute marginal costs (one more commune at standard / meeting a criterion).
         #[arg(long)]
         marginal: bool,
+        /// Say why this project (its id) is or is not in the plan, instead of the plan report
+        /// (vì sao dự án được / không được chọn).
+        #[arg(long, value_name = "PROJECT", conflicts_with_all = ["marginal", "csv"])]
+        why: Option<String>,
         /// Write the tables as CSV files into this folder.
         #[arg(long)]
         csv: Option<PathBuf>,
@@ -916,6 +920,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             export_lp,
             plain,
             marginal,
+            why,
             csv,
             json,
         } => {
@@ -953,8 +958,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 return Ok(());
             }
+            if let Some(project) = &why {
+                ntm::whatif::why::find_project(&s, project)?;
+            }
             let busy = spinner("Đang lập kế hoạch (planning)", json);
             let plan = ntm::plan::plan(&s, &options)?;
+            if let Some(project) = why {
+                busy.set_message("Đang giải thích (explaining)");
+                let why = ntm::whatif::why::why(&s, &options, &plan, &project)?;
+                drop(busy);
+                return show(json, &why, || ntm::report::render_why(&why, style));
+            }
             let marginal = if marginal {
                 busy.set_message("Đang tính chi phí cận biên (marginal costs)");
                 Some(ntm::whatif::marginal::marginal(&s, &options, &plan)?)

@@ -9,17 +9,20 @@ use crate::evaluate::Evaluation;
 use crate::scenario::{Commune, Project, Target, TargetKind};
 
 /// Applies funded projects to communes: a criterion becomes met when the funded gains on it in
-/// that commune add up to at least 1 (a full gap closed).
+/// that commune add up to at least 1 (a full gap closed); gains on the advanced set
+/// (`a2:0.5`) likewise make the commune meet that advanced criterion.
 pub fn apply_projects<'a>(
     communes: &[Commune],
     funded: impl IntoIterator<Item = &'a Project>,
 ) -> Vec<Commune> {
-    let mut progress: Vec<[Decimal; 32]> = vec![[Decimal::ZERO; 32]; communes.len()];
+    // Per commune: progress on the standard set, then on the advanced set.
+    let mut progress: Vec<[[Decimal; 32]; 2]> = vec![[[Decimal::ZERO; 32]; 2]; communes.len()];
     for project in funded {
         for gain in &project.gains {
+            let set = usize::from(!gain.is_standard());
             if let Some(slot) = progress
                 .get_mut(project.commune)
-                .and_then(|p| p.get_mut(usize::from(gain.criterion)))
+                .and_then(|p| p[set].get_mut(usize::from(gain.criterion)))
             {
                 *slot += gain.fraction;
             }
@@ -28,11 +31,16 @@ pub fn apply_projects<'a>(
     communes
         .iter()
         .zip(progress)
-        .map(|(commune, progress)| {
+        .map(|(commune, [standard, advanced])| {
             let mut after = commune.clone();
-            for (id, closed) in progress.iter().enumerate() {
+            for (id, closed) in standard.iter().enumerate() {
                 if *closed >= Decimal::ONE {
                     after.met.insert(id as u8);
+                }
+            }
+            for (id, closed) in advanced.iter().enumerate() {
+                if *closed >= Decimal::ONE {
+                    after.advanced_met.insert(id as u8);
                 }
             }
             after
@@ -55,6 +63,10 @@ pub struct TargetOutcome {
     pub achieved: Decimal,
     /// How far short (zero when met).
     pub shortfall: Decimal,
+    /// The criteria set a criterion target counts in, when not the standard one (`advanced`:
+    /// tiêu chí nâng cao).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<TierId>,
 }
 
 /// Communes that must have at least the band's minimum of criteria for a band target to hold.
@@ -171,6 +183,10 @@ pub fn target_outcomes(
                 target: t.value,
                 achieved,
                 shortfall: (t.value - achieved).max(Decimal::ZERO),
+                level: match t.kind {
+                    TargetKind::LevelCriterion { level, .. } => Some(level),
+                    _ => None,
+                },
             }
         })
         .collect()

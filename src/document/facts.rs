@@ -217,6 +217,7 @@ fn first_criterion(s: &Scenario, project: &str) -> Option<u8> {
     let p = s.projects.iter().find(|p| p.id == project)?;
     p.gains
         .iter()
+        .filter(|g| g.is_standard())
         .max_by(|a, b| {
             a.fraction
                 .cmp(&b.fraction)

@@ -24,6 +24,9 @@ use crate::scenario::{Must, Scenario, TargetKind};
 pub(crate) enum Measure {
     /// Communes meeting a criterion.
     Criterion(u8),
+    /// Communes meeting a criterion of the advanced set (tiêu chí nâng cao), raised by the
+    /// projects' advanced-level gains (`a2:0.5`).
+    Advanced(u8),
     /// Communes at a tier or higher.
     Tier(TierId),
     /// Communes with at least this many criteria.
@@ -154,6 +157,8 @@ pub(crate) struct Formulation {
     pub requirements: Vec<RequirementRow>,
     /// Node variables: (commune, node, year) → var.
     pub nodes: BTreeMap<(usize, Node, u16), Var>,
+    /// Criteria of the advanced set: (commune, criterion, year) → var.
+    pub advanced: BTreeMap<(usize, u8, u16), Var>,
     /// "At least m criteria" variables: (commune, m, year) → var.
     pub at_least: BTreeMap<(usize, u8, u16), Var>,
 }
@@ -204,9 +209,11 @@ pub(crate) fn requirements_of(scenario: &Scenario, years: &[u16]) -> Vec<Require
                     (Measure::Criterion(*criterion), ceil_count(t.value))
                 }
                 TargetKind::Tier { tier } => (Measure::Tier(*tier), ceil_count(t.value)),
-                // No project raises a criterion of the advanced set: the target is reported
-                // against the outcome (out of reach when short), never a constraint.
-                TargetKind::LevelCriterion { .. } => (Measure::AtLeast(0), 0),
+                // Raised by the projects' advanced-level gains; a target no project raises is
+                // capped at what the communes have (`plan::reachable`).
+                TargetKind::LevelCriterion { criterion, .. } => {
+                    (Measure::Advanced(*criterion), ceil_count(t.value))
+                }
                 TargetKind::Band { band } => {
                     let min = scenario
                         .catalog
@@ -273,6 +280,11 @@ struct Reductions {
     windows: Vec<Vec<u16>>,
     /// Candidate projects per (commune, criterion), with their gains.
     candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>>,
+    /// Candidate projects per (commune, criterion of the advanced set), with their gains.
+    advanced_candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>>,
+    /// Open criteria of the advanced set a requirement or an advanced tier needs:
+    /// (commune, criterion, year).
+    needed_advanced: BTreeSet<(usize, u8, u16)>,
     /// Years in which node values matter (requirements' years and the last).
     node_years: BTreeSet<u16>,
     /// Known value of every (commune, node, year).
@@ -298,7 +310,9 @@ impl Reductions {
         let mut node_years: BTreeSet<u16> = requirements.iter().map(|r| r.year).collect();
         node_years.insert(last);
         let mut reductions = Reductions {
-            candidates: candidates_of(scenario, &windows),
+            candidates: candidates_of(scenario, &windows, TierId::Standard),
+            advanced_candidates: candidates_of(scenario, &windows, TierId::Advanced),
+            needed_advanced: BTreeSet::new(),
             criteria: scenario.catalog.criteria.iter().map(|c| c.id).collect(),
             years,
             last,
@@ -321,6 +335,45 @@ impl Reductions {
 
     fn known(&self, c: usize, node: Node, t: u16) -> Option<State> {
         self.state.get(&(c, node, t)).copied()
+    }
+
+    /// Whether the gains of `list` funded by the end of year `t` can add up to a whole gap.
+    fn reaches(&self, list: Option<&Vec<(usize, f64)>>, t: u16) -> bool {
+        let reach: f64 = list
+            .into_iter()
+            .flatten()
+            .filter(|(p, _)| self.earliest(*p) <= t)
+            .map(|(_, g)| g)
+            .sum();
+        reach >= 1.0 - 1e-9
+    }
+
+    /// Known value of criterion `k` of the advanced set in commune `c` at the end of year `t`:
+    /// met at baseline, open when its advanced-level candidates can close it, else not met.
+    fn advanced_state(&self, scenario: &Scenario, c: usize, k: u8, t: u16) -> State {
+        if scenario.communes[c].advanced_met.contains(k) {
+            State::Yes
+        } else if self.reaches(self.advanced_candidates.get(&(c, k)), t) {
+            State::Open
+        } else {
+            State::No
+        }
+    }
+
+    /// Criteria of the advanced set commune `c` lacks at baseline (the advanced tier's own
+    /// condition is every one of them).
+    fn advanced_missing(&self, scenario: &Scenario, c: usize) -> Vec<u8> {
+        self.criteria
+            .iter()
+            .copied()
+            .filter(|k| !scenario.communes[c].advanced_met.contains(*k))
+            .collect()
+    }
+
+    fn need_advanced(&mut self, scenario: &Scenario, c: usize, k: u8, t: u16) {
+        if self.advanced_state(scenario, c, k, t) == State::Open {
+            self.needed_advanced.insert((c, k, t));
+        }
     }
 
     /// Criteria of commune `c` known met and open at the end of year `t`.
@@ -348,32 +401,24 @@ impl Reductions {
                     let own = match node {
                         Node::Criterion(k) if commune.met.contains(*k) => State::Yes,
                         Node::Criterion(k) => {
-                            let reach: f64 = self
-                                .candidates
-                                .get(&(c, *k))
-                                .into_iter()
-                                .flatten()
-                                .filter(|(p, _)| self.earliest(*p) <= t)
-                                .map(|(_, g)| g)
-                                .sum();
-                            if reach >= 1.0 - 1e-9 {
+                            if self.reaches(self.candidates.get(&(c, *k)), t) {
                                 State::Open
                             } else {
                                 State::No
                             }
                         }
                         Node::Tier(TierId::Standard) => State::Yes,
-                        Node::Tier(TierId::Advanced) => {
-                            if self
-                                .criteria
-                                .iter()
-                                .all(|k| commune.advanced_met.contains(*k))
-                            {
-                                State::Yes
-                            } else {
-                                State::No
-                            }
-                        }
+                        // Every criterion of the advanced set: open when each one missing has
+                        // advanced-level candidates that can close it.
+                        Node::Tier(TierId::Advanced) => self
+                            .advanced_missing(scenario, c)
+                            .iter()
+                            .map(|k| self.advanced_state(scenario, c, *k, t))
+                            .fold(State::Yes, |s, k| match (s, k) {
+                                (State::No, _) | (_, State::No) => State::No,
+                                (State::Open, _) | (_, State::Open) => State::Open,
+                                _ => State::Yes,
+                            }),
                         Node::Tier(TierId::Model) => {
                             if commune.model_conditions {
                                 State::Yes
@@ -416,6 +461,7 @@ impl Reductions {
             for c in 0..n {
                 match &r.measure {
                     Measure::Criterion(k) => self.need(c, Node::Criterion(*k), r.year),
+                    Measure::Advanced(k) => self.need_advanced(scenario, c, *k, r.year),
                     Measure::Tier(tier) => self.need(c, Node::Tier(*tier), r.year),
                     Measure::AtLeast(m) => {
                         let (yes, open) = self.counts_of(c, r.year);
@@ -445,6 +491,12 @@ impl Reductions {
                         }
                     }
                 }
+                // An open advanced tier needs the advanced criteria it lacks.
+                if self.needed.contains(&(c, Node::Tier(TierId::Advanced), t)) {
+                    for k in self.advanced_missing(scenario, c) {
+                        self.need_advanced(scenario, c, k, t);
+                    }
+                }
             }
         }
     }
@@ -455,9 +507,13 @@ impl Reductions {
         proj.gains.iter().any(|g| {
             self.node_years.iter().any(|t| {
                 *t >= self.earliest(p)
-                    && self
-                        .needed
-                        .contains(&(proj.commune, Node::Criterion(g.criterion), *t))
+                    && if g.is_standard() {
+                        self.needed
+                            .contains(&(proj.commune, Node::Criterion(g.criterion), *t))
+                    } else {
+                        self.needed_advanced
+                            .contains(&(proj.commune, g.criterion, *t))
+                    }
             })
         })
     }
@@ -473,6 +529,7 @@ impl Reductions {
                     && list.len() <= MAX_COVER_CANDIDATES
                     && list.iter().all(|(p, _)| {
                         scenario.projects[*p].gains.len() == 1
+                            && scenario.projects[*p].gains[0].is_standard()
                             && scenario.projects[*p].must.is_none()
                     });
                 if simple {
@@ -508,17 +565,18 @@ fn project_windows(scenario: &Scenario, years: &[u16]) -> Result<Vec<Vec<u16>>> 
     Ok(windows)
 }
 
-/// Candidate projects per (commune, criterion), with their gains.
+/// Candidate projects per (commune, criterion of the `level` set), with their gains.
 fn candidates_of(
     scenario: &Scenario,
     windows: &[Vec<u16>],
+    level: TierId,
 ) -> BTreeMap<(usize, u8), Vec<(usize, f64)>> {
     let mut candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>> = BTreeMap::new();
     for (i, p) in scenario.projects.iter().enumerate() {
         if windows[i].is_empty() {
             continue;
         }
-        for g in &p.gains {
+        for g in p.gains.iter().filter(|g| g.level == level) {
             candidates
                 .entry((p.commune, g.criterion))
                 .or_default()
@@ -566,6 +624,7 @@ struct Builder<'a> {
     cover_pairs: BTreeSet<(usize, u8)>,
     x: Vec<Vec<(u16, Var)>>,
     nodes: BTreeMap<(usize, Node, u16), Var>,
+    advanced: BTreeMap<(usize, u8, u16), Var>,
     at_least: BTreeMap<(usize, u8, u16), Var>,
     f: Vec<FundVar>,
     extra: Vec<(usize, u16, Var)>,
@@ -666,6 +725,7 @@ impl Builder<'_> {
             let must = proj.must == Some(Must::Fund);
             let links = self.flexible_links.get(&p).cloned();
             let in_cover_pair = proj.gains.len() == 1
+                && proj.gains[0].is_standard()
                 && self
                     .cover_pairs
                     .contains(&(proj.commune, proj.gains[0].criterion));
@@ -691,6 +751,32 @@ impl Builder<'_> {
         }
     }
 
+    /// Indicators of the needed criteria of the advanced set, each with its gain row: gains
+    /// funded by the end of year `t` close it (`a ≤ Σ gain · x`).
+    fn advanced_indicators(&mut self) {
+        for &(c, k, t) in &self.r.needed_advanced {
+            let name = format!("{c}_{}_a{k}_{t}", self.commune_name(c));
+            let v = self.model.binary(format!("m_{name}"));
+            let mut terms = vec![(v, 1.0)];
+            for (p, g) in self
+                .r
+                .advanced_candidates
+                .get(&(c, k))
+                .into_iter()
+                .flatten()
+            {
+                for (year, xv) in &self.x[*p] {
+                    if *year <= t {
+                        terms.push((*xv, -g.min(1.0)));
+                    }
+                }
+            }
+            self.model
+                .row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+            self.advanced.insert((c, k, t), v);
+        }
+    }
+
     /// Criterion and tier indicators of the needed nodes, with their gain rows (status carried
     /// forward) and gate rows.
     fn indicators(&mut self) {
@@ -710,6 +796,19 @@ impl Builder<'_> {
                     if let Node::Criterion(k) = node {
                         if !self.scenario.communes[c].met.contains(*k) {
                             self.gain_rows(&name, v, c, *k, t);
+                        }
+                    }
+                    if *node == Node::Tier(TierId::Advanced) {
+                        // At advanced only with every advanced criterion it lacks.
+                        for k in self.r.advanced_missing(self.scenario, c) {
+                            if let Some(&a) = self.advanced.get(&(c, k, t)) {
+                                self.model.row(
+                                    format!("tier_{name}_a{k}"),
+                                    vec![(v, 1.0), (a, -1.0)],
+                                    f64::NEG_INFINITY,
+                                    0.0,
+                                );
+                            }
                         }
                     }
                     for g in &self.r.gates[node] {
@@ -864,6 +963,13 @@ impl Builder<'_> {
                         Some(State::Yes) => have += 1,
                         _ => terms.extend(self.nodes.get(&(c, Node::Tier(*tier), t))),
                     },
+                    Measure::Advanced(k) => {
+                        if self.scenario.communes[c].advanced_met.contains(*k) {
+                            have += 1;
+                        } else {
+                            terms.extend(self.advanced.get(&(c, *k, t)));
+                        }
+                    }
                     Measure::AtLeast(m) => {
                         let (yes, _) = self.r.counts_of(c, t);
                         if yes >= usize::from(*m) {
@@ -965,6 +1071,7 @@ impl Formulation {
             covers_of: BTreeMap::new(),
             flexible_links: BTreeMap::new(),
             nodes: BTreeMap::new(),
+            advanced: BTreeMap::new(),
             at_least: BTreeMap::new(),
             f: Vec::new(),
             extra: Vec::new(),
@@ -972,6 +1079,7 @@ impl Formulation {
         };
         b.covers();
         b.projects();
+        b.advanced_indicators();
         b.indicators();
         b.at_least_rows();
         b.funding();
@@ -990,6 +1098,7 @@ impl Formulation {
             extra: b.extra,
             requirements: b.requirements,
             nodes: b.nodes,
+            advanced: b.advanced,
             at_least: b.at_least,
         })
     }
@@ -1012,6 +1121,9 @@ impl Formulation {
             of[v.0] = Some(c);
         }
         for (&(c, _, _), v) in &self.at_least {
+            of[v.0] = Some(c);
+        }
+        for (&(c, _, _), v) in &self.advanced {
             of[v.0] = Some(c);
         }
         super::model::Blocks { of }
@@ -1108,6 +1220,7 @@ impl Formulation {
             .keys()
             .map(|(_, _, t)| *t)
             .chain(self.at_least.keys().map(|(_, _, t)| *t))
+            .chain(self.advanced.keys().map(|(_, _, t)| *t))
             .collect();
         for t in node_years {
             let funded = chosen
@@ -1131,6 +1244,11 @@ impl Formulation {
                 if year == t {
                     let on = evaluation.per_commune[c].criteria_met >= u32::from(m);
                     values[v.0] = f64::from(u8::from(on));
+                }
+            }
+            for (&(c, k, year), v) in &self.advanced {
+                if year == t {
+                    values[v.0] = f64::from(u8::from(after[c].advanced_met.contains(k)));
                 }
             }
         }

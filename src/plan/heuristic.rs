@@ -69,11 +69,15 @@ struct Greedy<'a> {
     gate_lists: BTreeMap<Node, Vec<Node>>,
     /// Candidate projects per (commune, criterion): (project, gain), cheapest per gain first.
     candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>>,
+    /// The same for the criteria of the advanced set.
+    advanced_candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>>,
     chosen: BTreeMap<usize, u16>,
     /// The money `chosen` needs, kept as projects are added (recomputing it for every bundle
     /// tried made the start quadratic: minutes at 10.000 communes).
     needs: Needs,
     progress: Vec<BTreeMap<u8, f64>>,
+    /// Progress on the criteria of the advanced set.
+    advanced_progress: Vec<BTreeMap<u8, f64>>,
     status: Vec<CommuneStatus>,
 }
 
@@ -92,6 +96,7 @@ pub(crate) fn initial_plan(
     let order = graph.order().to_vec();
     let gate_lists = order.iter().map(|n| (*n, graph.gates_of(*n))).collect();
     let mut candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>> = BTreeMap::new();
+    let mut advanced_candidates: BTreeMap<(usize, u8), Vec<(usize, f64)>> = BTreeMap::new();
     for (p, xs) in form.x.iter().enumerate() {
         if xs.is_empty() {
             continue;
@@ -101,17 +106,25 @@ pub(crate) fn initial_plan(
             .covers_of
             .contains_key(&(proj.commune, proj.gains[0].criterion))
             && proj.gains.len() == 1
+            && proj.gains[0].is_standard()
         {
             continue;
         }
         for g in &proj.gains {
-            candidates
-                .entry((proj.commune, g.criterion))
+            let into = if g.is_standard() {
+                &mut candidates
+            } else {
+                &mut advanced_candidates
+            };
+            into.entry((proj.commune, g.criterion))
                 .or_default()
                 .push((p, g.fraction.to_f64().unwrap_or(0.0)));
         }
     }
-    for list in candidates.values_mut() {
+    for list in candidates
+        .values_mut()
+        .chain(advanced_candidates.values_mut())
+    {
         let mut order: Vec<(usize, f64, f64)> = list
             .iter()
             .map(|(p, g)| (*p, scenario.projects[*p].cost.to_f64().unwrap_or(0.0), *g))
@@ -127,9 +140,11 @@ pub(crate) fn initial_plan(
         evaluator: Evaluator::new(catalog),
         gate_lists,
         candidates,
+        advanced_candidates,
         chosen: BTreeMap::new(),
         needs: Needs::default(),
         progress: vec![BTreeMap::new(); scenario.communes.len()],
+        advanced_progress: vec![BTreeMap::new(); scenario.communes.len()],
         status: Vec::new(),
     };
     for (&p, &t) in seed {
@@ -181,9 +196,44 @@ impl Greedy<'_> {
     fn add_progress(&mut self, p: usize) {
         let proj = &self.scenario.projects[p];
         for g in &proj.gains {
-            *self.progress[proj.commune].entry(g.criterion).or_default() +=
+            let progress = if g.is_standard() {
+                &mut self.progress
+            } else {
+                &mut self.advanced_progress
+            };
+            *progress[proj.commune].entry(g.criterion).or_default() +=
                 g.fraction.to_f64().unwrap_or(0.0);
         }
+    }
+
+    /// Whether commune `c` meets criterion `k` of the advanced set, at baseline or by the
+    /// chosen projects' gains.
+    fn advanced_met(&self, c: usize, k: u8) -> bool {
+        self.scenario.communes[c].advanced_met.contains(k)
+            || closing::Gain::closes(self.advanced_progress[c].get(&k).copied().unwrap_or(0.0))
+    }
+
+    /// The cheapest projects (by cost per unit of gain) that close criterion `k` of the
+    /// advanced set in commune `c`, each in its first possible year.
+    fn advanced_bundle(&self, c: usize, k: u8) -> Option<Bundle> {
+        if self.advanced_met(c, k) {
+            return None;
+        }
+        let open = self
+            .advanced_candidates
+            .get(&(c, k))
+            .into_iter()
+            .flatten()
+            .filter(|(p, _)| !self.chosen.contains_key(p) && !self.form.x[*p].is_empty())
+            .copied();
+        let have = self.advanced_progress[c].get(&k).copied().unwrap_or(0.0);
+        let taken = closing::close_in_order(have, open)?;
+        Some(
+            taken
+                .into_iter()
+                .map(|p| (p, self.form.x[p][0].0))
+                .collect(),
+        )
     }
 
     fn raw_met(&self, c: usize, k: u8, extra: &[usize]) -> bool {
@@ -198,7 +248,7 @@ impl Greedy<'_> {
             have += proj
                 .gains
                 .iter()
-                .filter(|g| g.criterion == k)
+                .filter(|g| g.is_standard() && g.criterion == k)
                 .map(|g| g.fraction.to_f64().unwrap_or(0.0))
                 .sum::<f64>();
         }
@@ -210,6 +260,9 @@ impl Greedy<'_> {
         for k in &self.scenario.catalog.criteria {
             if self.raw_met(c, k.id, &[]) {
                 commune.met.insert(k.id);
+            }
+            if self.advanced_met(c, k.id) {
+                commune.advanced_met.insert(k.id);
             }
         }
         self.evaluator.commune(&commune)
@@ -291,6 +344,45 @@ impl Greedy<'_> {
             .filter(|b| !b.is_empty())
     }
 
+    /// The bundle that brings commune `c` to `tier` (advanced or model): standard first, then
+    /// every criterion of the advanced set it lacks by its advanced-level projects. The model
+    /// tier's own conditions no project changes: only communes that hold them can climb.
+    fn higher_tier_bundle(&self, c: usize, tier: TierId) -> Option<Bundle> {
+        if self.tier_reached(c, tier)
+            || (tier == TierId::Model && !self.scenario.communes[c].model_conditions)
+        {
+            return None;
+        }
+        let mut bundle = match self.status[c].tier {
+            Some(_) => Vec::new(),
+            None => self.standard_bundle(c)?,
+        };
+        for k in self.scenario.catalog.criteria.iter().map(|k| k.id) {
+            if self.advanced_met(c, k) {
+                continue;
+            }
+            let own: Vec<usize> = bundle.iter().map(|(p, _)| *p).collect();
+            let open = self
+                .advanced_candidates
+                .get(&(c, k))
+                .into_iter()
+                .flatten()
+                .filter(|(p, _)| !self.chosen.contains_key(p) && !own.contains(p))
+                .filter(|(p, _)| !self.form.x[*p].is_empty())
+                .copied();
+            let have = self.advanced_progress[c].get(&k).copied().unwrap_or(0.0)
+                + own
+                    .iter()
+                    .flat_map(|p| &self.scenario.projects[*p].gains)
+                    .filter(|g| g.raises_advanced(k))
+                    .map(|g| g.fraction.to_f64().unwrap_or(0.0))
+                    .sum::<f64>();
+            let taken = closing::close_in_order(have, open)?;
+            bundle.extend(taken.into_iter().map(|p| (p, self.form.x[p][0].0)));
+        }
+        Some(bundle).filter(|b| !b.is_empty())
+    }
+
     fn tier_reached(&self, c: usize, tier: TierId) -> bool {
         self.status[c].tier.is_some_and(|t| t >= tier)
     }
@@ -300,6 +392,7 @@ impl Greedy<'_> {
         let count = |f: &dyn Fn(usize) -> bool| (0..n).filter(|c| f(*c)).count() as i64;
         match m {
             Measure::Criterion(k) => count(&|c| self.status[c].met.contains(*k)),
+            Measure::Advanced(k) => count(&|c| self.advanced_met(c, *k)),
             Measure::Tier(t) => count(&|c| self.tier_reached(c, *t)),
             Measure::AtLeast(min) => count(&|c| self.status[c].criteria_met >= u32::from(*min)),
             Measure::TotalCriteria => self.status.iter().map(|s| i64::from(s.criteria_met)).sum(),
@@ -317,21 +410,9 @@ impl Greedy<'_> {
         for c in communes {
             let bundles: Vec<Bundle> = match m {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
+                Measure::Advanced(k) => self.advanced_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
-                Measure::Tier(t) => {
-                    // Higher tiers hinge on conditions projects do not change: only communes
-                    // whose own conditions hold can climb, through standard.
-                    let mut commune = self.scenario.communes[c].clone();
-                    commune.met = crate::scenario::CriteriaSet::from_ids(
-                        self.scenario.catalog.criteria.iter().map(|k| k.id),
-                    );
-                    let best = self.evaluator.commune(&commune);
-                    if best.tier.is_some_and(|r| r >= *t) {
-                        self.standard_bundle(c).into_iter().collect()
-                    } else {
-                        Vec::new()
-                    }
-                }
+                Measure::Tier(t) => self.higher_tier_bundle(c, *t).into_iter().collect(),
                 Measure::AtLeast(min) => {
                     let lack = i64::from(*min) - i64::from(self.status[c].criteria_met);
                     if lack <= 0 {

@@ -201,8 +201,8 @@ pub struct OutOfReach {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutOfReachReason {
-    /// No project raises it: a criterion of a higher tier's own set (advanced), decided by
-    /// the commune's own data (không dự án nào nâng được). Never a constraint of the plan.
+    /// No project raises it: a criterion of a higher tier's own set (advanced) on which no
+    /// candidate project has a gain (không dự án nào nâng được); capped at what the communes have.
     NoProjectRaisesIt,
     /// Beyond what funding every candidate project reaches (vượt quá khả năng của mọi dự án
     /// ứng viên): the plan's requirement is capped at the reachable count.
@@ -878,6 +878,15 @@ fn prune(
                     flags.extend(
                         (0..=scenario.catalog.criteria.len() as u32).map(|m| s.criteria_met >= m),
                     );
+                    // The advanced set (projects with advanced-level gains).
+                    let advanced = &after[0].advanced_met;
+                    flags.extend(
+                        scenario
+                            .catalog
+                            .criteria
+                            .iter()
+                            .map(|k| advanced.contains(k.id)),
+                    );
                     flags
                 })
                 .collect()
@@ -1157,9 +1166,15 @@ fn reachable(
         .targets
         .iter()
         .enumerate()
-        .filter(|(i, t)| {
-            matches!(t.kind, crate::scenario::TargetKind::LevelCriterion { .. })
-                && most[*i].shortfall > Decimal::ZERO
+        .filter(|(i, t)| match t.kind {
+            crate::scenario::TargetKind::LevelCriterion { criterion, .. } => {
+                most[*i].shortfall > Decimal::ZERO
+                    && !scenario.projects.iter().any(|p| {
+                        p.must != Some(crate::scenario::Must::Skip)
+                            && p.gains.iter().any(|g| g.raises_advanced(criterion))
+                    })
+            }
+            _ => false,
         })
         .map(|(i, _)| (i, entry(i, OutOfReachReason::NoProjectRaisesIt)))
         .collect();

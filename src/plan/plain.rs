@@ -71,6 +71,11 @@ fn capped(scenario: &Scenario, years: &[u16], requirements: Vec<Requirement>) ->
                     .iter()
                     .find(|c| c.id == *k)
                     .map_or(0, |c| c.met),
+                Measure::Advanced(k) => evaluation
+                    .advanced_criteria
+                    .iter()
+                    .find(|c| c.id == *k)
+                    .map_or(0, |c| c.met),
                 Measure::Tier(tier) => evaluation
                     .per_commune
                     .iter()
@@ -186,6 +191,36 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
         by_commune.entry(project.commune).or_default().push(p);
     }
     let mut node: BTreeMap<(usize, Node, u16), Var> = BTreeMap::new();
+    // Criteria of the advanced set a commune lacks, where its projects bring gains on them:
+    // a ≤ Σ gain · x over the years up to t.
+    let mut advanced: BTreeMap<(usize, u8, u16), Var> = BTreeMap::new();
+    for (c, commune) in scenario.communes.iter().enumerate() {
+        for &t in &node_years {
+            for &k in criteria
+                .iter()
+                .filter(|k| !commune.advanced_met.contains(**k))
+            {
+                let mut terms = Vec::new();
+                for &p in by_commune.get(&c).into_iter().flatten() {
+                    for g in scenario.projects[p].gains.iter() {
+                        if g.raises_advanced(k) {
+                            let gain = g.fraction.to_f64().unwrap_or(0.0).min(1.0);
+                            for &(_, xv) in x[p].iter().filter(|(y, _)| *y <= t) {
+                                terms.push((xv, -gain));
+                            }
+                        }
+                    }
+                }
+                if terms.is_empty() {
+                    continue;
+                }
+                let a = model.binary(format!("a{c}_{k}_{t}"));
+                terms.push((a, 1.0));
+                model.row(format!("gain_a{c}_{k}_{t}"), terms, f64::NEG_INFINITY, 0.0);
+                advanced.insert((c, k, t), a);
+            }
+        }
+    }
     for (c, commune) in scenario.communes.iter().enumerate() {
         for &t in &node_years {
             for &n in graph.order() {
@@ -199,13 +234,23 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
                     }
                     Node::Tier(TierId::Model) => commune.model_conditions,
                 };
+                // The advanced tier's own condition: every advanced criterion it lacks.
+                let advanced_open = n == Node::Tier(TierId::Advanced)
+                    && !own_yes
+                    && criteria.iter().all(|k| {
+                        commune.advanced_met.contains(*k) || advanced.contains_key(&(c, *k, t))
+                    });
                 let v = model.binary(name.clone());
                 if let Node::Criterion(k) = n {
                     if !own_yes {
                         let mut terms = vec![(v, 1.0)];
                         for &p in by_commune.get(&c).into_iter().flatten() {
                             let project = &scenario.projects[p];
-                            for g in project.gains.iter().filter(|g| g.criterion == k) {
+                            for g in project
+                                .gains
+                                .iter()
+                                .filter(|g| g.is_standard() && g.criterion == k)
+                            {
                                 let gain = g.fraction.to_f64().unwrap_or(0.0).min(1.0);
                                 for &(_, xv) in x[p].iter().filter(|(y, _)| *y <= t) {
                                     terms.push((xv, -gain));
@@ -213,6 +258,17 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
                             }
                         }
                         model.row(format!("gain_{name}"), terms, f64::NEG_INFINITY, 0.0);
+                    }
+                } else if advanced_open {
+                    for k in criteria.iter() {
+                        if let Some(&a) = advanced.get(&(c, *k, t)) {
+                            model.row(
+                                format!("tier_{name}_a{k}"),
+                                vec![(v, 1.0), (a, -1.0)],
+                                f64::NEG_INFINITY,
+                                0.0,
+                            );
+                        }
                     }
                 } else if !own_yes {
                     model.vars[v.0].hi = 0.0;
@@ -243,6 +299,15 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
                     terms.extend(node.get(&(c, Node::Criterion(*k), req.year)))
                 }
                 Measure::Tier(tier) => terms.extend(node.get(&(c, Node::Tier(*tier), req.year))),
+                Measure::Advanced(k) => {
+                    if scenario.communes[c].advanced_met.contains(*k) {
+                        // Met at baseline: a variable fixed at 1 counts it.
+                        let one = model.var(format!("had_a{c}_{k}_{}", req.year), 1.0, 1.0, false);
+                        terms.push(one);
+                    } else {
+                        terms.extend(advanced.get(&(c, *k, req.year)));
+                    }
+                }
                 Measure::TotalCriteria => terms.extend(
                     criteria
                         .iter()

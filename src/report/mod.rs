@@ -10,6 +10,7 @@ mod plan;
 mod sweep;
 mod synthesize;
 mod synthetic_projects;
+mod why;
 
 pub use allocate::{render_allocation, render_simulation};
 pub use audit::{audit_sheets, render_audit};
@@ -21,6 +22,7 @@ pub use plan::{plan_csv, render_plan, spend_chart, PlanReport};
 pub use sweep::{render_sweep, sweep_chart, sweep_csv, sweep_svg, write_sweep};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;
+pub use why::render_why;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};

@@ -195,6 +195,20 @@ fn shortfall_line(plan: &Plan, style: NumberStyle) -> String {
     )
 }
 
+/// How many advanced-level criterion targets (tiêu chí mức nâng cao) the plan reaches, when the
+/// scenario has any.
+fn level_targets_line(plan: &Plan) -> Option<String> {
+    let level: Vec<&TargetOutcome> = plan.targets.iter().filter(|t| t.level.is_some()).collect();
+    if level.is_empty() {
+        return None;
+    }
+    let n = level.len();
+    let reached = level.iter().filter(|t| t.shortfall.is_zero()).count();
+    Some(format!(
+        "Chỉ tiêu mức nâng cao (advanced-level targets): đạt {reached}/{n} ({reached} of {n} reached)"
+    ))
+}
+
 /// How many of the `short` targets no money reaches (they are in `out_of_reach`), as a clause
 /// of the shortfall line in both languages; empty when none is.
 fn out_of_reach_share(plan: &Plan, short: usize) -> (String, String) {
@@ -319,6 +333,10 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
         out.push('\n');
     }
     out.push_str(&shortfall_line(plan, style));
+    if let Some(line) = level_targets_line(plan) {
+        out.push('\n');
+        out.push_str(&line);
+    }
     out.push_str("\n\n");
     out.push_str(&targets_table(&plan.targets, style));
     out.push_str("\n\nTriệu đồng (million VND):\n");

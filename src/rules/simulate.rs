@@ -84,7 +84,7 @@ fn bundle(
         .filter_map(|(i, p)| {
             p.gains
                 .iter()
-                .find(|g| g.criterion == criterion)
+                .find(|g| g.is_standard() && g.criterion == criterion)
                 .map(|g| (i, p.cost, g.fraction))
         })
         .collect();
@@ -146,7 +146,7 @@ pub fn simulate(scenario: &Scenario, allocation: &Allocation) -> Simulation {
             match pay(pots, p.category.as_str(), p.cost) {
                 Some(funding) => {
                     funded[i] = true;
-                    for g in &p.gains {
+                    for g in p.gains.iter().filter(|g| g.is_standard()) {
                         if let Some(slot) = progress.get_mut(usize::from(g.criterion)) {
                             *slot += g.fraction;
                         }

@@ -3,7 +3,8 @@
 //!
 //! Columns: `id`, `commune` (id or name), `category`, `cost` (million VND), `year_from`,
 //! `year_to` (or one `year`), `gains` (`c2:0.4;c5:1`: criterion and the fraction of its gap
-//! the project closes), optional `must` (`fund` or `skip`).
+//! the project closes; `a2:0.5` for criterion 2 of the advanced set, tiêu chí nâng cao),
+//! optional `must` (`fund` or `skip`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,7 +14,7 @@ use serde::Serialize;
 
 use super::communes::{csv_headers, csv_reader};
 use super::{CapitalSource, Category, Commune};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, TierId};
 use crate::error::{Diagnostic, Error, Result};
 use crate::number;
 use crate::text;
@@ -21,10 +22,52 @@ use crate::text;
 /// Part of a criterion's gap a project closes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Gain {
-    /// Criterion id.
+    /// Criterion id, in the set of `level`.
     pub criterion: u8,
     /// Fraction of the gap in (0, 1].
     pub fraction: Decimal,
+    /// Which criteria set the criterion belongs to (mức tiêu chí): `standard` (QĐ 318
+    /// Phụ lục I, written `c2`) or `advanced` (the advanced set, Phụ lục II, written `a2`).
+    #[serde(skip_serializing_if = "is_standard")]
+    pub level: TierId,
+}
+
+fn is_standard(level: &TierId) -> bool {
+    *level == TierId::Standard
+}
+
+impl Gain {
+    /// A gain on criterion `criterion` of the standard set.
+    pub fn standard(criterion: u8, fraction: Decimal) -> Gain {
+        Gain {
+            criterion,
+            fraction,
+            level: TierId::Standard,
+        }
+    }
+
+    /// Whether it raises a criterion of the standard set (not the advanced set).
+    pub fn is_standard(&self) -> bool {
+        self.level == TierId::Standard
+    }
+
+    /// Whether it raises criterion `criterion` of the advanced set.
+    pub fn raises_advanced(&self, criterion: u8) -> bool {
+        self.level == TierId::Advanced && self.criterion == criterion
+    }
+
+    /// How the projects file writes its criterion: `c2` (standard) or `a2` (advanced).
+    pub fn key(&self) -> String {
+        match self.level {
+            TierId::Standard => format!("c{}", self.criterion),
+            _ => format!("a{}", self.criterion),
+        }
+    }
+
+    /// How the projects file writes it: `c2:0.5`, `a2:1`.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.key(), self.fraction.normalize())
+    }
 }
 
 /// A planner's decision fixed in advance.
@@ -137,38 +180,59 @@ pub fn parse_gains_with(
             let fraction = (raise / gap).min(Decimal::ONE);
             let fraction =
                 (fraction * Decimal::from(1_000_000_000)).ceil() / Decimal::from(1_000_000_000);
-            if gains.iter().any(|g| g.criterion == indicator.criterion) {
+            if gains
+                .iter()
+                .any(|g| g.is_standard() && g.criterion == indicator.criterion)
+            {
                 return Err(format!("c{} appears twice", indicator.criterion));
             }
-            gains.push(Gain {
-                criterion: indicator.criterion,
-                fraction,
-            });
+            gains.push(Gain::standard(indicator.criterion, fraction));
             continue;
         }
-        let crit = crit.trim().trim_start_matches(['c', 'C']);
-        let id: u8 = crit
-            .parse()
-            .map_err(|_| format!("`{part}` does not name a criterion (write c2:0.5)"))?;
-        if catalog.criterion(id).is_none() {
-            return Err(format!("unknown criterion c{id}"));
+        let crit = crit.trim();
+        let (level, crit) = match crit.strip_prefix(['a', 'A']) {
+            Some(rest) => (TierId::Advanced, rest),
+            None => (TierId::Standard, crit.trim_start_matches(['c', 'C'])),
+        };
+        let id: u8 = crit.parse().map_err(|_| {
+            format!(
+                "`{part}` does not name a criterion (write c2:0.5, or a2:0.5 for the advanced set)"
+            )
+        })?;
+        let gain = Gain {
+            criterion: id,
+            fraction: Decimal::ZERO,
+            level,
+        };
+        let known = match level {
+            TierId::Standard => catalog.criterion(id).is_some(),
+            _ => catalog.advanced_criterion(id).is_some(),
+        };
+        if !known {
+            return Err(match level {
+                TierId::Standard => format!("unknown criterion c{id}"),
+                _ => format!(
+                    "unknown criterion a{id}: catalog `{}` has no advanced criterion {id}",
+                    catalog.id
+                ),
+            });
         }
         let fraction = number::parse_decimal(fraction).map_err(|e| e.to_string())?;
         if fraction <= Decimal::ZERO || fraction > Decimal::ONE {
-            return Err(format!("gain {fraction} for c{id} is outside (0, 1]"));
+            return Err(format!(
+                "gain {fraction} for {} is outside (0, 1]",
+                gain.key()
+            ));
         }
-        if gains.iter().any(|g| g.criterion == id) {
-            return Err(format!("c{id} appears twice"));
+        if gains.iter().any(|g| g.criterion == id && g.level == level) {
+            return Err(format!("{} appears twice", gain.key()));
         }
-        gains.push(Gain {
-            criterion: id,
-            fraction,
-        });
+        gains.push(Gain { fraction, ..gain });
     }
     if gains.is_empty() && !raised {
         return Err("no gains: a project must bring at least one criterion closer".into());
     }
-    gains.sort_by_key(|g| g.criterion);
+    gains.sort_by_key(|g| (g.level, g.criterion));
     Ok(gains)
 }
 

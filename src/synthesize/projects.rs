@@ -1,7 +1,10 @@
 //! Synthetic candidate projects (danh mục dự án giả lập): plausible projects for every unmet
 //! criterion of every commune, with costs from the assumed unit costs in
-//! `catalog/unit-costs-assumption.toml`. No source document publishes a project list; everything
-//! here is labelled synthetic. Method and calibration: `docs/synthetic-projects.md`.
+//! `catalog/unit-costs-assumption.toml`. When the scenario sets advanced-level targets (tiêu chí
+//! nâng cao, or communes at advanced or model), communes at standard also get projects with
+//! advanced-level gains (`a2:0.5`) for the advanced criteria those targets name, from the file's
+//! `[[advanced]]` unit costs. No source document publishes a project list; everything here is
+//! labelled synthetic. Method and calibration: `docs/synthetic-projects.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -141,6 +144,11 @@ pub struct UnitCosts {
     pub multipliers: Vec<Multiplier>,
     /// Per criterion.
     pub criteria: Vec<CriterionCost>,
+    /// Per criterion of the advanced set (`criterion` numbers the catalog's
+    /// `[[advanced_criteria]]`): the cost of bringing a commune at standard to that advanced
+    /// criterion.
+    #[serde(default)]
+    pub advanced: Vec<CriterionCost>,
 }
 
 impl UnitCosts {
@@ -191,14 +199,23 @@ impl UnitCosts {
             }
         }
         let mut seen = BTreeSet::new();
-        for c in &self.criteria {
+        let lists = self.criteria.iter().map(|c| ("c", c));
+        let lists = lists.chain(self.advanced.iter().map(|c| ("a", c)));
+        for (set, c) in lists {
             let at = format!("criterion = {}", c.criterion);
             let id = c.criterion;
-            if !seen.insert(id) {
+            if !seen.insert((set, id)) {
                 problem(
                     at.clone(),
-                    format!("c{id} appears twice"),
+                    format!("{set}{id} appears twice"),
                     "one entry per criterion",
+                );
+            }
+            if set == "a" && c.approaches.iter().any(|a| a.also.is_some()) {
+                problem(
+                    at.clone(),
+                    format!("a{id}: `also` is for the standard set only"),
+                    "remove `also` from the [[advanced]] entry",
                 );
             }
             if !CATEGORIES.contains(&c.category.as_str()) {
@@ -281,6 +298,11 @@ impl UnitCosts {
         self.criteria.iter().find(|c| c.criterion == id)
     }
 
+    /// The assumptions for criterion `id` of the advanced set.
+    pub fn advanced_criterion(&self, id: u8) -> Option<&CriterionCost> {
+        self.advanced.iter().find(|c| c.criterion == id)
+    }
+
     /// Product of the multipliers of the commune's attributes.
     pub fn multiplier(&self, commune: &Commune) -> Decimal {
         self.multipliers
@@ -292,7 +314,15 @@ impl UnitCosts {
 
     /// Cheapest and dearest cost any project for criterion `id` can have, million VND.
     pub fn cost_bounds(&self, id: u8) -> Option<(Decimal, Decimal)> {
-        let c = self.criterion(id)?;
+        self.bounds_of(self.criterion(id)?)
+    }
+
+    /// The same for criterion `id` of the advanced set.
+    pub fn advanced_cost_bounds(&self, id: u8) -> Option<(Decimal, Decimal)> {
+        self.bounds_of(self.advanced_criterion(id)?)
+    }
+
+    fn bounds_of(&self, c: &CriterionCost) -> Option<(Decimal, Decimal)> {
         let most: Decimal = self
             .multipliers
             .iter()
@@ -386,54 +416,157 @@ pub fn synthesize(
     for (index, commune) in scenario.communes.iter().enumerate() {
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
         rng.set_stream(index as u64);
-        let multiplier = costs.multiplier(commune);
-        for &id in criteria.iter().filter(|id| !commune.met.contains(**id)) {
-            let Some(c) = costs.criterion(id) else {
+        let unmet = criteria.iter().filter(|id| !commune.met.contains(**id));
+        let wanted: Vec<(u8, &CriterionCost)> = unmet
+            .filter_map(|id| Some((*id, costs.criterion(*id)?)))
+            .collect();
+        draft_commune(
+            &mut drafts,
+            (index, commune),
+            &wanted,
+            TierId::Standard,
+            costs,
+            options,
+            &years,
+            &criteria,
+            &mut rng,
+        );
+    }
+    // Advanced-level candidates after all others (so the standard ones keep their ids), each
+    // commune from a stream of its own beyond the standard ones.
+    let advanced = advanced_wanted(scenario, costs)?;
+    if !advanced.is_empty() {
+        let before = crate::evaluate::evaluate(scenario);
+        for (index, commune) in scenario.communes.iter().enumerate() {
+            if before.per_commune[index].tier.is_none() {
                 continue;
-            };
-            let quantity = rng.random_range(c.quantity[0]..=c.quantity[1].max(c.quantity[0]));
-            let gap = Decimal::from(quantity) * c.unit_cost.0 * multiplier;
-            for a in &c.approaches {
-                // Every draw is made whether or not the alternative is offered, so a higher
-                // density only adds projects and leaves the others as they are.
-                let draw = rng.random_range(0..100u32);
-                let windows = year_windows(&years, a.parts.len(), &mut rng);
-                let v = i64::from(costs.variation_percent);
-                let percents: Vec<Decimal> = a
-                    .parts
-                    .iter()
-                    .map(|_| Decimal::from(rng.random_range(-v..=v)))
-                    .collect();
-                let chance = u64::from(a.probability) * u64::from(options.density_percent) / 100;
-                let also_open = a.also.as_ref().is_none_or(|also| {
-                    criteria.contains(&also.criterion) && !commune.met.contains(also.criterion)
+            }
+            let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+            rng.set_stream(ADVANCED_STREAMS + index as u64);
+            let wanted: Vec<(u8, &CriterionCost)> = advanced
+                .iter()
+                .filter(|(id, _)| !commune.advanced_met.contains(*id))
+                .copied()
+                .collect();
+            draft_commune(
+                &mut drafts,
+                (index, commune),
+                &wanted,
+                TierId::Advanced,
+                costs,
+                options,
+                &years,
+                &criteria,
+                &mut rng,
+            );
+        }
+    }
+    finish(scenario, drafts)
+}
+
+/// First RNG stream of the advanced-level candidates (commune `i` draws from this + `i`).
+const ADVANCED_STREAMS: u64 = 1 << 32;
+
+/// Criteria of the advanced set the scenario's targets ask for, with their unit costs: those of
+/// its advanced-level criterion targets, or every one when it has a target of communes at
+/// advanced or model. Empty when it has neither.
+fn advanced_wanted<'a>(
+    scenario: &Scenario,
+    costs: &'a UnitCosts,
+) -> Result<Vec<(u8, &'a CriterionCost)>> {
+    let all_tiers = scenario.targets.iter().any(|t| {
+        matches!(
+            t.kind,
+            TargetKind::Tier {
+                tier: TierId::Advanced | TierId::Model
+            }
+        )
+    });
+    let named: BTreeSet<u8> = scenario
+        .targets
+        .iter()
+        .filter_map(|t| match t.kind {
+            TargetKind::LevelCriterion { criterion, .. } => Some(criterion),
+            _ => None,
+        })
+        .collect();
+    let mut wanted = Vec::new();
+    for c in &scenario.catalog.advanced_criteria {
+        if !all_tiers && !named.contains(&c.id) {
+            continue;
+        }
+        let Some(cost) = costs.advanced_criterion(c.id) else {
+            return Err(Error::Unsupported {
+                message: format!(
+                    "no unit cost for advanced criterion a{} ({}) of catalog {}, which a target of {} asks for",
+                    c.id, c.name_en, scenario.catalog.id, scenario.name
+                ),
+                hint: format!("add an [[advanced]] entry for criterion {} to {BUILT_IN_NAME}", c.id),
+            });
+        };
+        wanted.push((c.id, cost));
+    }
+    Ok(wanted)
+}
+
+/// Drafts the candidates of one commune for the criteria `wanted` of the `level` set.
+#[allow(clippy::too_many_arguments)]
+fn draft_commune(
+    drafts: &mut Vec<Draft>,
+    (index, commune): (usize, &Commune),
+    wanted: &[(u8, &CriterionCost)],
+    level: TierId,
+    costs: &UnitCosts,
+    options: &ProjectOptions,
+    years: &[u16],
+    criteria: &[u8],
+    rng: &mut ChaCha8Rng,
+) {
+    let multiplier = costs.multiplier(commune);
+    for &(id, c) in wanted {
+        let quantity = rng.random_range(c.quantity[0]..=c.quantity[1].max(c.quantity[0]));
+        let gap = Decimal::from(quantity) * c.unit_cost.0 * multiplier;
+        for a in &c.approaches {
+            // Every draw is made whether or not the alternative is offered, so a higher
+            // density only adds projects and leaves the others as they are.
+            let draw = rng.random_range(0..100u32);
+            let windows = year_windows(years, a.parts.len(), rng);
+            let v = i64::from(costs.variation_percent);
+            let percents: Vec<Decimal> = a
+                .parts
+                .iter()
+                .map(|_| Decimal::from(rng.random_range(-v..=v)))
+                .collect();
+            let chance = u64::from(a.probability) * u64::from(options.density_percent) / 100;
+            let also_open = a.also.as_ref().is_none_or(|also| {
+                criteria.contains(&also.criterion) && !commune.met.contains(also.criterion)
+            });
+            if u64::from(draw) >= chance || !also_open {
+                continue;
+            }
+            for ((part, window), percent) in a.parts.iter().zip(windows).zip(percents) {
+                let mut gains = vec![Gain {
+                    level,
+                    ..Gain::standard(id, part.0.normalize())
+                }];
+                if let Some(also) = &a.also {
+                    gains.push(Gain::standard(also.criterion, also.gain.0.normalize()));
+                }
+                gains.sort_by_key(|g| (g.level, g.criterion));
+                drafts.push(Draft {
+                    commune: index,
+                    category: c.category.clone(),
+                    cost: project_cost(gap * a.factor.0 * part.0, percent),
+                    window,
+                    gains,
                 });
-                if u64::from(draw) >= chance || !also_open {
-                    continue;
-                }
-                for ((part, window), percent) in a.parts.iter().zip(windows).zip(percents) {
-                    let mut gains = vec![Gain {
-                        criterion: id,
-                        fraction: part.0.normalize(),
-                    }];
-                    if let Some(also) = &a.also {
-                        gains.push(Gain {
-                            criterion: also.criterion,
-                            fraction: also.gain.0.normalize(),
-                        });
-                    }
-                    gains.sort_by_key(|g| g.criterion);
-                    drafts.push(Draft {
-                        commune: index,
-                        category: c.category.clone(),
-                        cost: project_cost(gap * a.factor.0 * part.0, percent),
-                        window,
-                        gains,
-                    });
-                }
             }
         }
     }
+}
+
+/// Checks that some source may fund every draft's category and gives the drafts their ids.
+fn finish(scenario: &Scenario, drafts: Vec<Draft>) -> Result<Vec<Project>> {
     let sources = &scenario.capital_sources;
     if let Some(d) = drafts
         .iter()
@@ -493,11 +626,7 @@ pub fn to_csv(projects: &[Project], communes: &[Commune]) -> String {
             0 | u16::MAX => String::new(),
             y => y.to_string(),
         };
-        let gains: Vec<String> = p
-            .gains
-            .iter()
-            .map(|g| format!("c{}:{}", g.criterion, g.fraction.normalize()))
-            .collect();
+        let gains: Vec<String> = p.gains.iter().map(Gain::label).collect();
         let must = match p.must {
             Some(Must::Fund) => "fund",
             Some(Must::Skip) => "skip",
@@ -614,11 +743,11 @@ pub struct Calibration {
     pub targets_after: Vec<TargetOutcome>,
 }
 
-/// Indices of the projects with a gain on each (commune, criterion).
+/// Indices of the projects with a gain on each (commune, criterion of the standard set).
 fn index_projects(projects: &[Project]) -> BTreeMap<(usize, u8), Vec<usize>> {
     let mut index: BTreeMap<(usize, u8), Vec<usize>> = BTreeMap::new();
     for (j, p) in projects.iter().enumerate() {
-        for g in &p.gains {
+        for g in p.gains.iter().filter(|g| g.is_standard()) {
             index.entry((p.commune, g.criterion)).or_default().push(j);
         }
     }
@@ -839,7 +968,7 @@ fn cheapest_closure(
         projects[j]
             .gains
             .iter()
-            .find(|g| g.criterion == criterion)
+            .find(|g| g.is_standard() && g.criterion == criterion)
             .map_or(Decimal::ZERO, |g| g.fraction)
     };
     let cost = |j: usize| {

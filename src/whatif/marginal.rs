@@ -140,7 +140,11 @@ fn one_more_closing(
 ) -> Vec<BTreeMap<usize, u16>> {
     let mut progress = vec![Decimal::ZERO; scenario.communes.len()];
     for p in chosen.keys().map(|p| &scenario.projects[*p]) {
-        for g in p.gains.iter().filter(|g| g.criterion == criterion) {
+        for g in p
+            .gains
+            .iter()
+            .filter(|g| g.is_standard() && g.criterion == criterion)
+        {
             progress[p.commune] += g.fraction;
         }
     }
@@ -149,7 +153,7 @@ fn one_more_closing(
         let gain = p
             .gains
             .iter()
-            .filter(|g| g.criterion == criterion)
+            .filter(|g| g.is_standard() && g.criterion == criterion)
             .map(|g| g.fraction)
             .sum::<Decimal>();
         if gain > Decimal::ZERO && p.must != Some(Must::Skip) && !chosen.contains_key(&i) {

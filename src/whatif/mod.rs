@@ -13,6 +13,7 @@ pub mod compare;
 pub mod drafting;
 pub mod marginal;
 pub mod sweep;
+pub mod why;
 
 use std::collections::BTreeMap;
 

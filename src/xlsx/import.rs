@@ -528,7 +528,7 @@ fn project_row(
             ProjectColumn::Gains => match parse_gains(cell, catalog) {
                 Ok(gains) => gains
                     .iter()
-                    .map(|g| format!("c{}:{}", g.criterion, decimal_text(g.fraction)))
+                    .map(|g| format!("{}:{}", g.key(), decimal_text(g.fraction)))
                     .collect::<Vec<_>>()
                     .join(";"),
                 Err(e) => {

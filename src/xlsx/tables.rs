@@ -137,7 +137,7 @@ pub fn projects_sheet(scenario: &Scenario) -> Option<Sheet> {
             let gains: Vec<String> = p
                 .gains
                 .iter()
-                .map(|g| format!("c{}:{}", g.criterion, decimal_text(g.fraction)))
+                .map(|g| format!("{}:{}", g.key(), decimal_text(g.fraction)))
                 .collect();
             vec![
                 CellValue::Text(p.id.clone()),
