@@ -108,6 +108,13 @@ pub fn combine(
                 advanced_met: status(&members, rule.advanced_criteria.combine, |c| c.advanced_met),
                 model_conditions: flag(&members, rule.model_conditions.combine),
                 attributes: BTreeSet::new(),
+                // The QĐ 51/2025 group when every member had the same one; otherwise it is
+                // assigned afresh (the mapping's `new_group`, reported).
+                group: members
+                    .iter()
+                    .map(|c| c.group)
+                    .reduce(|a, b| if a == b { a } else { None })
+                    .flatten(),
                 villages: None,
                 villages_standard: None,
                 line: 0,

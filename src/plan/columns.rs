@@ -47,9 +47,6 @@ const SIGMA_CAP: f64 = 1e9;
 /// fixing the communes it takes whole finds no plan.
 const WHOLE_MASTER_MAX: usize = 2_000;
 
-/// LPs tried at most when rounding towards the restricted master ([`round_towards`]).
-const DIVE_TRIES: usize = 8;
-
 /// Wentges smoothing: the multipliers priced are this share of the best ones so far plus the
 /// rest of the restricted master's.
 const SMOOTHING: f64 = 0.5;
@@ -389,8 +386,8 @@ fn pricing_round(
 
 /// A whole plan from the columns: the restricted master's LP, then [`fix_and_choose`]; with a
 /// `hint` (a plan among the columns), the whole restricted master as a mixed-integer model
-/// when fixing finds nothing; and when neither finds a plan in time, [`round_towards`] the
-/// master from `current` (the best plan so far). Also the restricted master's point.
+/// when fixing finds nothing; and when neither finds a plan in time, the master
+/// [`choose_around`] `current` (the best plan so far). Also the restricted master's point.
 fn whole_plan(
     model: &Model,
     split: &Split,
@@ -413,10 +410,10 @@ fn whole_plan(
     }
     if plan.is_none() {
         if let Some((_, weights)) = &relaxed {
-            plan = round_towards(model, split, columns, weights, current, settings);
+            plan = choose_around(model, split, columns, weights, current, settings);
             if log {
                 eprintln!(
-                    "columns: fixing found no plan; rounding towards the master gives {:?}",
+                    "columns: fixing found no plan; the master around the best plan gives {:?}",
                     plan.as_ref().map(|p| model.objective_of(p))
                 );
             }
@@ -427,13 +424,13 @@ fn whole_plan(
     (plan, relaxed.map(|(point, _)| point))
 }
 
-/// Rounding towards the restricted master (a dive), for when choosing among the fractional
-/// communes' plans finds nothing in time: every commune keeps its plan in `current` (a
-/// feasible plan), except that the communes the master takes whole with another plan move to
-/// it when that gains objective, as many of them as the money allows. The moves are tried by bisection on their number,
-/// most gain first, each try one LP over the funding (each commune's plan fixed); at most
-/// [`DIVE_TRIES`] tries. `None` when no move fits.
-fn round_towards(
+/// The restricted master around the best plan so far (a neighbourhood search on the master,
+/// for when choosing among the fractional communes' plans finds nothing in time): the
+/// communes the master takes whole with the plan they have in `current` keep it; every other
+/// commune chooses among its plan in `current` and the plans the master gives weight, in one
+/// mixed-integer model started from `current` (a feasible plan), so it can only improve it.
+/// `None` when that model is not solved in time.
+fn choose_around(
     model: &Model,
     split: &Split,
     columns: &[Column],
@@ -441,45 +438,28 @@ fn round_towards(
     current: &[f64],
     settings: Settings,
 ) -> Option<Vec<f64>> {
-    let kept: Vec<Column> = (0..split.communes())
+    let mine: Vec<Column> = (0..split.communes())
         .map(|b| split.column(model, b, split.part(b, current)))
         .collect();
-    // The moves: (commune, its whole master plan), most objective gained first.
-    let mut moves: Vec<(usize, &Column)> = columns
-        .iter()
-        .zip(weights)
-        .filter(|(col, w)| **w >= 1.0 - 1e-6 && col.value > kept[col.commune].value + 1e-9)
-        .map(|(col, _)| (col.commune, col))
-        .collect();
-    moves.sort_by(|a, b| {
-        let gain = |(c, col): &(usize, &Column)| col.value - kept[*c].value;
-        gain(b).total_cmp(&gain(a)).then(a.0.cmp(&b.0))
-    });
-    let with_moves = |n: usize| -> Option<Vec<f64>> {
-        let mut chosen = kept.clone();
-        for (c, col) in &moves[..n] {
-            chosen[*c] = (*col).clone();
-        }
-        primal_master(model, split, &chosen, settings, Master::Relaxed)
-            .map(|(plan, _)| plan)
-            .filter(|plan| model.is_feasible(plan, 1e-6))
-    };
-    let (mut lo, mut hi) = (0, moves.len());
-    let mut best = None;
-    for _ in 0..DIVE_TRIES {
-        if lo >= hi || settings.past_deadline() {
-            break;
-        }
-        let n = (lo + hi).div_ceil(2);
-        match with_moves(n) {
-            Some(plan) => {
-                best = Some(plan);
-                lo = n;
-            }
-            None => hi = n - 1,
+    let mut settled = vec![false; split.communes()];
+    for (col, w) in columns.iter().zip(weights) {
+        if *w >= 1.0 - 1e-6 && col.values == mine[col.commune].values {
+            settled[col.commune] = true;
         }
     }
-    best
+    let mut kept = mine.clone();
+    kept.extend(
+        columns
+            .iter()
+            .zip(weights)
+            .filter(|(col, w)| {
+                !settled[col.commune] && **w > 1e-6 && col.values != mine[col.commune].values
+            })
+            .map(|(col, _)| col.clone()),
+    );
+    primal_master(model, split, &kept, settings, Master::Whole(Some(current)))
+        .map(|(plan, _)| plan)
+        .filter(|plan| model.is_feasible(plan, 1e-6))
 }
 
 /// The restricted master's dual: `min Σ (hi β − lo α) + Σ_shared h + Σ σ` over the columns so
