@@ -298,6 +298,14 @@ enum Command {
         /// Do not open the browser.
         #[arg(long)]
         no_open: bool,
+        /// Also answer requests for this host name (`name` or `name:port`; repeat), e.g. the
+        /// name a reverse proxy forwards. Others get 421.
+        #[arg(long = "allow-host")]
+        allow_hosts: Vec<String>,
+        /// No session token (kiosk use): any program on this computer may use the workbench.
+        /// Refused with a --host other than this computer's.
+        #[arg(long)]
+        no_token: bool,
     },
     /// Build a synthetic commune matrix that reproduces the published aggregates (giả lập số liệu xã),
     /// or with `--projects` synthetic candidate projects for every unmet criterion (dự án giả lập).
@@ -934,6 +942,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             workspace,
             roots,
             no_open,
+            allow_hosts,
+            no_token,
         } => {
             ntm::serve::run(ntm::serve::ServeOptions {
                 host,
@@ -941,6 +951,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 workspace,
                 roots,
                 open_browser: !no_open,
+                allow_hosts,
+                token: !no_token,
                 ..ntm::serve::ServeOptions::new()
             })?;
         }

@@ -68,6 +68,7 @@ pub fn page(state: &AppState, name: &str, lang: Lang, mut context: Value) -> Res
         map.insert("t".into(), json!(lang.words()));
         map.insert("lang".into(), json!(lang.code()));
         map.insert("other_lang".into(), json!(lang.other().code()));
+        map.insert("csrf".into(), json!(state.guard.csrf_token()));
     }
     match state
         .templates
