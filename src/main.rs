@@ -666,6 +666,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 for column in &report.ignored_columns {
                     emit(&format!("bỏ qua cột (ignored column): {column}\n"));
                 }
+                for range in &report.merged_cells {
+                    emit(&format!(
+                        "ô gộp {range}: mọi ô lấy giá trị ô trên cùng bên trái, như Excel hiển thị (merged cells read as Excel shows them: the top-left value in every cell)\n"
+                    ));
+                }
                 for file in &report.files {
                     emit(&format!("đã ghi (wrote) {}\n", file.display()));
                 }

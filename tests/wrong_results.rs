@@ -267,10 +267,7 @@ fn a_formula_without_a_saved_value_is_reported_not_read_as_zero() {
     assert_eq!(result.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
     let p = &v["problems"][0];
-    assert_eq!(
-        p["message"],
-        "sheet `Sheet1`, cell K3: a formula with no saved value"
-    );
+    assert_eq!(p["message"], "Sheet1!K3: a formula with no saved value");
     assert_eq!(p["line"], 3);
     assert!(!out.exists(), "nothing written");
 
