@@ -896,7 +896,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                     plan: &plan,
                     marginal: marginal.as_deref(),
                 },
-                || ntm::report::render_plan(&plan, marginal.as_deref(), style),
+                || {
+                    ntm::report::render_plan_within(
+                        &plan,
+                        marginal.as_deref(),
+                        style,
+                        ntm::report::width_from_env(),
+                    )
+                },
             )?;
         }
         Command::DraftPlan {
