@@ -325,7 +325,18 @@ pub fn status_context(opened: &Opened, lang: Lang) -> Value {
                 "band": c.band,
                 "tier": tier_label(c.tier, lang),
                 "tier_rank": c.tier.map_or(0, |t| t as u8 + 1),
-                "blocking": blocking.join(", "),
+                // The criteria lacking for the next tier, labelled with that tier (a commune at
+                // standard lists the advanced set's criteria).
+                "blocking": if blocking.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "{} {}: {}",
+                        lang.word("missing_for"),
+                        tier_label(c.next_tier, lang),
+                        blocking.join(", ")
+                    )
+                },
                 "blocking_names": names.join("; "),
             })
         })

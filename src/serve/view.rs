@@ -94,7 +94,12 @@ pub fn scenario_context(opened: &Opened, active: &str, lang: Lang) -> Value {
         "id": opened.id,
         "name": s.name,
         "province": s.province,
-        "synthetic": s.synthetic,
+        // Vietnamese first: the scenario's `synthetic_vi`, else its English note marked so.
+        "synthetic": match (lang, &s.synthetic_vi, &s.synthetic) {
+            (Lang::Vi, Some(vi), _) => Some(vi.clone()),
+            (Lang::Vi, None, Some(en)) => Some(format!("{en} {}", lang.word("english_only"))),
+            (_, _, en) => en.clone(),
+        },
         "active": active,
         "years": s.years,
         "downloads": super::downloads::scenario_links(opened, active, lang),
