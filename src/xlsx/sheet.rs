@@ -368,3 +368,39 @@ fn check_area(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// A sheet whose rectangle starts at B2: a district merged down C2:C4, a title merged across
+    /// D2:E2, and a merged range whose top-left cell is empty (Excel shows nothing there).
+    #[test]
+    fn merged_ranges_are_filled_as_excel_shows_them() {
+        let regions: Vec<Region> = vec![((1, 2), (3, 2)), ((1, 3), (1, 4)), ((5, 1), (6, 1))];
+        let mut fill = MergedFill::new(&regions);
+        let mut r2 = row(&["Xã A", "Huyện Một", "Tiêu đề", ""]);
+        assert!(fill.fill(1, 1, &mut r2));
+        assert_eq!(r2, row(&["Xã A", "Huyện Một", "Tiêu đề", "Tiêu đề"]));
+        let mut r3 = row(&["Xã B", "", "1", "0"]);
+        assert!(fill.fill(2, 1, &mut r3));
+        assert_eq!(r3, row(&["Xã B", "Huyện Một", "1", "0"]));
+        // A cell of the range that has its own value keeps it.
+        let mut r4 = row(&["Xã C", "Huyện Hai", "1", "1"]);
+        assert!(!fill.fill(3, 1, &mut r4));
+        assert_eq!(r4[1], "Huyện Hai");
+        // Below the range: nothing is filled.
+        let mut r5 = row(&["Xã D", "", "", ""]);
+        assert!(!fill.fill(4, 1, &mut r5));
+        assert_eq!(r5, row(&["Xã D", "", "", ""]));
+        let mut r6 = row(&["", "", "", ""]);
+        assert!(!fill.fill(5, 1, &mut r6));
+        let mut r7 = row(&["", "", "", ""]);
+        assert!(!fill.fill(6, 1, &mut r7));
+        assert!(r7.iter().all(String::is_empty));
+    }
+}
