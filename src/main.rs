@@ -902,6 +902,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         marginal.as_deref(),
                         style,
                         ntm::report::width_from_env(),
+                        &s.capital_sources,
                     )
                 },
             )?;

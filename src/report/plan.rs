@@ -312,18 +312,24 @@ pub(crate) fn targets_table_within(
 /// Renders a plan as text tables (Vietnamese labels with English beside them), numbers in
 /// `style`, as wide as its content.
 pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: NumberStyle) -> String {
-    render_plan_within(plan, marginal, style, None)
+    render_plan_within(plan, marginal, style, None, &[])
 }
 
 /// [`render_plan`] at most `width` columns wide (a terminal's `COLUMNS`): sentences wrap at
 /// spaces and long table cells (a target's label, the criteria a commune lacks) wrap within
-/// their column.
+/// their column. The capital sources table names each source of `sources` in Vietnamese
+/// beside its id (the legend of the ids the projects table uses).
 pub fn render_plan_within(
     plan: &Plan,
     marginal: Option<&[MarginalCost]>,
     style: NumberStyle,
     width: Option<usize>,
+    sources: &[CapitalSource],
 ) -> String {
+    let source_name = |id: &str| match sources.iter().find(|s| s.id == id) {
+        Some(s) if !s.name_vi.is_empty() => format!("{} ({id})", s.name_vi),
+        _ => id.to_string(),
+    };
     let text = |line: &str| wrap(line, width);
     let table = |headers: &[&str], rows: Vec<Vec<String>>| table_within(headers, rows, width);
     let money = Money::of(plan, style);
@@ -359,7 +365,7 @@ pub fn render_plan_within(
             .map(|(id, budget)| {
                 let spend = plan.spend_by_source.get(id).copied().unwrap_or_default();
                 vec![
-                    id.clone(),
+                    source_name(id),
                     money.show(*budget),
                     money.show(spend),
                     money.show(*budget - spend),
@@ -374,7 +380,7 @@ pub fn render_plan_within(
             &["Nguồn vốn (capital source)", "Bổ sung (extra)"],
             plan.extra_budget
                 .iter()
-                .map(|(id, a)| vec![id.clone(), money.show(*a)])
+                .map(|(id, a)| vec![source_name(id), money.show(*a)])
                 .collect(),
         ));
         out.push('\n');
