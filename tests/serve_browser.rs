@@ -201,8 +201,10 @@ async fn a_hidden_form_on_another_origin_cannot_change_the_workbench() {
     let downloads = tempfile::tempdir().unwrap();
     let (base, link) = start_workbench(workspace.path()).await;
     let target = format!("{base}/s/lai-chau-2023-1/plan");
+    // The page also links to the printed address, as a planner's mail or chat would.
     let evil_html = format!(
         "<!doctype html><html><body><h1 id=\"evil\">Cute cats</h1>\
+         <a id=\"printed-link\" href=\"{link}\">workbench</a>\
          <form method=\"post\" action=\"{target}\" id=\"attack-form\">\
          <input type=\"hidden\" name=\"budget:local:2023\" value=\"1\">\
          <button type=\"submit\" id=\"attack\">more cats</button></form></body></html>"
@@ -217,8 +219,12 @@ async fn a_hidden_form_on_another_origin_cannot_change_the_workbench() {
     let (_driver, port) = start_driver(&chromedriver);
     let client = connect(&chromium, port, profile.path(), downloads.path()).await;
 
-    // The planner opens Lai Châu through the printed link.
-    client.goto(&link).await.unwrap();
+    // The planner opens the printed link from another site (a link opened from mail starts a
+    // cross-site navigation: the SameSite=Strict cookie must still take), then Lai Châu.
+    // (`localhost` is another site than `127.0.0.1`.)
+    let mail = evil_base.replace("127.0.0.1", "localhost");
+    client.goto(&format!("{mail}/")).await.unwrap();
+    click(&client, "printed-link").await;
     click(&client, "open-lai-chau-2023").await;
     assert_eq!(text(&client, "count-communes").await, "94");
     let scenario = workspace.path().join("lai-chau-2023-1");

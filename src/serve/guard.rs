@@ -353,7 +353,10 @@ pub async fn check(State(state): State<Arc<AppState>>, request: Request, next: N
             ),
         );
     }
-    // The printed link: keep its token in the cookie and drop it from the address.
+    // The printed link: keep its token in the cookie and go on to the address without it. The
+    // page moves on itself (a refresh, not a 303): a link opened from another site (mail,
+    // chat) starts a cross-site navigation, and a browser sends no SameSite=Strict cookie
+    // along a redirect chain that started cross-site, but does from the workbench's own page.
     let offered = match (&guard.session, request.method()) {
         (Some(session), &Method::GET | &Method::HEAD) => {
             query_token(request.uri().query()).map(|t| (session, t))
@@ -383,10 +386,19 @@ pub async fn check(State(state): State<Arc<AppState>>, request: Request, next: N
             guard.cookie_name(),
             session.0
         );
+        let target = escape(&location).replace('"', "&quot;");
+        let html = format!(
+            "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url={target}\"><title>ntm</title><p id=\"continue\"><a href=\"{target}\">Tiếp tục / Continue</a></p></html>"
+        );
         return secured(
             (
-                StatusCode::SEE_OTHER,
-                [(header::LOCATION, location), (header::SET_COOKIE, cookie)],
+                StatusCode::OK,
+                [
+                    (header::SET_COOKIE, cookie),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                ],
+                html,
             )
                 .into_response(),
         );
