@@ -206,6 +206,25 @@ pub fn check_bind(bind: &str, token: bool) -> Result<()> {
     })
 }
 
+/// A page, in a file only this user may read, that moves the browser on to `url` (the printed
+/// link with its token): the browser is opened on this file so the token is not on its
+/// command line. Removed when the returned handle is dropped.
+pub fn redirect_file(url: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::Builder::new()
+        .prefix("ntm-serve-")
+        .suffix(".html")
+        .tempfile()?;
+    let target = escape(url).replace('"', "&quot;");
+    std::io::Write::write_all(
+        &mut file,
+        format!(
+            "<!doctype html><html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url={target}\"><title>ntm serve</title><p><a href=\"{target}\">ntm serve</a></p></html>"
+        )
+        .as_bytes(),
+    )?;
+    Ok(file)
+}
+
 /// Whether `bind` is a loopback address (127.0.0.0/8, ::1, localhost).
 pub fn is_loopback(bind: &str) -> bool {
     let bind = bind.trim().trim_start_matches('[').trim_end_matches(']');
@@ -564,6 +583,25 @@ mod tests {
         assert!(a.csrf.matches(a.csrf_token()));
         assert!(!a.csrf.matches(b.csrf_token()));
         assert!(!a.csrf.matches(""));
+    }
+
+    #[test]
+    fn the_browser_is_opened_on_a_private_file_not_on_the_token() {
+        let file = redirect_file("http://127.0.0.1:8321/?token=ab\"c").unwrap();
+        let text = std::fs::read_to_string(file.path()).unwrap();
+        assert!(
+            text.contains("url=http://127.0.0.1:8321/?token=ab&quot;c\""),
+            "{text}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(file.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
+        let path = file.path().to_path_buf();
+        drop(file);
+        assert!(!path.exists());
     }
 
     #[test]

@@ -197,15 +197,27 @@ async fn serve(options: ServeOptions) -> Result<()> {
             local.ip()
         );
     }
-    if options.open_browser && open::that_detached(&url).is_err() {
-        eprintln!("open {url} in a browser");
+    // The browser opens a file only this user can read that moves on to the link, so the token
+    // is not on the browser's command line for other users to see (as Jupyter does). The file
+    // is removed when the server stops.
+    let mut opener = None;
+    if options.open_browser {
+        let opened = guard::redirect_file(&url)
+            .ok()
+            .filter(|file| open::that_detached(file.path()).is_ok());
+        if opened.is_none() {
+            eprintln!("open {url} in a browser");
+        }
+        opener = opened;
     }
-    axum::serve(listener, router(state))
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| Error::Solver(format!("server stopped: {e}")))
+        .map_err(|e| Error::Solver(format!("server stopped: {e}")));
+    drop(opener);
+    served
 }
 
 /// An error as one sentence and a hint, for pages and the API.
