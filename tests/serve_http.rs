@@ -1956,6 +1956,9 @@ async fn every_answer_carries_the_security_headers_and_pages_have_no_inline_scri
 /// The text a browser shows of `html`: tags, scripts, charts (checked by tests/charts.rs) and
 /// `<code>` (ids and file names, the same in both languages) left out; one entry per text node.
 ///
+/// Text marked `lang="en"` is the English beside the Vietnamese (the drafted targets' English
+/// column) and is left out too.
+///
 /// Still English and left out here (what remains of issue 23): the audit's figure labels and
 /// arithmetic lines, which `ntm::audit` writes in English only.
 fn visible_text(html: &str) -> Vec<String> {
@@ -1965,6 +1968,7 @@ fn visible_text(html: &str) -> Vec<String> {
         ("<svg", "</svg>"),
         ("<code", "</code>"),
         ("<style", "</style>"),
+        ("<td lang=\"en\"", "</td>"),
         ("<ul class=\"figures\"", "</ul>"),
         ("<pre class=\"arithmetic\"", "</pre>"),
     ] {
@@ -2079,6 +2083,58 @@ async fn the_vietnamese_pages_have_no_english_only_sentence() {
         }
     }
     found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} English-only texts:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// The results the pages fetch when a job ends (plan, compare, targets, sweep), in Vietnamese:
+/// no English-only sentence either (a small scenario, so the jobs are quick).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_vietnamese_job_results_have_no_english_only_sentence() {
+    use ntm::serve::i18n::Lang;
+    let vi = Lang::Vi.words();
+    let en = Lang::En.words();
+    let english_words: Vec<&str> = en
+        .iter()
+        .filter(|(k, e)| {
+            **k != "switch" && vi.get(*k) != Some(*e) && e.chars().any(|c| c.is_ascii_alphabetic())
+        })
+        .map(|(_, e)| *e)
+        .collect();
+    let app = app();
+    let folder = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", folder.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let mut found = Vec::new();
+    for request in [
+        r#"{"kind": "plan"}"#,
+        r#"{"kind": "compare", "rules": ["qd07-2022", "equal"]}"#,
+        r#"{"kind": "targets"}"#,
+        r#"{"kind": "sweep", "budget": "0.5..1", "steps": 3}"#,
+    ] {
+        let submitted = app.post_json("/api/s/rules-5-1/jobs", request).await;
+        assert_eq!(
+            submitted.status,
+            StatusCode::ACCEPTED,
+            "{}",
+            submitted.text()
+        );
+        let job = submitted.json()["id"].as_u64().unwrap();
+        assert_eq!(finished(&app, job).await["state"], "done");
+        let fragment = app.get(&format!("/jobs/{job}/view")).await;
+        assert_eq!(fragment.status, StatusCode::OK);
+        for text in visible_text(&fragment.text()) {
+            if english_only(&text, &english_words) {
+                found.push(format!("{request}: {text}"));
+            }
+        }
+    }
     assert!(
         found.is_empty(),
         "{} English-only texts:\n{}",
