@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use rand::TryRngCore;
 use subtle::ConstantTimeEq;
 
-use super::view::{ApiError, PageError};
+use super::view::{escape, ApiError, PageError};
 use super::{AppState, MAX_UPLOAD};
 use crate::error::{Error, Result};
 
@@ -324,12 +324,6 @@ fn refuse(status: StatusCode, api: bool, vi: &str, en: &str) -> Response {
     secured(response)
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Adds the security headers to an answer.
 fn secured(mut response: Response) -> Response {
     let headers = response.headers_mut();
@@ -393,7 +387,7 @@ pub async fn check(State(state): State<Arc<AppState>>, request: Request, next: N
             .query()
             .unwrap_or_default()
             .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("token="))
+            .filter(|p| !p.is_empty() && query_token(Some(p)).is_none())
             .collect();
         let location = if rest.is_empty() {
             path.to_string()
@@ -529,7 +523,7 @@ async fn multipart_token(probe: Request) -> Option<String> {
 fn query_token(query: Option<&str>) -> Option<String> {
     query?
         .split('&')
-        .find_map(|pair| pair.strip_prefix("token="))
+        .find_map(|pair| pair.strip_prefix(TOKEN_PARAM)?.strip_prefix('='))
         .map(str::to_string)
 }
 

@@ -106,7 +106,8 @@ pub fn scenario_context(opened: &Opened, active: &str, lang: Lang) -> Value {
     })
 }
 
-fn escape(text: &str) -> String {
+/// `text` safe inside HTML (`&`, `<`, `>`).
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
