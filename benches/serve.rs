@@ -21,21 +21,28 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The router with Lai Châu opened (and loaded); returns its id.
-fn app(rt: &tokio::runtime::Runtime, workspace: &std::path::Path) -> (axum::Router, String) {
+/// The router with Lai Châu opened (and loaded); returns it with the scenario's id and the
+/// session token (sent as a bearer token: it passes the session and CSRF checks).
+fn app(
+    rt: &tokio::runtime::Runtime,
+    workspace: &std::path::Path,
+) -> (axum::Router, String, String) {
     let options = ServeOptions {
         workspace: workspace.to_path_buf(),
         shipped: Some(repo().join("scenarios")),
         open_browser: false,
         ..ServeOptions::new()
     };
-    let app = router(Arc::new(AppState::new(&options).unwrap()));
+    let state = Arc::new(AppState::new(&options).unwrap());
+    let token = state.guard.session_token().unwrap().to_string();
+    let app = router(state);
     let (status, _) = rt.block_on(call(
         &app,
+        &token,
         post("/api/scenarios", r#"{"shipped": "lai-chau-2023"}"#),
     ));
     assert_eq!(status, StatusCode::CREATED);
-    (app, "lai-chau-2023-1".to_string())
+    (app, "lai-chau-2023-1".to_string(), token)
 }
 
 fn post(uri: &str, body: &str) -> Request<Body> {
@@ -45,7 +52,15 @@ fn post(uri: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
-async fn call(app: &axum::Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+/// Sends `request` as from the served address (Host 127.0.0.1:8321) with the bearer token.
+async fn call(
+    app: &axum::Router,
+    token: &str,
+    mut request: Request<Body>,
+) -> (StatusCode, Vec<u8>) {
+    let headers = request.headers_mut();
+    headers.insert("host", "127.0.0.1:8321".parse().unwrap());
+    headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let body = response
@@ -61,12 +76,15 @@ async fn call(app: &axum::Router, request: Request<Body>) -> (StatusCode, Vec<u8
 fn status_page(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let workspace = tempfile::tempdir().unwrap();
-    let (app, id) = app(&rt, workspace.path());
+    let (app, id, token) = app(&rt, workspace.path());
     let uri = format!("/s/{id}/status");
     c.bench_function("status_page", |b| {
         b.iter(|| {
-            let (status, body) =
-                rt.block_on(call(&app, Request::get(&uri).body(Body::empty()).unwrap()));
+            let (status, body) = rt.block_on(call(
+                &app,
+                &token,
+                Request::get(&uri).body(Body::empty()).unwrap(),
+            ));
             assert_eq!(status, StatusCode::OK);
             body
         })
@@ -76,7 +94,7 @@ fn status_page(c: &mut Criterion) {
 fn plan(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let workspace = tempfile::tempdir().unwrap();
-    let (app, id) = app(&rt, workspace.path());
+    let (app, id, token) = app(&rt, workspace.path());
     let scenario = Scenario::load(&repo().join("scenarios/lai-chau-2023")).unwrap();
     let options = ntm::plan::PlanOptions::default();
     let mut group = c.benchmark_group("plan");
@@ -87,7 +105,7 @@ fn plan(c: &mut Criterion) {
     let uri = format!("/api/s/{id}/plan");
     group.bench_function("api", |b| {
         b.iter(|| {
-            let (status, body) = rt.block_on(call(&app, post(&uri, "{}")));
+            let (status, body) = rt.block_on(call(&app, &token, post(&uri, "{}")));
             assert_eq!(status, StatusCode::OK);
             body
         })

@@ -309,6 +309,14 @@ enum Command {
         /// Do not open the browser.
         #[arg(long)]
         no_open: bool,
+        /// Also answer requests for this host name (`name` or `name:port`; repeat), e.g. the
+        /// name a reverse proxy forwards. Others get 421.
+        #[arg(long = "allow-host")]
+        allow_hosts: Vec<String>,
+        /// No session token (kiosk use): any program on this computer may use the workbench.
+        /// Refused with a --host other than this computer's.
+        #[arg(long)]
+        no_token: bool,
     },
     /// Carry a scenario from the old communes to the new ones of the 2025 reorganisation:
     /// status combined by a rule, projects moved, targets carried or listed to re-set (sáp nhập xã).
@@ -754,6 +762,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 for column in &report.ignored_columns {
                     emit(&format!("bỏ qua cột (ignored column): {column}\n"));
                 }
+                for range in &report.merged_cells {
+                    emit(&format!(
+                        "ô gộp {range}: mọi ô lấy giá trị ô trên cùng bên trái, như Excel hiển thị (merged cells read as Excel shows them: the top-left value in every cell)\n"
+                    ));
+                }
                 for file in &report.files {
                     emit(&format!("đã ghi (wrote) {}\n", file.display()));
                 }
@@ -989,7 +1002,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                     plan: &plan,
                     marginal: marginal.as_deref(),
                 },
-                || ntm::report::render_plan(&plan, marginal.as_deref(), style),
+                || {
+                    ntm::report::render_plan_within(
+                        &plan,
+                        marginal.as_deref(),
+                        style,
+                        ntm::report::width_from_env(),
+                        &s.capital_sources,
+                    )
+                },
             )?;
         }
         Command::DraftPlan {
@@ -1040,6 +1061,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             workspace,
             roots,
             no_open,
+            allow_hosts,
+            no_token,
         } => {
             ntm::serve::run(ntm::serve::ServeOptions {
                 host,
@@ -1047,6 +1070,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 workspace,
                 roots,
                 open_browser: !no_open,
+                allow_hosts,
+                token: !no_token,
                 ..ntm::serve::ServeOptions::new()
             })?;
         }

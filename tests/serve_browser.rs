@@ -154,37 +154,144 @@ async fn count_visible_rows(client: &Client) -> u64 {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_planner_works_through_lai_chau_in_chromium() {
-    let (chromium, chromedriver) = match browser() {
-        Ok(found) => found,
+/// Starts the workbench on a free port; returns its base address and the link it would print.
+async fn start_workbench(workspace: &Path) -> (String, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let options = ServeOptions {
+        workspace: workspace.to_path_buf(),
+        shipped: Some(repo().join("scenarios")),
+        open_browser: false,
+        workers: 1,
+        port: address.port(),
+        ..ServeOptions::new()
+    };
+    let state = Arc::new(AppState::new(&options).unwrap());
+    let base = format!("http://{address}");
+    let link = state.guard.url(&format!("{base}/"));
+    let app = router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, link)
+}
+
+/// The browser and driver, or `None` when the test should skip (never in CI).
+fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
+    match browser() {
+        Ok(found) => Some(found),
         Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("browser test cannot run in CI: {reason}")
         }
         Err(reason) => {
             eprintln!("SKIPPED serve_browser: {reason}");
-            return;
+            None
         }
+    }
+}
+
+/// A page of another origin (another port of 127.0.0.1: same site, so the SameSite cookie is
+/// sent) with a hidden form that posts a budget of 1 to the workbench, as a CSRF attack
+/// would; the planner is logged in to the workbench in the same browser.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hidden_form_on_another_origin_cannot_change_the_workbench() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
     };
     let workspace = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
     let downloads = tempfile::tempdir().unwrap();
-    let options = ServeOptions {
-        workspace: workspace.path().to_path_buf(),
-        shipped: Some(repo().join("scenarios")),
-        open_browser: false,
-        workers: 1,
-        ..ServeOptions::new()
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(Arc::new(AppState::new(&options).unwrap()));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (base, link) = start_workbench(workspace.path()).await;
+    let target = format!("{base}/s/lai-chau-2023-1/plan");
+    // The page also links to the printed address, as a planner's mail or chat would.
+    let evil_html = format!(
+        "<!doctype html><html><body><h1 id=\"evil\">Cute cats</h1>\
+         <a id=\"printed-link\" href=\"{link}\">workbench</a>\
+         <form method=\"post\" action=\"{target}\" id=\"attack-form\">\
+         <input type=\"hidden\" name=\"budget:local:2023\" value=\"1\">\
+         <button type=\"submit\" id=\"attack\">more cats</button></form></body></html>"
+    );
+    let evil = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let evil_base = format!("http://{}", evil.local_addr().unwrap());
+    let evil_app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || async move { axum::response::Html(evil_html) }),
+    );
+    tokio::spawn(async move { axum::serve(evil, evil_app).await });
     let (_driver, port) = start_driver(&chromedriver);
     let client = connect(&chromium, port, profile.path(), downloads.path()).await;
 
-    // 1. Open Lai Châu and read the status counts (KH 1563 §I.2: 39 of 94 at standard).
+    // The planner opens the printed link from another site (a link opened from mail starts a
+    // cross-site navigation: the SameSite=Strict cookie must still take), then Lai Châu.
+    // (`localhost` is another site than `127.0.0.1`.)
+    let mail = evil_base.replace("127.0.0.1", "localhost");
+    client.goto(&format!("{mail}/")).await.unwrap();
+    click(&client, "printed-link").await;
+    click(&client, "open-lai-chau-2023").await;
+    assert_eq!(text(&client, "count-communes").await, "94");
+    let scenario = workspace.path().join("lai-chau-2023-1");
+    let before = std::fs::read(scenario.join("scenario.toml")).unwrap();
+
+    // Then visits the other page, which posts its hidden form and fires a no-cors fetch.
+    client.goto(&format!("{evil_base}/")).await.unwrap();
+    assert_eq!(text(&client, "evil").await, "Cute cats");
+    client
+        .execute(
+            "fetch(arguments[0], {method: 'POST', mode: 'no-cors', credentials: 'include', \
+             headers: {'content-type': 'application/x-www-form-urlencoded'}, body: 'budget%3Alocal%3A2023=1'})",
+            vec![json!(target)],
+        )
+        .await
+        .unwrap();
+    click(&client, "attack").await;
+    let refusal = text(&client, "error").await;
+    assert!(refusal.contains("trang web khác"), "{refusal}");
+    screenshot(&client, "csrf-refused.png").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        std::fs::read(scenario.join("scenario.toml")).unwrap(),
+        before,
+        "the workspace scenario is unchanged"
+    );
+    let s = Scenario::load(&scenario).unwrap();
+    let local = s.capital_sources.iter().find(|c| c.id == "local").unwrap();
+    assert_eq!(local.budget_in(2023), rust_decimal::Decimal::from(39_106));
+
+    // The workbench's own form, from its own page, still saves.
+    client.goto(&target).await.unwrap();
+    let field = client
+        .wait()
+        .for_element(Locator::Id("budget-local-2023"))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("40.000").await.unwrap();
+    click(&client, "save").await;
+    assert!(text(&client, "saved-note").await.contains("✓"));
+    let s = Scenario::load(&scenario).unwrap();
+    let local = s.capital_sources.iter().find(|c| c.id == "local").unwrap();
+    assert_eq!(local.budget_in(2023), rust_decimal::Decimal::from(40_000));
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_planner_works_through_lai_chau_in_chromium() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
+    };
+    let workspace = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let (base, link) = start_workbench(workspace.path()).await;
+    let (_driver, port) = start_driver(&chromedriver);
+    let client = connect(&chromium, port, profile.path(), downloads.path()).await;
+
+    // 0. Without the printed link's token the workbench answers 403 and says why.
     client.goto(&format!("{base}/")).await.unwrap();
+    assert!(text(&client, "error")
+        .await
+        .contains("mở lại đường dẫn mà ntm serve đã in ra"));
+
+    // 1. Open Lai Châu and read the status counts (KH 1563 §I.2: 39 of 94 at standard).
+    client.goto(&link).await.unwrap();
     click(&client, "open-lai-chau-2023").await;
     assert_eq!(text(&client, "count-communes").await, "94");
     assert_eq!(text(&client, "count-standard").await, "39");

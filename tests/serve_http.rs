@@ -18,6 +18,7 @@ use tower::ServiceExt;
 
 struct App {
     router: axum::Router,
+    state: Arc<AppState>,
     workspace: tempfile::TempDir,
     _roots: tempfile::TempDir,
 }
@@ -58,9 +59,14 @@ mod common;
 use common::repo;
 
 fn app() -> App {
+    app_with(|_| {})
+}
+
+/// The app with options changed by `change` (e.g. `--no-token`, `--allow-host`).
+fn app_with(change: impl FnOnce(&mut ServeOptions)) -> App {
     let workspace = tempfile::tempdir().unwrap();
     let roots = tempfile::tempdir().unwrap();
-    let options = ServeOptions {
+    let mut options = ServeOptions {
         workspace: workspace.path().to_path_buf(),
         shipped: Some(repo().join("scenarios")),
         roots: vec![repo().join("tests/fixtures"), roots.path().to_path_buf()],
@@ -69,16 +75,46 @@ fn app() -> App {
         max_time_limit: 60.0,
         ..ServeOptions::new()
     };
+    change(&mut options);
     let state = Arc::new(AppState::new(&options).unwrap());
     App {
-        router: router(state),
+        router: router(state.clone()),
+        state,
         workspace,
         _roots: roots,
     }
 }
 
+/// The port the in-memory router serves (ServeOptions's default): the Host check answers it.
+const HOST: &str = "127.0.0.1:8321";
+
 impl App {
-    async fn send(&self, request: Request<Body>) -> Reply {
+    /// The cookie the printed link leaves in the browser.
+    fn session_cookie(&self) -> String {
+        format!(
+            "ntm_token_8321={}",
+            self.state.guard.session_token().unwrap_or("none")
+        )
+    }
+    fn csrf(&self) -> &str {
+        self.state.guard.csrf_token()
+    }
+    /// A request as the planner's browser sends it: the served Host and the session cookie
+    /// (added to any cookie the request has).
+    async fn send(&self, mut request: Request<Body>) -> Reply {
+        let headers = request.headers_mut();
+        if !headers.contains_key(header::HOST) {
+            headers.insert(header::HOST, HOST.parse().unwrap());
+        }
+        let cookie = match headers.get(header::COOKIE) {
+            Some(c) => format!("{}; {}", c.to_str().unwrap(), self.session_cookie()),
+            None => self.session_cookie(),
+        };
+        headers.insert(header::COOKIE, cookie.parse().unwrap());
+        self.send_bare(request).await
+    }
+    /// A request exactly as given (no Host, cookie or token added).
+    async fn send_bare(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -108,11 +144,12 @@ impl App {
         )
         .await
     }
+    /// A form as the page sends it: with its hidden `csrf` field.
     async fn post_form(&self, uri: &str, form: &str) -> Reply {
         self.send(
             Request::post(uri)
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form.to_string()))
+                .body(Body::from(format!("csrf={}&{form}", self.csrf())))
                 .unwrap(),
         )
         .await
@@ -121,6 +158,7 @@ impl App {
         self.send(
             Request::post(uri)
                 .header(header::CONTENT_TYPE, "application/json")
+                .header("x-ntm-csrf", self.csrf())
                 .body(Body::from(body.to_string()))
                 .unwrap(),
         )
@@ -133,7 +171,9 @@ impl App {
         bytes: &[u8],
         fields: &[(&str, &str)],
     ) -> Reply {
-        let (content_type, body) = multipart(file_name, bytes, fields);
+        let mut all = vec![("csrf", self.csrf())];
+        all.extend_from_slice(fields);
+        let (content_type, body) = multipart(file_name, bytes, &all);
         self.send(
             Request::post(uri)
                 .header(header::CONTENT_TYPE, content_type)
@@ -998,6 +1038,7 @@ async fn uploads_over_the_size_or_part_limit_are_refused() {
         .send(
             Request::post("/upload")
                 .header(header::CONTENT_TYPE, content_type)
+                .header("x-ntm-csrf", app.csrf())
                 .body(Body::from(body))
                 .unwrap(),
         )
@@ -1107,9 +1148,66 @@ fn the_server_binds_to_localhost_unless_told_otherwise() {
     let mut line = String::new();
     let stderr = child.stderr.take().unwrap();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(stderr), &mut line).unwrap();
+    // The printed link carries the session token, as Jupyter's does.
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let (base, token) = url
+        .split_once("/?token=")
+        .unwrap_or_else(|| panic!("{url}"));
+    assert_eq!(token.len(), 64, "{url}");
+    let address = base.trim_start_matches("http://").to_string();
+    // The issue's two curl lines, over the wire: a foreign Origin without the token, and a
+    // foreign Host.
+    let raw = |request: String| -> String {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+        answer
+    };
+    let csrf = raw(format!(
+        "POST /s/x/plan HTTP/1.1\r\nHost: {address}\r\nOrigin: http://evil.example\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 19\r\nConnection: close\r\n\r\nbudget:local:2023=1"
+    ));
+    let rebinding = raw(format!(
+        "GET / HTTP/1.1\r\nHost: evil.example:{}\r\nCookie: ntm_token_{}={token}\r\nConnection: close\r\n\r\n",
+        address.rsplit(':').next().unwrap(),
+        address.rsplit(':').next().unwrap(),
+    ));
+    let link = raw(format!(
+        "GET /?token={token} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    ));
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(line.contains("http://127.0.0.1:"), "{line}");
+    assert!(csrf.starts_with("HTTP/1.1 403"), "{csrf}");
+    assert!(rebinding.starts_with("HTTP/1.1 421"), "{rebinding}");
+    assert!(link.starts_with("HTTP/1.1 200"), "{link}");
+    assert!(link.contains("http-equiv=\"refresh\""), "{link}");
+    assert!(link.contains("HttpOnly; SameSite=Strict"), "{link}");
+}
+
+#[test]
+fn listening_on_the_network_without_a_token_is_refused() {
+    let workspace = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args([
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--no-token",
+            "--port",
+            "0",
+            "--no-open",
+            "--workspace",
+        ])
+        .arg(workspace.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("without the access token"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1343,5 +1441,704 @@ async fn plan_document_of_the_edited_scenario_downloads_as_word() {
     assert_eq!(
         outline.json()["header"]["number"],
         view["result"]["header"]["number"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed to other web pages (issue 23): Host check, session token, Origin check, CSRF token,
+// security headers.
+
+const NO_TOKEN: &str = "mở lại đường dẫn mà ntm serve đã in ra";
+
+/// A POST to `uri` with exactly these headers (Host always the served one).
+async fn attack(
+    app: &App,
+    uri: &str,
+    content_type: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut request = Request::post(uri)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, content_type);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.send_bare(request.body(Body::from(body.to_string())).unwrap())
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cross_site_post_is_refused_and_changes_nothing() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let path = app.workspace.path().join(&id).join("scenario.toml");
+    let before = read(&path);
+    let uri = format!("/s/{id}/plan");
+    let form = "application/x-www-form-urlencoded";
+    let cookie = app.session_cookie();
+    let bad_csrf = format!("csrf={}&budget%3Alocal%3A2023=1", "0".repeat(64));
+    // The issue's first curl line: a foreign Origin, no session cookie.
+    let curl = attack(
+        &app,
+        &uri,
+        form,
+        "budget:local:2023=1",
+        &[("origin", "http://evil.example")],
+    )
+    .await;
+    assert_eq!(curl.status, StatusCode::FORBIDDEN, "{}", curl.text());
+    assert!(
+        curl.text().to_lowercase().contains(NO_TOKEN),
+        "{}",
+        curl.text()
+    );
+    // A hidden form on a page of another origin that the browser sends with the cookie.
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "foreign Origin",
+            vec![("origin", "http://evil.example"), ("cookie", &cookie)],
+            "budget%3Alocal%3A2023=1",
+        ),
+        (
+            "other port, same site",
+            vec![("origin", "http://127.0.0.1:9999"), ("cookie", &cookie)],
+            "budget%3Alocal%3A2023=1",
+        ),
+        (
+            "opaque Origin",
+            vec![("origin", "null"), ("cookie", &cookie)],
+            "budget%3Alocal%3A2023=1",
+        ),
+        (
+            "foreign Referer",
+            vec![("referer", "http://evil.example/page"), ("cookie", &cookie)],
+            "budget%3Alocal%3A2023=1",
+        ),
+        (
+            "no CSRF token",
+            vec![("origin", "http://127.0.0.1:8321"), ("cookie", &cookie)],
+            "budget%3Alocal%3A2023=1",
+        ),
+        (
+            "wrong CSRF token",
+            vec![("origin", "http://127.0.0.1:8321"), ("cookie", &cookie)],
+            &bad_csrf,
+        ),
+        (
+            "no Origin, no token",
+            vec![("cookie", &cookie)],
+            "budget%3Alocal%3A2023=1",
+        ),
+    ];
+    for (case, headers, body) in &cases {
+        let reply = attack(&app, &uri, form, body, headers).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{case}: {}",
+            reply.text()
+        );
+        assert!(reply.text().contains("id=\"error\""), "{case}");
+        assert!(
+            !reply.text().contains(app.csrf()),
+            "{case}: a refusal never shows the token"
+        );
+    }
+    // The same attacks on the API and on an upload.
+    let json_edit = r#"{"budgets": [{"source": "local", "year": 2023, "amount": "1"}]}"#;
+    let api = attack(
+        &app,
+        &format!("/api/s/{id}/edits"),
+        "application/json",
+        json_edit,
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    assert!(api.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("security token"));
+    let api = attack(
+        &app,
+        &format!("/api/s/{id}/edits"),
+        "text/plain",
+        json_edit,
+        &[("cookie", &cookie), ("origin", "http://evil.example")],
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    let (upload_type, upload_body) = multipart("example.zip", &example_zip(None), &[]);
+    let upload = app
+        .send_bare(
+            Request::post("/upload")
+                .header(header::HOST, HOST)
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, upload_type)
+                .body(Body::from(upload_body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::FORBIDDEN, "{}", upload.text());
+    let opened = app.post_form("/open", "shipped=").await; // a well-formed no-op for contrast
+    assert_eq!(opened.status, StatusCode::BAD_REQUEST);
+    assert_eq!(read(&path), before, "nothing was written");
+    let copies: Vec<_> = std::fs::read_dir(app.workspace.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(copies.len(), 1, "no scenario was opened by the attacks");
+
+    // The same-origin form with the token, as the Plan page sends it, still saves.
+    let page = app.get(&uri).await;
+    let hidden = format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        app.csrf()
+    );
+    assert!(
+        page.text().contains(&hidden),
+        "the Plan form carries the token"
+    );
+    let body = format!("csrf={}&budget%3Alocal%3A2023=40.000", app.csrf());
+    let saved = attack(
+        &app,
+        &uri,
+        form,
+        &body,
+        &[
+            ("origin", "http://127.0.0.1:8321"),
+            ("cookie", &cookie),
+            ("referer", "http://127.0.0.1:8321/s/x/plan"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let s = Scenario::load(&app.workspace.path().join(&id)).unwrap();
+    let local = s.capital_sources.iter().find(|c| c.id == "local").unwrap();
+    assert_eq!(local.budget_in(2023), rust_decimal::Decimal::from(40_000));
+    // The script's header works too, and so does the session token as a bearer token (a
+    // header no browser adds by itself).
+    let with_header = attack(
+        &app,
+        &format!("/api/s/{id}/edits"),
+        "application/json",
+        json_edit,
+        &[("cookie", &cookie), ("x-ntm-csrf", app.csrf())],
+    )
+    .await;
+    assert_eq!(with_header.status, StatusCode::OK, "{}", with_header.text());
+    let bearer = format!("Bearer {}", app.state.guard.session_token().unwrap());
+    let with_bearer = attack(
+        &app,
+        "/api/scenarios",
+        "application/json",
+        r#"{"shipped": "example-3-communes"}"#,
+        &[("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(
+        with_bearer.status,
+        StatusCode::CREATED,
+        "{}",
+        with_bearer.text()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_host_is_misdirected() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let cookie = app.session_cookie();
+    for host in [
+        "evil.example:8321",
+        "127.0.0.1:9999",
+        "127.0.0.1",
+        "localhost.evil.example:8321",
+    ] {
+        for uri in [
+            format!("/s/{id}/status"),
+            format!("/s/{id}/download/status.json"),
+            "/api/scenarios".to_string(),
+            "/nope".to_string(),
+        ] {
+            let reply = app
+                .send_bare(
+                    Request::get(&uri)
+                        .header(header::HOST, host)
+                        .header(header::COOKIE, &cookie)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::MISDIRECTED_REQUEST, "{host}{uri}");
+            assert!(reply.text().contains("--allow-host"), "{}", reply.text());
+            assert!(!reply.text().contains("Mường"), "no commune data");
+        }
+    }
+    // The issue's second curl line, with a POST: misdirected, nothing written.
+    let path = app.workspace.path().join(&id).join("scenario.toml");
+    let before = read(&path);
+    let reply = app
+        .send_bare(
+            Request::post(format!("/s/{id}/plan"))
+                .header(header::HOST, "evil.example:8321")
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "csrf={}&budget%3Alocal%3A2023=1",
+                    app.csrf()
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::MISDIRECTED_REQUEST);
+    assert_eq!(read(&path), before);
+    // No Host at all is misdirected too.
+    let none = app
+        .send_bare(Request::get("/").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(none.status, StatusCode::MISDIRECTED_REQUEST);
+    // The served address under its three names.
+    for host in [
+        "127.0.0.1:8321",
+        "localhost:8321",
+        "[::1]:8321",
+        "LocalHost:8321",
+    ] {
+        let reply = app
+            .send(
+                Request::get("/")
+                    .header(header::HOST, host)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{host}");
+    }
+    // --allow-host adds a name (any port when given without one).
+    let allowed = app_with(|o| o.allow_hosts = vec!["ntm.office.lan".into()]);
+    for (host, status) in [
+        ("ntm.office.lan", StatusCode::OK),
+        ("ntm.office.lan:8321", StatusCode::OK),
+        ("evil.example", StatusCode::MISDIRECTED_REQUEST),
+    ] {
+        let reply = allowed
+            .send(
+                Request::get("/")
+                    .header(header::HOST, host)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, status, "{host}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_the_session_token_every_address_answers_403() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let token = app.state.guard.session_token().unwrap().to_string();
+    let get = |uri: String, cookie: Option<String>| {
+        let mut request = Request::get(uri).header(header::HOST, HOST);
+        if let Some(c) = cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    for uri in [
+        "/",
+        &format!("/s/{id}/status"),
+        &format!("/s/{id}/download/status.json"),
+        "/api/scenarios",
+        "/assets/app.js",
+        "/nope",
+    ] {
+        for cookie in [
+            None,
+            Some("ntm_token_8321=0123".to_string()),
+            Some(format!("ntm_token_9999={token}")),
+        ] {
+            let reply = app.send_bare(get(uri.to_string(), cookie.clone())).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri} {cookie:?}");
+            let text = reply.text().to_lowercase();
+            assert!(
+                text.contains(NO_TOKEN) && text.contains("open again the link"),
+                "{text}"
+            );
+            assert!(!text.contains("mường") && !reply.text().contains(app.csrf()));
+        }
+    }
+    // The printed link sets the cookie (HttpOnly, SameSite=Strict) and drops the token from
+    // the address.
+    let link = app
+        .send_bare(get(format!("/s/{id}/status?token={token}"), None))
+        .await;
+    assert_eq!(link.status, StatusCode::OK);
+    assert!(link.text().contains(&format!(
+        "<meta http-equiv=\"refresh\" content=\"0; url=/s/{id}/status\">"
+    )));
+    assert!(!link.text().contains(&token));
+    assert_eq!(link.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(
+        link.header(header::SET_COOKIE),
+        format!("ntm_token_8321={token}; Path=/; HttpOnly; SameSite=Strict")
+    );
+    let kept = app
+        .send_bare(get("/rules?x=1&token=".to_string() + &token + "&y=2", None))
+        .await;
+    assert!(
+        kept.text().contains("url=/rules?x=1&amp;y=2\""),
+        "{}",
+        kept.text()
+    );
+    let wrong = app.send_bare(get("/?token=abc".into(), None)).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(wrong.header(header::SET_COOKIE).is_empty());
+    let page = app
+        .send_bare(get(
+            format!("/s/{id}/status"),
+            Some(format!("ntm_lang=vi; ntm_token_8321={token}")),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The API answers JSON.
+    let api = app.send_bare(get("/api/scenarios".into(), None)).await;
+    assert!(api.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ntm serve"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_mode_opens_pages_but_still_guards_changes() {
+    let app = app_with(|o| o.token = false);
+    assert!(app.state.guard.session_token().is_none());
+    let home = app
+        .send_bare(
+            Request::get("/")
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(home.status, StatusCode::OK);
+    let refused = attack(
+        &app,
+        "/open",
+        "application/x-www-form-urlencoded",
+        "shipped=lai-chau-2023",
+        &[],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let body = format!("csrf={}&shipped=lai-chau-2023", app.csrf());
+    let opened = attack(
+        &app,
+        "/open",
+        "application/x-www-form-urlencoded",
+        &body,
+        &[],
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text());
+    // A network address without the token is refused before anything starts.
+    for host in ["0.0.0.0", "192.168.1.20", "::"] {
+        let options = ServeOptions {
+            host: host.into(),
+            token: false,
+            ..ServeOptions::new()
+        };
+        let error = AppState::new(&options).unwrap_err().to_string();
+        assert!(error.contains("without the access token"), "{error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_answer_carries_the_security_headers_and_pages_have_no_inline_script() {
+    let app = app();
+    let id = app.open("lai-chau-2023").await;
+    let mut pages = vec!["/".to_string()];
+    for page in [
+        "status",
+        "plan",
+        "rules",
+        "targets",
+        "sweep",
+        "audit",
+        "draft-plan",
+    ] {
+        pages.push(format!("/s/{id}/{page}"));
+    }
+    pages.push(format!("/s/{id}/rules?rule=qd07-2022"));
+    let refused = app
+        .send_bare(
+            Request::get("/")
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let misdirected = app
+        .send_bare(
+            Request::get("/")
+                .header(header::HOST, "evil.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let mut replies = vec![
+        ("403".to_string(), refused),
+        ("421".to_string(), misdirected),
+    ];
+    for uri in &pages {
+        replies.push((uri.clone(), app.get(uri).await));
+    }
+    replies.push(("app.js".into(), app.get("/assets/app.js").await));
+    for (name, reply) in &replies {
+        let csp = reply.header(header::HeaderName::from_static("content-security-policy"));
+        assert!(csp.contains("script-src 'self'"), "{name}: {csp}");
+        assert!(csp.contains("style-src 'self'"), "{name}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{name}: {csp}");
+        assert!(!csp.contains("unsafe"), "{name}: {csp}");
+        assert_eq!(
+            reply.header(header::X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{name}"
+        );
+        assert_eq!(
+            reply.header(header::REFERRER_POLICY),
+            "same-origin",
+            "{name}"
+        );
+        assert_eq!(reply.header(header::X_FRAME_OPTIONS), "DENY", "{name}");
+    }
+    for (name, reply) in replies.iter().filter(|(n, _)| n.starts_with('/')) {
+        assert_eq!(reply.status, StatusCode::OK, "{name}");
+        let html = reply.text();
+        // Every script is a served file; no inline handlers, no inline style.
+        for (at, _) in html.match_indices("<script") {
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            assert!(tag.contains(" src="), "{name}: inline script {tag}");
+        }
+        assert!(!html.contains("<style"), "{name}");
+        for attribute in [
+            " style=\"",
+            " onclick=",
+            " onload=",
+            " onsubmit=",
+            " onerror=",
+            "javascript:",
+        ] {
+            assert!(!html.contains(attribute), "{name}: {attribute}");
+        }
+        // Every form that changes something carries the CSRF token as its first field.
+        for (at, _) in html.match_indices("<form method=\"post\"") {
+            let rest = &html[at..];
+            let form = &rest[..rest.find("</form>").unwrap()];
+            let first = form.find("<input").unwrap();
+            assert!(
+                form[first..].starts_with(&format!(
+                    "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+                    app.csrf()
+                )),
+                "{name}: {form}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vietnamese UI (issue 23): no English-only sentence on the pages a planner reads.
+
+/// The text a browser shows of `html`: tags, scripts, charts (checked by tests/charts.rs) and
+/// `<code>` (ids and file names, the same in both languages) left out; one entry per text node.
+///
+/// Text marked `lang="en"` is the English beside the Vietnamese (the drafted targets' English
+/// column) and is left out too.
+///
+/// Still English and left out here (what remains of issue 23): the audit's figure labels and
+/// arithmetic lines, which `ntm::audit` writes in English only.
+fn visible_text(html: &str) -> Vec<String> {
+    let mut text = html.to_string();
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<svg", "</svg>"),
+        ("<code", "</code>"),
+        ("<style", "</style>"),
+        ("<td lang=\"en\"", "</td>"),
+        ("<ul class=\"figures\"", "</ul>"),
+        ("<pre class=\"arithmetic\"", "</pre>"),
+    ] {
+        while let Some(start) = text.find(open) {
+            let end = text[start..]
+                .find(close)
+                .map_or(text.len(), |e| start + e + close.len());
+            text.replace_range(start..end, "\n");
+        }
+    }
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_tag = false;
+    for ch in text.chars() {
+        match ch {
+            '<' => {
+                in_tag = true;
+                out.push(std::mem::take(&mut current));
+            }
+            '>' => in_tag = false,
+            c if !in_tag => current.push(c),
+            _ => {}
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|t| {
+            t.replace("&amp;", "&")
+                .replace("&#x2f;", "/")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#x27;", "'")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Whether `text` is an English-only sentence: one of the English words of the i18n tables
+/// (where the Vietnamese differs), or three or more English words with no Vietnamese letter.
+fn english_only(text: &str, english_words: &[&str]) -> bool {
+    if english_words.contains(&text) {
+        return true;
+    }
+    // Words as written between spaces (`lai-chau-nq14-2022` is one, an id, not a sentence).
+    let vietnamese = text.chars().any(|c| c.is_alphabetic() && !c.is_ascii());
+    let words = text
+        .split_whitespace()
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+        .count();
+    !vietnamese && words >= 3
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_vietnamese_pages_have_no_english_only_sentence() {
+    use ntm::serve::i18n::Lang;
+    let vi = Lang::Vi.words();
+    let en = Lang::En.words();
+    // The language switch names the other language on purpose.
+    let english_words: Vec<&str> = en
+        .iter()
+        .filter(|(k, e)| {
+            **k != "switch" && vi.get(*k) != Some(*e) && e.chars().any(|c| c.is_ascii_alphabetic())
+        })
+        .map(|(_, e)| *e)
+        .collect();
+    let app = app();
+    let mut shipped: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("scenario.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    shipped.sort();
+    assert!(shipped.len() >= 5, "{shipped:?}");
+    let mut found = Vec::new();
+    for name in &shipped {
+        let id = app.open(name).await;
+        // The Rules page with an allocation: the first built-in rule that applies (a rule
+        // whose capital sources a scenario lacks answers with an error page instead).
+        let mut allocation = None;
+        for rule in ntm::rules::built_in_ids() {
+            let page = format!("rules?rule={rule}");
+            if app.get(&format!("/s/{id}/{page}")).await.status == StatusCode::OK {
+                allocation = Some(page);
+                break;
+            }
+        }
+        if name == "lai-chau-2023" {
+            assert!(allocation.is_some());
+        }
+        let pages = ["status", "plan", "rules", "targets", "sweep", "audit"]
+            .map(String::from)
+            .into_iter()
+            .chain(allocation);
+        for page in pages {
+            let reply = app.get(&format!("/s/{id}/{page}")).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "{name} {page}: {}",
+                reply.text()
+            );
+            for text in visible_text(&reply.text()) {
+                if text != Lang::Vi.word("switch") && english_only(&text, &english_words) {
+                    found.push(format!("{name}/{page}: {text}"));
+                }
+            }
+        }
+    }
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} English-only texts:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// The results the pages fetch when a job ends (plan, compare, targets, sweep), in Vietnamese:
+/// no English-only sentence either (a small scenario, so the jobs are quick).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_vietnamese_job_results_have_no_english_only_sentence() {
+    use ntm::serve::i18n::Lang;
+    let vi = Lang::Vi.words();
+    let en = Lang::En.words();
+    let english_words: Vec<&str> = en
+        .iter()
+        .filter(|(k, e)| {
+            **k != "switch" && vi.get(*k) != Some(*e) && e.chars().any(|c| c.is_ascii_alphabetic())
+        })
+        .map(|(_, e)| *e)
+        .collect();
+    let app = app();
+    let folder = repo().join("tests/fixtures/rules-5");
+    let reply = app
+        .post_form("/open", &format!("folder={}", folder.display()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let mut found = Vec::new();
+    for request in [
+        r#"{"kind": "plan"}"#,
+        r#"{"kind": "compare", "rules": ["qd07-2022", "equal"]}"#,
+        r#"{"kind": "targets"}"#,
+        r#"{"kind": "sweep", "budget": "0.5..1", "steps": 3}"#,
+    ] {
+        let submitted = app.post_json("/api/s/rules-5-1/jobs", request).await;
+        assert_eq!(
+            submitted.status,
+            StatusCode::ACCEPTED,
+            "{}",
+            submitted.text()
+        );
+        let job = submitted.json()["id"].as_u64().unwrap();
+        assert_eq!(finished(&app, job).await["state"], "done");
+        let fragment = app.get(&format!("/jobs/{job}/view")).await;
+        assert_eq!(fragment.status, StatusCode::OK);
+        for text in visible_text(&fragment.text()) {
+            if english_only(&text, &english_words) {
+                found.push(format!("{request}: {text}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} English-only texts:\n{}",
+        found.len(),
+        found.join("\n")
     );
 }

@@ -111,7 +111,7 @@ fn a_misspelt_source_category_is_located() {
         _ => text,
     });
     let p = one_problem(dir.path(), "unknown category `transprt`");
-    assert_eq!(p.line, Some(23));
+    assert_eq!(p.line, Some(24));
     assert!(p.message.contains("did you mean `transport`?"));
 }
 
@@ -125,7 +125,7 @@ fn a_negative_counterpart_ratio_is_rejected() {
         dir.path(),
         "counterpart ratio of `local` is negative (-0.3)",
     );
-    assert_eq!(p.line, Some(40));
+    assert_eq!(p.line, Some(41));
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn a_target_year_outside_the_planning_years_is_rejected() {
         _ => text,
     });
     let p = one_problem(dir.path(), "target year 2031 is not a planning year");
-    assert_eq!(p.line, Some(44));
+    assert_eq!(p.line, Some(45));
     assert!(p.hint.unwrap().contains("2024, 2025"));
 }
 
@@ -267,10 +267,7 @@ fn a_formula_without_a_saved_value_is_reported_not_read_as_zero() {
     assert_eq!(result.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
     let p = &v["problems"][0];
-    assert_eq!(
-        p["message"],
-        "sheet `Sheet1`, cell K3: a formula with no saved value"
-    );
+    assert_eq!(p["message"], "Sheet1!K3: a formula with no saved value");
     assert_eq!(p["line"], 3);
     assert!(!out.exists(), "nothing written");
 
@@ -302,7 +299,7 @@ fn check_reports_every_toml_type_error_not_only_the_first() {
         .collect();
     let lines: Vec<Option<usize>> = found.iter().map(|(l, _)| *l).collect();
     // years (7), kind (29), the two targets with `communes = "two"` (46, 51).
-    assert_eq!(lines, [Some(7), Some(29), Some(46), Some(51)], "{found:#?}");
+    assert_eq!(lines, [Some(7), Some(30), Some(47), Some(52)], "{found:#?}");
     assert!(found[0].1.contains("expected a sequence"));
     assert!(found[1].1.contains("unknown variant `locl`"));
     assert!(found[2].1.contains("`two` is not a number"));
@@ -334,7 +331,7 @@ fn an_error_never_echoes_a_long_value() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let message = v["problems"][0]["message"].as_str().unwrap();
     assert!(message.ends_with("… (cut)"), "{message}");
-    assert_eq!(v["problems"][0]["line"], 29);
+    assert_eq!(v["problems"][0]["line"], 30);
 }
 
 #[test]

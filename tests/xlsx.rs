@@ -238,7 +238,7 @@ fn a_bad_cell_is_reported_with_its_sheet_and_reference() {
     assert!(
         problems[0]
             .message
-            .starts_with("sheet `Hiện trạng 2023`, cell J5: `có lẽ`"),
+            .starts_with("Hiện trạng 2023!J5: `có lẽ`"),
         "{}",
         problems[0].message
     );
@@ -402,8 +402,121 @@ fn a_table_away_from_a1_with_an_empty_row_streams_with_true_references() {
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, Some(6));
     assert!(
-        problems[0].message.contains("cell U6: `có lẽ`"),
+        problems[0].message.contains("Sheet1!U6: `có lẽ`"),
         "{}",
         problems[0].message
     );
+}
+
+/// Sheet `Dữ liệu xã` as a district office lays it out: `STT`, `Tên xã`, `Huyện`, `TC1`..`TC19`,
+/// the district written once and merged over C2:C3 (unless `merged` is false, when C3 is left
+/// empty, as a sheet that was unmerged without copying the value).
+fn merged_district_workbook(path: &Path, merged: bool) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Dữ liệu xã").unwrap();
+    ws.write_string(0, 0, "STT").unwrap();
+    ws.write_string(0, 1, "Tên xã").unwrap();
+    ws.write_string(0, 2, "Huyện").unwrap();
+    for c in 1..=19u16 {
+        ws.write_string(0, 2 + c, format!("TC{c}")).unwrap();
+    }
+    // Xã An meets all 19; Xã Bình c1..c9; Xã Cường (another district) c1..c4.
+    for (i, (name, met)) in [("Xã An", 19u16), ("Xã Bình", 9), ("Xã Cường", 4)]
+        .iter()
+        .enumerate()
+    {
+        let row = 1 + i as u32;
+        ws.write_number(row, 0, (i + 1) as f64).unwrap();
+        ws.write_string(row, 1, *name).unwrap();
+        for c in 1..=19u16 {
+            ws.write_number(row, 2 + c, if c <= *met { 1.0 } else { 0.0 })
+                .unwrap();
+        }
+    }
+    if merged {
+        ws.merge_range(
+            1,
+            2,
+            2,
+            2,
+            "Huyện Tam Đường",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .unwrap();
+    } else {
+        ws.write_string(1, 2, "Huyện Tam Đường").unwrap();
+    }
+    ws.write_string(3, 2, "Huyện Phong Thổ").unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_district_merged_over_its_communes_fills_every_row_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("gop-o.xlsx");
+    merged_district_workbook(&book, true);
+    let out = dir.path().join("s");
+    let report = ntm::xlsx::import_workbook(&book, &out, Some(2023)).unwrap();
+    assert_eq!(report.communes, 3);
+    assert_eq!(report.merged_cells, ["Dữ liệu xã!C2:C3"]);
+    let s = Scenario::load(&out).unwrap();
+    let districts: Vec<(&str, Option<&str>)> = s
+        .communes
+        .iter()
+        .map(|c| (c.name.as_str(), c.district.as_deref()))
+        .collect();
+    assert_eq!(
+        districts,
+        [
+            ("Xã An", Some("Huyện Tam Đường")),
+            ("Xã Bình", Some("Huyện Tam Đường")),
+            ("Xã Cường", Some("Huyện Phong Thổ")),
+        ]
+    );
+    let met: Vec<u32> = s.communes.iter().map(|c| c.met.count()).collect();
+    assert_eq!(met, [19, 9, 4]);
+    // The CLI says so, Vietnamese first.
+    let dir2 = tempfile::tempdir().unwrap();
+    let stdout = ntm(&[
+        "import-xlsx".as_ref(),
+        book.as_os_str(),
+        "--out".as_ref(),
+        dir2.path().join("s").as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+    ])
+    .stdout;
+    let text = String::from_utf8_lossy(&stdout);
+    assert!(text.contains("ô gộp Dữ liệu xã!C2:C3"), "{text}");
+}
+
+#[test]
+fn an_import_error_names_the_sheet_and_cell_not_the_scenario_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xlsx");
+    let bad = dir.path().join("bad.xlsx");
+    merged_district_workbook(&good, true);
+    merged_district_workbook(&bad, false);
+    let out = dir.path().join("s");
+    // First a good import, so the folder has its own communes.csv; then the bad workbook.
+    ntm::xlsx::import_workbook(&good, &out, Some(2023)).unwrap();
+    let before = std::fs::read(out.join("communes.csv")).unwrap();
+    for target in [out.clone(), dir.path().join("fresh")] {
+        let err = ntm::xlsx::import_workbook(&bad, &target, Some(2023)).unwrap_err();
+        let ntm::Error::Invalid(problems) = err else {
+            panic!("expected input problems, got {err}");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        // Xã Bình is on row 3; its district cell is C3.
+        assert_eq!(p.file, bad);
+        assert_eq!((p.line, p.column), (Some(3), Some(3)));
+        assert!(
+            p.message.starts_with("Dữ liệu xã!C3: ") && p.message.contains("Xã Bình"),
+            "{}",
+            p.message
+        );
+    }
+    assert_eq!(std::fs::read(out.join("communes.csv")).unwrap(), before);
 }

@@ -18,7 +18,7 @@ pub use catalog::{render_catalog_diff, render_reevaluation};
 pub use compare::{comparison_chart, comparison_svg, render_comparison, render_variants};
 pub use drafting::render_drafting;
 pub use evaluation::{evaluation_chart, evaluation_svg, render_evaluation};
-pub use plan::{plan_csv, render_plan, spend_chart, PlanReport};
+pub use plan::{plan_csv, render_plan, render_plan_within, spend_chart, PlanReport};
 pub use sweep::{render_sweep, sweep_chart, sweep_csv, sweep_svg, write_sweep};
 pub use synthesize::render_synthesis;
 pub use synthetic_projects::render_projects_summary;
@@ -58,12 +58,41 @@ pub fn format_decimal_text(text: &str, places: u32, style: NumberStyle) -> Strin
     }
 }
 
+/// Narrowest width text output is fitted to: below it tables are left as wide as they are.
+pub const MIN_WIDTH: usize = 60;
+
+/// The width of the terminal text goes to, from `COLUMNS` (as shells set it), when it is a
+/// number of at least [`MIN_WIDTH`]; `None` leaves the output as wide as its content, so
+/// output to a file or a test does not depend on the terminal.
+pub fn width_from_env() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w >= MIN_WIDTH)
+}
+
 /// A plain table with a header row; columns after the first are right-aligned when numeric.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    table_within(headers, rows, None)
+}
+
+/// [`table`] at most `width` columns wide: headers put their English on a second line
+/// (`Năm` over `(year)`), and long cells (a target's label, a list of criteria) wrap onto more
+/// lines within their column.
+pub fn table_within(headers: &[&str], rows: Vec<Vec<String>>, width: Option<usize>) -> String {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().copied());
+    t.load_preset(UTF8_FULL_CONDENSED);
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(u16::try_from(w).unwrap_or(u16::MAX))
+                .set_header(headers.iter().map(|h| h.replacen(" (", "\n(", 1)));
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled)
+                .set_header(headers.iter().copied());
+        }
+    };
     let numeric: Vec<bool> = (0..headers.len())
         .map(|i| {
             rows.iter().all(|r| {
@@ -88,6 +117,39 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     t.to_string()
 }
 
+/// `text` with every line longer than `width` characters broken at spaces, the continuation
+/// lines indented by two; unchanged without a width.
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let mut used = 0;
+        for (j, word) in line.split(' ').enumerate() {
+            let len = word.chars().count();
+            if j == 0 {
+                used = len;
+            } else if used > 2 && used + 1 + len > width {
+                out.push_str("\n  ");
+                used = 2 + len;
+            } else {
+                out.push(' ');
+                used += 1 + len;
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 /// A tier in both languages: `đạt chuẩn (standard)`, `nâng cao (advanced)`, `kiểu mẫu (model)`.
 pub fn tier_label(tier: crate::catalog::TierId) -> &'static str {
     match tier {
@@ -107,5 +169,33 @@ pub fn synthetic_banner(note: Option<&str>) -> String {
     match note {
         Some(note) => format!("DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {note}\n"),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_with_a_hanging_indent() {
+        assert_eq!(wrap("aaa bbb ccc", None), "aaa bbb ccc");
+        assert_eq!(wrap("aaa bbb ccc", Some(7)), "aaa bbb\n  ccc");
+        assert_eq!(wrap("aaa\nbbb ccc ddd", Some(7)), "aaa\nbbb ccc\n  ddd");
+        // A word longer than the width stays whole; Vietnamese letters count as one column.
+        assert_eq!(wrap("xã đạt chuẩn", Some(6)), "xã đạt\n  chuẩn");
+        assert_eq!(wrap("abcdefghij k", Some(5)), "abcdefghij\n  k");
+    }
+
+    #[test]
+    fn tables_fit_the_width_they_are_given() {
+        let rows = vec![vec![
+            "xã đạt tiêu chí số 13 (Tổ chức sản xuất và phát triển kinh tế nông thôn)".to_string(),
+            "2023".to_string(),
+        ]];
+        let narrow = table_within(&["Chỉ tiêu (target)", "Năm (year)"], rows.clone(), Some(40));
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+        assert!(narrow.contains("(year)"));
+        let wide = table(&["Chỉ tiêu (target)", "Năm (year)"], rows);
+        assert_eq!(wide.lines().count(), 5);
     }
 }

@@ -5,7 +5,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{chart_banner, document_places, format_value, synthetic_banner, table};
+use super::{chart_banner, document_places, format_value, synthetic_banner, table_within, wrap};
 use crate::chart::{bilingual, Bar, BarChart, BarPanel, Unit};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 use crate::outcome::TargetOutcome;
@@ -264,8 +264,8 @@ pub(crate) fn out_of_reach_reason(why: OutOfReachReason) -> &'static str {
 }
 
 /// The targets out of reach, as a table: the target, what funding every candidate reaches, why.
-fn out_of_reach_table(list: &[OutOfReach], style: NumberStyle) -> String {
-    table(
+fn out_of_reach_table(list: &[OutOfReach], style: NumberStyle, width: Option<usize>) -> String {
+    table_within(
         &[
             "Chỉ tiêu (target)",
             "Năm (year)",
@@ -284,12 +284,22 @@ fn out_of_reach_table(list: &[OutOfReach], style: NumberStyle) -> String {
                 ]
             })
             .collect(),
+        width,
     )
 }
 
 /// Targets against an outcome, as a table (tên chỉ tiêu in both languages).
 pub(crate) fn targets_table(targets: &[TargetOutcome], style: NumberStyle) -> String {
-    table(
+    targets_table_within(targets, style, None)
+}
+
+/// [`targets_table`] at most `width` columns wide.
+pub(crate) fn targets_table_within(
+    targets: &[TargetOutcome],
+    style: NumberStyle,
+    width: Option<usize>,
+) -> String {
+    table_within(
         &[
             "Chỉ tiêu (target)",
             "Năm (year)",
@@ -309,36 +319,57 @@ pub(crate) fn targets_table(targets: &[TargetOutcome], style: NumberStyle) -> St
                 ]
             })
             .collect(),
+        width,
     )
 }
 
 /// Renders a plan as text tables (Vietnamese labels with English beside them), numbers in
-/// `style`.
+/// `style`, as wide as its content.
 pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: NumberStyle) -> String {
+    render_plan_within(plan, marginal, style, None, &[])
+}
+
+/// [`render_plan`] at most `width` columns wide (a terminal's `COLUMNS`): sentences wrap at
+/// spaces and long table cells (a target's label, the criteria a commune lacks) wrap within
+/// their column. The capital sources table names each source of `sources` in Vietnamese
+/// beside its id (the legend of the ids the projects table uses).
+pub fn render_plan_within(
+    plan: &Plan,
+    marginal: Option<&[MarginalCost]>,
+    style: NumberStyle,
+    width: Option<usize>,
+    sources: &[CapitalSource],
+) -> String {
+    let source_name = |id: &str| match sources.iter().find(|s| s.id == id) {
+        Some(s) if !s.name_vi.is_empty() => format!("{} ({id})", s.name_vi),
+        _ => id.to_string(),
+    };
+    let text = |line: &str| wrap(line, width);
+    let table = |headers: &[&str], rows: Vec<Vec<String>>| table_within(headers, rows, width);
     let money = Money::of(plan, style);
-    let mut out = synthetic_banner(plan.synthetic.as_deref());
-    out.push_str(&format!(
+    let mut out = text(&synthetic_banner(plan.synthetic.as_deref()));
+    out.push_str(&text(&format!(
         "Kế hoạch vốn (plan): {}; bộ giải (solver): {}\nTrạng thái (status): {}\n{}\n",
         plan.scenario,
         serde_plain(&plan.solver),
         status_label(plan.status),
         objective_line(plan, &money),
-    ));
+    )));
     if let Some(line) = proof_line(plan, style) {
-        out.push_str(&line);
+        out.push_str(&text(&line));
         out.push('\n');
     }
     for line in tie_break_lines(plan, &money, style) {
-        out.push_str(&line);
+        out.push_str(&text(&line));
         out.push('\n');
     }
-    out.push_str(&shortfall_line(plan, style));
+    out.push_str(&text(&shortfall_line(plan, style)));
     if let Some(line) = level_targets_line(plan) {
         out.push('\n');
-        out.push_str(&line);
+        out.push_str(&text(&line));
     }
     out.push_str("\n\n");
-    out.push_str(&targets_table(&plan.targets, style));
+    out.push_str(&targets_table_within(&plan.targets, style, width));
     out.push_str("\n\nTriệu đồng (million VND):\n");
     out.push_str(&table(
         &[
@@ -352,7 +383,7 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
             .map(|(id, budget)| {
                 let spend = plan.spend_by_source.get(id).copied().unwrap_or_default();
                 vec![
-                    id.clone(),
+                    source_name(id),
                     money.show(*budget),
                     money.show(spend),
                     money.show(*budget - spend),
@@ -362,22 +393,22 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
     ));
     out.push('\n');
     if !plan.extra_budget.is_empty() || plan.status == PlanStatus::Infeasible {
-        out.push_str("\nVốn bổ sung tối thiểu để đạt mọi chỉ tiêu có thể đạt (least extra money that makes every reachable target hold), triệu đồng (million VND):\n");
+        out.push_str(&text("\nVốn bổ sung tối thiểu để đạt mọi chỉ tiêu có thể đạt (least extra money that makes every reachable target hold), triệu đồng (million VND):\n"));
         out.push_str(&table(
             &["Nguồn vốn (capital source)", "Bổ sung (extra)"],
             plan.extra_budget
                 .iter()
-                .map(|(id, a)| vec![id.clone(), money.show(*a)])
+                .map(|(id, a)| vec![source_name(id), money.show(*a)])
                 .collect(),
         ));
         out.push('\n');
     }
     if !plan.out_of_reach.is_empty() {
-        out.push_str("\nChỉ tiêu không thể đạt dù thêm vốn, với các dự án này (targets out of reach with any money and these projects):\n");
-        out.push_str(&out_of_reach_table(&plan.out_of_reach, style));
+        out.push_str(&text("\nChỉ tiêu không thể đạt dù thêm vốn, với các dự án này (targets out of reach with any money and these projects):\n"));
+        out.push_str(&out_of_reach_table(&plan.out_of_reach, style, width));
         out.push('\n');
     }
-    out.push_str(&format!(
+    out.push_str(&text(&format!(
         "\nXã đạt chuẩn (communes at standard): {} trước (before), {} sau (after); mới đạt chuẩn (newly at standard): {}\n\n",
         format_count(plan.before.summary.standard as u64, style),
         format_count(plan.after.summary.standard as u64, style),
@@ -395,7 +426,7 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
                 .collect::<Vec<_>>()
                 .join(", ")
         }
-    ));
+    )));
     out.push_str(&table(
         &[
             "Dự án (project)",
@@ -445,7 +476,7 @@ pub fn render_plan(plan: &Plan, marginal: Option<&[MarginalCost]>, style: Number
     ));
     out.push('\n');
     if let Some(marginal) = marginal {
-        out.push_str("\nChi phí cận biên (marginal cost): vốn thêm ít nhất ngoài kế hoạch, giữ các chỉ tiêu và mục tiêu đã đạt (least extra money beyond the budgets, targets and objective kept at what the plan reaches)\n");
+        out.push_str(&text("\nChi phí cận biên (marginal cost): vốn thêm ít nhất ngoài kế hoạch, giữ các chỉ tiêu và mục tiêu đã đạt (least extra money beyond the budgets, targets and objective kept at what the plan reaches)\n"));
         out.push_str(&table(
             &[
                 "Thêm một xã (one more …)",

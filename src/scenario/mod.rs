@@ -417,6 +417,8 @@ struct ScenarioFile {
     hierarchy: Vec<String>,
     #[serde(default)]
     synthetic: Option<String>,
+    #[serde(default)]
+    synthetic_vi: Option<String>,
     #[serde(default = "default_communes")]
     communes: String,
     #[serde(default)]
@@ -466,6 +468,9 @@ pub struct Scenario {
     pub hierarchy: Vec<String>,
     /// Set when commune or project data is synthetic: says so in every output.
     pub synthetic: Option<String>,
+    /// The same note in Vietnamese (`synthetic_vi`; dữ liệu giả lập), shown first in the
+    /// Vietnamese interface.
+    pub synthetic_vi: Option<String>,
     /// The communes file `scenario.toml` names (it may not exist yet, for `synthesize`).
     pub communes_file: PathBuf,
     /// The projects file `scenario.toml` names, if any.
@@ -713,6 +718,7 @@ impl Scenario {
             years: file.years,
             hierarchy: file.hierarchy,
             synthetic: file.synthetic,
+            synthetic_vi: file.synthetic_vi,
             catalog,
             communes,
             projects,

@@ -132,7 +132,20 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("met", "Tiêu chí đạt", "Criteria met"),
     ("band", "Nhóm", "Band"),
     ("tier", "Mức đạt chuẩn", "Tier"),
-    ("blocking", "Tiêu chí còn thiếu", "Blocking criteria"),
+    (
+        "blocking",
+        "Tiêu chí còn thiếu cho mức tiếp theo",
+        "Criteria missing for the next tier",
+    ),
+    ("missing_for", "để đạt", "for"),
+    ("severity_error", "lỗi", "error"),
+    ("severity_warning", "cảnh báo", "warning"),
+    ("severity_info", "thông tin", "info"),
+    (
+        "english_only",
+        "(chỉ có bản tiếng Anh)",
+        "(English only)",
+    ),
     ("filter", "Lọc", "Filter"),
     ("all", "Tất cả", "All"),
     (

@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod charts;
+pub mod guard;
 pub mod i18n;
 pub mod jobs;
 pub mod workspace;
@@ -53,6 +54,11 @@ pub struct ServeOptions {
     pub workers: usize,
     /// Largest time limit a job may ask for, seconds.
     pub max_time_limit: f64,
+    /// More `Host` values to answer besides 127.0.0.1, localhost and [::1] on the port
+    /// (`--allow-host`; `name` or `name:port`).
+    pub allow_hosts: Vec<String>,
+    /// Require the session token (false is `--no-token`, for kiosk use).
+    pub token: bool,
 }
 
 impl ServeOptions {
@@ -68,6 +74,8 @@ impl ServeOptions {
             open_browser: true,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_time_limit: 600.0,
+            allow_hosts: Vec::new(),
+            token: true,
         }
     }
 }
@@ -95,11 +103,14 @@ pub struct AppState {
     pub workspace: Workspace,
     /// The job queue.
     pub jobs: Arc<Jobs>,
+    /// Host, session and CSRF checks ([`guard`]).
+    pub guard: guard::Guard,
     templates: minijinja::Environment<'static>,
 }
 
 impl AppState {
-    /// State for `options` (creates the workspace folder).
+    /// State for `options` (creates the workspace folder). `options.port` must be the port
+    /// served: the Host check answers only it.
     pub fn new(options: &ServeOptions) -> Result<AppState> {
         Ok(AppState {
             workspace: Workspace::new(
@@ -108,6 +119,12 @@ impl AppState {
                 &options.roots,
             )?,
             jobs: Arc::new(Jobs::new(options.workers, options.max_time_limit)),
+            guard: guard::Guard::new(
+                &options.host,
+                options.port,
+                &options.allow_hosts,
+                options.token,
+            )?,
             templates: view::templates(),
         })
     }
@@ -119,6 +136,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(pages::routes())
         .merge(downloads::routes())
         .merge(api::routes())
+        // The guard sits inside the body limit, so the forms it reads have the same limit.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::check,
+        ))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             view::panic_response,
@@ -136,7 +158,7 @@ pub fn run(options: ServeOptions) -> Result<()> {
 }
 
 async fn serve(options: ServeOptions) -> Result<()> {
-    let state = Arc::new(AppState::new(&options)?);
+    guard::check_bind(&options.host, options.token)?;
     let address = format!("{}:{}", options.host, options.port);
     let listener =
         tokio::net::TcpListener::bind(&address)
@@ -148,26 +170,54 @@ async fn serve(options: ServeOptions) -> Result<()> {
     let local: SocketAddr = listener
         .local_addr()
         .map_err(|e| Error::Solver(e.to_string()))?;
-    let url = format!("http://{local}/");
+    let options = ServeOptions {
+        port: local.port(),
+        ..options
+    };
+    let state = Arc::new(AppState::new(&options)?);
+    // The address to open: the one bound, or 127.0.0.1 when bound to every interface.
+    let shown = if local.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], local.port()))
+    } else {
+        local
+    };
+    let url = state.guard.url(&format!("http://{shown}/"));
     eprintln!(
         "ntm serve: {url} (workspace {}); Ctrl-C stops it",
         state.workspace.dir().display()
     );
+    if !options.token {
+        eprintln!(
+            "cảnh báo / warning: --no-token: mọi chương trình trên máy này đều dùng được bàn làm việc, chỉ dùng cho máy kiosk / any program on this computer can use the workbench; use it only on a kiosk"
+        );
+    }
     if !local.ip().is_loopback() {
         eprintln!(
-            "warning: listening on {}: other computers on the network can reach the workbench",
+            "warning: listening on {}: other computers on the network can reach the workbench (with the token); add the names they use with --allow-host",
             local.ip()
         );
     }
-    if options.open_browser && open::that_detached(&url).is_err() {
-        eprintln!("open {url} in a browser");
+    // The browser opens a file only this user can read that moves on to the link, so the token
+    // is not on the browser's command line for other users to see (as Jupyter does). The file
+    // is removed when the server stops.
+    let mut opener = None;
+    if options.open_browser {
+        let opened = guard::redirect_file(&url)
+            .ok()
+            .filter(|file| open::that_detached(file.path()).is_ok());
+        if opened.is_none() {
+            eprintln!("open {url} in a browser");
+        }
+        opener = opened;
     }
-    axum::serve(listener, router(state))
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| Error::Solver(format!("server stopped: {e}")))
+        .map_err(|e| Error::Solver(format!("server stopped: {e}")));
+    drop(opener);
+    served
 }
 
 /// An error as one sentence and a hint, for pages and the API.
@@ -188,13 +238,7 @@ pub fn error_text(e: &Error) -> (String, Option<String>) {
 
 /// The page language from the `ntm_lang` cookie.
 pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix("ntm_lang="))
+    guard::cookie(headers, "ntm_lang")
         .map(Lang::parse)
-        .next_back()
         .unwrap_or_default()
 }

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::charts;
+use super::guard::CSRF_FIELD;
 use super::i18n::Lang;
 use super::jobs::{Job, JobResult};
 use super::view::{page, scenario_context, PageError};
@@ -174,17 +175,19 @@ pub struct Upload {
     pub fields: HashMap<String, String>,
 }
 
+/// The error for an upload over [`super::MAX_UPLOAD`] or not readable as a form.
+pub fn too_big() -> Error {
+    unsupported(
+        format!(
+            "the upload is too large or broken (at most {} MiB)",
+            super::MAX_UPLOAD >> 20
+        ),
+        "upload the scenario's workbook or zipped folder on its own",
+    )
+}
+
 /// Reads a multipart upload: one file and a few fields, within the size and part limits.
 pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, Error> {
-    let too_big = || {
-        unsupported(
-            format!(
-                "the upload is too large or broken (at most {} MiB)",
-                super::MAX_UPLOAD >> 20
-            ),
-            "upload the scenario's workbook or zipped folder on its own",
-        )
-    };
     let mut file = None;
     let mut fields = HashMap::new();
     let mut parts = 0;
@@ -322,7 +325,18 @@ pub fn status_context(opened: &Opened, lang: Lang) -> Value {
                 "band": c.band,
                 "tier": tier_label(c.tier, lang),
                 "tier_rank": c.tier.map_or(0, |t| t as u8 + 1),
-                "blocking": blocking.join(", "),
+                // The criteria lacking for the next tier, labelled with that tier (a commune at
+                // standard lists the advanced set's criteria).
+                "blocking": if blocking.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "{} {}: {}",
+                        lang.word("missing_for"),
+                        tier_label(c.next_tier, lang),
+                        blocking.join(", ")
+                    )
+                },
                 "blocking_names": names.join("; "),
             })
         })
@@ -462,7 +476,7 @@ fn edits_of(form: &HashMap<String, String>, opened: &Opened, lang: Lang) -> Resu
     let mut problems = Vec::new();
     let mut fields: Vec<(&String, &String)> = form.iter().collect();
     fields.sort();
-    for (key, text) in fields {
+    for (key, text) in fields.into_iter().filter(|(k, _)| *k != CSRF_FIELD) {
         let Some(value) = parse_field(text, lang) else {
             problems.push(format!("`{text}` ({key}) is not a number"));
             continue;

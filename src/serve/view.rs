@@ -68,6 +68,7 @@ pub fn page(state: &AppState, name: &str, lang: Lang, mut context: Value) -> Res
         map.insert("t".into(), json!(lang.words()));
         map.insert("lang".into(), json!(lang.code()));
         map.insert("other_lang".into(), json!(lang.other().code()));
+        map.insert("csrf".into(), json!(state.guard.csrf_token()));
     }
     match state
         .templates
@@ -93,14 +94,20 @@ pub fn scenario_context(opened: &Opened, active: &str, lang: Lang) -> Value {
         "id": opened.id,
         "name": s.name,
         "province": s.province,
-        "synthetic": s.synthetic,
+        // Vietnamese first: the scenario's `synthetic_vi`, else its English note marked so.
+        "synthetic": match (lang, &s.synthetic_vi, &s.synthetic) {
+            (Lang::Vi, Some(vi), _) => Some(vi.clone()),
+            (Lang::Vi, None, Some(en)) => Some(format!("{en} {}", lang.word("english_only"))),
+            (_, _, en) => en.clone(),
+        },
         "active": active,
         "years": s.years,
         "downloads": super::downloads::scenario_links(opened, active, lang),
     })
 }
 
-fn escape(text: &str) -> String {
+/// `text` safe inside HTML (`&`, `<`, `>`).
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -40,6 +40,9 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
     /// Whether a minimal `scenario.toml` was written (none existed).
     pub wrote_scenario: bool,
+    /// Merged ranges among the rows read (`Dữ liệu xã!C2:C3`), read as Excel shows them: the
+    /// top-left value in every cell of the range.
+    pub merged_cells: Vec<String>,
 }
 
 /// Canonical column of the communes file.
@@ -185,6 +188,12 @@ pub(super) fn cell_ref(row: u32, col: u32) -> String {
     format!("{letters}{}", row + 1)
 }
 
+/// A cell as Excel names it across sheets, `Dữ liệu xã!C3` (the sheet's name as written, so
+/// a planner can search for it).
+pub(super) fn sheet_cell(sheet: &str, row: u32, col: u32) -> String {
+    format!("{sheet}!{}", cell_ref(row, col))
+}
+
 /// A sheet's first rows (where the header is), with their absolute position.
 struct Grid {
     name: String,
@@ -201,11 +210,19 @@ impl Grid {
         }
     }
 
-    /// 1-based Excel row and `C5` reference of a cell in `rows`.
+    /// 1-based Excel row and `Sheet!C5` reference of a cell (`row`, `col` from the sheet's
+    /// first row and column).
     fn at(&self, row: usize, col: usize) -> (usize, String) {
-        let r = self.start.0 + u32::try_from(row).unwrap_or(0);
-        let c = self.start.1 + u32::try_from(col).unwrap_or(0);
-        (r as usize + 1, cell_ref(r, c))
+        let (r, c) = self.absolute(row, col);
+        (r as usize + 1, sheet_cell(&self.name, r, c))
+    }
+
+    /// Zero-based (row, column) in the sheet of a cell given from its first row and column.
+    fn absolute(&self, row: usize, col: usize) -> (u32, u32) {
+        (
+            self.start.0 + u32::try_from(row).unwrap_or(0),
+            self.start.1 + u32::try_from(col).unwrap_or(0),
+        )
     }
 
     /// The header (within the first 10 rows) that `classify` recognises: one row, or two rows
@@ -284,23 +301,124 @@ fn is_total_row(row: &[String]) -> bool {
 struct Csv {
     text: Vec<u8>,
     rows: usize,
+    origin: Origin,
+}
+
+/// Where each record and column of a written CSV came from in the workbook, so that what the
+/// scenario loader finds wrong in the CSV is reported at the workbook's cell.
+struct Origin {
+    sheet: String,
+    /// Zero-based sheet row of the header (the CSV's line 1).
+    header_row: u32,
+    /// Zero-based sheet row of each record.
+    rows: Vec<u32>,
+    /// Zero-based sheet column of each CSV column (none for one the sheet lacks).
+    columns: Vec<Option<u32>>,
+    /// The CSV column a problem without a column is shown at (the commune's or project's
+    /// name or id).
+    row_column: Option<usize>,
+    /// The CSV's column names.
+    names: Vec<String>,
+}
+
+impl Origin {
+    /// The columns of `header` placed in `order`, and the column that names a row.
+    fn new<C: PartialEq>(
+        grid: &Grid,
+        header: &Header<Vec<Option<C>>>,
+        order: &[C],
+        csv_names: &[String],
+        naming: &[C],
+    ) -> Origin {
+        let columns: Vec<Option<u32>> = order
+            .iter()
+            .map(|c| {
+                header
+                    .columns
+                    .iter()
+                    .position(|h| h.as_ref() == Some(c))
+                    .map(|i| grid.absolute(0, i).1)
+            })
+            .collect();
+        let row_column = naming.iter().find_map(|n| {
+            order
+                .iter()
+                .position(|c| c == n)
+                .filter(|k| columns[*k].is_some())
+        });
+        Origin {
+            sheet: grid.name.clone(),
+            header_row: grid.absolute(header.row, 0).0,
+            rows: Vec::new(),
+            columns,
+            row_column,
+            names: csv_names.to_vec(),
+        }
+    }
+
+    /// `problem` (about the CSV) moved to the workbook cell it came from: `Sheet!C3: …`.
+    fn locate(&self, workbook: &Path, mut problem: Diagnostic) -> Diagnostic {
+        let row = match problem.line {
+            Some(1) => Some(self.header_row),
+            Some(n) if n >= 2 => self.rows.get(n - 2).copied(),
+            _ => None,
+        };
+        // A problem about an empty cell says which (`commune `X` has no district`).
+        let missing = || {
+            self.names
+                .iter()
+                .position(|n| problem.message.ends_with(&format!(" no {n}")))
+        };
+        let column = problem
+            .column
+            .and_then(|c| c.checked_sub(1))
+            .or_else(missing)
+            .or(self.row_column)
+            .and_then(|k| self.columns.get(k).copied().flatten());
+        problem.message = match (row, column) {
+            (Some(r), Some(c)) => {
+                problem.line = Some(r as usize + 1);
+                problem.column = Some(c as usize + 1);
+                format!("{}: {}", sheet_cell(&self.sheet, r, c), problem.message)
+            }
+            (Some(r), None) => {
+                problem.line = Some(r as usize + 1);
+                problem.column = None;
+                format!("{}!{}:{}: {}", self.sheet, r + 1, r + 1, problem.message)
+            }
+            _ => {
+                problem.line = None;
+                problem.column = None;
+                format!("{}: {}", self.sheet, problem.message)
+            }
+        };
+        problem.file = workbook.to_path_buf();
+        problem
+    }
 }
 
 /// A CSV file built one record at a time.
 struct CsvBuilder {
     writer: csv::Writer<Vec<u8>>,
     rows: usize,
+    origin: Origin,
 }
 
 impl CsvBuilder {
-    fn new(header: &[String], path: &Path) -> Result<CsvBuilder> {
+    fn new(header: &[String], path: &Path, origin: Origin) -> Result<CsvBuilder> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(header).map_err(|e| csv_io(path, &e))?;
-        Ok(CsvBuilder { writer, rows: 0 })
+        Ok(CsvBuilder {
+            writer,
+            rows: 0,
+            origin,
+        })
     }
 
-    fn push(&mut self, row: &[String], path: &Path) -> Result<()> {
+    /// Adds a record read from sheet row `at` (zero-based).
+    fn push(&mut self, row: &[String], path: &Path, at: u32) -> Result<()> {
         self.rows += 1;
+        self.origin.rows.push(at);
         self.writer.write_record(row).map_err(|e| csv_io(path, &e))
     }
 
@@ -312,8 +430,31 @@ impl CsvBuilder {
         Ok(Csv {
             text,
             rows: self.rows,
+            origin: self.origin,
         })
     }
+}
+
+/// The merged ranges of a sheet that reach its data rows (from `header.data` on), as
+/// `Sheet!C2:C3`.
+fn merged_in_data<T>(
+    grid: &Grid,
+    survey: &super::sheet::Survey,
+    header: &Header<T>,
+) -> Vec<String> {
+    let first = grid.absolute(header.data, 0).0;
+    survey
+        .merged
+        .iter()
+        .filter(|(_, bottom_right)| bottom_right.0 >= first)
+        .map(|(a, b)| {
+            format!(
+                "{}:{}",
+                sheet_cell(&grid.name, a.0, a.1),
+                cell_ref(b.0, b.1)
+            )
+        })
+        .collect()
 }
 
 fn csv_io(path: &Path, e: &csv::Error) -> Error {
@@ -369,7 +510,7 @@ fn communes_layout(
                     Diagnostic::new(
                         workbook,
                         Some(line),
-                        format!("sheet `{}`, cell {at}: unknown criterion {id}", grid.name),
+                        format!("{at}: unknown criterion {id}"),
                     )
                     .column(Some(i + 1))
                     .hint(format!(
@@ -464,10 +605,7 @@ fn commune_row(
                             Diagnostic::new(
                                 workbook,
                                 Some(line),
-                                format!(
-                                    "sheet `{}`, cell {at}: `{cell}` is not met (1) or not met (0)",
-                                    grid.name
-                                ),
+                                format!("{at}: `{cell}` is not met (1) or not met (0)"),
                             )
                             .column(Some(i + 1))
                             .hint("write 1 or 0 (also x, Đạt, Chưa đạt)"),
@@ -506,13 +644,9 @@ fn project_row(
     for (i, slot, column, cell) in placed_cells(header, order, (r, row))? {
         let (line, at) = grid.at(r, i);
         let problem = |message: String, hint: &str| {
-            Diagnostic::new(
-                workbook,
-                Some(line),
-                format!("sheet `{}`, cell {at}: {message}", grid.name),
-            )
-            .column(Some(i + 1))
-            .hint(hint)
+            Diagnostic::new(workbook, Some(line), format!("{at}: {message}"))
+                .column(Some(i + 1))
+                .hint(hint)
         };
         out[slot] = match column {
             ProjectColumn::Cost => match number::parse_non_negative(cell) {
@@ -623,6 +757,7 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         files: Vec::new(),
         ignored_columns: Vec::new(),
         wrote_scenario: false,
+        merged_cells: Vec::new(),
     };
     let mut communes_csv = None;
     let mut projects_csv = None;
@@ -643,8 +778,8 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                         workbook,
                         Some(*row as usize + 1),
                         format!(
-                            "sheet `{name}`, cell {}: a formula with no saved value",
-                            cell_ref(*row, *col)
+                            "{}: a formula with no saved value",
+                            sheet_cell(&name, *row, *col)
                         ),
                     )
                     .hint("open and save the workbook in Excel or LibreOffice (which store the values), or type the value"),
@@ -670,7 +805,11 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                 uncalculated(&mut problems);
                 let order = projects_layout(&header);
                 let names: Vec<String> = order.iter().map(|c| c.csv_name().to_string()).collect();
-                let mut csv = CsvBuilder::new(&names, workbook)?;
+                let origin = Origin::new(&grid, &header, &order, &names, &[ProjectColumn::Id]);
+                let mut csv = CsvBuilder::new(&names, workbook, origin)?;
+                report
+                    .merged_cells
+                    .extend(merged_in_data(&grid, &survey, &header));
                 let read =
                     super::sheet::for_each_row(&mut book, &name, workbook, &survey, |r, row| {
                         let out = project_row(
@@ -683,7 +822,7 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                             &mut problems,
                         );
                         if let (Some(out), Ok(())) = (out, &written) {
-                            written = csv.push(&out, workbook);
+                            written = csv.push(&out, workbook, grid.absolute(r, 0).0);
                         }
                     });
                 written?;
@@ -701,13 +840,23 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
                 uncalculated(&mut problems);
                 let (order, names) =
                     communes_layout(&grid, &header, &catalog, workbook, &mut problems);
-                let mut csv = CsvBuilder::new(&names, workbook)?;
+                let origin = Origin::new(
+                    &grid,
+                    &header,
+                    &order,
+                    &names,
+                    &[CommuneColumn::Name, CommuneColumn::Id],
+                );
+                let mut csv = CsvBuilder::new(&names, workbook, origin)?;
+                report
+                    .merged_cells
+                    .extend(merged_in_data(&grid, &survey, &header));
                 let read =
                     super::sheet::for_each_row(&mut book, &name, workbook, &survey, |r, row| {
                         let out =
                             commune_row(&grid, &header, &order, (r, row), workbook, &mut problems);
                         if let (Some(out), Ok(())) = (out, &written) {
-                            written = csv.push(&out, workbook);
+                            written = csv.push(&out, workbook, grid.absolute(r, 0).0);
                         }
                     });
                 written?;
@@ -734,12 +883,15 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         skip_projects: projects_csv.is_none(),
     };
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut origins: Vec<(PathBuf, Origin)> = Vec::new();
     if let Some(csv) = communes_csv {
         report.communes = csv.rows;
+        origins.push((communes_path.clone(), csv.origin));
         files.push((communes_path, csv.text));
     }
     if let Some(csv) = projects_csv {
         report.projects = csv.rows;
+        origins.push((projects_path.clone(), csv.origin));
         files.push((projects_path, csv.text));
     }
     if !existing {
@@ -754,10 +906,28 @@ pub fn import_workbook(workbook: &Path, out: &Path, year: Option<u16>) -> Result
         files.push((scenario_path, toml.into_bytes()));
         report.wrote_scenario = true;
     }
-    validate_staged(out, existing, &mut files, validate)?;
+    validate_staged(out, existing, &mut files, validate)
+        .map_err(|e| in_workbook(e, workbook, &origins))?;
     crate::output::write_all(&files)?;
     report.files = files.into_iter().map(|(path, _)| path).collect();
     Ok(report)
+}
+
+/// Problems the loader found in the CSV files made from the workbook, moved to the workbook's
+/// cells (`Dữ liệu xã!C3`), never to the scenario's own files, which the planner did not edit.
+fn in_workbook(error: Error, workbook: &Path, origins: &[(PathBuf, Origin)]) -> Error {
+    match error {
+        Error::Invalid(problems) => Error::Invalid(
+            problems
+                .into_iter()
+                .map(|p| match origins.iter().find(|(path, _)| *path == p.file) {
+                    Some((_, origin)) => origin.locate(workbook, p),
+                    None => p,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Loads the scenario as it would be after writing `files`, from copies in a temporary folder;

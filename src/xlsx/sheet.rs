@@ -6,6 +6,9 @@
 //! cell, so one stray cell at XFD1048576 asks for 17 billion cells. For `.xlsx` the cells are
 //! streamed instead, in passes that keep no more than one row: a survey (bounds, counts, the
 //! first rows for the header, formulas without a value), then the rows themselves.
+//!
+//! Merged cells (ô gộp) are read as Excel shows them: the top-left value in every cell of the
+//! range, so a district merged down its communes' rows gives each commune its district.
 
 use std::io::BufReader;
 use std::path::Path;
@@ -24,6 +27,12 @@ pub const MAX_AREA: u64 = 10_000_000;
 /// Rows at the top of a sheet kept by the survey, where a header is looked for.
 pub const HEAD_ROWS: usize = 11;
 
+/// Most merged ranges a sheet may have.
+pub const MAX_MERGED: usize = 100_000;
+
+/// A merged range: zero-based (row, column) of its top-left and bottom-right cells.
+pub type Region = ((u32, u32), (u32, u32));
+
 /// What a first pass over a sheet learnt, keeping none of its rows but the first.
 pub struct Survey {
     /// Zero-based (row, column) of the first cell of the sheet's rectangle.
@@ -34,6 +43,8 @@ pub struct Survey {
     pub head: Vec<Vec<String>>,
     /// Zero-based (row, column) of formula cells without a value.
     pub uncalculated: Vec<(u32, u32)>,
+    /// The sheet's merged ranges, by top-left row.
+    pub merged: Vec<Region>,
 }
 
 type Book = Sheets<BufReader<std::fs::File>>;
@@ -63,6 +74,7 @@ fn cannot(workbook: &Path, name: &str, e: &dyn std::fmt::Display) -> Diagnostic 
 /// Surveys sheet `name`, refusing one whose cells are too many or too spread out; `None` when
 /// it has no cell with a value.
 pub fn survey(book: &mut Book, name: &str, workbook: &Path) -> Result<Option<Survey>, Diagnostic> {
+    let merged = merged_regions(book, name, workbook)?;
     let Sheets::Xlsx(xlsx) = book else {
         // .xls and .ods: calamine's reader (an .xls sheet is at most 65 536 × 256 cells).
         let range = other_range(book, name, workbook)?;
@@ -78,6 +90,7 @@ pub fn survey(book: &mut Book, name: &str, workbook: &Path) -> Result<Option<Sur
                 .map(|r| r.iter().map(cell_text).collect())
                 .collect(),
             uncalculated: Vec::new(),
+            merged,
         }));
     };
     // Formula cells first (a sheet has few), so the values pass can tell which have a value.
@@ -163,11 +176,96 @@ pub fn survey(book: &mut Book, name: &str, workbook: &Path) -> Result<Option<Sur
         width,
         head: rows_text,
         uncalculated,
+        merged,
     }))
 }
 
+/// The merged ranges of sheet `name` (`.xlsx` and `.xls`; calamine reads none from `.ods`),
+/// sorted by top-left row.
+fn merged_regions(book: &mut Book, name: &str, workbook: &Path) -> Result<Vec<Region>, Diagnostic> {
+    let dimensions = match book {
+        Sheets::Xlsx(xlsx) => match xlsx.worksheet_merge_cells(name) {
+            Some(found) => found.map_err(|e| cannot(workbook, name, &e))?,
+            None => Vec::new(),
+        },
+        Sheets::Xls(xls) => xls.worksheet_merge_cells(name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if dimensions.len() > MAX_MERGED {
+        return Err(Diagnostic::new(
+            workbook,
+            None,
+            format!("sheet `{name}` has more than {MAX_MERGED} merged ranges"),
+        )
+        .hint("unmerge the cells of the table (Excel: Merge & Center ▸ Unmerge Cells)"));
+    }
+    let mut regions: Vec<Region> = dimensions.iter().map(|d| (d.start, d.end)).collect();
+    regions.sort_unstable();
+    Ok(regions)
+}
+
+/// Fills the merged ranges of rows visited in order with their top-left value.
+struct MergedFill<'a> {
+    regions: &'a [Region],
+    next: usize,
+    /// Ranges over the current row, with their top-left value.
+    active: Vec<(Region, String)>,
+}
+
+impl<'a> MergedFill<'a> {
+    fn new(regions: &'a [Region]) -> MergedFill<'a> {
+        MergedFill {
+            regions,
+            next: 0,
+            active: Vec::new(),
+        }
+    }
+
+    /// Fills the empty cells of row `row` (absolute; `cells` start at column `first`) that lie
+    /// in a merged range; whether any was filled.
+    fn fill(&mut self, row: u32, first: u32, cells: &mut [String]) -> bool {
+        let at = |c: u32| c.checked_sub(first).map(|i| i as usize);
+        while let Some(&region) = self.regions.get(self.next) {
+            if region.0 .0 > row {
+                break;
+            }
+            self.next += 1;
+            // The top-left value, read when its row is visited (empty when it is not a cell
+            // of the rectangle, as Excel then shows nothing).
+            let value = if region.0 .0 == row {
+                at(region.0 .1)
+                    .and_then(|i| cells.get(i))
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            if !value.is_empty() {
+                self.active.push((region, value));
+            }
+        }
+        self.active.retain(|(region, _)| region.1 .0 >= row);
+        let mut filled = false;
+        for ((top_left, bottom_right), value) in &self.active {
+            for c in top_left.1..=bottom_right.1 {
+                if (row, c) == *top_left {
+                    continue;
+                }
+                if let Some(slot) = at(c).and_then(|i| cells.get_mut(i)) {
+                    if slot.is_empty() {
+                        slot.clone_from(value);
+                        filled = true;
+                    }
+                }
+            }
+        }
+        filled
+    }
+}
+
 /// Calls `visit` with every row of the surveyed rectangle in order (its index from the first
-/// row, and its cells as text, `width` of them), keeping one row at a time.
+/// row, and its cells as text, `width` of them, merged ranges filled with their top-left
+/// value), keeping one row at a time.
 pub fn for_each_row(
     book: &mut Book,
     name: &str,
@@ -175,12 +273,15 @@ pub fn for_each_row(
     survey: &Survey,
     mut visit: impl FnMut(usize, &[String]),
 ) -> Result<(), Diagnostic> {
+    let mut merged = MergedFill::new(&survey.merged);
+    let (first_row, first_col) = survey.start;
     let Sheets::Xlsx(xlsx) = book else {
         let range = other_range(book, name, workbook)?;
         let mut row_text = Vec::with_capacity(survey.width);
         for (i, row) in range.rows().enumerate() {
             row_text.clear();
             row_text.extend(row.iter().map(cell_text));
+            merged.fill(first_row + i as u32, first_col, &mut row_text);
             visit(i, &row_text);
         }
         return Ok(());
@@ -207,6 +308,7 @@ pub fn for_each_row(
             return Err(out_of_order(workbook, name, r));
         }
         while current < row {
+            dirty |= merged.fill(first_row + current as u32, first_col, &mut row_text);
             visit(current, &row_text);
             if dirty {
                 row_text.iter_mut().for_each(String::clear);
@@ -220,6 +322,7 @@ pub fn for_each_row(
         }
     }
     if dirty {
+        merged.fill(first_row + current as u32, first_col, &mut row_text);
         visit(current, &row_text);
     }
     Ok(())
@@ -264,4 +367,40 @@ fn check_area(
         .hint("delete stray cells far from the table (Ctrl+End shows the last one)"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// A sheet whose rectangle starts at B2: a district merged down C2:C4, a title merged across
+    /// D2:E2, and a merged range whose top-left cell is empty (Excel shows nothing there).
+    #[test]
+    fn merged_ranges_are_filled_as_excel_shows_them() {
+        let regions: Vec<Region> = vec![((1, 2), (3, 2)), ((1, 3), (1, 4)), ((5, 1), (6, 1))];
+        let mut fill = MergedFill::new(&regions);
+        let mut r2 = row(&["Xã A", "Huyện Một", "Tiêu đề", ""]);
+        assert!(fill.fill(1, 1, &mut r2));
+        assert_eq!(r2, row(&["Xã A", "Huyện Một", "Tiêu đề", "Tiêu đề"]));
+        let mut r3 = row(&["Xã B", "", "1", "0"]);
+        assert!(fill.fill(2, 1, &mut r3));
+        assert_eq!(r3, row(&["Xã B", "Huyện Một", "1", "0"]));
+        // A cell of the range that has its own value keeps it.
+        let mut r4 = row(&["Xã C", "Huyện Hai", "1", "1"]);
+        assert!(!fill.fill(3, 1, &mut r4));
+        assert_eq!(r4[1], "Huyện Hai");
+        // Below the range: nothing is filled.
+        let mut r5 = row(&["Xã D", "", "", ""]);
+        assert!(!fill.fill(4, 1, &mut r5));
+        assert_eq!(r5, row(&["Xã D", "", "", ""]));
+        let mut r6 = row(&["", "", "", ""]);
+        assert!(!fill.fill(5, 1, &mut r6));
+        let mut r7 = row(&["", "", "", ""]);
+        assert!(!fill.fill(6, 1, &mut r7));
+        assert!(r7.iter().all(String::is_empty));
+    }
 }

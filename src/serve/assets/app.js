@@ -52,6 +52,12 @@ function number(text) {
   return parseFloat(String(text).replace(",", "."));
 }
 
+// The CSRF token every request that changes something sends (the server refuses it otherwise).
+function csrfHeaders(extra) {
+  const meta = document.querySelector('meta[name="ntm-csrf"]');
+  return Object.assign({ "x-ntm-csrf": meta ? meta.content : "" }, extra || {});
+}
+
 function runJob(form) {
   const words = JSON.parse(document.getElementById("job-state").dataset.words);
   const result = document.getElementById("result");
@@ -83,7 +89,7 @@ function runJob(form) {
   };
   fetch(`/api/s/${form.dataset.scenario}/jobs`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: csrfHeaders({ "content-type": "application/json" }),
     body: JSON.stringify(request),
   })
     .then((r) => r.json())
@@ -91,7 +97,7 @@ function runJob(form) {
       if (job.error) return fail(job.error.message, job.error.hint);
       cancel.hidden = false;
       progress.hidden = false;
-      cancel.onclick = () => fetch(`/api/jobs/${job.id}/cancel`, { method: "POST" });
+      cancel.onclick = () => fetch(`/api/jobs/${job.id}/cancel`, { method: "POST", headers: csrfHeaders() });
       const poll = () =>
         fetch(`/api/jobs/${job.id}`)
           .then((r) => r.json())
