@@ -116,6 +116,11 @@ fn optimal_never_worse_on_seed_scenarios_with_projects() {
         if s.projects.is_empty() {
             continue;
         }
+        // The rules compared (QĐ 07/2022, NQ 14/2022) are in force until 2025: the 2026-2030
+        // scenarios (QĐ 51/2025) are outside them, which `compare` refuses (tested elsewhere).
+        if s.years.iter().any(|y| *y > 2025) {
+            continue;
+        }
         // Lạng Sơn publishes one direct program budget (`direct`), not the central sources.
         let divided = if s
             .capital_sources

@@ -450,12 +450,16 @@ fn plan_targets(
             let bound = stage
                 .bound
                 .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
+            // Proven least only when the money as paid (to the VND, budgets held back a little
+            // for the rounding) is at the bound; otherwise its gap says by how much.
+            let paid = value.to_f64().unwrap_or(0.0);
+            let optimal = stage.optimal && bound.is_none_or(|b| paid <= b + 1e-6);
             TieBreak {
                 what: stage.what,
                 value: value.normalize(),
                 bound,
-                gap: gap_of(value.to_f64().unwrap_or(0.0), bound, stage.optimal),
-                optimal: stage.optimal,
+                gap: gap_of(paid, bound, optimal),
+                optimal,
             }
         })
         .collect();
@@ -696,7 +700,34 @@ fn tie_break(
         bound: solved.bound,
         optimal: solved.optimal,
     });
-    Ok((form.selection(&solved.values), stages))
+    // The plan is paid as the report pays it (to the VND, budgets held back a little for the
+    // rounding): a stage that keeps the state money only up to that rounding keeps the plan
+    // before it, so it never reports more state money than the stage before.
+    let after = form.selection(&solved.values);
+    let paid = |chosen: &BTreeMap<usize, u16>| state_money_paid(scenario, &form, chosen);
+    match (paid(&chosen), paid(&after)) {
+        (Some(before), Some(now)) if now > before + 1e-9 => Ok((chosen, stages)),
+        _ => Ok((after, stages)),
+    }
+}
+
+/// The state-budget money of a selection as the report's split pays it (with the VND margin),
+/// solver units; `None` when the budgets cannot pay.
+fn state_money_paid(
+    scenario: &Scenario,
+    form: &Formulation,
+    chosen: &BTreeMap<usize, u16>,
+) -> Option<f64> {
+    let totals = funding::totals_of(scenario, &form.group_of, chosen);
+    let money = funding::fund(scenario, &form.groups, &totals, false, true)?;
+    Some(
+        money
+            .amounts
+            .iter()
+            .filter(|((_, s, _), _)| scenario.capital_sources[*s].kind.is_state_budget())
+            .map(|(_, v)| v)
+            .sum(),
+    )
 }
 
 /// How a solve of a formulation ended.
@@ -1122,8 +1153,16 @@ fn infeasible_plan(
     )?;
     plan.status = PlanStatus::Infeasible;
     plan.objective = shortfall;
-    plan.bound = solved.bound;
-    plan.gap = gap_of(shortfall, solved.bound, solved.optimal);
+    // Never weaker than the shortfalls' own range (no shortfall is below zero); `+ 0.0` turns
+    // a negative zero into zero.
+    let bound = tighter_bound(
+        &elastic.model,
+        solved.bound,
+        Some(box_bound(&elastic.model)),
+    )
+    .map(|b| b + 0.0);
+    plan.bound = bound;
+    plan.gap = gap_of(shortfall, bound, solved.optimal);
     // The extra money that would reach every target: a search of its own, only with time
     // left (a plan past its deadline reports none rather than overrun the limit).
     let none = BTreeMap::new();
