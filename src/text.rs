@@ -142,6 +142,37 @@ pub fn csv_problem(path: &Path, e: &csv::Error) -> (Diagnostic, bool) {
     }
 }
 
+/// The next data row of a CSV file and its line, blank rows skipped: the one home of the
+/// loaders' row loop. A row that does not parse is a problem (reading stops when no later row
+/// could be read, [`csv_problem`]); `None` at the end, or once the file has
+/// [`MAX_PROBLEMS_PER_FILE`] problems (with one more saying so).
+pub fn next_row<R: std::io::Read>(
+    records: &mut csv::StringRecordsIter<'_, R>,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(usize, csv::StringRecord)> {
+    loop {
+        if problems.len() >= MAX_PROBLEMS_PER_FILE {
+            problems.push(too_many_problems(path));
+            return None;
+        }
+        match records.next()? {
+            Err(e) => {
+                let (problem, stop) = csv_problem(path, &e);
+                problems.push(problem);
+                if stop {
+                    return None;
+                }
+            }
+            Ok(record) if record.iter().all(|c| c.trim().is_empty()) => {}
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                return Some((line, record));
+            }
+        }
+    }
+}
+
 /// Reads a text file (CSV) up to [`MAX_INPUT_BYTES`]: strips a BOM, normalises to NFC,
 /// rejects empty files, and names the encoding of a file that is not UTF-8.
 pub fn read_to_string(path: &Path) -> Result<String> {

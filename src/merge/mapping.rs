@@ -114,26 +114,8 @@ pub fn read(path: &Path) -> Result<Mapping> {
     let mut rows: Vec<MappingRow> = Vec::new();
     let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
     let mut new_units: BTreeMap<String, (String, Option<String>, usize)> = BTreeMap::new();
-    for record in reader.records() {
-        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
-            problems.push(text::too_many_problems(path));
-            break;
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let (problem, stop) = text::csv_problem(path, &e);
-                problems.push(problem);
-                if stop {
-                    break;
-                }
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    let mut records = reader.records();
+    while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
         let mut row = MappingRow {
             old_id: String::new(),
             new_id: String::new(),

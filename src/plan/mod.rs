@@ -450,16 +450,12 @@ fn plan_targets(
             let bound = stage
                 .bound
                 .map(|b| (b / formulation::MONEY_SCALE * 1e6).round() / 1e6);
-            // Proven least only when the money as paid (to the VND, budgets held back a little
-            // for the rounding) is at the bound; otherwise its gap says by how much.
-            let paid = value.to_f64().unwrap_or(0.0);
-            let optimal = stage.optimal && bound.is_none_or(|b| paid <= b + 1e-6);
             TieBreak {
                 what: stage.what,
                 value: value.normalize(),
                 bound,
-                gap: gap_of(paid, bound, optimal),
-                optimal,
+                gap: gap_of(value.to_f64().unwrap_or(0.0), bound, stage.optimal),
+                optimal: stage.optimal,
             }
         })
         .collect();

@@ -204,26 +204,8 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
     let with_districts = hierarchy.iter().any(|l| l == "district");
     let mut communes = reserved(path);
     let mut seen = SeenIds::with_capacity(communes.capacity());
-    for record in reader.records() {
-        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
-            problems.push(text::too_many_problems(path));
-            break;
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let (problem, stop) = text::csv_problem(path, &e);
-                problems.push(problem);
-                if stop {
-                    break;
-                }
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
+    let mut records = reader.records();
+    while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
         let mut commune = Commune {
             id: String::new(),
             name: String::new(),

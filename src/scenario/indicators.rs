@@ -95,19 +95,8 @@ pub fn read(path: &Path, catalog: &Catalog, communes: &[Commune]) -> Result<Vec<
         by_key.entry(c.name.as_str()).or_insert(i);
     }
     let mut values = Vec::new();
-    for (row, record) in reader.records().enumerate() {
-        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
-            problems.push(text::too_many_problems(path));
-            break;
-        }
-        let line = row + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Diagnostic::new(path, Some(line), e.to_string()));
-                continue;
-            }
-        };
+    let mut records = reader.records();
+    while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
         let cell = |name: &str| {
             col(name)
                 .and_then(|i| record.get(i))

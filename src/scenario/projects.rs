@@ -321,26 +321,8 @@ pub fn read(
     let lookup = CommuneLookup::new(communes);
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut projects = Vec::new();
-    for record in reader.records() {
-        if problems.len() >= text::MAX_PROBLEMS_PER_FILE {
-            problems.push(text::too_many_problems(path));
-            break;
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Diagnostic::new(
-                    path,
-                    e.position().map(|p| p.line() as usize),
-                    e.to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    let mut records = reader.records();
+    while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
         let cell = |name: &str| {
             col(name)
                 .and_then(|i| record.get(i))
