@@ -6,7 +6,7 @@
 #   national      10,000 seeded synthetic communes, about 100,000 projects (the benches'
 #                 synthesizer and calibration: seed 2025, density 200 %, budgets 35 % of need)
 # and, with FAMILIES=1, the seeded families (each SEEDS seeds, default 1..5; costs of each copy
-# ×[0.7, 1.3] and budgets ×[0.9, 1.1], see benches/instance/replicate.rs):
+# ×[0.7, 1.3] and budgets ×[1.0, 1.1], see benches/instance/replicate.rs):
 #   province-sK   Lai Châu ×10, perturbed (940 communes)
 #   merged-sK     Lai Châu ×35, perturbed (3,290 communes: the national count after the 2025
 #                 mergers)

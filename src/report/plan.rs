@@ -64,6 +64,16 @@ pub(crate) fn status_label(status: PlanStatus) -> &'static str {
     }
 }
 
+/// A plan's status in both languages; a plan short of its targets whose shortfall is not
+/// proven (its bound is zero: the time ran out before the search found a plan meeting every
+/// target, or proved there is none) says so instead of "cannot be met".
+fn plan_status_label(plan: &Plan) -> &'static str {
+    if plan.status == PlanStatus::Infeasible && plan.bound.is_none_or(|b| b < 0.5) {
+        return "chưa tìm được phương án đạt mọi chỉ tiêu trong thời gian cho phép, nhưng chưa chứng minh là không thể (no plan meeting every target found in the time, but not proven impossible)";
+    }
+    status_label(plan.status)
+}
+
 /// What the objective counts, with its value, in both languages.
 fn objective_line(plan: &Plan, money: &Money) -> String {
     let (name, value) = match plan.objective_kind {
@@ -352,7 +362,7 @@ pub fn render_plan_within(
         "Kế hoạch vốn (plan): {}; bộ giải (solver): {}\nTrạng thái (status): {}\n{}\n",
         plan.scenario,
         serde_plain(&plan.solver),
-        status_label(plan.status),
+        plan_status_label(plan),
         objective_line(plan, &money),
     )));
     if let Some(line) = proof_line(plan, style) {
