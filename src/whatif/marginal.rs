@@ -40,26 +40,8 @@ pub fn marginal(
     plan: &Plan,
 ) -> Result<Vec<MarginalCost>> {
     let last = scenario.years.iter().copied().max().unwrap_or(0);
-    // Keep each target at what the plan reaches (or its value, if lower).
     let mut kept = scenario.clone();
-    for (target, outcome) in kept.targets.iter_mut().zip(&plan.targets) {
-        target.value = target.value.min(outcome.achieved.max(Decimal::ZERO));
-    }
-    let mut base = Vec::new();
-    // Keep what the objective reached, too.
-    match plan.objective_kind {
-        Objective::MaxStandard => base.push(Requirement {
-            year: last,
-            measure: Measure::Tier(TierId::Standard),
-            at_least: plan.after.summary.standard as i64,
-        }),
-        Objective::MaxCriteria => base.push(Requirement {
-            year: last,
-            measure: Measure::TotalCriteria,
-            at_least: i64::from(plan.after.summary.total_criteria),
-        }),
-        Objective::MinCost => {}
-    }
+    let base = keep_reached(&mut kept, plan);
     let n = plan.after.summary.communes;
     let mut asks: Vec<(String, usize, Measure)> = vec![(
         "thêm một xã đạt chuẩn (one more commune at standard)".into(),
@@ -187,5 +169,34 @@ fn one_more_closing(
             }
             with
         })
+        .collect()
+}
+
+/// What a re-solve keeps of `plan` (the one home for `--marginal` and `--why`): each target of
+/// `scenario` lowered to what the plan reaches (or kept at its value, if lower), and the
+/// objective's own count as a requirement in the last year.
+pub(crate) fn keep_reached(scenario: &mut Scenario, plan: &Plan) -> Vec<Requirement> {
+    let last = scenario.years.iter().copied().max().unwrap_or(0);
+    for (target, outcome) in scenario.targets.iter_mut().zip(&plan.targets) {
+        target.value = target.value.min(outcome.achieved.max(Decimal::ZERO));
+    }
+    let measure = match plan.objective_kind {
+        Objective::MaxStandard => Some((
+            Measure::Tier(TierId::Standard),
+            plan.after.summary.standard as i64,
+        )),
+        Objective::MaxCriteria => Some((
+            Measure::TotalCriteria,
+            i64::from(plan.after.summary.total_criteria),
+        )),
+        Objective::MinCost => None,
+    };
+    measure
+        .map(|(measure, at_least)| Requirement {
+            year: last,
+            measure,
+            at_least,
+        })
+        .into_iter()
         .collect()
 }

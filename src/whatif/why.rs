@@ -29,7 +29,7 @@ use crate::catalog::TierId;
 use crate::closing::{close_in_order, cost_per_gain_order};
 use crate::error::{Error, Result};
 use crate::outcome::apply_projects;
-use crate::plan::{self, Measure, Objective, Plan, PlanOptions, PlanStatus, Requirement};
+use crate::plan::{self, Objective, Plan, PlanOptions, PlanStatus};
 use crate::scenario::{Commune, Must, Project, Scenario};
 
 /// The answer for one project (lời giải thích).
@@ -473,24 +473,7 @@ fn forced(scenario: &Scenario, options: &PlanOptions, plan: &Plan, p: usize) -> 
         _ => plan.objective - v,
     });
     // Beyond the budgets: every target and the objective kept where the plan has them.
-    let last = scenario.years.iter().copied().max().unwrap_or(0);
-    for (target, outcome) in with.targets.iter_mut().zip(&plan.targets) {
-        target.value = target.value.min(outcome.achieved.max(Decimal::ZERO));
-    }
-    let mut requirements = Vec::new();
-    match plan.objective_kind {
-        Objective::MaxStandard => requirements.push(Requirement {
-            year: last,
-            measure: Measure::Tier(TierId::Standard),
-            at_least: plan.after.summary.standard as i64,
-        }),
-        Objective::MaxCriteria => requirements.push(Requirement {
-            year: last,
-            measure: Measure::TotalCriteria,
-            at_least: i64::from(plan.after.summary.total_criteria),
-        }),
-        Objective::MinCost => {}
-    }
+    let requirements = super::marginal::keep_reached(&mut with, plan);
     // The plan within the budgets, when it keeps the objective, is tried first: then no extra
     // money is needed, proven without a search.
     let within_budgets = inside
