@@ -322,18 +322,8 @@ pub fn read_provinces(path: &Path) -> Result<Vec<ProvinceRow>> {
         return Err(Error::Invalid(problems));
     }
     let mut rows: Vec<ProvinceRow> = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(text::csv_problem(path, &e).0);
-                break;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    let mut records = reader.records();
+    while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
         let cell = |n: usize| {
             columns
                 .iter()
