@@ -213,6 +213,20 @@ pub struct Evaluation {
     pub per_commune: Vec<CommuneStatus>,
 }
 
+impl Evaluation {
+    /// Communes of `group` meeting `criterion`, or at standard or higher without one (số xã
+    /// nhóm 2 đạt tiêu chí … / đạt chuẩn); 0 for a group the catalog does not have.
+    pub fn group_met(&self, group: crate::catalog::CommuneGroup, criterion: Option<u8>) -> usize {
+        self.groups
+            .iter()
+            .find(|g| g.group == group)
+            .map_or(0, |g| match criterion {
+                Some(k) => g.criteria.iter().find(|c| c.id == k).map_or(0, |c| c.met),
+                None => g.standard,
+            })
+    }
+}
+
 fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(pairs.len()))?;
     for (k, v) in pairs {
@@ -464,9 +478,10 @@ pub fn evaluate_communes_with(
         for (n, c) in advanced_met.iter_mut().zip(&catalog.advanced_criteria) {
             *n += usize::from(commune.advanced_met.contains(c.id));
         }
-        if let Some(at) = commune
-            .group
-            .and_then(|g| catalog.groups.iter().position(|r| r.group == g))
+        if let Some(at) = catalog
+            .groups
+            .iter()
+            .position(|r| crate::scenario::counts_toward(Some(r.group), commune))
         {
             let (n, standard, met) = &mut by_group[at];
             *n += 1;

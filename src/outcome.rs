@@ -115,6 +115,14 @@ pub fn cumulative_band_target(target: &Target, all: &[Target], catalog: &Catalog
 /// compare with [`cumulative_band_target`]).
 pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> Decimal {
     let count = |n: usize| Decimal::from(n);
+    // A group target (criterion or standard tier only, `scenario::read_targets` checks it)
+    // counts the communes of its group.
+    if let Some(group) = target.group {
+        return count(match &target.kind {
+            TargetKind::Criterion { criterion } => evaluation.group_met(group, Some(*criterion)),
+            _ => evaluation.group_met(group, None),
+        });
+    }
     match &target.kind {
         TargetKind::Criterion { criterion } => count(
             evaluation

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::funding::{budget_rows, Funding, Group};
 pub(crate) use super::model::{lp_name, MONEY_SCALE};
 use super::model::{Model, Sense, Var};
-use crate::catalog::{Node, TierId};
+use crate::catalog::{CommuneGroup, Node, TierId};
 use crate::closing;
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate_communes;
@@ -44,6 +44,16 @@ pub(crate) struct Requirement {
     pub measure: Measure,
     /// The least count.
     pub at_least: i64,
+    /// Only this group's communes count (a group target: số xã nhóm 2 đạt …).
+    pub group: Option<CommuneGroup>,
+}
+
+impl Requirement {
+    /// Whether commune `c` counts toward this requirement ([`crate::scenario::counts_toward`]):
+    /// every row, bound and greedy count of a requirement runs over these communes only.
+    pub fn counts(&self, scenario: &Scenario, c: usize) -> bool {
+        crate::scenario::counts_toward(self.group, &scenario.communes[c])
+    }
 }
 
 /// What the model optimises.
@@ -233,6 +243,7 @@ pub(crate) fn requirements_of(scenario: &Scenario, years: &[u16]) -> Vec<Require
                 year,
                 measure,
                 at_least,
+                group: t.group,
             }
         })
         .collect()
@@ -458,7 +469,7 @@ impl Reductions {
     fn needed_nodes(&mut self, scenario: &Scenario, goal: Goal, requirements: &[Requirement]) {
         let n = scenario.communes.len();
         for r in requirements {
-            for c in 0..n {
+            for c in (0..n).filter(|c| r.counts(scenario, *c)) {
                 match &r.measure {
                     Measure::Criterion(k) => self.need(c, Node::Criterion(*k), r.year),
                     Measure::Advanced(k) => self.need_advanced(scenario, c, *k, r.year),
@@ -953,7 +964,7 @@ impl Builder<'_> {
             let mut terms = Vec::new();
             let mut have = 0i64;
             let t = req.year;
-            for c in 0..n {
+            for c in (0..n).filter(|c| req.counts(self.scenario, *c)) {
                 match &req.measure {
                     Measure::Criterion(k) => match self.r.known(c, Node::Criterion(*k), t) {
                         Some(State::Yes) => have += 1,

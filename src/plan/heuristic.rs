@@ -387,28 +387,33 @@ impl Greedy<'_> {
         self.status[c].tier.is_some_and(|t| t >= tier)
     }
 
-    fn measure(&self, m: &Measure) -> i64 {
+    /// A requirement's count over the communes that count toward it.
+    fn measure(&self, r: &Requirement) -> i64 {
         let n = self.status.len();
-        let count = |f: &dyn Fn(usize) -> bool| (0..n).filter(|c| f(*c)).count() as i64;
-        match m {
+        let counted = || (0..n).filter(|c| r.counts(self.scenario, *c));
+        let count = |f: &dyn Fn(usize) -> bool| counted().filter(|c| f(*c)).count() as i64;
+        match &r.measure {
             Measure::Criterion(k) => count(&|c| self.status[c].met.contains(*k)),
             Measure::Advanced(k) => count(&|c| self.advanced_met(c, *k)),
             Measure::Tier(t) => count(&|c| self.tier_reached(c, *t)),
             Measure::AtLeast(min) => count(&|c| self.status[c].criteria_met >= u32::from(*min)),
-            Measure::TotalCriteria => self.status.iter().map(|s| i64::from(s.criteria_met)).sum(),
+            Measure::TotalCriteria => counted()
+                .map(|c| i64::from(self.status[c].criteria_met))
+                .sum(),
         }
     }
 
-    /// Bundles of the communes `communes` that raise a requirement's count (unsorted). A
-    /// commune's bundles depend on that commune's own projects and status only.
+    /// Bundles of the communes `communes` that raise a requirement's count (unsorted), of the
+    /// communes that count toward it only. A commune's bundles depend on that commune's own
+    /// projects and status only.
     fn bundles_for(
         &self,
-        m: &Measure,
+        r: &Requirement,
         communes: impl Iterator<Item = usize>,
     ) -> Vec<(f64, usize, Bundle)> {
         let mut out = Vec::new();
-        for c in communes {
-            let bundles: Vec<Bundle> = match m {
+        for c in communes.filter(|c| r.counts(self.scenario, *c)) {
+            let bundles: Vec<Bundle> = match &r.measure {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
                 Measure::Advanced(k) => self.advanced_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
@@ -501,17 +506,17 @@ impl Greedy<'_> {
     /// touched get new bundles, and their old ones are dropped as they come up (re-sorting a
     /// list of every commune's bundles after each addition took minutes at 10.000 communes).
     fn serve(&mut self, r: &Requirement) {
-        if self.measure(&r.measure) >= r.at_least {
+        if self.measure(r) >= r.at_least {
             return;
         }
         let n = self.status.len();
         let mut version = vec![0u32; n];
         let mut heap: BinaryHeap<Reverse<Waiting>> = self
-            .bundles_for(&r.measure, 0..n)
+            .bundles_for(r, 0..n)
             .into_iter()
             .map(|bundle| Reverse(Waiting { bundle, version: 0 }))
             .collect();
-        while self.measure(&r.measure) < r.at_least {
+        while self.measure(r) < r.at_least {
             let mut tried = Vec::new();
             let mut added = None;
             while tried.len() < MAX_MISSES {
@@ -540,7 +545,7 @@ impl Greedy<'_> {
             for c in &touched {
                 version[*c] += 1;
             }
-            for bundle in self.bundles_for(&r.measure, touched.into_iter()) {
+            for bundle in self.bundles_for(r, touched.into_iter()) {
                 let version = version[bundle.1];
                 heap.push(Reverse(Waiting { bundle, version }));
             }

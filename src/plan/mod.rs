@@ -627,11 +627,13 @@ fn tie_break(
             year: last,
             measure: formulation::Measure::Tier(crate::catalog::TierId::Standard),
             at_least: count,
+            group: None,
         }),
         Goal::MaxCriteria => kept.push(Requirement {
             year: last,
             measure: formulation::Measure::TotalCriteria,
             at_least: count,
+            group: None,
         }),
         _ => {}
     }

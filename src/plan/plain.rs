@@ -65,28 +65,31 @@ fn capped(scenario: &Scenario, years: &[u16], requirements: Vec<Requirement>) ->
                 let after = apply_projects(&scenario.communes, funded);
                 evaluate_communes(&scenario.catalog, &after, None)
             });
-            let most = match &req.measure {
-                Measure::Criterion(k) => evaluation
+            let most = match (&req.measure, req.group) {
+                // A group requirement (criterion or standard tier) counts its group.
+                (Measure::Criterion(k), Some(g)) => evaluation.group_met(g, Some(*k)),
+                (_, Some(g)) => evaluation.group_met(g, None),
+                (Measure::Criterion(k), None) => evaluation
                     .criteria
                     .iter()
                     .find(|c| c.id == *k)
                     .map_or(0, |c| c.met),
-                Measure::Advanced(k) => evaluation
+                (Measure::Advanced(k), None) => evaluation
                     .advanced_criteria
                     .iter()
                     .find(|c| c.id == *k)
                     .map_or(0, |c| c.met),
-                Measure::Tier(tier) => evaluation
+                (Measure::Tier(tier), None) => evaluation
                     .per_commune
                     .iter()
                     .filter(|c| c.tier.is_some_and(|t| t >= *tier))
                     .count(),
-                Measure::AtLeast(m) => evaluation
+                (Measure::AtLeast(m), None) => evaluation
                     .per_commune
                     .iter()
                     .filter(|c| c.criteria_met >= u32::from(*m))
                     .count(),
-                Measure::TotalCriteria => evaluation.summary.total_criteria as usize,
+                (Measure::TotalCriteria, None) => evaluation.summary.total_criteria as usize,
             };
             req.at_least = req.at_least.min(most as i64);
             req
@@ -293,7 +296,7 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
     let mut at_least: BTreeMap<(usize, u8, u16), Var> = BTreeMap::new();
     for (r, req) in requirements.iter().enumerate() {
         let mut terms = Vec::new();
-        for c in 0..n {
+        for c in (0..n).filter(|c| req.counts(scenario, *c)) {
             match &req.measure {
                 Measure::Criterion(k) => {
                     terms.extend(node.get(&(c, Node::Criterion(*k), req.year)))
