@@ -67,6 +67,9 @@ pub struct TargetOutcome {
     /// tiêu chí nâng cao).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<TierId>,
+    /// The commune group a group target counts (số xã nhóm 2 đạt …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<crate::catalog::CommuneGroup>,
 }
 
 /// Communes that must have at least the band's minimum of criteria for a band target to hold.
@@ -195,6 +198,7 @@ pub fn target_outcomes(
                     TargetKind::LevelCriterion { level, .. } => Some(level),
                     _ => None,
                 },
+                group: t.group,
             }
         })
         .collect()

@@ -639,3 +639,29 @@ fn a_group_target_under_a_catalog_without_groups_is_an_error() {
     let err = error_of(tmp.path());
     assert!(err.contains("has no commune groups"), "{err}");
 }
+
+#[test]
+fn the_plan_document_names_the_group_of_a_group_target_and_counts_out_of_it() {
+    // The example's group target: c6 in nhóm 2, whose one commune (Đồng Bằng, poverty 2,5 > 2)
+    // misses it at baseline: 0/1 in 2026, 1/1 once p2 is funded. Province-wide c6 is 2/3.
+    let out = common::ntm(&["draft-plan", "scenarios/example-qd51-2025"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "Tiêu chí số 6 về Giảm nghèo và an sinh xã hội (xã nhóm 2): có thêm 1 xã đạt chuẩn, nâng tổng số lên 1/1 xã (năm 2026 có 0/1 xã)."
+        ),
+        "{text}"
+    );
+    // `ntm plan` names the group in its targets table.
+    let out = common::ntm(&["plan", "scenarios/example-qd51-2025"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("xã nhóm 2 đạt tiêu chí số 6 (Giảm nghèo và an sinh xã hội)"),
+        "{text}"
+    );
+}

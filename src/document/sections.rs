@@ -378,7 +378,8 @@ fn target_phrase(
     multi_year: bool,
     catalog: &Catalog,
 ) -> String {
-    let n = count(communes);
+    // A group target counts out of its group's communes, and says which group.
+    let n = count(l.commune_group.map_or(communes, |(_, n)| n));
     let (v, b) = (whole(l.value), whole(l.baseline));
     let more = l.increase.unwrap_or_default();
     let by = if multi_year {
@@ -393,7 +394,10 @@ fn target_phrase(
     } else {
         ""
     };
-    let label = target_label(&l.kind, catalog);
+    let label = match l.commune_group {
+        Some((g, _)) => format!("{} (xã {})", target_label(&l.kind, catalog), g.label_vi()),
+        None => target_label(&l.kind, catalog),
+    };
     let counted = |kept: &str| {
         if more > Decimal::ZERO {
             format!(

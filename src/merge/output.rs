@@ -59,6 +59,9 @@ pub struct TargetToml {
     pub communes: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<u32>,
+    /// Commune group of a group target (số xã nhóm N đạt …), kept as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<crate::catalog::CommuneGroup>,
     pub source: String,
 }
 
@@ -75,6 +78,7 @@ impl TargetToml {
             min_criteria: None,
             communes: Some(amount(t.value)),
             added: t.added,
+            group: t.group,
             source: t.source.clone(),
         };
         match &t.kind {
