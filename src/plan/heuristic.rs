@@ -586,8 +586,31 @@ mod tests {
     use crate::plan::formulation::{planning_years, requirements_of};
     use std::path::Path;
 
+    /// The QĐ 51 example (scenarios/example-qd51-2025) with one target, "1 commune at
+    /// standard", over `group` only when given. Its communes each lack one criterion: Ven Đô
+    /// (nhóm 1) p1 900, Đồng Bằng (nhóm 2) p2 400, Núi Cao (nhóm 3) p3 1.200.
+    fn qd51_one_standard(group: Option<crate::catalog::CommuneGroup>) -> Scenario {
+        let mut s = Scenario::load(Path::new("scenarios/example-qd51-2025")).unwrap();
+        s.targets = vec![crate::scenario::Target {
+            year: 2027,
+            kind: crate::scenario::TargetKind::Tier {
+                tier: TierId::Standard,
+            },
+            group,
+            value: rust_decimal::Decimal::ONE,
+            added: None,
+            source: "test".into(),
+        }];
+        s
+    }
+
     fn start(name: &str, goal: Goal, allow_extra: bool) -> Vec<String> {
         let s = Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap();
+        start_of(&s, goal, allow_extra)
+    }
+
+    fn start_of(s: &Scenario, goal: Goal, allow_extra: bool) -> Vec<String> {
+        let s = s.clone();
         let years = planning_years(&s).unwrap();
         let requirements = requirements_of(&s, &years);
         let form = Formulation::build(&s, goal, &requirements).unwrap();
@@ -624,6 +647,21 @@ mod tests {
         assert_eq!(
             start("plan-partial", Goal::MaxStandard, false),
             ["r1", "r2", "r3", "r5", "r6"]
+        );
+    }
+
+    #[test]
+    fn a_group_requirement_is_served_by_that_groups_communes_only() {
+        // Min-cost serves the target only. "1 commune at standard": the cheapest bundle is
+        // p2 (400, Đồng Bằng). Over nhóm 3 only: Núi Cao's p3 (1.200), the one bundle there.
+        assert_eq!(
+            start_of(&qd51_one_standard(None), Goal::MinCost, false),
+            ["p2"]
+        );
+        let three = crate::catalog::CommuneGroup::from_number(3);
+        assert_eq!(
+            start_of(&qd51_one_standard(three), Goal::MinCost, false),
+            ["p3"]
         );
     }
 }

@@ -415,6 +415,24 @@ mod tests {
         (dir, scenario)
     }
 
+    /// The QĐ 51 example (scenarios/example-qd51-2025) with one target, "1 commune at
+    /// standard", over `group` only when given. Its communes each lack one criterion: Ven Đô
+    /// (nhóm 1) p1 900, Đồng Bằng (nhóm 2) p2 400, Núi Cao (nhóm 3) p3 1.200.
+    fn qd51_one_standard(group: Option<crate::catalog::CommuneGroup>) -> Scenario {
+        let mut s = Scenario::load(std::path::Path::new("scenarios/example-qd51-2025")).unwrap();
+        s.targets = vec![crate::scenario::Target {
+            year: 2027,
+            kind: crate::scenario::TargetKind::Tier {
+                tier: TierId::Standard,
+            },
+            group,
+            value: rust_decimal::Decimal::ONE,
+            added: None,
+            source: "test".into(),
+        }];
+        s
+    }
+
     fn optimum(scenario: &Scenario, objective: Objective) -> f64 {
         let model = plain_model(scenario, objective).unwrap();
         let settings = Settings {
@@ -453,5 +471,13 @@ mod tests {
             .filter(|v| v.name.starts_with('f'))
             .count();
         assert_eq!((selections, funding), (2, 2));
+    }
+
+    #[test]
+    fn plain_model_counts_a_group_requirement_over_that_group() {
+        // Least state money for "1 commune at standard": p2, 400. Over nhóm 3 only: p3, 1.200.
+        assert!((optimum(&qd51_one_standard(None), Objective::MinCost) - 400.0).abs() < 1e-6);
+        let three = crate::catalog::CommuneGroup::from_number(3);
+        assert!((optimum(&qd51_one_standard(three), Objective::MinCost) - 1200.0).abs() < 1e-6);
     }
 }
