@@ -5,7 +5,6 @@ use rust_decimal::Decimal;
 
 use crate::catalog::{Catalog, TierId};
 use crate::number::{format_count, format_fixed, format_money, format_trimmed, NumberStyle};
-use crate::plan::PlanStatus;
 use crate::scenario::{SourceKind, TargetKind};
 
 use super::facts::is_assumption;
@@ -499,7 +498,7 @@ fn tasks(facts: &Facts, catalog: &Catalog) -> Vec<Block> {
             avg(p.average_after)
         )));
     }
-    if p.status == PlanStatus::Infeasible || !p.shortfalls.is_empty() {
+    if p.status.is_short() || !p.shortfalls.is_empty() {
         out.push(para(
             "Các chỉ tiêu chưa bảo đảm được với nguồn vốn dự kiến (unreached targets):",
         ));

@@ -14,7 +14,7 @@ use std::time::Instant;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::formulation::{Formulation, Goal, Measure, Requirement};
-use super::funding::{fund, Needs};
+use super::funding::{fund, Hold, Needs};
 use crate::catalog::{Node, TierId};
 use crate::closing;
 use crate::evaluate::{CommuneStatus, Evaluator};
@@ -482,7 +482,7 @@ impl Greedy<'_> {
             &self.form.groups,
             &needs.in_solver_units(),
             self.allow_extra,
-            false,
+            Hold::Nothing,
         )
         .is_none()
         {

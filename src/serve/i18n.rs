@@ -220,6 +220,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Targets cannot all be met",
     ),
     (
+        "short-unproven",
+        "Chưa tìm được phương án đạt mọi chỉ tiêu trong thời gian cho phép (chưa chứng minh là không thể)",
+        "No plan meeting every target found in the time (not proven impossible)",
+    ),
+    (
         "standard_after",
         "Xã đạt chuẩn sau kế hoạch",
         "Communes at standard after the plan",
