@@ -118,6 +118,9 @@ pub fn cumulative_band_target(target: &Target, all: &[Target], catalog: &Catalog
 /// compare with [`cumulative_band_target`]).
 pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> Decimal {
     let count = |n: usize| Decimal::from(n);
+    if let TargetKind::Indicator { indicator } = &target.kind {
+        return count(evaluation.indicator_met(indicator, target.group));
+    }
     // A group target (criterion or standard tier only, `scenario::read_targets` checks it)
     // counts the communes of its group.
     if let Some(group) = target.group {
@@ -171,6 +174,7 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
                 .filter(|c| c.criteria_met >= u32::from(*min))
                 .count(),
         ),
+        TargetKind::Indicator { indicator } => count(evaluation.indicator_met(indicator, None)),
     }
 }
 

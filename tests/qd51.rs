@@ -617,7 +617,7 @@ fn a_group_target_on_a_kind_not_counted_per_group_is_an_error() {
     );
     let err = error_of(tmp.path());
     assert!(
-        err.contains("a group is counted only on a criterion or on the standard tier"),
+        err.contains("a group is counted only on a criterion, an indicator or the standard tier"),
         "{err}"
     );
 }
@@ -664,4 +664,88 @@ fn the_plan_document_names_the_group_of_a_group_target_and_counts_out_of_it() {
         text.contains("xã nhóm 2 đạt tiêu chí số 6 (Giảm nghèo và an sinh xã hội)"),
         "{text}"
     );
+}
+
+// ---- Indicator targets (số xã đạt chỉ tiêu …) ----------------------------------------------
+//
+// Baseline, from the example's invented thresholds (income ≥ 70 / 60 / 45, poverty ≤ 1 / 2 / 6):
+//   income-per-capita:            Ven Đô 55 < 70 no; Đồng Bằng 62 ≥ 60 yes; Núi Cao 55 ≥ 45 yes → 2
+//   multidimensional-poverty-rate: Ven Đô 0,8 ≤ 1 yes; Đồng Bằng 2,5 > 2 no; Núi Cao 5 ≤ 6 yes → 2
+// A commune meets an indicator when its value does, or once its criterion is met (p1 closes Ven
+// Đô's income gap, c3; p2 Đồng Bằng's poverty gap, c6).
+
+#[test]
+fn an_indicator_target_funds_the_project_that_closes_that_indicator() {
+    // Least state money: "3 communes meet income" needs Ven Đô's p1 (900); "1 commune of nhóm 2
+    // meets poverty" needs Đồng Bằng's p2 (400); "1 commune of nhóm 3 meets income" holds at
+    // baseline (Núi Cao 55 ≥ 45), so p3 (1.200, c2) is not funded. Total 1.300.
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\nindicator = \"income-per-capita\"\ncommunes = 3\nsource = \"test\"\n\
+         [[targets]]\nyear = 2027\nindicator = \"multidimensional-poverty-rate\"\ngroup = 2\ncommunes = 1\nsource = \"test\"\n\
+         [[targets]]\nyear = 2027\nindicator = \"income-per-capita\"\ngroup = 3\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(tmp.path()).unwrap();
+    let e = evaluate(&s);
+    assert_eq!(e.indicator_met("income-per-capita", None), 2);
+    assert_eq!(e.indicator_met("multidimensional-poverty-rate", None), 2);
+    assert_eq!(
+        e.indicator_met(
+            "multidimensional-poverty-rate",
+            CommuneGroup::from_number(2)
+        ),
+        0
+    );
+    let options = PlanOptions {
+        objective: ntm::plan::Objective::MinCost,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(funded(&p), ["p1", "p2"]);
+    let got: Vec<(String, Decimal, Decimal)> = p
+        .targets
+        .iter()
+        .map(|t| (t.name_vi.clone(), t.target, t.achieved))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "xã đạt chỉ tiêu Thu nhập bình quân đầu người".to_string(),
+                d("3"),
+                d("3")
+            ),
+            (
+                "xã nhóm 2 đạt chỉ tiêu Tỷ lệ nghèo đa chiều".to_string(),
+                d("1"),
+                d("1")
+            ),
+            (
+                "xã nhóm 3 đạt chỉ tiêu Thu nhập bình quân đầu người".to_string(),
+                d("1"),
+                d("1")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_indicator_in_a_target_is_a_located_error_with_a_suggestion() {
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\nindicator = \"income-per-capta\"\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let err = error_of(tmp.path());
+    assert!(
+        err.contains("unknown indicator `income-per-capta`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `income-per-capita`"), "{err}");
+    let text = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("indicator ="))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("line: Some({line})")), "{err}");
 }

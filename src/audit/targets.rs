@@ -95,6 +95,7 @@ fn figure(scenario: &Scenario, t: &Target) -> Figure {
         TargetKind::Band { band } => format!("band.{band}"),
         TargetKind::AverageCriteria => "average_criteria".into(),
         TargetKind::MinCriteria { min } => format!("min_criteria.{min}"),
+        TargetKind::Indicator { indicator } => format!("indicator.{indicator}"),
     };
     let key = match t.group {
         Some(g) => format!("group{}.{key}", g.number()),

@@ -114,6 +114,9 @@ fn status(s: &Scenario, e: &Evaluation) -> StatusFacts {
 /// its group's communes (criterion or standard tier only, `scenario` checks it).
 fn baseline_of(kind: &TargetKind, group: Option<CommuneGroup>, e: &Evaluation) -> Decimal {
     let count = |n: usize| Decimal::from(n);
+    if let TargetKind::Indicator { indicator } = kind {
+        return count(e.indicator_met(indicator, group));
+    }
     if let Some(g) = group {
         return count(match kind {
             TargetKind::Criterion { criterion } => e.group_met(g, Some(*criterion)),
@@ -153,6 +156,7 @@ fn baseline_of(kind: &TargetKind, group: Option<CommuneGroup>, e: &Evaluation) -
                 .filter(|c| c.criteria_met >= u32::from(*min))
                 .count(),
         ),
+        TargetKind::Indicator { indicator } => count(e.indicator_met(indicator, None)),
     }
 }
 

@@ -366,6 +366,12 @@ fn target_label(kind: &TargetKind, catalog: &Catalog) -> String {
                 .advanced_criterion(*criterion)
                 .map_or("", |c| c.name_vi.as_str())
         ),
+        TargetKind::Indicator { indicator } => format!(
+            "Chỉ tiêu {}",
+            catalog
+                .indicator(indicator)
+                .map_or(indicator.as_str(), |i| i.name_vi.as_str())
+        ),
     }
 }
 
@@ -410,7 +416,7 @@ fn target_phrase(
         }
     };
     match &l.kind {
-        TargetKind::Criterion { .. } => counted("duy trì"),
+        TargetKind::Criterion { .. } | TargetKind::Indicator { .. } => counted("duy trì"),
         TargetKind::Tier { .. } => counted("tiếp tục duy trì và nâng cao chất lượng"),
         TargetKind::Band { .. } => {
             let was = if l.baseline.is_zero() {

@@ -108,6 +108,8 @@ pub fn combine(
                 advanced_met: status(&members, rule.advanced_criteria.combine, |c| c.advanced_met),
                 model_conditions: flag(&members, rule.model_conditions.combine),
                 attributes: BTreeSet::new(),
+                // Indicator values are not combined: the merged commune is re-assessed.
+                indicators_met: BTreeSet::new(),
                 // The QĐ 51/2025 group when every member had the same one; otherwise it is
                 // assigned afresh (the mapping's `new_group`, reported).
                 group: members

@@ -55,6 +55,9 @@ pub struct TargetToml {
     pub average_criteria: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_criteria: Option<u8>,
+    /// Indicator of an indicator target (số xã đạt chỉ tiêu …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub communes: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,6 +79,7 @@ impl TargetToml {
             band: None,
             average_criteria: None,
             min_criteria: None,
+            indicator: None,
             communes: Some(amount(t.value)),
             added: t.added,
             group: t.group,
@@ -94,6 +98,7 @@ impl TargetToml {
                 out.communes = None;
             }
             TargetKind::MinCriteria { min } => out.min_criteria = Some(*min),
+            TargetKind::Indicator { indicator } => out.indicator = Some(indicator.clone()),
         }
         out
     }

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::formulation::{Formulation, Goal, Measure, Requirement};
+use super::formulation::{At, Formulation, Goal, Measure, Requirement};
 use super::funding::{fund, Hold, Needs};
 use crate::catalog::{Node, TierId};
 use crate::closing;
@@ -387,20 +387,24 @@ impl Greedy<'_> {
         self.status[c].tier.is_some_and(|t| t >= tier)
     }
 
-    /// A requirement's count over the communes that count toward it.
+    /// A requirement's count over its communes ([`Requirement::at`]).
     fn measure(&self, r: &Requirement) -> i64 {
-        let n = self.status.len();
-        let counted = || (0..n).filter(|c| r.counts(self.scenario, *c));
-        let count = |f: &dyn Fn(usize) -> bool| counted().filter(|c| f(*c)).count() as i64;
-        match &r.measure {
-            Measure::Criterion(k) => count(&|c| self.status[c].met.contains(*k)),
-            Measure::Advanced(k) => count(&|c| self.advanced_met(c, *k)),
-            Measure::Tier(t) => count(&|c| self.tier_reached(c, *t)),
-            Measure::AtLeast(min) => count(&|c| self.status[c].criteria_met >= u32::from(*min)),
-            Measure::TotalCriteria => counted()
-                .map(|c| i64::from(self.status[c].criteria_met))
-                .sum(),
-        }
+        (0..self.status.len())
+            .map(|c| match r.at(self.scenario, c) {
+                At::Skip => 0,
+                At::Met => 1,
+                At::Count(m) => match m {
+                    Measure::Criterion(k) => i64::from(self.status[c].met.contains(k)),
+                    Measure::Advanced(k) => i64::from(self.advanced_met(c, k)),
+                    Measure::Tier(t) => i64::from(self.tier_reached(c, t)),
+                    Measure::AtLeast(min) => {
+                        i64::from(self.status[c].criteria_met >= u32::from(min))
+                    }
+                    Measure::TotalCriteria => i64::from(self.status[c].criteria_met),
+                    Measure::Indicator { .. } => 0, // read as its criterion by `at`
+                },
+            })
+            .sum()
     }
 
     /// Bundles of the communes `communes` that raise a requirement's count (unsorted), of the
@@ -412,8 +416,11 @@ impl Greedy<'_> {
         communes: impl Iterator<Item = usize>,
     ) -> Vec<(f64, usize, Bundle)> {
         let mut out = Vec::new();
-        for c in communes.filter(|c| r.counts(self.scenario, *c)) {
-            let bundles: Vec<Bundle> = match &r.measure {
+        for c in communes {
+            let At::Count(measure) = r.at(self.scenario, c) else {
+                continue;
+            };
+            let bundles: Vec<Bundle> = match &measure {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
                 Measure::Advanced(k) => self.advanced_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
@@ -449,6 +456,7 @@ impl Greedy<'_> {
                     .iter()
                     .filter_map(|k| self.criterion_bundle(c, k.id))
                     .collect(),
+                Measure::Indicator { .. } => Vec::new(), // read as its criterion by `at`
             };
             for b in bundles.into_iter().filter(|b| !b.is_empty()) {
                 out.push((self.cost(&b), c, b));

@@ -15,7 +15,7 @@ use std::path::Path;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::formulation::Requirement;
-use super::formulation::{planning_years, requirements_of, Measure};
+use super::formulation::{planning_years, requirements_of, At, Measure};
 use super::model::{Model, Sense, Var};
 use super::Objective;
 use crate::catalog::{Node, TierId};
@@ -66,6 +66,7 @@ fn capped(scenario: &Scenario, years: &[u16], requirements: Vec<Requirement>) ->
                 evaluate_communes(&scenario.catalog, &after, None)
             });
             let most = match (&req.measure, req.group) {
+                (Measure::Indicator { indicator, .. }, g) => evaluation.indicator_met(indicator, g),
                 // A group requirement (criterion or standard tier) counts its group.
                 (Measure::Criterion(k), Some(g)) => evaluation.group_met(g, Some(*k)),
                 (_, Some(g)) => evaluation.group_met(g, None),
@@ -296,8 +297,18 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
     let mut at_least: BTreeMap<(usize, u8, u16), Var> = BTreeMap::new();
     for (r, req) in requirements.iter().enumerate() {
         let mut terms = Vec::new();
-        for c in (0..n).filter(|c| req.counts(scenario, *c)) {
-            match &req.measure {
+        for c in 0..n {
+            let measure = match req.at(scenario, c) {
+                At::Skip => continue,
+                At::Met => {
+                    // Met at baseline: a variable fixed at 1 counts it.
+                    let one = model.var(format!("had_i{c}_{r}"), 1.0, 1.0, false);
+                    terms.push(one);
+                    continue;
+                }
+                At::Count(m) => m,
+            };
+            match &measure {
                 Measure::Criterion(k) => {
                     terms.extend(node.get(&(c, Node::Criterion(*k), req.year)))
                 }
@@ -342,6 +353,7 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
                     };
                     terms.push(w);
                 }
+                Measure::Indicator { .. } => {} // read as its criterion by `at`
             }
         }
         let terms = terms.into_iter().map(|v| (v, 1.0)).collect();

@@ -174,6 +174,12 @@ pub enum TargetKind {
         /// The floor.
         min: u8,
     },
+    /// Communes meeting an indicator (số xã đạt chỉ tiêu …): its baseline value meets the
+    /// threshold, or its criterion is met ([`Commune::meets_indicator`]).
+    Indicator {
+        /// Indicator id of the catalog.
+        indicator: String,
+    },
 }
 
 /// A target for a year: at least `value`.
@@ -232,6 +238,12 @@ impl Target {
             ),
             TargetKind::AverageCriteria => "average criteria per commune".to_string(),
             TargetKind::MinCriteria { min } => format!("communes with at least {min} criteria"),
+            TargetKind::Indicator { indicator } => format!(
+                "communes meeting indicator {}",
+                catalog
+                    .indicator(indicator)
+                    .map_or(indicator.as_str(), |i| i.name_en.as_str())
+            ),
         }
     }
 
@@ -271,6 +283,12 @@ impl Target {
             ),
             TargetKind::AverageCriteria => "bình quân tiêu chí/xã".to_string(),
             TargetKind::MinCriteria { min } => format!("xã đạt từ {min} tiêu chí trở lên"),
+            TargetKind::Indicator { indicator } => format!(
+                "xã đạt chỉ tiêu {}",
+                catalog
+                    .indicator(indicator)
+                    .map_or(indicator.as_str(), |i| i.name_vi.as_str())
+            ),
         }
     }
 }
@@ -309,6 +327,9 @@ struct TargetFile {
     average_criteria: Option<Amount>,
     #[serde(default)]
     min_criteria: Option<u8>,
+    /// An indicator id (số xã đạt chỉ tiêu …).
+    #[serde(default)]
+    indicator: Option<Spanned<String>>,
     #[serde(default)]
     communes: Option<Spanned<Amount>>,
     #[serde(default)]
@@ -863,13 +884,20 @@ fn read_targets(
             continue;
         }
         let (kind, value) = match (
+            &t.indicator,
             &t.criterion,
             t.tier,
             &t.band,
             t.average_criteria,
             t.min_criteria,
         ) {
-            (Some(c), None, None, None, None)
+            (Some(i), None, None, None, None, None) => {
+                let Some(indicator) = target_indicator(i, catalog, text, path, problems) else {
+                    continue;
+                };
+                (indicator, communes)
+            }
+            (None, Some(c), None, None, None, None)
                 if t.level
                     .as_ref()
                     .is_some_and(|l| *l.get_ref() != TierId::Standard) =>
@@ -921,7 +949,7 @@ fn read_targets(
                     communes,
                 )
             }
-            (Some(c), None, None, None, None) => {
+            (None, Some(c), None, None, None, None) => {
                 let id = *c.get_ref();
                 if catalog.criterion(id).is_none() {
                     problems.push(
@@ -935,8 +963,8 @@ fn read_targets(
                 }
                 (TargetKind::Criterion { criterion: id }, communes)
             }
-            (None, Some(tier), None, None, None) => (TargetKind::Tier { tier }, communes),
-            (None, None, Some(band), None, None) => {
+            (None, None, Some(tier), None, None, None) => (TargetKind::Tier { tier }, communes),
+            (None, None, None, Some(band), None, None) => {
                 if !catalog.bands.iter().any(|b| &b.id == band.get_ref()) {
                     problems.push(
                         Diagnostic::new(
@@ -955,14 +983,14 @@ fn read_targets(
                     communes,
                 )
             }
-            (None, None, None, Some(avg), None) => (TargetKind::AverageCriteria, Some(avg.0)),
-            (None, None, None, None, Some(min)) => (
+            (None, None, None, None, Some(avg), None) => (TargetKind::AverageCriteria, Some(avg.0)),
+            (None, None, None, None, None, Some(min)) => (
                 TargetKind::MinCriteria { min },
                 communes.or(file.published.communes.map(Decimal::from)),
             ),
             _ => {
                 problems.push(
-                    Diagnostic::new(path, text::line_of(text, &t.source), "a target needs exactly one of criterion, tier, band, average_criteria, min_criteria")
+                    Diagnostic::new(path, text::line_of(text, &t.source), "a target needs exactly one of criterion, tier, band, average_criteria, min_criteria, indicator")
                         .hint("split it into several [[targets]]"),
                 );
                 continue;
@@ -1070,6 +1098,7 @@ fn target_group(
     let counted = matches!(
         kind,
         TargetKind::Criterion { .. }
+            | TargetKind::Indicator { .. }
             | TargetKind::Tier {
                 tier: TierId::Standard
             }
@@ -1079,9 +1108,9 @@ fn target_group(
             Diagnostic::new(
                 path,
                 line,
-                "a group is counted only on a criterion or on the standard tier",
+                "a group is counted only on a criterion, an indicator or the standard tier",
             )
-            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …) or `tier = \"standard\"` (số xã nhóm 2 đạt chuẩn) beside `group`, or remove `group`"),
+            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …), `indicator = \"…\"` (số xã nhóm 2 đạt chỉ tiêu …) or `tier = \"standard\"` (số xã nhóm 2 đạt chuẩn) beside `group`, or remove `group`"),
         );
         return None;
     }
@@ -1096,4 +1125,41 @@ fn group_list(catalog: &Catalog) -> String {
         .map(|g| format!("{} ({})", g.group.number(), g.name_vi))
         .collect();
     format!("the catalog's groups: {}", groups.join(", "))
+}
+
+/// An indicator target's kind, or `None` after reporting an id the catalog does not have (with
+/// the nearest id when one is close).
+fn target_indicator(
+    id: &Spanned<String>,
+    catalog: &Catalog,
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<TargetKind> {
+    let written = id.get_ref();
+    if catalog.indicator(written).is_some() {
+        return Some(TargetKind::Indicator {
+            indicator: written.clone(),
+        });
+    }
+    let line = Some(text::line_column(text, id.span().start).0);
+    let known: Vec<&str> = catalog.indicators.iter().map(|i| i.id.as_str()).collect();
+    let nearest = known
+        .iter()
+        .map(|k| (strsim::levenshtein(written, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    let message = match nearest {
+        Some((_, k)) => format!(
+            "unknown indicator `{written}` in catalog `{}` (did you mean `{k}`?)",
+            catalog.id
+        ),
+        None => format!("unknown indicator `{written}` in catalog `{}`", catalog.id),
+    };
+    problems.push(Diagnostic::new(path, line, message).hint(if known.is_empty() {
+        "this catalog lists no indicators ([[indicators]]); a province file extending it supplies them".to_string()
+    } else {
+        format!("the catalog's indicators: {}", known.join(", "))
+    }));
+    None
 }
