@@ -516,11 +516,11 @@ pub fn evaluate_communes_with(
         for (n, c) in advanced_met.iter_mut().zip(&catalog.advanced_criteria) {
             *n += usize::from(commune.advanced_met.contains(c.id));
         }
-        if let Some(at) = catalog
+        let at_group = catalog
             .groups
             .iter()
-            .position(|r| crate::scenario::counts_toward(Some(r.group), commune))
-        {
+            .position(|r| crate::scenario::counts_toward(Some(r.group), commune));
+        if let Some(at) = at_group {
             let (n, standard, met) = &mut by_group[at];
             *n += 1;
             *standard += usize::from(status.tier.is_some());
@@ -528,10 +528,6 @@ pub fn evaluate_communes_with(
                 *m += usize::from(status.met.contains(c.id));
             }
         }
-        let at_group = catalog
-            .groups
-            .iter()
-            .position(|r| crate::scenario::counts_toward(Some(r.group), commune));
         for ((all, by_group), i) in indicators_met.iter_mut().zip(&catalog.indicators) {
             if commune.meets_indicator(&i.id, status.met.contains(i.criterion)) {
                 *all += 1;
