@@ -354,7 +354,7 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
     let twice = write(
         dir.path(),
         "twice.csv",
-        &format!("{AB_MAPPING}an,chau,Xã Châu\n"),
+        &format!("{AB_MAPPING}an,ab,Xã An Bình\n"),
     );
     let out = dir.path().join("out");
     expect_problem(
@@ -367,7 +367,7 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
     let by_name = write(
         dir.path(),
         "by-name.csv",
-        &format!("{AB_MAPPING}Xã An,chau,Xã Châu\n"),
+        &format!("{AB_MAPPING}Xã An,ab,Xã An Bình\n"),
     );
     expect_problem(
         merge::prepare(&options(&[three_communes()], &by_name, &out)),
@@ -375,6 +375,30 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
         Some(5),
         "mapped twice",
     );
+    // One old commune into two new ones (a split) is refused, saying why and what to do,
+    // whether it is named by id or by name.
+    for (file, old) in [("split.csv", "an"), ("split-by-name.csv", "Xã An")] {
+        let split = write(
+            dir.path(),
+            file,
+            &format!("{AB_MAPPING}{old},chau,Xã Châu\n"),
+        );
+        let problems =
+            problems(merge::prepare(&options(&[three_communes()], &split, &out)).unwrap_err());
+        let p = problems
+            .iter()
+            .find(|p| {
+                p.message.contains("is split between `ab` (line 2")
+                    || p.message
+                        .contains("is split between `ab` (as `an` on line 2)")
+            })
+            .unwrap_or_else(|| panic!("{file}: {problems:#?}"));
+        assert_eq!(p.line, Some(5), "{file}");
+        assert!(p.message.contains("and `chau`"), "{p:?}");
+        let hint = p.hint.as_deref().unwrap();
+        assert!(hint.contains("cannot be divided by area"), "{hint}");
+        assert!(hint.contains("map `an` to the one new commune"), "{hint}");
+    }
     // New ids that differ only in case would be two communes the loader cannot tell apart.
     let case = write(
         dir.path(),
@@ -702,4 +726,68 @@ fn shipped_provinces_merge_three_to_one_with_every_total_kept() {
         }
         assert!(Scenario::load(&out).is_ok(), "{name}");
     }
+}
+
+#[test]
+fn the_rule_prints_vietnamese_first_and_an_empty_totals_check_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = write(dir.path(), "map.csv", AB_MAPPING);
+    let merged = merge::prepare(&options(
+        &[three_communes()],
+        &mapping,
+        &dir.path().join("o"),
+    ))
+    .unwrap();
+    let text = merge::render(&merged.report, ntm::number::NumberStyle::Vietnamese);
+    // catalog/merge-rule-default.toml: each entry's note_vi, then its English basis beside.
+    assert!(
+        text.contains("  criteria: all-members [giả định (assumption)] giả định: chưa tìm thấy hướng dẫn về kết quả tiêu chí của xã sau sáp nhập;"),
+        "{text}"
+    );
+    assert!(text.contains("(assumption: no guidance found on the status of merged communes;"));
+    assert!(text.contains(
+        "  attribute difficult: re-assess [giả định (assumption)] giả định: xã đặc biệt khó khăn"
+    ));
+    let entries = &merged.report.rule.entries;
+    assert_eq!(entries.len(), 10);
+    assert!(entries.iter().all(|e| e.basis_vi.is_some()), "{entries:?}");
+    // example-3-communes has villages, budgets and projects: the check lists them.
+    assert!(!text.contains("không có tổng cộng dồn để so"));
+
+    // A rule without note_vi prints its English basis, marked English only.
+    let rule = write(
+        dir.path(),
+        "rule.toml",
+        &ntm::merge::rule::DEFAULT_TEXT
+            .replace("note_vi = \"giả định: như tiêu chí xã NTM\"\n", ""),
+    );
+    let mut with_rule = options(&[three_communes()], &mapping, &dir.path().join("o"));
+    with_rule.rule = Some(rule);
+    let merged = merge::prepare(&with_rule).unwrap();
+    let text = merge::render(&merged.report, ntm::number::NumberStyle::Vietnamese);
+    assert!(
+        text.contains("  advanced_criteria: all-members [giả định (assumption)] (chỉ có bản tiếng Anh / English only) assumption: as for the standard criteria"),
+        "{text}"
+    );
+
+    // lam-dong-2025 has no villages, budgets, projects or summed values: the section says so
+    // instead of standing empty.
+    let scenario = repo().join("scenarios/lam-dong-2025");
+    let s = Scenario::load(&scenario).unwrap();
+    let mut csv = String::from("old_id,new_id,new_name\n");
+    for (i, c) in s.communes.iter().enumerate() {
+        csv.push_str(&format!("\"{}\",n{},Xã mới {}\n", c.id, i / 2, i / 2));
+    }
+    let mapping = write(dir.path(), "lam-dong.csv", &csv);
+    let merged = merge::prepare(&options(&[scenario], &mapping, &dir.path().join("o"))).unwrap();
+    assert!(merged.report.totals.is_empty());
+    let text = merge::render(&merged.report, ntm::number::NumberStyle::Vietnamese);
+    let section = text
+        .split("Kiểm tra tổng toàn tỉnh (province totals, additive):\n")
+        .nth(1)
+        .unwrap();
+    assert!(
+        section.starts_with("  không có tổng cộng dồn để so: kịch bản không có số thôn, dự toán vốn, dự án hay giá trị chỉ tiêu tính tổng (nothing additive to compare"),
+        "{section}"
+    );
 }

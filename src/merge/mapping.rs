@@ -65,6 +65,13 @@ fn column_of(header: &str) -> Option<Column> {
     })
 }
 
+/// Why a split (one old commune into two new ones) is refused and what to do instead.
+pub(crate) fn split_hint(old_id: &str) -> String {
+    format!(
+        "a commune's status, villages and values are recorded for the whole commune and cannot be divided by area without guessing; map `{old_id}` to the one new commune that takes most of it (its seat), delete the other row, write the part moved (điều chỉnh một phần diện tích) in `source`, and re-assess the receiving communes after the merge"
+    )
+}
+
 /// Reads and validates a commune mapping on its own (against the scenario: see `validate`):
 /// the three required columns, no unknown column, every row complete, no old id twice, one
 /// name and one group per new id.
@@ -112,7 +119,7 @@ pub fn read(path: &Path) -> Result<Mapping> {
         return Err(Error::Invalid(problems));
     }
     let mut rows: Vec<MappingRow> = Vec::new();
-    let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first_line: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut new_units: BTreeMap<String, (String, Option<String>, usize)> = BTreeMap::new();
     let mut records = reader.records();
     while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
@@ -183,18 +190,28 @@ pub fn read(path: &Path) -> Result<Mapping> {
             continue;
         }
         let key = row.old_id.to_lowercase();
-        if let Some(first) = first_line.get(&key) {
-            problems.push(
+        if let Some((first, first_new)) = first_line.get(&key) {
+            problems.push(if first_new.to_lowercase() == row.new_id.to_lowercase() {
                 Diagnostic::new(
                     path,
                     Some(line),
                     format!("old commune `{}` is mapped twice (first on line {first})", row.old_id),
                 )
-                .hint("an old commune goes into exactly one new commune; a commune split between two is not supported, map it to the one that takes its seat"),
-            );
+                .hint("an old commune goes into exactly one new commune: delete one of the two rows")
+            } else {
+                Diagnostic::new(
+                    path,
+                    Some(line),
+                    format!(
+                        "old commune `{}` is split between `{first_new}` (line {first}) and `{}`: splitting a commune is not supported",
+                        row.old_id, row.new_id
+                    ),
+                )
+                .hint(split_hint(&row.old_id))
+            });
             continue;
         }
-        first_line.insert(key, line);
+        first_line.insert(key, (line, row.new_id.clone()));
         if let Some((other, (_, _, first))) = new_units
             .iter()
             .find(|(id, _)| **id != row.new_id && id.to_lowercase() == row.new_id.to_lowercase())

@@ -433,10 +433,11 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
 
 fn rule_report(rule: &MergeRule) -> report::RuleReport {
     use report::RuleEntry;
-    let entry = |what: &str, combine: String, basis: &str| RuleEntry {
+    let entry = |what: &str, combine: String, basis: &str, note_vi: &Option<String>| RuleEntry {
         what: what.to_string(),
         combine,
         basis: basis.to_string(),
+        basis_vi: note_vi.clone().filter(|n| !n.trim().is_empty()),
         assumption: rule::is_assumption(basis),
     };
     let kebab = |v: &dyn erased::Kebab| v.kebab();
@@ -445,33 +446,43 @@ fn rule_report(rule: &MergeRule) -> report::RuleReport {
             "criteria",
             kebab(&rule.criteria.combine),
             &rule.criteria.basis,
+            &rule.criteria.note_vi,
         ),
         entry(
             "advanced_criteria",
             kebab(&rule.advanced_criteria.combine),
             &rule.advanced_criteria.basis,
+            &rule.advanced_criteria.note_vi,
         ),
         entry(
             "model_conditions",
             kebab(&rule.model_conditions.combine),
             &rule.model_conditions.basis,
+            &rule.model_conditions.note_vi,
         ),
         entry(
             "villages",
             kebab(&rule.villages.combine),
             &rule.villages.basis,
+            &rule.villages.note_vi,
         ),
     ];
-    entries.extend(
-        rule.attributes
-            .iter()
-            .map(|a| entry(&format!("attribute {}", a.id), kebab(&a.combine), &a.basis)),
-    );
-    entries.extend(
-        rule.indicators
-            .iter()
-            .map(|i| entry(&format!("indicator {}", i.id), kebab(&i.combine), &i.basis)),
-    );
+    entries.extend(rule.attributes.iter().map(|a| {
+        entry(
+            &format!("attribute {}", a.id),
+            kebab(&a.combine),
+            &a.basis,
+            &a.note_vi,
+        )
+    }));
+    entries.extend(rule.indicators.iter().map(|i| {
+        entry(
+            &format!("indicator {}", i.id),
+            kebab(&i.combine),
+            &i.basis,
+            &i.note_vi,
+        )
+    }));
     report::RuleReport {
         id: rule.id.clone(),
         title_vi: rule.title_vi.clone(),
