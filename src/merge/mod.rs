@@ -161,7 +161,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         }),
     )?;
     let units = &validated.units;
-    let combined = combine::combine(&scenarios, &mapping, units, &rule);
+    let combined = combine::combine(&scenarios, &mapping, units, &rule)?;
     let first = &scenarios[0];
     // Which new commune each old commune went into.
     let mut new_id_of: Vec<Vec<usize>> = scenarios
@@ -217,6 +217,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
             .communes
             .iter()
             .any(|c| c.villages.is_some() || c.villages_standard.is_some()),
+        groups: combined.communes.iter().any(|c| c.group.is_some()),
     };
     files.push((
         PathBuf::from("communes.csv"),
@@ -397,6 +398,12 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         .any(|s| s.published.year.is_some() || !s.published.funding.is_empty())
     {
         notes.push("[published] không chuyển: số liệu công bố mô tả các xã cũ (published aggregates describe the old communes: not carried; `ntm audit` of the new scenario has none)".into());
+    }
+    if first.catalog.groups.is_empty() && units.iter().any(|u| u.group.is_some()) {
+        notes.push(format!(
+            "nhóm xã (new_group) trong bảng chuyển đổi không ghi vào communes.csv: bộ tiêu chí `{}` không chia nhóm xã (the mapping's QĐ 51/2025 groups are not written: catalog `{}` has no commune groups; they apply once the scenario is carried to qd51-2025)",
+            first.catalog.id, first.catalog.id
+        ));
     }
     notes.push(
         "[synthesize] không chuyển (the synthesis settings of the old communes are not carried)"

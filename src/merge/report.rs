@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::catalog::TierId;
+use crate::catalog::{CommuneGroup, TierId};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 
 /// One old commune of a new commune (xã thành viên).
@@ -80,8 +80,10 @@ pub struct NewCommuneReport {
     pub id: String,
     /// New name.
     pub name: String,
-    /// QĐ 51/2025 group, if the mapping gives one.
-    pub group: Option<String>,
+    /// QĐ 51/2025 group written for it (nhóm xã): the mapping's, or the one its members share
+    /// while the merged attributes still put it there; none when the catalog has no groups or
+    /// the loader derives it from the attributes.
+    pub group: Option<CommuneGroup>,
     /// Resolutions its mapping rows cite.
     pub sources: Vec<String>,
     /// Its members.

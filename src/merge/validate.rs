@@ -27,8 +27,8 @@ pub struct NewUnit {
     pub id: String,
     /// Name.
     pub name: String,
-    /// QĐ 51/2025 group, if given.
-    pub group: Option<String>,
+    /// QĐ 51/2025 group, if the mapping gives one.
+    pub group: Option<crate::catalog::CommuneGroup>,
     /// Resolutions cited by its rows (distinct, in row order).
     pub sources: Vec<String>,
     /// Members with the index of their mapping row, in row order.
@@ -269,7 +269,7 @@ pub fn validate(
         });
         let unit = &mut units[at];
         if unit.group.is_none() {
-            unit.group = row.new_group.clone();
+            unit.group = row.new_group;
         }
         if let Some(source) = &row.source {
             if !unit.sources.contains(source) {

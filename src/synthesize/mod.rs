@@ -556,6 +556,7 @@ impl Synthesis {
             crate::scenario::CommuneColumns {
                 tiers: self.tiers,
                 villages: self.villages,
+                groups: false,
             },
         )
     }
