@@ -88,6 +88,12 @@ fn acceptance_an_and_binh_become_ab_and_the_output_checks_and_plans() {
     assert_eq!(s.projects.len(), 3);
     // The synthetic label is carried.
     assert!(s.synthetic.as_deref().unwrap_or("").contains("invented"));
+    // … in Vietnamese too (scenario.toml's synthetic_vi).
+    assert!(s
+        .synthetic_vi
+        .as_deref()
+        .unwrap_or("")
+        .contains("ví dụ bịa ra"));
     for command in ["check", "plan"] {
         let run = ntm(&[command.as_ref(), out.as_os_str()]);
         assert!(

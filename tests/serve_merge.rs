@@ -289,6 +289,12 @@ async fn an_and_binh_become_ab_the_report_shows_it_and_the_merged_scenario_opens
         .body
         .contains("<span class=\"big\" id=\"count-standard\">0</span>"));
     assert_eq!(page.body.matches("<tr data-band=").count(), 2);
+    // The synthetic banner is carried, Vietnamese first (synthetic_vi).
+    assert!(
+        page.body.contains("ví dụ bịa ra để minh họa định dạng tệp"),
+        "{}",
+        page.body
+    );
     // The Plan page works on it too.
     let plan = app.get("/s/example-3-communes-sap-nhap-1/plan").await;
     assert_eq!(plan.status, StatusCode::OK, "{}", plan.body);
@@ -430,4 +436,76 @@ async fn a_pending_merge_belongs_to_its_scenario() {
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
     assert_eq!(app.state.workspace.saved(), vec![id, other]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_province_mapping_and_a_rule_can_be_uploaded_beside_the_mapping() {
+    let app = app();
+    let id = app.open("example-3-communes").await;
+    let provinces = "tỉnh cũ,tỉnh mới,căn cứ\nTỉnh Ví Dụ,Tỉnh Mới,invented for the test\n";
+    // The default rule with villages re-assessed instead of summed.
+    let rule = ntm::merge::rule::DEFAULT_TEXT.replace(
+        "[villages]\ncombine = \"sum\"",
+        "[villages]\ncombine = \"re-assess\"",
+    );
+    assert_ne!(rule, ntm::merge::rule::DEFAULT_TEXT);
+    let reply = app
+        .upload(
+            &format!("/s/{id}/merge"),
+            Some(&app.csrf()),
+            &[
+                ("mapping", "map.csv", AB_MAPPING),
+                ("province_mapping", "provinces.csv", provinces),
+                ("rule", "rule.toml", &rule),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let page = &reply.body;
+    // The new scenario is in the new province.
+    assert!(
+        page.contains("<code>example-3-communes-sap-nhap</code> (Tỉnh Mới)"),
+        "{page}"
+    );
+    // ab's villages are to re-assess by the uploaded rule: none summed.
+    let ab_start = page.find("id=\"merged-ab\"").unwrap();
+    let ab = &page[ab_start..page[ab_start..].find("</article>").unwrap() + ab_start];
+    assert!(ab.contains("villages: quy tắc (rule): re-assess"), "{ab}");
+    assert!(!ab.contains("<td class=\"num\">9</td>"), "{ab}");
+    // Continue: the new scenario is created in the new province.
+    let pending = hidden(page, "pending");
+    let go = app
+        .post_form(
+            &format!("/s/{id}/merge/continue"),
+            &format!("csrf={}&pending={pending}", app.csrf()),
+        )
+        .await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
+    let status = app.get(&go.location()).await;
+    assert!(
+        status
+            .body
+            .contains("Tỉnh Mới · example-3-communes-sap-nhap"),
+        "{}",
+        status.body
+    );
+
+    // A bad rule is located in the uploaded rule file.
+    let bad = ntm::merge::rule::DEFAULT_TEXT.replace("combine = \"sum\"", "combine = \"summ\"");
+    let reply = app
+        .upload(
+            &format!("/s/{id}/merge"),
+            Some(&app.csrf()),
+            &[
+                ("mapping", "map.csv", AB_MAPPING),
+                ("rule", "rule.toml", &bad),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(
+        reply.body.contains("<code>rule.toml, dòng"),
+        "{}",
+        reply.body
+    );
 }

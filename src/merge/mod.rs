@@ -294,19 +294,25 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
             );
         }
     }
-    let synthetic: Vec<String> = scenarios
-        .iter()
-        .filter_map(|s| {
-            s.synthetic.as_ref().map(|l| {
-                if single {
-                    l.clone()
-                } else {
-                    format!("{}: {l}", s.name)
-                }
+    // The synthetic label, in English and (when every synthetic input has one) in Vietnamese.
+    let label = |get: fn(&Scenario) -> Option<&String>| -> Option<String> {
+        let labels: Vec<String> = scenarios
+            .iter()
+            .filter(|s| s.synthetic.is_some())
+            .map(|s| {
+                get(s).map(|l| {
+                    if single {
+                        l.clone()
+                    } else {
+                        format!("{}: {l}", s.name)
+                    }
+                })
             })
-        })
-        .collect();
-    let synthetic = (!synthetic.is_empty()).then(|| synthetic.join(" | "));
+            .collect::<Option<_>>()?;
+        (!labels.is_empty()).then(|| labels.join(" | "))
+    };
+    let synthetic = label(|s| s.synthetic.as_ref());
+    let synthetic_vi = label(|s| s.synthetic_vi.as_ref());
     let mut years: Vec<u16> = scenarios
         .iter()
         .flat_map(|s| s.years.iter().copied())
@@ -322,6 +328,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         years,
         hierarchy: vec!["province".into(), "commune".into()],
         synthetic: synthetic.clone(),
+        synthetic_vi: synthetic_vi.clone(),
         communes: "communes.csv".into(),
         projects,
         indicators,
@@ -423,6 +430,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         from: scenarios.iter().map(|s| s.name.clone()).collect(),
         provinces_merged,
         synthetic,
+        synthetic_vi,
         communes_before: scenarios.iter().map(|s| s.communes.len()).sum(),
         communes_after: units.len(),
         standard_before,

@@ -188,6 +188,8 @@ pub struct MergeReport {
     pub provinces_merged: Vec<String>,
     /// Synthetic label of the output, if any input is synthetic.
     pub synthetic: Option<String>,
+    /// The same label in Vietnamese (`synthetic_vi`), when every synthetic input has one.
+    pub synthetic_vi: Option<String>,
     /// Old communes.
     pub communes_before: usize,
     /// New communes.
@@ -291,8 +293,14 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
         r.scenario,
         r.province
     );
-    if let Some(s) = &r.synthetic {
-        let _ = writeln!(out, "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {s}");
+    match (&r.synthetic_vi, &r.synthetic) {
+        (Some(vi), Some(en)) => {
+            let _ = writeln!(out, "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {vi} ({en})");
+        }
+        (_, Some(en)) => {
+            let _ = writeln!(out, "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {en}");
+        }
+        _ => {}
     }
     let _ = writeln!(
         out,

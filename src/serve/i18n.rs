@@ -402,4 +402,5 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("merge_cited", "có căn cứ", "cited"),
     ("merge_notes", "Ghi chú", "Notes"),
     ("merge_full_text", "Báo cáo đầy đủ (văn bản, tiếng Việt kèm tiếng Anh)", "Full report (text, Vietnamese with English beside)"),
+    ("merge_rule_file", "Quy tắc gộp của tỉnh (.toml, nếu thay quy tắc mặc định)", "The province's merge rule (.toml, replacing the default)"),
 ];

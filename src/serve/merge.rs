@@ -36,6 +36,8 @@ const PENDING_FOR: &str = "scenario-id";
 const MAPPING_DIR: &str = "mapping";
 /// Where the province mapping waits.
 const PROVINCE_DIR: &str = "province-mapping";
+/// Where a merge rule replacing the default waits.
+const RULE_DIR: &str = "rule";
 /// The merge report written beside the merged scenario's files.
 pub const REPORT_FILE: &str = "merge-report.txt";
 
@@ -85,20 +87,24 @@ struct MappingUpload {
     mapping: (String, Vec<u8>),
     /// Province mapping, if one was chosen.
     provinces: Option<(String, Vec<u8>)>,
+    /// A merge rule replacing the default (`--rule`), if one was chosen.
+    rule: Option<(String, Vec<u8>)>,
 }
 
-/// Reads the form: the `mapping` file (required) and the `province_mapping` file (optional; a
-/// file input left empty arrives as an empty part), within the upload's part limit.
+/// Reads the form: the `mapping` file (required), the `province_mapping` and `rule` files
+/// (optional; a file input left empty arrives as an empty part), within the upload's part
+/// limit.
 async fn read_mapping_upload(mut multipart: Multipart) -> Result<MappingUpload> {
     let mut mapping = None;
     let mut provinces = None;
+    let mut rule = None;
     let mut parts = 0;
     while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
         parts += 1;
         if parts > super::MAX_UPLOAD_PARTS {
             return Err(unsupported(
                 format!("the upload has more than {} parts", super::MAX_UPLOAD_PARTS),
-                "upload the commune mapping and at most a province mapping",
+                "upload the commune mapping and at most a province mapping and a rule",
             ));
         }
         let name = field.name().unwrap_or_default().to_string();
@@ -112,10 +118,11 @@ async fn read_mapping_upload(mut multipart: Multipart) -> Result<MappingUpload> 
         let slot = match name.as_str() {
             "mapping" => &mut mapping,
             "province_mapping" => &mut provinces,
+            "rule" => &mut rule,
             other => {
                 return Err(unsupported(
                     format!("unexpected file field `{other}`"),
-                    "upload the commune mapping and at most a province mapping",
+                    "upload the commune mapping and at most a province mapping and a rule",
                 ))
             }
         };
@@ -127,7 +134,11 @@ async fn read_mapping_upload(mut multipart: Multipart) -> Result<MappingUpload> 
             "choose a .csv with the columns old_id,new_id,new_name (mã xã cũ, mã xã mới, tên xã mới)",
         ));
     };
-    Ok(MappingUpload { mapping, provinces })
+    Ok(MappingUpload {
+        mapping,
+        provinces,
+        rule,
+    })
 }
 
 /// The last part of an uploaded file's name, with only letters, digits, `-`, `_` and `.`
@@ -189,7 +200,7 @@ impl Pending {
             scenarios: vec![opened.dir.clone()],
             mapping,
             province_mapping: self.file(PROVINCE_DIR)?,
-            rule: None,
+            rule: self.file(RULE_DIR)?,
             out: PathBuf::from(merged_name(opened)),
         })
     }
@@ -216,6 +227,9 @@ fn stage(state: &AppState, opened: &Opened, upload: &MappingUpload) -> Result<te
     put(MAPPING_DIR, &upload.mapping)?;
     if let Some(provinces) = &upload.provinces {
         put(PROVINCE_DIR, provinces)?;
+    }
+    if let Some(rule) = &upload.rule {
+        put(RULE_DIR, rule)?;
     }
     let owner = dir.path().join(PENDING_FOR);
     std::fs::write(&owner, &opened.id).map_err(|e| Error::io(&owner, e))?;
@@ -395,7 +409,6 @@ fn report_context(r: &MergeReport, opened: &Opened, lang: Lang) -> Value {
         "name": r.scenario,
         "province": r.province,
         "provinces_merged": r.provinces_merged,
-        "synthetic": r.synthetic,
         "communes_before": count(r.communes_before),
         "communes_after": count(r.communes_after),
         "standard_before": count(r.standard_before),
