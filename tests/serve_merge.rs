@@ -220,7 +220,10 @@ async fn an_and_binh_become_ab_the_report_shows_it_and_the_merged_scenario_opens
     assert!(!ab.contains("class=\"lost\" data-criterion=\"1\""), "{ab}");
     assert!(ab.contains("chưa đạt ở <code>binh</code>"), "{ab}");
     // Villages summed: an 5 + binh 4 = 9; at standard 5 + 3 = 8.
-    assert!(ab.contains("an 5, binh 4</td><td>tổng (sum)"), "{ab}");
+    assert!(
+        ab.contains("<code>an 5, binh 4</code></td><td>tổng (sum)"),
+        "{ab}"
+    );
     assert!(ab.contains("<td class=\"num\">9</td>"), "{ab}");
     assert!(ab.contains("<td class=\"num\">8</td>"), "{ab}");
     // chau is kept as it is: no criteria table of its own.
