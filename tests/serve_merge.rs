@@ -512,3 +512,36 @@ async fn a_province_mapping_and_a_rule_can_be_uploaded_beside_the_mapping() {
         reply.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn continue_creates_only_the_merge_whose_report_was_shown() {
+    let app = app();
+    let id = app.open("example-3-communes").await;
+    let reply = app
+        .upload(
+            &format!("/s/{id}/merge"),
+            Some(&app.csrf()),
+            &[("mapping", "map.csv", AB_MAPPING)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let pending = hidden(&reply.body, "pending");
+    // The planner edits the scenario on the Plan page meanwhile: 2024 central budget 1.500 → 1.000.
+    let edits: ntm::serve::workspace::Edits = serde_json::from_value(serde_json::json!({
+        "budgets": [{"source": "central-investment", "year": 2024, "amount": "1000"}],
+    }))
+    .unwrap();
+    app.state.workspace.edit(&id, &edits).unwrap();
+    let reply = app
+        .post_form(
+            &format!("/s/{id}/merge/continue"),
+            &format!("csrf={}&pending={pending}", app.csrf()),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(reply
+        .body
+        .contains("the scenario changed after this merge report was shown"));
+    assert_eq!(app.state.workspace.saved(), vec![id.clone()]);
+    assert_eq!(app.workspace_entries(), vec![id]);
+}

@@ -4,8 +4,9 @@
 //! only stages the uploaded files, calls [`crate::merge::prepare`] and shows its report.
 //!
 //! Between the report and "continue" the uploaded files wait in a pending folder of the
-//! workspace (`.merge-XXXX`, never listed as a scenario); "continue" prepares the merge again
-//! from them, so what is created is checked at that moment, and removes the folder.
+//! workspace (`.merge-XXXX`, never listed as a scenario) with the report shown; "continue"
+//! prepares the merge again from them, creates it only when its report is the one the planner
+//! saw (the scenario may have been edited meanwhile), and removes the folder.
 
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
@@ -38,6 +39,8 @@ const MAPPING_DIR: &str = "mapping";
 const PROVINCE_DIR: &str = "province-mapping";
 /// Where a merge rule replacing the default waits.
 const RULE_DIR: &str = "rule";
+/// The report as shown, kept in the pending folder: "continue" creates only that merge.
+const SHOWN: &str = "report-shown.txt";
 /// The merge report written beside the merged scenario's files.
 pub const REPORT_FILE: &str = "merge-report.txt";
 
@@ -280,6 +283,8 @@ async fn preview(
             dir: dir.path().to_path_buf(),
         };
         let merged = merge::prepare(&pending.options(&opened)?)?;
+        let shown = dir.path().join(SHOWN);
+        std::fs::write(&shown, shown_text(&merged.report)).map_err(|e| Error::io(&shown, e))?;
         // Kept for "continue" only when the merge is good.
         let kept = dir.keep();
         Ok((Pending { dir: kept }, merged.report))
@@ -315,6 +320,14 @@ async fn continue_merge(
     let created = state.workspace.get(&id).and_then(|opened| {
         let pending = pending_of(&state, &id, &form.pending)?;
         let merged = merge::prepare(&pending.options(&opened)?)?;
+        let shown = std::fs::read_to_string(pending.dir.join(SHOWN)).unwrap_or_default();
+        if shown != shown_text(&merged.report) {
+            let _ = std::fs::remove_dir_all(&pending.dir);
+            return Err(unsupported(
+                "the scenario changed after this merge report was shown: nothing was created",
+                "upload the mapping again to see the report of the scenario as it is now",
+            ));
+        }
         let report = merge::render(&merged.report, lang.numbers());
         let created = state.workspace.create(&merged_name(&opened), |to| {
             write_files(to, &merged, &report)
@@ -328,6 +341,11 @@ async fn continue_merge(
         Ok(new) => Redirect::to(&format!("/s/{}/status", new.id)).into_response(),
         Err(e) => fail(&state, lang, e),
     }
+}
+
+/// The report as compared between "see" and "continue" (numbers one fixed way).
+fn shown_text(report: &MergeReport) -> String {
+    merge::render(report, crate::number::NumberStyle::Vietnamese)
 }
 
 /// The merged scenario's files and the report beside them.
