@@ -429,7 +429,19 @@ async fn a_pending_merge_belongs_to_its_scenario() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let first = hidden(&reply.body, "pending");
+    // A second upload replaces the first pending merge of the scenario.
+    let reply = app
+        .upload(
+            &format!("/s/{id}/merge"),
+            Some(&app.csrf()),
+            &[("mapping", "map.csv", AB_MAPPING)],
+        )
+        .await;
     let pending = hidden(&reply.body, "pending");
+    assert_ne!(first, pending);
+    assert!(!app.workspace.path().join(&first).exists());
+    assert!(app.workspace.path().join(&pending).is_dir());
     // Continued from another scenario's address: refused, nothing created.
     let reply = app
         .post_form(

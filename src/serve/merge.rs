@@ -214,8 +214,23 @@ fn merged_name(opened: &Opened) -> String {
     format!("{}-sap-nhap", opened.scenario.name)
 }
 
+/// Removes the pending merges of scenario `id` (one waits per scenario: a new upload replaces
+/// the one before, so abandoned uploads do not pile up).
+fn forget_pending(state: &AppState, id: &str) {
+    let Ok(entries) = std::fs::read_dir(state.workspace.dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if pending_of(state, id, &name).is_ok() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Stages the upload in a new pending folder (removed again if the merge fails).
 fn stage(state: &AppState, opened: &Opened, upload: &MappingUpload) -> Result<tempfile::TempDir> {
+    forget_pending(state, &opened.id);
     let workspace = state.workspace.dir();
     let dir = tempfile::Builder::new()
         .prefix(PENDING_PREFIX)
