@@ -128,6 +128,8 @@ pub struct ScenarioToml {
     pub hierarchy: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthetic: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthetic_vi: Option<String>,
     pub communes: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projects: Option<String>,

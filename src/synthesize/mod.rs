@@ -557,6 +557,7 @@ impl Synthesis {
             crate::scenario::CommuneColumns {
                 tiers: self.tiers,
                 villages: self.villages,
+                groups: false,
             },
         )
     }
