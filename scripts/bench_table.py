@@ -174,6 +174,20 @@ def machine():
             f"load average {load:.1f} at the start (shared machine: times are upper bounds)")
 
 
+def write_between(start, end, table):
+    """Replaces the README's text between the markers `start` and `end` with `table`."""
+    if not os.path.exists(README):
+        return
+    with open(README) as f:
+        text = f.read()
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        with open(README, "w") as f:
+            f.write(before + start + "\n" + table + end + after)
+        print(f"updated {README}", file=sys.stderr)
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -254,15 +268,7 @@ def families():
     with open(os.path.join(ROOT, "docs/benchmarks-families.json"), "w") as f:
         json.dump({"machine": where, "results": results}, f, indent=1)
         f.write("\n")
-    if os.path.exists(README):
-        with open(README) as f:
-            text = f.read()
-        if FAMILY_START in text and FAMILY_END in text:
-            before, rest = text.split(FAMILY_START, 1)
-            after = rest.split(FAMILY_END, 1)[1]
-            with open(README, "w") as f:
-                f.write(before + FAMILY_START + "\n" + table + FAMILY_END + after)
-            print(f"updated {README}", file=sys.stderr)
+    write_between(FAMILY_START, FAMILY_END, table)
     print(table)
 
 
@@ -307,15 +313,8 @@ def main():
     with open(os.path.join(ROOT, "docs/benchmarks.json"), "w") as f:
         json.dump({"machine": where, "results": results}, f, indent=1)
         f.write("\n")
-    if not wanted and os.path.exists(README):
-        with open(README) as f:
-            text = f.read()
-        if START in text and END in text:
-            before, rest = text.split(START, 1)
-            after = rest.split(END, 1)[1]
-            with open(README, "w") as f:
-                f.write(before + START + "\n" + table + END + after)
-            print(f"updated {README}", file=sys.stderr)
+    if not wanted:
+        write_between(START, END, table)
     print(table)
 
 

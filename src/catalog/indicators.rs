@@ -61,6 +61,15 @@ impl CommuneGroup {
         format!("nhóm {}", self.number())
     }
 
+    /// "nhóm 2, nhóm 3": groups as a list.
+    pub fn list_vi(groups: &[CommuneGroup]) -> String {
+        groups
+            .iter()
+            .map(|g| g.label_vi())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Parses `1`, `nhóm 1`, `nhom 1`, `nhom-1`, `group 1`, `group-1`, `xã nhóm 1` (any case); an
     /// unknown value says which are known and, for a near miss, which was meant.
     pub fn parse(text: &str) -> std::result::Result<CommuneGroup, String> {

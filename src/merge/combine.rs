@@ -75,22 +75,10 @@ fn settle_group(
         GroupByRule::One(g) => vec![*g],
         GroupByRule::Several(gs) => gs.clone(),
     };
-    let label = |gs: &[CommuneGroup]| {
-        gs.iter()
-            .map(|g| g.label_vi())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let attributes = if commune.attributes.is_empty() {
-        "không có đặc điểm (no attributes)".to_string()
-    } else {
-        commune
-            .attributes
-            .iter()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(";")
-    };
+    let label = CommuneGroup::list_vi;
+    let attributes = commune
+        .attribute_list()
+        .unwrap_or_else(|| "không có đặc điểm (no attributes)".to_string());
     // The row that gives the group (the unit's group is the first row's that has one).
     let given_line = unit.members.iter().find_map(|(_, r)| {
         let row = &mapping.rows[*r];

@@ -52,6 +52,18 @@ pub struct Commune {
 }
 
 impl Commune {
+    /// Its attributes as written in communes.csv (`ethnic-area-iii;border`); `None` when it has
+    /// none.
+    pub fn attribute_list(&self) -> Option<String> {
+        (!self.attributes.is_empty()).then(|| {
+            self.attributes
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+    }
+
     /// Whether the commune meets indicator `indicator` given whether its criterion is met (now,
     /// or after a plan): a met criterion has every indicator met (a criterion is met when all
     /// its indicators are), else the baseline value decides. Projects raise an indicator only
@@ -379,25 +391,11 @@ fn settle_group(
     catalog: &Catalog,
     commune: &mut Commune,
 ) -> Option<Diagnostic> {
-    let label = |gs: &[CommuneGroup]| {
-        gs.iter()
-            .map(|g| g.label_vi())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let attributes = if commune.attributes.is_empty() {
-        "no attributes".to_string()
-    } else {
-        format!(
-            "attributes {}",
-            commune
-                .attributes
-                .iter()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(";")
-        )
-    };
+    let label = CommuneGroup::list_vi;
+    let attributes = commune.attribute_list().map_or_else(
+        || "no attributes".to_string(),
+        |a| format!("attributes {a}"),
+    );
     let name = if commune.name.is_empty() {
         &commune.id
     } else {
