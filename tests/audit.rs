@@ -246,12 +246,22 @@ fn json_shape() {
             "message",
             "figures",
             "arithmetic",
+            "arithmetic_vi",
             "fix",
         ] {
             assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
         }
         for fig in f["figures"].as_array().unwrap() {
-            for key in ["name", "label", "value", "unit", "source"] {
+            for key in [
+                "name",
+                "label",
+                "label_vi",
+                "value",
+                "unit",
+                "unit_vi",
+                "source",
+                "source_vi",
+            ] {
                 assert!(fig[key].is_string(), "figure lacks `{key}`: {fig}");
             }
         }
@@ -260,6 +270,14 @@ fn json_shape() {
     assert_eq!(findings[0]["severity"], "error");
     assert_eq!(findings[0]["figures"][0]["name"], "published.funding.total");
     assert_eq!(findings[0]["figures"][0]["value"], "4760");
+    // The arithmetic in Vietnamese beside the English: 640 + 580 + 80 + 3 200 + 270 = 4 770,
+    // 10 more than the published 4 760 (billion VND, tỷ đồng).
+    assert_eq!(
+        findings[0]["arithmetic_vi"][0],
+        "640 + 580 + 80 + 3.200 + 270 = 4.770 ≠ 4.760 tỷ đồng (các khoản thành phần nhiều hơn tổng 10)"
+    );
+    assert_eq!(findings[0]["figures"][0]["unit_vi"], "tỷ đồng");
+    assert_eq!(findings[0]["figures"][0]["label_vi"], "Tổng nguồn vốn");
     assert_eq!(findings[0]["figures"][0]["unit"], "billion VND");
     insta::assert_json_snapshot!("lang_son_json", v);
 }

@@ -412,22 +412,25 @@ async fn job_pages_and_audit_render() {
         ntm::audit::audit(&Scenario::load(&repo().join("scenarios/lai-chau-2023")).unwrap());
     let first = &expected.findings[0];
     assert!(audit.text().contains(&first.check.to_string()));
-    // The arithmetic is shown (its first line, HTML-escaped the way the template does).
-    let line = first.arithmetic[0]
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('/', "&#x2f;");
-    assert!(audit.text().contains(&line), "{line}");
-    // Vietnamese by default: the finding's Vietnamese sentence.
     let escape = |t: &str| {
         t.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('/', "&#x2f;")
     };
+    // Vietnamese by default: the finding's Vietnamese sentence, and its arithmetic in
+    // Vietnamese (the first line, HTML-escaped the way the template does), not the English.
     let sentence = escape(&first.message_vi);
     assert!(audit.text().contains(&sentence), "{sentence}");
+    let line = escape(&first.arithmetic_vi[0]);
+    assert!(audit.text().contains(&line), "{line}");
+    assert_ne!(first.arithmetic_vi[0], first.arithmetic[0]);
+    assert!(!audit.text().contains(&escape(&first.arithmetic[0])));
+    // In English: the English arithmetic.
+    let english = app
+        .get_with_cookie(&format!("/s/{id}/audit"), "ntm_lang=en")
+        .await;
+    assert!(english.text().contains(&escape(&first.arithmetic[0])));
     assert!(app.get("/s/nope-1/status").await.status == StatusCode::BAD_REQUEST);
     let missing = app.get("/s/..%2F..%2Fetc/status").await;
     missing.assert_error_page(StatusCode::BAD_REQUEST, "no open scenario");
@@ -1958,9 +1961,6 @@ async fn every_answer_carries_the_security_headers_and_pages_have_no_inline_scri
 ///
 /// Text marked `lang="en"` is the English beside the Vietnamese (the drafted targets' English
 /// column) and is left out too.
-///
-/// Still English and left out here (what remains of issue 23): the audit's figure labels and
-/// arithmetic lines, which `ntm::audit` writes in English only.
 fn visible_text(html: &str) -> Vec<String> {
     let mut text = html.to_string();
     for (open, close) in [
@@ -1969,8 +1969,6 @@ fn visible_text(html: &str) -> Vec<String> {
         ("<code", "</code>"),
         ("<style", "</style>"),
         ("<td lang=\"en\"", "</td>"),
-        ("<ul class=\"figures\"", "</ul>"),
-        ("<pre class=\"arithmetic\"", "</pre>"),
     ] {
         while let Some(start) = text.find(open) {
             let end = text[start..]
