@@ -39,14 +39,19 @@ fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
         f.message_vi,
         "các khoản thành phần của carryover (Vốn ngân sách trung ương năm 2022 chuyển sang) cộng lại là 40.769, không phải 46.539 triệu đồng"
     );
-    // 46.539 − 40.769 = 5.770 more in the parts, or the total is 40.769.
+    // 46.539 − 40.769 = 5.770 more in the parts, or the total is 40.769; each part named with
+    // the fixture's Vietnamese label beside its id.
     assert_eq!(
         f.fix_vi.as_deref(),
-        Some("hoặc tổng là 40.769 triệu đồng, hoặc các khoản (carryover-investment, carryover-recurrent) nhiều hơn 5.770 tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)")
+        Some("hoặc tổng là 40.769 triệu đồng, hoặc các khoản (carryover-investment (Vốn đầu tư phát triển chuyển nguồn), carryover-recurrent (Vốn sự nghiệp chuyển nguồn)) nhiều hơn 5.770 tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)")
     );
     assert_eq!(
         f.arithmetic[0],
         "29.969 + 10.800 = 40.769 ≠ 46.539 million VND (the parts are 5.770 less than the total)"
+    );
+    assert_eq!(
+        f.arithmetic_vi[0],
+        "29.969 + 10.800 = 40.769 ≠ 46.539 triệu đồng (các khoản thành phần ít hơn tổng 5.770)"
     );
     assert!(f.figures.iter().all(|fig| !fig.source.is_empty()));
     // 90,254 + 46,539 + 39,106 + 1,622,146 + 3,000,000 + 118,430 = 4,916,475.

@@ -2146,6 +2146,135 @@ async fn the_vietnamese_pages_have_no_english_only_sentence() {
     assert!(error_pages > 0);
 }
 
+/// The blocks of text a Vietnamese page shows (table rows, list items, paragraphs, headings,
+/// each line of a `<pre>`), ids in `<code>` kept, elements marked `lang="en"` left out.
+fn text_blocks(html: &str) -> Vec<String> {
+    let mut text = html.to_string();
+    for (open, close) in [("<script", "</script>"), ("<svg", "</svg>")] {
+        while let Some(start) = text.find(open) {
+            let end = text[start..]
+                .find(close)
+                .map_or(text.len(), |e| start + e + close.len());
+            text.replace_range(start..end, "\n");
+        }
+    }
+    while let Some(at) = text.find(" lang=\"en\"") {
+        let start = text[..at].rfind('<').unwrap();
+        let name: String = text[start + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let close = format!("</{name}>");
+        let end = text[at..]
+            .find(&close)
+            .map_or(text.len(), |e| at + e + close.len());
+        text.replace_range(start..end, "\n");
+    }
+    for tag in [
+        "<tr", "<li", "<p", "<h1", "<h2", "<h3", "<pre", "</pre", "<option",
+    ] {
+        text = text.replace(tag, &format!("\u{1}{tag}"));
+    }
+    text.split(['\u{1}', '\n'])
+        .map(|block| {
+            let mut out = String::new();
+            let mut in_tag = false;
+            for ch in block.chars() {
+                match ch {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        out.push(' ');
+                    }
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out.replace("&amp;", "&")
+                .replace("&#x27;", "'")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Issue 23: a capital source's id (`central-carryover`) never stands alone on a Vietnamese
+/// page: the text around it names the source in Vietnamese, by the scenario's `name_vi` or by
+/// the document's own label in brackets right after the id (`local (Vốn địa phương)`).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_source_id_on_a_vietnamese_page_has_a_vietnamese_name_beside_it() {
+    let app = app();
+    let mut shipped: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("scenario.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    shipped.sort();
+    let mut bare = Vec::new();
+    let mut seen = 0;
+    for name in &shipped {
+        let scenario = Scenario::load_with(
+            &repo().join("scenarios").join(name),
+            ntm::scenario::LoadOptions {
+                allow_missing_communes: true,
+                skip_projects: true,
+            },
+        )
+        .unwrap();
+        let id = app.open(name).await;
+        let mut pages: Vec<String> = ["status", "plan", "rules", "targets", "sweep", "audit"]
+            .map(String::from)
+            .to_vec();
+        pages.extend(ntm::rules::built_in_ids().map(|r| format!("rules?rule={r}")));
+        for page in pages {
+            let html = app.get(&format!("/s/{id}/{page}")).await.text();
+            for block in text_blocks(&html) {
+                for source in &scenario.capital_sources {
+                    let word = |at: usize| {
+                        let before = block[..at].chars().next_back();
+                        let after = block[at + source.id.len()..].chars().next();
+                        let part =
+                            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+                        !part(before) && !part(after)
+                    };
+                    let shown: Vec<usize> = block
+                        .match_indices(source.id.as_str())
+                        .map(|(at, _)| at)
+                        .filter(|&at| word(at))
+                        .collect();
+                    if shown.is_empty() {
+                        continue;
+                    }
+                    seen += 1;
+                    let labelled = |at: usize| {
+                        let rest = block[at + source.id.len()..].trim_start_matches('`');
+                        rest.strip_prefix(" (").is_some_and(|r| {
+                            r.split(')').next().is_some_and(|n| {
+                                n.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
+                            })
+                        })
+                    };
+                    let named = !source.name_vi.is_empty() && block.contains(&source.name_vi);
+                    if !named && !shown.iter().all(|&at| labelled(at)) {
+                        bare.push(format!("{name}/{page} `{}`: {block}", source.id));
+                    }
+                }
+            }
+        }
+    }
+    // The Plan page's budget table alone shows every source of every scenario.
+    assert!(seen > 20, "{seen}");
+    assert!(
+        bare.is_empty(),
+        "{} bare ids:\n{}",
+        bare.len(),
+        bare.join("\n")
+    );
+}
+
 /// The results the pages fetch when a job ends (plan, compare, targets, sweep), in Vietnamese:
 /// no English-only sentence either (a small scenario, so the jobs are quick).
 #[tokio::test(flavor = "multi_thread")]

@@ -25,6 +25,21 @@ fn unit_of(figure: &FundingFigure) -> Option<(Decimal, &'static str)> {
     }
 }
 
+/// An id with its Vietnamese name beside it, `local (Vốn ngân sách địa phương)`, so that a
+/// Vietnamese sentence never shows a bare id; the id alone when there is no name.
+fn named(id: &str, name_vi: &str) -> String {
+    if name_vi.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id} ({name_vi})")
+    }
+}
+
+/// A capital source's id with its Vietnamese name.
+fn source_named(source: &crate::scenario::CapitalSource) -> String {
+    named(&source.id, &source.name_vi)
+}
+
 fn unit_name(figure: &FundingFigure) -> &'static str {
     unit_of(figure).map_or("million VND", |u| u.1)
 }
@@ -103,8 +118,8 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                     f.unit.as_deref().unwrap_or_default()
                 ),
                 message_vi: format!(
-                    "`{}` có đơn vị `{}`, được đọc là triệu đồng",
-                    f.id,
+                    "{} có đơn vị `{}`, được đọc là triệu đồng",
+                    named(&f.id, &f.label),
                     f.unit.as_deref().unwrap_or_default()
                 ),
                 figures: vec![figure(f)],
@@ -126,8 +141,8 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                     f.id
                 ),
                 message_vi: format!(
-                    "`{}` dẫn tới `{missing}`, không phải một số liệu nguồn vốn",
-                    f.id
+                    "{} dẫn tới `{missing}`, không phải một số liệu nguồn vốn",
+                    named(&f.id, &f.label)
                 ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
@@ -161,12 +176,13 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
 /// Budgets that are needs (nhu cầu), not allocations: said once, so nobody reads a plan built
 /// on them as a plan within allocated money.
 fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
-    let needs: Vec<&str> = scenario
+    let needs: Vec<&crate::scenario::CapitalSource> = scenario
         .capital_sources
         .iter()
         .filter(|s| s.budget_kind == crate::scenario::BudgetKind::Need)
-        .map(|s| s.id.as_str())
         .collect();
+    let ids: Vec<&str> = needs.iter().map(|s| s.id.as_str()).collect();
+    let names: Vec<String> = needs.iter().map(|s| source_named(s)).collect();
     if needs.is_empty() {
         return;
     }
@@ -175,11 +191,11 @@ fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
         severity: Severity::Info,
         message: format!(
             "the budgets of {} are needs as the document writes them (nhu cầu vốn), not allocated money",
-            needs.join(", ")
+            ids.join(", ")
         ),
         message_vi: format!(
             "ngân sách của {} là nhu cầu vốn theo văn bản, không phải vốn được giao",
-            needs.join(", ")
+            names.join(", ")
         ),
         figures: Vec::new(),
         arithmetic: Vec::new(),
@@ -231,7 +247,7 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
                 "{}: {} triệu đồng; số công bố {} {} {}{converted_vi}",
                 what.0,
                 num(planned),
-                figure.id,
+                named(&figure.id, &figure.label),
                 num(figure.amount.0),
                 unit_vi(figure),
             ),
@@ -267,7 +283,7 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
                 "{} là {} triệu đồng, nhưng số công bố {} là {} triệu đồng",
                 what.0,
                 num(planned),
-                figure.id,
+                named(&figure.id, &figure.label),
                 num(published)
             ),
             figures: vec![self::figure(figure)],
@@ -304,7 +320,7 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
             record(
                 compare(
                     (
-                        format!("ngân sách của `{}`", source.id),
+                        format!("ngân sách của {}", source_named(source)),
                         format!("budget of `{}`", source.id),
                     ),
                     planned,
@@ -448,6 +464,7 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
         ));
     }
     let names: Vec<&str> = parts.iter().map(|p| p.id.as_str()).collect();
+    let names_vi: Vec<String> = parts.iter().map(|p| named(&p.id, &p.label)).collect();
     r.find(Finding {
         check: "funding-parts",
         severity: Severity::Error,
@@ -480,7 +497,7 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
             "hoặc tổng là {} {}, hoặc các khoản ({}) {} {} tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)",
             r.num(sum),
             unit_vi,
-            names.join(", "),
+            names_vi.join(", "),
             if difference > Decimal::ZERO { "nhiều hơn" } else { "ít hơn" },
             r.num(difference.abs()),
         )),
@@ -500,7 +517,9 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             message: format!("{} is a share of {}, which is zero", part.id, base.id),
             message_vi: format!(
                 "{} là tỷ lệ của {}, mà {} bằng 0",
-                part.id, base.id, base.id
+                named(&part.id, &part.label),
+                named(&base.id, &base.label),
+                base.id
             ),
             figures,
             arithmetic: Vec::new(),
@@ -543,11 +562,10 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             "funding-share",
             (
                 format!(
-                    "{} ({}) bằng {} % của {} như văn bản nêu",
-                    part.id,
-                    part.label,
+                    "{} bằng {} % của {} như văn bản nêu",
+                    named(&part.id, &part.label),
                     r.published(stated),
-                    base.id
+                    named(&base.id, &base.label)
                 ),
                 format!(
                     "{} ({}) is {} % of {} as stated",
