@@ -744,6 +744,22 @@ mod tests {
                 capacity: 2
             })
         );
+        // The same steps in Vietnamese, one for one: 3 communes, all 3 counts published, and
+        // the obstruction last.
+        assert_eq!(v.steps_vi.len(), v.steps.len());
+        assert_eq!(v.lines().len(), v.steps.len());
+        assert_eq!(
+            v.steps_vi[0],
+            "3 xã; 3 trong 3 tiêu chí có số xã đạt được công bố"
+        );
+        assert_eq!(
+            v.steps[0],
+            "3 communes; 3 of 3 criteria have published counts"
+        );
+        assert_eq!(
+            v.steps_vi.last().map(String::as_str),
+            Some("c1 cần 3 xã, nhưng các xã chỉ cho được nhiều nhất Σ min(số tiêu chí đạt, 1) = 2 (Gale–Ryser)")
+        );
     }
 
     #[test]
