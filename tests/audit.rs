@@ -310,6 +310,12 @@ fn audit_writes_a_workbook() {
     // Header + 2 findings (carry-over split, c1 + c12).
     assert_eq!(findings.height(), 3);
     assert_eq!(findings.get((0, 0)).unwrap().to_string(), "Mức\nSeverity");
+    // The arithmetic Vietnamese first, the English after it.
+    assert_eq!(
+        findings.get((1, 4)).unwrap().to_string(),
+        "29.969 + 10.800 = 40.769 ≠ 46.539 triệu đồng (các khoản thành phần ít hơn tổng 5.770)\n\n\
+         29.969 + 10.800 = 40.769 ≠ 46.539 million VND (the parts are 5.770 less than the total)"
+    );
 }
 
 /// The seed scenarios (branch `seeds`), audited as shipped, with their synthetic communes.
