@@ -36,6 +36,19 @@ fn figure_line(f: &Figure, style: NumberStyle) -> String {
     format!("{} = {value} {} [{label}] — {source}", f.name, f.unit)
 }
 
+/// Arithmetic lines for the text report, each in Vietnamese with its English in brackets on
+/// the next line where it differs.
+fn arithmetic_lines(vi: &[String], en: &[String], indent: &str) -> String {
+    let mut out = String::new();
+    for (vi, en) in vi.iter().zip(en) {
+        out.push_str(&format!("{indent}{vi}\n"));
+        if vi != en {
+            out.push_str(&format!("{indent}({en})\n"));
+        }
+    }
+    out
+}
+
 /// Arithmetic lines in Vietnamese, then in English where it differs.
 fn arithmetic_cell(vi: &[String], en: &[String]) -> String {
     if vi == en {
@@ -95,9 +108,7 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
         }
         if !f.arithmetic.is_empty() {
             out.push_str("   Phép tính (arithmetic):\n");
-            for line in &f.arithmetic {
-                out.push_str(&format!("     {line}\n"));
-            }
+            out.push_str(&arithmetic_lines(&f.arithmetic_vi, &f.arithmetic, "     "));
         }
         if let (Some(fix_vi), Some(fix)) = (&f.fix_vi, &f.fix) {
             out.push_str(&format!(
@@ -112,9 +123,7 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
                 "  ✓ {}: {}\n    ({})\n",
                 p.check, p.message_vi, p.message
             ));
-            for line in &p.arithmetic {
-                out.push_str(&format!("      {line}\n"));
-            }
+            out.push_str(&arithmetic_lines(&p.arithmetic_vi, &p.arithmetic, "      "));
         }
     }
     out
