@@ -17,6 +17,7 @@ fn synthetic_communes(n: usize) -> Vec<Commune> {
             let met = CriteriaSet::from_ids((1..=19).filter(|_| rng.random_bool(0.7)));
             Commune {
                 group: None,
+                indicators_met: BTreeSet::new(),
                 id: format!("X{i:05}"),
                 name: format!("Xã {i:05}"),
                 district: Some(format!("Huyện {:03}", i / 100)),

@@ -33,6 +33,19 @@ FEATURE = os.environ.get("NTM_HIGHS_FEATURE", "highs")
 HIGHS = highspy.Highs().version()
 README = os.environ.get("README", os.path.join(ROOT, "README.md"))
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
+FAMILY_START, FAMILY_END = "<!-- bench-families:start -->", "<!-- bench-families:end -->"
+# Seeded instance families (scripts/make-instances.sh with FAMILIES=1): (family, label, folder
+# prefix, time limit): issue 22's goals (the province proven in 10 s; the national sizes within
+# 0.5 % in 60 s, tie-break included). FAMILIES (comma-separated names) picks which to run,
+# SEEDS (default "1 2 3 4 5") the seeds, FAMILY_OBJECTIVES the objectives and FAMILY_SOLVERS
+# (default "microlp,highs,plain") the solvers.
+FAMILY_ROWS = [
+    ("province", "Lai Châu ×10, perturbed (940 communes)", "province-s", 10),
+    ("merged", "Lai Châu ×35, perturbed (3,290 communes: after the 2025 mergers)", "merged-s", 60),
+    ("old", "Lai Châu ×106, perturbed (9,964 communes: before the mergers)", "old-s", 60),
+    ("synthetic-3300", "synthetic, 3,300 communes", "synthetic-3300-s", 60),
+    ("synthetic-10000", "synthetic, 10,000 communes", "synthetic-10000-s", 60),
+]
 
 # (row name, label, scenario folder, objectives, time limit, gap): the limits and gaps are issue
 # 10's goals (Lạng Sơn proven optimal in 5 s; the region within 0.1 % in 10 s; the national
@@ -84,9 +97,9 @@ def timed(cmd, timeout):
     return done.stdout, wall, mb, note
 
 
-def ntm_solve(folder, objective, solver, limit, gap):
+def ntm_solve(folder, objective, solver, limit, gap, tie_break=False):
     cmd = [NTM, "plan", folder, "--objective", objective, "--solver", solver,
-           "--time-limit", str(limit), "--no-tie-break", "--json"]
+           "--time-limit", str(limit), "--json"] + ([] if tie_break else ["--no-tie-break"])
     if gap:
         cmd += ["--gap", gap]
     out, wall, mb, note = timed(cmd, timeout=limit * 6 + 120)
@@ -161,7 +174,102 @@ def machine():
             f"load average {load:.1f} at the start (shared machine: times are upper bounds)")
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return None if n == 0 else (xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2)
+
+
+def summary(runs):
+    """One cell for a solver over the seeds: statuses, median and worst gap (worst seed named),
+    median and worst wall time, largest memory."""
+    statuses = {}
+    for _, r in runs:
+        statuses[r.get("status") or "failed"] = statuses.get(r.get("status") or "failed", 0) + 1
+    text = ", ".join(f"{n}× {s}" for s, n in sorted(statuses.items()))
+    # A proven optimum without a stated gap has gap 0.
+    gaps = [(0.0 if r.get("gap") is None and r.get("status") == "optimal" else r.get("gap"), k)
+            for k, r in runs]
+    known = [(g, k) for g, k in gaps if g is not None]
+    if known:
+        worst = max(known)
+        text += (f"; gap median {median([g for g, _ in known]) * 100:.2f} %, worst "
+                 f"{worst[0] * 100:.2f} % (seed {worst[1]})")
+    if len(known) < len(runs):
+        text += f"; no gap on {len(runs) - len(known)}"
+    walls = [r["wall"] for _, r in runs]
+    text += f"; {median(walls):.1f} s median, {max(walls):.1f} s worst"
+    mbs = [r["mb"] for _, r in runs if r.get("mb") is not None]
+    if mbs:
+        text += f", ≤ {max(mbs):,.0f} MB"
+    return text
+
+
+def families():
+    """The families' table: for each family and objective, each solver over the seeds."""
+    wanted = os.environ.get("FAMILIES")
+    seeds = os.environ.get("SEEDS", "1 2 3 4 5").split()
+    objectives = os.environ.get("FAMILY_OBJECTIVES",
+                                "max-standard,max-criteria,min-cost").split(",")
+    solvers = os.environ.get("FAMILY_SOLVERS", "microlp,highs,plain").split(",")
+    where = machine()
+    header = (f"Measured by `FAMILIES=… scripts/bench-table.sh` on {time.strftime('%Y-%m-%d')}: "
+              f"{where}. Release build with `--features {FEATURE}`, HiGHS {HIGHS}; seeds "
+              f"{', '.join(seeds)} of each family; the tie-break stages included (ntm's default), "
+              f"the family's time limit for the whole command, {MEM_GB:.0f} GB address-space "
+              "cap per process. A gap is the plan's against its proven bound (for a plan short "
+              "of its targets, `infeasible`, the shortfall's); the worst seed is named.\n")
+    names = {"microlp": "ntm + microlp", "highs": "ntm + HiGHS", "plain": "plain model + HiGHS"}
+    lines = [header, "| family | objective | limit | " + " | ".join(names[s] for s in solvers)
+             + " |", "|---|---|---|" + "---|" * len(solvers)]
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        for name, label, prefix, limit in FAMILY_ROWS:
+            if wanted and name not in wanted.split(","):
+                continue
+            folders = [(k, os.path.join(INSTANCES, prefix + k)) for k in seeds]
+            if not all(os.path.isdir(f) for _, f in folders):
+                print(f"skipping {name}: instances missing (FAMILIES=1 scripts/make-instances.sh)",
+                      file=sys.stderr)
+                continue
+            for objective in objectives:
+                cells = []
+                for solver in solvers:
+                    runs = []
+                    for k, folder in folders:
+                        if solver == "plain":
+                            r = plain_solve(folder, objective, work, limit, None)
+                        else:
+                            r = ntm_solve(folder, objective, solver, limit, None, tie_break=True)
+                        print(f"{name} s{k} {objective} {solver}: {cell(r)}", file=sys.stderr,
+                              flush=True)
+                        runs.append((k, r))
+                        results.append({"family": name, "seed": k, "objective": objective,
+                                        "solver": solver, "limit": limit, **r})
+                    cells.append(summary(runs))
+                line = f"| {label} | {objective} | {limit} s | " + " | ".join(cells) + " |"
+                print(line, flush=True)
+                lines.append(line)
+    table = "\n".join(lines) + "\n"
+    with open(os.path.join(ROOT, "docs/benchmarks-families.json"), "w") as f:
+        json.dump({"machine": where, "results": results}, f, indent=1)
+        f.write("\n")
+    if os.path.exists(README):
+        with open(README) as f:
+            text = f.read()
+        if FAMILY_START in text and FAMILY_END in text:
+            before, rest = text.split(FAMILY_START, 1)
+            after = rest.split(FAMILY_END, 1)[1]
+            with open(README, "w") as f:
+                f.write(before + FAMILY_START + "\n" + table + FAMILY_END + after)
+            print(f"updated {README}", file=sys.stderr)
+    print(table)
+
+
 def main():
+    if os.environ.get("FAMILIES"):
+        families()
+        return
     wanted = os.environ.get("ROWS")
     where = machine()
     rows = [r for r in ROWS if not wanted or r[0] in wanted.split(",")]

@@ -139,6 +139,18 @@ pub struct GroupCount {
     pub met: usize,
 }
 
+/// Communes meeting one indicator after whatever was funded (số xã đạt chỉ tiêu), in all and
+/// per group.
+#[derive(Debug, Clone)]
+pub struct IndicatorMet {
+    /// Indicator id.
+    pub id: String,
+    /// Communes meeting it.
+    pub met: usize,
+    /// Per group of the catalog.
+    pub by_group: Vec<(crate::catalog::CommuneGroup, usize)>,
+}
+
 /// The communes of one group (nhóm xã): how many, at standard, and per criterion ("số xã nhóm 2
 /// đạt tiêu chí …").
 #[derive(Debug, Clone, Serialize)]
@@ -204,6 +216,11 @@ pub struct Evaluation {
     /// Per commune group (nhóm xã), for a catalog with groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<GroupSummary>,
+    /// Per indicator of the catalog, in catalog order: communes meeting it, in all and per
+    /// group ([`crate::scenario::Commune::meets_indicator`]); what indicator targets count.
+    /// Internal: `indicator_counts` is the reported form.
+    #[serde(skip)]
+    pub indicators_met: Vec<IndicatorMet>,
     /// Province conditions (QĐ 51 Phụ lục III), when the catalog has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub province_conditions: Option<ProvinceConditionsStatus>,
@@ -211,6 +228,35 @@ pub struct Evaluation {
     pub districts: Vec<DistrictSummary>,
     /// Per commune.
     pub per_commune: Vec<CommuneStatus>,
+}
+
+impl Evaluation {
+    /// Communes of `group` meeting `criterion`, or at standard or higher without one (số xã
+    /// nhóm 2 đạt tiêu chí … / đạt chuẩn); 0 for a group the catalog does not have.
+    pub fn group_met(&self, group: crate::catalog::CommuneGroup, criterion: Option<u8>) -> usize {
+        self.groups
+            .iter()
+            .find(|g| g.group == group)
+            .map_or(0, |g| match criterion {
+                Some(k) => g.criteria.iter().find(|c| c.id == k).map_or(0, |c| c.met),
+                None => g.standard,
+            })
+    }
+
+    /// Communes meeting indicator `id` (số xã đạt chỉ tiêu …), of `group` only when given.
+    pub fn indicator_met(&self, id: &str, group: Option<crate::catalog::CommuneGroup>) -> usize {
+        self.indicators_met
+            .iter()
+            .find(|i| i.id == id)
+            .map_or(0, |i| match group {
+                None => i.met,
+                Some(g) => i
+                    .by_group
+                    .iter()
+                    .find(|(x, _)| *x == g)
+                    .map_or(0, |(_, n)| *n),
+            })
+    }
 }
 
 fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
@@ -445,6 +491,12 @@ pub fn evaluate_communes_with(
         .iter()
         .map(|_| (0, 0, vec![0usize; catalog.criteria.len()]))
         .collect();
+    // per indicator: communes meeting it, in all and per group
+    let mut indicators_met: Vec<(usize, Vec<usize>)> = catalog
+        .indicators
+        .iter()
+        .map(|_| (0, vec![0usize; catalog.groups.len()]))
+        .collect();
     let mut per_commune = Vec::new();
     if detail == Detail::PerCommune {
         per_commune.reserve_exact(communes.len());
@@ -464,15 +516,24 @@ pub fn evaluate_communes_with(
         for (n, c) in advanced_met.iter_mut().zip(&catalog.advanced_criteria) {
             *n += usize::from(commune.advanced_met.contains(c.id));
         }
-        if let Some(at) = commune
-            .group
-            .and_then(|g| catalog.groups.iter().position(|r| r.group == g))
-        {
+        let at_group = catalog
+            .groups
+            .iter()
+            .position(|r| crate::scenario::counts_toward(Some(r.group), commune));
+        if let Some(at) = at_group {
             let (n, standard, met) = &mut by_group[at];
             *n += 1;
             *standard += usize::from(status.tier.is_some());
             for (m, c) in met.iter_mut().zip(&catalog.criteria) {
                 *m += usize::from(status.met.contains(c.id));
+            }
+        }
+        for ((all, by_group), i) in indicators_met.iter_mut().zip(&catalog.indicators) {
+            if commune.meets_indicator(&i.id, status.met.contains(i.criterion)) {
+                *all += 1;
+                if let Some(slot) = at_group.and_then(|g| by_group.get_mut(g)) {
+                    *slot += 1;
+                }
             }
         }
         if detail == Detail::PerCommune {
@@ -525,6 +586,21 @@ pub fn evaluate_communes_with(
             groups.sort_by_key(|g| g.group);
             groups
         },
+        indicators_met: catalog
+            .indicators
+            .iter()
+            .zip(indicators_met)
+            .map(|(i, (met, by_group))| IndicatorMet {
+                id: i.id.clone(),
+                met,
+                by_group: catalog
+                    .groups
+                    .iter()
+                    .map(|r| r.group)
+                    .zip(by_group)
+                    .collect(),
+            })
+            .collect(),
         province_conditions: catalog.province_conditions.as_ref().map(|p| {
             ProvinceConditionsStatus {
                 source: p.source.clone(),

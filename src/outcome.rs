@@ -67,6 +67,9 @@ pub struct TargetOutcome {
     /// tiêu chí nâng cao).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<TierId>,
+    /// The commune group a group target counts (số xã nhóm 2 đạt …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<crate::catalog::CommuneGroup>,
 }
 
 /// Communes that must have at least the band's minimum of criteria for a band target to hold.
@@ -115,6 +118,17 @@ pub fn cumulative_band_target(target: &Target, all: &[Target], catalog: &Catalog
 /// compare with [`cumulative_band_target`]).
 pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> Decimal {
     let count = |n: usize| Decimal::from(n);
+    if let TargetKind::Indicator { indicator } = &target.kind {
+        return count(evaluation.indicator_met(indicator, target.group));
+    }
+    // A group target (criterion or standard tier only, `scenario::read_targets` checks it)
+    // counts the communes of its group.
+    if let Some(group) = target.group {
+        return count(match &target.kind {
+            TargetKind::Criterion { criterion } => evaluation.group_met(group, Some(*criterion)),
+            _ => evaluation.group_met(group, None),
+        });
+    }
     match &target.kind {
         TargetKind::Criterion { criterion } => count(
             evaluation
@@ -160,6 +174,7 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
                 .filter(|c| c.criteria_met >= u32::from(*min))
                 .count(),
         ),
+        TargetKind::Indicator { indicator } => count(evaluation.indicator_met(indicator, None)),
     }
 }
 
@@ -187,6 +202,7 @@ pub fn target_outcomes(
                     TargetKind::LevelCriterion { level, .. } => Some(level),
                     _ => None,
                 },
+                group: t.group,
             }
         })
         .collect()

@@ -88,6 +88,12 @@ fn acceptance_an_and_binh_become_ab_and_the_output_checks_and_plans() {
     assert_eq!(s.projects.len(), 3);
     // The synthetic label is carried.
     assert!(s.synthetic.as_deref().unwrap_or("").contains("invented"));
+    // … in Vietnamese too (scenario.toml's synthetic_vi).
+    assert!(s
+        .synthetic_vi
+        .as_deref()
+        .unwrap_or("")
+        .contains("ví dụ bịa ra"));
     for command in ["check", "plan"] {
         let run = ntm(&[command.as_ref(), out.as_os_str()]);
         assert!(
@@ -354,7 +360,7 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
     let twice = write(
         dir.path(),
         "twice.csv",
-        &format!("{AB_MAPPING}an,chau,Xã Châu\n"),
+        &format!("{AB_MAPPING}an,ab,Xã An Bình\n"),
     );
     let out = dir.path().join("out");
     expect_problem(
@@ -367,7 +373,7 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
     let by_name = write(
         dir.path(),
         "by-name.csv",
-        &format!("{AB_MAPPING}Xã An,chau,Xã Châu\n"),
+        &format!("{AB_MAPPING}Xã An,ab,Xã An Bình\n"),
     );
     expect_problem(
         merge::prepare(&options(&[three_communes()], &by_name, &out)),
@@ -375,6 +381,30 @@ fn a_commune_mapped_twice_or_unknown_is_located_in_the_mapping() {
         Some(5),
         "mapped twice",
     );
+    // One old commune into two new ones (a split) is refused, saying why and what to do,
+    // whether it is named by id or by name.
+    for (file, old) in [("split.csv", "an"), ("split-by-name.csv", "Xã An")] {
+        let split = write(
+            dir.path(),
+            file,
+            &format!("{AB_MAPPING}{old},chau,Xã Châu\n"),
+        );
+        let problems =
+            problems(merge::prepare(&options(&[three_communes()], &split, &out)).unwrap_err());
+        let p = problems
+            .iter()
+            .find(|p| {
+                p.message.contains("is split between `ab` (line 2")
+                    || p.message
+                        .contains("is split between `ab` (as `an` on line 2)")
+            })
+            .unwrap_or_else(|| panic!("{file}: {problems:#?}"));
+        assert_eq!(p.line, Some(5), "{file}");
+        assert!(p.message.contains("and `chau`"), "{p:?}");
+        let hint = p.hint.as_deref().unwrap();
+        assert!(hint.contains("cannot be divided by area"), "{hint}");
+        assert!(hint.contains("map `an` to the one new commune"), "{hint}");
+    }
     // New ids that differ only in case would be two communes the loader cannot tell apart.
     let case = write(
         dir.path(),
@@ -702,4 +732,267 @@ fn shipped_provinces_merge_three_to_one_with_every_total_kept() {
         }
         assert!(Scenario::load(&out).is_ok(), "{name}");
     }
+}
+
+#[test]
+fn the_rule_prints_vietnamese_first_and_an_empty_totals_check_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = write(dir.path(), "map.csv", AB_MAPPING);
+    let merged = merge::prepare(&options(
+        &[three_communes()],
+        &mapping,
+        &dir.path().join("o"),
+    ))
+    .unwrap();
+    let text = merge::render(&merged.report, ntm::number::NumberStyle::Vietnamese);
+    // catalog/merge-rule-default.toml: each entry's note_vi, then its English basis beside.
+    assert!(
+        text.contains("  criteria: all-members [giả định (assumption)] giả định: chưa tìm thấy hướng dẫn về kết quả tiêu chí của xã sau sáp nhập;"),
+        "{text}"
+    );
+    assert!(text.contains("(assumption: no guidance found on the status of merged communes;"));
+    assert!(text.contains(
+        "  attribute difficult: re-assess [giả định (assumption)] giả định: xã đặc biệt khó khăn"
+    ));
+    let entries = &merged.report.rule.entries;
+    assert_eq!(entries.len(), 10);
+    assert!(entries.iter().all(|e| e.basis_vi.is_some()), "{entries:?}");
+    // example-3-communes has villages, budgets and projects: the check lists them.
+    assert!(!text.contains("không có tổng cộng dồn để so"));
+
+    // A rule without note_vi prints its English basis, marked English only.
+    let rule = write(
+        dir.path(),
+        "rule.toml",
+        &ntm::merge::rule::DEFAULT_TEXT
+            .replace("note_vi = \"giả định: như tiêu chí xã NTM\"\n", ""),
+    );
+    let mut with_rule = options(&[three_communes()], &mapping, &dir.path().join("o"));
+    with_rule.rule = Some(rule);
+    let merged = merge::prepare(&with_rule).unwrap();
+    let text = merge::render(&merged.report, ntm::number::NumberStyle::Vietnamese);
+    assert!(
+        text.contains("  advanced_criteria: all-members [giả định (assumption)] (chỉ có bản tiếng Anh / English only) assumption: as for the standard criteria"),
+        "{text}"
+    );
+
+    // lam-dong-2025 has no villages, budgets, projects or summed values: the section says so
+    // instead of standing empty.
+    let scenario = repo().join("scenarios/lam-dong-2025");
+    let s = Scenario::load(&scenario).unwrap();
+    let mut csv = String::from("old_id,new_id,new_name\n");
+    for (i, c) in s.communes.iter().enumerate() {
+        csv.push_str(&format!("\"{}\",n{},Xã mới {}\n", c.id, i / 2, i / 2));
+    }
+    let mapping = write(dir.path(), "lam-dong.csv", &csv);
+    let merged = merge::prepare(&options(&[scenario], &mapping, &dir.path().join("o"))).unwrap();
+    assert!(merged.report.totals.is_empty());
+    let text = merge::render(&merged.report, ntm::number::NumberStyle::Vietnamese);
+    let section = text
+        .split("Kiểm tra tổng toàn tỉnh (province totals, additive):\n")
+        .nth(1)
+        .unwrap();
+    assert!(
+        section.starts_with("  không có tổng cộng dồn để so: kịch bản không có số thôn, dự toán vốn, dự án hay giá trị chỉ tiêu tính tổng (nothing additive to compare"),
+        "{section}"
+    );
+}
+
+#[test]
+fn the_mappings_commune_group_is_written_and_checked_against_the_attributes() {
+    // scenarios/example-qd51-2025: ven-do is nhóm 1 (column, and urban-adjacent +
+    // urban-oriented), dong-bang nhóm 2 (no attribute: derived), nui-cao nhóm 3 (column, and
+    // ethnic-area-iii).
+    let scenario = repo().join("scenarios/example-qd51-2025");
+    let dir = tempfile::tempdir().unwrap();
+    let group_column = |out: &Path| -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(out.join("communes.csv")).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = header
+            .iter()
+            .position(|h| *h == "group")
+            .expect("a group column");
+        lines
+            .map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                (cells[0].to_string(), cells[at].to_string())
+            })
+            .collect()
+    };
+
+    // Renames keep their groups (and their attributes): 1, 2 (derived before, written now), 3.
+    let renames = write(
+        dir.path(),
+        "renames.csv",
+        "old_id,new_id,new_name\nven-do,vd,Xã Ven Đô\ndong-bang,db,Xã Đồng Bằng\nnui-cao,nc,Xã Núi Cao\n",
+    );
+    let out = dir.path().join("renames");
+    merge::merge(
+        &options(std::slice::from_ref(&scenario), &renames, &out),
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        group_column(&out),
+        [("vd", "1"), ("db", "2"), ("nc", "3")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+
+    // Ven Đô + Đồng Bằng → vdb in nhóm 2 (given); Núi Cao kept, given `nhóm 3`. The default
+    // rule re-assesses urban-adjacent and urban-oriented, so vdb has no attribute: nhóm 2 fits.
+    let merged = write(
+        dir.path(),
+        "merged.csv",
+        "old_id,new_id,new_name,new_group\nven-do,vdb,Xã Ven Bằng,2\ndong-bang,vdb,Xã Ven Bằng,\nnui-cao,nui-cao,Xã Núi Cao,nhóm 3\n",
+    );
+    let out = dir.path().join("merged");
+    let (report, _) = merge::merge(
+        &options(std::slice::from_ref(&scenario), &merged, &out),
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        group_column(&out),
+        [("vdb", "2"), ("nui-cao", "3")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let s = Scenario::load(&out).unwrap();
+    let groups: Vec<Option<u8>> = s
+        .communes
+        .iter()
+        .map(|c| c.group.map(|g| g.number()))
+        .collect();
+    assert_eq!(groups, [Some(2), Some(3)]);
+    assert_eq!(report.communes[0].group.map(|g| g.number()), Some(2));
+
+    // Given nhóm 1, vdb contradicts its merged attributes (none: nhóm 2): an error at the row
+    // that gives it, nothing written.
+    let contradicts = write(
+        dir.path(),
+        "contradicts.csv",
+        "old_id,new_id,new_name,new_group\nven-do,vdb,Xã Ven Bằng,\ndong-bang,vdb,Xã Ven Bằng,1\nnui-cao,nui-cao,Xã Núi Cao,3\n",
+    );
+    let out = dir.path().join("contradicts");
+    let found = problems(
+        merge::merge(
+            &options(std::slice::from_ref(&scenario), &contradicts, &out),
+            false,
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].line, Some(3));
+    assert!(
+        found[0].message.contains(
+            "new commune `vdb` is given nhóm 1 in `new_group`, but its attributes after the merge (không có đặc điểm (no attributes)) put it in nhóm 2"
+        ),
+        "{found:#?}"
+    );
+    assert!(found[0].hint.as_deref().unwrap().contains("re-assesses"));
+    assert!(!out.exists());
+
+    // Members that shared nhóm 3 but lose the attribute deciding it: the group is not carried
+    // (the loader derives nhóm 2 from what is left) and is listed to re-assess. A rule that
+    // keeps ethnic-area-iii keeps nhóm 3.
+    // Here Đồng Bằng is made nhóm 3 (ethnic-area-iii) too, and merged with Núi Cao.
+    let three = dir.path().join("three");
+    std::fs::create_dir_all(&three).unwrap();
+    for file in [
+        "scenario.toml",
+        "catalog.toml",
+        "indicators.csv",
+        "projects.csv",
+    ] {
+        std::fs::copy(scenario.join(file), three.join(file)).unwrap();
+    }
+    let communes = std::fs::read_to_string(scenario.join("communes.csv"))
+        .unwrap()
+        .replace(
+            "1,1,1,1,1,0,1,1,1,1,,",
+            "1,1,1,1,1,0,1,1,1,1,3,ethnic-area-iii",
+        );
+    assert!(communes.contains("dong-bang,Xã Đồng Bằng,1,1,1,1,1,0,1,1,1,1,3,ethnic-area-iii"));
+    std::fs::write(three.join("communes.csv"), communes).unwrap();
+    let both_three = write(
+        dir.path(),
+        "both-three.csv",
+        "old_id,new_id,new_name\nven-do,ven-do,Xã Ven Đô\ndong-bang,dn,Xã Đồng Núi\nnui-cao,dn,Xã Đồng Núi\n",
+    );
+    let out = dir.path().join("both-three");
+    let (report, _) = merge::merge(
+        &options(std::slice::from_ref(&three), &both_three, &out),
+        false,
+    )
+    .unwrap();
+    let dn = &report.communes[1];
+    assert_eq!(dn.group, None);
+    assert!(
+        dn.re_assess
+            .iter()
+            .any(|r| r.starts_with("nhóm xã (group): các xã thành viên ở nhóm 3")),
+        "{:?}",
+        dn.re_assess
+    );
+    assert_eq!(
+        group_column(&out),
+        [("ven-do", "1"), ("dn", "")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let s = Scenario::load(&out).unwrap();
+    assert_eq!(s.communes[1].group.map(|g| g.number()), Some(2));
+    let keep = write(
+        dir.path(),
+        "keep.toml",
+        &format!(
+            "{}\n[[attributes]]\nid = \"ethnic-area-iii\"\ncombine = \"all-members\"\nbasis = \"assumption: a test rule\"\n",
+            merge::rule::DEFAULT_TEXT
+        ),
+    );
+    let mut kept = options(
+        std::slice::from_ref(&three),
+        &both_three,
+        &dir.path().join("kept"),
+    );
+    kept.rule = Some(keep);
+    let (report, _) = merge::merge(&kept, false).unwrap();
+    assert_eq!(report.communes[1].group.map(|g| g.number()), Some(3));
+    assert_eq!(
+        group_column(&dir.path().join("kept")),
+        [("ven-do", "1"), ("dn", "3")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+
+    // An unknown group is located at its cell, with the groups there are.
+    let unknown = write(
+        dir.path(),
+        "unknown.csv",
+        "old_id,new_id,new_name,new_group\nven-do,vd,Xã Ven Đô,nhóm 4\ndong-bang,db,Xã Đồng Bằng,\nnui-cao,nc,Xã Núi Cao,\n",
+    );
+    let found = problems(
+        merge::prepare(&options(std::slice::from_ref(&scenario), &unknown, &out)).unwrap_err(),
+    );
+    assert_eq!((found[0].line, found[0].column), (Some(2), Some(4)));
+    assert!(
+        found[0].message.contains("unknown commune group `nhóm 4`"),
+        "{found:#?}"
+    );
+
+    // A catalog without groups (qd318-2022) writes no group column and says why.
+    let ab = write(
+        dir.path(),
+        "ab.csv",
+        "old_id,new_id,new_name,new_group\nan,ab,Xã An Bình,2\nbinh,ab,Xã An Bình,2\nchau,chau,Xã Châu,3\n",
+    );
+    let out = dir.path().join("ab");
+    let (report, _) = merge::merge(&options(&[three_communes()], &ab, &out), false).unwrap();
+    let header = std::fs::read_to_string(out.join("communes.csv")).unwrap();
+    assert!(
+        !header.lines().next().unwrap().contains("group"),
+        "{header}"
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("catalog `qd318-2022` has no commune groups")),
+        "{:?}",
+        report.notes
+    );
 }

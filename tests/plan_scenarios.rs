@@ -70,14 +70,14 @@ fn lai_chau_2023() {
     assert_eq!(state.value, state_money(&s, &p));
     // Proven least (then exactly the independent model's), or a bound no higher than it.
     assert!(state.optimal || state.bound.is_some_and(|b| b <= 1_377_406.0));
-    // Proven least as the solver proves it; the split paid to the VND holds each budget back
-    // by a millionth for the rounding, which here moves 118.440 VND of a fully used non-state
-    // budget onto the state (1.377.406,118 million VND): the same figure at the report's
-    // precision (a million VND).
+    // Proven least as the solver proves it. The split paid to the VND cannot pay one group
+    // from the solver's own split (1 VND short of a fully used non-state budget), so it holds
+    // each budget back by 10 VND, which moves at most that onto the state: within 100 VND of
+    // the independent model (it was 118.440 VND when the hold-back was a millionth).
     if state.optimal {
         let off = state.value - Decimal::from(1_377_406);
         assert!(
-            off >= Decimal::ZERO && off < Decimal::ONE,
+            off >= Decimal::ZERO && off <= Decimal::new(100, 6),
             "{}",
             state.value
         );

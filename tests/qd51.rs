@@ -471,3 +471,281 @@ fn a_group_column_under_a_catalog_without_groups_is_an_error() {
         "{err}"
     );
 }
+
+// ---- Group targets (số xã nhóm N đạt …) ----------------------------------------------------
+//
+// The example's communes, one per group, each missing one criterion (scenario.toml's header):
+//   Xã Ven Đô    nhóm 1  misses c3   p1 900 closes it
+//   Xã Đồng Bằng nhóm 2  misses c6   p2 400 closes it
+//   Xã Núi Cao   nhóm 3  misses c2   p3 1.200 closes it
+// c6 at baseline: Ven Đô meets it (0,8 ≤ 1), Núi Cao meets it (5 ≤ 6), Đồng Bằng does not
+// (2,5 > 2): 2 communes province-wide, 1 in nhóm 1, 0 in nhóm 2, 1 in nhóm 3.
+
+/// The example with the budget and the targets replaced.
+fn with_targets(budget: &str, targets: &str) -> tempfile::TempDir {
+    let targets = targets.to_string();
+    let budget = budget.to_string();
+    variant(&[("scenario.toml", &move |t: String| {
+        let head = t.split("[[targets]]").next().unwrap().to_string();
+        head.replace("\"2027\" = \"2.500\"", &format!("\"2027\" = \"{budget}\"")) + &targets
+    })])
+}
+
+fn funded(p: &ntm::plan::Plan) -> Vec<String> {
+    let mut ids: Vec<String> = p.projects.iter().map(|f| f.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_group_target_forces_the_project_in_that_groups_commune() {
+    // Budget 1.300. Without a group target the objective (most communes at standard) takes
+    // p1 + p2 = 900 + 400 = 1.300: Ven Đô and Đồng Bằng reach standard, 2 communes. p3 alone
+    // (1.200) would give 1, and p3 + anything exceeds 1.300.
+    let plain = with_targets(
+        "1.300",
+        "[[targets]]\nyear = 2027\ntier = \"standard\"\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(plain.path()).unwrap();
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(funded(&p), ["p1", "p2"]);
+    assert_eq!(p.after.summary.standard, 2);
+
+    // "Số xã nhóm 3 đạt chuẩn: 1": Núi Cao is the only commune of nhóm 3 and needs p3 (1.200);
+    // the 100 left pays for neither p1 nor p2. So p3 alone: 1 commune at standard, in nhóm 3.
+    let grouped = with_targets(
+        "1.300",
+        "[[targets]]\nyear = 2027\ntier = \"standard\"\ngroup = 3\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(grouped.path()).unwrap();
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(funded(&p), ["p3"]);
+    assert_eq!(p.after.summary.standard, 1);
+    let t = &p.targets[0];
+    assert_eq!(t.name_vi, "xã nhóm 3 đạt chuẩn");
+    assert_eq!(
+        (t.target, t.achieved, t.shortfall),
+        (d("1"), d("1"), d("0"))
+    );
+}
+
+#[test]
+fn a_group_count_runs_over_that_groups_communes_only() {
+    // Budget 2.500: every project is affordable. c6 with group 1: Ven Đô only, 1 (Núi Cao's c6
+    // does not count). c6 with group 2: Đồng Bằng only, 0 at baseline, 1 once p2 is funded.
+    // Without a group: 2 at baseline, 3 after.
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\ncriterion = 6\ngroup = 1\ncommunes = 1\nsource = \"test\"\n\
+         [[targets]]\nyear = 2027\ncriterion = 6\ngroup = \"nhóm 2\"\ncommunes = 1\nsource = \"test\"\n\
+         [[targets]]\nyear = 2027\ncriterion = 6\ncommunes = 3\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(tmp.path()).unwrap();
+    let e = evaluate(&s);
+    let g = |n: u8| CommuneGroup::from_number(n).unwrap();
+    assert_eq!(
+        (
+            e.group_met(g(1), Some(6)),
+            e.group_met(g(2), Some(6)),
+            e.group_met(g(3), Some(6))
+        ),
+        (1, 0, 1)
+    );
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert!(funded(&p).contains(&"p2".to_string()));
+    let achieved: Vec<(String, Decimal)> = p
+        .targets
+        .iter()
+        .map(|t| (t.name_vi.clone(), t.achieved))
+        .collect();
+    let c6 = "đạt tiêu chí số 6 (Giảm nghèo và an sinh xã hội)";
+    assert_eq!(
+        achieved,
+        [
+            (format!("xã nhóm 1 {c6}"), d("1")),
+            (format!("xã nhóm 2 {c6}"), d("1")),
+            (format!("xã {c6}"), d("3")),
+        ]
+    );
+    assert_eq!(
+        p.targets[0].name,
+        "group 1: c6 Poverty reduction & social security"
+    );
+}
+
+#[test]
+fn a_group_target_beyond_its_groups_communes_is_out_of_reach_and_audited() {
+    // Nhóm 2 has one commune: "2 communes of nhóm 2 meet c6" cannot hold with any money.
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\ncriterion = 6\ngroup = 2\ncommunes = 2\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(tmp.path()).unwrap();
+    let p = plan(&s, &PlanOptions::default()).unwrap();
+    assert_eq!(
+        (p.targets[0].achieved, p.targets[0].shortfall),
+        (d("1"), d("1"))
+    );
+    let a = ntm::audit::audit(&s);
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(json.contains("target-group-communes"), "{json}");
+    assert!(json.contains("but group 2 has 1"), "{json}");
+    assert!(json.contains("targets.2027.group2.c6"), "{json}");
+}
+
+#[test]
+fn an_unknown_group_in_a_target_is_a_located_error_with_a_suggestion() {
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\ncriterion = 6\ngroup = \"nhm 2\"\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let err = error_of(tmp.path());
+    assert!(err.contains("unknown commune group `nhm 2`"), "{err}");
+    assert!(err.contains("did you mean `nhóm 2`"), "{err}");
+    assert!(err.contains("scenario.toml"), "{err}");
+    // The line of `group` in the file written above.
+    let text = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
+    let line = text.lines().position(|l| l.starts_with("group =")).unwrap() + 1;
+    assert!(err.contains(&format!("line: Some({line})")), "{err}");
+}
+
+#[test]
+fn a_group_target_on_a_kind_not_counted_per_group_is_an_error() {
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\nband = \"10\"\ngroup = 2\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let err = error_of(tmp.path());
+    assert!(
+        err.contains("a group is counted only on a criterion, an indicator or the standard tier"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_group_target_under_a_catalog_without_groups_is_an_error() {
+    // The hand-made QĐ 318 fixture has no commune groups.
+    let src = Path::new("tests/fixtures/evaluate-small");
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(src).unwrap().flatten() {
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        if entry.file_name() == "scenario.toml" {
+            text.push_str(
+                "\n[[targets]]\nyear = 2023\ncriterion = 2\ngroup = 2\ncommunes = 1\nsource = \"test\"\n",
+            );
+        }
+        std::fs::write(tmp.path().join(entry.file_name()), text).unwrap();
+    }
+    let err = error_of(tmp.path());
+    assert!(err.contains("has no commune groups"), "{err}");
+}
+
+#[test]
+fn the_plan_document_names_the_group_of_a_group_target_and_counts_out_of_it() {
+    // The example's group target: c6 in nhóm 2, whose one commune (Đồng Bằng, poverty 2,5 > 2)
+    // misses it at baseline: 0/1 in 2026, 1/1 once p2 is funded. Province-wide c6 is 2/3.
+    let out = common::ntm(&["draft-plan", "scenarios/example-qd51-2025"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "Tiêu chí số 6 về Giảm nghèo và an sinh xã hội (xã nhóm 2): có thêm 1 xã đạt chuẩn, nâng tổng số lên 1/1 xã (năm 2026 có 0/1 xã)."
+        ),
+        "{text}"
+    );
+    // `ntm plan` names the group in its targets table.
+    let out = common::ntm(&["plan", "scenarios/example-qd51-2025"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("xã nhóm 2 đạt tiêu chí số 6 (Giảm nghèo và an sinh xã hội)"),
+        "{text}"
+    );
+}
+
+// ---- Indicator targets (số xã đạt chỉ tiêu …) ----------------------------------------------
+//
+// Baseline, from the example's invented thresholds (income ≥ 70 / 60 / 45, poverty ≤ 1 / 2 / 6):
+//   income-per-capita:            Ven Đô 55 < 70 no; Đồng Bằng 62 ≥ 60 yes; Núi Cao 55 ≥ 45 yes → 2
+//   multidimensional-poverty-rate: Ven Đô 0,8 ≤ 1 yes; Đồng Bằng 2,5 > 2 no; Núi Cao 5 ≤ 6 yes → 2
+// A commune meets an indicator when its value does, or once its criterion is met (p1 closes Ven
+// Đô's income gap, c3; p2 Đồng Bằng's poverty gap, c6).
+
+#[test]
+fn an_indicator_target_funds_the_project_that_closes_that_indicator() {
+    // Least state money: "3 communes meet income" needs Ven Đô's p1 (900); "1 commune of nhóm 2
+    // meets poverty" needs Đồng Bằng's p2 (400); "1 commune of nhóm 3 meets income" holds at
+    // baseline (Núi Cao 55 ≥ 45), so p3 (1.200, c2) is not funded. Total 1.300.
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\nindicator = \"income-per-capita\"\ncommunes = 3\nsource = \"test\"\n\
+         [[targets]]\nyear = 2027\nindicator = \"multidimensional-poverty-rate\"\ngroup = 2\ncommunes = 1\nsource = \"test\"\n\
+         [[targets]]\nyear = 2027\nindicator = \"income-per-capita\"\ngroup = 3\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(tmp.path()).unwrap();
+    let e = evaluate(&s);
+    assert_eq!(e.indicator_met("income-per-capita", None), 2);
+    assert_eq!(e.indicator_met("multidimensional-poverty-rate", None), 2);
+    assert_eq!(
+        e.indicator_met(
+            "multidimensional-poverty-rate",
+            CommuneGroup::from_number(2)
+        ),
+        0
+    );
+    let options = PlanOptions {
+        objective: ntm::plan::Objective::MinCost,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &options).unwrap();
+    assert_eq!(funded(&p), ["p1", "p2"]);
+    let got: Vec<(String, Decimal, Decimal)> = p
+        .targets
+        .iter()
+        .map(|t| (t.name_vi.clone(), t.target, t.achieved))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "xã đạt chỉ tiêu Thu nhập bình quân đầu người".to_string(),
+                d("3"),
+                d("3")
+            ),
+            (
+                "xã nhóm 2 đạt chỉ tiêu Tỷ lệ nghèo đa chiều".to_string(),
+                d("1"),
+                d("1")
+            ),
+            (
+                "xã nhóm 3 đạt chỉ tiêu Thu nhập bình quân đầu người".to_string(),
+                d("1"),
+                d("1")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_indicator_in_a_target_is_a_located_error_with_a_suggestion() {
+    let tmp = with_targets(
+        "2.500",
+        "[[targets]]\nyear = 2027\nindicator = \"income-per-capta\"\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let err = error_of(tmp.path());
+    assert!(
+        err.contains("unknown indicator `income-per-capta`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `income-per-capita`"), "{err}");
+    let text = std::fs::read_to_string(tmp.path().join("scenario.toml")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("indicator ="))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("line: Some({line})")), "{err}");
+}

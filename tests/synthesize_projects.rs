@@ -373,6 +373,7 @@ fn calibration_picks_the_cheapest_closures_and_checks_eligibility() {
         kind: TargetKind::Tier {
             tier: TierId::Standard,
         },
+        group: None,
         value: d("2"),
         added: None,
         source: "test".into(),

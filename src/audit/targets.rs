@@ -97,6 +97,11 @@ fn figure(scenario: &Scenario, t: &Target) -> Figure {
         TargetKind::Band { band } => format!("band.{band}"),
         TargetKind::AverageCriteria => "average_criteria".into(),
         TargetKind::MinCriteria { min } => format!("min_criteria.{min}"),
+        TargetKind::Indicator { indicator } => format!("indicator.{indicator}"),
+    };
+    let key = match t.group {
+        Some(g) => format!("group{}.{key}", g.number()),
+        None => key,
     };
     Figure::new(
         format!("targets.{}.{key}", t.year),
@@ -162,13 +167,16 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
     if scenario.targets.is_empty() {
         return;
     }
+    group_targets_within_groups(scenario, r);
     increases_match(scenario, r);
     let communes = scenario.published.communes.or_else(|| {
         (!scenario.communes.is_empty()).then(|| u32::try_from(scenario.communes.len()).unwrap_or(0))
     });
     let base = baseline(scenario);
     let mut by_year: BTreeMap<u16, Vec<&Target>> = BTreeMap::new();
-    for t in &scenario.targets {
+    // A group target counts a part of the province: the province-wide checks below compare
+    // the province's counts, so they leave it out (`group_targets_within_groups` checks it).
+    for t in scenario.targets.iter().filter(|t| t.group.is_none()) {
         by_year.entry(t.year).or_default().push(t);
     }
     carry_criterion_targets(&mut by_year);
@@ -346,7 +354,11 @@ fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
 /// `value` must be the baseline plus that increase.
 fn increases_match(scenario: &Scenario, r: &mut Recorder) {
     let mut evaluation = None;
-    for t in scenario.targets.iter().filter(|t| t.added.is_some()) {
+    for t in scenario
+        .targets
+        .iter()
+        .filter(|t| t.added.is_some() && t.group.is_none())
+    {
         let added = t.added.unwrap_or_default();
         let published = match &t.kind {
             TargetKind::Criterion { criterion } => scenario
@@ -544,6 +556,69 @@ fn above_baseline(
                     "the {compared} targets for {year} that have a baseline are at or above the {}",
                     base.label().en
                 ),
+            ),
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+}
+
+/// A group target (số xã nhóm 2 đạt …) asks for no more communes than its group has.
+fn group_targets_within_groups(scenario: &Scenario, r: &mut Recorder) {
+    let mut counted = 0;
+    let mut above = false;
+    for t in &scenario.targets {
+        let Some(g) = t.group else {
+            continue;
+        };
+        counted += 1;
+        let n = scenario
+            .communes
+            .iter()
+            .filter(|c| crate::scenario::counts_toward(Some(g), c))
+            .count();
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        if t.value > Decimal::from(n) {
+            above = true;
+            r.find(Finding {
+                check: "target-group-communes",
+                severity: Severity::Error,
+                message: format!(
+                    "target {} for {} is {} communes, but group {} has {n}",
+                    t.year,
+                    t.name(&scenario.catalog),
+                    r.num(t.value),
+                    g.number()
+                ),
+                message_vi: format!(
+                    "chỉ tiêu {} về {} là {} xã, nhưng {} chỉ có {} xã",
+                    t.year,
+                    t.name_vi(&scenario.catalog),
+                    r.num(t.value),
+                    g.label_vi(),
+                    r.count(n)
+                ),
+                figures: vec![
+                    figure(scenario, t),
+                    count_figure(
+                        scenario,
+                        &format!("communes.group{}", g.number()),
+                        &format!("communes in group {}", g.number()),
+                        n,
+                    ),
+                ],
+                arithmetic: vec![format!("{} > {n}", r.num(t.value))],
+                fix: Some(format!("at most {n}")),
+                fix_vi: Some(format!("nhiều nhất {}", r.count(n))),
+            });
+        }
+    }
+    if counted > 0 && !above {
+        r.pass(
+            "target-group-communes",
+            (
+                "không chỉ tiêu theo nhóm xã nào vượt số xã của nhóm".to_string(),
+                "no group target exceeds its group's communes".to_string(),
             ),
             Vec::new(),
             Vec::new(),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::catalog::CommuneGroup;
 use crate::evaluate::Evaluation;
 use crate::number::round_half_up;
 use crate::plan::Plan;
@@ -109,9 +110,19 @@ fn status(s: &Scenario, e: &Evaluation) -> StatusFacts {
     }
 }
 
-/// The value of what a target counts at the end of the baseline year.
-fn baseline_of(kind: &TargetKind, e: &Evaluation) -> Decimal {
+/// The value of what a target counts at the end of the baseline year; a group target counts
+/// its group's communes (criterion or standard tier only, `scenario` checks it).
+fn baseline_of(kind: &TargetKind, group: Option<CommuneGroup>, e: &Evaluation) -> Decimal {
     let count = |n: usize| Decimal::from(n);
+    if let TargetKind::Indicator { indicator } = kind {
+        return count(e.indicator_met(indicator, group));
+    }
+    if let Some(g) = group {
+        return count(match kind {
+            TargetKind::Criterion { criterion } => e.group_met(g, Some(*criterion)),
+            _ => e.group_met(g, None),
+        });
+    }
     match kind {
         TargetKind::Criterion { criterion } => count(
             e.criteria
@@ -145,12 +156,17 @@ fn baseline_of(kind: &TargetKind, e: &Evaluation) -> Decimal {
                 .filter(|c| c.criteria_met >= u32::from(*min))
                 .count(),
         ),
+        TargetKind::Indicator { indicator } => count(e.indicator_met(indicator, None)),
     }
 }
 
 fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetFacts {
-    let line = |year: u16, kind: &TargetKind, value: Decimal, source: String| {
-        let baseline = baseline_of(kind, e);
+    let line = |year: u16,
+                kind: &TargetKind,
+                commune_group: Option<CommuneGroup>,
+                value: Decimal,
+                source: String| {
+        let baseline = baseline_of(kind, commune_group, e);
         let counts = !matches!(kind, TargetKind::AverageCriteria);
         let baseline_assumed = match kind {
             TargetKind::Criterion { criterion } => {
@@ -171,6 +187,14 @@ fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetF
                 }
                 _ => None,
             },
+            commune_group: commune_group.map(|g| {
+                let n = s
+                    .communes
+                    .iter()
+                    .filter(|c| crate::scenario::counts_toward(Some(g), c))
+                    .count();
+                (g, n)
+            }),
             baseline,
             value,
             increase: counts.then(|| value - baseline),
@@ -181,7 +205,7 @@ fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetF
         .targets
         .iter()
         .filter(|t| s.years.contains(&t.year))
-        .map(|t| line(t.year, &t.kind, t.value, t.source.clone()))
+        .map(|t| line(t.year, &t.kind, t.group, t.value, t.source.clone()))
         .collect();
     if !planned.is_empty() {
         return TargetFacts {
@@ -199,6 +223,7 @@ fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetF
                     line(
                         d.year,
                         &t.kind,
+                        None,
                         t.achievable,
                         "ntm targets: achievable with the year's budget".into(),
                     )

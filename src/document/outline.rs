@@ -223,6 +223,9 @@ pub struct TargetLine {
     pub kind: TargetKind,
     /// Group heading for criterion targets.
     pub group: Option<String>,
+    /// The commune group a group target counts (số xã nhóm 2 đạt …), with its communes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commune_group: Option<(crate::catalog::CommuneGroup, usize)>,
     /// Value at the end of the baseline year.
     pub baseline: Decimal,
     /// The baseline rests on an assumed figure.

@@ -5,7 +5,6 @@ use rust_decimal::Decimal;
 
 use crate::catalog::{Catalog, TierId};
 use crate::number::{format_count, format_fixed, format_money, format_trimmed, NumberStyle};
-use crate::plan::PlanStatus;
 use crate::scenario::{SourceKind, TargetKind};
 
 use super::facts::is_assumption;
@@ -367,6 +366,12 @@ fn target_label(kind: &TargetKind, catalog: &Catalog) -> String {
                 .advanced_criterion(*criterion)
                 .map_or("", |c| c.name_vi.as_str())
         ),
+        TargetKind::Indicator { indicator } => format!(
+            "Chỉ tiêu {}",
+            catalog
+                .indicator(indicator)
+                .map_or(indicator.as_str(), |i| i.name_vi.as_str())
+        ),
     }
 }
 
@@ -378,7 +383,8 @@ fn target_phrase(
     multi_year: bool,
     catalog: &Catalog,
 ) -> String {
-    let n = count(communes);
+    // A group target counts out of its group's communes, and says which group.
+    let n = count(l.commune_group.map_or(communes, |(_, n)| n));
     let (v, b) = (whole(l.value), whole(l.baseline));
     let more = l.increase.unwrap_or_default();
     let by = if multi_year {
@@ -393,7 +399,10 @@ fn target_phrase(
     } else {
         ""
     };
-    let label = target_label(&l.kind, catalog);
+    let label = match l.commune_group {
+        Some((g, _)) => format!("{} (xã {})", target_label(&l.kind, catalog), g.label_vi()),
+        None => target_label(&l.kind, catalog),
+    };
     let counted = |kept: &str| {
         if more > Decimal::ZERO {
             format!(
@@ -407,7 +416,7 @@ fn target_phrase(
         }
     };
     match &l.kind {
-        TargetKind::Criterion { .. } => counted("duy trì"),
+        TargetKind::Criterion { .. } | TargetKind::Indicator { .. } => counted("duy trì"),
         TargetKind::Tier { .. } => counted("tiếp tục duy trì và nâng cao chất lượng"),
         TargetKind::Band { .. } => {
             let was = if l.baseline.is_zero() {
@@ -495,7 +504,7 @@ fn tasks(facts: &Facts, catalog: &Catalog) -> Vec<Block> {
             avg(p.average_after)
         )));
     }
-    if p.status == PlanStatus::Infeasible || !p.shortfalls.is_empty() {
+    if p.status.is_short() || !p.shortfalls.is_empty() {
         out.push(para(
             "Các chỉ tiêu chưa bảo đảm được với nguồn vốn dự kiến (unreached targets):",
         ));

@@ -9,6 +9,8 @@ use super::mapping::Mapping;
 use super::report::{CombinedValue, CriterionRow, MemberReport, NewCommuneReport, ValuePart};
 use super::rule::{AttributeCombine, CountCombine, MergeRule, StatusCombine, ValueCombine};
 use super::validate::{NewUnit, OldRef};
+use crate::catalog::{Catalog, CommuneGroup, GroupByRule};
+use crate::error::{Diagnostic, Error, Result};
 use crate::evaluate::Evaluator;
 use crate::number::round_half_up;
 use crate::scenario::{Commune, CriteriaSet, IndicatorValue, Scenario};
@@ -49,13 +51,115 @@ fn flag(members: &[&Commune], how: StatusCombine) -> bool {
     }
 }
 
-/// Combines every new commune.
+/// The QĐ 51/2025 group (nhóm xã) a new commune is written with, settled against the
+/// attributes it has after the merge by the catalog's group rule (as the communes loader checks
+/// a `group` column):
+/// - the mapping's `new_group` when given; one the attributes contradict is an error at its
+///   mapping row;
+/// - else the group it had (a rename) or its members shared, while the attributes still put it
+///   there; otherwise it is dropped and listed to re-assess;
+/// - a catalog without groups writes none (the report notes a `new_group` it could not write).
+fn settle_group(
+    catalog: &Catalog,
+    mapping: &Mapping,
+    unit: &NewUnit,
+    commune: &mut Commune,
+    re_assess: &mut Vec<String>,
+) -> Option<Diagnostic> {
+    let by_rule = catalog.group_by_rule(&commune.attributes);
+    let fits: Vec<CommuneGroup> = match &by_rule {
+        GroupByRule::NoGroups => {
+            commune.group = None;
+            return None;
+        }
+        GroupByRule::One(g) => vec![*g],
+        GroupByRule::Several(gs) => gs.clone(),
+    };
+    let label = |gs: &[CommuneGroup]| {
+        gs.iter()
+            .map(|g| g.label_vi())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let attributes = if commune.attributes.is_empty() {
+        "không có đặc điểm (no attributes)".to_string()
+    } else {
+        commune
+            .attributes
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    // The row that gives the group (the unit's group is the first row's that has one).
+    let given_line = unit.members.iter().find_map(|(_, r)| {
+        let row = &mapping.rows[*r];
+        row.new_group.map(|_| row.line)
+    });
+    match (unit.group, commune.group) {
+        (Some(given), _) if fits.contains(&given) => {
+            commune.group = Some(given);
+            None
+        }
+        (Some(given), _) => Some(
+            Diagnostic::new(
+                &mapping.path,
+                given_line,
+                format!(
+                    "new commune `{}` is given {given} in `new_group`, but its attributes after the merge ({attributes}) put it in {}",
+                    unit.id,
+                    label(&fits)
+                ),
+            )
+            .hint("the merge rule keeps the attributes its [[attributes]] entries name and re-assesses the others, those that decide a commune's group among them: leave new_group empty and set the group and its attributes in communes.csv once they are re-assessed, or merge with a rule (--rule) that keeps them"),
+        ),
+        (None, Some(had)) if fits.contains(&had) => None,
+        (None, Some(had)) => {
+            commune.group = None;
+            re_assess.push(format!(
+                "nhóm xã (group): các xã thành viên ở {had}, nhưng đặc điểm sau sáp nhập ({attributes}) xếp vào {} (the members were in {had}; the merged attributes put it in {}): phải xác định lại nhóm (the group must be decided again)",
+                label(&fits),
+                label(&fits)
+            ));
+            (fits.len() > 1).then(|| several(mapping, unit, &attributes, &fits))
+        }
+        (None, None) => (fits.len() > 1).then(|| several(mapping, unit, &attributes, &fits)),
+    }
+}
+
+/// The attributes of a new commune fit several groups, which the law does not rank.
+fn several(
+    mapping: &Mapping,
+    unit: &NewUnit,
+    attributes: &str,
+    fits: &[CommuneGroup],
+) -> Diagnostic {
+    let line = unit.members.first().map(|(_, r)| mapping.rows[*r].line);
+    let label = fits
+        .iter()
+        .map(|g| g.label_vi())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Diagnostic::new(
+        &mapping.path,
+        line,
+        format!(
+            "new commune `{}`: its attributes after the merge ({attributes}) fit {label}; the law does not rank the groups",
+            unit.id
+        ),
+    )
+    .hint(format!("say which in the mapping's `new_group` column ({label})"))
+}
+
+/// Combines every new commune. A QĐ 51/2025 group the mapping gives that the merged attributes
+/// contradict is an error located at its mapping row.
 pub fn combine(
     scenarios: &[Scenario],
     mapping: &Mapping,
     units: &[NewUnit],
     rule: &MergeRule,
-) -> Combined {
+) -> Result<Combined> {
+    let mut problems = Vec::new();
     let evaluators: Vec<Evaluator> = scenarios
         .iter()
         .map(|s| Evaluator::new(&s.catalog))
@@ -108,6 +212,8 @@ pub fn combine(
                 advanced_met: status(&members, rule.advanced_criteria.combine, |c| c.advanced_met),
                 model_conditions: flag(&members, rule.model_conditions.combine),
                 attributes: BTreeSet::new(),
+                // Indicator values are not combined: the merged commune is re-assessed.
+                indicators_met: BTreeSet::new(),
                 // The QĐ 51/2025 group when every member had the same one; otherwise it is
                 // assigned afresh (the mapping's `new_group`, reported).
                 group: members
@@ -409,10 +515,13 @@ pub fn combine(
                 after: false,
             })
             .collect();
+        if let Some(problem) = settle_group(catalog, mapping, unit, &mut commune, &mut re_assess) {
+            problems.push(problem);
+        }
         reports.push(NewCommuneReport {
             id: unit.id.clone(),
             name: unit.name.clone(),
-            group: unit.group.clone(),
+            group: commune.group,
             sources: unit.sources.clone(),
             members: member_reports,
             criteria,
@@ -424,11 +533,14 @@ pub fn combine(
         });
         communes.push(commune);
     }
-    Combined {
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    Ok(Combined {
         communes,
         values,
         reports,
-    }
+    })
 }
 
 /// A number in the Vietnamese style, as the report notes write it (4.000; 38,125).

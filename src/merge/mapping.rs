@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::catalog::CommuneGroup;
 use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
@@ -19,7 +20,7 @@ pub struct MappingRow {
     /// New commune name (tên xã mới).
     pub new_name: String,
     /// QĐ 51/2025 commune group of the new commune (nhóm xã), if given.
-    pub new_group: Option<String>,
+    pub new_group: Option<CommuneGroup>,
     /// The resolution that merged them (căn cứ), if given.
     pub source: Option<String>,
     /// Population of the old commune (dân số), the weight of per-person values.
@@ -63,6 +64,13 @@ fn column_of(header: &str) -> Option<Column> {
         "households" | "số hộ" | "so_ho" => Column::Households,
         _ => return None,
     })
+}
+
+/// Why a split (one old commune into two new ones) is refused and what to do instead.
+pub(crate) fn split_hint(old_id: &str) -> String {
+    format!(
+        "a commune's status, villages and values are recorded for the whole commune and cannot be divided by area without guessing; map `{old_id}` to the one new commune that takes most of it (its seat), delete the other row, write the part moved (điều chỉnh một phần diện tích) in `source`, and re-assess the receiving communes after the merge"
+    )
 }
 
 /// Reads and validates a commune mapping on its own (against the scenario: see `validate`):
@@ -112,8 +120,8 @@ pub fn read(path: &Path) -> Result<Mapping> {
         return Err(Error::Invalid(problems));
     }
     let mut rows: Vec<MappingRow> = Vec::new();
-    let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
-    let mut new_units: BTreeMap<String, (String, Option<String>, usize)> = BTreeMap::new();
+    let mut first_line: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut new_units: BTreeMap<String, (String, Option<CommuneGroup>, usize)> = BTreeMap::new();
     let mut records = reader.records();
     while let Some((line, record)) = text::next_row(&mut records, path, &mut problems) {
         let mut row = MappingRow {
@@ -159,7 +167,15 @@ pub fn read(path: &Path) -> Result<Mapping> {
                 Column::OldId => row.old_id = value,
                 Column::NewId => row.new_id = value,
                 Column::NewName => row.new_name = value,
-                Column::NewGroup => row.new_group = (!value.is_empty()).then_some(value),
+                Column::NewGroup if value.is_empty() => {}
+                Column::NewGroup => match CommuneGroup::parse(&value) {
+                    Ok(g) => row.new_group = Some(g),
+                    Err(message) => problems.push(
+                        Diagnostic::new(path, Some(line), message)
+                            .column(Some(i + 1))
+                            .hint("the QĐ 51/2025 group of the new commune: 1, 2 or 3 (nhóm 1, nhóm 2, nhóm 3), or leave it empty to derive it from the attributes"),
+                    ),
+                },
                 Column::Source => row.source = (!value.is_empty()).then_some(value),
                 Column::Population => row.population = whole("people", &mut problems),
                 Column::Households => row.households = whole("households", &mut problems),
@@ -183,18 +199,28 @@ pub fn read(path: &Path) -> Result<Mapping> {
             continue;
         }
         let key = row.old_id.to_lowercase();
-        if let Some(first) = first_line.get(&key) {
-            problems.push(
+        if let Some((first, first_new)) = first_line.get(&key) {
+            problems.push(if first_new.to_lowercase() == row.new_id.to_lowercase() {
                 Diagnostic::new(
                     path,
                     Some(line),
                     format!("old commune `{}` is mapped twice (first on line {first})", row.old_id),
                 )
-                .hint("an old commune goes into exactly one new commune; a commune split between two is not supported, map it to the one that takes its seat"),
-            );
+                .hint("an old commune goes into exactly one new commune: delete one of the two rows")
+            } else {
+                Diagnostic::new(
+                    path,
+                    Some(line),
+                    format!(
+                        "old commune `{}` is split between `{first_new}` (line {first}) and `{}`: splitting a commune is not supported",
+                        row.old_id, row.new_id
+                    ),
+                )
+                .hint(split_hint(&row.old_id))
+            });
             continue;
         }
-        first_line.insert(key, line);
+        first_line.insert(key, (line, row.new_id.clone()));
         if let Some((other, (_, _, first))) = new_units
             .iter()
             .find(|(id, _)| **id != row.new_id && id.to_lowercase() == row.new_id.to_lowercase())
@@ -230,10 +256,10 @@ pub fn read(path: &Path) -> Result<Mapping> {
                             path,
                             Some(line),
                             format!(
-                                "new commune `{}` is in group `{}` here and `{}` on line {first}",
+                                "new commune `{}` is in {} here and {} on line {first}",
                                 row.new_id,
-                                row.new_group.as_deref().unwrap_or(""),
-                                group.as_deref().unwrap_or("")
+                                row.new_group.map(|g| g.label_vi()).unwrap_or_default(),
+                                group.map(|g| g.label_vi()).unwrap_or_default()
                             ),
                         )
                         .hint("give a new commune one group on all its rows"),
@@ -243,7 +269,7 @@ pub fn read(path: &Path) -> Result<Mapping> {
             None => {
                 new_units.insert(
                     row.new_id.clone(),
-                    (row.new_name.clone(), row.new_group.clone(), line),
+                    (row.new_name.clone(), row.new_group, line),
                 );
             }
         }

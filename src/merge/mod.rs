@@ -161,7 +161,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         }),
     )?;
     let units = &validated.units;
-    let combined = combine::combine(&scenarios, &mapping, units, &rule);
+    let combined = combine::combine(&scenarios, &mapping, units, &rule)?;
     let first = &scenarios[0];
     // Which new commune each old commune went into.
     let mut new_id_of: Vec<Vec<usize>> = scenarios
@@ -217,6 +217,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
             .communes
             .iter()
             .any(|c| c.villages.is_some() || c.villages_standard.is_some()),
+        groups: combined.communes.iter().any(|c| c.group.is_some()),
     };
     files.push((
         PathBuf::from("communes.csv"),
@@ -293,19 +294,25 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
             );
         }
     }
-    let synthetic: Vec<String> = scenarios
-        .iter()
-        .filter_map(|s| {
-            s.synthetic.as_ref().map(|l| {
-                if single {
-                    l.clone()
-                } else {
-                    format!("{}: {l}", s.name)
-                }
+    // The synthetic label, in English and (when every synthetic input has one) in Vietnamese.
+    let label = |get: fn(&Scenario) -> Option<&String>| -> Option<String> {
+        let labels: Vec<String> = scenarios
+            .iter()
+            .filter(|s| s.synthetic.is_some())
+            .map(|s| {
+                get(s).map(|l| {
+                    if single {
+                        l.clone()
+                    } else {
+                        format!("{}: {l}", s.name)
+                    }
+                })
             })
-        })
-        .collect();
-    let synthetic = (!synthetic.is_empty()).then(|| synthetic.join(" | "));
+            .collect::<Option<_>>()?;
+        (!labels.is_empty()).then(|| labels.join(" | "))
+    };
+    let synthetic = label(|s| s.synthetic.as_ref());
+    let synthetic_vi = label(|s| s.synthetic_vi.as_ref());
     let mut years: Vec<u16> = scenarios
         .iter()
         .flat_map(|s| s.years.iter().copied())
@@ -321,6 +328,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         years,
         hierarchy: vec!["province".into(), "commune".into()],
         synthetic: synthetic.clone(),
+        synthetic_vi: synthetic_vi.clone(),
         communes: "communes.csv".into(),
         projects,
         indicators,
@@ -398,6 +406,12 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
     {
         notes.push("[published] không chuyển: số liệu công bố mô tả các xã cũ (published aggregates describe the old communes: not carried; `ntm audit` of the new scenario has none)".into());
     }
+    if first.catalog.groups.is_empty() && units.iter().any(|u| u.group.is_some()) {
+        notes.push(format!(
+            "nhóm xã (new_group) trong bảng chuyển đổi không ghi vào communes.csv: bộ tiêu chí `{}` không chia nhóm xã (the mapping's QĐ 51/2025 groups are not written: catalog `{}` has no commune groups; they apply once the scenario is carried to qd51-2025)",
+            first.catalog.id, first.catalog.id
+        ));
+    }
     notes.push(
         "[synthesize] không chuyển (the synthesis settings of the old communes are not carried)"
             .into(),
@@ -416,6 +430,7 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
         from: scenarios.iter().map(|s| s.name.clone()).collect(),
         provinces_merged,
         synthetic,
+        synthetic_vi,
         communes_before: scenarios.iter().map(|s| s.communes.len()).sum(),
         communes_after: units.len(),
         standard_before,
@@ -433,10 +448,11 @@ pub fn prepare(options: &MergeOptions) -> Result<Merged> {
 
 fn rule_report(rule: &MergeRule) -> report::RuleReport {
     use report::RuleEntry;
-    let entry = |what: &str, combine: String, basis: &str| RuleEntry {
+    let entry = |what: &str, combine: String, basis: &str, note_vi: &Option<String>| RuleEntry {
         what: what.to_string(),
         combine,
         basis: basis.to_string(),
+        basis_vi: note_vi.clone().filter(|n| !n.trim().is_empty()),
         assumption: rule::is_assumption(basis),
     };
     let kebab = |v: &dyn erased::Kebab| v.kebab();
@@ -445,33 +461,43 @@ fn rule_report(rule: &MergeRule) -> report::RuleReport {
             "criteria",
             kebab(&rule.criteria.combine),
             &rule.criteria.basis,
+            &rule.criteria.note_vi,
         ),
         entry(
             "advanced_criteria",
             kebab(&rule.advanced_criteria.combine),
             &rule.advanced_criteria.basis,
+            &rule.advanced_criteria.note_vi,
         ),
         entry(
             "model_conditions",
             kebab(&rule.model_conditions.combine),
             &rule.model_conditions.basis,
+            &rule.model_conditions.note_vi,
         ),
         entry(
             "villages",
             kebab(&rule.villages.combine),
             &rule.villages.basis,
+            &rule.villages.note_vi,
         ),
     ];
-    entries.extend(
-        rule.attributes
-            .iter()
-            .map(|a| entry(&format!("attribute {}", a.id), kebab(&a.combine), &a.basis)),
-    );
-    entries.extend(
-        rule.indicators
-            .iter()
-            .map(|i| entry(&format!("indicator {}", i.id), kebab(&i.combine), &i.basis)),
-    );
+    entries.extend(rule.attributes.iter().map(|a| {
+        entry(
+            &format!("attribute {}", a.id),
+            kebab(&a.combine),
+            &a.basis,
+            &a.note_vi,
+        )
+    }));
+    entries.extend(rule.indicators.iter().map(|i| {
+        entry(
+            &format!("indicator {}", i.id),
+            kebab(&i.combine),
+            &i.basis,
+            &i.note_vi,
+        )
+    }));
     report::RuleReport {
         id: rule.id.clone(),
         title_vi: rule.title_vi.clone(),

@@ -55,10 +55,16 @@ pub struct TargetToml {
     pub average_criteria: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_criteria: Option<u8>,
+    /// Indicator of an indicator target (số xã đạt chỉ tiêu …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub communes: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<u32>,
+    /// Commune group of a group target (số xã nhóm N đạt …), kept as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<crate::catalog::CommuneGroup>,
     pub source: String,
 }
 
@@ -73,8 +79,10 @@ impl TargetToml {
             band: None,
             average_criteria: None,
             min_criteria: None,
+            indicator: None,
             communes: Some(amount(t.value)),
             added: t.added,
+            group: t.group,
             source: t.source.clone(),
         };
         match &t.kind {
@@ -90,6 +98,7 @@ impl TargetToml {
                 out.communes = None;
             }
             TargetKind::MinCriteria { min } => out.min_criteria = Some(*min),
+            TargetKind::Indicator { indicator } => out.indicator = Some(indicator.clone()),
         }
         out
     }
@@ -119,6 +128,8 @@ pub struct ScenarioToml {
     pub hierarchy: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthetic: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synthetic_vi: Option<String>,
     pub communes: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projects: Option<String>,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::catalog::TierId;
+use crate::catalog::{CommuneGroup, TierId};
 use crate::number::{format_count, format_trimmed, NumberStyle};
 
 /// One old commune of a new commune (xã thành viên).
@@ -80,8 +80,10 @@ pub struct NewCommuneReport {
     pub id: String,
     /// New name.
     pub name: String,
-    /// QĐ 51/2025 group, if the mapping gives one.
-    pub group: Option<String>,
+    /// QĐ 51/2025 group written for it (nhóm xã): the mapping's, or the one its members share
+    /// while the merged attributes still put it there; none when the catalog has no groups or
+    /// the loader derives it from the attributes.
+    pub group: Option<CommuneGroup>,
     /// Resolutions its mapping rows cite.
     pub sources: Vec<String>,
     /// Its members.
@@ -151,8 +153,10 @@ pub struct RuleEntry {
     pub what: String,
     /// How it combines.
     pub combine: String,
-    /// Its basis.
+    /// Its basis (English, as the rule file's `basis`).
     pub basis: String,
+    /// Its basis in Vietnamese (the rule file's `note_vi`), shown first.
+    pub basis_vi: Option<String>,
     /// Whether the basis is an assumption.
     pub assumption: bool,
 }
@@ -184,6 +188,8 @@ pub struct MergeReport {
     pub provinces_merged: Vec<String>,
     /// Synthetic label of the output, if any input is synthetic.
     pub synthetic: Option<String>,
+    /// The same label in Vietnamese (`synthetic_vi`), when every synthetic input has one.
+    pub synthetic_vi: Option<String>,
     /// Old communes.
     pub communes_before: usize,
     /// New communes.
@@ -222,6 +228,9 @@ impl MergeReport {
     }
 }
 
+/// Why a report has no province totals to compare (Kiểm tra tổng toàn tỉnh trống).
+pub const NO_TOTALS: &str = "không có tổng cộng dồn để so: kịch bản không có số thôn, dự toán vốn, dự án hay giá trị chỉ tiêu tính tổng (nothing additive to compare: the scenario has no villages, budgets, projects or summed indicator values)";
+
 fn tier_label(tier: Option<TierId>) -> &'static str {
     match tier {
         None => "chưa đạt chuẩn (not at standard)",
@@ -231,8 +240,46 @@ fn tier_label(tier: Option<TierId>) -> &'static str {
     }
 }
 
-fn number(value: Decimal, style: NumberStyle) -> String {
+/// A value of the report as people read it (up to 6 decimals, trailing zeros trimmed).
+pub fn number(value: Decimal, style: NumberStyle) -> String {
     format_trimmed(value, 6, style)
+}
+
+impl NewCommuneReport {
+    /// The criteria some member met and the new commune does not, each with the members that
+    /// had not met it (không còn đạt).
+    pub fn lost(&self) -> impl Iterator<Item = (u8, Vec<&str>)> {
+        self.criteria
+            .iter()
+            .filter(|row| !row.after && row.before.iter().any(|b| *b))
+            .map(|row| {
+                let missing = row
+                    .before
+                    .iter()
+                    .zip(&self.members)
+                    .filter(|(b, _)| !**b)
+                    .map(|(_, m)| m.id.as_str())
+                    .collect();
+                (row.criterion, missing)
+            })
+    }
+}
+
+impl CombinedValue {
+    /// The members' parts: `an 38,5 × 3.000, binh 37 × 1.000` (— for a missing value).
+    pub fn parts_text(&self, style: NumberStyle) -> String {
+        self.parts
+            .iter()
+            .map(|p| {
+                let value = p.value.map_or("—".to_string(), |x| number(x, style));
+                match p.weight {
+                    Some(w) => format!("{} {value} × {}", p.member, format_count(w, style)),
+                    None => format!("{} {value}", p.member),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The report for people: Vietnamese first, English beside.
@@ -246,8 +293,14 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
         r.scenario,
         r.province
     );
-    if let Some(s) = &r.synthetic {
-        let _ = writeln!(out, "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {s}");
+    match (&r.synthetic_vi, &r.synthetic) {
+        (Some(vi), Some(en)) => {
+            let _ = writeln!(out, "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {vi} ({en})");
+        }
+        (_, Some(en)) => {
+            let _ = writeln!(out, "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): {en}");
+        }
+        _ => {}
     }
     let _ = writeln!(
         out,
@@ -275,7 +328,18 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
         } else {
             "căn cứ (cited)"
         };
-        let _ = writeln!(out, "  {}: {} [{label}] {}", e.what, e.combine, e.basis);
+        let _ = match &e.basis_vi {
+            Some(vi) => writeln!(
+                out,
+                "  {}: {} [{label}] {vi} ({})",
+                e.what, e.combine, e.basis
+            ),
+            None => writeln!(
+                out,
+                "  {}: {} [{label}] (chỉ có bản tiếng Anh / English only) {}",
+                e.what, e.combine, e.basis
+            ),
+        };
     }
     let _ = writeln!(out, "\nXã mới (new communes):");
     for c in &r.communes {
@@ -316,22 +380,9 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
         }
         if c.members.len() > 1 {
             let lost: Vec<String> = c
-                .criteria
-                .iter()
-                .filter(|row| !row.after && row.before.iter().any(|b| *b))
-                .map(|row| {
-                    let missing: Vec<&str> = row
-                        .before
-                        .iter()
-                        .zip(&c.members)
-                        .filter(|(b, _)| !**b)
-                        .map(|(_, m)| m.id.as_str())
-                        .collect();
-                    format!(
-                        "c{} (chưa đạt/not met: {})",
-                        row.criterion,
-                        missing.join(", ")
-                    )
+                .lost()
+                .map(|(criterion, missing)| {
+                    format!("c{criterion} (chưa đạt/not met: {})", missing.join(", "))
                 })
                 .collect();
             if !lost.is_empty() {
@@ -350,17 +401,7 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
             );
         }
         for v in &c.values {
-            let parts: Vec<String> = v
-                .parts
-                .iter()
-                .map(|p| {
-                    let value = p.value.map_or("—".to_string(), |x| number(x, style));
-                    match p.weight {
-                        Some(w) => format!("{} {value} × {}", p.member, format_count(w, style)),
-                        None => format!("{} {value}", p.member),
-                    }
-                })
-                .collect();
+            let parts = v.parts_text(style);
             let year = v.year.map(|y| format!(" {y}")).unwrap_or_default();
             let result = v
                 .result
@@ -369,9 +410,8 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
                 });
             let _ = writeln!(
                 out,
-                "    {}{year}: {} = {result} [{}]{}",
+                "    {}{year}: {parts} = {result} [{}]{}",
                 v.what,
-                parts.join(", "),
                 v.method,
                 v.note
                     .as_ref()
@@ -387,6 +427,9 @@ pub fn render(r: &MergeReport, style: NumberStyle) -> String {
         out,
         "\nKiểm tra tổng toàn tỉnh (province totals, additive):"
     );
+    if r.totals.is_empty() {
+        let _ = writeln!(out, "  {}", NO_TOTALS);
+    }
     for t in &r.totals {
         let _ = writeln!(
             out,

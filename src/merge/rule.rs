@@ -85,6 +85,9 @@ pub struct StatusRule {
     pub combine: StatusCombine,
     /// Citation or `assumption: …`.
     pub basis: String,
+    /// The basis in Vietnamese (căn cứ / giả định), shown first.
+    #[serde(default)]
+    pub note_vi: Option<String>,
 }
 
 /// A count rule with its basis.
@@ -95,6 +98,9 @@ pub struct CountRule {
     pub combine: CountCombine,
     /// Citation or `assumption: …`.
     pub basis: String,
+    /// The basis in Vietnamese (căn cứ / giả định), shown first.
+    #[serde(default)]
+    pub note_vi: Option<String>,
 }
 
 /// The rule of one attribute.
@@ -107,6 +113,9 @@ pub struct AttributeRule {
     pub combine: AttributeCombine,
     /// Citation or `assumption: …`.
     pub basis: String,
+    /// The basis in Vietnamese (căn cứ / giả định), shown first.
+    #[serde(default)]
+    pub note_vi: Option<String>,
 }
 
 /// The rule of one indicator.
@@ -122,6 +131,9 @@ pub struct IndicatorRule {
     pub places: Option<u32>,
     /// Citation or `assumption: …`.
     pub basis: String,
+    /// The basis in Vietnamese (căn cứ / giả định), shown first.
+    #[serde(default)]
+    pub note_vi: Option<String>,
 }
 
 /// A merge rule.

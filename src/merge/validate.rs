@@ -27,8 +27,8 @@ pub struct NewUnit {
     pub id: String,
     /// Name.
     pub name: String,
-    /// QĐ 51/2025 group, if given.
-    pub group: Option<String>,
+    /// QĐ 51/2025 group, if the mapping gives one.
+    pub group: Option<crate::catalog::CommuneGroup>,
     /// Resolutions cited by its rows (distinct, in row order).
     pub sources: Vec<String>,
     /// Members with the index of their mapping row, in row order.
@@ -146,13 +146,25 @@ pub fn validate(
                 let slot = &mut mapped[one.scenario][one.commune];
                 if let Some(first) = slot {
                     let c = &scenarios[one.scenario].communes[one.commune];
-                    problems.push(Diagnostic {
-                        message: format!(
-                            "old commune `{}` is mapped twice (also as `{}` on line {})",
-                            c.id, mapping.rows[*first].old_id, mapping.rows[*first].line
-                        ),
-                        hint: Some("an old commune goes into exactly one new commune".into()),
-                        ..at
+                    let other = &mapping.rows[*first];
+                    problems.push(if other.new_id.to_lowercase() == row.new_id.to_lowercase() {
+                        Diagnostic {
+                            message: format!(
+                                "old commune `{}` is mapped twice (also as `{}` on line {})",
+                                c.id, other.old_id, other.line
+                            ),
+                            hint: Some("an old commune goes into exactly one new commune: delete one of the two rows".into()),
+                            ..at
+                        }
+                    } else {
+                        Diagnostic {
+                            message: format!(
+                                "old commune `{}` is split between `{}` (as `{}` on line {}) and `{}`: splitting a commune is not supported",
+                                c.id, other.new_id, other.old_id, other.line, row.new_id
+                            ),
+                            hint: Some(super::mapping::split_hint(&c.id)),
+                            ..at
+                        }
                     });
                     refs.push(None);
                 } else {
@@ -257,7 +269,7 @@ pub fn validate(
         });
         let unit = &mut units[at];
         if unit.group.is_none() {
-            unit.group = row.new_group.clone();
+            unit.group = row.new_group;
         }
         if let Some(source) = &row.source {
             if !unit.sources.contains(source) {

@@ -47,6 +47,10 @@ const SIGMA_CAP: f64 = 1e9;
 /// fixing the communes it takes whole finds no plan.
 const WHOLE_MASTER_MAX: usize = 2_000;
 
+/// Reduced cost (relative to the column's value, at least 1) above which a priced plan enters
+/// the restricted master.
+const REDUCED_TOLERANCE: f64 = 1e-7;
+
 /// Wentges smoothing: the multipliers priced are this share of the best ones so far plus the
 /// rest of the restricted master's.
 const SMOOTHING: f64 = 0.5;
@@ -212,6 +216,12 @@ impl Prices {
         self.beta[r] - self.alpha[r]
     }
 
+    /// A column's reduced cost against the restricted master: its value less what its linking
+    /// terms and its commune's `σ` are priced at (positive: the master would take it).
+    fn reduced(&self, col: &Column, sigma: f64) -> f64 {
+        col.value - col.terms.iter().map(|(r, c)| self.pi(*r) * c).sum::<f64>() - sigma
+    }
+
     fn mix(&self, other: &Prices, share: f64) -> Prices {
         let m = |a: &[f64], b: &[f64]| -> Vec<f64> {
             a.iter()
@@ -255,11 +265,11 @@ pub(crate) fn price(
     let mut bound = f64::INFINITY;
     while rounds < MAX_ROUNDS && !settings.past_deadline() {
         rounds += 1;
-        let Some((master, prices)) = dual.solve(&pool.columns, settings) else {
+        let Some((master, prices, sigma)) = dual.solve(&pool.columns, settings) else {
             break;
         };
         let dual_done = started.elapsed();
-        let added = pricing_round(model, split, settings, &mut pool, &mut best, prices);
+        let added = pricing_round(model, split, settings, &mut pool, &mut best, prices, &sigma);
         // Rounded to the objective's steps, in the maximised sense.
         bound = best.as_ref().map_or(f64::INFINITY, |b| {
             split.sign * rounded_bound(model, split.sign * b.0)
@@ -352,9 +362,12 @@ impl Pool {
     }
 }
 
-/// One round of pricing: at the smoothed multipliers first (Wentges), and when they find no new
-/// plan (a mispricing), at the restricted master's own, where no new plan means the bound is
-/// reached. Keeps the best bound in `best`; the number of plans added.
+/// One round of pricing: at the smoothed multipliers first (Wentges), and when they find no
+/// plan that the restricted master would take (a mispricing), at the restricted master's own,
+/// where none means the bound is reached. A plan enters the pool only when its reduced cost at
+/// the restricted master's multipliers (`prices`, and each commune's `sigma`) is positive: a
+/// plan the master would not use only makes its next LP larger (at national size the LP is
+/// the whole cost of a round). Keeps the best bound in `best`; the number of plans added.
 fn pricing_round(
     model: &Model,
     split: &Split,
@@ -362,8 +375,10 @@ fn pricing_round(
     pool: &mut Pool,
     best: &mut Option<(f64, Prices)>,
     prices: Prices,
+    sigma: &[f64],
 ) -> usize {
     let smoothed = best.as_ref().map(|(_, b)| b.mix(&prices, SMOOTHING));
+    let master = prices.clone();
     let mut added = 0;
     for at in smoothed.into_iter().chain(std::iter::once(prices)) {
         let Some((bound, found)) = lagrangian(model, split, &at, settings) else {
@@ -373,7 +388,10 @@ fn pricing_round(
             *best = Some((bound, at));
         }
         for col in found {
-            if pool.add(col) {
+            if master.reduced(&col, sigma[col.commune])
+                > REDUCED_TOLERANCE * col.value.abs().max(1.0)
+                && pool.add(col)
+            {
                 added += 1;
             }
         }
@@ -574,9 +592,10 @@ impl DualMaster {
         self.columns = columns.len();
     }
 
-    /// Its value (the restricted master's optimum) and the multipliers over `columns` (the
-    /// columns so far: the ones before stay as they were); `None` when not solved in time.
-    fn solve(&mut self, columns: &[Column], settings: Settings) -> Option<(f64, Prices)> {
+    /// Its value (the restricted master's optimum), the multipliers and each commune's `σ`
+    /// over `columns` (the columns so far: the ones before stay as they were); `None` when not
+    /// solved in time.
+    fn solve(&mut self, columns: &[Column], settings: Settings) -> Option<(f64, Prices, Vec<f64>)> {
         self.extend(columns);
         let values = relaxation(&self.dual, settings)?;
         let value = self.dual.objective_of(&values);
@@ -585,12 +604,18 @@ impl DualMaster {
                 .map(|v| v.map_or(0.0, |v| values[v.0].max(0.0)))
                 .collect()
         };
+        let sigma = self
+            .sigma
+            .iter()
+            .map(|(p, n)| values[p.0] - values[n.0])
+            .collect();
         Some((
             value,
             Prices {
                 beta: read(&self.beta),
                 alpha: read(&self.alpha),
             },
+            sigma,
         ))
     }
 }

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::funding::{budget_rows, Funding, Group};
 pub(crate) use super::model::{lp_name, MONEY_SCALE};
 use super::model::{Model, Sense, Var};
-use crate::catalog::{Node, TierId};
+use crate::catalog::{CommuneGroup, Node, TierId};
 use crate::closing;
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate_communes;
@@ -33,6 +33,20 @@ pub(crate) enum Measure {
     AtLeast(u8),
     /// Criteria met over all communes.
     TotalCriteria,
+    /// Communes meeting an indicator of `criterion` (số xã đạt chỉ tiêu …): read per commune by
+    /// [`Requirement::at`], as met or as that criterion.
+    Indicator { criterion: u8, indicator: String },
+}
+
+/// What one commune is for a requirement ([`Requirement::at`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum At {
+    /// Not counted (another group's commune).
+    Skip,
+    /// Counted, and already met whatever is funded (an indicator met at baseline).
+    Met,
+    /// Counted by this measure (never `Indicator`).
+    Count(Measure),
 }
 
 /// A commune-count requirement at the end of a planning year: measure ≥ `at_least`.
@@ -44,6 +58,35 @@ pub(crate) struct Requirement {
     pub measure: Measure,
     /// The least count.
     pub at_least: i64,
+    /// Only this group's communes count (a group target: số xã nhóm 2 đạt …).
+    pub group: Option<CommuneGroup>,
+}
+
+impl Requirement {
+    /// What commune `c` is for this requirement: skipped when it is not of the requirement's
+    /// group ([`crate::scenario::counts_toward`]); for an indicator, met when its baseline value
+    /// meets it, else counted as its criterion
+    /// ([`crate::scenario::Commune::meets_indicator`]). Every row, bound and greedy count of a
+    /// requirement reads its communes through this.
+    pub fn at(&self, scenario: &Scenario, c: usize) -> At {
+        let commune = &scenario.communes[c];
+        if !crate::scenario::counts_toward(self.group, commune) {
+            return At::Skip;
+        }
+        match &self.measure {
+            Measure::Indicator {
+                criterion,
+                indicator,
+            } => {
+                if commune.meets_indicator(indicator, false) {
+                    At::Met
+                } else {
+                    At::Count(Measure::Criterion(*criterion))
+                }
+            }
+            m => At::Count(m.clone()),
+        }
+    }
 }
 
 /// What the model optimises.
@@ -228,11 +271,22 @@ pub(crate) fn requirements_of(scenario: &Scenario, years: &[u16]) -> Vec<Require
                 TargetKind::AverageCriteria => {
                     (Measure::TotalCriteria, least_total_for_average(t.value, n))
                 }
+                TargetKind::Indicator { indicator } => (
+                    Measure::Indicator {
+                        criterion: scenario
+                            .catalog
+                            .indicator(indicator)
+                            .map_or(0, |i| i.criterion),
+                        indicator: indicator.clone(),
+                    },
+                    ceil_count(t.value),
+                ),
             };
             Requirement {
                 year,
                 measure,
                 at_least,
+                group: t.group,
             }
         })
         .collect()
@@ -459,7 +513,10 @@ impl Reductions {
         let n = scenario.communes.len();
         for r in requirements {
             for c in 0..n {
-                match &r.measure {
+                let At::Count(measure) = r.at(scenario, c) else {
+                    continue;
+                };
+                match &measure {
                     Measure::Criterion(k) => self.need(c, Node::Criterion(*k), r.year),
                     Measure::Advanced(k) => self.need_advanced(scenario, c, *k, r.year),
                     Measure::Tier(tier) => self.need(c, Node::Tier(*tier), r.year),
@@ -471,6 +528,7 @@ impl Reductions {
                         }
                     }
                     Measure::TotalCriteria => self.need_criteria(c, r.year),
+                    Measure::Indicator { .. } => {} // read as its criterion by `at`
                 }
             }
         }
@@ -954,7 +1012,15 @@ impl Builder<'_> {
             let mut have = 0i64;
             let t = req.year;
             for c in 0..n {
-                match &req.measure {
+                let measure = match req.at(self.scenario, c) {
+                    At::Skip => continue,
+                    At::Met => {
+                        have += 1;
+                        continue;
+                    }
+                    At::Count(m) => m,
+                };
+                match &measure {
                     Measure::Criterion(k) => match self.r.known(c, Node::Criterion(*k), t) {
                         Some(State::Yes) => have += 1,
                         _ => terms.extend(self.nodes.get(&(c, Node::Criterion(*k), t))),
@@ -985,6 +1051,7 @@ impl Builder<'_> {
                             terms.extend(self.nodes.get(&(c, Node::Criterion(*k), t)));
                         }
                     }
+                    Measure::Indicator { .. } => {} // read as its criterion by `at`
                 }
             }
             let need = (req.at_least - have) as f64;

@@ -76,6 +76,33 @@ pub(crate) fn budget_rows(
     extra
 }
 
+/// How much of each budget the money split keeps back (phần giữ lại để làm tròn), so that the
+/// floating-point split, rounded to the VND, still fits: the report tries them in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// The whole budget.
+    Nothing,
+    /// 10 VND: the float split's own noise.
+    Vnd,
+    /// 10 VND and a billionth of the budget (100 VND of 100.000 million).
+    Billionth,
+    /// 10 VND and a millionth of the budget (100.000 VND of 100.000 million): a last resort,
+    /// which moves that much onto another source when a budget is used up.
+    Wide,
+}
+
+impl Hold {
+    /// Million VND held back of `budget` (million VND).
+    fn of(self, budget: f64) -> f64 {
+        match self {
+            Hold::Nothing => 0.0,
+            Hold::Vnd => 1e-5,
+            Hold::Billionth => budget * 1e-9 + 1e-5,
+            Hold::Wide => budget * 1e-6 + 1e-5,
+        }
+    }
+}
+
 /// Money per (group, source, year) and extra money per (source, year), in solver units.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Funding {
@@ -86,20 +113,19 @@ pub(crate) struct Funding {
 /// Splits the money each (group, year) needs (`totals`, solver units) over the eligible
 /// sources: state budgets last (non-state money first, then sources in scenario order, so the
 /// split is deterministic); with `allow_extra`, budgets may be exceeded at the least total
-/// excess. With `margin`, each budget is held back by a millionth plus 10 VND, room for
-/// rounding to the VND. `None` when the budgets cannot pay.
+/// excess. `hold` keeps a little of each budget back, room for rounding to the VND. `None` when
+/// the budgets cannot pay.
 pub(crate) fn fund(
     scenario: &Scenario,
     groups: &[Group],
     totals: &BTreeMap<(usize, u16), f64>,
     allow_extra: bool,
-    margin: bool,
+    hold: Hold,
 ) -> Option<Funding> {
     let sources = &scenario.capital_sources;
     let budget = |s: usize, t: u16| {
         let b = sources[s].budget_in(t).to_f64().unwrap_or(0.0);
-        let held = if margin { b * 1e-6 + 1e-5 } else { 0.0 };
-        (b - held).max(0.0) * MONEY_SCALE
+        (b - hold.of(b)).max(0.0) * MONEY_SCALE
     };
     let mut model = Model::new(Sense::Minimize);
     let mut vars: BTreeMap<(usize, usize, u16), Var> = BTreeMap::new();
@@ -252,13 +278,13 @@ mod tests {
             sources: vec![0, 1],
         }];
         let totals = BTreeMap::from([((0, 2023), 30.0 * MONEY_SCALE)]);
-        let money = fund(&s, &groups, &totals, false, false).unwrap();
+        let money = fund(&s, &groups, &totals, false, Hold::Nothing).unwrap();
         let central = money.amounts[&(0, 0, 2023)] / MONEY_SCALE;
         let local = money.amounts[&(0, 1, 2023)] / MONEY_SCALE;
         assert!((central - 20.0).abs() < 1e-6 && (local - 10.0).abs() < 1e-6);
         let totals = BTreeMap::from([((0, 2023), 40.0 * MONEY_SCALE)]);
-        assert!(fund(&s, &groups, &totals, false, false).is_none());
-        let money = fund(&s, &groups, &totals, true, false).unwrap();
+        assert!(fund(&s, &groups, &totals, false, Hold::Nothing).is_none());
+        let money = fund(&s, &groups, &totals, true, Hold::Nothing).unwrap();
         let extra: f64 = money.extra.values().sum::<f64>() / MONEY_SCALE;
         assert!(extra > 0.0);
     }

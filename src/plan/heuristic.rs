@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::formulation::{Formulation, Goal, Measure, Requirement};
-use super::funding::{fund, Needs};
+use super::formulation::{At, Formulation, Goal, Measure, Requirement};
+use super::funding::{fund, Hold, Needs};
 use crate::catalog::{Node, TierId};
 use crate::closing;
 use crate::evaluate::{CommuneStatus, Evaluator};
@@ -387,28 +387,40 @@ impl Greedy<'_> {
         self.status[c].tier.is_some_and(|t| t >= tier)
     }
 
-    fn measure(&self, m: &Measure) -> i64 {
-        let n = self.status.len();
-        let count = |f: &dyn Fn(usize) -> bool| (0..n).filter(|c| f(*c)).count() as i64;
-        match m {
-            Measure::Criterion(k) => count(&|c| self.status[c].met.contains(*k)),
-            Measure::Advanced(k) => count(&|c| self.advanced_met(c, *k)),
-            Measure::Tier(t) => count(&|c| self.tier_reached(c, *t)),
-            Measure::AtLeast(min) => count(&|c| self.status[c].criteria_met >= u32::from(*min)),
-            Measure::TotalCriteria => self.status.iter().map(|s| i64::from(s.criteria_met)).sum(),
-        }
+    /// A requirement's count over its communes ([`Requirement::at`]).
+    fn measure(&self, r: &Requirement) -> i64 {
+        (0..self.status.len())
+            .map(|c| match r.at(self.scenario, c) {
+                At::Skip => 0,
+                At::Met => 1,
+                At::Count(m) => match m {
+                    Measure::Criterion(k) => i64::from(self.status[c].met.contains(k)),
+                    Measure::Advanced(k) => i64::from(self.advanced_met(c, k)),
+                    Measure::Tier(t) => i64::from(self.tier_reached(c, t)),
+                    Measure::AtLeast(min) => {
+                        i64::from(self.status[c].criteria_met >= u32::from(min))
+                    }
+                    Measure::TotalCriteria => i64::from(self.status[c].criteria_met),
+                    Measure::Indicator { .. } => 0, // read as its criterion by `at`
+                },
+            })
+            .sum()
     }
 
-    /// Bundles of the communes `communes` that raise a requirement's count (unsorted). A
-    /// commune's bundles depend on that commune's own projects and status only.
+    /// Bundles of the communes `communes` that raise a requirement's count (unsorted), of the
+    /// communes that count toward it only. A commune's bundles depend on that commune's own
+    /// projects and status only.
     fn bundles_for(
         &self,
-        m: &Measure,
+        r: &Requirement,
         communes: impl Iterator<Item = usize>,
     ) -> Vec<(f64, usize, Bundle)> {
         let mut out = Vec::new();
         for c in communes {
-            let bundles: Vec<Bundle> = match m {
+            let At::Count(measure) = r.at(self.scenario, c) else {
+                continue;
+            };
+            let bundles: Vec<Bundle> = match &measure {
                 Measure::Criterion(k) => self.criterion_bundle(c, *k).into_iter().collect(),
                 Measure::Advanced(k) => self.advanced_bundle(c, *k).into_iter().collect(),
                 Measure::Tier(TierId::Standard) => self.standard_bundle(c).into_iter().collect(),
@@ -444,6 +456,7 @@ impl Greedy<'_> {
                     .iter()
                     .filter_map(|k| self.criterion_bundle(c, k.id))
                     .collect(),
+                Measure::Indicator { .. } => Vec::new(), // read as its criterion by `at`
             };
             for b in bundles.into_iter().filter(|b| !b.is_empty()) {
                 out.push((self.cost(&b), c, b));
@@ -477,7 +490,7 @@ impl Greedy<'_> {
             &self.form.groups,
             &needs.in_solver_units(),
             self.allow_extra,
-            false,
+            Hold::Nothing,
         )
         .is_none()
         {
@@ -501,17 +514,17 @@ impl Greedy<'_> {
     /// touched get new bundles, and their old ones are dropped as they come up (re-sorting a
     /// list of every commune's bundles after each addition took minutes at 10.000 communes).
     fn serve(&mut self, r: &Requirement) {
-        if self.measure(&r.measure) >= r.at_least {
+        if self.measure(r) >= r.at_least {
             return;
         }
         let n = self.status.len();
         let mut version = vec![0u32; n];
         let mut heap: BinaryHeap<Reverse<Waiting>> = self
-            .bundles_for(&r.measure, 0..n)
+            .bundles_for(r, 0..n)
             .into_iter()
             .map(|bundle| Reverse(Waiting { bundle, version: 0 }))
             .collect();
-        while self.measure(&r.measure) < r.at_least {
+        while self.measure(r) < r.at_least {
             let mut tried = Vec::new();
             let mut added = None;
             while tried.len() < MAX_MISSES {
@@ -540,7 +553,7 @@ impl Greedy<'_> {
             for c in &touched {
                 version[*c] += 1;
             }
-            for bundle in self.bundles_for(&r.measure, touched.into_iter()) {
+            for bundle in self.bundles_for(r, touched.into_iter()) {
                 let version = version[bundle.1];
                 heap.push(Reverse(Waiting { bundle, version }));
             }
@@ -581,8 +594,31 @@ mod tests {
     use crate::plan::formulation::{planning_years, requirements_of};
     use std::path::Path;
 
+    /// The QĐ 51 example (scenarios/example-qd51-2025) with one target, "1 commune at
+    /// standard", over `group` only when given. Its communes each lack one criterion: Ven Đô
+    /// (nhóm 1) p1 900, Đồng Bằng (nhóm 2) p2 400, Núi Cao (nhóm 3) p3 1.200.
+    fn qd51_one_standard(group: Option<crate::catalog::CommuneGroup>) -> Scenario {
+        let mut s = Scenario::load(Path::new("scenarios/example-qd51-2025")).unwrap();
+        s.targets = vec![crate::scenario::Target {
+            year: 2027,
+            kind: crate::scenario::TargetKind::Tier {
+                tier: TierId::Standard,
+            },
+            group,
+            value: rust_decimal::Decimal::ONE,
+            added: None,
+            source: "test".into(),
+        }];
+        s
+    }
+
     fn start(name: &str, goal: Goal, allow_extra: bool) -> Vec<String> {
         let s = Scenario::load(&Path::new("tests/fixtures").join(name)).unwrap();
+        start_of(&s, goal, allow_extra)
+    }
+
+    fn start_of(s: &Scenario, goal: Goal, allow_extra: bool) -> Vec<String> {
+        let s = s.clone();
         let years = planning_years(&s).unwrap();
         let requirements = requirements_of(&s, &years);
         let form = Formulation::build(&s, goal, &requirements).unwrap();
@@ -619,6 +655,21 @@ mod tests {
         assert_eq!(
             start("plan-partial", Goal::MaxStandard, false),
             ["r1", "r2", "r3", "r5", "r6"]
+        );
+    }
+
+    #[test]
+    fn a_group_requirement_is_served_by_that_groups_communes_only() {
+        // Min-cost serves the target only. "1 commune at standard": the cheapest bundle is
+        // p2 (400, Đồng Bằng). Over nhóm 3 only: Núi Cao's p3 (1.200), the one bundle there.
+        assert_eq!(
+            start_of(&qd51_one_standard(None), Goal::MinCost, false),
+            ["p2"]
+        );
+        let three = crate::catalog::CommuneGroup::from_number(3);
+        assert_eq!(
+            start_of(&qd51_one_standard(three), Goal::MinCost, false),
+            ["p3"]
         );
     }
 }

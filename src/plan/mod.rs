@@ -150,8 +150,11 @@ pub enum PlanStatus {
     Optimal,
     /// Feasible, not proven optimal; see `gap`.
     Feasible,
-    /// Targets cannot all be met with the money.
+    /// Targets cannot all be met with the money: the shortfall's bound proves some shortfall.
     Infeasible,
+    /// Short of some targets, but not proven: the time ran out before the search found a plan
+    /// meeting every target, or proved there is none (the shortfall's bound is zero).
+    ShortUnproven,
     /// Proven optimal, but some targets are out of reach with any money and these projects
     /// (tối ưu, nhưng có chỉ tiêu không thể đạt); they are listed in `out_of_reach`.
     OptimalOutOfReach,
@@ -163,6 +166,12 @@ impl PlanStatus {
     /// Whether the plan meets every target (optimal or feasible, nothing out of reach).
     pub fn meets_all_targets(self) -> bool {
         matches!(self, PlanStatus::Optimal | PlanStatus::Feasible)
+    }
+
+    /// Whether the plan is short of some targets (its objective is then the shortfall),
+    /// proven or not.
+    pub fn is_short(self) -> bool {
+        matches!(self, PlanStatus::Infeasible | PlanStatus::ShortUnproven)
     }
 
     /// The status of a plan with targets out of reach (`any`): optimal and feasible plans
@@ -585,7 +594,14 @@ fn gap_of(objective: f64, bound: Option<f64>, optimal: bool) -> Option<f64> {
 /// Whether the budgets can pay for a selection.
 fn affordable(scenario: &Scenario, form: &Formulation, chosen: &BTreeMap<usize, u16>) -> bool {
     let totals = funding::totals_of(scenario, &form.group_of, chosen);
-    funding::fund(scenario, &form.groups, &totals, false, false).is_some()
+    funding::fund(
+        scenario,
+        &form.groups,
+        &totals,
+        false,
+        funding::Hold::Nothing,
+    )
+    .is_some()
 }
 
 /// Whether a selection meets every requirement of a formulation (with hard requirements).
@@ -627,11 +643,13 @@ fn tie_break(
             year: last,
             measure: formulation::Measure::Tier(crate::catalog::TierId::Standard),
             at_least: count,
+            group: None,
         }),
         Goal::MaxCriteria => kept.push(Requirement {
             year: last,
             measure: formulation::Measure::TotalCriteria,
             at_least: count,
+            group: None,
         }),
         _ => {}
     }
@@ -707,7 +725,7 @@ fn tie_break(
     }
 }
 
-/// The state-budget money of a selection as the report's split pays it (with the VND margin),
+/// The state-budget money of a selection as the report's split pays it (with room for the VND),
 /// solver units; `None` when the budgets cannot pay.
 fn state_money_paid(
     scenario: &Scenario,
@@ -715,7 +733,7 @@ fn state_money_paid(
     chosen: &BTreeMap<usize, u16>,
 ) -> Option<f64> {
     let totals = funding::totals_of(scenario, &form.group_of, chosen);
-    let money = funding::fund(scenario, &form.groups, &totals, false, true)?;
+    let money = funding::fund(scenario, &form.groups, &totals, false, funding::Hold::Vnd)?;
     Some(
         money
             .amounts
@@ -980,16 +998,20 @@ fn assemble(
         "the selected projects cannot be funded within the budgets".into(),
     ));
     // Within budgets: first the funding LP's own split (so no money moves between sources),
-    // then, only if rounding to the VND does not fit, with a little room held back. With extra
-    // money: the extra rounded up to the VND, then one VND more.
-    let attempts: [(bool, i64); 2] = if allow_extra {
-        [(false, 0), (false, 1)]
+    // then, only if rounding to the VND does not fit, with a little room held back, then more.
+    // With extra money: the extra rounded up to the VND, then one VND more.
+    let attempts: &[(funding::Hold, i64)] = if allow_extra {
+        &[(funding::Hold::Nothing, 0), (funding::Hold::Nothing, 1)]
     } else {
-        [(false, 0), (true, 0)]
+        &[
+            (funding::Hold::Nothing, 0),
+            (funding::Hold::Vnd, 0),
+            (funding::Hold::Billionth, 0),
+            (funding::Hold::Wide, 0),
+        ]
     };
-    for (margin, slack) in attempts {
-        let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, margin)
-        else {
+    for &(hold, slack) in attempts {
+        let Some(money) = funding::fund(scenario, &form.groups, &totals, allow_extra, hold) else {
             continue;
         };
         let mut limits = limits.clone();
@@ -1012,6 +1034,12 @@ fn assemble(
         );
         if outcome.is_ok() {
             break;
+        }
+        if std::env::var_os("NTM_PLAN_LOG").is_some() {
+            eprintln!(
+                "plan: money split (hold {hold:?}, slack {slack}): {:?}",
+                outcome.as_ref().err()
+            );
         }
     }
     let projects = outcome?;
@@ -1159,6 +1187,9 @@ fn infeasible_plan(
     .map(|b| b + 0.0);
     plan.bound = bound;
     plan.gap = gap_of(shortfall, bound, solved.optimal);
+    if bound.is_none_or(|b| b < 0.5) {
+        plan.status = PlanStatus::ShortUnproven;
+    }
     // The extra money that would reach every target: a search of its own, only with time
     // left (a plan past its deadline reports none rather than overrun the limit).
     let none = BTreeMap::new();
@@ -1215,7 +1246,13 @@ fn reachable(
         .collect();
     let all = everything.normalize(&all);
     let totals = funding::totals_of(scenario, &everything.group_of, &all);
-    let Some(money) = funding::fund(scenario, &everything.groups, &totals, true, false) else {
+    let Some(money) = funding::fund(
+        scenario,
+        &everything.groups,
+        &totals,
+        true,
+        funding::Hold::Nothing,
+    ) else {
         return Ok((requirements.to_vec(), out_of_reach.into_values().collect()));
     };
     let values = everything.values_for(scenario, &all, &money);

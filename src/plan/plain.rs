@@ -15,7 +15,7 @@ use std::path::Path;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::formulation::Requirement;
-use super::formulation::{planning_years, requirements_of, Measure};
+use super::formulation::{planning_years, requirements_of, At, Measure};
 use super::model::{Model, Sense, Var};
 use super::Objective;
 use crate::catalog::{Node, TierId};
@@ -65,28 +65,32 @@ fn capped(scenario: &Scenario, years: &[u16], requirements: Vec<Requirement>) ->
                 let after = apply_projects(&scenario.communes, funded);
                 evaluate_communes(&scenario.catalog, &after, None)
             });
-            let most = match &req.measure {
-                Measure::Criterion(k) => evaluation
+            let most = match (&req.measure, req.group) {
+                (Measure::Indicator { indicator, .. }, g) => evaluation.indicator_met(indicator, g),
+                // A group requirement (criterion or standard tier) counts its group.
+                (Measure::Criterion(k), Some(g)) => evaluation.group_met(g, Some(*k)),
+                (_, Some(g)) => evaluation.group_met(g, None),
+                (Measure::Criterion(k), None) => evaluation
                     .criteria
                     .iter()
                     .find(|c| c.id == *k)
                     .map_or(0, |c| c.met),
-                Measure::Advanced(k) => evaluation
+                (Measure::Advanced(k), None) => evaluation
                     .advanced_criteria
                     .iter()
                     .find(|c| c.id == *k)
                     .map_or(0, |c| c.met),
-                Measure::Tier(tier) => evaluation
+                (Measure::Tier(tier), None) => evaluation
                     .per_commune
                     .iter()
                     .filter(|c| c.tier.is_some_and(|t| t >= *tier))
                     .count(),
-                Measure::AtLeast(m) => evaluation
+                (Measure::AtLeast(m), None) => evaluation
                     .per_commune
                     .iter()
                     .filter(|c| c.criteria_met >= u32::from(*m))
                     .count(),
-                Measure::TotalCriteria => evaluation.summary.total_criteria as usize,
+                (Measure::TotalCriteria, None) => evaluation.summary.total_criteria as usize,
             };
             req.at_least = req.at_least.min(most as i64);
             req
@@ -294,7 +298,17 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
     for (r, req) in requirements.iter().enumerate() {
         let mut terms = Vec::new();
         for c in 0..n {
-            match &req.measure {
+            let measure = match req.at(scenario, c) {
+                At::Skip => continue,
+                At::Met => {
+                    // Met at baseline: a variable fixed at 1 counts it.
+                    let one = model.var(format!("had_i{c}_{r}"), 1.0, 1.0, false);
+                    terms.push(one);
+                    continue;
+                }
+                At::Count(m) => m,
+            };
+            match &measure {
                 Measure::Criterion(k) => {
                     terms.extend(node.get(&(c, Node::Criterion(*k), req.year)))
                 }
@@ -339,6 +353,7 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
                     };
                     terms.push(w);
                 }
+                Measure::Indicator { .. } => {} // read as its criterion by `at`
             }
         }
         let terms = terms.into_iter().map(|v| (v, 1.0)).collect();
@@ -412,6 +427,24 @@ mod tests {
         (dir, scenario)
     }
 
+    /// The QĐ 51 example (scenarios/example-qd51-2025) with one target, "1 commune at
+    /// standard", over `group` only when given. Its communes each lack one criterion: Ven Đô
+    /// (nhóm 1) p1 900, Đồng Bằng (nhóm 2) p2 400, Núi Cao (nhóm 3) p3 1.200.
+    fn qd51_one_standard(group: Option<crate::catalog::CommuneGroup>) -> Scenario {
+        let mut s = Scenario::load(std::path::Path::new("scenarios/example-qd51-2025")).unwrap();
+        s.targets = vec![crate::scenario::Target {
+            year: 2027,
+            kind: crate::scenario::TargetKind::Tier {
+                tier: TierId::Standard,
+            },
+            group,
+            value: rust_decimal::Decimal::ONE,
+            added: None,
+            source: "test".into(),
+        }];
+        s
+    }
+
     fn optimum(scenario: &Scenario, objective: Objective) -> f64 {
         let model = plain_model(scenario, objective).unwrap();
         let settings = Settings {
@@ -450,5 +483,13 @@ mod tests {
             .filter(|v| v.name.starts_with('f'))
             .count();
         assert_eq!((selections, funding), (2, 2));
+    }
+
+    #[test]
+    fn plain_model_counts_a_group_requirement_over_that_group() {
+        // Least state money for "1 commune at standard": p2, 400. Over nhóm 3 only: p3, 1.200.
+        assert!((optimum(&qd51_one_standard(None), Objective::MinCost) - 400.0).abs() < 1e-6);
+        let three = crate::catalog::CommuneGroup::from_number(3);
+        assert!((optimum(&qd51_one_standard(three), Objective::MinCost) - 1200.0).abs() < 1e-6);
     }
 }

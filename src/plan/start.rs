@@ -186,6 +186,12 @@ pub(crate) fn funded_values(
     let allow_extra = form.goal == Goal::MinExtra;
     let chosen = form.normalize(chosen);
     let totals = funding::totals_of(scenario, &form.group_of, &chosen);
-    funding::fund(scenario, &form.groups, &totals, allow_extra, false)
-        .map(|money| form.values_for(scenario, &chosen, &money))
+    funding::fund(
+        scenario,
+        &form.groups,
+        &totals,
+        allow_extra,
+        funding::Hold::Nothing,
+    )
+    .map(|money| form.values_for(scenario, &chosen, &money))
 }

@@ -55,6 +55,9 @@ pub(crate) fn status_label(status: PlanStatus) -> &'static str {
         PlanStatus::Infeasible => {
             "không đạt mọi chỉ tiêu với số vốn này (targets cannot all be met with this money)"
         }
+        PlanStatus::ShortUnproven => {
+            "chưa tìm được phương án đạt mọi chỉ tiêu trong thời gian cho phép, nhưng chưa chứng minh là không thể (no plan meeting every target found in the time, but not proven impossible)"
+        }
         PlanStatus::OptimalOutOfReach => {
             "tối ưu, nhưng có chỉ tiêu không thể đạt dù thêm vốn (optimal, but some targets are out of reach with any money)"
         }
@@ -62,16 +65,6 @@ pub(crate) fn status_label(status: PlanStatus) -> &'static str {
             "khả thi, chưa chứng minh tối ưu, và có chỉ tiêu không thể đạt dù thêm vốn (feasible, not proven optimal, and some targets are out of reach with any money)"
         }
     }
-}
-
-/// A plan's status in both languages; a plan short of its targets whose shortfall is not
-/// proven (its bound is zero: the time ran out before the search found a plan meeting every
-/// target, or proved there is none) says so instead of "cannot be met".
-fn plan_status_label(plan: &Plan) -> &'static str {
-    if plan.status == PlanStatus::Infeasible && plan.bound.is_none_or(|b| b < 0.5) {
-        return "chưa tìm được phương án đạt mọi chỉ tiêu trong thời gian cho phép, nhưng chưa chứng minh là không thể (no plan meeting every target found in the time, but not proven impossible)";
-    }
-    status_label(plan.status)
 }
 
 /// What the objective counts, with its value, in both languages.
@@ -99,7 +92,7 @@ fn objective_line(plan: &Plan, money: &Money) -> String {
             ),
         ),
     };
-    if plan.status == PlanStatus::Infeasible {
+    if plan.status.is_short() {
         // The elastic model minimised the shortfall instead; its value is not the objective's.
         format!(
             "Mục tiêu (objective): {name}: không áp dụng, vì kế hoạch giảm thiếu hụt chỉ tiêu trước (not reached: the plan first makes the shortfall as small as it can)"
@@ -125,7 +118,7 @@ fn proof_line(plan: &Plan, style: NumberStyle) -> Option<String> {
         return None;
     }
     // An infeasible plan's bound is on the least shortfall, not on the objective.
-    let what = if plan.status == PlanStatus::Infeasible {
+    let what = if plan.status.is_short() {
         "Cận tốt nhất của thiếu hụt (best bound on the shortfall)"
     } else {
         "Cận tốt nhất (best bound)"
@@ -184,7 +177,7 @@ fn shortfall_line(plan: &Plan, style: NumberStyle) -> String {
         return "Thiếu hụt (shortfall): không, mọi chỉ tiêu đều đạt (none: every target is met)"
             .to_string();
     }
-    let least = if plan.status == PlanStatus::Infeasible {
+    let least = if plan.status.is_short() {
         format!(
             "\nThiếu hụt tối thiểu của các chỉ tiêu có thể đạt (least total shortfall of the reachable targets): {}",
             format_value(decimal(plan.objective), style)
@@ -362,7 +355,7 @@ pub fn render_plan_within(
         "Kế hoạch vốn (plan): {}; bộ giải (solver): {}\nTrạng thái (status): {}\n{}\n",
         plan.scenario,
         serde_plain(&plan.solver),
-        plan_status_label(plan),
+        status_label(plan.status),
         objective_line(plan, &money),
     )));
     if let Some(line) = proof_line(plan, style) {
@@ -402,7 +395,7 @@ pub fn render_plan_within(
             .collect(),
     ));
     out.push('\n');
-    if !plan.extra_budget.is_empty() || plan.status == PlanStatus::Infeasible {
+    if !plan.extra_budget.is_empty() || plan.status.is_short() {
         out.push_str(&text("\nVốn bổ sung tối thiểu để đạt mọi chỉ tiêu có thể đạt (least extra money that makes every reachable target hold), triệu đồng (million VND):\n"));
         out.push_str(&table(
             &["Nguồn vốn (capital source)", "Bổ sung (extra)"],

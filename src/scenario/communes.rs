@@ -43,9 +43,23 @@ pub struct Commune {
     /// from the attributes by the catalog's rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<CommuneGroup>,
+    /// Indicators (chỉ tiêu) whose baseline value meets the threshold, from indicators.csv.
+    #[serde(skip)]
+    pub indicators_met: BTreeSet<String>,
     /// Line in the file.
     #[serde(skip)]
     pub line: usize,
+}
+
+impl Commune {
+    /// Whether the commune meets indicator `indicator` given whether its criterion is met (now,
+    /// or after a plan): a met criterion has every indicator met (a criterion is met when all
+    /// its indicators are), else the baseline value decides. Projects raise an indicator only
+    /// by closing its criterion's gap (a raise is refused while another indicator of the
+    /// criterion misses), so nothing else changes it. The one home of "số xã đạt chỉ tiêu".
+    pub fn meets_indicator(&self, indicator: &str, criterion_met: bool) -> bool {
+        criterion_met || self.indicators_met.contains(indicator)
+    }
 }
 
 /// Reads a yes/no cell: `1`, `x`, `đạt`, `yes`, `true` or `0`, empty, `chưa`, `no`, `false`.
@@ -217,6 +231,7 @@ pub fn read(path: &Path, catalog: &Catalog, hierarchy: &[String]) -> Result<Vec<
             villages: None,
             villages_standard: None,
             group: None,
+            indicators_met: BTreeSet::new(),
             line,
         };
         let mut group_cell: Option<usize> = None;

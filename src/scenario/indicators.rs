@@ -247,6 +247,11 @@ pub fn decide(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    for d in decisions.iter().filter(|d| d.met) {
+        communes[d.commune]
+            .indicators_met
+            .insert(d.indicator.clone());
+    }
     // (commune, criterion) → (indicators valued, all met)
     let mut by_criterion: BTreeMap<(usize, u8), (usize, bool)> = BTreeMap::new();
     for d in &decisions {

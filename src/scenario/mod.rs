@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::catalog::{Catalog, TierId};
+use crate::catalog::{Catalog, CommuneGroup, TierId};
 use crate::error::{Diagnostic, Error, Result};
 use crate::text;
 
@@ -174,6 +174,12 @@ pub enum TargetKind {
         /// The floor.
         min: u8,
     },
+    /// Communes meeting an indicator (số xã đạt chỉ tiêu …): its baseline value meets the
+    /// threshold, or its criterion is met ([`Commune::meets_indicator`]).
+    Indicator {
+        /// Indicator id of the catalog.
+        indicator: String,
+    },
 }
 
 /// A target for a year: at least `value`.
@@ -184,6 +190,10 @@ pub struct Target {
     /// What it counts.
     #[serde(flatten)]
     pub kind: TargetKind,
+    /// Only the communes of this group count (số xã nhóm 2 đạt …): QĐ 51/2025 commune groups;
+    /// `None` counts every commune. See [`counts_toward`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<CommuneGroup>,
     /// Commune count, or criteria for `average-criteria`.
     pub value: Decimal,
     /// The increase the document states ("thêm N xã", "xây dựng N xã"), when it writes the
@@ -195,8 +205,17 @@ pub struct Target {
 }
 
 impl Target {
-    /// Short English name, e.g. `c2 Transport`, `standard`, `band 15-18`.
+    /// Short English name, e.g. `c2 Transport`, `standard`, `band 15-18`; a group target says
+    /// its group first (`group 2: c3 …`).
     pub fn name(&self, catalog: &Catalog) -> String {
+        let name = self.kind_name(catalog);
+        match self.group {
+            Some(g) => format!("group {}: {name}", g.number()),
+            None => name,
+        }
+    }
+
+    fn kind_name(&self, catalog: &Catalog) -> String {
         match &self.kind {
             TargetKind::Criterion { criterion } => format!(
                 "c{criterion} {}",
@@ -219,12 +238,27 @@ impl Target {
             ),
             TargetKind::AverageCriteria => "average criteria per commune".to_string(),
             TargetKind::MinCriteria { min } => format!("communes with at least {min} criteria"),
+            TargetKind::Indicator { indicator } => format!(
+                "communes meeting indicator {}",
+                catalog
+                    .indicator(indicator)
+                    .map_or(indicator.as_str(), |i| i.name_en.as_str())
+            ),
         }
     }
 
     /// Short Vietnamese name, as the plans write it: `xã đạt chuẩn`, `xã đạt tiêu chí số 2
-    /// (Giao thông)`, `xã đạt từ 15 tiêu chí trở lên …`.
+    /// (Giao thông)`, `xã đạt từ 15 tiêu chí trở lên …`; a group target names its group: `xã
+    /// nhóm 2 đạt tiêu chí số 3 (…)`.
     pub fn name_vi(&self, catalog: &Catalog) -> String {
+        let name = self.kind_name_vi(catalog);
+        match self.group {
+            Some(g) => name.replacen("xã ", &format!("xã {} ", g.label_vi()), 1),
+            None => name,
+        }
+    }
+
+    fn kind_name_vi(&self, catalog: &Catalog) -> String {
         match &self.kind {
             TargetKind::Criterion { criterion } => format!(
                 "xã đạt tiêu chí số {criterion} ({})",
@@ -249,8 +283,21 @@ impl Target {
             ),
             TargetKind::AverageCriteria => "bình quân tiêu chí/xã".to_string(),
             TargetKind::MinCriteria { min } => format!("xã đạt từ {min} tiêu chí trở lên"),
+            TargetKind::Indicator { indicator } => format!(
+                "xã đạt chỉ tiêu {}",
+                catalog
+                    .indicator(indicator)
+                    .map_or(indicator.as_str(), |i| i.name_vi.as_str())
+            ),
         }
     }
+}
+
+/// Whether `commune` counts toward a count restricted to `group` (số xã nhóm 2 đạt …): without a
+/// group every commune counts, with one only the communes of that group. The one home of this
+/// decision: targets, the planner's requirements and the evaluation's per-group counts ask it.
+pub fn counts_toward(group: Option<CommuneGroup>, commune: &Commune) -> bool {
+    group.is_none_or(|g| commune.group == Some(g))
 }
 
 /// Least criteria of a band (`15-18` → 15), from the catalog or the band id itself.
@@ -280,10 +327,17 @@ struct TargetFile {
     average_criteria: Option<Amount>,
     #[serde(default)]
     min_criteria: Option<u8>,
+    /// An indicator id (số xã đạt chỉ tiêu …).
+    #[serde(default)]
+    indicator: Option<Spanned<String>>,
     #[serde(default)]
     communes: Option<Spanned<Amount>>,
     #[serde(default)]
     added: Option<u32>,
+    /// Commune group the count runs over (`group = 2`, `group = "nhóm 2"`), parsed by
+    /// [`CommuneGroup::parse`] so a typo gets a located "did you mean".
+    #[serde(default)]
+    group: Option<Spanned<toml::Value>>,
     source: String,
 }
 
@@ -830,13 +884,20 @@ fn read_targets(
             continue;
         }
         let (kind, value) = match (
+            &t.indicator,
             &t.criterion,
             t.tier,
             &t.band,
             t.average_criteria,
             t.min_criteria,
         ) {
-            (Some(c), None, None, None, None)
+            (Some(i), None, None, None, None, None) => {
+                let Some(indicator) = target_indicator(i, catalog, text, path, problems) else {
+                    continue;
+                };
+                (indicator, communes)
+            }
+            (None, Some(c), None, None, None, None)
                 if t.level
                     .as_ref()
                     .is_some_and(|l| *l.get_ref() != TierId::Standard) =>
@@ -888,7 +949,7 @@ fn read_targets(
                     communes,
                 )
             }
-            (Some(c), None, None, None, None) => {
+            (None, Some(c), None, None, None, None) => {
                 let id = *c.get_ref();
                 if catalog.criterion(id).is_none() {
                     problems.push(
@@ -902,8 +963,8 @@ fn read_targets(
                 }
                 (TargetKind::Criterion { criterion: id }, communes)
             }
-            (None, Some(tier), None, None, None) => (TargetKind::Tier { tier }, communes),
-            (None, None, Some(band), None, None) => {
+            (None, None, Some(tier), None, None, None) => (TargetKind::Tier { tier }, communes),
+            (None, None, None, Some(band), None, None) => {
                 if !catalog.bands.iter().any(|b| &b.id == band.get_ref()) {
                     problems.push(
                         Diagnostic::new(
@@ -922,14 +983,14 @@ fn read_targets(
                     communes,
                 )
             }
-            (None, None, None, Some(avg), None) => (TargetKind::AverageCriteria, Some(avg.0)),
-            (None, None, None, None, Some(min)) => (
+            (None, None, None, None, Some(avg), None) => (TargetKind::AverageCriteria, Some(avg.0)),
+            (None, None, None, None, None, Some(min)) => (
                 TargetKind::MinCriteria { min },
                 communes.or(file.published.communes.map(Decimal::from)),
             ),
             _ => {
                 problems.push(
-                    Diagnostic::new(path, text::line_of(text, &t.source), "a target needs exactly one of criterion, tier, band, average_criteria, min_criteria")
+                    Diagnostic::new(path, text::line_of(text, &t.source), "a target needs exactly one of criterion, tier, band, average_criteria, min_criteria, indicator")
                         .hint("split it into several [[targets]]"),
                 );
                 continue;
@@ -972,13 +1033,133 @@ fn read_targets(
             );
             continue;
         }
+        let Some(group) = target_group(t, &kind, catalog, text, path, problems) else {
+            continue;
+        };
         targets.push(Target {
             year,
             kind,
+            group,
             value,
             added: t.added,
             source: t.source.clone(),
         });
     }
     targets
+}
+
+/// The group filter of a target (`Some(None)` without one), or `None` after reporting why it
+/// cannot be read: an unknown group (with "did you mean"), a catalog without groups, or a kind
+/// that is not counted per group.
+fn target_group(
+    t: &TargetFile,
+    kind: &TargetKind,
+    catalog: &Catalog,
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Option<CommuneGroup>> {
+    let Some(raw) = &t.group else {
+        return Some(None);
+    };
+    let line = Some(text::line_column(text, raw.span().start).0);
+    let written = match raw.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if catalog.groups.is_empty() {
+        problems.push(
+            Diagnostic::new(
+                path,
+                line,
+                format!(
+                    "target counts `group = {written}`, but catalog `{}` has no commune groups",
+                    catalog.id
+                ),
+            )
+            .hint("commune groups (nhóm xã) belong to the 2026-2030 set: catalog = \"qd51-2025\" or a province file extending it; else remove `group`"),
+        );
+        return None;
+    }
+    let group = match CommuneGroup::parse(&written) {
+        Ok(g) if catalog.group(g).is_some() => g,
+        Ok(g) => {
+            problems.push(
+                Diagnostic::new(path, line, format!("catalog `{}` has no {g}", catalog.id))
+                    .hint(group_list(catalog)),
+            );
+            return None;
+        }
+        Err(message) => {
+            problems.push(Diagnostic::new(path, line, message).hint(group_list(catalog)));
+            return None;
+        }
+    };
+    let counted = matches!(
+        kind,
+        TargetKind::Criterion { .. }
+            | TargetKind::Indicator { .. }
+            | TargetKind::Tier {
+                tier: TierId::Standard
+            }
+    );
+    if !counted {
+        problems.push(
+            Diagnostic::new(
+                path,
+                line,
+                "a group is counted only on a criterion, an indicator or the standard tier",
+            )
+            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …), `indicator = \"…\"` (số xã nhóm 2 đạt chỉ tiêu …) or `tier = \"standard\"` (số xã nhóm 2 đạt chuẩn) beside `group`, or remove `group`"),
+        );
+        return None;
+    }
+    Some(Some(group))
+}
+
+/// "the catalog's groups: 1 (…), 2 (…), 3 (…)", for hints.
+fn group_list(catalog: &Catalog) -> String {
+    let groups: Vec<String> = catalog
+        .groups
+        .iter()
+        .map(|g| format!("{} ({})", g.group.number(), g.name_vi))
+        .collect();
+    format!("the catalog's groups: {}", groups.join(", "))
+}
+
+/// An indicator target's kind, or `None` after reporting an id the catalog does not have (with
+/// the nearest id when one is close).
+fn target_indicator(
+    id: &Spanned<String>,
+    catalog: &Catalog,
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<TargetKind> {
+    let written = id.get_ref();
+    if catalog.indicator(written).is_some() {
+        return Some(TargetKind::Indicator {
+            indicator: written.clone(),
+        });
+    }
+    let line = Some(text::line_column(text, id.span().start).0);
+    let known: Vec<&str> = catalog.indicators.iter().map(|i| i.id.as_str()).collect();
+    let nearest = known
+        .iter()
+        .map(|k| (strsim::levenshtein(written, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    let message = match nearest {
+        Some((_, k)) => format!(
+            "unknown indicator `{written}` in catalog `{}` (did you mean `{k}`?)",
+            catalog.id
+        ),
+        None => format!("unknown indicator `{written}` in catalog `{}`", catalog.id),
+    };
+    problems.push(Diagnostic::new(path, line, message).hint(if known.is_empty() {
+        "this catalog lists no indicators ([[indicators]]); a province file extending it supplies them".to_string()
+    } else {
+        format!("the catalog's indicators: {}", known.join(", "))
+    }));
+    None
 }

@@ -11,11 +11,15 @@ pub struct CommuneColumns {
     pub tiers: bool,
     /// `villages,villages_standard`.
     pub villages: bool,
+    /// `group` (nhóm xã, QĐ 51/2025): the commune's group number, empty where it has none
+    /// (the loader then derives it from the attributes). Only for a catalog with groups.
+    pub groups: bool,
 }
 
 /// The communes file: header `id,name,c1..cN`, then `a1..aN,model` with `tiers`, `attributes`
 /// when any commune has one, `villages,villages_standard` with `villages` (a missing count is
-/// written 0). No district column: write it only for a hierarchy with districts.
+/// written 0), `group` with `groups`. No district column: write it only for a hierarchy with
+/// districts.
 pub fn communes_csv(
     communes: &[Commune],
     criteria: &[u8],
@@ -34,6 +38,9 @@ pub fn communes_csv(
     if columns.villages {
         header.push("villages".into());
         header.push("villages_standard".into());
+    }
+    if columns.groups {
+        header.push("group".into());
     }
     let flag = |b: bool| if b { "1" } else { "0" }.to_string();
     let fail = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
@@ -55,6 +62,9 @@ pub fn communes_csv(
         if columns.villages {
             record.push(c.villages.unwrap_or(0).to_string());
             record.push(c.villages_standard.unwrap_or(0).to_string());
+        }
+        if columns.groups {
+            record.push(c.group.map_or(String::new(), |g| g.number().to_string()));
         }
         writer.write_record(&record).map_err(fail)?;
     }

@@ -15,6 +15,7 @@ pub mod workspace;
 
 mod api;
 mod downloads;
+mod merge;
 mod pages;
 mod view;
 
@@ -134,6 +135,7 @@ impl AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(merge::routes())
         .merge(downloads::routes())
         .merge(api::routes())
         // The guard sits inside the body limit, so the forms it reads have the same limit.

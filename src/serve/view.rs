@@ -47,6 +47,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "result_downloads.html",
         include_str!("assets/result_downloads.html"),
     ),
+    ("merge.html", include_str!("assets/merge.html")),
 ];
 
 /// The template environment (HTML auto-escaped).

@@ -267,7 +267,11 @@ impl Workspace {
 
     /// A new, empty workspace folder named after `name`, made by renaming a finished temporary
     /// folder (so a half-copied scenario never appears).
-    fn create(&self, name: &str, fill: impl FnOnce(&Path) -> Result<()>) -> Result<Arc<Opened>> {
+    pub(super) fn create(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<Arc<Opened>> {
         let staging = tempfile::Builder::new()
             .prefix(".incoming-")
             .tempdir_in(&self.dir)

@@ -368,6 +368,7 @@ pub fn synthesize(scenario: &Scenario, options: SynthesisOptions) -> Result<Synt
         let is_standard = solved.rows[row] == width;
         communes[pos] = Some(Commune {
             group: None,
+            indicators_met: std::collections::BTreeSet::new(),
             id: format!("x{:0w$}", pos + 1, w = n.to_string().len().max(2)),
             name: names
                 .get(rank)
@@ -556,6 +557,7 @@ impl Synthesis {
             crate::scenario::CommuneColumns {
                 tiers: self.tiers,
                 villages: self.villages,
+                groups: false,
             },
         )
     }

@@ -811,9 +811,12 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
         let TargetKind::Criterion { criterion } = target.kind else {
             continue;
         };
-        let lacking = |i: &usize| !baseline.per_commune[*i].met.contains(criterion);
-        let met =
-            (scenario.communes.len() - (0..scenario.communes.len()).filter(lacking).count()) as u32;
+        // A group target (số xã nhóm 2 đạt …) counts its group's communes only.
+        let counts =
+            |i: &usize| crate::scenario::counts_toward(target.group, &scenario.communes[*i]);
+        let lacking = |i: &usize| counts(i) && !baseline.per_commune[*i].met.contains(criterion);
+        let met = ((0..scenario.communes.len()).filter(counts).count()
+            - (0..scenario.communes.len()).filter(lacking).count()) as u32;
         let needed = missing(target.value, met);
         let options = (0..scenario.communes.len())
             .filter(lacking)
@@ -832,8 +835,10 @@ pub fn calibrate(scenario: &Scenario, projects: &[Project]) -> Calibration {
             cost,
         });
     }
+    // Group targets on the standard tier are not calibrated (they count a part of the province).
     let mut floor_targets: Vec<(u32, &Target)> = year_targets
         .iter()
+        .filter(|t| t.group.is_none())
         .filter_map(|t| {
             let min = match &t.kind {
                 TargetKind::Tier {

@@ -320,6 +320,10 @@ pub fn targets_toml(d: &Drafting) -> String {
                 "min_criteria = {min}\ncommunes = {}\n",
                 t.achievable
             )),
+            TargetKind::Indicator { indicator } => out.push_str(&format!(
+                "indicator = \"{indicator}\"\ncommunes = {}\n",
+                t.achievable
+            )),
         }
         out.push_str(&format!(
             "source = \"{source}: {}\"\n",

@@ -74,6 +74,7 @@ pub fn marginal(
                 year: last,
                 measure,
                 at_least: now as i64 + 1,
+                group: None,
             });
             let ask = Ask::LeastExtra {
                 requirements,
@@ -196,6 +197,7 @@ pub(crate) fn keep_reached(scenario: &mut Scenario, plan: &Plan) -> Vec<Requirem
             year: last,
             measure,
             at_least,
+            group: None,
         })
         .into_iter()
         .collect()

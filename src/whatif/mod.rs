@@ -90,6 +90,7 @@ pub fn with_targets(
         .map(|(kind, value)| Target {
             year,
             kind: kind.clone(),
+            group: None,
             value: Decimal::from(*value),
             added: None,
             source: source.into(),

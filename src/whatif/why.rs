@@ -467,7 +467,7 @@ fn forced(scenario: &Scenario, options: &PlanOptions, plan: &Plan, p: usize) -> 
     };
     let objective_with = inside
         .as_ref()
-        .and_then(|q| (q.status != PlanStatus::Infeasible).then_some(q.objective));
+        .and_then(|q| (!q.status.is_short()).then_some(q.objective));
     let objective_loss = objective_with.map(|v| match plan.objective_kind {
         Objective::MinCost => v - plan.objective,
         _ => plan.objective - v,
@@ -478,7 +478,7 @@ fn forced(scenario: &Scenario, options: &PlanOptions, plan: &Plan, p: usize) -> 
     // money is needed, proven without a search.
     let within_budgets = inside
         .iter()
-        .filter(|q| q.status != PlanStatus::Infeasible)
+        .filter(|q| !q.status.is_short())
         .map(|q| plan::selection_of(&with, q))
         .collect();
     let ask = Ask::LeastExtra {
