@@ -603,11 +603,15 @@ fn group_targets_within_groups(scenario: &Scenario, r: &mut Recorder) {
                     count_figure(
                         scenario,
                         &format!("communes.group{}", g.number()),
-                        &format!("communes in group {}", g.number()),
+                        Bilingual::new(
+                            format!("số xã {}", g.label_vi()),
+                            format!("communes in group {}", g.number()),
+                        ),
                         n,
                     ),
                 ],
                 arithmetic: vec![format!("{} > {n}", r.num(t.value))],
+                arithmetic_vi: vec![format!("{} > {}", r.num(t.value), r.count(n))],
                 fix: Some(format!("at most {n}")),
                 fix_vi: Some(format!("nhiều nhất {}", r.count(n))),
             });
