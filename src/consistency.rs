@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::bilingual::{self, Bilingual};
 use crate::number::{format_count, NumberStyle};
 
 /// Communes whose number of criteria met lies in `[min, max]` (a band, nhóm xã).
@@ -32,6 +33,8 @@ use crate::number::{format_count, NumberStyle};
 pub struct RowGroup {
     /// Label, e.g. `19`, `10-14`, or `unpublished bands`.
     pub label: String,
+    /// The label in Vietnamese, e.g. `nhóm 19`, `các nhóm không công bố`.
+    pub label_vi: String,
     /// Fewest criteria met.
     pub min: u32,
     /// Most criteria met.
@@ -113,8 +116,10 @@ pub enum Obstruction {
 pub struct Verdict {
     /// A matrix exists.
     pub feasible: bool,
-    /// The arithmetic, one step per line.
+    /// The arithmetic, one step per line (English).
     pub steps: Vec<String>,
+    /// The same steps in Vietnamese (các bước tính).
+    pub steps_vi: Vec<String>,
     /// What rules it out, when infeasible.
     pub obstruction: Option<Obstruction>,
     /// Water-filled criteria met per commune over the published criteria, as
@@ -124,11 +129,28 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn infeasible(mut steps: Vec<String>, obstruction: Obstruction, style: NumberStyle) -> Verdict {
-        steps.push(obstruction.explain(style));
+    /// The steps in both languages.
+    pub fn lines(&self) -> Vec<Bilingual> {
+        self.steps_vi
+            .iter()
+            .zip(&self.steps)
+            .map(|(vi, en)| Bilingual::new(vi.clone(), en.clone()))
+            .collect()
+    }
+
+    fn infeasible(
+        mut steps: Vec<Bilingual>,
+        obstruction: Obstruction,
+        style: NumberStyle,
+    ) -> Verdict {
+        steps.push(Bilingual::new(
+            obstruction.explain_vi(style),
+            obstruction.explain(style),
+        ));
         Verdict {
             feasible: false,
-            steps,
+            steps: bilingual::en(&steps),
+            steps_vi: bilingual::vi(&steps),
             obstruction: Some(obstruction),
             row_sums: Vec::new(),
         }
@@ -420,19 +442,29 @@ pub fn check(problem: &CountingProblem, style: NumberStyle) -> Verdict {
     let known = u32::try_from(problem.counts.len()).unwrap_or(u32::MAX);
     let free = problem.criteria.saturating_sub(known);
     let mut steps = Vec::new();
-    let counts = match problem.kind {
-        CountKind::Exact => "counts",
-        CountKind::AtLeast => "minimum counts",
+    let (counts_vi, counts) = match problem.kind {
+        CountKind::Exact => ("số xã đạt", "counts"),
+        CountKind::AtLeast => ("số xã đạt tối thiểu", "minimum counts"),
     };
-    steps.push(format!(
-        "{} communes; {known} of {} criteria have published {counts}{}",
-        n(communes),
-        problem.criteria,
-        if free > 0 {
-            format!(" ({free} free)")
-        } else {
-            String::new()
-        }
+    let (free_vi, free_en) = if free > 0 {
+        (
+            format!(" ({free} tiêu chí tự do)"),
+            format!(" ({free} free)"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    steps.push(Bilingual::new(
+        format!(
+            "{} xã; {known} trong {} tiêu chí có {counts_vi} được công bố{free_vi}",
+            n(communes),
+            problem.criteria,
+        ),
+        format!(
+            "{} communes; {known} of {} criteria have published {counts}{free_en}",
+            n(communes),
+            problem.criteria,
+        ),
     ));
     for (&criterion, &count) in &problem.counts {
         if u64::from(count) > communes {
@@ -467,10 +499,17 @@ pub fn check(problem: &CountingProblem, style: NumberStyle) -> Verdict {
             .map(|g| u64::from(g.communes))
             .sum();
         if full > 0 {
-            steps.push(format!(
-                "{} communes meet every criterion, so every count is at least {}",
-                n(full),
-                n(full)
+            steps.push(Bilingual::new(
+                format!(
+                    "{} xã đạt mọi tiêu chí, nên số xã đạt mỗi tiêu chí ít nhất là {}",
+                    n(full),
+                    n(full)
+                ),
+                format!(
+                    "{} communes meet every criterion, so every count is at least {}",
+                    n(full),
+                    n(full)
+                ),
             ));
             for (&criterion, &count) in &problem.counts {
                 if u64::from(count) < full {
@@ -494,22 +533,36 @@ pub fn check(problem: &CountingProblem, style: NumberStyle) -> Verdict {
             .fold(0u64, u64::saturating_add)
     };
     let (min, max) = (sum_of(|r| r.0), sum_of(|r| r.1));
-    let ranges: Vec<String> = problem
-        .groups
-        .iter()
-        .zip(&runs)
-        .filter(|(g, _)| g.communes > 0)
-        .map(|(g, (lo, hi, count))| {
-            format!("{} × [{lo}, {hi}] ({})", n(u64::from(*count)), g.label)
-        })
-        .collect();
-    steps.push(format!(
-        "criteria met per commune over the published criteria: {} → total {}..={}",
-        ranges.join(" + "),
-        n(min),
-        n(max)
+    let ranges = |label: fn(&RowGroup) -> String| -> String {
+        problem
+            .groups
+            .iter()
+            .zip(&runs)
+            .filter(|(g, _)| g.communes > 0)
+            .map(|(g, (lo, hi, count))| {
+                format!("{} × [{lo}, {hi}] ({})", n(u64::from(*count)), label(g))
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    steps.push(Bilingual::new(
+        format!(
+            "số tiêu chí đạt của mỗi xã, trong các tiêu chí được công bố: {} → tổng {}..={}",
+            ranges(|g| g.label_vi.clone()),
+            n(min),
+            n(max)
+        ),
+        format!(
+            "criteria met per commune over the published criteria: {} → total {}..={}",
+            ranges(|g| g.label.clone()),
+            n(min),
+            n(max)
+        ),
     ));
-    steps.push(format!("published {counts} total {}", n(total)));
+    steps.push(Bilingual::new(
+        format!("tổng {counts_vi} được công bố: {}", n(total)),
+        format!("published {counts} total {}", n(total)),
+    ));
     let in_range = match problem.kind {
         CountKind::Exact => (min..=max).contains(&total),
         CountKind::AtLeast => total <= max,
@@ -535,20 +588,32 @@ pub fn check(problem: &CountingProblem, style: NumberStyle) -> Verdict {
         .rev()
         .map(|(level, count)| format!("{} × {level}", n(*count)))
         .collect();
-    steps.push(format!(
-        "most even row sums with that total (water-filling): {}",
-        spread.join(" + ")
+    steps.push(Bilingual::new(
+        format!(
+            "số tiêu chí đạt của các xã chia đều nhất với tổng đó (san đều): {}",
+            spread.join(" + ")
+        ),
+        format!(
+            "most even row sums with that total (water-filling): {}",
+            spread.join(" + ")
+        ),
     ));
     let counts: Vec<(u8, u32)> = problem.counts.iter().map(|(&c, &n)| (c, n)).collect();
     if let Some(obstruction) = gale_ryser(&rows, &counts) {
         return Verdict::infeasible(steps, obstruction, style);
     }
-    steps.push(format!(
-        "Gale–Ryser holds for every t = 1..={known}: Σ of the t largest counts ≤ Σ min(row sum, t)"
+    steps.push(Bilingual::new(
+        format!(
+            "Gale–Ryser đúng với mọi t = 1..={known}: Σ t số xã đạt lớn nhất ≤ Σ min(số tiêu chí đạt của xã, t)"
+        ),
+        format!(
+            "Gale–Ryser holds for every t = 1..={known}: Σ of the t largest counts ≤ Σ min(row sum, t)"
+        ),
     ));
     Verdict {
         feasible: true,
-        steps,
+        steps: bilingual::en(&steps),
+        steps_vi: bilingual::vi(&steps),
         obstruction: None,
         row_sums: rows,
     }
@@ -566,6 +631,7 @@ mod tests {
     fn group(label: &str, min: u32, max: u32, communes: u32) -> RowGroup {
         RowGroup {
             label: label.into(),
+            label_vi: label.into(),
             min,
             max,
             communes,
@@ -677,6 +743,22 @@ mod tests {
                 demand: 3,
                 capacity: 2
             })
+        );
+        // The same steps in Vietnamese, one for one: 3 communes, all 3 counts published, and
+        // the obstruction last.
+        assert_eq!(v.steps_vi.len(), v.steps.len());
+        assert_eq!(v.lines().len(), v.steps.len());
+        assert_eq!(
+            v.steps_vi[0],
+            "3 xã; 3 trong 3 tiêu chí có số xã đạt được công bố"
+        );
+        assert_eq!(
+            v.steps[0],
+            "3 communes; 3 of 3 criteria have published counts"
+        );
+        assert_eq!(
+            v.steps_vi.last().map(String::as_str),
+            Some("c1 cần 3 xã, nhưng các xã chỉ cho được nhiều nhất Σ min(số tiêu chí đạt, 1) = 2 (Gale–Ryser)")
         );
     }
 

@@ -6,6 +6,7 @@
 //! The library does the work; the `ntm` binary parses arguments and renders results.
 
 pub mod audit;
+pub mod bilingual;
 pub mod catalog;
 pub mod chart;
 pub mod closing;

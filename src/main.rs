@@ -411,6 +411,17 @@ fn report_backups(written: &ntm::output::Written) {
     }
 }
 
+/// A report on scenario `s` with the scenario's Vietnamese synthetic-data note first (the
+/// English beside it); `width` as the report was wrapped.
+fn vietnamese_first(s: &Scenario, text: String, width: Option<usize>) -> String {
+    ntm::report::vietnamese_note_first(
+        text,
+        s.synthetic.as_deref(),
+        s.synthetic_vi.as_deref(),
+        width,
+    )
+}
+
 /// Prints `value` as JSON with `--json`, otherwise its human rendering.
 fn show(json: bool, value: &impl Serialize, render: impl FnOnce() -> String) -> Result<(), Error> {
     if json {
@@ -662,7 +673,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ntm::text::write_atomic(&path, chart.as_bytes())?;
             }
             show(json, &r, || {
-                ntm::report::render_reevaluation(&r, communes, style)
+                vietnamese_first(
+                    &s,
+                    ntm::report::render_reevaluation(&r, communes, style),
+                    None,
+                )
             })?;
         }
         Command::Catalog {
@@ -699,7 +714,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ntm::text::write_atomic(&path, chart.as_bytes())?;
             }
             show(json, &evaluation, || {
-                ntm::report::render_evaluation(&evaluation, communes, style)
+                vietnamese_first(
+                    &s,
+                    ntm::report::render_evaluation(&evaluation, communes, style),
+                    None,
+                )
             })?;
         }
         Command::Audit {
@@ -716,7 +735,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             if let Some(path) = xlsx {
                 ntm::xlsx::write_workbook(&path, &ntm::report::audit_sheets(&audit, style))?;
             }
-            show(json, &audit, || ntm::report::render_audit(&audit, style))?;
+            show(json, &audit, || {
+                vietnamese_first(&s, ntm::report::render_audit(&audit, style), None)
+            })?;
         }
         Command::ImportXlsx {
             workbook,
@@ -807,7 +828,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                     "allocation": allocation,
                     "simulation": simulation,
                 }),
-                || ntm::report::render_allocation(&allocation, &simulation, style),
+                || {
+                    vietnamese_first(
+                        &s,
+                        ntm::report::render_allocation(&allocation, &simulation, style),
+                        None,
+                    )
+                },
             )?;
         }
         Command::Compare {
@@ -835,7 +862,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                     let other = Scenario::load(&other)?;
                     let v = ntm::whatif::compare::compare_variants(&s, &other, &rules, &options)?;
                     drop(busy);
-                    show(json, &v, || ntm::report::render_variants(&v, style))?;
+                    show(json, &v, || {
+                        vietnamese_first(&s, ntm::report::render_variants(&v, style), None)
+                    })?;
                 }
                 None => {
                     let c = ntm::whatif::compare::compare(&s, &rules, &options)?;
@@ -844,7 +873,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                         let chart = ntm::report::comparison_svg(&c);
                         ntm::text::write_atomic(&path, chart.as_bytes())?;
                     }
-                    show(json, &c, || ntm::report::render_comparison(&c, style))?;
+                    show(json, &c, || {
+                        vietnamese_first(&s, ntm::report::render_comparison(&c, style), None)
+                    })?;
                 }
             }
         }
@@ -889,7 +920,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&curve)?;
             } else {
-                emit(&ntm::report::render_sweep(&curve, style));
+                emit(&vietnamese_first(
+                    &s,
+                    ntm::report::render_sweep(&curve, style),
+                    None,
+                ));
                 for path in written {
                     emit(&format!("đã ghi (wrote) {}\n", path.display()));
                 }
@@ -916,7 +951,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 print_json(&drafting)?;
             } else {
-                emit(&ntm::report::render_drafting(&drafting, style));
+                emit(&vietnamese_first(
+                    &s,
+                    ntm::report::render_drafting(&drafting, style),
+                    None,
+                ));
                 match &out {
                     Some(path) => emit(&format!("\nđã ghi (wrote) {}\n", path.display())),
                     None => emit(&format!("\n{}", drafting.toml)),
@@ -980,7 +1019,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 busy.set_message("Đang giải thích (explaining)");
                 let why = ntm::whatif::why::why(&s, &options, &plan, &project)?;
                 drop(busy);
-                return show(json, &why, || ntm::report::render_why(&why, style));
+                return show(json, &why, || {
+                    vietnamese_first(&s, ntm::report::render_why(&why, style), None)
+                });
             }
             let marginal = if marginal {
                 busy.set_message("Đang tính chi phí cận biên (marginal costs)");
@@ -1003,12 +1044,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                     marginal: marginal.as_deref(),
                 },
                 || {
-                    ntm::report::render_plan_within(
-                        &plan,
-                        marginal.as_deref(),
-                        style,
-                        ntm::report::width_from_env(),
-                        &s.capital_sources,
+                    let width = ntm::report::width_from_env();
+                    vietnamese_first(
+                        &s,
+                        ntm::report::render_plan_within(
+                            &plan,
+                            marginal.as_deref(),
+                            style,
+                            width,
+                            &s.capital_sources,
+                        ),
+                        width,
                     )
                 },
             )?;

@@ -39,14 +39,19 @@ fn lai_chau_carried_over_split_does_not_add_up_but_the_total_does() {
         f.message_vi,
         "các khoản thành phần của carryover (Vốn ngân sách trung ương năm 2022 chuyển sang) cộng lại là 40.769, không phải 46.539 triệu đồng"
     );
-    // 46.539 − 40.769 = 5.770 more in the parts, or the total is 40.769.
+    // 46.539 − 40.769 = 5.770 more in the parts, or the total is 40.769; each part named with
+    // the fixture's Vietnamese label beside its id.
     assert_eq!(
         f.fix_vi.as_deref(),
-        Some("hoặc tổng là 40.769 triệu đồng, hoặc các khoản (carryover-investment, carryover-recurrent) nhiều hơn 5.770 tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)")
+        Some("hoặc tổng là 40.769 triệu đồng, hoặc các khoản (carryover-investment (Vốn đầu tư phát triển chuyển nguồn), carryover-recurrent (Vốn sự nghiệp chuyển nguồn)) nhiều hơn 5.770 tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)")
     );
     assert_eq!(
         f.arithmetic[0],
         "29.969 + 10.800 = 40.769 ≠ 46.539 million VND (the parts are 5.770 less than the total)"
+    );
+    assert_eq!(
+        f.arithmetic_vi[0],
+        "29.969 + 10.800 = 40.769 ≠ 46.539 triệu đồng (các khoản thành phần ít hơn tổng 5.770)"
     );
     assert!(f.figures.iter().all(|fig| !fig.source.is_empty()));
     // 90,254 + 46,539 + 39,106 + 1,622,146 + 3,000,000 + 118,430 = 4,916,475.
@@ -246,12 +251,22 @@ fn json_shape() {
             "message",
             "figures",
             "arithmetic",
+            "arithmetic_vi",
             "fix",
         ] {
             assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
         }
         for fig in f["figures"].as_array().unwrap() {
-            for key in ["name", "label", "value", "unit", "source"] {
+            for key in [
+                "name",
+                "label",
+                "label_vi",
+                "value",
+                "unit",
+                "unit_vi",
+                "source",
+                "source_vi",
+            ] {
                 assert!(fig[key].is_string(), "figure lacks `{key}`: {fig}");
             }
         }
@@ -260,6 +275,14 @@ fn json_shape() {
     assert_eq!(findings[0]["severity"], "error");
     assert_eq!(findings[0]["figures"][0]["name"], "published.funding.total");
     assert_eq!(findings[0]["figures"][0]["value"], "4760");
+    // The arithmetic in Vietnamese beside the English: 640 + 580 + 80 + 3 200 + 270 = 4 770,
+    // 10 more than the published 4 760 (billion VND, tỷ đồng).
+    assert_eq!(
+        findings[0]["arithmetic_vi"][0],
+        "640 + 580 + 80 + 3.200 + 270 = 4.770 ≠ 4.760 tỷ đồng (các khoản thành phần nhiều hơn tổng 10)"
+    );
+    assert_eq!(findings[0]["figures"][0]["unit_vi"], "tỷ đồng");
+    assert_eq!(findings[0]["figures"][0]["label_vi"], "Tổng nguồn vốn");
     assert_eq!(findings[0]["figures"][0]["unit"], "billion VND");
     insta::assert_json_snapshot!("lang_son_json", v);
 }
@@ -287,6 +310,12 @@ fn audit_writes_a_workbook() {
     // Header + 2 findings (carry-over split, c1 + c12).
     assert_eq!(findings.height(), 3);
     assert_eq!(findings.get((0, 0)).unwrap().to_string(), "Mức\nSeverity");
+    // The arithmetic Vietnamese first, the English after it.
+    assert_eq!(
+        findings.get((1, 4)).unwrap().to_string(),
+        "29.969 + 10.800 = 40.769 ≠ 46.539 triệu đồng (các khoản thành phần ít hơn tổng 5.770)\n\n\
+         29.969 + 10.800 = 40.769 ≠ 46.539 million VND (the parts are 5.770 less than the total)"
+    );
 }
 
 /// The seed scenarios (branch `seeds`), audited as shipped, with their synthetic communes.

@@ -258,3 +258,51 @@ fn lai_chau_plan_fits_in_120_columns() {
     let wide = String::from_utf8(wide.stdout).unwrap();
     assert!(wide.lines().any(|l| l.chars().count() > 120));
 }
+
+/// Every shipped scenario of synthetic data carries its note in Vietnamese too, and the CLI
+/// prints it first with the English beside it (here `ntm audit`, which every scenario can run
+/// and which prints the banner as every report does).
+#[test]
+fn the_synthetic_note_is_printed_in_vietnamese_first() {
+    let (ok, out, err) = ntm(&["audit", "scenarios/example-3-communes"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with(
+            "DỮ LIỆU GIẢ LẬP: ví dụ bịa ra để minh họa định dạng tệp (scenarios/README.md); không có xã thật\n\
+             (synthetic data: invented example for the format documentation (scenarios/README.md); no real commune)\n"
+        ),
+        "{out}"
+    );
+    let mut shipped: Vec<_> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("scenario.toml").is_file())
+        .collect();
+    shipped.sort();
+    assert!(shipped.len() >= 8, "{shipped:?}");
+    for dir in shipped {
+        let s = Scenario::load_with(
+            &dir,
+            ntm::scenario::LoadOptions {
+                allow_missing_communes: true,
+                skip_projects: true,
+            },
+        )
+        .unwrap();
+        let Some(en) = &s.synthetic else {
+            continue;
+        };
+        let vi = s
+            .synthetic_vi
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no synthetic_vi", dir.display()));
+        let (ok, out, err) = ntm(&["audit", &dir.to_string_lossy()]);
+        assert!(ok, "{}: {err}", dir.display());
+        assert!(
+            out.starts_with(&format!("DỮ LIỆU GIẢ LẬP: {vi}\n(synthetic data: {en})\n")),
+            "{}: {out}",
+            dir.display()
+        );
+    }
+}

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{rounding_slack, Figure, Finding, Recorder, Severity};
+use super::{rounding_slack, words, Figure, Finding, Recorder, Severity};
+use crate::bilingual::{self, Bilingual};
 use crate::number::{format_trimmed, round_half_up};
 use crate::scenario::{FundingFigure, Scenario};
 
@@ -24,17 +25,28 @@ fn unit_of(figure: &FundingFigure) -> Option<(Decimal, &'static str)> {
     }
 }
 
+/// An id with its Vietnamese name beside it, `local (Vốn ngân sách địa phương)`, so that a
+/// Vietnamese sentence never shows a bare id; the id alone when there is no name.
+fn named(id: &str, name_vi: &str) -> String {
+    if name_vi.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id} ({name_vi})")
+    }
+}
+
+/// A capital source's id with its Vietnamese name.
+fn source_named(source: &crate::scenario::CapitalSource) -> String {
+    named(&source.id, &source.name_vi)
+}
+
 fn unit_name(figure: &FundingFigure) -> &'static str {
     unit_of(figure).map_or("million VND", |u| u.1)
 }
 
 /// The unit's name in Vietnamese (triệu đồng, tỷ đồng, đồng).
-fn unit_vi(figure: &FundingFigure) -> &'static str {
-    match unit_name(figure) {
-        "billion VND" => "tỷ đồng",
-        "VND (đồng)" => "đồng",
-        _ => "triệu đồng",
-    }
+fn unit_vi(figure: &FundingFigure) -> String {
+    words::unit_vi(unit_name(figure))
 }
 
 /// Amount of `figure` expressed in the unit of `base` (`None` on overflow).
@@ -66,24 +78,28 @@ fn parts_sum(
     Some((sum, terms))
 }
 
+/// A funding figure: its label is the document's own (Vietnamese, e.g. `Tổng vốn`).
 fn figure(f: &FundingFigure) -> Figure {
-    Figure {
-        name: format!("published.funding.{}", f.id),
-        label: f.label.clone(),
-        value: f.amount.0.normalize().to_string(),
-        unit: unit_name(f).into(),
-        source: f.source.clone(),
-    }
+    Figure::new(
+        format!("published.funding.{}", f.id),
+        Bilingual::same(f.label.clone()),
+        f.amount.0.normalize(),
+        unit_name(f),
+        Bilingual::same(f.source.clone()),
+    )
 }
 
 fn share_figure(f: &FundingFigure, share: Decimal) -> Figure {
-    Figure {
-        name: format!("published.funding.{}.share_percent", f.id),
-        label: format!("share of {}", f.label),
-        value: share.to_string(),
-        unit: "%".into(),
-        source: f.source.clone(),
-    }
+    Figure::new(
+        format!("published.funding.{}.share_percent", f.id),
+        Bilingual::new(
+            format!("tỷ lệ của {}", f.label),
+            format!("share of {}", f.label),
+        ),
+        share,
+        "%",
+        Bilingual::same(f.source.clone()),
+    )
 }
 
 /// Runs the funding checks.
@@ -102,12 +118,13 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                     f.unit.as_deref().unwrap_or_default()
                 ),
                 message_vi: format!(
-                    "`{}` có đơn vị `{}`, được đọc là triệu đồng",
-                    f.id,
+                    "{} có đơn vị `{}`, được đọc là triệu đồng",
+                    named(&f.id, &f.label),
                     f.unit.as_deref().unwrap_or_default()
                 ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
+                arithmetic_vi: Vec::new(),
                 fix: Some("write unit = \"million\", \"billion\" or \"đồng\"".into()),
                 fix_vi: Some(
                     "ghi unit = \"million\" (triệu), \"billion\" (tỷ) hoặc \"đồng\"".into(),
@@ -124,11 +141,12 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
                     f.id
                 ),
                 message_vi: format!(
-                    "`{}` dẫn tới `{missing}`, không phải một số liệu nguồn vốn",
-                    f.id
+                    "{} dẫn tới `{missing}`, không phải một số liệu nguồn vốn",
+                    named(&f.id, &f.label)
                 ),
                 figures: vec![figure(f)],
                 arithmetic: Vec::new(),
+                arithmetic_vi: Vec::new(),
                 fix: Some(format!(
                     "add a [[published.funding]] with id = \"{missing}\""
                 )),
@@ -158,12 +176,13 @@ pub(super) fn check(scenario: &Scenario, r: &mut Recorder) {
 /// Budgets that are needs (nhu cầu), not allocations: said once, so nobody reads a plan built
 /// on them as a plan within allocated money.
 fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
-    let needs: Vec<&str> = scenario
+    let needs: Vec<&crate::scenario::CapitalSource> = scenario
         .capital_sources
         .iter()
         .filter(|s| s.budget_kind == crate::scenario::BudgetKind::Need)
-        .map(|s| s.id.as_str())
         .collect();
+    let ids: Vec<&str> = needs.iter().map(|s| s.id.as_str()).collect();
+    let names: Vec<String> = needs.iter().map(|s| source_named(s)).collect();
     if needs.is_empty() {
         return;
     }
@@ -172,14 +191,15 @@ fn needs_are_labelled(scenario: &Scenario, r: &mut Recorder) {
         severity: Severity::Info,
         message: format!(
             "the budgets of {} are needs as the document writes them (nhu cầu vốn), not allocated money",
-            needs.join(", ")
+            ids.join(", ")
         ),
         message_vi: format!(
             "ngân sách của {} là nhu cầu vốn theo văn bản, không phải vốn được giao",
-            needs.join(", ")
+            names.join(", ")
         ),
         figures: Vec::new(),
         arithmetic: Vec::new(),
+        arithmetic_vi: Vec::new(),
         fix: Some(
             "a plan within these budgets spends what the document says is needed; replace them with the allocated amounts (vốn được giao) when they are known"
                 .into(),
@@ -214,24 +234,40 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
     // `what` in Vietnamese and in English.
     let compare = |what: (String, String), planned: Decimal, figure: &FundingFigure| {
         let (published, corrected) = in_million(figure)?;
-        let converted = if published == figure.amount.0 {
-            String::new()
+        let (converted_vi, converted) = if published == figure.amount.0 {
+            (String::new(), String::new())
         } else {
-            format!(" = {} million VND", num(published))
+            (
+                format!(" = {} triệu đồng", num(published)),
+                format!(" = {} million VND", num(published)),
+            )
         };
-        let line = format!(
-            "{}: {} million VND; published {} {} {}{converted}",
-            what.1,
-            num(planned),
-            figure.id,
-            num(figure.amount.0),
-            unit_name(figure),
+        let line = Bilingual::new(
+            format!(
+                "{}: {} triệu đồng; số công bố {} {} {}{converted_vi}",
+                what.0,
+                num(planned),
+                named(&figure.id, &figure.label),
+                num(figure.amount.0),
+                unit_vi(figure),
+            ),
+            format!(
+                "{}: {} million VND; published {} {} {}{converted}",
+                what.1,
+                num(planned),
+                figure.id,
+                num(figure.amount.0),
+                unit_name(figure),
+            ),
         );
         if planned == published {
             return Some(Ok(line));
         }
         if corrected == Some(planned) {
-            return Some(Ok(format!("{line}, corrected reading {}", num(planned))));
+            return Some(Ok(Bilingual::new(
+                format!("{}, cách đọc đã sửa {}", line.vi, num(planned)),
+                format!("{}, corrected reading {}", line.en, num(planned)),
+            )));
         }
         Some(Err(Finding {
             check: "funding-budget",
@@ -247,11 +283,12 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
                 "{} là {} triệu đồng, nhưng số công bố {} là {} triệu đồng",
                 what.0,
                 num(planned),
-                figure.id,
+                named(&figure.id, &figure.label),
                 num(published)
             ),
             figures: vec![self::figure(figure)],
-            arithmetic: vec![line],
+            arithmetic: vec![line.en],
+            arithmetic_vi: vec![line.vi],
             fix: Some(
                 "plans use the capital_sources budgets: make them equal the published figure, or set corrected_amount on the figure to record the reading used"
                     .into(),
@@ -264,7 +301,7 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
     };
     let mut matched = Vec::new();
     let mut figures = Vec::new();
-    let mut record = |outcome: Option<std::result::Result<String, Finding>>,
+    let mut record = |outcome: Option<std::result::Result<Bilingual, Finding>>,
                       figure: &FundingFigure| {
         match outcome {
             Some(Ok(line)) => {
@@ -283,7 +320,7 @@ fn budgets_match(scenario: &Scenario, by_id: &BTreeMap<&str, &FundingFigure>, r:
             record(
                 compare(
                     (
-                        format!("ngân sách của `{}`", source.id),
+                        format!("ngân sách của {}", source_named(source)),
                         format!("budget of `{}`", source.id),
                     ),
                     planned,
@@ -364,44 +401,70 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
                 ),
             ),
             figures,
-            vec![format!("{} = {} {unit}", terms.join(" + "), r.num(sum))],
+            vec![Bilingual::new(
+                format!("{} = {} {}", terms.join(" + "), r.num(sum), unit_vi(total)),
+                format!("{} = {} {unit}", terms.join(" + "), r.num(sum)),
+            )],
         );
         return;
     }
     let Some(difference) = published.checked_sub(sum) else {
         return;
     };
-    let mut arithmetic = vec![format!(
-        "{} = {} ≠ {} {unit} (the parts are {} {} than the total)",
-        terms.join(" + "),
-        r.num(sum),
-        r.num(published),
-        r.num(difference.abs()),
-        if difference > Decimal::ZERO {
-            "less"
-        } else {
-            "more"
-        }
+    let unit_vi = unit_vi(total);
+    let (less_vi, less) = if difference > Decimal::ZERO {
+        ("ít hơn", "less")
+    } else {
+        ("nhiều hơn", "more")
+    };
+    let mut arithmetic = vec![Bilingual::new(
+        format!(
+            "{} = {} ≠ {} {unit_vi} (các khoản thành phần {less_vi} tổng {})",
+            terms.join(" + "),
+            r.num(sum),
+            r.num(published),
+            r.num(difference.abs()),
+        ),
+        format!(
+            "{} = {} ≠ {} {unit} (the parts are {} {less} than the total)",
+            terms.join(" + "),
+            r.num(sum),
+            r.num(published),
+            r.num(difference.abs()),
+        ),
     )];
     let corrected_parts = parts_sum(total, parts, true).map_or(sum, |c| c.0);
     if corrected_parts != sum {
-        arithmetic.push(format!(
-            "with the scenario's corrected readings of the parts: {} {unit}",
-            r.num(corrected_parts)
+        arithmetic.push(Bilingual::new(
+            format!(
+                "theo cách đọc đã sửa của kịch bản cho các khoản: {} {unit_vi}",
+                r.num(corrected_parts)
+            ),
+            format!(
+                "with the scenario's corrected readings of the parts: {} {unit}",
+                r.num(corrected_parts)
+            ),
         ));
     }
     if let Some(corrected) = total.corrected_amount {
-        arithmetic.push(format!(
-            "the scenario reads the total as {} {unit} (corrected_amount){}",
-            r.num(corrected.0),
-            if corrected.0 == sum || corrected.0 == corrected_parts {
-                ", which the parts match"
-            } else {
-                ""
-            }
+        let (match_vi, match_en) = if corrected.0 == sum || corrected.0 == corrected_parts {
+            (", khớp với các khoản", ", which the parts match")
+        } else {
+            ("", "")
+        };
+        arithmetic.push(Bilingual::new(
+            format!(
+                "kịch bản đọc tổng là {} {unit_vi} (corrected_amount){match_vi}",
+                r.num(corrected.0),
+            ),
+            format!(
+                "the scenario reads the total as {} {unit} (corrected_amount){match_en}",
+                r.num(corrected.0),
+            ),
         ));
     }
     let names: Vec<&str> = parts.iter().map(|p| p.id.as_str()).collect();
+    let names_vi: Vec<String> = parts.iter().map(|p| named(&p.id, &p.label)).collect();
     r.find(Finding {
         check: "funding-parts",
         severity: Severity::Error,
@@ -418,10 +481,11 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
             total.label,
             r.num(sum),
             r.num(published),
-            unit_vi(total)
+            unit_vi
         ),
         figures,
-        arithmetic,
+        arithmetic: bilingual::en(&arithmetic),
+        arithmetic_vi: bilingual::vi(&arithmetic),
         fix: Some(format!(
             "either the total is {} {unit}, or the parts ({}) are {} {} in all (a part may be misread or missing)",
             r.num(sum),
@@ -432,8 +496,8 @@ fn parts_add_up(total: &FundingFigure, parts: &[&FundingFigure], r: &mut Recorde
         fix_vi: Some(format!(
             "hoặc tổng là {} {}, hoặc các khoản ({}) {} {} tổng cộng (có thể một khoản bị đọc sai hoặc thiếu)",
             r.num(sum),
-            unit_vi(total),
-            names.join(", "),
+            unit_vi,
+            names_vi.join(", "),
             if difference > Decimal::ZERO { "nhiều hơn" } else { "ít hơn" },
             r.num(difference.abs()),
         )),
@@ -453,10 +517,13 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             message: format!("{} is a share of {}, which is zero", part.id, base.id),
             message_vi: format!(
                 "{} là tỷ lệ của {}, mà {} bằng 0",
-                part.id, base.id, base.id
+                named(&part.id, &part.label),
+                named(&base.id, &base.label),
+                base.id
             ),
             figures,
             arithmetic: Vec::new(),
+            arithmetic_vi: Vec::new(),
             fix: Some(format!("give {} its published amount", base.id)),
             fix_vi: Some(format!("ghi số công bố của {}", base.id)),
         });
@@ -470,25 +537,35 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
     let slack = rounding_slack(stated);
     let shown = round_half_up(actual, stated.scale() + 2);
     let rounded = round_half_up(actual, stated.scale());
-    let mut arithmetic = vec![format!(
-        "{} ÷ {} × 100 = {} % → {} % at {} decimal(s); stated {} %",
-        r.num(amount),
-        r.num(base.amount.0),
-        r.num(shown),
-        r.published(rounded),
-        stated.scale(),
-        r.published(stated)
+    let mut arithmetic = vec![Bilingual::new(
+        format!(
+            "{} ÷ {} × 100 = {} % → {} % khi làm tròn {} chữ số thập phân; văn bản ghi {} %",
+            r.num(amount),
+            r.num(base.amount.0),
+            r.num(shown),
+            r.published(rounded),
+            stated.scale(),
+            r.published(stated)
+        ),
+        format!(
+            "{} ÷ {} × 100 = {} % → {} % at {} decimal(s); stated {} %",
+            r.num(amount),
+            r.num(base.amount.0),
+            r.num(shown),
+            r.published(rounded),
+            stated.scale(),
+            r.published(stated)
+        ),
     )];
     if actual.checked_sub(stated).is_some_and(|d| d.abs() <= slack) {
         r.pass(
             "funding-share",
             (
                 format!(
-                    "{} ({}) bằng {} % của {} như văn bản nêu",
-                    part.id,
-                    part.label,
+                    "{} bằng {} % của {} như văn bản nêu",
+                    named(&part.id, &part.label),
                     r.published(stated),
-                    base.id
+                    named(&base.id, &base.label)
                 ),
                 format!(
                     "{} ({}) is {} % of {} as stated",
@@ -508,10 +585,13 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
         .filter(|c| !c.0.is_zero())
         .and_then(|c| Some((c.0, percent(amount, c.0)?)));
     if let Some((corrected, against)) = against {
-        arithmetic.push(format!(
-            "against the corrected total {}: {} %",
-            r.num(corrected),
-            r.num(round_half_up(against, stated.scale() + 2))
+        let against = r.num(round_half_up(against, stated.scale() + 2));
+        arithmetic.push(Bilingual::new(
+            format!("so với tổng đã sửa {}: {against} %", r.num(corrected)),
+            format!(
+                "against the corrected total {}: {against} %",
+                r.num(corrected)
+            ),
         ));
     }
     let bound = |share: Decimal| share.checked_mul(base.amount.0)?.checked_div(hundred);
@@ -555,7 +635,8 @@ fn share_matches(part: &FundingFigure, stated: Decimal, base: &FundingFigure, r:
             r.published(stated)
         ),
         figures,
-        arithmetic,
+        arithmetic: bilingual::en(&arithmetic),
+        arithmetic_vi: bilingual::vi(&arithmetic),
         fix: Some(format!(
             "the share would be {} %; or, for {} %, the amount would be {}..{} {unit}{}",
             r.published(rounded),

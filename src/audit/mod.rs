@@ -11,12 +11,14 @@
 mod funding;
 mod status;
 mod targets;
+mod words;
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::bilingual::{self, Bilingual};
 use crate::catalog::Catalog;
 use crate::consistency::RowGroup;
 use crate::number::{format_fixed, format_trimmed, NumberStyle};
@@ -52,12 +54,42 @@ pub struct Figure {
     pub name: String,
     /// Label as the document writes it, or an English description.
     pub label: String,
+    /// Label in Vietnamese (as the document writes it, e.g. `Tổng vốn`, `số xã đạt chuẩn`).
+    pub label_vi: String,
     /// Value as published.
     pub value: String,
     /// Unit, e.g. `million VND`, `communes`.
     pub unit: String,
+    /// Unit in Vietnamese, e.g. `triệu đồng`, `xã`.
+    pub unit_vi: String,
     /// Document and section (empty when the scenario gives none).
     pub source: String,
+    /// The source in Vietnamese: the same citation, or ntm's own words for where the numbers
+    /// come from (`dữ liệu giả lập: …`).
+    pub source_vi: String,
+}
+
+impl Figure {
+    /// A figure with its label and source in both languages and its unit in English (the
+    /// Vietnamese unit comes from the audit's words).
+    fn new(
+        name: impl Into<String>,
+        label: Bilingual,
+        value: impl ToString,
+        unit: &str,
+        source: Bilingual,
+    ) -> Figure {
+        Figure {
+            name: name.into(),
+            label: label.en,
+            label_vi: label.vi,
+            value: value.to_string(),
+            unit: unit.to_string(),
+            unit_vi: words::unit_vi(unit),
+            source: source.en,
+            source_vi: source.vi,
+        }
+    }
 }
 
 /// A check that failed or has something to say.
@@ -73,8 +105,10 @@ pub struct Finding {
     pub message_vi: String,
     /// The figures involved.
     pub figures: Vec<Figure>,
-    /// The arithmetic, one step per line.
+    /// The arithmetic, one step per line (English).
     pub arithmetic: Vec<String>,
+    /// The same arithmetic in Vietnamese (phép tính).
+    pub arithmetic_vi: Vec<String>,
     /// What would make the figures consistent (English).
     pub fix: Option<String>,
     /// The same in Vietnamese (để khớp).
@@ -92,8 +126,10 @@ pub struct Passed {
     pub message_vi: String,
     /// The figures involved.
     pub figures: Vec<Figure>,
-    /// The arithmetic.
+    /// The arithmetic (English).
     pub arithmetic: Vec<String>,
+    /// The same arithmetic in Vietnamese (phép tính).
+    pub arithmetic_vi: Vec<String>,
 }
 
 /// Counts of the outcome.
@@ -159,14 +195,15 @@ impl Recorder {
         check: &'static str,
         (message_vi, message): (String, String),
         figures: Vec<Figure>,
-        arithmetic: Vec<String>,
+        arithmetic: Vec<Bilingual>,
     ) {
         self.passed.push(Passed {
             check,
             message,
             message_vi,
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
         });
     }
 }
@@ -226,14 +263,14 @@ fn source_of(scenario: &Scenario, key: &str) -> String {
 }
 
 /// A published count as a figure.
-fn count_figure(scenario: &Scenario, name: &str, label: &str, value: impl ToString) -> Figure {
-    Figure {
-        name: name.to_string(),
-        label: label.to_string(),
-        value: value.to_string(),
-        unit: "communes".into(),
-        source: source_of(scenario, name),
-    }
+fn count_figure(scenario: &Scenario, name: &str, label: Bilingual, value: impl ToString) -> Figure {
+    Figure::new(
+        name,
+        label,
+        value,
+        "communes",
+        Bilingual::same(source_of(scenario, name)),
+    )
 }
 
 /// Half a unit of the last published decimal: `12.5` → 0.05, `13` → 0.5 (the rounding slack).
@@ -269,6 +306,7 @@ fn row_groups(
                 banded += u64::from(n);
                 groups.push(RowGroup {
                     label: format!("band {}", band.id),
+                    label_vi: format!("nhóm {}", band.id),
                     min: u32::from(band.min),
                     max: u32::from(band.max),
                     communes: n,
@@ -287,6 +325,7 @@ fn row_groups(
         }
         groups.push(RowGroup {
             label: "unpublished bands".into(),
+            label_vi: "các nhóm không công bố".into(),
             min: rest_min,
             max: rest_max,
             communes: rest,

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use super::words::{self, Term};
 use super::{
     bands_in_order, count_figure, criteria_list, criterion_key, missing_criteria, rounding_slack,
     row_groups, source_of, top_band, Figure, Finding, Recorder, Severity,
 };
+use crate::bilingual::{self, Bilingual};
 use crate::consistency::{self, CountKind, CountingProblem};
 use crate::evaluate::evaluate;
 use crate::number::{format_fixed, round_half_up};
@@ -37,10 +39,11 @@ fn criterion_counts(scenario: &Scenario, r: &mut Recorder) -> BTreeMap<u8, u32> 
                 figures: vec![count_figure(
                     scenario,
                     &format!("published.criteria.{key}"),
-                    key,
+                    Bilingual::same(key.clone()),
                     n,
                 )],
                 arithmetic: Vec::new(),
+                arithmetic_vi: Vec::new(),
                 fix: Some(format!(
                     "keys are c1..c{}",
                     scenario.catalog.criteria_count()
@@ -91,7 +94,7 @@ fn band_figures(scenario: &Scenario) -> Vec<Figure> {
             count_figure(
                 scenario,
                 &format!("published.bands.{band}"),
-                &format!("communes with {band} criteria"),
+                words::in_band(band),
                 n,
             )
         })
@@ -115,6 +118,7 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
                 ),
                 figures: band_figures(scenario),
                 arithmetic: Vec::new(),
+                arithmetic_vi: Vec::new(),
                 fix: Some("bands are 19, 15-18, 10-14, 5-9, 0-4".into()),
                 fix_vi: Some("các nhóm là 19, 15-18, 10-14, 5-9, 0-4".into()),
             });
@@ -126,13 +130,21 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
             figures.push(count_figure(
                 scenario,
                 "published.standard",
-                "communes at standard",
+                words::AT_STANDARD.said(),
                 standard,
             ));
-            let arithmetic = vec![format!(
-                "band {top}: {}; at standard: {}",
-                r.count(at_top),
-                r.count(standard)
+            let arithmetic = vec![Bilingual::new(
+                format!(
+                    "nhóm {top}: {}; {}: {}",
+                    r.count(at_top),
+                    words::AT_STANDARD.vi,
+                    r.count(standard)
+                ),
+                format!(
+                    "band {top}: {}; at standard: {}",
+                    r.count(at_top),
+                    r.count(standard)
+                ),
             )];
             if at_top == standard {
                 r.pass(
@@ -157,7 +169,8 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
                         r.count(standard)
                     ),
                     figures,
-                    arithmetic,
+                    arithmetic: bilingual::en(&arithmetic),
+                    arithmetic_vi: bilingual::vi(&arithmetic),
                     fix: Some(
                         "a commune is at standard exactly when it meets every criterion: the two counts are equal"
                             .into(),
@@ -197,17 +210,31 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
             figures.push(count_figure(
                 scenario,
                 "published.standard",
-                "communes at standard",
+                words::AT_STANDARD.said(),
                 standard,
             ));
         }
     }
-    figures.push(count_figure(scenario, "published.communes", "communes", n));
-    let arithmetic = vec![format!(
-        "{} = {}; communes: {}",
-        terms.join(" + "),
-        r.count(sum),
-        r.count(n)
+    figures.push(count_figure(
+        scenario,
+        "published.communes",
+        words::COMMUNES.said(),
+        n,
+    ));
+    let arithmetic = vec![Bilingual::new(
+        format!(
+            "{} = {}; {}: {}",
+            terms.join(" + "),
+            r.count(sum),
+            words::COMMUNES.vi,
+            r.count(n)
+        ),
+        format!(
+            "{} = {}; communes: {}",
+            terms.join(" + "),
+            r.count(sum),
+            r.count(n)
+        ),
     )];
     let (ok, message_vi, message) = if sum > n {
         (
@@ -257,7 +284,8 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
             message,
             message_vi,
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(format!(
                 "the band counts must add up to {n} (or the commune count is {sum})"
             )),
@@ -272,32 +300,29 @@ fn bands_fit(scenario: &Scenario, r: &mut Recorder) {
 
 fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
     let p = &scenario.published;
-    let chain: Vec<(&str, &str, Option<u32>)> = vec![
-        ("published.model", "communes at model", p.model),
-        ("published.advanced", "communes at advanced", p.advanced),
-        ("published.standard", "communes at standard", p.standard),
-        ("published.communes", "communes", p.communes),
+    let chain: Vec<(&str, Term, Option<u32>)> = vec![
+        ("published.model", words::AT_MODEL, p.model),
+        ("published.advanced", words::AT_ADVANCED, p.advanced),
+        ("published.standard", words::AT_STANDARD, p.standard),
+        ("published.communes", words::COMMUNES, p.communes),
     ];
-    let present: Vec<&(&str, &str, Option<u32>)> =
+    let present: Vec<&(&str, Term, Option<u32>)> =
         chain.iter().filter(|(_, _, v)| v.is_some()).collect();
     if present.len() < 2 {
         return;
     }
     let figures: Vec<Figure> = present
         .iter()
-        .map(|(name, label, v)| count_figure(scenario, name, label, v.unwrap_or_default()))
+        .map(|(name, label, v)| count_figure(scenario, name, label.said(), v.unwrap_or_default()))
         .collect();
-    let values: Vec<String> = present
-        .iter()
-        .map(|(_, label, v)| format!("{} {}", label, r.count(v.unwrap_or_default())))
-        .collect();
-    let arithmetic = vec![values.join(" ≤ ")];
-    let label_vi = |name: &str| match name {
-        "published.model" => "xã kiểu mẫu",
-        "published.advanced" => "xã nâng cao",
-        "published.standard" => "xã đạt chuẩn",
-        _ => "số xã",
+    let values = |label: fn(&Term) -> &'static str| -> String {
+        present
+            .iter()
+            .map(|(_, term, v)| format!("{} {}", label(term), r.count(v.unwrap_or_default())))
+            .collect::<Vec<_>>()
+            .join(" ≤ ")
     };
+    let arithmetic = vec![Bilingual::new(values(|t| t.vi), values(|t| t.en))];
     let pairs: Vec<_> = present
         .windows(2)
         .filter(|w| w[0].2 > w[1].2)
@@ -307,8 +332,8 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
                 r.count(w[1].2.unwrap_or_default()),
             );
             (
-                format!("{} ({a}) > {} ({b})", label_vi(w[0].0), label_vi(w[1].0)),
-                format!("{} ({a}) > {} ({b})", w[0].1, w[1].1),
+                format!("{} ({a}) > {} ({b})", w[0].1.vi, w[1].1.vi),
+                format!("{} ({a}) > {} ({b})", w[0].1.en, w[1].1.en),
             )
         })
         .collect();
@@ -331,7 +356,8 @@ fn tiers_ordered(scenario: &Scenario, r: &mut Recorder) {
             message: format!("tiers do not nest: {}", broken.join("; ")),
             message_vi: format!("các mức không lồng nhau: {}", broken_vi.join("; ")),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(
                 "every model commune is advanced and every advanced commune is at standard".into(),
             ),
@@ -353,8 +379,8 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
     for (&id, &count) in counts {
         let name = format!("published.criteria.c{id}");
         let mut figures = vec![
-            count_figure(scenario, &name, &format!("communes meeting c{id}"), count),
-            count_figure(scenario, "published.communes", "communes", n),
+            count_figure(scenario, &name, words::meeting(id), count),
+            count_figure(scenario, "published.communes", words::COMMUNES.said(), n),
         ];
         if count > n {
             bad = true;
@@ -369,6 +395,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                 ),
                 figures,
                 arithmetic: vec![format!("{} > {}", r.count(count), r.count(n))],
+                arithmetic_vi: vec![format!("{} > {}", r.count(count), r.count(n))],
                 fix: Some(format!("c{id} is at most {n}")),
                 fix_vi: Some(format!("c{id} nhiều nhất là {}", r.count(n))),
             });
@@ -377,7 +404,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
             figures.push(count_figure(
                 scenario,
                 "published.standard",
-                "communes at standard",
+                words::AT_STANDARD.said(),
                 standard,
             ));
             r.find(Finding {
@@ -393,6 +420,7 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                 ),
                 figures,
                 arithmetic: vec![format!("{} < {}", r.count(count), r.count(standard))],
+                arithmetic_vi: vec![format!("{} < {}", r.count(count), r.count(standard))],
                 fix: Some(format!("c{id} is at least {standard}")),
                 fix_vi: Some(format!("c{id} ít nhất là {}", r.count(standard))),
             });
@@ -417,13 +445,13 @@ fn counts_in_range(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
 }
 
 fn average_figure(scenario: &Scenario, average: Decimal) -> Figure {
-    Figure {
-        name: "published.average_criteria".into(),
-        label: "average criteria per commune".into(),
-        value: average.to_string(),
-        unit: "criteria per commune".into(),
-        source: source_of(scenario, "published.average_criteria"),
-    }
+    Figure::new(
+        "published.average_criteria",
+        words::AVERAGE.said(),
+        average,
+        "criteria per commune",
+        Bilingual::same(source_of(scenario, "published.average_criteria")),
+    )
 }
 
 fn average_matches_counts(
@@ -444,33 +472,56 @@ fn average_matches_counts(
     let missing = missing_criteria(&scenario.catalog, counts);
     let figures = vec![
         average_figure(scenario, average),
-        count_figure(scenario, "published.communes", "communes", n),
+        count_figure(scenario, "published.communes", words::COMMUNES.said(), n),
         count_figure(
             scenario,
             "published.criteria",
-            "communes meeting each criterion (sum)",
+            Bilingual::new(
+                format!("{} (tổng)", words::MEETING_EACH.vi),
+                format!("{} (sum)", words::MEETING_EACH.en),
+            ),
             sum,
         ),
     ];
-    let implied = format!(
-        "average {} ± {} × {} communes → total criteria met {}..={}",
-        r.published(average),
-        r.num(slack),
-        r.count(n),
-        r.count(low),
-        r.count(high)
+    let implied = Bilingual::new(
+        format!(
+            "bình quân {} ± {} × {} xã → tổng số tiêu chí đạt {}..={}",
+            r.published(average),
+            r.num(slack),
+            r.count(n),
+            r.count(low),
+            r.count(high)
+        ),
+        format!(
+            "average {} ± {} × {} communes → total criteria met {}..={}",
+            r.published(average),
+            r.num(slack),
+            r.count(n),
+            r.count(low),
+            r.count(high)
+        ),
     );
     if missing.is_empty() {
         let exact = Decimal::from(sum) / Decimal::from(n);
+        let division = format!(
+            "{} ÷ {} = {} → {}",
+            r.count(sum),
+            r.count(n),
+            r.num(round_half_up(exact, average.scale() + 2)),
+            format_fixed(exact, average.scale(), r.style),
+        );
         let arithmetic = vec![
-            format!(
-                "Σ per-criterion counts = {}; {} ÷ {} = {} → {} at {} decimal(s)",
-                r.count(sum),
-                r.count(sum),
-                r.count(n),
-                r.num(round_half_up(exact, average.scale() + 2)),
-                format_fixed(exact, average.scale(), r.style),
-                average.scale()
+            Bilingual::new(
+                format!(
+                    "Σ số xã đạt từng tiêu chí = {}; {division} khi làm tròn {} chữ số thập phân",
+                    r.count(sum),
+                    average.scale()
+                ),
+                format!(
+                    "Σ per-criterion counts = {}; {division} at {} decimal(s)",
+                    r.count(sum),
+                    average.scale()
+                ),
             ),
             implied,
         ];
@@ -505,7 +556,8 @@ fn average_matches_counts(
                     r.published(average),
                 ),
                 figures,
-                arithmetic,
+                arithmetic: bilingual::en(&arithmetic),
+                arithmetic_vi: bilingual::vi(&arithmetic),
                 fix_vi: Some(format!(
                     "bình quân đúng là {}, hoặc tổng số xã đạt các tiêu chí phải là {}..={} ({} {})",
                     format_fixed(exact, average.scale(), r.style),
@@ -544,19 +596,27 @@ fn average_matches_counts(
     let names = criteria_list(&missing);
     let mut arithmetic = vec![
         implied,
-        format!(
-            "published counts without {names} total {}; each unpublished count lies in {}..={}",
-            r.count(sum),
-            r.count(floor),
-            r.count(n)
+        Bilingual::new(
+            format!(
+                "số xã đạt các tiêu chí được công bố, trừ {names}, có tổng {}; mỗi số không công bố nằm trong {}..={}",
+                r.count(sum),
+                r.count(floor),
+                r.count(n)
+            ),
+            format!(
+                "published counts without {names} total {}; each unpublished count lies in {}..={}",
+                r.count(sum),
+                r.count(floor),
+                r.count(n)
+            ),
         ),
     ];
     match need_high.filter(|h| need_low <= *h) {
         Some(need_high) => {
-            arithmetic.push(format!(
-                "so {names} = {}..={}",
-                r.count(need_low),
-                r.count(need_high)
+            let range = format!("{}..={}", r.count(need_low), r.count(need_high));
+            arithmetic.push(Bilingual::new(
+                format!("nên {names} = {range}"),
+                format!("so {names} = {range}"),
             ));
             let assumed: Option<Vec<u32>> = missing
                 .iter()
@@ -576,10 +636,17 @@ fn average_matches_counts(
                         .zip(&values)
                         .map(|(id, v)| format!("c{id} = {v}"))
                         .collect();
-                    arithmetic.push(format!(
-                        "the scenario assumes {} (total {})",
-                        shown.join(", "),
-                        r.count(total)
+                    arithmetic.push(Bilingual::new(
+                        format!(
+                            "kịch bản giả định {} (tổng {})",
+                            shown.join(", "),
+                            r.count(total)
+                        ),
+                        format!(
+                            "the scenario assumes {} (total {})",
+                            shown.join(", "),
+                            r.count(total)
+                        ),
                     ));
                     if (need_low..=need_high).contains(&total) {
                         r.pass(
@@ -610,7 +677,8 @@ fn average_matches_counts(
                                 r.published(average)
                             ),
                             figures,
-                            arithmetic,
+                            arithmetic: bilingual::en(&arithmetic),
+                            arithmetic_vi: bilingual::vi(&arithmetic),
                             fix: Some(format!(
                                 "choose {names} totalling {need_low}..={need_high} in synthesize.assumed_criteria"
                             )),
@@ -636,19 +704,25 @@ fn average_matches_counts(
                         r.count(need_high)
                     ),
                     figures,
-                    arithmetic,
+                    arithmetic: bilingual::en(&arithmetic),
+                    arithmetic_vi: bilingual::vi(&arithmetic),
                     fix: None,
                     fix_vi: None,
                 }),
             }
         }
         None => {
-            arithmetic.push(format!(
-                "{names} would need to total {}..={} but can total only {}..={}",
-                r.count(low.saturating_sub(sum)),
-                r.count(high.saturating_sub(sum)),
-                r.count(floor * k),
-                r.count(n * k)
+            let (need, can) = (
+                format!(
+                    "{}..={}",
+                    r.count(low.saturating_sub(sum)),
+                    r.count(high.saturating_sub(sum))
+                ),
+                format!("{}..={}", r.count(floor * k), r.count(n * k)),
+            );
+            arithmetic.push(Bilingual::new(
+                format!("{names} cần có tổng {need} nhưng chỉ có thể có tổng {can}"),
+                format!("{names} would need to total {need} but can total only {can}"),
             ));
             r.find(Finding {
                 check: "average-criteria",
@@ -662,7 +736,8 @@ fn average_matches_counts(
                     r.published(average)
                 ),
                 figures,
-                arithmetic,
+                arithmetic: bilingual::en(&arithmetic),
+                arithmetic_vi: bilingual::vi(&arithmetic),
                 fix: Some("one of the average or the per-criterion counts is wrong".into()),
                 fix_vi: Some("bình quân hoặc số xã đạt từng tiêu chí bị sai".into()),
             });
@@ -696,20 +771,25 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
         .collect();
     let mut figures = vec![average_figure(scenario, average)];
     figures.extend(band_figures(scenario));
+    let window = format!(
+        "{} ± {} × {}",
+        r.published(average),
+        r.num(slack),
+        r.count(n)
+    );
+    let (window_total, bands, bands_total) = (
+        format!("{}..={}", r.count(low), r.count(high)),
+        terms.join(" + "),
+        format!("{}..={}", r.count(min), r.count(max)),
+    );
     let arithmetic = vec![
-        format!(
-            "average {} ± {} × {} → total {}..={}",
-            r.published(average),
-            r.num(slack),
-            r.count(n),
-            r.count(low),
-            r.count(high)
+        Bilingual::new(
+            format!("bình quân {window} → tổng {window_total}"),
+            format!("average {window} → total {window_total}"),
         ),
-        format!(
-            "bands: {} → total {}..={}",
-            terms.join(" + "),
-            r.count(min),
-            r.count(max)
+        Bilingual::new(
+            format!("các nhóm: {bands} → tổng {bands_total}"),
+            format!("bands: {bands} → total {bands_total}"),
         ),
     ];
     if low <= max && min <= high {
@@ -747,7 +827,8 @@ fn average_fits_bands(scenario: &Scenario, n: u32, average: Decimal, r: &mut Rec
                 r.published(average)
             ),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some("the average or the band counts are wrong".into()),
             fix_vi: Some("bình quân hoặc số xã các nhóm bị sai".into()),
         });
@@ -775,7 +856,7 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
     figures.push(count_figure(
         scenario,
         "published.criteria",
-        "communes meeting each criterion",
+        words::MEETING_EACH.said(),
         counts
             .iter()
             .map(|(c, n)| format!("c{c} {n}"))
@@ -792,7 +873,7 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
                     .into(),
             ),
             figures,
-            verdict.steps,
+            verdict.lines(),
         ),
         Some(obstruction) => r.find(Finding {
             check: "matrix-feasibility",
@@ -807,6 +888,7 @@ fn matrix_feasible(scenario: &Scenario, counts: &BTreeMap<u8, u32>, n: u32, r: &
             ),
             figures,
             arithmetic: verdict.steps.clone(),
+            arithmetic_vi: verdict.steps_vi.clone(),
             fix: Some(obstruction.fix(r.style)),
             fix_vi: Some(obstruction.fix_vi(r.style)),
         }),
@@ -818,25 +900,34 @@ fn villages(scenario: &Scenario, r: &mut Recorder) {
     let (Some(villages), Some(standard)) = (p.villages, p.villages_standard) else {
         return;
     };
+    let village_figure = |name: &str, label: Term, value: u32| {
+        Figure::new(
+            name,
+            label.said(),
+            value,
+            "villages",
+            Bilingual::same(source_of(scenario, name)),
+        )
+    };
     let figures = vec![
-        Figure {
-            unit: "villages".into(),
-            ..count_figure(scenario, "published.villages", "villages", villages)
-        },
-        Figure {
-            unit: "villages".into(),
-            ..count_figure(
-                scenario,
-                "published.villages_standard",
-                "villages at standard",
-                standard,
-            )
-        },
+        village_figure("published.villages", words::VILLAGES, villages),
+        village_figure(
+            "published.villages_standard",
+            words::VILLAGES_AT_STANDARD,
+            standard,
+        ),
     ];
-    let arithmetic = vec![format!(
-        "{} at standard of {} villages",
-        r.count(standard),
-        r.count(villages)
+    let arithmetic = vec![Bilingual::new(
+        format!(
+            "{} thôn đạt chuẩn trong {} thôn",
+            r.count(standard),
+            r.count(villages)
+        ),
+        format!(
+            "{} at standard of {} villages",
+            r.count(standard),
+            r.count(villages)
+        ),
     )];
     if standard <= villages {
         r.pass(
@@ -859,7 +950,8 @@ fn villages(scenario: &Scenario, r: &mut Recorder) {
                 r.count(villages)
             ),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(format!("at most {villages} villages can be at standard")),
             fix_vi: Some(format!(
                 "nhiều nhất {} thôn có thể đạt chuẩn",
@@ -879,12 +971,23 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
     let mut compared = Vec::new();
     let mut differ = Vec::new();
     let style = r.style;
-    let mut compare = |what: String, published: Option<u32>, data: usize| {
+    let mut compare = |what: Bilingual, published: Option<u32>, data: usize| {
         if let Some(published) = published {
-            let line = format!(
-                "{what}: published {}, communes file {}",
+            let (published_n, data_n) = (
                 crate::number::format_count(u64::from(published), style),
-                crate::number::format_count(data as u64, style)
+                crate::number::format_count(data as u64, style),
+            );
+            let line = Bilingual::new(
+                format!(
+                    "{}: công bố {published_n}, {} {data_n}",
+                    what.vi,
+                    words::COMMUNES_FILE.vi
+                ),
+                format!(
+                    "{}: published {published_n}, {} {data_n}",
+                    what.en,
+                    words::COMMUNES_FILE.en
+                ),
             );
             if usize::try_from(published).ok() != Some(data) {
                 differ.push(line.clone());
@@ -892,15 +995,15 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
             compared.push(line);
         }
     };
-    compare("communes".into(), p.communes, s.communes);
-    compare("at standard".into(), p.standard, s.standard);
-    compare("at advanced".into(), p.advanced, s.advanced);
-    compare("at model".into(), p.model, s.model);
+    compare(words::COMMUNES.said(), p.communes, s.communes);
+    compare(words::AT_STANDARD.said(), p.standard, s.standard);
+    compare(words::AT_ADVANCED.said(), p.advanced, s.advanced);
+    compare(words::AT_MODEL.said(), p.model, s.model);
     for (band, n) in &s.bands {
-        compare(format!("band {band}"), p.bands.get(band).copied(), *n);
+        compare(words::in_band(band), p.bands.get(band).copied(), *n);
     }
     for c in &e.criteria {
-        compare(format!("c{}", c.id), counts.get(&c.id).copied(), c.met);
+        compare(words::meeting(c.id), counts.get(&c.id).copied(), c.met);
     }
     let villages: u64 = scenario
         .communes
@@ -908,14 +1011,25 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
         .filter_map(|c| c.villages.map(u64::from))
         .sum();
     if scenario.communes.iter().any(|c| c.villages.is_some()) {
-        compare("villages".into(), p.villages, villages as usize);
+        compare(words::VILLAGES.said(), p.villages, villages as usize);
     }
     if let Some(average) = p.average_criteria {
         let data = round_half_up(s.average_criteria, average.0.scale());
-        let line = format!(
-            "average: published {}, communes file {}",
+        let (published_n, data_n) = (
             r.published(average.0),
-            r.num(round_half_up(s.average_criteria, 2))
+            r.num(round_half_up(s.average_criteria, 2)),
+        );
+        let line = Bilingual::new(
+            format!(
+                "{}: công bố {published_n}, {} {data_n}",
+                words::AVERAGE.vi,
+                words::COMMUNES_FILE.vi
+            ),
+            format!(
+                "{}: published {published_n}, {} {data_n}",
+                words::AVERAGE.en,
+                words::COMMUNES_FILE.en
+            ),
         );
         if (s.average_criteria - average.0).abs() > rounding_slack(average.0) && data != average.0 {
             differ.push(line.clone());
@@ -925,16 +1039,16 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
     if compared.is_empty() {
         return;
     }
-    let file = Figure {
-        name: "communes".into(),
-        label: "communes file".into(),
-        value: format!("{} communes", s.communes),
-        unit: "communes".into(),
-        source: scenario
-            .synthetic
-            .as_ref()
-            .map_or("user data".into(), |note| format!("synthetic: {note}")),
-    };
+    let file = Figure::new(
+        "communes",
+        words::COMMUNES_FILE.said(),
+        s.communes,
+        "communes",
+        words::data_source(
+            scenario.synthetic.as_deref(),
+            scenario.synthetic_vi.as_deref(),
+        ),
+    );
     if differ.is_empty() {
         r.pass(
             "data-vs-published",
@@ -966,7 +1080,8 @@ fn data_vs_published(scenario: &Scenario, counts: &BTreeMap<u8, u32>, r: &mut Re
                 scenario.baseline_year
             ),
             figures: vec![file],
-            arithmetic: differ,
+            arithmetic: bilingual::en(&differ),
+            arithmetic_vi: bilingual::vi(&differ),
             fix: Some(
                 "correct the communes file, or the published figures if they were typed wrong"
                     .into(),

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use super::words;
 use super::{
     bands_in_order, count_figure, criteria_list, criterion_key, missing_criteria, row_groups,
     top_band, Figure, Finding, Recorder, Severity,
 };
+use crate::bilingual::{self, Bilingual};
 use crate::catalog::TierId;
 use crate::consistency::{self, CountKind, CountingProblem};
 use crate::evaluate::evaluate;
@@ -18,8 +20,6 @@ use crate::scenario::{Scenario, Target, TargetKind};
 
 /// What targets are compared with: the published status or the communes file.
 struct Baseline {
-    /// Where the numbers come from.
-    label: String,
     /// From the published figures (else from the communes file).
     published: bool,
     year: u16,
@@ -29,13 +29,17 @@ struct Baseline {
 }
 
 impl Baseline {
-    /// Where the numbers come from, in Vietnamese.
-    fn label_vi(&self) -> String {
-        if self.published {
-            format!("hiện trạng công bố năm {}", self.year)
+    /// Where the numbers come from (`hiện trạng công bố năm 2022`).
+    fn label(&self) -> Bilingual {
+        let from = if self.published {
+            words::PUBLISHED_STATUS
         } else {
-            format!("tệp danh sách xã năm {}", self.year)
-        }
+            words::COMMUNES_FILE
+        };
+        Bilingual::new(
+            format!("{} năm {}", from.vi, self.year),
+            format!("{} {}", from.en, self.year),
+        )
     }
 }
 
@@ -58,7 +62,6 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
     if !criteria.is_empty() || !tiers.is_empty() || average.is_some() {
         let year = p.year.unwrap_or(scenario.baseline_year);
         return Some(Baseline {
-            label: format!("published status {year}"),
             published: true,
             year,
             criteria,
@@ -72,7 +75,6 @@ fn baseline(scenario: &Scenario) -> Option<Baseline> {
     let e = evaluate(scenario);
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Some(Baseline {
-        label: format!("communes file {}", scenario.baseline_year),
         published: false,
         year: scenario.baseline_year,
         criteria: e.criteria.iter().map(|c| (c.id, count(c.met))).collect(),
@@ -101,15 +103,23 @@ fn figure(scenario: &Scenario, t: &Target) -> Figure {
         Some(g) => format!("group{}.{key}", g.number()),
         None => key,
     };
-    Figure {
-        name: format!("targets.{}.{key}", t.year),
-        label: format!("target {}: {}", t.year, t.name(&scenario.catalog)),
-        value: t.value.normalize().to_string(),
-        unit: match t.kind {
-            TargetKind::AverageCriteria => "criteria per commune".into(),
-            _ => "communes".into(),
-        },
-        source: t.source.clone(),
+    Figure::new(
+        format!("targets.{}.{key}", t.year),
+        Bilingual::new(
+            format!("chỉ tiêu {}: {}", t.year, t.name_vi(&scenario.catalog)),
+            format!("target {}: {}", t.year, t.name(&scenario.catalog)),
+        ),
+        t.value.normalize(),
+        unit_of(t),
+        Bilingual::same(t.source.clone()),
+    )
+}
+
+/// The unit a target counts in.
+fn unit_of(t: &Target) -> &'static str {
+    match t.kind {
+        TargetKind::AverageCriteria => "criteria per commune",
+        _ => "communes",
     }
 }
 
@@ -122,24 +132,28 @@ fn baseline_figure(scenario: &Scenario, base: &Baseline, t: &Target, value: Deci
     };
     let (name, source) = if base.published {
         let name = format!("published.{field}");
-        let source = super::source_of(scenario, &name);
+        let source = Bilingual::same(super::source_of(scenario, &name));
         (name, source)
     } else {
-        (
-            format!("communes.{field}"),
-            scenario
-                .synthetic
-                .as_ref()
-                .map_or("communes file".into(), |note| format!("synthetic: {note}")),
-        )
+        let source = match scenario.synthetic {
+            Some(_) => words::data_source(
+                scenario.synthetic.as_deref(),
+                scenario.synthetic_vi.as_deref(),
+            ),
+            None => words::COMMUNES_FILE.said(),
+        };
+        (format!("communes.{field}"), source)
     };
-    Figure {
+    Figure::new(
         name,
-        label: format!("baseline {}: {}", base.year, t.name(&scenario.catalog)),
-        value: value.normalize().to_string(),
-        unit: figure(scenario, t).unit,
+        Bilingual::new(
+            format!("hiện trạng {}: {}", base.year, t.name_vi(&scenario.catalog)),
+            format!("baseline {}: {}", base.year, t.name(&scenario.catalog)),
+        ),
+        value.normalize(),
+        unit_of(t),
         source,
-    }
+    )
 }
 
 /// A count target as a whole number of communes (rounded up).
@@ -231,17 +245,29 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
             }) else {
                 continue;
             };
-            let line = format!(
-                "{} {} ≤ {} {}",
-                t.name(&scenario.catalog),
-                r.num(t.value),
-                outer.name(&scenario.catalog),
-                r.num(outer.value)
-            );
+            let compared = |relation: &str| {
+                Bilingual::new(
+                    format!(
+                        "{} {} {relation} {} {}",
+                        t.name_vi(&scenario.catalog),
+                        r.num(t.value),
+                        outer.name_vi(&scenario.catalog),
+                        r.num(outer.value)
+                    ),
+                    format!(
+                        "{} {} {relation} {} {}",
+                        t.name(&scenario.catalog),
+                        r.num(t.value),
+                        outer.name(&scenario.catalog),
+                        r.num(outer.value)
+                    ),
+                )
+            };
             if t.value <= outer.value {
                 figures.push(figure(scenario, t));
-                lines.push(line);
+                lines.push(compared("≤"));
             } else {
+                let arithmetic = [compared(">")];
                 r.find(Finding {
                     check: "target-level",
                     severity: Severity::Error,
@@ -260,7 +286,8 @@ fn levels_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Reco
                         outer.name_vi(&scenario.catalog)
                     ),
                     figures: vec![figure(scenario, t), figure(scenario, outer)],
-                    arithmetic: vec![line.replace('≤', ">")],
+                    arithmetic: bilingual::en(&arithmetic),
+                    arithmetic_vi: bilingual::vi(&arithmetic),
                     fix: Some("the advanced-level count is part of the standard-level count (\"trong đó\"): lower it or raise the standard target".into()),
                     fix_vi: Some("số xã mức nâng cao nằm trong số xã mức đạt chuẩn (\"trong đó\"): giảm số này hoặc tăng chỉ tiêu đạt chuẩn".into()),
                 });
@@ -294,12 +321,14 @@ fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
     let figures: Vec<Figure> = scenario
         .stated_targets
         .iter()
-        .map(|t| Figure {
-            name: format!("stated_targets.{}", t.id),
-            label: format!("{} ({})", t.label, t.year),
-            value: t.value.0.normalize().to_string(),
-            unit: t.unit.clone(),
-            source: t.source.clone(),
+        .map(|t| {
+            Figure::new(
+                format!("stated_targets.{}", t.id),
+                Bilingual::same(format!("{} ({})", t.label, t.year)),
+                t.value.0.normalize(),
+                &t.unit,
+                Bilingual::same(t.source.clone()),
+            )
         })
         .collect();
     r.find(Finding {
@@ -315,6 +344,7 @@ fn stated_targets(scenario: &Scenario, r: &mut Recorder) {
         ),
         figures,
         arithmetic: Vec::new(),
+        arithmetic_vi: Vec::new(),
         fix: None,
         fix_vi: None,
     });
@@ -344,7 +374,7 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
             _ => None,
         };
         let (baseline, from) = match published {
-            Some(v) => (Some(v), "published status"),
+            Some(v) => (Some(v), words::PUBLISHED_STATUS),
             None if !scenario.communes.is_empty() => {
                 let e = evaluation.get_or_insert_with(|| evaluate(scenario));
                 let count = match &t.kind {
@@ -362,22 +392,30 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
                 };
                 (
                     count.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-                    "communes file",
+                    words::COMMUNES_FILE,
                 )
             }
-            None => (None, ""),
+            None => (None, words::COMMUNES_FILE),
         };
         let Some(baseline) = baseline else {
             continue;
         };
         let reading = Decimal::from(baseline) + Decimal::from(added);
-        let arithmetic = vec![format!(
-            "{from} {}: {} + {} added = {}; the target reads {}",
-            scenario.baseline_year,
+        let (baseline_n, added_n, reading_n, target_n) = (
             r.count(baseline),
             r.count(added),
             r.num(reading),
-            r.num(t.value)
+            r.num(t.value),
+        );
+        let arithmetic = vec![Bilingual::new(
+            format!(
+                "{} năm {}: {baseline_n} + {added_n} tăng thêm = {reading_n}; chỉ tiêu ghi {target_n}",
+                from.vi, scenario.baseline_year,
+            ),
+            format!(
+                "{} {}: {baseline_n} + {added_n} added = {reading_n}; the target reads {target_n}",
+                from.en, scenario.baseline_year,
+            ),
         )];
         if reading == t.value {
             r.pass(
@@ -419,7 +457,8 @@ fn increases_match(scenario: &Scenario, r: &mut Recorder) {
                     r.num(t.value)
                 ),
                 figures: vec![figure(scenario, t)],
-                arithmetic,
+                arithmetic: bilingual::en(&arithmetic),
+                arithmetic_vi: bilingual::vi(&arithmetic),
                 fix: Some(format!("set communes = {} (baseline + added)", reading.normalize())),
                 fix_vi: Some(format!(
                     "đặt communes = {} (hiện trạng + phần thêm)",
@@ -455,33 +494,45 @@ fn above_baseline(
         if t.value < baseline {
             below = true;
             let name = t.name(&scenario.catalog);
+            let label = base.label();
+            let arithmetic = [Bilingual::new(
+                format!(
+                    "{} < {} (hiện trạng {}, {})",
+                    r.num(t.value),
+                    r.num(baseline),
+                    base.year,
+                    label.vi
+                ),
+                format!(
+                    "{} < {} (baseline {}, {})",
+                    r.num(t.value),
+                    r.num(baseline),
+                    base.year,
+                    label.en
+                ),
+            )];
             r.find(Finding {
                 check: "target-baseline",
                 severity: Severity::Warning,
                 message: format!(
                     "target {year} for {name} ({}) is below the {} ({})",
                     r.num(t.value),
-                    base.label,
+                    label.en,
                     r.num(baseline)
                 ),
                 message_vi: format!(
                     "chỉ tiêu {year} về {} ({}) thấp hơn {} ({})",
                     t.name_vi(&scenario.catalog),
                     r.num(t.value),
-                    base.label_vi(),
+                    label.vi,
                     r.num(baseline)
                 ),
                 figures: vec![
                     figure(scenario, t),
                     baseline_figure(scenario, base, t, baseline),
                 ],
-                arithmetic: vec![format!(
-                    "{} < {} (baseline {}, {})",
-                    r.num(t.value),
-                    r.num(baseline),
-                    base.year,
-                    base.label
-                )],
+                arithmetic: bilingual::en(&arithmetic),
+                arithmetic_vi: bilingual::vi(&arithmetic),
                 fix: Some(format!(
                     "a target keeps at least the baseline: {} or more, unless a loss is planned",
                     r.num(baseline)
@@ -499,11 +550,11 @@ fn above_baseline(
             (
                 format!(
                     "{compared} chỉ tiêu năm {year} có hiện trạng đều bằng hoặc cao hơn {}",
-                    base.label_vi()
+                    base.label().vi
                 ),
                 format!(
                     "the {compared} targets for {year} that have a baseline are at or above the {}",
-                    base.label
+                    base.label().en
                 ),
             ),
             Vec::new(),
@@ -552,11 +603,15 @@ fn group_targets_within_groups(scenario: &Scenario, r: &mut Recorder) {
                     count_figure(
                         scenario,
                         &format!("communes.group{}", g.number()),
-                        &format!("communes in group {}", g.number()),
+                        Bilingual::new(
+                            format!("số xã {}", g.label_vi()),
+                            format!("communes in group {}", g.number()),
+                        ),
                         n,
                     ),
                 ],
                 arithmetic: vec![format!("{} > {n}", r.num(t.value))],
+                arithmetic_vi: vec![format!("{} > {}", r.num(t.value), r.count(n))],
                 fix: Some(format!("at most {n}")),
                 fix_vi: Some(format!("nhiều nhất {}", r.count(n))),
             });
@@ -601,9 +656,10 @@ fn within_communes(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, 
                 ),
                 figures: vec![
                     figure(scenario, t),
-                    count_figure(scenario, "published.communes", "communes", n),
+                    count_figure(scenario, "published.communes", words::COMMUNES.said(), n),
                 ],
                 arithmetic: vec![format!("{} > {n}", r.num(t.value))],
+                arithmetic_vi: vec![format!("{} > {}", r.num(t.value), r.count(n))],
                 fix: Some(format!("at most {n}")),
                 fix_vi: Some(format!("nhiều nhất {}", r.count(n))),
             });
@@ -663,28 +719,31 @@ fn average_reachable(
             .map(|t| figure(scenario, t)),
     );
     let terms: Vec<String> = criteria.values().map(|v| r.count(*v)).collect();
+    let (average_n, n_n, product_n, needed_n) = (
+        r.published(average.value),
+        r.count(n),
+        r.num(product),
+        r.count(needed),
+    );
+    let (terms, sum_n) = (terms.join(" + "), r.count(sum));
     let mut arithmetic = vec![
-        format!(
-            "average {} × {} communes = {} → at least {} criteria met",
-            r.published(average.value),
-            r.count(n),
-            r.num(product),
-            r.count(needed)
+        Bilingual::new(
+            format!("bình quân {average_n} × {n_n} xã = {product_n} → ít nhất {needed_n} tiêu chí đạt"),
+            format!("average {average_n} × {n_n} communes = {product_n} → at least {needed_n} criteria met"),
         ),
-        format!(
-            "Σ per-criterion targets = {} = {}",
-            terms.join(" + "),
-            r.count(sum)
+        Bilingual::new(
+            format!("Σ chỉ tiêu từng tiêu chí = {terms} = {sum_n}"),
+            format!("Σ per-criterion targets = {terms} = {sum_n}"),
         ),
     ];
     if missing.is_empty() {
         let given = Decimal::from(sum) / Decimal::from(n);
-        arithmetic.push(format!(
+        arithmetic.push(Bilingual::same(format!(
             "{} ÷ {} = {}",
             r.count(sum),
             r.count(n),
             r.num(round_half_up(given, average.value.scale() + 2))
-        ));
+        )));
         if sum >= needed {
             r.pass(
                 "target-average",
@@ -716,7 +775,8 @@ fn average_reachable(
                     r.published(average.value)
                 ),
                 figures,
-                arithmetic,
+                arithmetic: bilingual::en(&arithmetic),
+                arithmetic_vi: bilingual::vi(&arithmetic),
                 fix_vi: Some(format!(
                     "tăng chỉ tiêu từng tiêu chí thêm {} tổng cộng, hoặc hạ chỉ tiêu bình quân xuống {}",
                     r.count(needed - sum),
@@ -742,13 +802,22 @@ fn average_reachable(
     let most = u64::from(n) * missing.len() as u64;
     let short = needed.saturating_sub(sum);
     if short > most {
-        arithmetic.push(format!(
-            "no target for {names}; even with all {} communes meeting them: {} + {} = {} < {}",
-            r.count(n),
+        let sum_line = format!(
+            "{} + {} = {} < {}",
             r.count(sum),
             r.count(most),
             r.count(sum + most),
             r.count(needed)
+        );
+        arithmetic.push(Bilingual::new(
+            format!(
+                "{names} chưa có chỉ tiêu; kể cả khi cả {} xã đều đạt: {sum_line}",
+                r.count(n)
+            ),
+            format!(
+                "no target for {names}; even with all {} communes meeting them: {sum_line}",
+                r.count(n)
+            ),
         ));
         r.find(Finding {
             check: "target-average",
@@ -762,7 +831,8 @@ fn average_reachable(
                 r.published(average.value)
             ),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(format!(
                 "raise the per-criterion targets by {} in all, or lower the average target",
                 short - most
@@ -774,24 +844,31 @@ fn average_reachable(
         });
         return;
     }
-    let baseline_note = base
+    let known: Vec<String> = base
         .map(|b| {
-            let known: Vec<String> = missing
+            missing
                 .iter()
-                .filter_map(|id| b.criteria.get(id).map(|v| format!("c{id} {v}")))
-                .collect();
-            if known.is_empty() {
-                String::new()
-            } else {
-                format!(" (baseline: {})", known.join(", "))
-            }
+                .filter_map(|id| b.criteria.get(id).map(|v| format!("c{id} {}", r.count(*v))))
+                .collect()
         })
         .unwrap_or_default();
-    arithmetic.push(format!(
-        "no target for {names}, so {names} ≥ {} − {} = {}{baseline_note}",
+    let (note_vi, note) = if known.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(" (hiện trạng: {})", known.join(", ")),
+            format!(" (baseline: {})", known.join(", ")),
+        )
+    };
+    let difference = format!(
+        "{names} ≥ {} − {} = {}",
         r.count(needed),
         r.count(sum),
         r.count(short)
+    );
+    arithmetic.push(Bilingual::new(
+        format!("{names} chưa có chỉ tiêu, nên {difference}{note_vi}"),
+        format!("no target for {names}, so {difference}{note}"),
     ));
     r.find(Finding {
         check: "target-average",
@@ -806,7 +883,8 @@ fn average_reachable(
             r.count(short)
         ),
         figures,
-        arithmetic,
+        arithmetic: bilingual::en(&arithmetic),
+        arithmetic_vi: bilingual::vi(&arithmetic),
         fix: Some(format!("add a target of at least {short} for {names}")),
         fix_vi: Some(format!(
             "thêm chỉ tiêu ít nhất {} cho {names}",
@@ -863,16 +941,20 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
         .collect();
     let standard = standard_target(targets);
     figures.extend(standard.map(|t| figure(scenario, t)));
-    figures.push(count_figure(scenario, "published.communes", "communes", n));
+    figures.push(count_figure(
+        scenario,
+        "published.communes",
+        words::COMMUNES.said(),
+        n,
+    ));
     let terms: Vec<String> = bands_in_order(&scenario.catalog, &bands)
         .iter()
         .map(|(band, n)| format!("{} ({band})", r.count(*n)))
         .collect();
-    let mut arithmetic = vec![format!(
-        "{} = {}; communes {}",
-        terms.join(" + "),
-        r.count(sum),
-        r.count(n)
+    let (terms, sum_n, n_n) = (terms.join(" + "), r.count(sum), r.count(n));
+    let mut arithmetic = vec![Bilingual::new(
+        format!("{terms} = {sum_n}; {} {n_n}", words::COMMUNES.vi),
+        format!("{terms} = {sum_n}; {} {n_n}", words::COMMUNES.en),
     )];
     let top = top_band(&scenario.catalog).unwrap_or_default();
     let mut problems = Vec::new();
@@ -900,10 +982,17 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
         .iter()
         .find(|t| matches!(&t.kind, TargetKind::Band { band } if *band == top));
     if let (Some(at_top), Some(standard)) = (own_top.map(|t| whole(t.value)), standard) {
-        arithmetic.push(format!(
-            "band {top}: {}; standard target: {}",
-            r.count(at_top),
-            r.num(standard.value)
+        arithmetic.push(Bilingual::new(
+            format!(
+                "nhóm {top}: {}; chỉ tiêu đạt chuẩn: {}",
+                r.count(at_top),
+                r.num(standard.value)
+            ),
+            format!(
+                "band {top}: {}; standard target: {}",
+                r.count(at_top),
+                r.num(standard.value)
+            ),
         ));
         if Decimal::from(at_top) != standard.value {
             problems.push((
@@ -950,7 +1039,8 @@ fn bands_fit(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mu
                     .join("; ")
             ),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(format!(
                 "band targets add up to {n} (all bands) or less, and band {top} equals the standard target"
             )),
@@ -976,11 +1066,17 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
     if chain.len() < 2 {
         return;
     }
-    let shown: Vec<String> = chain
-        .iter()
-        .map(|t| format!("{} {}", t.name(&scenario.catalog), r.num(t.value)))
-        .collect();
-    let arithmetic = vec![shown.join(" ≤ ")];
+    let shown = |name: &dyn Fn(&Target) -> String| -> String {
+        chain
+            .iter()
+            .map(|t| format!("{} {}", name(t), r.num(t.value)))
+            .collect::<Vec<_>>()
+            .join(" ≤ ")
+    };
+    let arithmetic = vec![Bilingual::new(
+        shown(&|t| t.name_vi(&scenario.catalog)),
+        shown(&|t| t.name(&scenario.catalog)),
+    )];
     let figures: Vec<Figure> = chain.iter().map(|t| figure(scenario, t)).collect();
     let broken_in = |name: &dyn Fn(&Target) -> String| -> Vec<String> {
         chain
@@ -1019,7 +1115,8 @@ fn tiers_nest(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut Recor
                 broken_vi.join("; ")
             ),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(
                 "every model commune is advanced and every advanced commune is at standard".into(),
             ),
@@ -1055,13 +1152,19 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
     if below.is_empty() {
         return;
     }
-    let shown: Vec<String> = below
-        .iter()
-        .map(|(band, n)| format!("band {band}: {}", r.count(*n)))
-        .collect();
-    let arithmetic = vec![format!(
-        "{from} {year} under {min} criteria: {}",
-        shown.join(", ")
+    let shown = |word: &str| -> String {
+        below
+            .iter()
+            .map(|(band, n)| format!("{word} {band}: {}", r.count(*n)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let arithmetic = vec![Bilingual::new(
+        format!(
+            "{from_vi} năm {year} dưới {min} tiêu chí: {}",
+            shown("nhóm")
+        ),
+        format!("{from} {year} under {min} criteria: {}", shown("band")),
     )];
     let figures = vec![figure(scenario, floor)];
     let crowded: Vec<&(String, u32)> = below.iter().filter(|(_, n)| *n > 0).collect();
@@ -1088,7 +1191,8 @@ fn floor_fits_bands(scenario: &Scenario, year: u16, targets: &[&Target], r: &mut
                 r.count(n)
             ),
             figures,
-            arithmetic,
+            arithmetic: bilingual::en(&arithmetic),
+            arithmetic_vi: bilingual::vi(&arithmetic),
             fix: Some(format!(
                 "move those communes to bands of {min} or more criteria, or lower the floor"
             )),
@@ -1143,7 +1247,7 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
                 format!("the band and per-criterion targets for {year} can hold together"),
             ),
             figures,
-            verdict.steps,
+            verdict.lines(),
         ),
         Some(obstruction) => r.find(Finding {
             check: "target-feasibility",
@@ -1158,6 +1262,7 @@ fn feasible(scenario: &Scenario, year: u16, targets: &[&Target], n: u32, r: &mut
             ),
             figures,
             arithmetic: verdict.steps.clone(),
+            arithmetic_vi: verdict.steps_vi.clone(),
             fix: Some(obstruction.fix(r.style)),
             fix_vi: Some(obstruction.fix_vi(r.style)),
         }),

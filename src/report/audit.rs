@@ -18,7 +18,8 @@ fn severity_label(s: Severity) -> &'static str {
     }
 }
 
-/// A figure as published (exact in JSON), written in `style` with its published decimals.
+/// A figure as published (exact in JSON), written in `style` with its published decimals; its
+/// label Vietnamese first, the English beside it where it differs.
 fn figure_line(f: &Figure, style: NumberStyle) -> String {
     let source = if f.source.is_empty() {
         "không rõ nguồn (no source given)".to_string()
@@ -27,7 +28,34 @@ fn figure_line(f: &Figure, style: NumberStyle) -> String {
     };
     let value = Decimal::from_str(&f.value)
         .map_or_else(|_| f.value.clone(), |v| format_fixed(v, v.scale(), style));
-    format!("{} = {value} {} [{}] — {source}", f.name, f.unit, f.label)
+    let label = if f.label_vi == f.label {
+        f.label.clone()
+    } else {
+        format!("{} ({})", f.label_vi, f.label)
+    };
+    format!("{} = {value} {} [{label}] — {source}", f.name, f.unit)
+}
+
+/// Arithmetic lines for the text report, each in Vietnamese with its English in brackets on
+/// the next line where it differs.
+fn arithmetic_lines(vi: &[String], en: &[String], indent: &str) -> String {
+    let mut out = String::new();
+    for (vi, en) in vi.iter().zip(en) {
+        out.push_str(&format!("{indent}{vi}\n"));
+        if vi != en {
+            out.push_str(&format!("{indent}({en})\n"));
+        }
+    }
+    out
+}
+
+/// Arithmetic lines in Vietnamese, then in English where it differs.
+fn arithmetic_cell(vi: &[String], en: &[String]) -> String {
+    if vi == en {
+        en.join("\n")
+    } else {
+        format!("{}\n\n{}", vi.join("\n"), en.join("\n"))
+    }
 }
 
 /// Renders an audit as text (Vietnamese labels with English beside them); the findings'
@@ -80,9 +108,7 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
         }
         if !f.arithmetic.is_empty() {
             out.push_str("   Phép tính (arithmetic):\n");
-            for line in &f.arithmetic {
-                out.push_str(&format!("     {line}\n"));
-            }
+            out.push_str(&arithmetic_lines(&f.arithmetic_vi, &f.arithmetic, "     "));
         }
         if let (Some(fix_vi), Some(fix)) = (&f.fix_vi, &f.fix) {
             out.push_str(&format!(
@@ -97,9 +123,7 @@ pub fn render_audit(a: &Audit, style: NumberStyle) -> String {
                 "  ✓ {}: {}\n    ({})\n",
                 p.check, p.message_vi, p.message
             ));
-            for line in &p.arithmetic {
-                out.push_str(&format!("      {line}\n"));
-            }
+            out.push_str(&arithmetic_lines(&p.arithmetic_vi, &p.arithmetic, "      "));
         }
     }
     out
@@ -133,7 +157,7 @@ pub fn audit_sheets(a: &Audit, style: NumberStyle) -> Vec<Sheet> {
                     CellValue::Text(f.check.into()),
                     CellValue::Text(format!("{}\n({})", f.message_vi, f.message)),
                     CellValue::Text(figures(&f.figures)),
-                    CellValue::Text(f.arithmetic.join("\n")),
+                    CellValue::Text(arithmetic_cell(&f.arithmetic_vi, &f.arithmetic)),
                     CellValue::Text(match (&f.fix_vi, &f.fix) {
                         (Some(vi), Some(en)) => format!("{vi}\n({en})"),
                         _ => String::new(),
@@ -156,7 +180,7 @@ pub fn audit_sheets(a: &Audit, style: NumberStyle) -> Vec<Sheet> {
                 vec![
                     CellValue::Text(p.check.into()),
                     CellValue::Text(format!("{}\n({})", p.message_vi, p.message)),
-                    CellValue::Text(p.arithmetic.join("\n")),
+                    CellValue::Text(arithmetic_cell(&p.arithmetic_vi, &p.arithmetic)),
                 ]
             })
             .collect(),

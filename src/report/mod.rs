@@ -172,9 +172,69 @@ pub fn synthetic_banner(note: Option<&str>) -> String {
     }
 }
 
+/// `text`, a report that opens with the [`synthetic_banner`] of the English note `synthetic`
+/// (at most `width` columns wide, as the report wrapped it), with the scenario's Vietnamese
+/// note `synthetic_vi` first and the English beside it:
+/// `DỮ LIỆU GIẢ LẬP: {vi}` then `(synthetic data: {en})`. Results carry the English note only
+/// (it is what `--json` gives); the scenario's Vietnamese comes in here. A text without that
+/// banner, or a scenario without `synthetic_vi`, is returned as it is.
+pub fn vietnamese_note_first(
+    text: String,
+    synthetic: Option<&str>,
+    synthetic_vi: Option<&str>,
+    width: Option<usize>,
+) -> String {
+    let (Some(en), Some(vi)) = (synthetic, synthetic_vi) else {
+        return text;
+    };
+    let english = wrap(&synthetic_banner(Some(en)), width);
+    match text.strip_prefix(&english) {
+        Some(rest) => {
+            let banner = format!("DỮ LIỆU GIẢ LẬP: {vi}\n(synthetic data: {en})\n");
+            format!("{}{rest}", wrap(&banner, width))
+        }
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_vietnamese_synthetic_note_comes_first() {
+        let text = "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): invented\nKế hoạch\n".to_string();
+        assert_eq!(
+            vietnamese_note_first(text.clone(), Some("invented"), Some("bịa ra"), None),
+            "DỮ LIỆU GIẢ LẬP: bịa ra\n(synthetic data: invented)\nKế hoạch\n"
+        );
+        // No Vietnamese note, another note, or no banner: unchanged.
+        assert_eq!(
+            vietnamese_note_first(text.clone(), Some("invented"), None, None),
+            text
+        );
+        assert_eq!(
+            vietnamese_note_first(text.clone(), Some("other"), Some("khác"), None),
+            text
+        );
+        assert_eq!(
+            vietnamese_note_first("Kế hoạch\n".into(), Some("a"), Some("b"), None),
+            "Kế hoạch\n"
+        );
+        // Wrapped as the report wrapped its banner.
+        let wrapped = "DỮ LIỆU GIẢ LẬP (SYNTHETIC\n  DATA): invented words\nX\n".to_string();
+        assert_eq!(
+            wrap(
+                "DỮ LIỆU GIẢ LẬP (SYNTHETIC DATA): invented words\n",
+                Some(26)
+            ),
+            "DỮ LIỆU GIẢ LẬP (SYNTHETIC\n  DATA): invented words\n"
+        );
+        assert_eq!(
+            vietnamese_note_first(wrapped, Some("invented words"), Some("bịa ra"), Some(26)),
+            "DỮ LIỆU GIẢ LẬP: bịa ra\n(synthetic data: invented\n  words)\nX\n"
+        );
+    }
 
     #[test]
     fn long_lines_wrap_at_spaces_with_a_hanging_indent() {

@@ -49,6 +49,22 @@ impl Lang {
         }
     }
 
+    /// What kind of failure `error` is, in this language (the first line of an error page,
+    /// above the library's English detail).
+    pub fn error_kind(self, error: &crate::Error) -> &'static str {
+        use crate::Error;
+        self.word(match error {
+            Error::Invalid(_) => "error_invalid",
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                "error_not_found"
+            }
+            Error::Io { .. } => "error_io",
+            Error::Solver(_) => "error_solver",
+            Error::Internal(_) => "error_internal",
+            Error::Unsupported { .. } => "error_unsupported",
+        })
+    }
+
     /// The word for `key` (the key itself if it has none).
     pub fn word(self, key: &str) -> &'static str {
         WORDS
@@ -335,6 +351,36 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("back", "Quay lại", "Back"),
     ("hint", "Gợi ý", "Hint"),
     ("line", "dòng", "line"),
+    (
+        "error_invalid",
+        "Dữ liệu đầu vào có vấn đề; từng vấn đề được liệt kê bên dưới (chi tiết bằng tiếng Anh).",
+        "The input has problems; each is listed below.",
+    ),
+    (
+        "error_not_found",
+        "Không tìm thấy tệp hoặc thư mục (chi tiết bằng tiếng Anh bên dưới).",
+        "A file or folder was not found.",
+    ),
+    (
+        "error_io",
+        "Không đọc hoặc ghi được một tệp (chi tiết bằng tiếng Anh bên dưới).",
+        "A file could not be read or written.",
+    ),
+    (
+        "error_solver",
+        "Bộ giải tối ưu gặp lỗi, không phải do bài toán vô nghiệm (chi tiết bằng tiếng Anh bên dưới).",
+        "The solver failed, not because the problem has no solution.",
+    ),
+    (
+        "error_internal",
+        "Lỗi nội bộ của ntm (lỗi phần mềm, không phải lỗi dữ liệu); hãy báo lại kèm kịch bản.",
+        "An internal error in ntm (a bug, not a problem of the data); please report it with the scenario.",
+    ),
+    (
+        "error_unsupported",
+        "Không thực hiện được yêu cầu này với dữ liệu đã cho (lý do bằng tiếng Anh bên dưới).",
+        "This request cannot be carried out with the given data.",
+    ),
     (
         "docx",
         "Dự thảo Kế hoạch (Word, .docx)",

@@ -119,6 +119,7 @@ struct Outcome {
     state: JobState,
     result: Option<Arc<JobResult>>,
     error: Option<String>,
+    error_vi: Option<&'static str>,
     hint: Option<String>,
     seconds: Option<f64>,
 }
@@ -160,9 +161,12 @@ pub struct JobView {
     pub elapsed: f64,
     /// Time limit per solve, seconds.
     pub time_limit: f64,
-    /// The error, when failed.
+    /// The error, when failed (the library's English).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What kind of failure it is, in Vietnamese (shown first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_vi: Option<&'static str>,
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -211,6 +215,7 @@ impl Job {
             elapsed,
             time_limit: self.time_limit,
             error: outcome.error.clone(),
+            error_vi: outcome.error_vi,
             hint: outcome.hint.clone(),
             result: if with_result {
                 outcome.result.as_ref().map(|r| r.to_json())
@@ -236,6 +241,7 @@ impl Job {
                 outcome.state = JobState::Failed;
                 let (message, hint) = super::error_text(&e);
                 outcome.error = Some(message);
+                outcome.error_vi = Some(super::i18n::Lang::Vi.error_kind(&e));
                 outcome.hint = hint;
             }
         }
@@ -381,6 +387,7 @@ impl Jobs {
                 state: JobState::Queued,
                 result: None,
                 error: None,
+                error_vi: None,
                 hint: None,
                 seconds: None,
             }),

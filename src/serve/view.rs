@@ -156,14 +156,20 @@ impl IntoResponse for PageError {
             &self.state,
             "error.html",
             self.lang,
-            json!({ "message": message, "hint": hint, "problems": problems }),
+            json!({
+                "explanation": self.lang.error_kind(&self.error),
+                "message": message,
+                "hint": hint,
+                "problems": problems,
+            }),
         );
         *response.status_mut() = status_of(&self.error);
         response
     }
 }
 
-/// An error as the API's JSON: `{"error": {"message", "hint", "problems"}}`.
+/// An error as the API's JSON: `{"error": {"message", "message_vi", "hint", "problems"}}`, with
+/// `message_vi` the Vietnamese line that says what kind of failure it is.
 pub struct ApiError(pub Error);
 
 impl From<Error> for ApiError {
@@ -182,7 +188,12 @@ impl IntoResponse for ApiError {
         (
             status_of(&self.0),
             axum::Json(json!({
-                "error": { "message": message, "hint": hint, "problems": problems }
+                "error": {
+                    "message": message,
+                    "message_vi": Lang::Vi.error_kind(&self.0),
+                    "hint": hint,
+                    "problems": problems,
+                }
             })),
         )
             .into_response()

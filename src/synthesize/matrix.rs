@@ -158,6 +158,7 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Confl
         .filter_map(|b| {
             b.count.map(|communes| RowGroup {
                 label: b.id.clone(),
+                label_vi: b.id.clone(),
                 min: b.min.min(width),
                 max: b.max.min(width),
                 communes,
@@ -188,6 +189,7 @@ fn row_groups(m: &Margins, width: u32) -> Result<(Vec<RowGroup>, u32), Vec<Confl
         }
         groups.push(RowGroup {
             label: "unpublished bands".into(),
+            label_vi: "các nhóm không công bố".into(),
             min: lo,
             max: hi,
             communes: rest,

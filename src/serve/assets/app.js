@@ -74,13 +74,23 @@ function runJob(form) {
   if (data.get("steps")) request.steps = parseInt(data.get("steps"), 10);
   result.dataset.state = "queued";
   run.disabled = true;
-  const fail = (message, hint) => {
+  // The library's message is English: a Vietnamese page says first what kind of failure it is.
+  const fail = (message, hint, messageVi) => {
     result.dataset.state = "failed";
     result.innerHTML = "";
     const p = document.createElement("p");
     p.className = "error";
     p.id = "job-error";
-    p.textContent = message + (hint ? " (" + hint + ")" : "");
+    const detail = message + (hint ? " (" + hint + ")" : "");
+    if (messageVi && document.documentElement.lang === "vi") {
+      p.textContent = messageVi + " ";
+      const english = document.createElement("span");
+      english.lang = "en";
+      english.textContent = detail;
+      p.appendChild(english);
+    } else {
+      p.textContent = detail;
+    }
     result.appendChild(p);
     stateText.textContent = words.failed;
     run.disabled = false;
@@ -94,7 +104,7 @@ function runJob(form) {
   })
     .then((r) => r.json())
     .then((job) => {
-      if (job.error) return fail(job.error.message, job.error.hint);
+      if (job.error) return fail(job.error.message, job.error.hint, job.error.message_vi);
       cancel.hidden = false;
       progress.hidden = false;
       cancel.onclick = () => fetch(`/api/jobs/${job.id}/cancel`, { method: "POST", headers: csrfHeaders() });
@@ -121,7 +131,7 @@ function runJob(form) {
                   result.dataset.state = "shown";
                 });
             } else if (view.state === "failed") {
-              fail(view.error, view.hint);
+              fail(view.error, view.hint, view.error_vi);
             } else {
               result.innerHTML = "";
               progress.hidden = true;
