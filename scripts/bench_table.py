@@ -264,8 +264,19 @@ def families():
                 line = f"| {label} | {objective} | {limit} s | " + " | ".join(cells) + " |"
                 print(line, flush=True)
                 lines.append(line)
+    raw = os.path.join(ROOT, "docs/benchmarks-families.json")
+    if os.environ.get("APPEND") and os.path.exists(README) and os.path.exists(raw):
+        # Rows added to the table and the raw figures of an earlier run (e.g. other objectives
+        # for the national families), whose header and machine line stay.
+        with open(README) as f:
+            old = f.read().split(FAMILY_START, 1)[1].split(FAMILY_END, 1)[0].strip("\n")
+        lines = old.splitlines() + lines[3:]
+        with open(raw) as f:
+            earlier = json.load(f)
+        results = earlier["results"] + results
+        where = earlier["machine"] + "; appended: " + where
     table = "\n".join(lines) + "\n"
-    with open(os.path.join(ROOT, "docs/benchmarks-families.json"), "w") as f:
+    with open(raw, "w") as f:
         json.dump({"machine": where, "results": results}, f, indent=1)
         f.write("\n")
     write_between(FAMILY_START, FAMILY_END, table)
