@@ -223,7 +223,7 @@ fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetF
                     line(
                         d.year,
                         &t.kind,
-                        None,
+                        t.group,
                         t.achievable,
                         "ntm targets: achievable with the year's budget".into(),
                     )
