@@ -238,3 +238,49 @@ fn a_catalog_without_groups_drafts_no_group_targets() {
     let text = ntm::report::render_drafting(&d, ntm::number::NumberStyle::Vietnamese);
     assert!(!text.contains("Nhóm xã"));
 }
+
+#[test]
+fn the_workbook_lists_group_targets_by_commune_group_in_both_languages() {
+    use ntm::xlsx::{drafting_sheet, evaluation_sheets, CellValue};
+    let cell = |c: &CellValue| match c {
+        CellValue::Text(t) => t.clone(),
+        CellValue::Number(n) => n.normalize().to_string(),
+        CellValue::Empty => String::new(),
+    };
+    // The example's own targets: a nhóm 2 c6 target (0 of 1 now) written after the
+    // province-wide standard target (0 of 3 now) — rows come province-wide first.
+    let s = Scenario::load(&common::repo().join(EXAMPLE)).unwrap();
+    let sheets = evaluation_sheets(&ntm::evaluate::evaluate(&s), &s);
+    let sheet = sheets
+        .iter()
+        .find(|x| x.name == "Chỉ tiêu (targets)")
+        .unwrap();
+    let headers: Vec<String> = sheet.columns.iter().map(|c| c.header()).collect();
+    assert_eq!(headers[2], "Nhóm xã\nCommune group");
+    let rows: Vec<Vec<String>> = sheet
+        .rows
+        .iter()
+        .map(|r| r.iter().map(cell).collect())
+        .collect();
+    assert_eq!(rows[0][2], "toàn tỉnh (province)");
+    assert_eq!(rows[1][2], "nhóm 2 (group 2)");
+    assert_eq!(
+        rows[1][3],
+        "xã nhóm 2 đạt tiêu chí số 6 (Giảm nghèo và an sinh xã hội)"
+    );
+    assert!(rows[1][4].starts_with("group 2: c6"), "{}", rows[1][4]);
+    assert_eq!((rows[1][5].as_str(), rows[1][6].as_str()), ("1", "0"));
+
+    // The drafted targets' sheet: the group column first, then now and achievable.
+    let d = drafted("1.300");
+    let sheet = drafting_sheet(&d);
+    assert_eq!(sheet.columns[0].header(), "Nhóm xã\nCommune group");
+    let row = sheet
+        .rows
+        .iter()
+        .map(|r| r.iter().map(cell).collect::<Vec<_>>())
+        .find(|r| r[4].starts_with("Số xã nhóm 3 đạt chuẩn"))
+        .unwrap();
+    assert_eq!(row[0], "nhóm 3 (group 3)");
+    assert_eq!((row[1].as_str(), row[2].as_str()), ("0", "0"));
+}

@@ -42,9 +42,7 @@ pub fn render_drafting(d: &Drafting, style: NumberStyle) -> String {
                     t.stretch.map_or(String::new(), num),
                 ];
                 if grouped {
-                    row.push(t.group.map_or("toàn tỉnh (province)".to_string(), |g| {
-                        format!("{} (group {})", g.label_vi(), g.number())
-                    }));
+                    row.push(crate::scenario::group_scope(t.group));
                 }
                 row.extend([t.phrase_vi.clone(), t.phrase_en.clone()]);
                 row

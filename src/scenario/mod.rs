@@ -300,6 +300,16 @@ pub fn counts_toward(group: Option<CommuneGroup>, commune: &Commune) -> bool {
     group.is_none_or(|g| commune.group == Some(g))
 }
 
+/// Whose communes a count restricted to `group` counts, Vietnamese first with English beside:
+/// `nhóm 2 (group 2)`, or `toàn tỉnh (province)` without a group ([`counts_toward`]). The
+/// label of the "Nhóm xã" column of drafted targets and of the workbook's targets.
+pub fn group_scope(group: Option<CommuneGroup>) -> String {
+    group.map_or_else(
+        || "toàn tỉnh (province)".to_string(),
+        |g| format!("{} (group {})", g.label_vi(), g.number()),
+    )
+}
+
 /// Least criteria of a band (`15-18` → 15), from the catalog or the band id itself.
 fn band_min(catalog: &Catalog, band: &str) -> String {
     catalog
