@@ -284,3 +284,81 @@ fn the_workbook_lists_group_targets_by_commune_group_in_both_languages() {
     assert_eq!(row[0], "nhóm 3 (group 3)");
     assert_eq!((row[1].as_str(), row[2].as_str()), ("0", "0"));
 }
+
+/// The example with the modern-commune pilot (QĐ 51 Phụ lục II, the catalog's second tier,
+/// machine id `advanced`) recorded in columns a1..a10: Ven Đô (nhóm 1) and Núi Cao (nhóm 3)
+/// meet all ten (invented), Đồng Bằng (nhóm 2) none. A commune is at the pilot tier once it is
+/// at standard and meets all ten, so nobody is now (each misses one standard criterion).
+fn with_pilot(budget: &str, targets: &str) -> tempfile::TempDir {
+    let dir = example(budget, targets);
+    let path = dir.path().join("communes.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},a1,a2,a3,a4,a5,a6,a7,a8,a9,a10\n", lines.next().unwrap());
+    for line in lines {
+        let flag = if line.starts_with("dong-bang") {
+            "0"
+        } else {
+            "1"
+        };
+        out.push_str(&format!("{line}{}\n", format!(",{flag}").repeat(10)));
+    }
+    std::fs::write(&path, out).unwrap();
+    dir
+}
+
+#[test]
+fn a_group_target_on_the_pilot_tier_counts_that_groups_communes_and_forces_its_project() {
+    // "Số xã nhóm 3 đạt NTM hiện đại ≥ 1" with 1.300: only Núi Cao (nhóm 3) can count; it
+    // needs p3 (1.200) to reach standard, then it meets a1..a10. The 100 left pays for neither
+    // p1 (900) nor p2 (400). Without the target the plan would be p1 + p2 (2 at standard).
+    let dir = with_pilot(
+        "1.300",
+        "[[targets]]\nyear = 2027\ntier = \"advanced\"\ngroup = 3\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let s = Scenario::load(dir.path()).unwrap();
+    let before = ntm::evaluate::evaluate(&s);
+    let g = |n| CommuneGroup::from_number(n).unwrap();
+    assert_eq!(before.group_at(g(3), TierId::Advanced), 0);
+    let p = ntm::plan::plan(&s, &ntm::plan::PlanOptions::default()).unwrap();
+    let funded: Vec<&str> = p.projects.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(funded, ["p3"]);
+    assert_eq!(p.after.group_at(g(3), TierId::Advanced), 1);
+    assert_eq!(p.after.group_at(g(1), TierId::Advanced), 0);
+    let t = &p.targets[0];
+    assert_eq!((t.target, t.achieved, t.shortfall), (n(1), n(1), n(0)));
+}
+
+#[test]
+fn the_group_summary_counts_each_tier() {
+    // 2.500 funds p1, p2, p3: all three at standard; Ven Đô (nhóm 1) and Núi Cao (nhóm 3) meet
+    // a1..a10, so they are at the pilot tier too; Đồng Bằng (nhóm 2) is not.
+    let dir = with_pilot("2.500", "");
+    let s = Scenario::load(dir.path()).unwrap();
+    let p = ntm::plan::plan(&s, &ntm::plan::PlanOptions::default()).unwrap();
+    let tiers: Vec<(u8, usize, usize, usize)> = p
+        .after
+        .groups
+        .iter()
+        .map(|g| (g.group.number(), g.standard, g.advanced, g.model))
+        .collect();
+    assert_eq!(tiers, [(1, 1, 1, 0), (2, 1, 0, 0), (3, 1, 1, 0)]);
+    assert_eq!(p.after.summary.advanced, 2);
+}
+
+#[test]
+fn a_group_on_a_band_is_still_refused_saying_what_is_counted_per_group() {
+    let dir = example(
+        "2.500",
+        "[[targets]]\nyear = 2027\nmin_criteria = 9\ngroup = 1\ncommunes = 1\nsource = \"test\"\n",
+    );
+    let err = match Scenario::load(dir.path()) {
+        Ok(_) => panic!("loads"),
+        Err(e) => format!("{e:?}"),
+    };
+    assert!(
+        err.contains("a group is counted only on a criterion, an indicator or a tier"),
+        "{err}"
+    );
+    assert!(err.contains("scenario.toml"), "{err}");
+}

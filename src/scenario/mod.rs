@@ -1107,20 +1107,16 @@ fn target_group(
     };
     let counted = matches!(
         kind,
-        TargetKind::Criterion { .. }
-            | TargetKind::Indicator { .. }
-            | TargetKind::Tier {
-                tier: TierId::Standard
-            }
+        TargetKind::Criterion { .. } | TargetKind::Indicator { .. } | TargetKind::Tier { .. }
     );
     if !counted {
         problems.push(
             Diagnostic::new(
                 path,
                 line,
-                "a group is counted only on a criterion, an indicator or the standard tier",
+                "a group is counted only on a criterion, an indicator or a tier (bands, averages, criteria floors and criteria of a higher tier's own set are counted province-wide only)",
             )
-            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …), `indicator = \"…\"` (số xã nhóm 2 đạt chỉ tiêu …) or `tier = \"standard\"` (số xã nhóm 2 đạt chuẩn) beside `group`, or remove `group`"),
+            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …), `indicator = \"…\"` (số xã nhóm 2 đạt chỉ tiêu …) or `tier = \"standard\"` / `tier = \"advanced\"` (số xã nhóm 2 đạt chuẩn / đạt NTM hiện đại) beside `group`, or remove `group`"),
         );
         return None;
     }
