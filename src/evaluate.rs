@@ -163,6 +163,11 @@ pub struct GroupSummary {
     pub communes: usize,
     /// At standard or higher.
     pub standard: usize,
+    /// At the second tier or higher (QĐ 51: the modern-commune pilot, "xã nhóm 1 đạt NTM
+    /// hiện đại"; QĐ 318: nâng cao).
+    pub advanced: usize,
+    /// At the model tier (kiểu mẫu; QĐ 51 has none).
+    pub model: usize,
     /// Communes meeting each criterion, in catalog order.
     pub criteria: Vec<CriterionCount>,
 }
@@ -240,6 +245,19 @@ impl Evaluation {
             .map_or(0, |g| match criterion {
                 Some(k) => g.criteria.iter().find(|c| c.id == k).map_or(0, |c| c.met),
                 None => g.standard,
+            })
+    }
+
+    /// Communes of `group` at `tier` or higher (số xã nhóm 1 đạt chuẩn / đạt NTM hiện đại); 0
+    /// for a group the catalog does not have.
+    pub fn group_at(&self, group: crate::catalog::CommuneGroup, tier: TierId) -> usize {
+        self.groups
+            .iter()
+            .find(|g| g.group == group)
+            .map_or(0, |g| match tier {
+                TierId::Standard => g.standard,
+                TierId::Advanced => g.advanced,
+                TierId::Model => g.model,
             })
     }
 
@@ -485,11 +503,11 @@ pub fn evaluate_communes_with(
     let mut by_district: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut criteria_met = vec![0usize; catalog.criteria.len()];
     let mut advanced_met = vec![0usize; catalog.advanced_criteria.len()];
-    // per group: communes, at standard, criteria met
-    let mut by_group: Vec<(usize, usize, Vec<usize>)> = catalog
+    // per group: communes, at standard / advanced / model or higher, criteria met
+    let mut by_group: Vec<(usize, [usize; 3], Vec<usize>)> = catalog
         .groups
         .iter()
-        .map(|_| (0, 0, vec![0usize; catalog.criteria.len()]))
+        .map(|_| (0, [0; 3], vec![0usize; catalog.criteria.len()]))
         .collect();
     // per indicator: communes meeting it, in all and per group
     let mut indicators_met: Vec<(usize, Vec<usize>)> = catalog
@@ -521,9 +539,15 @@ pub fn evaluate_communes_with(
             .iter()
             .position(|r| crate::scenario::counts_toward(Some(r.group), commune));
         if let Some(at) = at_group {
-            let (n, standard, met) = &mut by_group[at];
+            let (n, tiers, met) = &mut by_group[at];
             *n += 1;
-            *standard += usize::from(status.tier.is_some());
+            for (count, tier) in
+                tiers
+                    .iter_mut()
+                    .zip([TierId::Standard, TierId::Advanced, TierId::Model])
+            {
+                *count += usize::from(status.tier.is_some_and(|t| t >= tier));
+            }
             for (m, c) in met.iter_mut().zip(&catalog.criteria) {
                 *m += usize::from(status.met.contains(c.id));
             }
@@ -570,18 +594,22 @@ pub fn evaluate_communes_with(
                 .groups
                 .iter()
                 .zip(by_group)
-                .map(|(rule, (communes, standard, met))| GroupSummary {
-                    group: rule.group,
-                    name_vi: rule.name_vi.clone(),
-                    communes,
-                    standard,
-                    criteria: catalog
-                        .criteria
-                        .iter()
-                        .zip(met)
-                        .map(|(c, n)| count(c, n))
-                        .collect(),
-                })
+                .map(
+                    |(rule, (communes, [standard, advanced, model], met))| GroupSummary {
+                        group: rule.group,
+                        name_vi: rule.name_vi.clone(),
+                        communes,
+                        standard,
+                        advanced,
+                        model,
+                        criteria: catalog
+                            .criteria
+                            .iter()
+                            .zip(met)
+                            .map(|(c, n)| count(c, n))
+                            .collect(),
+                    },
+                )
                 .collect();
             groups.sort_by_key(|g| g.group);
             groups

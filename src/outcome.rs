@@ -121,11 +121,12 @@ pub fn achieved(target: &Target, evaluation: &Evaluation, catalog: &Catalog) -> 
     if let TargetKind::Indicator { indicator } = &target.kind {
         return count(evaluation.indicator_met(indicator, target.group));
     }
-    // A group target (criterion or standard tier only, `scenario::read_targets` checks it)
-    // counts the communes of its group.
+    // A group target (criterion or tier only, `scenario::read_targets` checks it) counts the
+    // communes of its group.
     if let Some(group) = target.group {
         return count(match &target.kind {
             TargetKind::Criterion { criterion } => evaluation.group_met(group, Some(*criterion)),
+            TargetKind::Tier { tier } => evaluation.group_at(group, *tier),
             _ => evaluation.group_met(group, None),
         });
     }

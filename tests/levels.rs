@@ -216,8 +216,8 @@ fn workbook_lists_every_target_with_its_level() {
     };
     let levels: Vec<String> = sheet.rows.iter().map(|r| text(&r[1])).collect();
     assert_eq!(levels, ["standard", "advanced", "advanced", "advanced"]);
-    // Now: c2 2 communes, advanced c5 2, c17 1, c18 0.
-    let now: Vec<&CellValue> = sheet.rows.iter().map(|r| &r[4]).collect();
+    // Now: c2 2 communes, advanced c5 2, c17 1, c18 0 (after the Vietnamese and English names).
+    let now: Vec<&CellValue> = sheet.rows.iter().map(|r| &r[5]).collect();
     assert_eq!(
         now,
         [

@@ -617,7 +617,7 @@ fn a_group_target_on_a_kind_not_counted_per_group_is_an_error() {
     );
     let err = error_of(tmp.path());
     assert!(
-        err.contains("a group is counted only on a criterion, an indicator or the standard tier"),
+        err.contains("a group is counted only on a criterion, an indicator or a tier"),
         "{err}"
     );
 }

@@ -111,7 +111,7 @@ fn status(s: &Scenario, e: &Evaluation) -> StatusFacts {
 }
 
 /// The value of what a target counts at the end of the baseline year; a group target counts
-/// its group's communes (criterion or standard tier only, `scenario` checks it).
+/// its group's communes (criterion or tier only, `scenario` checks it).
 fn baseline_of(kind: &TargetKind, group: Option<CommuneGroup>, e: &Evaluation) -> Decimal {
     let count = |n: usize| Decimal::from(n);
     if let TargetKind::Indicator { indicator } = kind {
@@ -120,6 +120,7 @@ fn baseline_of(kind: &TargetKind, group: Option<CommuneGroup>, e: &Evaluation) -
     if let Some(g) = group {
         return count(match kind {
             TargetKind::Criterion { criterion } => e.group_met(g, Some(*criterion)),
+            TargetKind::Tier { tier } => e.group_at(g, *tier),
             _ => e.group_met(g, None),
         });
     }
@@ -223,7 +224,7 @@ fn targets(s: &Scenario, e: &Evaluation, drafting: Option<&Drafting>) -> TargetF
                     line(
                         d.year,
                         &t.kind,
-                        None,
+                        t.group,
                         t.achievable,
                         "ntm targets: achievable with the year's budget".into(),
                     )

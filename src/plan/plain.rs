@@ -67,8 +67,9 @@ fn capped(scenario: &Scenario, years: &[u16], requirements: Vec<Requirement>) ->
             });
             let most = match (&req.measure, req.group) {
                 (Measure::Indicator { indicator, .. }, g) => evaluation.indicator_met(indicator, g),
-                // A group requirement (criterion or standard tier) counts its group.
+                // A group requirement (criterion or tier) counts its group.
                 (Measure::Criterion(k), Some(g)) => evaluation.group_met(g, Some(*k)),
+                (Measure::Tier(t), Some(g)) => evaluation.group_at(g, *t),
                 (_, Some(g)) => evaluation.group_met(g, None),
                 (Measure::Criterion(k), None) => evaluation
                     .criteria

@@ -19,24 +19,33 @@ pub fn render_drafting(d: &Drafting, style: NumberStyle) -> String {
         format_trimmed(d.budget, document_places([d.budget]), style),
         status_label(d.plan_status)
     ));
+    // Under commune groups, a column says whose communes each target counts: the drafting
+    // lists the province-wide targets first, then each group's.
+    let grouped = d.targets.iter().any(|t| t.group.is_some());
+    let mut headers = vec![
+        "Hiện nay (now)",
+        "Có thể đạt (achievable)",
+        "Phấn đấu* (stretch)",
+    ];
+    if grouped {
+        headers.push("Nhóm xã (commune group)");
+    }
+    headers.extend(["Chỉ tiêu", "Target"]);
     out.push_str(&table(
-        &[
-            "Hiện nay (now)",
-            "Có thể đạt (achievable)",
-            "Phấn đấu* (stretch)",
-            "Chỉ tiêu",
-            "Target",
-        ],
+        &headers,
         d.targets
             .iter()
             .map(|t| {
-                vec![
+                let mut row = vec![
                     num(t.baseline),
                     num(t.achievable),
                     t.stretch.map_or(String::new(), num),
-                    t.phrase_vi.clone(),
-                    t.phrase_en.clone(),
-                ]
+                ];
+                if grouped {
+                    row.push(crate::scenario::group_scope(t.group));
+                }
+                row.extend([t.phrase_vi.clone(), t.phrase_en.clone()]);
+                row
             })
             .collect(),
     ));

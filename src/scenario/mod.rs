@@ -300,6 +300,16 @@ pub fn counts_toward(group: Option<CommuneGroup>, commune: &Commune) -> bool {
     group.is_none_or(|g| commune.group == Some(g))
 }
 
+/// Whose communes a count restricted to `group` counts, Vietnamese first with English beside:
+/// `nhóm 2 (group 2)`, or `toàn tỉnh (province)` without a group ([`counts_toward`]). The
+/// label of the "Nhóm xã" column of drafted targets and of the workbook's targets.
+pub fn group_scope(group: Option<CommuneGroup>) -> String {
+    group.map_or_else(
+        || "toàn tỉnh (province)".to_string(),
+        |g| format!("{} (group {})", g.label_vi(), g.number()),
+    )
+}
+
 /// Least criteria of a band (`15-18` → 15), from the catalog or the band id itself.
 fn band_min(catalog: &Catalog, band: &str) -> String {
     catalog
@@ -1097,20 +1107,16 @@ fn target_group(
     };
     let counted = matches!(
         kind,
-        TargetKind::Criterion { .. }
-            | TargetKind::Indicator { .. }
-            | TargetKind::Tier {
-                tier: TierId::Standard
-            }
+        TargetKind::Criterion { .. } | TargetKind::Indicator { .. } | TargetKind::Tier { .. }
     );
     if !counted {
         problems.push(
             Diagnostic::new(
                 path,
                 line,
-                "a group is counted only on a criterion, an indicator or the standard tier",
+                "a group is counted only on a criterion, an indicator or a tier (bands, averages, criteria floors and criteria of a higher tier's own set are counted province-wide only)",
             )
-            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …), `indicator = \"…\"` (số xã nhóm 2 đạt chỉ tiêu …) or `tier = \"standard\"` (số xã nhóm 2 đạt chuẩn) beside `group`, or remove `group`"),
+            .hint("write `criterion = N` (số xã nhóm 2 đạt tiêu chí …), `indicator = \"…\"` (số xã nhóm 2 đạt chỉ tiêu …) or `tier = \"standard\"` / `tier = \"advanced\"` (số xã nhóm 2 đạt chuẩn / đạt NTM hiện đại) beside `group`, or remove `group`"),
         );
         return None;
     }

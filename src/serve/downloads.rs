@@ -101,7 +101,10 @@ pub fn job_links(job: &Job, _lang: Lang) -> Vec<Value> {
             links.push(link("SVG", format!("{base}/spend.svg")));
         }
         JobKind::Compare => links.push(link("SVG", format!("{base}/compare.svg"))),
-        JobKind::Targets => links.push(link("TOML", format!("{base}/targets.toml"))),
+        JobKind::Targets => {
+            links.push(link("TOML", format!("{base}/targets.toml")));
+            links.push(link("XLSX", format!("{base}/targets.xlsx")));
+        }
         JobKind::Sweep => {
             links.push(link("CSV", format!("{base}/sweep.csv")));
             links.push(link("SVG", format!("{base}/sweep.svg")));
@@ -281,6 +284,10 @@ fn job_download(job: &Job, result: &JobResult, opened: &Opened, name: &str) -> R
         }
         (JobResult::Compare(c), "compare.svg") => file(SVG, charts::compare_chart(c).into_bytes()),
         (JobResult::Targets(d), "targets.toml") => file(TOML, d.toml.clone().into_bytes()),
+        (JobResult::Targets(d), "targets.xlsx") => file(
+            XLSX,
+            crate::xlsx::workbook_bytes(&[crate::xlsx::drafting_sheet(d)], FsPath::new(name))?,
+        ),
         (JobResult::Sweep(s), "sweep.csv") => file(CSV, crate::report::sweep_csv(s).into_bytes()),
         (JobResult::Document(d), "ke-hoach.docx") => file(DOCX, crate::document::docx_bytes(d)?),
         (JobResult::Sweep(s), "sweep.svg") => file(SVG, charts::sweep_chart(s).into_bytes()),

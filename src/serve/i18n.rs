@@ -454,4 +454,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("merge_notes", "Ghi chú", "Notes"),
     ("merge_full_text", "Báo cáo đầy đủ (văn bản, tiếng Việt kèm tiếng Anh)", "Full report (text, Vietnamese with English beside)"),
     ("merge_rule_file", "Quy tắc gộp của tỉnh (.toml, nếu thay quy tắc mặc định)", "The province's merge rule (.toml, replacing the default)"),
+    ("commune_group", "Nhóm xã", "Commune group"),
+    ("group_n", "nhóm", "group"),
+    ("province_wide", "toàn tỉnh", "province-wide"),
 ];

@@ -841,6 +841,11 @@ fn result_context(
                 .iter()
                 .map(|t| {
                     json!({
+                        // Whose communes it counts (nhóm xã), in the page's language.
+                        "group": match t.group {
+                            Some(g) => format!("{} {}", lang.word("group_n"), g.number()),
+                            None => lang.word("province_wide").to_string(),
+                        },
                         "baseline": format_trimmed(t.baseline, AVERAGE_PLACES, n),
                         "achievable": format_trimmed(t.achievable, AVERAGE_PLACES, n),
                         "vi": t.phrase_vi, "en": t.phrase_en,
@@ -865,6 +870,7 @@ fn result_context(
                     "budget": money(d.budget),
                     "status": serde_plain(&d.plan_status),
                     "targets": targets,
+                    "grouped": d.targets.iter().any(|t| t.group.is_some()),
                     "all_vi": all_vi.join("\n"),
                     "all_en": all_en.join("\n"),
                     "trade_offs": d.trade_offs,

@@ -8,12 +8,17 @@
 //! plan and, for the criteria that differ most, asks whether the standard count and that
 //! criterion's count fit together: the pairs that do not are the trade-offs, the pairs that do
 //! are shown as a stretch (reachable one at a time, not all together).
+//!
+//! Under a catalog with commune groups (QĐ 51/2025: nhóm 1, 2, 3) the same plan's counts are
+//! also drafted per group present ("số xã nhóm 2 đạt chuẩn", "số xã nhóm 2 đạt tiêu chí …"),
+//! and, where the scenario values indicators, per indicator ("số xã đạt chỉ tiêu …"),
+//! province-wide and per group: one plan, so every drafted count holds together.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{budget_in, one_year, resolve_plan, with_targets, without_targets};
-use crate::catalog::TierId;
+use crate::catalog::{CommuneGroup, TierId};
 use crate::error::Result;
 use crate::evaluate::{self, Evaluation};
 use crate::number::{
@@ -31,6 +36,9 @@ pub struct DraftTarget {
     /// What it counts.
     #[serde(flatten)]
     pub kind: TargetKind,
+    /// Only this group's communes count (số xã nhóm N đạt …); `None` counts every commune.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<CommuneGroup>,
     /// Now (end of the baseline year).
     pub baseline: Decimal,
     /// Achievable by the end of the year, together with every other drafted target.
@@ -143,6 +151,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
         kind: TargetKind::Tier {
             tier: TierId::Standard,
         },
+        group: None,
         baseline: d(before.summary.standard),
         achievable: d(after.summary.standard),
         stretch: None,
@@ -159,6 +168,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
         );
         targets.push(DraftTarget {
             kind: TargetKind::Criterion { criterion: a.id },
+            group: None,
             baseline: d(b.met),
             achievable: d(a.met),
             stretch: None,
@@ -182,6 +192,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             kind: TargetKind::Band {
                 band: band.id.clone(),
             },
+            group: None,
             baseline: d(b),
             achievable: d(a),
             stretch: None,
@@ -207,6 +218,7 @@ fn draft_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
     let average_before = round_half_up(before.summary.average_criteria, AVERAGE_PLACES);
     targets.push(DraftTarget {
         kind: TargetKind::AverageCriteria,
+        group: None,
         baseline: average_before,
         achievable: average,
         stretch: None,
@@ -252,6 +264,7 @@ fn level_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
             });
         drafted.push(DraftTarget {
             kind: t.kind.clone(),
+            group: None,
             baseline: Decimal::from(b),
             achievable: Decimal::from(a),
             stretch: None,
@@ -269,6 +282,154 @@ fn level_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -
         });
     }
     drafted
+}
+
+/// Indicators the scenario values at baseline (indicators.csv), in catalog order: the ones a
+/// draft counts communes of.
+fn valued_indicators<'a>(
+    scenario: &'a Scenario,
+    before: &Evaluation,
+) -> impl Iterator<Item = &'a crate::catalog::Indicator> {
+    let valued: Vec<String> = before
+        .indicator_counts
+        .iter()
+        .filter(|c| c.valued > 0)
+        .map(|c| c.id.clone())
+        .collect();
+    scenario
+        .catalog
+        .indicators
+        .iter()
+        .filter(move |i| valued.contains(&i.id))
+}
+
+/// Indicator targets (số xã đạt chỉ tiêu …), one per indicator the scenario values, counting
+/// every commune or, with `group`, that group's communes only ([`Evaluation::indicator_met`]).
+fn indicator_targets(
+    scenario: &Scenario,
+    before: &Evaluation,
+    after: &Evaluation,
+    group: Option<CommuneGroup>,
+) -> Vec<DraftTarget> {
+    let total = match group {
+        None => after.summary.communes,
+        Some(g) => group_communes(after, g),
+    };
+    valued_indicators(scenario, before)
+        .map(|i| {
+            let (b, a) = (
+                before.indicator_met(&i.id, group),
+                after.indicator_met(&i.id, group),
+            );
+            let (en, vi) = phrases(
+                &format!(
+                    "{} meeting indicator {} (criterion {})",
+                    communes_en(group),
+                    i.name_en,
+                    i.criterion
+                ),
+                &format!(
+                    "{} đạt chỉ tiêu {} (tiêu chí số {})",
+                    communes_vi(group),
+                    i.name_vi,
+                    i.criterion
+                ),
+                b,
+                a,
+                total,
+            );
+            DraftTarget {
+                kind: TargetKind::Indicator {
+                    indicator: i.id.clone(),
+                },
+                group,
+                baseline: Decimal::from(b),
+                achievable: Decimal::from(a),
+                stretch: None,
+                phrase_en: en,
+                phrase_vi: vi,
+            }
+        })
+        .collect()
+}
+
+/// "Communes" / "Group 2 communes".
+fn communes_en(group: Option<CommuneGroup>) -> String {
+    group.map_or("Communes".to_string(), |g| {
+        format!("Group {} communes", g.number())
+    })
+}
+
+/// "Số xã" / "Số xã nhóm 2".
+fn communes_vi(group: Option<CommuneGroup>) -> String {
+    group.map_or("Số xã".to_string(), |g| {
+        format!("Số xã {}", g.label_vi())
+    })
+}
+
+/// Communes of `group` in an evaluation (0 for a group the catalog does not have).
+fn group_communes(e: &Evaluation, group: CommuneGroup) -> usize {
+    e.groups
+        .iter()
+        .find(|g| g.group == group)
+        .map_or(0, |g| g.communes)
+}
+
+/// Per commune group with communes, in group order: communes at standard ("số xã nhóm N đạt
+/// chuẩn"), each criterion ("số xã nhóm N đạt tiêu chí số …") and each indicator the scenario
+/// values, each out of that group's communes. Empty under a catalog without groups.
+fn group_targets(scenario: &Scenario, before: &Evaluation, after: &Evaluation) -> Vec<DraftTarget> {
+    let mut targets = Vec::new();
+    for summary in after.groups.iter().filter(|g| g.communes > 0) {
+        let g = summary.group;
+        let total = summary.communes;
+        let mut push = |kind: TargetKind, name: (String, String), b: usize, a: usize| {
+            let (en, vi) = phrases(&name.0, &name.1, b, a, total);
+            targets.push(DraftTarget {
+                kind,
+                group: Some(g),
+                baseline: Decimal::from(b),
+                achievable: Decimal::from(a),
+                stretch: None,
+                phrase_en: en,
+                phrase_vi: vi,
+            });
+        };
+        push(
+            TargetKind::Tier {
+                tier: TierId::Standard,
+            },
+            (
+                format!("{} at standard", communes_en(Some(g))),
+                format!("{} đạt chuẩn nông thôn mới", communes_vi(Some(g))),
+            ),
+            before.group_met(g, None),
+            after.group_met(g, None),
+        );
+        for c in &after.criteria {
+            push(
+                TargetKind::Criterion { criterion: c.id },
+                (
+                    format!(
+                        "{} meeting criterion {} ({})",
+                        communes_en(Some(g)),
+                        c.id,
+                        c.name_en
+                    ),
+                    format!(
+                        "{} đạt tiêu chí số {} ({})",
+                        communes_vi(Some(g)),
+                        c.id,
+                        c.name_vi
+                    ),
+                ),
+                before.group_met(g, Some(c.id)),
+                after.group_met(g, Some(c.id)),
+            );
+        }
+        targets.extend(indicator_targets(scenario, before, after, Some(g)));
+    }
+    targets
 }
 
 /// The `[[targets]]` TOML of drafted targets.
@@ -324,6 +485,9 @@ pub fn targets_toml(d: &Drafting) -> String {
                 "indicator = \"{indicator}\"\ncommunes = {}\n",
                 t.achievable
             )),
+        }
+        if let Some(g) = t.group {
+            out.push_str(&format!("group = {}\n", g.number()));
         }
         out.push_str(&format!(
             "source = \"{source}: {}\"\n",
@@ -432,10 +596,12 @@ pub fn draft(scenario: &Scenario, options: &DraftOptions) -> Result<Drafting> {
     }
     let mut targets = draft_targets(&base, &before, &chosen.after);
     targets.extend(level_targets(scenario, &before, &chosen.after));
+    targets.extend(indicator_targets(&base, &before, &chosen.after, None));
+    targets.extend(group_targets(&base, &before, &chosen.after));
     for (criterion, count) in stretches {
         if let Some(t) = targets
             .iter_mut()
-            .find(|t| t.kind == TargetKind::Criterion { criterion })
+            .find(|t| t.kind == TargetKind::Criterion { criterion } && t.group.is_none())
         {
             t.stretch = Some(Decimal::from(count));
         }

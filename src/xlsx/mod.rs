@@ -20,7 +20,9 @@ use crate::text;
 
 pub use import::{import_workbook, ImportReport};
 pub use merged::{import_merged, merge_sheets, MergedImport};
-pub use tables::{communes_sheet, evaluation_sheets, projects_sheet, scenario_sheets};
+pub use tables::{
+    communes_sheet, drafting_sheet, evaluation_sheets, projects_sheet, scenario_sheets,
+};
 
 /// How a column's numbers are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::{decimal_text, CellValue, Column, ColumnKind, Sheet};
 use crate::evaluate::Evaluation;
 use crate::scenario::{Must, Scenario, TargetKind};
+use crate::whatif::drafting::Drafting;
 
 /// Sheet name of the commune data, in import format.
 pub const COMMUNES_SHEET: &str = "Dữ liệu xã (communes)";
@@ -324,22 +325,33 @@ pub fn evaluation_sheets(e: &Evaluation, scenario: &Scenario) -> Vec<Sheet> {
 }
 
 /// The scenario's targets against the communes now, with the level of each (standard set, or a
-/// criterion of the advanced set).
+/// criterion of the advanced set), named in Vietnamese and English. Under a catalog with commune
+/// groups (QĐ 51/2025) a "Nhóm xã" column says whose communes each target counts, and the rows
+/// come province-wide first, then group by group (scenario order within each).
 fn targets_sheet(e: &Evaluation, scenario: &Scenario) -> Sheet {
     let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
+    let grouped = !scenario.catalog.groups.is_empty();
+    let mut columns = vec![
+        Column::new("Year", "Năm", ColumnKind::Count),
+        text("Level", "Bộ tiêu chí"),
+    ];
+    if grouped {
+        columns.push(text("Commune group", "Nhóm xã"));
+    }
+    columns.extend([
+        text("Target (Vietnamese)", "Chỉ tiêu"),
+        text("Target", "Chỉ tiêu (tiếng Anh)"),
+        Column::new("Value", "Giá trị", ColumnKind::Decimal),
+        Column::new("Now", "Hiện nay", ColumnKind::Decimal),
+        text("Source", "Nguồn"),
+    ]);
+    let mut targets: Vec<&crate::scenario::Target> = scenario.targets.iter().collect();
+    targets.sort_by_key(|t| t.group);
     Sheet {
         name: "Chỉ tiêu (targets)".into(),
-        columns: vec![
-            Column::new("Year", "Năm", ColumnKind::Count),
-            text("Level", "Bộ tiêu chí"),
-            text("Target", "Chỉ tiêu"),
-            Column::new("Value", "Giá trị", ColumnKind::Decimal),
-            Column::new("Now", "Hiện nay", ColumnKind::Decimal),
-            text("Source", "Nguồn"),
-        ],
-        rows: scenario
-            .targets
-            .iter()
+        columns,
+        rows: targets
+            .into_iter()
             .map(|t| {
                 let level = match t.kind {
                     TargetKind::LevelCriterion { level, .. } => level.as_str(),
@@ -351,14 +363,59 @@ fn targets_sheet(e: &Evaluation, scenario: &Scenario) -> Sheet {
                         &scenario.targets,
                         &scenario.catalog,
                     ) - t.value);
-                vec![
-                    u32::from(t.year).into(),
-                    CellValue::Text(level.into()),
+                let mut row = vec![u32::from(t.year).into(), CellValue::Text(level.into())];
+                if grouped {
+                    row.push(CellValue::Text(crate::scenario::group_scope(t.group)));
+                }
+                row.extend([
+                    CellValue::Text(t.name_vi(&scenario.catalog)),
                     CellValue::Text(t.name(&scenario.catalog)),
                     t.value.into(),
                     now.into(),
                     CellValue::Text(t.source.clone()),
-                ]
+                ]);
+                row
+            })
+            .collect(),
+    }
+}
+
+/// Drafted targets (`ntm targets`) as a sheet: now, achievable, stretch and the phrases in
+/// Vietnamese and English; with commune groups, a "Nhóm xã" column (the drafting lists the
+/// province-wide targets first, then each group's).
+pub fn drafting_sheet(d: &Drafting) -> Sheet {
+    let text = |en: &str, vi: &str| Column::new(en, vi, ColumnKind::Text);
+    let grouped = d.targets.iter().any(|t| t.group.is_some());
+    let mut columns = Vec::new();
+    if grouped {
+        columns.push(text("Commune group", "Nhóm xã"));
+    }
+    columns.extend([
+        Column::new("Now", "Hiện nay", ColumnKind::Decimal),
+        Column::new("Achievable", "Có thể đạt", ColumnKind::Decimal),
+        Column::new("Stretch", "Phấn đấu", ColumnKind::Decimal),
+        text("Target (Vietnamese)", "Chỉ tiêu"),
+        text("Target", "Chỉ tiêu (tiếng Anh)"),
+    ]);
+    Sheet {
+        name: format!("Chỉ tiêu {} (targets)", d.year),
+        columns,
+        rows: d
+            .targets
+            .iter()
+            .map(|t| {
+                let mut row = Vec::new();
+                if grouped {
+                    row.push(CellValue::Text(crate::scenario::group_scope(t.group)));
+                }
+                row.extend([
+                    t.baseline.into(),
+                    t.achievable.into(),
+                    t.stretch.map_or(CellValue::Empty, CellValue::Number),
+                    CellValue::Text(t.phrase_vi.clone()),
+                    CellValue::Text(t.phrase_en.clone()),
+                ]);
+                row
             })
             .collect(),
     }
