@@ -589,7 +589,7 @@ impl Greedy<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::plan::formulation::{planning_years, requirements_of};
     use std::path::Path;
@@ -597,7 +597,9 @@ mod tests {
     /// The QĐ 51 example (scenarios/example-qd51-2025) with one target, "1 commune at
     /// standard", over `group` only when given. Its communes each lack one criterion: Ven Đô
     /// (nhóm 1) p1 900, Đồng Bằng (nhóm 2) p2 400, Núi Cao (nhóm 3) p3 1.200.
-    fn qd51_one_standard(group: Option<crate::catalog::CommuneGroup>) -> Scenario {
+    pub(in crate::plan) fn qd51_one_standard(
+        group: Option<crate::catalog::CommuneGroup>,
+    ) -> Scenario {
         let mut s = Scenario::load(Path::new("scenarios/example-qd51-2025")).unwrap();
         s.targets = vec![crate::scenario::Target {
             year: 2027,

@@ -390,6 +390,7 @@ pub(crate) fn plain_model(scenario: &Scenario, objective: Objective) -> Result<M
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::heuristic::tests::qd51_one_standard;
     use crate::plan::solve::{solve, Settings};
     use crate::plan::Backend;
 
@@ -426,24 +427,6 @@ mod tests {
         .unwrap();
         let scenario = Scenario::load(dir.path()).unwrap();
         (dir, scenario)
-    }
-
-    /// The QĐ 51 example (scenarios/example-qd51-2025) with one target, "1 commune at
-    /// standard", over `group` only when given. Its communes each lack one criterion: Ven Đô
-    /// (nhóm 1) p1 900, Đồng Bằng (nhóm 2) p2 400, Núi Cao (nhóm 3) p3 1.200.
-    fn qd51_one_standard(group: Option<crate::catalog::CommuneGroup>) -> Scenario {
-        let mut s = Scenario::load(std::path::Path::new("scenarios/example-qd51-2025")).unwrap();
-        s.targets = vec![crate::scenario::Target {
-            year: 2027,
-            kind: crate::scenario::TargetKind::Tier {
-                tier: TierId::Standard,
-            },
-            group,
-            value: rust_decimal::Decimal::ONE,
-            added: None,
-            source: "test".into(),
-        }];
-        s
     }
 
     fn optimum(scenario: &Scenario, objective: Objective) -> f64 {

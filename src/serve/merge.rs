@@ -19,7 +19,7 @@ use axum::{Form, Router};
 use serde_json::{json, Value};
 
 use super::i18n::Lang;
-use super::pages::{tier_label, too_big};
+use super::pages::{next_part, tier_label, too_big, unsupported};
 use super::view::{page, scenario_context, PageError};
 use super::workspace::Opened;
 use super::{lang_of, AppState};
@@ -49,13 +49,6 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/s/{id}/merge", get(form).post(preview))
         .route("/s/{id}/merge/continue", post(continue_merge))
-}
-
-fn unsupported(message: impl Into<String>, hint: &str) -> Error {
-    Error::Unsupported {
-        message: message.into(),
-        hint: hint.to_string(),
-    }
 }
 
 fn fail(state: &Arc<AppState>, lang: Lang, error: Error) -> Response {
@@ -102,14 +95,8 @@ async fn read_mapping_upload(mut multipart: Multipart) -> Result<MappingUpload> 
     let mut provinces = None;
     let mut rule = None;
     let mut parts = 0;
-    while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
-        parts += 1;
-        if parts > super::MAX_UPLOAD_PARTS {
-            return Err(unsupported(
-                format!("the upload has more than {} parts", super::MAX_UPLOAD_PARTS),
-                "upload the commune mapping and at most a province mapping and a rule",
-            ));
-        }
+    let hint = "upload the commune mapping and at most a province mapping and a rule";
+    while let Some(field) = next_part(&mut multipart, &mut parts, hint).await? {
         let name = field.name().unwrap_or_default().to_string();
         let Some(file_name) = field.file_name().map(str::to_string) else {
             continue;

@@ -76,7 +76,7 @@ fn fail(state: &Arc<AppState>, lang: Lang) -> impl Fn(Error) -> PageError + '_ {
     }
 }
 
-fn unsupported(message: impl Into<String>, hint: &str) -> Error {
+pub(super) fn unsupported(message: impl Into<String>, hint: &str) -> Error {
     Error::Unsupported {
         message: message.into(),
         hint: hint.to_string(),
@@ -186,19 +186,34 @@ pub fn too_big() -> Error {
     )
 }
 
+/// The upload's next part, counted in `parts`; more than [`super::MAX_UPLOAD_PARTS`] parts is
+/// refused with `hint`, a broken or oversized body with [`too_big`].
+pub(super) async fn next_part<'a>(
+    multipart: &'a mut Multipart,
+    parts: &mut usize,
+    hint: &str,
+) -> Result<Option<axum::extract::multipart::Field<'a>>, Error> {
+    let Some(field) = multipart.next_field().await.map_err(|_| too_big())? else {
+        return Ok(None);
+    };
+    *parts += 1;
+    if *parts > super::MAX_UPLOAD_PARTS {
+        return Err(unsupported(
+            format!("the upload has more than {} parts", super::MAX_UPLOAD_PARTS),
+            hint,
+        ));
+    }
+    Ok(Some(field))
+}
+
 /// Reads a multipart upload: one file and a few fields, within the size and part limits.
 pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, Error> {
     let mut file = None;
     let mut fields = HashMap::new();
     let mut parts = 0;
-    while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
-        parts += 1;
-        if parts > super::MAX_UPLOAD_PARTS {
-            return Err(unsupported(
-                format!("the upload has more than {} parts", super::MAX_UPLOAD_PARTS),
-                "upload one file at a time",
-            ));
-        }
+    while let Some(field) =
+        next_part(&mut multipart, &mut parts, "upload one file at a time").await?
+    {
         let name = field.name().unwrap_or_default().to_string();
         match field.file_name().map(str::to_string) {
             Some(file_name) => {
