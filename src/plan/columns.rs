@@ -362,12 +362,16 @@ impl Pool {
     }
 }
 
-/// One round of pricing: at the smoothed multipliers first (Wentges), and when they find no
-/// plan that the restricted master would take (a mispricing), at the restricted master's own,
-/// where none means the bound is reached. A plan enters the pool only when its reduced cost at
-/// the restricted master's multipliers (`prices`, and each commune's `sigma`) is positive: a
-/// plan the master would not use only makes its next LP larger (at national size the LP is
-/// the whole cost of a round). Keeps the best bound in `best`; the number of plans added.
+/// One round of pricing: at the smoothed multipliers (Wentges) and at the restricted master's
+/// own. Plans priced at the smoothed ones enter first; the master's enter only when those find
+/// none that the restricted master would take (a mispricing), and none at all means the bound
+/// is reached. Both bound the optimum: the master's are priced every round (a round's pricing
+/// costs little beside its LP), so the bound does not creep towards the master's value by
+/// halves, as it does from the smoothed multipliers alone. A plan enters the pool only when its
+/// reduced cost at the restricted master's multipliers (`prices`, and each commune's `sigma`)
+/// is positive: a plan the master would not use only makes its next LP larger (at national size
+/// the LP is the whole cost of a round). Keeps the best bound in `best`; the number of plans
+/// added.
 fn pricing_round(
     model: &Model,
     split: &Split,
@@ -387,6 +391,9 @@ fn pricing_round(
         if best.as_ref().is_none_or(|(b, _)| bound < *b) {
             *best = Some((bound, at));
         }
+        if added > 0 {
+            continue;
+        }
         for col in found {
             if master.reduced(&col, sigma[col.commune])
                 > REDUCED_TOLERANCE * col.value.abs().max(1.0)
@@ -394,9 +401,6 @@ fn pricing_round(
             {
                 added += 1;
             }
-        }
-        if added > 0 {
-            break;
         }
     }
     added

@@ -678,6 +678,7 @@ fn tie_break(
             return Ok((chosen, stages));
         }
         None => {
+            let settings = stage_settings(settings);
             let form = Formulation::build(scenario, Goal::MinCost, &kept)?;
             let start = start_at(scenario, &form, settings, chosen.clone());
             let Run::Solved(solved) =
@@ -700,6 +701,7 @@ fn tie_break(
         stages.push(skipped(TieBreakKind::LeastTotalSpend));
         return Ok((chosen, stages));
     }
+    let settings = stage_settings(settings);
     let mut form = Formulation::build(scenario, Goal::MinTotal, &kept)?;
     // A thousandth of a million VND of room: the funding split of the plan so far must fit.
     form.cap_state_spend(scenario, state_value + 1e-6);
@@ -722,6 +724,20 @@ fn tie_break(
     match (paid(&chosen), paid(&after)) {
         (Some(before), Some(now)) if now > before + 1e-9 => Ok((chosen, stages)),
         _ => Ok((after, stages)),
+    }
+}
+
+/// A tie-break stage's settings: its share of the time (`time_limit`) is the whole stage's,
+/// not each solve's, so a stage that spends it in column generation does not start a search of
+/// the same length after it.
+fn stage_settings(settings: Settings) -> Settings {
+    let Some(share) = settings.time_limit else {
+        return settings;
+    };
+    let end = Instant::now() + Duration::from_secs_f64(share);
+    Settings {
+        deadline: Some(settings.deadline.map_or(end, |d| d.min(end))),
+        ..settings
     }
 }
 
