@@ -194,6 +194,13 @@ pub fn format_money(value: Decimal, style: NumberStyle) -> String {
     format_trimmed(value, MONEY_PLACES, style)
 }
 
+/// A number as scenario files write it, unambiguous for the loader (`1.234,5`, `66.550`,
+/// `214,548`): Vietnamese style, exact to 12 decimals. Written the English way, `214.548` would
+/// read back as 214.548 whole (a dot before three digits groups thousands, [`parse_decimal`]).
+pub fn format_for_file(value: Decimal) -> String {
+    format_trimmed(value, 12, NumberStyle::Vietnamese)
+}
+
 /// A count of communes, criteria or projects, grouped in `style` (1.019).
 pub fn format_count(count: u64, style: NumberStyle) -> String {
     join(false, &count.to_string(), "", style)
@@ -221,6 +228,23 @@ fn join(negative: bool, int_digits: &str, frac: &str, style: NumberStyle) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_written_for_files_read_back_as_written() {
+        // 214.548 is the case the English way gets wrong: it reads back as 214548.
+        assert_eq!(parse_decimal("214.548").unwrap(), d("214548"));
+        for text in [
+            "214.548", "1234.567", "1500", "1.5", "0.125", "66550", "1200.5",
+        ] {
+            let value = d(text);
+            assert_eq!(
+                parse_decimal(&format_for_file(value)).unwrap(),
+                value,
+                "{text}"
+            );
+        }
+        assert_eq!(format_for_file(d("214.548")), "214,548");
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

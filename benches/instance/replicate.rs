@@ -15,7 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 
-use ntm::number::parse_decimal;
+use ntm::number::{format_for_file, parse_decimal};
 
 /// Scenario keys dropped from the copy: published aggregates and synthesizer settings describe
 /// the original's communes, not the copies'.
@@ -157,20 +157,16 @@ fn scaled(value: &toml::Value, times: Decimal) -> Result<toml::Value, String> {
             let times = i64::try_from(times).map_err(|e| e.to_string())?;
             Ok(toml::Value::Integer(n * times))
         }
-        toml::Value::Integer(n) => Ok(toml::Value::String(
-            (Decimal::from(*n) * times).normalize().to_string(),
-        )),
+        toml::Value::Integer(n) => Ok(toml::Value::String(format_for_file(
+            Decimal::from(*n) * times,
+        ))),
         toml::Value::String(s) => {
             let amount = parse_decimal(s).map_err(|e| e.to_string())?;
-            Ok(toml::Value::String(
-                (amount * times).normalize().to_string(),
-            ))
+            Ok(toml::Value::String(format_for_file(amount * times)))
         }
-        toml::Value::Float(f) => Ok(toml::Value::String(
-            (Decimal::try_from(*f).map_err(|e| e.to_string())? * times)
-                .normalize()
-                .to_string(),
-        )),
+        toml::Value::Float(f) => Ok(toml::Value::String(format_for_file(
+            Decimal::try_from(*f).map_err(|e| e.to_string())? * times,
+        ))),
         other => Err(format!("cannot scale `{other}`")),
     }
 }
@@ -178,7 +174,8 @@ fn scaled(value: &toml::Value, times: Decimal) -> Result<toml::Value, String> {
 /// The CSV at `path` with its data rows copied `factor` times; in copy `k` the `id_columns`
 /// get the suffix `-r{k:02}` and the `name_columns` the suffix ` (r{k:02})`; with `scale`
 /// (a column and a factor per copy), that column's numbers in copy `k` are multiplied by
-/// factor `k − 1`, to the đồng.
+/// factor `k − 1`, to the đồng, written as scenario files write numbers
+/// ([`format_for_file`]: `214,548`, where `214.548` would read back as 214548).
 fn copy_rows(
     path: &Path,
     factor: u32,
@@ -214,7 +211,7 @@ fn copy_rows(
                     } else if scaled_column == Some(i) && !cell.trim().is_empty() {
                         let by = scale.map_or(Decimal::ONE, |(_, f)| f[(k - 1) as usize]);
                         parse_decimal(cell)
-                            .map(|c| (c * by).round_dp(6).normalize().to_string())
+                            .map(|c| format_for_file((c * by).round_dp(6)))
                             .unwrap_or_else(|_| cell.to_string())
                     } else {
                         cell.to_string()

@@ -3,18 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::catalog::TierId;
 use crate::error::{Error, Result};
-use crate::number::{format_trimmed, NumberStyle};
 use crate::scenario::{BudgetKind, IndicatorValue, SourceKind, Target, TargetKind};
 
-/// A number as scenario files write it, unambiguous for the loader (`1.234,5`, `66.550`).
-pub fn amount(value: Decimal) -> String {
-    format_trimmed(value, 12, NumberStyle::Vietnamese)
-}
+pub use crate::number::format_for_file as amount;
 
 /// `[[capital_sources]]` as written.
 #[derive(Debug, Clone, Serialize)]
@@ -180,21 +175,4 @@ pub fn indicators_csv(
     writer
         .into_inner()
         .map_err(|e| Error::Internal(format!("cannot write CSV: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_read_back_as_written() {
-        for text in ["1234.567", "1500", "1.5", "0.125", "66550", "1200.5"] {
-            let value: Decimal = text.parse().unwrap();
-            assert_eq!(
-                crate::number::parse_decimal(&amount(value)).unwrap(),
-                value,
-                "{text}"
-            );
-        }
-    }
 }
