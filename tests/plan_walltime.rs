@@ -2,7 +2,7 @@
 //! instance ends within 22 s (the limit + 5 % + 1 s) and still reports a finite bound.
 //!
 //! The instance is Lai Châu 2023 copied 35 times (3.290 communes, the national count after the
-//! 2025 mergers; 35.665 projects) with each copy's costs and each source's budget perturbed by
+//! 2025 mergers; 58.170 projects) with each copy's costs and each source's budget perturbed by
 //! seed 1 (`benches/instance/replicate.rs`): a synthetic instance the planner has not been tuned
 //! on. Timing a debug build says nothing about the product, so the test runs in release builds
 //! only (`.ci/run` runs it with `cargo test --release`); in a debug build it is ignored, never

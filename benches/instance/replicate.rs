@@ -6,8 +6,9 @@
 //! With a seed ([`Perturbation`]) the copies differ: each copy's project costs are multiplied
 //! by its own seeded factor in [0,7; 1,3], and each source's budget by one in [1,0; 1,1] (never
 //! below the published budget: at [0,9; 1,1] Lai Châu's targets, advanced levels included, were
-//! out of reach on most seeds, and every objective became the shortfall), so a family of seeds
-//! gives instances of one shape whose optima the planner has never seen.
+//! out of reach on most seeds, and every objective became the shortfall; that was seen while
+//! perturbed costs were still written `214.548`, read as thousands, so [0,9; 1,1] may well do
+//! now), so a family of seeds gives instances of one shape whose optima the planner has never seen.
 
 use std::path::Path;
 
