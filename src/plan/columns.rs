@@ -51,6 +51,10 @@ const WHOLE_MASTER_MAX: usize = 2_000;
 /// the restricted master.
 const REDUCED_TOLERANCE: f64 = 1e-7;
 
+/// A round of pricing starts only with this many times the last round's duration left: one
+/// for the round, the rest for the whole plan from the columns after it.
+const ROUNDS_KEPT_FOR_PLAN: f64 = 2.0;
+
 /// Wentges smoothing: the multipliers priced are this share of the best ones so far plus the
 /// rest of the restricted master's.
 const SMOOTHING: f64 = 0.5;
@@ -263,13 +267,23 @@ pub(crate) fn price(
     let mut tried = 0;
     let mut rounds = 0;
     let mut bound = f64::INFINITY;
-    while rounds < MAX_ROUNDS && !settings.past_deadline() {
+    // A round starts only with time left for it and for a whole plan from the columns after
+    // it (each taken as long as the last round), so a deadline falling in the rounds still
+    // ends with a plan from them, not the start.
+    let mut last_round = 0.0;
+    while rounds < MAX_ROUNDS
+        && settings
+            .time_left()
+            .is_none_or(|left| left > ROUNDS_KEPT_FOR_PLAN * last_round)
+    {
         rounds += 1;
+        let round_started = Instant::now();
         let Some((master, prices, sigma)) = dual.solve(&pool.columns, settings) else {
             break;
         };
         let dual_done = started.elapsed();
         let added = pricing_round(model, split, settings, &mut pool, &mut best, prices, &sigma);
+        last_round = round_started.elapsed().as_secs_f64();
         // Rounded to the objective's steps, in the maximised sense.
         bound = best.as_ref().map_or(f64::INFINITY, |b| {
             split.sign * rounded_bound(model, split.sign * b.0)
