@@ -731,10 +731,9 @@ fn tie_break(
 /// not each solve's, so a stage that spends it in column generation does not start a search of
 /// the same length after it.
 fn stage_settings(settings: Settings) -> Settings {
-    let Some(share) = settings.time_limit else {
+    let Some(end) = settings.time_limit.and_then(deadline_after) else {
         return settings;
     };
-    let end = Instant::now() + Duration::from_secs_f64(share);
     Settings {
         deadline: Some(settings.deadline.map_or(end, |d| d.min(end))),
         ..settings
