@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::output::{amount, CounterpartToml, SourceToml, StatedToml, TargetToml};
+use super::output::{CounterpartToml, SourceToml, StatedToml, TargetToml};
 use super::report::{SourceFate, TargetFate};
 use crate::error::{Error, Result};
+use crate::number::format_for_file;
 use crate::scenario::{CommuneLookup, Scenario};
 use crate::text;
 
@@ -214,7 +215,10 @@ pub fn move_sources(
         categories: c.categories.clone(),
         eligibility: c.eligibility.clone(),
         source,
-        budget: budget.into_iter().map(|(y, v)| (y, amount(v))).collect(),
+        budget: budget
+            .into_iter()
+            .map(|(y, v)| (y, format_for_file(v)))
+            .collect(),
     };
     for id in order {
         let members = &groups[id];
@@ -278,7 +282,7 @@ pub fn move_sources(
             let rule = CounterpartToml {
                 source: name(&r.source),
                 of: r.of.iter().map(name).collect(),
-                ratio: amount(r.ratio.0),
+                ratio: format_for_file(r.ratio.0),
                 basis: r.basis.clone(),
             };
             if !counterpart.contains(&rule) {
@@ -338,7 +342,7 @@ pub fn move_targets(
                 stated.push(StatedToml {
                     id: t.id.clone(),
                     label: t.label.clone(),
-                    value: amount(t.value.0),
+                    value: format_for_file(t.value.0),
                     unit: t.unit.clone(),
                     year: t.year,
                     source: t.source.clone(),

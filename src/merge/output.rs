@@ -9,7 +9,7 @@ use crate::catalog::TierId;
 use crate::error::{Error, Result};
 use crate::scenario::{BudgetKind, IndicatorValue, SourceKind, Target, TargetKind};
 
-pub use crate::number::format_for_file as amount;
+use crate::number::format_for_file;
 
 /// `[[capital_sources]]` as written.
 #[derive(Debug, Clone, Serialize)]
@@ -75,7 +75,7 @@ impl TargetToml {
             average_criteria: None,
             min_criteria: None,
             indicator: None,
-            communes: Some(amount(t.value)),
+            communes: Some(format_for_file(t.value)),
             added: t.added,
             group: t.group,
             source: t.source.clone(),
@@ -89,7 +89,7 @@ impl TargetToml {
             TargetKind::Tier { tier } => out.tier = Some(*tier),
             TargetKind::Band { band } => out.band = Some(band.clone()),
             TargetKind::AverageCriteria => {
-                out.average_criteria = Some(amount(t.value));
+                out.average_criteria = Some(format_for_file(t.value));
                 out.communes = None;
             }
             TargetKind::MinCriteria { min } => out.min_criteria = Some(*min),
@@ -166,7 +166,7 @@ pub fn indicators_csv(
                 ids[v.commune].as_str(),
                 v.indicator.as_str(),
                 &v.year.to_string(),
-                &amount(v.value),
+                &format_for_file(v.value),
                 &unit(&v.indicator).unwrap_or_default(),
                 v.source.as_str(),
             ])
